@@ -1,0 +1,100 @@
+"""renshe command line (命令行). Thin: parses arguments, calls the engine, prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="renshe 人社 — 疫情期间人社政策计算器")
+policies_app = typer.Typer(no_args_is_help=True, help="政策目录 (the policies renshe evaluates)")
+app.add_typer(policies_app, name="policies")
+
+
+def _fail(lines: list[str], code: int = 2) -> None:
+    for line in lines:
+        print(line, file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def _dump(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def evaluate(
+    case_file: Annotated[str, typer.Argument(help="case JSON file (案例), or - for standard input")],
+    explain: Annotated[bool, typer.Option("--explain", help="add each result's trace (计算过程)")] = False,
+) -> None:
+    """Evaluate one case: every policy, eligibility, amount, reasons and citations."""
+    from renshe.engine.calculator import evaluate_json
+    from renshe.engine.case import BadCase
+
+    try:
+        raw = sys.stdin.read() if case_file == "-" else Path(case_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail([f"{case_file}: cannot read the case file ({exc})"])
+        return
+    try:
+        body = evaluate_json(raw, explain=explain)
+    except BadCase as bad:
+        _fail([p.line() for p in bad.problems])
+        return
+    _dump(body)
+
+
+@policies_app.command("list")
+def policies_list(
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    jurisdiction: Annotated[str | None, typer.Option(help="only this jurisdiction (cn, beijing, henan…)")] = None,
+) -> None:
+    """List every policy: id, title, jurisdiction, effective period, doc_no, implements."""
+    from renshe.engine.rules import registry
+
+    rules = [r for r in registry().rules.values() if jurisdiction in (None, r.jurisdiction)]
+    rows = [r.summary() for r in sorted(rules, key=lambda r: r.id)]
+    if as_json:
+        _dump(rows)
+        return
+    for row in rows:
+        eff = row["effective"]
+        print(f"{row['id']:<48} {row['jurisdiction']:<9} {eff['from'] or '…'}..{eff['to'] or '…'}  "
+              f"{row['doc_no']}  {row['title']}")
+
+
+@policies_app.command("show")
+def policies_show(policy_id: Annotated[str, typer.Argument(help="policy id, e.g. cn.si_relief_2020")]) -> None:
+    """Show one policy: its quote, parameters with dated values, and citations."""
+    from renshe.engine.rules import registry
+
+    reg = registry()
+    if policy_id not in reg.rules:
+        close = [r for r in reg.rules if policy_id.split(".")[-1] in r]
+        hint = f"; did you mean {', '.join(sorted(close)[:5])}?" if close else ""
+        _fail([f"{policy_id}: unknown policy id (see 'renshe policies list'){hint}"])
+        return
+    r = reg.rules[policy_id]
+    body = r.summary()
+    body["citations"] = [c.full() for c in r.citations]
+    used = set()
+    body["parameters"] = []
+    for name, p in sorted(reg.parameters.items()):
+        if name.startswith(policy_id + ".") and name not in used:
+            used.add(name)
+            body["parameters"].append({
+                "name": name, "unit": p.unit, "description": p.description,
+                "values": {d.isoformat(): v for d, v in p.values},
+                "reference": p.reference.full(),
+            })
+    _dump(body)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

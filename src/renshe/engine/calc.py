@@ -1,0 +1,184 @@
+"""The calculation context (计算) a rule's column function works in.
+
+A rule receives a ``Calc`` over a table of entities (one row for a single
+case, millions in a batch) and declares, as Polars expressions:
+
+- ``c.col(name, expr)``: an intermediate quantity (kept for ``--explain``);
+- ``c.require(cond, ok, fail)``: a condition with the reason shown when it
+  holds and when it fails (the "why not");
+- ``c.amount(expr)``, ``c.period(from, to)``, ``c.output(name, expr)``.
+
+Parameters come from ``c.p(name)``; data in long tables (contributions,
+insured headcounts…) from the aggregation helpers. Nothing here knows about
+a particular policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from renshe.engine.parameters import ParameterView
+from renshe.engine.rules import Rule
+
+Text = str | pl.Expr
+UNIT_KEY = "_u"
+
+
+RATE_DECIMALS = 10
+
+
+def exact(rate: pl.Expr) -> pl.Expr:
+    """A ratio snapped to 10 decimals, so that a rate exactly at a printed limit
+    (945 of 1000 → 5.5 %, 120 of 100 → +20 %) compares as printed and not as
+    0.05500000000000005 or 0.19999999999999996."""
+    return rate.round(RATE_DECIMALS)
+
+
+def text(value: Text) -> pl.Expr:
+    return pl.lit(value) if isinstance(value, str) else value
+
+
+@dataclass
+class Condition:
+    holds: pl.Expr
+    ok: pl.Expr | None
+    fail: pl.Expr
+    missing: pl.Expr
+    gate: bool = False
+
+
+@dataclass
+class Calc:
+    rule: Rule
+    frame: pl.DataFrame
+    tables: dict[str, pl.DataFrame]
+    params: ParameterView
+    conditions: list[Condition] = field(default_factory=list)
+    notes: list[pl.Expr] = field(default_factory=list)
+    traced: list[tuple[str, str]] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+    unit: str = "CNY"
+    _n: int = 0
+
+    # ---- parameters -------------------------------------------------------
+    def p(self, name: str) -> Any:
+        """The value in force of parameter ``name`` (relative to the rule id, or global)."""
+        local = f"{self.rule.id}.{name}"
+        return self.params(local if local in self.params._parameters else name)
+
+    # ---- columns ----------------------------------------------------------
+    def col(self, name: str, expr: pl.Expr, label: str = "") -> pl.Expr:
+        """Compute an intermediate quantity for every row; it appears in the trace."""
+        self.frame = self.frame.with_columns(expr.alias(name))
+        self.traced.append((name, label))
+        return pl.col(name)
+
+    def _tmp(self, expr: pl.Expr) -> str:
+        self._n += 1
+        name = f"__c{self._n}"
+        self.frame = self.frame.with_columns(expr.alias(name))
+        return name
+
+    def require(self, holds: pl.Expr, ok: Text | None, fail: Text, missing: Text | None = None,
+                gate: bool = False) -> None:
+        """A condition of eligibility. ``ok`` explains it when met, ``fail`` when not,
+        ``missing`` when the data to judge it is absent (defaults to ``fail``).
+        A failing ``gate`` (jurisdiction, time in force) is the only reason shown."""
+        self.conditions.append(
+            Condition(
+                holds=pl.col(self._tmp(holds)),
+                ok=None if ok is None else text(ok),
+                fail=text(fail),
+                missing=text(missing) if missing is not None else text(fail),
+                gate=gate,
+            )
+        )
+
+    def note(self, message: Text, when: pl.Expr | None = None) -> None:
+        """A reason shown with an eligible result (e.g. the ratio and window applied)."""
+        expr = text(message)
+        self.notes.append(expr if when is None else pl.when(when).then(expr))
+
+    def amount(self, expr: pl.Expr, unit: str = "CNY") -> None:
+        self.unit = unit
+        self.output("amount", expr)
+
+    def period(self, start: Text, end: Text) -> None:
+        self.output("period_from", text(start))
+        self.output("period_to", text(end))
+
+    def output(self, name: str, expr: pl.Expr) -> None:
+        """A field of the result (``mode``, ``layoff_rate``, ``alternative_amount``…)."""
+        column = f"__out_{name}"
+        self.frame = self.frame.with_columns(expr.alias(column))
+        self.outputs[name] = column
+
+    def cite(self, indices: pl.Expr) -> None:
+        """Which of the rule's citations apply to each row (list of indices)."""
+        self.output("_citations", indices)
+
+    # ---- long-table helpers ------------------------------------------------
+    def table(self, name: str) -> pl.DataFrame:
+        return self.tables[name]
+
+    def aggregate(self, table: str, agg: pl.Expr, where: pl.Expr | None = None, uses: tuple[str, ...] = (),
+                  default: Any = None, order_by: str | None = None) -> pl.Expr:
+        """Aggregate rows of a long table (keyed by unit) per unit, after joining the
+        unit columns named in ``uses`` so that ``where``/``agg`` may refer to them.
+        ``order_by`` sorts each unit's rows first (for shifts over quarters)."""
+        rows = self.tables[table]
+        if order_by is not None:
+            rows = rows.sort(UNIT_KEY, order_by)
+        if uses:
+            rows = rows.join(self.frame.select(UNIT_KEY, *uses), on=UNIT_KEY, how="inner")
+        if where is not None:
+            rows = rows.filter(where)
+        per_unit = rows.group_by(UNIT_KEY).agg(agg.alias("__agg"))
+        self._n += 1
+        name = f"__a{self._n}"
+        self.frame = self.frame.join(per_unit.rename({"__agg": name}), on=UNIT_KEY, how="left", maintain_order="left")
+        col = pl.col(name)
+        return col if default is None else col.fill_null(default)
+
+    def sum_contributions(self, insurances: list[str], months: tuple[Text, Text], value: pl.Expr,
+                          uses: tuple[str, ...] = ()) -> pl.Expr:
+        """Σ ``value`` over contribution rows of the given insurances whose fee month
+        (费款所属期) lies in ``months`` (inclusive; bounds may be per-row columns)."""
+        start, end = months
+        extra: list[str] = list(uses)
+        bounds = []
+        for bound in (start, end):
+            if isinstance(bound, str):
+                bounds.append(pl.lit(bound))
+            else:
+                name = self._tmp(bound)
+                extra.append(name)
+                bounds.append(pl.col(name))
+        where = pl.col("insurance").is_in(insurances) & (pl.col("month") >= bounds[0]) & (pl.col("month") <= bounds[1])
+        return self.aggregate("contributions", value.sum(), where=where, uses=tuple(extra), default=0.0)
+
+    def month_value(self, table: str, month: str, column: str, key: str = "month") -> pl.Expr:
+        """The value of ``column`` for one month (or quarter, with ``key``) of a long
+        table; null when the unit has no such row."""
+        return self.aggregate(table, pl.col(column).first(), where=pl.col(key) == month)
+
+    def months_mean(self, table: str, months: list[str], column: str) -> tuple[pl.Expr, pl.Expr]:
+        """(mean over the months present, how many of ``months`` are present)."""
+        where = pl.col("month").is_in(months)
+        mean = self.aggregate(table, pl.col(column).mean(), where=where)
+        count = self.aggregate(table, pl.col("month").n_unique(), where=where, default=0)
+        return mean, count
+
+
+def month_range(start: str, end: str) -> list[str]:
+    """Fee months from ``start`` to ``end`` inclusive, as YYYY-MM."""
+    y, m = int(start[:4]), int(start[5:7])
+    ey, em = int(end[:4]), int(end[5:7])
+    out = []
+    while (y, m) <= (ey, em):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out

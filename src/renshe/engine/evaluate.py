@@ -1,0 +1,164 @@
+"""Evaluation (测算): run every rule over a population and assemble results.
+
+``run`` is the one code path used by the calculator (a population of one row)
+and by the no-application batch (a partition of a registry).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from renshe.domain.regions import jurisdiction_flags
+from renshe.engine.calc import UNIT_KEY, Calc, Condition, text
+from renshe.engine.money import round_fen
+from renshe.engine.parameters import ParameterView
+from renshe.engine.population import Population
+from renshe.engine.rules import JURISDICTION_NAMES, Registry, Rule, registry
+
+MONEY_UNITS = {"CNY", "CNY/month"}
+RESULT_COLUMNS = ("eligible", "amount", "reasons", "overlaps")
+
+
+class UnknownParameter(KeyError):
+    pass
+
+
+@dataclass
+class Outcome:
+    """The results of one rule for every row of its entity."""
+
+    rule: Rule
+    unit: str
+    results: pl.DataFrame  # _u, eligible, amount, reasons, citations, outputs…, overlaps
+    outputs: list[str]
+    traced: list[tuple[str, str]] = field(default_factory=list)
+    parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _all(conditions: list[Condition]) -> pl.Expr:
+    if not conditions:
+        return pl.lit(True)
+    return pl.all_horizontal([c.holds.fill_null(False) for c in conditions])
+
+
+def _list(items: list[pl.Expr]) -> pl.Expr:
+    if not items:
+        return pl.lit([], dtype=pl.List(pl.String))
+    return pl.concat_list([i.cast(pl.String) for i in items]).list.drop_nulls()
+
+
+def _standard_conditions(c: Calc, as_of: dt.date) -> None:
+    """Jurisdiction and time conditions every rule shares."""
+    r = c.rule
+    if r.jurisdiction != "cn":
+        name = JURISDICTION_NAMES[r.jurisdiction]
+        c.require(jurisdiction_flags(pl.col("region"))[r.jurisdiction], None, f"注册地/所在地不在{name}，不适用{name}政策",
+                  gate=True)
+
+
+def _time_problem(r: Rule, as_of: dt.date) -> str | None:
+    if r.effective_from and as_of < r.effective_from:
+        return f"测算日 {as_of.isoformat()} 该政策尚未施行（自 {r.effective_from.isoformat()} 起施行）"
+    if r.expires and r.effective_to and as_of > r.effective_to:
+        return f"该政策已于 {r.effective_to.isoformat()} 到期，测算日 {as_of.isoformat()} 不再适用"
+    return None
+
+
+def run_rule(r: Rule, pop: Population, params: ParameterView) -> Outcome | None:
+    frame = pop.entities.get(r.entity)
+    if frame is None:
+        return None
+    view = params.fork()
+    c = Calc(rule=r, frame=frame, tables=pop.tables, params=view)
+    late = _time_problem(r, params.as_of)
+    if late:
+        c.require(pl.lit(False), None, late, gate=True)
+    else:
+        _standard_conditions(c, params.as_of)
+        r.compute(c)
+    eligible = _all(c.conditions)
+    ok = _list([cond.ok for cond in c.conditions if cond.ok is not None] + c.notes)
+    def why_not(conds: list[Condition]) -> pl.Expr:
+        return _list([pl.when(cond.holds.is_null()).then(cond.missing).when(~cond.holds).then(cond.fail)
+                      for cond in conds])
+
+    gates = [cond for cond in c.conditions if cond.gate]
+    failed = why_not(c.conditions)
+    if gates:
+        failed = pl.when(_all(gates)).then(failed).otherwise(why_not(gates))
+    amount_col = c.outputs.get("amount")
+    if amount_col is None:
+        amount = pl.lit(None, dtype=pl.Float64)
+    else:
+        raw = pl.col(amount_col).cast(pl.Float64)
+        amount = round_fen(raw) if c.unit in MONEY_UNITS else raw.round(6)
+    outputs = [n for n in c.outputs if n != "amount"]
+    results = c.frame.select(
+        pl.col(UNIT_KEY),
+        eligible.alias("eligible"),
+        pl.when(eligible).then(amount).otherwise(None).alias("amount"),
+        pl.when(eligible).then(ok).otherwise(failed).alias("reasons"),
+        *[pl.col(c.outputs[n]).alias(n) for n in outputs],
+        *[pl.col(name).alias(f"trace.{name}") for name, _ in c.traced],
+    )
+    return Outcome(rule=r, unit=c.unit, results=results, outputs=outputs, traced=c.traced, parameters=view.used)
+
+
+def check_overrides(reg: Registry, overrides: dict[str, Any]) -> list[str]:
+    """Names in ``overrides`` that are not parameters (a bad case)."""
+    return sorted(n for n in overrides if n not in reg.parameters)
+
+
+def resolve_overlaps(outcomes: dict[str, Outcome], reg: Registry) -> None:
+    """Where two results are the same money under two documents, pay one: the
+    larger amount, ties to the first of the group; the other carries ``overlaps``."""
+    for group in reg.overlap_groups:
+        present = [pid for pid in group if pid in outcomes]
+        if len(present) < 2:
+            continue
+        amounts = pl.DataFrame({UNIT_KEY: outcomes[present[0]].results[UNIT_KEY]})
+        for i, pid in enumerate(present):
+            res = outcomes[pid].results
+            amounts = amounts.join(
+                res.select(UNIT_KEY, pl.when(pl.col("eligible")).then(pl.col("amount").fill_null(0.0)).alias(f"a{i}")),
+                on=UNIT_KEY, how="left", maintain_order="left",
+            )
+        cols = [f"a{i}" for i in range(len(present))]
+        best = amounts.select(
+            UNIT_KEY,
+            pl.concat_list([pl.col(c).fill_null(-1.0) for c in cols]).list.arg_max().alias("best"),
+            pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int32) for c in cols]).alias("n"),
+        )
+        for i, pid in enumerate(present):
+            out = outcomes[pid]
+            joined = out.results.join(best, on=UNIT_KEY, how="left", maintain_order="left")
+            overlaps = (
+                pl.when((pl.col("n") >= 2) & pl.col("eligible") & (pl.col("best") != i))
+                .then(pl.col("best").replace_strict(dict(enumerate(present)), return_dtype=pl.String))
+                .otherwise(None)
+            )
+            out.results = joined.with_columns(overlaps.alias("overlaps")).drop("best", "n")
+
+
+def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None,
+        rule_ids: list[str] | None = None) -> dict[str, Outcome]:
+    reg = registry()
+    params = ParameterView(reg.parameters, as_of, overrides)
+    chosen = rule_ids if rule_ids is not None else list(reg.rules)
+    outcomes: dict[str, Outcome] = {}
+    for rid in chosen:
+        outcome = run_rule(reg.rules[rid], pop, params)
+        if outcome is not None:
+            outcomes[rid] = outcome
+    resolve_overlaps(outcomes, reg)
+    for out in outcomes.values():
+        if "overlaps" not in out.results.columns:
+            out.results = out.results.with_columns(pl.lit(None, dtype=pl.String).alias("overlaps"))
+    return outcomes
+
+
+__all__ = ["Outcome", "run", "run_rule", "check_overrides", "text"]

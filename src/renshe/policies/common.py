@@ -1,0 +1,17 @@
+"""Quantities several documents define the same way (one definition, many citations)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from renshe.engine.calc import Calc, exact
+
+
+def layoff_rate(c: Calc, base_month: str, year_end_month: str) -> pl.Expr:
+    """裁员率 r = 1 − (insured at year end + natural attrition) / insured a year before.
+
+    r ≤ 0 counts as no layoff (the rate is floored at 0). Null when data is missing."""
+    base = c.month_value("insured", base_month, "headcount")
+    end = c.month_value("insured", year_end_month, "headcount")
+    r = 1 - (end + pl.col("attrition_2019")) / base
+    return pl.when(base > 0).then(exact(r.clip(lower_bound=0.0)))
