@@ -73,7 +73,7 @@ def run_rule(r: Rule, pop: Population, params: ParameterView) -> Outcome | None:
     if frame is None:
         return None
     view = params.fork()
-    c = Calc(rule=r, frame=frame, tables=pop.tables, params=view)
+    c = Calc(rule=r, frame=frame, tables=pop.tables.get(r.entity, {}), params=view)
     late = _time_problem(r, params.as_of)
     if late:
         c.require(pl.lit(False), None, late, gate=True)

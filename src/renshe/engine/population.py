@@ -1,81 +1,149 @@
-"""The population (总体) an evaluation runs over: one table per entity and the
-long tables of monthly facts, keyed by ``_u`` (the row of the entity).
+"""The population (总体) an evaluation runs over: one table per entity, plus the
+long tables of each entity's repeated facts, keyed by ``_u`` (the entity's row).
 
 A single case becomes a population of one row; a registry partition becomes a
 population of many rows. Rules see the same columns either way.
+
+Columns are derived from the case models in ``case.py``, so a new optional
+field there becomes a column here with no further code:
+
+- a scalar field → a column of the same name (``size`` becomes ``size_given``;
+  the classified ``size`` is added beside it);
+- a nested object → its fields as ``<field>_<sub>`` columns (``days_direct_contact``);
+- ``flags`` → one boolean column ``flag_<name>`` per known flag;
+- a list of strings → a list column;
+- a mapping keyed by month or quarter → a long table named after the field
+  (``insured``: month, headcount);
+- a list of objects → a long table named after the field (``contributions``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import types
+import typing
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal, Union, get_args, get_origin
 
 import polars as pl
+from pydantic import BaseModel
 
 from renshe.domain.size import classify_frame
 from renshe.engine.calc import UNIT_KEY
-from renshe.engine.case import FLAGS, Case
+from renshe.engine.case import FLAGS, Agency, Case, Enterprise, Month, Person, Quarter
 
 KEY = pl.UInt32
+Schema = dict[str, Any]
 
-ENTERPRISE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    UNIT_KEY: KEY,
-    "uscc": pl.String,
-    "name": pl.String,
-    "region": pl.String,
-    "unit_type": pl.String,
-    "industry": pl.String,
-    "employees": pl.Float64,
-    "revenue": pl.Float64,
-    "assets": pl.Float64,
-    "size_given": pl.String,
-    "state_owned": pl.Boolean,
-    "attrition_2019": pl.Int64,
-    "profit_tax_change_2019": pl.Float64,
-    "ui_contribution_months": pl.Int64,
-    "eligible_new_hires_12m": pl.Int64,
-    "work_injury_class": pl.Int64,
-    "construction_project": pl.Boolean,
-    "contract_value": pl.Float64,
-    **{f"flag_{f}": pl.Boolean for f in FLAGS},
-}
-PERSON_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    UNIT_KEY: KEY,
-    "id_number": pl.String,
-    "region": pl.String,
-    "work_years": pl.Float64,
-    "groups": pl.List(pl.String),
-    "days_direct_contact": pl.Int64,
-    "days_other_frontline": pl.Int64,
-}
-AGENCY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    UNIT_KEY: KEY, "uscc": pl.String, "region": pl.String,
-}
-LOAN_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    UNIT_KEY: KEY,
-    "applicant": pl.String,
-    "partners": pl.Int64,
-    "region": pl.String,
-    "size": pl.String,
-    "employees": pl.Float64,
-    "eligible_new_hires_12m": pl.Int64,
-}
-TABLE_SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
-    "contributions": {UNIT_KEY: KEY, "month": pl.String, "insurance": pl.String,
-                      "employer_due": pl.Float64, "employer_paid": pl.Float64},
-    "insured": {UNIT_KEY: KEY, "month": pl.String, "headcount": pl.Int64},
-    "si_additions": {UNIT_KEY: KEY, "month": pl.String, "count": pl.Int64},
-    "quarterly_profit": {UNIT_KEY: KEY, "quarter": pl.String, "profit": pl.Float64},
-    "placements": {UNIT_KEY: KEY, "enterprise_uscc": pl.String, "count": pl.Int64},
-}
+#: the value column of each mapping-valued field (default "value")
+VALUE_COLUMN = {"insured": "headcount", "si_additions": "count", "quarterly_profit": "profit"}
+RENAMED = {"size": "size_given"}
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional/Annotated wrappers."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def _dtype(annotation: Any) -> Any:
+    a = _unwrap(annotation)
+    if get_origin(a) is Literal:
+        return pl.String
+    if get_origin(a) is list:
+        return pl.List(_dtype(get_args(a)[0]))
+    return {int: pl.Int64, float: pl.Float64, str: pl.String, bool: pl.Boolean, dt.date: pl.Date}.get(a, pl.String)
+
+
+def _key_column(annotation: Any) -> str:
+    key = get_args(_unwrap(annotation))[0]
+    return "month" if key is Month else "quarter" if key is Quarter else "key"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one case model maps to an entity table and its long tables."""
+
+    columns: Schema
+    tables: dict[str, Schema]
+
+
+def _layout_fields(model: type[BaseModel], prefix: str, columns: Schema, tables: dict[str, Schema]) -> None:
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        a = _unwrap(ann)
+        origin = get_origin(a)
+        column = prefix + RENAMED.get(name, name)
+        if name == "flags" and not prefix:
+            columns.update({f"flag_{f}": pl.Boolean for f in FLAGS})
+        elif isinstance(a, type) and issubclass(a, BaseModel):
+            _layout_fields(a, f"{prefix}{name}_", columns, tables)
+        elif origin is dict:
+            value = _dtype(get_args(a)[1])
+            tables[name] = {UNIT_KEY: KEY, _key_column(a): pl.String, VALUE_COLUMN.get(name, "value"): value}
+        elif origin is list and isinstance(get_args(a)[0], type) and issubclass(get_args(a)[0], BaseModel):
+            item = get_args(a)[0]
+            tables[name] = {UNIT_KEY: KEY, **{k: _dtype(v.annotation) for k, v in item.model_fields.items()}}
+        else:
+            columns[column] = _dtype(ann)
+
+
+@cache
+def layout(model: type[BaseModel]) -> Layout:
+    columns: Schema = {UNIT_KEY: KEY}
+    tables: dict[str, Schema] = {}
+    _layout_fields(model, "", columns, tables)
+    return Layout(columns, tables)
+
+
+def _rows(obj: BaseModel, key: int, prefix: str, row: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> None:
+    for name in type(obj).model_fields:
+        value = getattr(obj, name)
+        a = _unwrap(type(obj).model_fields[name].annotation)
+        origin = get_origin(a)
+        if name == "flags" and not prefix:
+            row.update({f"flag_{f}": f in value for f in FLAGS})
+        elif isinstance(a, type) and issubclass(a, BaseModel):
+            if value is None:
+                continue
+            _rows(value, key, f"{prefix}{name}_", row, tables)
+        elif origin is dict:
+            kcol, vcol = _key_column(a), VALUE_COLUMN.get(name, "value")
+            tables.setdefault(name, []).extend({UNIT_KEY: key, kcol: k, vcol: v} for k, v in value.items())
+        elif origin is list and isinstance(get_args(a)[0], type) and issubclass(get_args(a)[0], BaseModel):
+            tables.setdefault(name, []).extend({UNIT_KEY: key, **item.model_dump()} for item in value)
+        else:
+            row[prefix + RENAMED.get(name, name)] = value
+
+
+def entity_frames(model: type[BaseModel], objects: list[BaseModel]) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """The entity table and long tables for a list of case objects of one model."""
+    lay = layout(model)
+    rows: list[dict[str, Any]] = []
+    table_rows: dict[str, list[dict[str, Any]]] = {}
+    for key, obj in enumerate(objects):
+        row: dict[str, Any] = {UNIT_KEY: key}
+        _rows(obj, key, "", row, table_rows)
+        rows.append(row)
+    frame = pl.DataFrame(rows, schema=lay.columns)
+    tables = {name: pl.DataFrame(table_rows.get(name, []), schema=schema) for name, schema in lay.tables.items()}
+    return frame, tables
 
 
 @dataclass
 class Population:
     entities: dict[str, pl.DataFrame] = field(default_factory=dict)
-    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
-
-    def table(self, name: str) -> pl.DataFrame:
-        return self.tables.get(name, pl.DataFrame(schema=TABLE_SCHEMAS[name]))
+    tables: dict[str, dict[str, pl.DataFrame]] = field(default_factory=dict)
 
 
 def with_classification(units: pl.DataFrame) -> pl.DataFrame:
@@ -89,39 +157,20 @@ def with_classification(units: pl.DataFrame) -> pl.DataFrame:
     return units.with_columns(classified["size"].alias("size"), classified["industry_class"].alias("industry_class"))
 
 
+LOAN_SCHEMA: Schema = {
+    UNIT_KEY: KEY, "applicant": pl.String, "partners": pl.Int64, "region": pl.String, "size": pl.String,
+    "employees": pl.Float64, "eligible_new_hires_12m": pl.Int64,
+}
+
+
 def from_case(case: Case) -> Population:
     pop = Population()
-    rows: dict[str, list[dict[str, object]]] = {name: [] for name in TABLE_SCHEMAS}
-    e = case.enterprise
-    if e is not None:
-        fin = e.finance
-        pop.entities["enterprise"] = with_classification(pl.DataFrame([{
-            UNIT_KEY: 0, "uscc": e.uscc, "name": e.name, "region": e.region, "unit_type": e.unit_type,
-            "industry": e.industry, "employees": e.employees, "revenue": e.revenue, "assets": e.assets,
-            "size_given": e.size, "state_owned": e.state_owned, "attrition_2019": e.attrition_2019,
-            "profit_tax_change_2019": fin.profit_tax_change_2019 if fin else None,
-            "ui_contribution_months": fin.ui_contribution_months if fin else None,
-            "eligible_new_hires_12m": e.eligible_new_hires_12m, "work_injury_class": e.work_injury_class,
-            "construction_project": e.construction_project, "contract_value": e.contract_value,
-            **{f"flag_{f}": f in e.flags for f in FLAGS},
-        }], schema=ENTERPRISE_SCHEMA))
-        rows["contributions"] = [{UNIT_KEY: 0, **c.model_dump()} for c in e.contributions]
-        rows["insured"] = [{UNIT_KEY: 0, "month": m, "headcount": n} for m, n in e.insured.items()]
-        rows["si_additions"] = [{UNIT_KEY: 0, "month": m, "count": n} for m, n in e.si_additions.items()]
-        if fin is not None:
-            rows["quarterly_profit"] = [{UNIT_KEY: 0, "quarter": q, "profit": v} for q, v in fin.quarterly_profit.items()]
-    p = case.person
-    if p is not None:
-        pop.entities["person"] = pl.DataFrame([{
-            UNIT_KEY: 0, "id_number": p.id_number, "region": p.region, "work_years": p.work_years,
-            "groups": list(p.groups),
-            "days_direct_contact": p.days.direct_contact if p.days else None,
-            "days_other_frontline": p.days.other_frontline if p.days else None,
-        }], schema=PERSON_SCHEMA)
-    a = case.agency
-    if a is not None:
-        pop.entities["agency"] = pl.DataFrame([{UNIT_KEY: 0, "uscc": a.uscc, "region": a.region}], schema=AGENCY_SCHEMA)
-        rows["placements"] = [{UNIT_KEY: 0, **pl_.model_dump()} for pl_ in a.placements]
+    e, p, a = case.enterprise, case.person, case.agency
+    for name, model, obj in (("enterprise", Enterprise, e), ("person", Person, p), ("agency", Agency, a)):
+        if obj is not None:
+            frame, tables = entity_frames(model, [obj])
+            pop.entities[name] = with_classification(frame) if name == "enterprise" else frame
+            pop.tables[name] = tables
     loan = case.loan
     if loan is not None:
         by_enterprise = loan.applicant == "enterprise"
@@ -133,5 +182,5 @@ def from_case(case: Case) -> Population:
             "employees": e.employees if by_enterprise and e else None,
             "eligible_new_hires_12m": e.eligible_new_hires_12m if by_enterprise and e else None,
         }], schema=LOAN_SCHEMA)
-    pop.tables = {name: pl.DataFrame(r, schema=TABLE_SCHEMAS[name]) for name, r in rows.items()}
+        pop.tables["loan"] = {}
     return pop

@@ -16,7 +16,7 @@ from renshe.policies.common import layoff_rate
 @rule("beijing.unemployment_refund_2020")
 def unemployment_refund(c: Calc) -> None:
     p = "beijing.unemployment_refund_2020."
-    months = c.col("ui_contribution_months", pl.col("ui_contribution_months"), "足额缴纳失业保险费月数")
+    months = c.col("ui_contribution_months", pl.col("finance_ui_contribution_months"), "足额缴纳失业保险费月数")
     need = c.p(p + "min_ui_contribution_months")
     c.require(months >= need, pl.format("足额缴纳失业保险费 {} 个月（≥{}）", months, pl.lit(need)),
               pl.format("足额缴纳失业保险费 {} 个月，不足 {} 个月", months, pl.lit(need)),
@@ -29,7 +29,7 @@ def unemployment_refund(c: Calc) -> None:
               pl.format("2019年度裁员率 {}% 不低于 {}%", (rate * 100).round(2), pl.lit(limit * 100)),
               "缺少计算裁员率所需的 2018-12、2019-12 参保人数或 2019 年自然减员人数")
     c.require(~pl.col("flag_serious_dishonesty"), "未列入严重违法失信企业名单", "已列入严重违法失信企业名单")
-    change = c.col("profit_tax_change_2019", pl.col("profit_tax_change_2019"), "2019年度利税总额同比变化")
+    change = c.col("profit_tax_change_2019", pl.col("finance_profit_tax_change_2019"), "2019年度利税总额同比变化")
     drop = c.p(p + "profit_tax_change_limit")
     c.require(change <= drop, pl.format("2019年度利税总额同比变化 {}%（下降50%以上）", (change * 100).round(1)),
               pl.format("2019年度利税总额同比变化 {}%，未下降50%以上", (change * 100).round(1)),
