@@ -16,7 +16,11 @@ import yaml
 from renshe.engine.calculator import evaluate_json
 
 HERE = Path(__file__).parent
-BASES = yaml.safe_load((HERE / "bases.yaml").read_text(encoding="utf-8"))
+BASES: dict[str, Any] = {}
+for _path in [HERE / "bases.yaml", *sorted((HERE / "bases").glob("*.yaml"))]:
+    for _name, _body in (yaml.safe_load(_path.read_text(encoding="utf-8")) or {}).items():
+        assert _name not in BASES, f"base {_name} defined twice ({_path.name})"
+        BASES[_name] = _body
 
 
 def merge(base: Any, patch: Any) -> Any:

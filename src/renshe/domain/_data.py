@@ -29,7 +29,7 @@ def load(name: str) -> dict[str, Any]:
     """
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with (DATA_DIR / f"{name}.yaml").open(encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+        data = yaml.load(fh, Loader=loader)
     if not isinstance(data, dict):
         raise ValueError(f"data/{name}.yaml: expected a mapping at the top level")
     return data

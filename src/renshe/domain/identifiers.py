@@ -107,7 +107,9 @@ def uscc_check_char(first17: str) -> str:
         raise ValueError(
             f"expected {body_length} characters of {rule.alphabet!r}, got {first17!r}"
         )
-    total = sum(rule.values[ch] * w for ch, w in zip(first17, rule.weights, strict=True))
+    total = sum(
+        rule.values[ch] * w for ch, w in zip(first17, rule.weights, strict=True)
+    )
     return rule.alphabet[(rule.modulus - total % rule.modulus) % rule.modulus]
 
 
@@ -120,7 +122,9 @@ def problem_with_uscc(code: object) -> str | None:
     """
     rule = _uscc()
     if not isinstance(code, str):
-        return f"must be a string of {rule.length} characters, got {type(code).__name__}"
+        return (
+            f"must be a string of {rule.length} characters, got {type(code).__name__}"
+        )
     if len(code) != rule.length:
         return f"must be {rule.length} characters, got {len(code)}"
     for position, ch in enumerate(code, start=1):
@@ -178,7 +182,9 @@ def problem_with_id_number(code: object) -> str | None:
     """
     rule = _id()
     if not isinstance(code, str):
-        return f"must be a string of {rule.length} characters, got {type(code).__name__}"
+        return (
+            f"must be a string of {rule.length} characters, got {type(code).__name__}"
+        )
     number = normalise_id_number(code)
     if len(number) != rule.length:
         return f"must be {rule.length} characters, got {len(number)}"

@@ -116,7 +116,9 @@ def parse_industry(code: str) -> Industry:
             f"{_expected(s)}"
         )
     if not digits:
-        return Industry(section=letter, division=None, group=None, class_code=None, code=code)
+        return Industry(
+            section=letter, division=None, group=None, class_code=None, code=code
+        )
     division = digits[: s.division_digits]
     name, first, last = s.sections[letter]
     if not first <= int(division) <= last:

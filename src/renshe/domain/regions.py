@@ -160,7 +160,9 @@ def jurisdictions(code: str) -> frozenset[str]:
     validated here; use :func:`problem_with_region` for that.
     """
     return frozenset(
-        jid for jid, prefix in _divisions().jurisdictions.items() if code.startswith(prefix)
+        jid
+        for jid, prefix in _divisions().jurisdictions.items()
+        if code.startswith(prefix)
     )
 
 

@@ -132,12 +132,18 @@ def _standard() -> _Standard:
     money = frozenset(k for k, v in indicators.items() if v.get("money"))
     classes: dict[str, SizeClass] = {}
     for key, entry in raw["classes"].items():
-        printed = {lvl: {k: float(v) for k, v in (entry.get(lvl) or {}).items()} for lvl in _LEVELS}
+        printed = {
+            lvl: {k: float(v) for k, v in (entry.get(lvl) or {}).items()}
+            for lvl in _LEVELS
+        }
         used = {tuple(printed[lvl]) for lvl in _LEVELS}
         if len(used) != 1 or any(k not in indicators for k in printed["upper"]):
-            raise ValueError(f"sme_thresholds.yaml: class {key} must use the same known indicators at every level")
+            raise ValueError(
+                f"sme_thresholds.yaml: class {key} must use the same known indicators at every level"
+            )
         converted = {
-            lvl: {k: v * factor if k in money else v for k, v in printed[lvl].items()} for lvl in _LEVELS
+            lvl: {k: v * factor if k in money else v for k, v in printed[lvl].items()}
+            for lvl in _LEVELS
         }
         classes[str(key)] = SizeClass(
             key=str(key),
@@ -148,10 +154,14 @@ def _standard() -> _Standard:
             small=converted["small"],
             printed=printed,
         )
-    class_by_code = {str(k): (None if v is None else str(v)) for k, v in raw["class_by_code"].items()}
+    class_by_code = {
+        str(k): (None if v is None else str(v)) for k, v in raw["class_by_code"].items()
+    }
     unknown = {v for v in class_by_code.values() if v is not None} - set(classes)
     if unknown:
-        raise ValueError(f"sme_thresholds.yaml: class_by_code names unknown classes {sorted(unknown)}")
+        raise ValueError(
+            f"sme_thresholds.yaml: class_by_code names unknown classes {sorted(unknown)}"
+        )
     return _Standard(
         doc_no=str(primary["doc_no"]),
         money_factor=factor,
@@ -210,10 +220,15 @@ def _number(value: float) -> str:
 def _shown(indicator: str, value: float, std: _Standard) -> str:
     """A value in the unit of the standard: ``"120人"``, ``"5200万元"``."""
     if indicator in std.money_indicators:
-        value_text = format((Decimal(repr(float(value))) / Decimal(repr(std.money_factor))).normalize(), "f")
+        value_text = format(
+            (Decimal(repr(float(value))) / Decimal(repr(std.money_factor))).normalize(),
+            "f",
+        )
     else:
         value_text = _number(value)
-    return f"{std.indicator_names[indicator]}{value_text}{std.indicator_units[indicator]}"
+    return (
+        f"{std.indicator_names[indicator]}{value_text}{std.indicator_units[indicator]}"
+    )
 
 
 def _bound(indicator: str, cls: SizeClass, level: str, std: _Standard) -> str:
@@ -221,7 +236,9 @@ def _bound(indicator: str, cls: SizeClass, level: str, std: _Standard) -> str:
     return f"{_number(cls.printed[level][indicator])}{unit}"
 
 
-def _comparisons(values: dict[str, float], cls: SizeClass, level: str, std: _Standard, *, met: bool) -> str:
+def _comparisons(
+    values: dict[str, float], cls: SizeClass, level: str, std: _Standard, *, met: bool
+) -> str:
     bounds = cls.bounds(level)
     parts = [
         f"{_shown(ind, values[ind], std)}{'≥' if met else '<'}{_bound(ind, cls, level, std)}"
@@ -260,7 +277,9 @@ def classify(
             raise SizeError(
                 f'size must be one of {", ".join(std.assignable_sizes)}, got "{size}"'
             )
-        return Classification(size=size, industry_class=key, basis=f"经认定为{std.size_names[size]}")
+        return Classification(
+            size=size, industry_class=key, basis=f"经认定为{std.size_names[size]}"
+        )
     if key is None:
         raise SizeError(
             f'industry "{industry}" is a bare section that {std.doc_no} splits into several '
@@ -274,12 +293,19 @@ def classify(
             industry_class=key,
             basis=f"{cls.name}不适用《中小企业划型标准规定》（{std.doc_no}），不划型",
         )
-    given = {"employees": _present(employees), "revenue": _present(revenue), "assets": _present(assets)}
+    given = {
+        "employees": _present(employees),
+        "revenue": _present(revenue),
+        "assets": _present(assets),
+    }
     missing = tuple(ind for ind in cls.indicators if given.get(ind) is None)
     if missing:
         names = "、".join(std.indicator_names[m] for m in missing)
         return Classification(
-            size=None, industry_class=key, basis=f"{cls.name}：缺少{names}，无法划型", missing=missing
+            size=None,
+            industry_class=key,
+            basis=f"{cls.name}：缺少{names}，无法划型",
+            missing=missing,
         )
     values: dict[str, float] = {ind: v for ind, v in given.items() if v is not None}
 
@@ -295,7 +321,9 @@ def classify(
     else:
         result, why = "micro", _comparisons(values, cls, "small", std, met=False)
     return Classification(
-        size=result, industry_class=key, basis=f"{cls.name}：{why}，为{std.size_names[result]}"
+        size=result,
+        industry_class=key,
+        basis=f"{cls.name}：{why}，为{std.size_names[result]}",
     )
 
 
@@ -325,7 +353,9 @@ def classify_frame(df: pl.DataFrame) -> pl.DataFrame:
 
     # The few distinct industry codes are mapped in Python, the rows by one replace.
     mapping: dict[str, int] = {}
-    for code in df.get_column("industry").cast(pl.String).unique().drop_nulls().to_list():
+    for code in (
+        df.get_column("industry").cast(pl.String).unique().drop_nulls().to_list()
+    ):
         try:
             key = industry_class(code)
         except ValueError:
@@ -334,7 +364,9 @@ def classify_frame(df: pl.DataFrame) -> pl.DataFrame:
             mapping[code] = class_index[key]
 
     if "size" in df.columns:
-        given_sizes = set(df.get_column("size").cast(pl.String).unique().drop_nulls().to_list())
+        given_sizes = set(
+            df.get_column("size").cast(pl.String).unique().drop_nulls().to_list()
+        )
         bad = sorted(given_sizes - set(std.assignable_sizes))
         if bad:
             raise SizeError(
@@ -355,7 +387,9 @@ def classify_frame(df: pl.DataFrame) -> pl.DataFrame:
         .replace_strict(mapping, default=None, return_dtype=pl.UInt32)
         .alias("_class")
     )
-    stage1 = [index, given.alias("_given")] + [value(ind).alias(f"_v_{ind}") for ind in indicators]
+    stage1 = [index, given.alias("_given")] + [
+        value(ind).alias(f"_v_{ind}") for ind in indicators
+    ]
 
     klass = pl.col("_class")
 
@@ -372,15 +406,21 @@ def classify_frame(df: pl.DataFrame) -> pl.DataFrame:
     def meets(level: str) -> pl.Expr:
         return pl.all_horizontal(
             [
-                pl.col(f"_b_{level}_{ind}").is_null() | (pl.col(f"_v_{ind}") >= pl.col(f"_b_{level}_{ind}"))
+                pl.col(f"_b_{level}_{ind}").is_null()
+                | (pl.col(f"_v_{ind}") >= pl.col(f"_b_{level}_{ind}"))
                 for ind in indicators
             ]
         )
 
     missing = pl.any_horizontal(
-        [pl.col(f"_b_upper_{ind}").is_not_null() & pl.col(f"_v_{ind}").is_null() for ind in indicators]
+        [
+            pl.col(f"_b_upper_{ind}").is_not_null() & pl.col(f"_v_{ind}").is_null()
+            for ind in indicators
+        ]
     )
-    unclassifiable = [class_index[k] for k, c in std.classes.items() if c.unclassifiable]
+    unclassifiable = [
+        class_index[k] for k, c in std.classes.items() if c.unclassifiable
+    ]
     result = (
         pl.when(pl.col("_given").is_not_null())
         .then(pl.col("_given"))

@@ -53,8 +53,8 @@ class Condition:
 @dataclass
 class Calc:
     rule: Rule
-    frame: pl.DataFrame
-    tables: dict[str, pl.DataFrame]
+    frame: pl.LazyFrame
+    tables: dict[str, pl.LazyFrame]
     params: ParameterView
     conditions: list[Condition] = field(default_factory=list)
     notes: list[pl.Expr] = field(default_factory=list)
@@ -121,7 +121,7 @@ class Calc:
         self.output("_citations", indices)
 
     # ---- long-table helpers ------------------------------------------------
-    def table(self, name: str) -> pl.DataFrame:
+    def table(self, name: str) -> pl.LazyFrame:
         return self.tables[name]
 
     def aggregate(self, table: str, agg: pl.Expr, where: pl.Expr | None = None, uses: tuple[str, ...] = (),
@@ -139,7 +139,8 @@ class Calc:
         per_unit = rows.group_by(UNIT_KEY).agg(agg.alias("__agg"))
         self._n += 1
         name = f"__a{self._n}"
-        self.frame = self.frame.join(per_unit.rename({"__agg": name}), on=UNIT_KEY, how="left", maintain_order="left")
+        self.frame = self.frame.join(per_unit.rename({"__agg": name}), on=UNIT_KEY, how="left",
+                                     maintain_order="left")
         col = pl.col(name)
         return col if default is None else col.fill_null(default)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from renshe.domain.regions import jurisdiction_flags
+from renshe.domain.regions import jurisdiction_flags, jurisdictions
 from renshe.engine.calc import UNIT_KEY, Calc, Condition, text
 from renshe.engine.money import round_fen
 from renshe.engine.parameters import ParameterView
@@ -34,6 +34,7 @@ class Outcome:
     rule: Rule
     unit: str
     results: pl.DataFrame  # _u, eligible, amount, reasons, citations, outputs…, overlaps
+    # (a LazyFrame until ``run`` collects every rule's plan at once)
     outputs: list[str]
     traced: list[tuple[str, str]] = field(default_factory=list)
     parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -51,13 +52,21 @@ def _list(items: list[pl.Expr]) -> pl.Expr:
     return pl.concat_list([i.cast(pl.String) for i in items]).list.drop_nulls()
 
 
-def _standard_conditions(c: Calc, as_of: dt.date) -> None:
-    """Jurisdiction and time conditions every rule shares."""
+def _jurisdiction_condition(c: Calc) -> None:
+    """The rule's jurisdiction covers the entity's region (a gate)."""
     r = c.rule
     if r.jurisdiction != "cn":
         name = JURISDICTION_NAMES[r.jurisdiction]
         c.require(jurisdiction_flags(pl.col("region"))[r.jurisdiction], None, f"注册地/所在地不在{name}，不适用{name}政策",
                   gate=True)
+
+
+def _anyone_in_jurisdiction(r: Rule, frame: pl.DataFrame) -> bool:
+    """False when no row of the entity lies in the rule's jurisdiction: the rule's
+    computation is then skipped (a single Beijing case does not run Henan rules)."""
+    if r.jurisdiction == "cn" or frame.height == 0:
+        return True
+    return any(r.jurisdiction in jurisdictions(code) for code in frame["region"].unique().drop_nulls().to_list())
 
 
 def _time_problem(r: Rule, as_of: dt.date) -> str | None:
@@ -73,13 +82,15 @@ def run_rule(r: Rule, pop: Population, params: ParameterView) -> Outcome | None:
     if frame is None:
         return None
     view = params.fork()
-    c = Calc(rule=r, frame=frame, tables=pop.tables.get(r.entity, {}), params=view)
+    tables = {name: t.lazy() for name, t in pop.tables.get(r.entity, {}).items()}
+    c = Calc(rule=r, frame=frame.lazy(), tables=tables, params=view)
     late = _time_problem(r, params.as_of)
     if late:
         c.require(pl.lit(False), None, late, gate=True)
     else:
-        _standard_conditions(c, params.as_of)
-        r.compute(c)
+        _jurisdiction_condition(c)
+        if _anyone_in_jurisdiction(r, frame):
+            r.compute(c)
     eligible = _all(c.conditions)
     ok = _list([cond.ok for cond in c.conditions if cond.ok is not None] + c.notes)
     def why_not(conds: list[Condition]) -> pl.Expr:
@@ -105,7 +116,8 @@ def run_rule(r: Rule, pop: Population, params: ParameterView) -> Outcome | None:
         *[pl.col(c.outputs[n]).alias(n) for n in outputs],
         *[pl.col(name).alias(f"trace.{name}") for name, _ in c.traced],
     )
-    return Outcome(rule=r, unit=c.unit, results=results, outputs=outputs, traced=c.traced, parameters=view.used)
+    return Outcome(rule=r, unit=c.unit, results=results, outputs=outputs,  # type: ignore[arg-type]
+                   traced=c.traced, parameters=view.used)
 
 
 def check_overrides(reg: Registry, overrides: dict[str, Any]) -> list[str]:
@@ -154,6 +166,9 @@ def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None
         outcome = run_rule(reg.rules[rid], pop, params)
         if outcome is not None:
             outcomes[rid] = outcome
+    frames = pl.collect_all([o.results for o in outcomes.values()])  # type: ignore[misc]
+    for out, frame in zip(outcomes.values(), frames, strict=True):
+        out.results = frame
     resolve_overlaps(outcomes, reg)
     for out in outcomes.values():
         if "overlaps" not in out.results.columns:
