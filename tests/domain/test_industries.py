@@ -7,7 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from renshe.domain._data import load
-from renshe.domain.industries import Industry, parse_industry, problem_with_industry, section_name
+from renshe.domain.industries import (
+    Industry,
+    parse_industry,
+    problem_with_industry,
+    section_name,
+)
 
 SECTIONS = {
     "A": (1, 5), "B": (6, 12), "C": (13, 43), "D": (44, 46), "E": (47, 50),
@@ -19,11 +24,15 @@ SECTIONS = {
 
 def test_sections_match_gb_t_4754_2017() -> None:
     raw = load("industries")["sections"]
-    assert {k: (int(v["divisions"][0]), int(v["divisions"][1])) for k, v in raw.items()} == SECTIONS
+    assert {
+        k: (int(v["divisions"][0]), int(v["divisions"][1])) for k, v in raw.items()
+    } == SECTIONS
 
 
 def test_divisions_01_to_97_belong_to_exactly_one_section() -> None:
-    owners = {d: [s for s, (a, b) in SECTIONS.items() if a <= d <= b] for d in range(1, 98)}
+    owners = {
+        d: [s for s, (a, b) in SECTIONS.items() if a <= d <= b] for d in range(1, 98)
+    }
     assert all(len(v) == 1 for v in owners.values())
 
 

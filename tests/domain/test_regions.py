@@ -34,7 +34,9 @@ def test_all_34_provincial_units() -> None:
 
 def test_beijing_has_its_16_districts() -> None:
     counties = load("regions")["counties"]
-    assert {k: v for k, v in counties.items() if k.startswith("11")} == BEIJING_DISTRICTS
+    assert {
+        k: v for k, v in counties.items() if k.startswith("11")
+    } == BEIJING_DISTRICTS
     for code, name in BEIJING_DISTRICTS.items():
         assert region_name(code) == "北京市" + name
 
@@ -130,7 +132,16 @@ def test_jurisdiction_ids() -> None:
     }  # fmt: skip
 
 
-REGION_SAMPLE = ["110108", "410183", "410105", "410305", "420102", "431102", "430102", "320102"]
+REGION_SAMPLE = [
+    "110108",
+    "410183",
+    "410105",
+    "410305",
+    "420102",
+    "431102",
+    "430102",
+    "320102",
+]
 
 
 @given(st.lists(st.sampled_from(REGION_SAMPLE), max_size=30))

@@ -31,5 +31,5 @@ def load(name: str) -> dict[str, Any]:
     with (DATA_DIR / f"{name}.yaml").open(encoding="utf-8") as fh:
         data = yaml.load(fh, Loader=loader)
     if not isinstance(data, dict):
-        raise ValueError(f"data/{name}.yaml: expected a mapping at the top level")
+        raise TypeError(f"data/{name}.yaml: expected a mapping at the top level")
     return data

@@ -93,8 +93,8 @@ def parse_industry(code: str) -> Industry:
     2–4 digits whose first two digits are a division of that section).
     """
     s = _scheme()
-    if not isinstance(code, str):
-        raise ValueError(f"must be a string, got {type(code).__name__}; {_expected(s)}")
+    if not isinstance(code, str):  # a bad case, reported like any other bad code
+        raise ValueError(f"must be a string, got {type(code).__name__}; {_expected(s)}")  # noqa: TRY004
     if not code:
         raise ValueError(f"is empty; {_expected(s)}")
     letter, digits = code[0], code[1:]

@@ -108,7 +108,6 @@ class Classification:
 class _Standard:
     doc_no: str
     money_factor: float
-    money_unit: str
     indicator_names: dict[str, str]
     indicator_units: dict[str, str]
     money_indicators: frozenset[str]
@@ -165,7 +164,6 @@ def _standard() -> _Standard:
     return _Standard(
         doc_no=str(primary["doc_no"]),
         money_factor=factor,
-        money_unit=str(raw["money_unit"]["name"]),
         indicator_names={k: str(v["name"]) for k, v in indicators.items()},
         indicator_units={k: str(v["unit"]) for k, v in indicators.items()},
         money_indicators=money,
@@ -212,17 +210,17 @@ def _present(value: float | None) -> float | None:
     return None if math.isnan(value) else value
 
 
-def _number(value: float) -> str:
-    text = format(Decimal(repr(float(value))).normalize(), "f")
-    return text
+def _number(value: float | Decimal) -> str:
+    """Plain decimal text without exponent or trailing zeros (``5200``, ``12.5``)."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    return format(exact.normalize(), "f")
 
 
 def _shown(indicator: str, value: float, std: _Standard) -> str:
     """A value in the unit of the standard: ``"120人"``, ``"5200万元"``."""
     if indicator in std.money_indicators:
-        value_text = format(
-            (Decimal(repr(float(value))) / Decimal(repr(std.money_factor))).normalize(),
-            "f",
+        value_text = _number(
+            Decimal(repr(float(value))) / Decimal(repr(std.money_factor))
         )
     else:
         value_text = _number(value)
