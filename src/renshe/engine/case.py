@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from renshe.domain import identifiers, industries, regions, size
@@ -118,17 +118,6 @@ class Enterprise(Strict):
     construction_project: bool = False
     contract_value: Money | None = None
 
-    @model_validator(mode="after")
-    def _classifiable(self) -> Enterprise:
-        if self.industry and self.size is None and size.industry_class(self.industry) is None \
-                and not self.industry.startswith("J"):
-            raise _problem(
-                "industry",
-                f'"{self.industry}" is a section that the size standard splits (工信部联企业〔2011〕300号); '
-                "expected a 2–4 digit division code (e.g. F52, G54, H62, I65, K7020) or a given size",
-            )
-        return self
-
 
 class Days(Strict):
     direct_contact: Persons = 0
@@ -168,16 +157,6 @@ class Case(Strict):
     person: Person | None = None
     agency: Agency | None = None
     loan: Loan | None = None
-
-    @model_validator(mode="after")
-    def _loan_has_applicant(self) -> Case:
-        if self.loan is not None:
-            needs = "enterprise" if self.loan.applicant == "enterprise" else "person"
-            if getattr(self, needs) is None:
-                raise _problem("loan", f"a loan with applicant {self.loan.applicant!r} needs the {needs} object")
-            if self.loan.applicant == "partnership" and self.loan.partners is None:
-                raise _problem("loan", "a partnership loan needs loan.partners (number of partners, ≥ 1)")
-        return self
 
 
 # ---- problems -------------------------------------------------------------
@@ -275,6 +254,30 @@ def parse_case(raw: str | bytes | dict[str, Any]) -> Case:
     except ValidationError as exc:
         problems = [Problem(_path(tuple(e["loc"])), _message(e)) for e in exc.errors()]
         raise BadCase(problems) from None
-    if not any((case.enterprise, case.person, case.agency)):
-        raise BadCase([Problem("", "the case names no enterprise, person or agency; expected at least one")])
+    problems = consistency_problems(case)
+    if problems:
+        raise BadCase(problems)
     return case
+
+
+def consistency_problems(case: Case) -> list[Problem]:
+    """Problems that involve more than one field (each still named by its path)."""
+    out: list[Problem] = []
+    if not any((case.enterprise, case.person, case.agency)):
+        out.append(Problem("", "the case names no enterprise, person or agency; expected at least one"))
+    e = case.enterprise
+    if e is not None and e.industry and e.size is None and size.industry_class(e.industry) is None \
+            and not e.industry.startswith("J"):
+        out.append(Problem(
+            "enterprise.industry",
+            f'"{e.industry}" is a section that the size standard splits (工信部联企业〔2011〕300号); '
+            "expected a 2–4 digit division code (e.g. F52, G54, H62, I65, K7020) or enterprise.size",
+        ))
+    loan = case.loan
+    if loan is not None:
+        needs = "enterprise" if loan.applicant == "enterprise" else "person"
+        if getattr(case, needs) is None:
+            out.append(Problem("loan.applicant", f"a loan with applicant {loan.applicant!r} needs the {needs} object"))
+        if loan.applicant == "partnership" and loan.partners is None:
+            out.append(Problem("loan.partners", "required for a partnership loan (number of partners, ≥ 1)"))
+    return out
