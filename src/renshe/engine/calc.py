@@ -116,9 +116,9 @@ class Calc:
         self.frame = self.frame.with_columns(expr.alias(column))
         self.outputs[name] = column
 
-    def cite(self, indices: pl.Expr) -> None:
-        """Which of the rule's citations apply to each row (list of indices)."""
-        self.output("_citations", indices)
+    def cite(self, articles: pl.Expr) -> None:
+        """Which of the rule's citations apply to each row: a list of their articles."""
+        self.output("_citations", articles)
 
     # ---- long-table helpers ------------------------------------------------
     def table(self, name: str) -> pl.LazyFrame:
@@ -172,6 +172,14 @@ class Calc:
         mean = self.aggregate(table, pl.col(column).mean(), where=where)
         count = self.aggregate(table, pl.col("month").n_unique(), where=where, default=0)
         return mean, count
+
+
+QUARTERS_PER_YEAR = 4
+
+
+def quarter_index(quarter: pl.Expr) -> pl.Expr:
+    """"2020Q1" → a running quarter number, so that consecutive quarters differ by 1."""
+    return quarter.str.slice(0, 4).cast(pl.Int32) * QUARTERS_PER_YEAR + quarter.str.slice(5, 1).cast(pl.Int32)
 
 
 def month_range(start: str, end: str) -> list[str]:

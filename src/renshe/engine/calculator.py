@@ -18,7 +18,7 @@ def _result(out: Outcome, row: int, explain: bool) -> dict[str, Any]:
     cites = list(r.citations)
     chosen = rec.get("_citations")
     if chosen is not None:
-        cites = [r.citations[i] for i in chosen if 0 <= i < len(r.citations)]
+        cites = [c for c in r.citations if c.article in chosen] or cites
     result: dict[str, Any] = {
         "policy": r.id,
         "title": r.title,

@@ -15,7 +15,9 @@ _SNAP_DECIMALS = 6
 def round_fen(expr: pl.Expr) -> pl.Expr:
     """Half-up rounding to 2 decimals of a float column (away from zero at .5)."""
     scaled = (expr.abs() * 100).round(_SNAP_DECIMALS)
-    return (expr.sign() * (scaled + 0.5).floor() / 100).cast(pl.Float64)
+    fen = expr.sign() * (scaled + 0.5).floor()
+    # the final round(2) removes the representation error of fen / 100 (0.5700000000000001)
+    return (fen / 100).round(2).cast(pl.Float64)
 
 
 def round_fen_decimal(value: float | int | str | Decimal) -> Decimal:

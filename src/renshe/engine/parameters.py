@@ -56,8 +56,8 @@ class Parameter:
     def reference_at(self, as_of: dt.date) -> Reference:
         chosen = self.reference
         for start, _ in self.values:
-            if start <= as_of and start in self.value_references:
-                chosen = self.value_references[start]
+            if start <= as_of:
+                chosen = self.value_references.get(start, self.reference)
         return chosen
 
     def is_numeric(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from renshe.engine.calc import Calc, exact, month_range
+from renshe.engine.calc import Calc, exact, month_range, quarter_index
 from renshe.engine.rules import rule
 from renshe.policies.common import layoff_rate
 
@@ -34,7 +34,7 @@ def unemployment_refund(c: Calc) -> None:
     c.require(change <= drop, pl.format("2019年度利税总额同比变化 {}%（下降50%以上）", (change * 100).round(1)),
               pl.format("2019年度利税总额同比变化 {}%，未下降50%以上", (change * 100).round(1)),
               "缺少2019年度利税总额同比变化（finance.profit_tax_change_2019）")
-    quarter_no = pl.col("quarter").str.slice(0, 4).cast(pl.Int32) * 4 + pl.col("quarter").str.slice(5, 1).cast(pl.Int32)
+    quarter_no = quarter_index(pl.col("quarter"))
     consecutive = c.col("two_consecutive_loss_quarters", c.aggregate(
         "quarterly_profit",
         ((pl.col("profit") < 0) & (pl.col("profit").shift(1) < 0) & (quarter_no - quarter_no.shift(1) == 1)).any(),

@@ -66,8 +66,8 @@ def si_relief(c: Calc) -> None:
     )
     c.amount(due * ratio)
     c.period(start, window_to)
-    c.cite(pl.when(hubei).then(pl.lit([1])).when(pl.col("unit_type") == "enterprise").then(pl.lit([0]))
-           .otherwise(pl.lit([0, 2])))
+    c.cite(pl.when(hubei).then(pl.lit(["二"])).when(pl.col("unit_type") == "enterprise").then(pl.lit(["一"]))
+           .otherwise(pl.lit(["一", "答记者问（适用对象）"])))
     kind = (
         pl.when(hubei).then(pl.lit("湖北省参保单位"))
         .when(pl.col("unit_type") == "individual_business").then(pl.lit("以单位方式参保的个体工商户（参照中小微企业）"))

@@ -32,7 +32,8 @@ def guaranteed_loan_limit(c: Calc) -> None:
     individual = float(c.p(p + "individual"))
     partners = c.col("partners", pl.col("partners"), "合伙人数")
     is_partnership = pl.col("applicant") == "partnership"
-    c.require(~is_partnership | (partners >= 2), None, "合伙创业须有 2 名以上合伙人（loan.partners）")
+    least = c.p(p + "min_partners")
+    c.require(~is_partnership | (partners >= least), None, f"合伙创业须有 {least} 名以上合伙人（loan.partners）")
     c.require((pl.col("applicant") != "enterprise") | pl.col("size").is_in(c.p(p + "enterprise_sizes")), None,
               pl.format("企业划型为 {}，非小微企业", pl.col("size")), "未能划型，无法确认小微企业条件")
     limit_by_applicant(c, {
