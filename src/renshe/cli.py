@@ -92,6 +92,24 @@ def policies_show(policy_id: Annotated[str, typer.Argument(help="policy id, e.g.
     _dump(body)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="load demo data and print the demo logins")] = False,
+) -> None:
+    """Start the web application and the HTTP API (网页与接口服务)."""
+    import uvicorn
+
+    from renshe.api.app import create_app
+
+    application = create_app()
+    print(f"renshe 人社政策服务: http://{host}:{port}/  (接口文档 http://{host}:{port}/docs)", flush=True)
+    if demo:
+        print("示例案例已内置：在政策计算器页面选择示例即可测算。", flush=True)
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
 def main() -> None:
     app()
 

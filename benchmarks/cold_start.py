@@ -1,0 +1,50 @@
+"""Cold start of `renshe evaluate` on one example: a new process each run.
+
+    python benchmarks/cold_start.py [--runs 10] [--example 01_beijing_medium_software]
+
+Prints the min / median / max wall time and, as its last line, one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT.parent / "shared" / "spec" / "examples"
+PACKAGED = ROOT / "src" / "renshe" / "web" / "demo_cases"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--example", default="01_beijing_medium_software")
+    args = parser.parse_args()
+    source = EXAMPLES / f"{args.example}.json"
+    if not source.exists():
+        source = PACKAGED / f"{args.example}.json"
+    case = json.loads(source.read_text(encoding="utf-8"))["case"]
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+        json.dump(case, f, ensure_ascii=False)
+    renshe = Path(sys.executable).with_name("renshe")
+    times = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        proc = subprocess.run([str(renshe), "evaluate", f.name], capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        if proc.returncode != 0:
+            raise SystemExit(proc.stderr)
+    print(f"cold evaluate ({args.example}): min {min(times):.3f} s, median {statistics.median(times):.3f} s, "
+          f"max {max(times):.3f} s over {args.runs} runs")
+    print(json.dumps({"example": args.example, "runs": args.runs, "min_s": round(min(times), 3),
+                      "median_s": round(statistics.median(times), 3), "max_s": round(max(times), 3)}))
+
+
+if __name__ == "__main__":
+    main()
