@@ -12,6 +12,8 @@ import typer
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="renshe 人社 — 疫情期间人社政策计算器")
 policies_app = typer.Typer(no_args_is_help=True, help="政策目录 (the policies renshe evaluates)")
 app.add_typer(policies_app, name="policies")
+demo_app = typer.Typer(no_args_is_help=True, help="演示数据 (demo data)")
+app.add_typer(demo_app, name="demo")
 
 
 def _fail(lines: list[str], code: int = 2) -> None:
@@ -90,6 +92,103 @@ def policies_show(policy_id: Annotated[str, typer.Argument(help="policy id, e.g.
                 "reference": p.reference.full(),
             })
     _dump(body)
+
+
+def _progress(label: str) -> Any:
+    """A progress bar on a terminal; plain lines otherwise (logs, CI)."""
+    if sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=False)
+        bar.start()
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+            if done >= total:
+                bar.stop()
+
+        return update
+
+    def plain(done: int, total: int) -> None:
+        print(f"{label} {done}/{total}", file=sys.stderr, flush=True)
+
+    return plain
+
+
+def _overrides(settings: list[str]) -> dict[str, Any]:
+    """PARAM=VALUE pairs; VALUE is JSON where it parses (numbers, lists), else text."""
+    from renshe.engine.rules import registry
+
+    out: dict[str, Any] = {}
+    problems = []
+    for item in settings:
+        name, sep, value = item.partition("=")
+        if not sep:
+            problems.append(f"--set {item}: expected PARAM=VALUE")
+            continue
+        if name not in registry().parameters:
+            problems.append(f"--set {name}: unknown parameter (see 'renshe policies show ID')")
+            continue
+        try:
+            out[name] = json.loads(value)
+        except json.JSONDecodeError:
+            out[name] = value
+    if problems:
+        _fail(problems)
+    return out
+
+
+def _as_of(value: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail([f"--as-of: \"{value}\" is not a date (YYYY-MM-DD)"])
+
+
+@app.command()
+def batch(
+    registry_path: Annotated[Path, typer.Argument(metavar="REGISTRY", help="registry directory or .xlsx workbook")],
+    as_of: Annotated[str, typer.Option("--as-of", help="judgement date (测算日), YYYY-MM-DD")],
+    out: Annotated[Path, typer.Option("--out", help="output directory")],
+    policies: Annotated[list[str] | None, typer.Option("--policies", help="only these policy ids (repeatable)")] = None,
+    setting: Annotated[list[str] | None, typer.Option("--set", help="PARAM=VALUE parameter override")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler: tcp://HOST:8786 or 'local'")] = None,
+    partition_size: Annotated[int, typer.Option(help="units per partition")] = 50_000,
+    workers: Annotated[int | None, typer.Option(help="local worker processes (default: all cores)")] = None,
+) -> None:
+    """No-application batch (免申即享): evaluate a whole registry, write payment lists and a report."""
+    from renshe.batch.registry import RegistryError
+    from renshe.batch.runner import BatchConfig, BatchError, run_batch
+
+    config = BatchConfig(registry=registry_path, as_of=_as_of(as_of), out=out, policies=policies or None,
+                         overrides=_overrides(setting or []), partition_size=partition_size, workers=workers,
+                         scheduler=scheduler)
+    try:
+        summary = run_batch(config, progress=_progress("分区"))
+    except (RegistryError, BatchError) as exc:
+        _fail([str(exc)])
+        return
+    print(f"单位 {summary['units']:,} 个（输入中有误的行 {summary['rejected_rows']:,} 行，见 problems.csv）；"
+          f"拨付 {summary['paid_units']:,} 笔，合计 {summary['total_amount']:,.2f} 元。结果在 {out}/")
+
+
+@demo_app.command("registry")
+def demo_registry(
+    units: Annotated[int, typer.Option(help="number of insured units")] = 10_000,
+    seed: Annotated[int, typer.Option(help="random seed (same seed, same registry)")] = 1,
+    out: Annotated[Path, typer.Option(help="output directory")] = Path("demo-registry"),
+    fmt: Annotated[str, typer.Option("--format", help="parquet | csv | xlsx")] = "parquet",
+) -> None:
+    """Make a deterministic synthetic registry (演示参保单位库)."""
+    from renshe.batch.demo import make_registry
+
+    if fmt not in ("parquet", "csv", "xlsx"):
+        _fail([f"--format: {fmt!r} is not one of parquet, csv, xlsx"])
+    counts = make_registry(units, seed, out, fmt, progress=_progress("单位"))
+    print("，".join(f"{k} {v:,} 行" for k, v in counts.items()) + f"：已写入 {out}/")
 
 
 @app.command()

@@ -18,8 +18,12 @@ import string
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from renshe.domain._data import load
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = [
     "id_check_char",
@@ -223,3 +227,28 @@ def is_valid_id_number(code: object) -> bool:
 def is_mobile(s: object) -> bool:
     """True when ``s`` is a mainland mobile number (手机号码): 11 digits, ``1[3-9]…``."""
     return isinstance(s, str) and _mobile().fullmatch(s) is not None
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def uscc_check_char_expr(first17: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`uscc_check_char` over a column of 17-character strings
+    (null where a character is outside the alphabet)."""
+    import polars as pl
+
+    rule = _uscc()
+    total: pl.Expr = pl.lit(0, dtype=pl.Int64)
+    for i, weight in enumerate(rule.weights):
+        value = first17.str.slice(i, 1).replace_strict(rule.values, default=None, return_dtype=pl.Int64)
+        total = total + value * weight
+    index = (rule.modulus - total % rule.modulus) % rule.modulus
+    return index.replace_strict(dict(enumerate(rule.alphabet)), default=None, return_dtype=pl.String)
+
+
+def uscc_valid_expr(code: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`is_valid_uscc`: true where the code is a valid USCC."""
+    rule = _uscc()
+    body = len(rule.weights)
+    check = uscc_check_char_expr(code.str.slice(0, body))
+    return ((code.str.len_chars() == rule.length) & (check == code.str.slice(body, 1))).fill_null(False)

@@ -99,8 +99,9 @@ def run_rule(r: Rule, pop: Population, params: ParameterView) -> Outcome | None:
 
     gates = [cond for cond in c.conditions if cond.gate]
     failed = why_not(c.conditions)
+    in_scope = _all(gates)
     if gates:
-        failed = pl.when(_all(gates)).then(failed).otherwise(why_not(gates))
+        failed = pl.when(in_scope).then(failed).otherwise(why_not(gates))
     amount_col = c.outputs.get("amount")
     if amount_col is None:
         amount = pl.lit(None, dtype=pl.Float64)
@@ -113,6 +114,7 @@ def run_rule(r: Rule, pop: Population, params: ParameterView) -> Outcome | None:
         eligible.alias("eligible"),
         pl.when(eligible).then(amount).otherwise(None).alias("amount"),
         pl.when(eligible).then(ok).otherwise(failed).alias("reasons"),
+        in_scope.alias("in_scope"),
         *[pl.col(c.outputs[n]).alias(n) for n in outputs],
         *[pl.col(name).alias(f"trace.{name}") for name, _ in c.traced],
     )

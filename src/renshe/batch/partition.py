@@ -1,0 +1,90 @@
+"""One partition of a staged registry through the rules (the unit of parallel work).
+
+``evaluate_partition`` is a plain function of file paths and JSON-able
+arguments, so the local process pool and a Dask cluster run the very same code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from renshe.engine.calc import UNIT_KEY
+from renshe.engine.case import FLAGS, Enterprise
+from renshe.engine.evaluate import run
+from renshe.engine.population import Population, layout, with_classification
+
+RESULT_SCHEMA: dict[str, Any] = {
+    "_part": pl.Int64, "_u": pl.UInt32, "policy": pl.String, "eligible": pl.Boolean, "in_scope": pl.Boolean,
+    "amount": pl.Float64, "unit": pl.String, "period_from": pl.String, "period_to": pl.String, "mode": pl.String,
+    "overlaps": pl.String, "reasons": pl.String, "extras": pl.String,
+}
+REASON_JOIN = "；"
+
+
+def partition_dir(work: Path, table: str, part: int) -> Path:
+    return work / "tables" / table / f"_part={part}"
+
+
+def result_path(work: Path, part: int) -> Path:
+    return work / "results" / f"part-{part:05d}.parquet"
+
+
+def load_population(work: Path, part: int) -> tuple[Population, pl.DataFrame]:
+    """The staged units of one partition as the enterprise entity, with its tables."""
+    units = pl.scan_parquet(work / "units.parquet").filter(pl.col("_part") == part).collect()
+    lay = layout(Enterprise)
+    frame = units.select(
+        pl.col("_u").cast(pl.UInt32).alias(UNIT_KEY),
+        *[pl.col("flags").list.contains(f).fill_null(False).alias(f"flag_{f}") for f in FLAGS],
+        pl.col("size").alias("size_given"),
+        *[pl.col(c).cast(t) for c, t in lay.columns.items()
+          if c not in (UNIT_KEY, "size_given") and not c.startswith("flag_")],
+    ).select(list(lay.columns))
+    tables: dict[str, pl.DataFrame] = {}
+    for name, schema in lay.tables.items():
+        folder = partition_dir(work, name, part)
+        files = sorted(folder.glob("*.parquet")) if folder.exists() else []
+        if files:
+            t = pl.read_parquet(files).select([pl.col(c).cast(dtype) for c, dtype in schema.items()])
+        else:
+            t = pl.DataFrame(schema=schema)
+        tables[name] = t
+    pop = Population(entities={"enterprise": with_classification(frame)}, tables={"enterprise": tables})
+    return pop, units
+
+
+def evaluate_partition(work_dir: str, part: int, as_of: str, overrides_json: str, rule_ids: list[str]) -> str:
+    """Evaluate one partition and write its results atomically; returns the file written."""
+    work = Path(work_dir)
+    target = result_path(work, part)
+    pop, _ = load_population(work, part)
+    outcomes = run(pop, dt.date.fromisoformat(as_of), json.loads(overrides_json), rule_ids)
+    frames = []
+    for pid, out in outcomes.items():
+        extras = [n for n in out.outputs if n not in ("mode", "period_from", "period_to", "unit") and not n.startswith("_")]
+        res = out.results
+        frames.append(res.select(
+            pl.lit(part, dtype=pl.Int64).alias("_part"),
+            pl.col(UNIT_KEY),
+            pl.lit(pid).alias("policy"),
+            pl.col("eligible"), pl.col("in_scope"), pl.col("amount"),
+            (pl.col("unit") if "unit" in res.columns else pl.lit(out.unit)).alias("unit"),
+            *[(pl.col(c).cast(pl.String) if c in res.columns else pl.lit(None, dtype=pl.String)).alias(c)
+              for c in ("period_from", "period_to", "mode", "overlaps")],
+            pl.col("reasons").list.join(REASON_JOIN).alias("reasons"),
+            (pl.struct([pl.col(e) for e in extras]).struct.json_encode() if extras
+             else pl.lit(None, dtype=pl.String)).alias("extras"),
+        ))
+    result = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=RESULT_SCHEMA)
+    result = result.select([pl.col(c).cast(t) for c, t in RESULT_SCHEMA.items()])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".tmp{os.getpid()}")
+    result.write_parquet(tmp)
+    tmp.replace(target)
+    return str(target)
