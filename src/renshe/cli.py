@@ -175,6 +175,39 @@ def batch(
           f"拨付 {summary['paid_units']:,} 笔，合计 {summary['total_amount']:,.2f} 元。结果在 {out}/")
 
 
+@app.command()
+def simulate(
+    registry_path: Annotated[Path, typer.Argument(metavar="REGISTRY", help="registry directory or .xlsx workbook")],
+    as_of: Annotated[str, typer.Option("--as-of", help="judgement date (测算日), YYYY-MM-DD")],
+    setting: Annotated[list[str], typer.Option("--set", help="PARAM=VALUE: the reform (repeatable)")],
+    base: Annotated[list[str] | None, typer.Option("--base-set", help="PARAM=VALUE for both runs")] = None,
+    out: Annotated[Path, typer.Option("--out", help="output directory")] = Path("simulation"),
+    policies: Annotated[list[str] | None, typer.Option("--policies", help="only these policy ids")] = None,
+    partition_size: Annotated[int, typer.Option(help="units per partition")] = 50_000,
+    workers: Annotated[int | None, typer.Option(help="local worker processes")] = None,
+) -> None:
+    """Policy simulation (政策模拟): baseline vs reform cost, winners and losers."""
+    from renshe.batch.registry import RegistryError
+    from renshe.batch.runner import BatchConfig, BatchError
+    from renshe.batch.simulate import simulate as run_simulation
+    from renshe.batch.simulate import write_simulation
+
+    config = BatchConfig(registry=registry_path, as_of=_as_of(as_of), out=out, policies=policies or None,
+                         overrides=_overrides(base or []), partition_size=partition_size, workers=workers)
+    reform = _overrides(setting)
+    try:
+        tables = run_simulation(config, reform, progress=_progress("分区"))
+    except (RegistryError, BatchError) as exc:
+        _fail([str(exc)])
+        return
+    write_simulation(tables, out, reform)
+    by_policy = tables["by_policy"]
+    print(f"{'政策':<48}{'基线（元）':>18}{'调整后（元）':>18}{'差额（元）':>18}")
+    for r in by_policy.iter_rows(named=True):
+        print(f"{r['policy']:<48}{r['baseline']:>20,.2f}{r['reform']:>20,.2f}{r['difference']:>20,.2f}")
+    print(f"合计差额 {by_policy['difference'].sum():,.2f} 元；明细与图表在 {out}/（simulation.html, simulation.png, simulation_*.csv）")
+
+
 @demo_app.command("registry")
 def demo_registry(
     units: Annotated[int, typer.Option(help="number of insured units")] = 10_000,

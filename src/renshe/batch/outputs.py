@@ -22,11 +22,12 @@ SIZE_NAMES = {"large": "大型", "medium": "中型", "small": "小型", "micro":
 FIXED_CREATED = dt.datetime(2020, 1, 1)
 
 
-def load_results(work: Path) -> pl.LazyFrame:
+def load_results(work: Path, key: str) -> pl.LazyFrame:
+    """Every partition's results of run ``key``, with the unit's identity and classes."""
     stage = json.loads((work / "stage.json").read_text(encoding="utf-8"))
-    files = [result_path(work, k) for k in range(stage["partitions"])]
+    files = [result_path(work, key, k) for k in range(stage["partitions"])]
     units = pl.scan_parquet(work / "units.parquet").select(
-        "_part", "_u", "uscc", "name", "region", "industry", "size", "unit_type")
+        "_part", "_u", "uscc", "name", "region", "industry", pl.col("size_class").alias("size"), "unit_type")
     if not files:
         return pl.LazyFrame()
     return pl.scan_parquet(files).join(units, on=["_part", "_u"], how="left")
@@ -46,9 +47,9 @@ def _names(codes: list[str]) -> dict[str, str]:
     return out
 
 
-def write_outputs(work: Path, out: Path, rule_ids: list[str], as_of: dt.date) -> dict[str, Any]:
+def write_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_of: dt.date) -> dict[str, Any]:
     reg = registry()
-    results = load_results(work)
+    results = load_results(work, key)
     for sub in ("payments", "rejections", "eligible"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     problems = pl.read_parquet(work / "problems.parquet")

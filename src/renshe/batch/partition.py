@@ -7,6 +7,7 @@ arguments, so the local process pool and a Dask cluster run the very same code.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -31,8 +32,15 @@ def partition_dir(work: Path, table: str, part: int) -> Path:
     return work / "tables" / table / f"_part={part}"
 
 
-def result_path(work: Path, part: int) -> Path:
-    return work / "results" / f"part-{part:05d}.parquet"
+def run_key(as_of: str, overrides_json: str, rule_ids: list[str]) -> str:
+    """Results of one (date, parameters, rules) run live apart, so a simulation's
+    baseline and reform share the staged registry."""
+    payload = json.dumps([as_of, json.loads(overrides_json), sorted(rule_ids)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def result_path(work: Path, key: str, part: int) -> Path:
+    return work / "results" / key / f"part-{part:05d}.parquet"
 
 
 def load_population(work: Path, part: int) -> tuple[Population, pl.DataFrame]:
@@ -62,7 +70,7 @@ def load_population(work: Path, part: int) -> tuple[Population, pl.DataFrame]:
 def evaluate_partition(work_dir: str, part: int, as_of: str, overrides_json: str, rule_ids: list[str]) -> str:
     """Evaluate one partition and write its results atomically; returns the file written."""
     work = Path(work_dir)
-    target = result_path(work, part)
+    target = result_path(work, run_key(as_of, overrides_json, rule_ids), part)
     pop, _ = load_population(work, part)
     outcomes = run(pop, dt.date.fromisoformat(as_of), json.loads(overrides_json), rule_ids)
     frames = []

@@ -22,8 +22,9 @@ from typing import Any
 
 import polars as pl
 
-from renshe.batch.partition import evaluate_partition, result_path
+from renshe.batch.partition import evaluate_partition, result_path, run_key
 from renshe.batch.registry import TABLES, find_sources, validate_table, validate_units
+from renshe.domain.size import classify_frame
 from renshe.engine.rules import registry
 
 Progress = Callable[[int, int], None]
@@ -65,14 +66,15 @@ def batch_rules(policies: list[str] | None) -> list[str]:
     return [rid for rid, r in reg.rules.items() if r.entity == "enterprise"]
 
 
-def fingerprint(config: BatchConfig, rule_ids: list[str]) -> str:
+def fingerprint(config: BatchConfig) -> str:
+    """Identity of the staged registry: its files and the partitioning (not the run's
+    date, parameters or rules, whose results are kept apart by ``run_key``)."""
     sources = find_sources(config.registry)
     files = {}
     for name, s in sorted(sources.items()):
         paths = sorted(s.path.glob("*.parquet")) if s.path.is_dir() else [s.path]
         files[name] = [s.sheet, [[str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] for p in paths]]
-    payload = {"files": files, "as_of": config.as_of.isoformat(), "overrides": config.overrides,
-               "rules": rule_ids, "partition_size": config.partition_size, "format": FORMAT_VERSION}
+    payload = {"files": files, "partition_size": config.partition_size, "format": FORMAT_VERSION}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -85,6 +87,8 @@ def stage(config: BatchConfig) -> dict[str, Any]:
         (pl.col("_i") // config.partition_size).cast(pl.Int64).alias("_part"),
         (pl.col("_i") % config.partition_size).cast(pl.UInt32).alias("_u"),
     ).drop("_i")
+    classes = classify_frame(units.select("industry", "employees", "revenue", "assets", "size"))
+    units = units.with_columns(classes["size"].alias("size_class"))
     work.mkdir(parents=True, exist_ok=True)
     units.write_parquet(work / "units.parquet")
     keys = units.lazy().select("uscc", "_part", "_u")
@@ -102,10 +106,10 @@ def stage(config: BatchConfig) -> dict[str, Any]:
     return info
 
 
-def _prepare(config: BatchConfig, rule_ids: list[str]) -> dict[str, Any]:
-    """Stage anew unless a finished stage of the same inputs and arguments exists."""
+def _prepare(config: BatchConfig) -> dict[str, Any]:
+    """Stage anew unless a finished stage of the same inputs exists."""
     work = config.work
-    print_ = fingerprint(config, rule_ids)
+    print_ = fingerprint(config)
     manifest = work / "manifest.json"
     if manifest.exists() and (work / "stage.json").exists():
         if json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint") == print_:
@@ -140,15 +144,17 @@ def _local(work: Path, todo: list[int], args: tuple[str, str, list[str]], worker
 
 
 def evaluate_all(config: BatchConfig, rule_ids: list[str], progress: Progress | None = None) -> dict[str, Any]:
-    """Stage (or resume) and evaluate every partition not yet finished."""
-    info = _prepare(config, rule_ids)
+    """Stage (or resume) and evaluate every partition not yet finished; returns the
+    stage information with the run's ``key``."""
+    info = _prepare(config)
     work = config.work
     parts = info["partitions"]
-    todo = [k for k in range(parts) if not result_path(work, k).exists()]
+    args = (config.as_of.isoformat(), json.dumps(config.overrides, sort_keys=True), rule_ids)
+    key = run_key(*args)
+    todo = [k for k in range(parts) if not result_path(work, key, k).exists()]
     finished = parts - len(todo)
     if progress:
         progress(finished, parts)
-    args = (config.as_of.isoformat(), json.dumps(config.overrides, sort_keys=True), rule_ids)
 
     def done() -> None:
         nonlocal finished
@@ -162,7 +168,7 @@ def evaluate_all(config: BatchConfig, rule_ids: list[str], progress: Progress | 
         run_on_dask(config.scheduler, str(work), todo, args, done)
     else:
         _local(work, todo, args, config.workers or os.cpu_count() or 1, done)
-    return info
+    return {**info, "key": key}
 
 
 def run_batch(config: BatchConfig, progress: Progress | None = None) -> dict[str, Any]:
@@ -171,5 +177,5 @@ def run_batch(config: BatchConfig, progress: Progress | None = None) -> dict[str
 
     rule_ids = batch_rules(config.policies)
     info = evaluate_all(config, rule_ids, progress)
-    summary = write_outputs(config.work, config.out, rule_ids, config.as_of)
+    summary = write_outputs(config.work, info["key"], config.out, rule_ids, config.as_of)
     return {**info, **summary}
