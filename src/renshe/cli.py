@@ -235,10 +235,17 @@ def serve(
 
     from renshe.api.app import create_app
 
-    application = create_app()
+    from renshe.store.db import database_url
+
+    application = create_app(migrate=True, demo=demo)
     print(f"renshe 人社政策服务: http://{host}:{port}/  (接口文档 http://{host}:{port}/docs)", flush=True)
+    print(f"数据库: {database_url()}", flush=True)
     if demo:
-        print("示例案例已内置：在政策计算器页面选择示例即可测算。", flush=True)
+        from renshe.services.demo import DEMO_PASSWORD, DEMO_USERS
+
+        print(f"演示账号（密码均为 {DEMO_PASSWORD}）：", flush=True)
+        for u in DEMO_USERS:
+            print(f"  {u['username']:<14} {u['role']:<11} {u['display_name']}", flush=True)
     uvicorn.run(application, host=host, port=port, log_level="info")
 
 

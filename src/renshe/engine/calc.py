@@ -102,8 +102,10 @@ class Calc:
         expr = text(message)
         self.notes.append(expr if when is None else pl.when(when).then(expr))
 
-    def amount(self, expr: pl.Expr, unit: str = "CNY") -> None:
-        self.unit = unit
+    def amount(self, expr: pl.Expr, unit: str | None = None) -> None:
+        """The result's amount; ``unit`` defaults to the rule's declared unit (YAML ``unit:``)."""
+        if unit is not None:
+            self.unit = unit
         self.output("amount", expr)
 
     def period(self, start: Text, end: Text) -> None:

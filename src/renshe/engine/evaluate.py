@@ -77,20 +77,34 @@ def _time_problem(r: Rule, as_of: dt.date) -> str | None:
     return None
 
 
+def _gated(r: Rule, frame: pl.DataFrame, reason: str) -> Outcome:
+    """The result for rows the rule cannot reach (not yet in force, expired, or
+    outside its jurisdiction), made without building the rule's plan."""
+    results = frame.select(
+        pl.col(UNIT_KEY),
+        pl.lit(False).alias("eligible"),
+        pl.lit(None, dtype=pl.Float64).alias("amount"),
+        pl.lit([reason], dtype=pl.List(pl.String)).alias("reasons"),
+        pl.lit(False).alias("in_scope"),
+    )
+    return Outcome(rule=r, unit=r.unit, results=results, outputs=[])
+
+
 def run_rule(r: Rule, pop: Population, params: ParameterView) -> Outcome | None:
     frame = pop.entities.get(r.entity)
     if frame is None:
         return None
-    view = params.fork()
-    tables = {name: t.lazy() for name, t in pop.tables.get(r.entity, {}).items()}
-    c = Calc(rule=r, frame=frame.lazy(), tables=tables, params=view)
     late = _time_problem(r, params.as_of)
     if late:
-        c.require(pl.lit(False), None, late, gate=True)
-    else:
-        _jurisdiction_condition(c)
-        if _anyone_in_jurisdiction(r, frame):
-            r.compute(c)
+        return _gated(r, frame, late)
+    if not _anyone_in_jurisdiction(r, frame):
+        name = JURISDICTION_NAMES[r.jurisdiction]
+        return _gated(r, frame, f"注册地/所在地不在{name}，不适用{name}政策")
+    view = params.fork()
+    tables = {name: t.lazy() for name, t in pop.tables.get(r.entity, {}).items()}
+    c = Calc(rule=r, frame=frame.lazy(), tables=tables, params=view, unit=r.unit)
+    _jurisdiction_condition(c)
+    r.compute(c)
     eligible = _all(c.conditions)
     ok = _list([cond.ok for cond in c.conditions if cond.ok is not None] + c.notes)
     def why_not(conds: list[Condition]) -> pl.Expr:
@@ -168,8 +182,9 @@ def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None
         outcome = run_rule(reg.rules[rid], pop, params)
         if outcome is not None:
             outcomes[rid] = outcome
-    frames = pl.collect_all([o.results for o in outcomes.values()])  # type: ignore[misc]
-    for out, frame in zip(outcomes.values(), frames, strict=True):
+    planned = [o for o in outcomes.values() if isinstance(o.results, pl.LazyFrame)]
+    frames = pl.collect_all([o.results for o in planned])  # type: ignore[misc]
+    for out, frame in zip(planned, frames, strict=True):
         out.results = frame
     resolve_overlaps(outcomes, reg)
     for out in outcomes.values():

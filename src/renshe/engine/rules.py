@@ -57,6 +57,7 @@ class Rule:
     compute: Callable[[Calc], None]
     module: str
     kind: str = "subsidy"
+    unit: str = "CNY"
     description: str = ""
     applies_to: tuple[str, ...] = ()
 
@@ -150,6 +151,7 @@ def load_document(yaml_path: Path, functions: dict[str, Callable[[Calc], None]],
                 compute=functions[rule_id],
                 module=module,
                 kind=str(spec.get("kind", "subsidy")),
+                unit=str(spec.get("unit", "CNY")),
                 description=str(spec.get("description", "")),
                 applies_to=tuple(spec.get("applies_to") or [entity]),
             )

@@ -1,0 +1,53 @@
+"""Request dependencies: the database session and the signed-in user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from renshe.services.errors import Forbidden, Unauthorized
+from renshe.services.users import user_for_token
+from renshe.store.db import session
+from renshe.store.models import User
+
+COOKIE = "renshe_token"
+
+
+def db() -> Iterator[Session]:
+    with session() as s:
+        yield s
+
+
+def token_of(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.cookies.get(COOKIE)
+
+
+def current_user(request: Request, s: Session = Depends(db)) -> User:
+    token = token_of(request)
+    if not token:
+        raise Unauthorized("请先登录")
+    return user_for_token(s, token)
+
+
+def optional_user(request: Request, s: Session = Depends(db)) -> User | None:
+    token = token_of(request)
+    if not token:
+        return None
+    try:
+        return user_for_token(s, token)
+    except Unauthorized:
+        return None
+
+
+def require(*roles: str):  # type: ignore[no-untyped-def]
+    def check(user: User = Depends(current_user)) -> User:
+        if user.role not in roles:
+            raise Forbidden("当前角色无权进行此操作")
+        return user
+
+    return check

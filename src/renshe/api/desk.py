@@ -1,0 +1,204 @@
+"""Service-desk API (不见面办理): sign-in, applications, review, public notice,
+disbursement, claw-back, audit. Thin: every rule lives in renshe.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from renshe.api.deps import current_user, db, require
+from renshe.services import applications, audit, disbursement, notice
+from renshe.services.users import authenticate, issue_token
+from renshe.store.models import AuditEvent, User
+
+router = APIRouter(prefix="/api/v1", tags=["service desk"])
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Login(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class NewApplication(Strict):
+    policy: str = Field(min_length=3, max_length=96)
+    case: dict[str, Any]
+    commitment: bool = False
+    missing_items: list[str] = Field(default_factory=list, max_length=50)
+    bank_account: str | None = Field(default=None, max_length=34, pattern=r"^\d{8,34}$")
+
+
+class Review(Strict):
+    action: str = Field(pattern="^(approve|reject|return)$")
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class Resubmit(Strict):
+    case: dict[str, Any] | None = None
+    supplied: list[str] = Field(default_factory=list, max_length=50)
+
+
+class NewNotice(Strict):
+    applications: list[str] = Field(min_length=1, max_length=10000)
+    title: str = Field(min_length=1, max_length=200)
+
+
+class NewObjection(Strict):
+    text: str = Field(min_length=1, max_length=2000)
+    contact: str | None = Field(default=None, max_length=64)
+
+
+class ObjectionReview(Strict):
+    upheld: bool
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class NewDisbursement(Strict):
+    applications: list[str] | None = None
+
+
+class NewClawback(Strict):
+    amount: float = Field(gt=0)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+def me(user: User) -> dict[str, Any]:
+    return {"username": user.username, "role": user.role, "display_name": user.display_name,
+            "uscc": user.uscc, "region": user.region}
+
+
+@router.post("/login", summary="Sign in; returns an API token")
+def login(body: Login, s: Session = Depends(db)) -> dict[str, Any]:
+    user = authenticate(s, body.username, body.password)
+    return {"token": issue_token(s, user), "user": me(user)}
+
+
+@router.get("/me")
+def whoami(user: User = Depends(current_user)) -> dict[str, Any]:
+    return me(user)
+
+
+@router.post("/applications", status_code=201, summary="Apply for a policy the calculator found")
+def submit(body: NewApplication, response: Response, idempotency_key: str = Header(..., alias="Idempotency-Key"),
+           user: User = Depends(require("enterprise", "agency", "person")), s: Session = Depends(db)) -> dict[str, Any]:
+    app, created = applications.submit(s, user, body.policy, body.case, idempotency_key, commitment=body.commitment,
+                                       missing_items=body.missing_items, bank_account=body.bank_account)
+    if not created:
+        response.status_code = 200
+    return applications.view(user, app, s)
+
+
+@router.get("/applications")
+def list_applications(status: str | None = None, user: User = Depends(current_user),
+                      s: Session = Depends(db)) -> list[dict[str, Any]]:
+    return [applications.view(user, a) for a in applications.visible(s, user, status)]
+
+
+@router.get("/applications/{number}")
+def get_application(number: str, user: User = Depends(current_user), s: Session = Depends(db)) -> dict[str, Any]:
+    return applications.view(user, applications.get(s, user, number), s)
+
+
+@router.get("/applications/{number}/comparison", summary="Review by data comparison")
+def comparison(number: str, user: User = Depends(require("caseworker", "auditor")),
+               s: Session = Depends(db)) -> dict[str, Any]:
+    return applications.compare(applications.get(s, user, number))
+
+
+@router.post("/applications/{number}/review")
+def review(number: str, body: Review, user: User = Depends(require("caseworker")),
+           s: Session = Depends(db)) -> dict[str, Any]:
+    return applications.view(user, applications.review(s, user, number, body.action, body.reason))
+
+
+@router.post("/applications/{number}/resubmit")
+def resubmit(number: str, body: Resubmit, user: User = Depends(require("enterprise", "agency", "person")),
+             s: Session = Depends(db)) -> dict[str, Any]:
+    return applications.view(user, applications.resubmit(s, user, number, body.case, body.supplied))
+
+
+@router.post("/notices", status_code=201)
+def publish(body: NewNotice, user: User = Depends(require("caseworker")), s: Session = Depends(db)) -> dict[str, Any]:
+    batch = notice.publish(s, user, body.applications, body.title)
+    return {"id": batch.id, "closes_on": batch.closes_on.isoformat(), "window_days": batch.window_days}
+
+
+@router.get("/notices", summary="Public notice (公示): open to everyone")
+def notices(s: Session = Depends(db)) -> list[dict[str, Any]]:
+    return notice.public_view(s)
+
+
+@router.post("/notices/objections/{number}", status_code=201, summary="File an objection during the window")
+def objection(number: str, body: NewObjection, s: Session = Depends(db)) -> dict[str, Any]:
+    o = notice.object_to(s, number, body.text, body.contact)
+    return {"id": o.id, "filed_on": o.filed_on.isoformat()}
+
+
+@router.post("/notices/{batch_id}/close")
+def close_notice(batch_id: int, user: User = Depends(require("caseworker")), s: Session = Depends(db)) -> dict[str, Any]:
+    batch = notice.close_window(s, user, batch_id)
+    return {"id": batch.id, "cleared": [i.application.number for i in batch.items if i.application.status == "cleared"]}
+
+
+@router.post("/applications/{number}/objection-review")
+def objection_review(number: str, body: ObjectionReview, user: User = Depends(require("caseworker")),
+                     s: Session = Depends(db)) -> dict[str, Any]:
+    return applications.view(user, notice.resolve_objection(s, user, number, body.upheld, body.note))
+
+
+@router.post("/disbursements", status_code=201)
+def new_disbursement(body: NewDisbursement, user: User = Depends(require("caseworker")),
+                     s: Session = Depends(db)) -> dict[str, Any]:
+    d = disbursement.create(s, user, body.applications)
+    return {"id": d.id, "total": float(d.total), "count": len(d.items)}
+
+
+@router.get("/disbursements/{disbursement_id}/export")
+def export_disbursement(disbursement_id: int, format: str = "xlsx",
+                        user: User = Depends(require("caseworker", "auditor")), s: Session = Depends(db)) -> Response:
+    data, media = disbursement.export(s, user, disbursement_id, format)
+    return Response(content=data, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="disbursement-{disbursement_id}.{format}"'})
+
+
+@router.post("/disbursements/{disbursement_id}/paid")
+def paid(disbursement_id: int, user: User = Depends(require("caseworker")), s: Session = Depends(db)) -> dict[str, Any]:
+    d = disbursement.mark_paid(s, user, disbursement_id)
+    return {"id": d.id, "status": d.status, "paid_on": d.paid_on.isoformat() if d.paid_on else None}
+
+
+@router.post("/applications/{number}/clawback", status_code=201)
+def clawback(number: str, body: NewClawback, user: User = Depends(require("caseworker")),
+             s: Session = Depends(db)) -> dict[str, Any]:
+    c = disbursement.claw_back(s, user, number, body.amount, body.reason)
+    return {"id": c.id, "amount": float(c.amount), "status": c.status}
+
+
+@router.get("/audit", summary="Search the audit log (auditor, admin)")
+def audit_search(action: str | None = None, entity_id: str | None = None, actor: str | None = None,
+                 limit: int = 200, user: User = Depends(require("auditor", "admin")),
+                 s: Session = Depends(db)) -> list[dict[str, Any]]:
+    q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(max(1, min(limit, 1000)))
+    if action:
+        q = q.where(AuditEvent.action == action)
+    if entity_id:
+        q = q.where(AuditEvent.entity_id == entity_id)
+    if actor:
+        q = q.where(AuditEvent.actor == actor)
+    return [{"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "role": e.role, "action": e.action,
+             "entity": e.entity, "entity_id": e.entity_id, "detail": e.detail, "hash": e.hash}
+            for e in s.execute(q).scalars()]
+
+
+@router.get("/audit/verify", summary="Verify the audit hash chain")
+def audit_verify(user: User = Depends(require("auditor", "admin")), s: Session = Depends(db)) -> dict[str, Any]:
+    check = audit.verify(s)
+    return {"ok": check.ok, "events": check.events, "first_bad": check.first_bad, "problem": check.problem}
+

@@ -1,0 +1,238 @@
+"""Applications (申请) and their review (审核).
+
+An enterprise, person or agency applies for a policy the calculator found; the
+application stores the evaluated result with its citations. Commitment-based
+applications (告知承诺制) skip the proofs the policy allows; accept-with-gaps
+(容缺受理) records what is missing and a due date. Caseworkers review against the
+data, approve, reject with reason or return for correction, within a time limit
+counted in working days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from renshe.domain.calendar import add_working_days
+from renshe.engine.calculator import evaluate_json
+from renshe.engine.case import BadCase
+from renshe.services import audit
+from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError
+from renshe.services.security import UNMASKED_ROLES, mask_account, mask_id_number
+from renshe.services.settings import setting
+from renshe.store.models import Application, ReviewAction, User
+
+APPLICANT_ROLES = {"enterprise": "enterprise", "agency": "agency", "person": "person"}
+STAFF_ROLES = frozenset({"caseworker", "auditor", "admin"})
+REVIEWABLE = ("submitted", "resubmitted", "objected")
+STATUS_NAMES = {
+    "submitted": "已提交待审核", "resubmitted": "补正后待审核", "returned": "退回补正", "approved": "审核通过",
+    "rejected": "不予通过", "in_notice": "公示中", "objected": "公示有异议待复核", "cleared": "公示无异议待拨付",
+    "disbursing": "拨付中", "paid": "已拨付", "clawed_back": "已追回",
+}
+
+
+WEEKEND = (5, 6)  # date.weekday() of Saturday and Sunday
+
+
+def working_day_after(start: dt.date, days: int) -> dt.date:
+    """``days`` working days after ``start`` by the statutory calendar (2020–2022, with
+    adjusted holidays); outside the years it covers, Monday to Friday count."""
+    try:
+        return add_working_days(start, days)
+    except ValueError:
+        pass
+    current, left = start, days
+    while left > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() not in WEEKEND:
+            left -= 1
+    return current
+
+
+def _subject(user: User, case: dict[str, Any]) -> tuple[str | None, str | None, str, str | None]:
+    """(uscc, id number, name, region) of whom the application is for; it must be the user's own."""
+    if user.role == "enterprise":
+        e = case.get("enterprise") or {}
+        if e.get("uscc") != user.uscc:
+            raise Forbidden("只能为本单位申请：案例中的统一社会信用代码与登录单位不一致")
+        return e.get("uscc"), None, e.get("name") or user.display_name, e.get("region")
+    if user.role == "agency":
+        a = case.get("agency") or {}
+        if a.get("uscc") != user.uscc:
+            raise Forbidden("只能为本机构申请：案例中的统一社会信用代码与登录机构不一致")
+        return a.get("uscc"), None, user.display_name, a.get("region")
+    if user.role == "person":
+        p = case.get("person") or {}
+        if p.get("id_number") and p.get("id_number") != user.id_number:
+            raise Forbidden("只能为本人申请：案例中的身份证号与登录用户不一致")
+        return None, user.id_number, user.display_name, p.get("region")
+    raise Forbidden("该角色不能提交申请")
+
+
+def submit(s: Session, user: User, policy_id: str, case: dict[str, Any], idempotency_key: str, *,
+           commitment: bool = False, missing_items: list[str] | None = None, bank_account: str | None = None,
+           today: dt.date | None = None) -> tuple[Application, bool]:
+    """File an application; the same idempotency key returns the first one (created=False)."""
+    if user.role not in APPLICANT_ROLES:
+        raise Forbidden("只有单位、机构或个人可以提交申请")
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise ServiceError("缺少幂等键（Idempotency-Key，1-64 个字符）")
+    existing = s.execute(select(Application).where(Application.applicant_id == user.id,
+                                                   Application.idempotency_key == idempotency_key)).scalar_one_or_none()
+    if existing is not None:
+        return existing, False
+    try:
+        body = evaluate_json(case)
+    except BadCase as bad:
+        raise ServiceError("案例有误：" + "；".join(p.line() for p in bad.problems)) from None
+    result = next((r for r in body["results"] if r["policy"] == policy_id), None)
+    if result is None:
+        raise ServiceError(f"测算结果中没有政策 {policy_id}")
+    if not result["eligible"]:
+        raise ServiceError("测算结果为不符合条件，不能申请：" + "；".join(result["reasons"]))
+    uscc, id_number, name, region = _subject(user, case)
+    today = today or dt.date.today()
+    missing = [m for m in (missing_items or []) if m.strip()]
+    app = Application(
+        number=f"SQ{today:%Y%m%d}{secrets.token_hex(4).upper()}", applicant_id=user.id,
+        idempotency_key=idempotency_key, policy_id=policy_id, subject_uscc=uscc, subject_id_number=id_number,
+        subject_name=name, region=region, case=case, result=result, amount=result.get("amount")
+        if result.get("unit") == "CNY" else None, bank_account=bank_account, commitment=commitment,
+        missing_items=missing,
+        missing_due=working_day_after(today, int(setting("gap_documents_working_days", today))) if missing else None,
+        status="submitted", submitted_on=today,
+        review_due=working_day_after(today, int(setting("review_working_days", today))),
+    )
+    s.add(app)
+    try:
+        s.flush()
+    except IntegrityError:  # a concurrent request with the same key won the race
+        s.rollback()
+        again = s.execute(select(Application).where(Application.applicant_id == user.id,
+                                                    Application.idempotency_key == idempotency_key)).scalar_one()
+        return again, False
+    audit.record(s, user, "application.submit", "application", app.number,
+                 {"policy": policy_id, "amount": str(app.amount), "commitment": commitment, "missing": missing})
+    return app, True
+
+
+def can_see(user: User, app: Application) -> bool:
+    if user.role in STAFF_ROLES:
+        return user.role != "caseworker" or not user.region or (app.region or "").startswith(_area(user.region))
+    return app.applicant_id == user.id
+
+
+def _area(region: str) -> str:
+    """The region prefix a caseworker covers: 110108 the district, 110100 the city, 110000 the province."""
+    while region.endswith("00"):
+        region = region[:-2]
+    return region
+
+
+def get(s: Session, user: User, number: str) -> Application:
+    app = s.execute(select(Application).where(Application.number == number)).scalar_one_or_none()
+    if app is None:
+        raise NotFound(f"未找到申请 {number}")
+    if not can_see(user, app):
+        raise Forbidden("无权查看该申请")
+    return app
+
+
+def visible(s: Session, user: User, status: str | None = None) -> list[Application]:
+    q = select(Application).order_by(Application.id)
+    if user.role in APPLICANT_ROLES:
+        q = q.where(Application.applicant_id == user.id)
+    if status:
+        q = q.where(Application.status == status)
+    return [a for a in s.execute(q).scalars() if can_see(user, a)]
+
+
+def view(user: User, app: Application, s: Session | None = None) -> dict[str, Any]:
+    """The application as a user may see it: identity numbers and accounts masked
+    unless the role needs them (a view of unmasked data is audited)."""
+    full = user.role in UNMASKED_ROLES
+    if full and s is not None and (app.subject_id_number or app.bank_account):
+        audit.record(s, user, "personal_data.view", "application", app.number, {"fields": "id_number,bank_account"})
+    return {
+        "number": app.number, "policy": app.policy_id, "status": app.status, "status_name": STATUS_NAMES.get(app.status),
+        "subject_name": app.subject_name, "subject_uscc": app.subject_uscc,
+        "subject_id_number": app.subject_id_number if full else mask_id_number(app.subject_id_number),
+        "bank_account": app.bank_account if full else mask_account(app.bank_account),
+        "region": app.region, "amount": float(app.amount) if app.amount is not None else None,
+        "commitment": app.commitment, "missing_items": app.missing_items,
+        "missing_due": app.missing_due.isoformat() if app.missing_due else None,
+        "submitted_on": app.submitted_on.isoformat(), "review_due": app.review_due.isoformat(),
+        "decided_reason": app.decided_reason, "result": app.result,
+    }
+
+
+def _require_caseworker(user: User, app: Application) -> None:
+    if user.role != "caseworker":
+        raise Forbidden("只有经办人员可以审核")
+    if not can_see(user, app):
+        raise Forbidden("该申请不在本辖区")
+
+
+def compare(app: Application) -> dict[str, Any]:
+    """Review by data comparison: evaluate the stored case again with today's rules and
+    parameters and show any difference from what the applicant was told."""
+    body = evaluate_json(app.case)
+    now_result = next((r for r in body["results"] if r["policy"] == app.policy_id), None)
+    same = now_result is not None and now_result["eligible"] == app.result["eligible"] and \
+        now_result.get("amount") == app.result.get("amount")
+    return {"same": same, "then": app.result, "now": now_result}
+
+
+def review(s: Session, user: User, number: str, action: str, reason: str | None = None) -> Application:
+    """approve | reject (reason required) | return (reason required: what to correct)."""
+    app = get(s, user, number)
+    _require_caseworker(user, app)
+    if app.status not in REVIEWABLE:
+        raise Conflict(f"申请当前状态为“{STATUS_NAMES.get(app.status, app.status)}”，不能审核")
+    if action in ("reject", "return") and not (reason or "").strip():
+        raise ServiceError("不予通过或退回补正须写明理由")
+    if action == "approve":
+        if app.missing_items:
+            raise Conflict("容缺受理的材料尚未补齐：" + "、".join(app.missing_items))
+        app.status = "approved"
+    elif action == "reject":
+        app.status = "rejected"
+    elif action == "return":
+        app.status = "returned"
+    else:
+        raise ServiceError(f"未知的审核操作 {action}，应为 approve / reject / return")
+    app.decided_reason = reason
+    s.add(ReviewAction(application_id=app.id, actor_id=user.id, action=action, reason=reason))
+    audit.record(s, user, f"application.{action}", "application", app.number, {"reason": reason or ""})
+    return app
+
+
+def resubmit(s: Session, user: User, number: str, case: dict[str, Any] | None = None,
+             supplied: list[str] | None = None) -> Application:
+    """The applicant corrects a returned application or supplies missing documents."""
+    app = get(s, user, number)
+    if app.applicant_id != user.id:
+        raise Forbidden("只能补正本人（本单位）的申请")
+    if supplied:
+        app.missing_items = [m for m in app.missing_items if m not in supplied]
+        if not app.missing_items:
+            app.missing_due = None
+    if case is not None:
+        if app.status != "returned":
+            raise Conflict("只有退回补正的申请可以修改案例")
+        body = evaluate_json(case)
+        result = next((r for r in body["results"] if r["policy"] == app.policy_id), None)
+        if result is None or not result["eligible"]:
+            raise ServiceError("修改后的案例不符合该政策条件")
+        app.case, app.result = case, result
+        app.amount = result.get("amount") if result.get("unit") == "CNY" else None
+    if app.status == "returned":
+        app.status = "resubmitted"
+    audit.record(s, user, "application.resubmit", "application", app.number, {"supplied": supplied or []})
+    return app

@@ -1,0 +1,1 @@
+"""Store (存储): SQLAlchemy models and Alembic migrations. Used by services only."""
