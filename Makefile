@@ -21,7 +21,7 @@ demo: setup
 	$(BIN)/renshe demo
 
 test: setup
-	$(BIN)/python -m pytest
+	RENSHE_TEST_DATABASE_URL=$$(scripts/test-services.sh) $(BIN)/python -m pytest
 
 bench: setup
 	$(BIN)/python benchmarks/cold_start.py

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from renshe.api import desk, evaluate
 from renshe.services.errors import ServiceError
-from renshe.web import pages
+from renshe.web import desk_pages, pages
 
 
 def create_app(migrate: bool = True, demo: bool = False) -> FastAPI:
@@ -47,5 +47,6 @@ def create_app(migrate: bool = True, demo: bool = False) -> FastAPI:
     app.include_router(evaluate.router)
     app.include_router(desk.router)
     app.include_router(pages.router)
+    app.include_router(desk_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app

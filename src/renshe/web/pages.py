@@ -7,13 +7,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from renshe.engine.calculator import evaluate_json
 from renshe.engine.case import BadCase
+from renshe.api.deps import optional_user
 from renshe.engine.rules import JURISDICTION_NAMES, registry
+from renshe.store.models import User
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -49,16 +51,19 @@ def _grouped(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def calculator(request: Request, example: str | None = None) -> HTMLResponse:
+def calculator(request: Request, example: str | None = None,
+               user: User | None = Depends(optional_user)) -> HTMLResponse:
     cases = demo_cases()
     chosen = next((c for c in cases if c["key"] == example), cases[0])
-    return templates.TemplateResponse(request, "calculator.html", {"cases": cases, "chosen": chosen, "case_json": chosen["json"]})
+    return templates.TemplateResponse(request, "calculator.html",
+                                      {"cases": cases, "chosen": chosen, "case_json": chosen["json"], "user": user})
 
 
 @router.post("/calculate", response_class=HTMLResponse)
-def calculate(request: Request, case_json: str = Form(...)) -> HTMLResponse:
+def calculate(request: Request, case_json: str = Form(...),
+              user: User | None = Depends(optional_user)) -> HTMLResponse:
     cases = demo_cases()
-    context: dict[str, Any] = {"cases": cases, "chosen": None, "case_json": case_json}
+    context: dict[str, Any] = {"cases": cases, "chosen": None, "case_json": case_json, "user": user}
     try:
         body = evaluate_json(case_json)
     except BadCase as bad:

@@ -1,0 +1,201 @@
+"""Service-desk pages (不见面办理): sign-in, apply, my applications, the caseworker
+queue, public notice, disbursement and the audit log. Thin: services do the work."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from renshe.api.deps import COOKIE, db, optional_user
+from renshe.services import applications, audit, disbursement, notice
+from renshe.services.errors import ServiceError
+from renshe.services.users import authenticate, issue_token
+from renshe.store.models import AuditEvent, Disbursement, NoticeBatch, User
+from renshe.web.pages import templates
+
+router = APIRouter(include_in_schema=False)
+ROLE_NAMES = {"enterprise": "用人单位", "agency": "人力资源服务机构", "person": "个人", "caseworker": "经办人员",
+              "auditor": "审计人员", "admin": "管理员"}
+templates.env.globals["role_names"] = ROLE_NAMES
+templates.env.globals["status_names"] = applications.STATUS_NAMES
+
+
+def page(request: Request, name: str, user: User | None, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, {"user": user, **context}, status_code=status_code)
+
+
+def need_login(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/my", user: User | None = Depends(optional_user)) -> HTMLResponse:
+    return page(request, "desk/login.html", user, next=next)
+
+
+@router.post("/login")
+def login(request: Request, username: str = Form(...), password: str = Form(...), next: str = Form("/my"),
+          s: Session = Depends(db)) -> Response:
+    try:
+        user = authenticate(s, username, password)
+    except ServiceError as exc:
+        s.commit()  # keep the failed-login audit event
+        return page(request, "desk/login.html", None, status_code=401, error=exc.message, next=next)
+    token = issue_token(s, user)
+    target = next if next.startswith("/") and not next.startswith("//") else "/my"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="lax")
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.post("/apply", response_class=HTMLResponse)
+def apply(request: Request, policy: str = Form(...), case_json: str = Form(...), bank_account: str = Form(""),
+          commitment: bool = Form(False), missing_items: str = Form(""), idempotency_key: str = Form(...),
+          user: User | None = Depends(optional_user), s: Session = Depends(db)) -> Response:
+    if user is None:
+        return need_login(request)
+    try:
+        case = json.loads(case_json)
+        app, _ = applications.submit(s, user, policy, case, idempotency_key, commitment=commitment,
+                                     missing_items=[m.strip() for m in missing_items.split("、") if m.strip()],
+                                     bank_account=bank_account.strip() or None)
+    except (ServiceError, json.JSONDecodeError) as exc:
+        message = exc.message if isinstance(exc, ServiceError) else "案例不是有效的 JSON"
+        return page(request, "desk/message.html", user, status_code=400, message=message)
+    return RedirectResponse(f"/my/{app.number}", status_code=303)
+
+
+@router.post("/apply/form", response_class=HTMLResponse)
+def apply_form(request: Request, policy: str = Form(...), case_json: str = Form(""),
+               user: User | None = Depends(optional_user)) -> Response:
+    if user is None:
+        return need_login(request)
+    return page(request, "desk/apply.html", user, policy=policy, case_json=case_json, key=uuid.uuid4().hex)
+
+
+@router.get("/my", response_class=HTMLResponse)
+def my_applications(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db)) -> Response:
+    if user is None:
+        return need_login(request)
+    if user.role in ("caseworker", "auditor", "admin"):
+        return RedirectResponse("/desk", status_code=303)
+    items = [applications.view(user, a) for a in applications.visible(s, user)]
+    return page(request, "desk/my.html", user, items=items)
+
+
+@router.get("/my/{number}", response_class=HTMLResponse)
+def my_application(request: Request, number: str, user: User | None = Depends(optional_user),
+                   s: Session = Depends(db)) -> Response:
+    if user is None:
+        return need_login(request)
+    try:
+        item = applications.view(user, applications.get(s, user, number), s)
+    except ServiceError as exc:
+        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+    comparison = applications.compare(applications.get(s, user, number)) if user.role == "caseworker" else None
+    return page(request, "desk/application.html", user, item=item, comparison=comparison)
+
+
+@router.post("/my/{number}/supply")
+def supply(request: Request, number: str, supplied: str = Form(...), user: User | None = Depends(optional_user),
+           s: Session = Depends(db)) -> Response:
+    if user is None:
+        return need_login(request)
+    try:
+        applications.resubmit(s, user, number, supplied=[x for x in supplied.split("、") if x])
+    except ServiceError as exc:
+        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+    return RedirectResponse(f"/my/{number}", status_code=303)
+
+
+@router.get("/desk", response_class=HTMLResponse)
+def desk(request: Request, status: str = "", user: User | None = Depends(optional_user),
+         s: Session = Depends(db)) -> Response:
+    if user is None:
+        return need_login(request)
+    if user.role not in ("caseworker", "auditor", "admin"):
+        return page(request, "desk/message.html", user, status_code=403, message="经办工作台仅供经办、审计和管理人员使用")
+    items = [applications.view(user, a) for a in applications.visible(s, user, status or None)]
+    batches = s.execute(select(NoticeBatch).order_by(NoticeBatch.id.desc())).scalars().all()
+    payouts = s.execute(select(Disbursement).order_by(Disbursement.id.desc())).scalars().all()
+    return page(request, "desk/queue.html", user, items=items, status=status, batches=batches, payouts=payouts)
+
+
+@router.post("/desk/{number}/review")
+def desk_review(request: Request, number: str, action: str = Form(...), reason: str = Form(""),
+                user: User | None = Depends(optional_user), s: Session = Depends(db)) -> Response:
+    if user is None:
+        return need_login(request)
+    try:
+        applications.review(s, user, number, action, reason or None)
+    except ServiceError as exc:
+        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+    return RedirectResponse("/desk", status_code=303)
+
+
+@router.post("/desk/notice")
+def desk_notice(request: Request, numbers: list[str] = Form(...), title: str = Form(...),
+                user: User | None = Depends(optional_user), s: Session = Depends(db)) -> Response:
+    if user is None:
+        return need_login(request)
+    try:
+        notice.publish(s, user, numbers, title)
+    except ServiceError as exc:
+        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+    return RedirectResponse("/notice", status_code=303)
+
+
+@router.post("/desk/disburse")
+def desk_disburse(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db)) -> Response:
+    if user is None:
+        return need_login(request)
+    try:
+        d = disbursement.create(s, user)
+    except ServiceError as exc:
+        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+    return RedirectResponse(f"/desk#payout-{d.id}", status_code=303)
+
+
+@router.get("/notice", response_class=HTMLResponse)
+def public_notice(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db)) -> HTMLResponse:
+    return page(request, "desk/notice.html", user, batches=notice.public_view(s))
+
+
+@router.post("/notice/{number}/objection")
+def public_objection(request: Request, number: str, text: str = Form(...), contact: str = Form(""),
+                     user: User | None = Depends(optional_user), s: Session = Depends(db)) -> Response:
+    try:
+        notice.object_to(s, number, text, contact or None)
+    except ServiceError as exc:
+        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+    return page(request, "desk/message.html", user, message=f"已收到对 {number} 的异议，经办机构将复核。")
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, action: str = "", entity_id: str = "", user: User | None = Depends(optional_user),
+               s: Session = Depends(db)) -> Response:
+    if user is None:
+        return need_login(request)
+    if user.role not in ("auditor", "admin"):
+        return page(request, "desk/message.html", user, status_code=403, message="审计日志仅供审计和管理人员查看")
+    q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(500)
+    if action:
+        q = q.where(AuditEvent.action == action)
+    if entity_id:
+        q = q.where(AuditEvent.entity_id == entity_id)
+    events = s.execute(q).scalars().all()
+    return page(request, "desk/audit.html", user, events=events, check=audit.verify(s), action=action,
+                entity_id=entity_id)
