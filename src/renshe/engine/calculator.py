@@ -48,14 +48,25 @@ def _result(out: Outcome, row: int, explain: bool) -> dict[str, Any]:
     return result
 
 
-def evaluate_case(case: Case, explain: bool = False) -> dict[str, Any]:
+def _with_overlaps(policies: list[str]) -> list[str]:
+    """The policies asked for and those they may overlap with (to pay one of them)."""
+    reg = registry()
+    chosen = [p for p in policies if p in reg.rules]
+    for group in reg.overlap_groups:
+        if set(group) & set(chosen):
+            chosen += [p for p in group if p not in chosen and p in reg.rules]
+    return chosen
+
+
+def evaluate_case(case: Case, explain: bool = False, policies: list[str] | None = None) -> dict[str, Any]:
+    """Evaluate every policy (or only ``policies`` and their overlap partners)."""
     reg = registry()
     unknown = check_overrides(reg, case.parameters)
     if unknown:
         raise BadCase([Problem(f"parameters.{n}", "unknown parameter; expected a name listed by "
                                "'renshe policies show' (e.g. beijing.ui_benefit_monthly_2019)") for n in unknown])
     pop = from_case(case)
-    outcomes = run(pop, case.as_of, case.parameters)
+    outcomes = run(pop, case.as_of, case.parameters, _with_overlaps(policies) if policies is not None else None)
     body: dict[str, Any] = {"as_of": case.as_of.isoformat()}
     units = pop.entities.get("enterprise")
     if units is not None:
@@ -69,6 +80,7 @@ def evaluate_case(case: Case, explain: bool = False) -> dict[str, Any]:
     return body
 
 
-def evaluate_json(raw: str | bytes | dict[str, Any], explain: bool = False) -> dict[str, Any]:
+def evaluate_json(raw: str | bytes | dict[str, Any], explain: bool = False,
+                  policies: list[str] | None = None) -> dict[str, Any]:
     """Parse and evaluate; raises ``BadCase`` with every problem found."""
-    return evaluate_case(parse_case(raw), explain=explain)
+    return evaluate_case(parse_case(raw), explain=explain, policies=policies)
