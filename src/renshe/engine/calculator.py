@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from renshe.engine.case import BadCase, Case, Problem, parse_case
@@ -12,8 +13,19 @@ from renshe.engine.rules import registry
 SIZE_CITATION = {"doc_no": "工信部联企业〔2011〕300号", "title": "中小企业划型标准规定"}
 
 
+def _jsonable(value: Any) -> Any:
+    """Dates (deadlines, traced dates) as ISO strings; lists and mappings inside too."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
 def _result(out: Outcome, row: int, explain: bool) -> dict[str, Any]:
-    rec = out.results.row(row, named=True)
+    rec = {k: _jsonable(v) for k, v in out.results.row(row, named=True).items()}
     r = out.rule
     cites = list(r.citations)
     chosen = rec.get("_citations")
