@@ -249,6 +249,111 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level="info")
 
 
+dispatch_app = typer.Typer(no_args_is_help=True, help="劳务派遣实名动态管理 (dispatch real-name reports)")
+app.add_typer(dispatch_app, name="dispatch")
+
+
+@dispatch_app.command("check")
+def dispatch_check(
+    file: Annotated[Path, typer.Argument(help="report file: CSV (UTF-8) or xlsx with the five columns")],
+    as_json: Annotated[bool, typer.Option("--json", help='print {"accepted": N, "rejected": [...]}')] = False,
+) -> None:
+    """Check a real-name report file (实名动态信息检查); exit 2 when the file itself is unusable."""
+    from renshe.services.dispatch import ReportFileError, check_file
+
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        _fail([f"无法读取文件 {file}：文件不存在"])
+    except IsADirectoryError:
+        _fail([f"无法读取文件 {file}：这是一个目录，不是文件"])
+    except OSError as exc:
+        _fail([f"无法读取文件 {file}：{exc.strerror or exc}"])
+    try:
+        result = check_file(data, file.name)
+    except ReportFileError as exc:
+        _fail([f"{file.name}：{exc.message}"])
+    if as_json:
+        print(json.dumps(result.summary(), ensure_ascii=False))
+        return
+    print(f"接收 {len(result.accepted)} 行，不予接收 {len({r['row'] for r in result.rejected})} 行"
+          + (f"（空行 {len(result.empty_rows)} 行已跳过）" if result.empty_rows else ""))
+    for r in result.rejected:
+        print(f"第 {r['row']} 行 {r['field']}：{r['problem']}")
+
+
+targets_app = typer.Typer(no_args_is_help=True, help="目标任务 (target tables shipped with renshe)")
+app.add_typer(targets_app, name="targets")
+
+
+@targets_app.command("list")
+def targets_list() -> None:
+    """List the shipped target tables (目标任务分解表)."""
+    from renshe.services.targets import tables
+
+    for name in tables.names():
+        t = tables.load(name)
+        print(f"{name}\t{t.year}\t{t.doc_no}\t{t.title}")
+
+
+@targets_app.command("show")
+def targets_show(
+    name: Annotated[str, typer.Argument(help="table name, e.g. xinmi-2020")],
+    as_json: Annotated[bool, typer.Option("--json", help='print {"name","year","columns","rows","total"}')] = False,
+) -> None:
+    """Print a shipped target table (目标任务分解表), its total row and whether the rows add up."""
+    from renshe.services.targets import tables
+
+    try:
+        t = tables.load(name)
+    except tables.UnknownTable as exc:
+        _fail([str(exc.args[0])])
+    if as_json:
+        print(json.dumps(t.as_json(), ensure_ascii=False))
+        return
+    print(f"{t.title}（{t.doc_no}，{t.year}年）")
+    headers = ["单位", *[c.header for c in t.columns]]
+    body = [[unit, *["" if v is None else str(v) for v in values]] for unit, values in t.rows]
+    if t.total is not None:
+        body.append(["合计", *["" if v is None else str(v) for v in t.total]])
+    print("\t".join(headers))
+    for row in body:
+        print("\t".join(row))
+    problems = t.discrepancies()
+    print("核对：各列合计与表中合计一致" if not problems else "核对：" + "；".join(problems))
+
+
+@app.command()
+def monitor(
+    registry: Annotated[Path, typer.Argument(help="registry directory or xlsx workbook (units + insured)")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="month to monitor, YYYY-MM (default: latest)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="write monitor.xlsx and monitor.json here")] = None,
+) -> None:
+    """Employment monitoring and early warning (就业监测预警) over a registry's insured headcounts."""
+    from renshe.batch.registry import RegistryError
+    from renshe.services import monitoring
+
+    try:
+        report = monitoring.run(registry, as_of)
+    except RegistryError as exc:
+        _fail([str(exc)])
+    s = report["summary"]
+    print(f"监测月份 {report['as_of']}：{s['regions']} 个地区，{s['units']} 户单位，参保 {s['headcount']} 人；"
+          f"预警 {s['warnings']} 条（裁员率超线 {s['by_kind']['layoff_rate']}，参保人数环比下降 "
+          f"{s['by_kind']['headcount_drop']}，地区环比下降 {s['by_kind']['region_drop']}）")
+    for w in report["warnings"][:20]:
+        print(f"  [{w['kind_name']}] {w['name']}（{w['region']}）：{w['reason']}")
+    if len(report["warnings"]) > 20:
+        print(f"  ……其余 {len(report['warnings']) - 20} 条见导出文件")
+    if report["problems"]:
+        print(f"数据问题 {len(report['problems'])} 行（已跳过）", file=sys.stderr)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "monitor.xlsx").write_bytes(monitoring.export_xlsx(report))
+        (out / "monitor.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"已写出 {out / 'monitor.xlsx'}、{out / 'monitor.json'}")
+
+
 def main() -> None:
     app()
 

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError, StatementError
 
 from renshe.api import desk, evaluate
 from renshe.services.errors import ServiceError
@@ -44,9 +45,30 @@ def create_app(migrate: bool = True, demo: bool = False) -> FastAPI:
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
         return JSONResponse(status_code=exc.status, content={"detail": exc.message})
 
+    @app.exception_handler(StatementError)
+    async def out_of_range(request: Request, exc: StatementError) -> JSONResponse:
+        """An identifier too large for the database's integers names nothing that exists."""
+        if isinstance(exc, DataError) or isinstance(getattr(exc, "orig", None), OverflowError):
+            return JSONResponse(status_code=404, content={"detail": "编号超出范围，未找到"})
+        raise exc
+
+    @app.exception_handler(OverflowError)
+    async def overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": "编号超出范围，未找到"})
+
     app.include_router(evaluate.router)
     app.include_router(desk.router)
     app.include_router(pages.router)
     app.include_router(desk_pages.router)
+    from renshe.api import targets as targets_api  # targets & monitoring
+    from renshe.web import targets_pages
+
+    app.include_router(targets_api.router)
+    app.include_router(targets_pages.router)
+    from renshe.api import labour as labour_api  # labour-market services
+    from renshe.web import labour_pages
+
+    app.include_router(labour_api.router)
+    app.include_router(labour_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app

@@ -27,14 +27,14 @@ def token_of(request: Request) -> str | None:
     return request.cookies.get(COOKIE)
 
 
-def current_user(request: Request, s: Session = Depends(db)) -> User:
+def current_user(request: Request, s: Session = Depends(db, scope="function")) -> User:
     token = token_of(request)
     if not token:
         raise Unauthorized("请先登录")
     return user_for_token(s, token)
 
 
-def optional_user(request: Request, s: Session = Depends(db)) -> User | None:
+def optional_user(request: Request, s: Session = Depends(db, scope="function")) -> User | None:
     token = token_of(request)
     if not token:
         return None

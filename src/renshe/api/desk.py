@@ -75,7 +75,7 @@ def me(user: User) -> dict[str, Any]:
 
 
 @router.post("/login", summary="Sign in; returns an API token")
-def login(body: Login, s: Session = Depends(db)) -> dict[str, Any]:
+def login(body: Login, s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     user = authenticate(s, body.username, body.password)
     return {"token": issue_token(s, user), "user": me(user)}
 
@@ -87,7 +87,7 @@ def whoami(user: User = Depends(current_user)) -> dict[str, Any]:
 
 @router.post("/applications", status_code=201, summary="Apply for a policy the calculator found")
 def submit(body: NewApplication, response: Response, idempotency_key: str = Header(..., alias="Idempotency-Key"),
-           user: User = Depends(require("enterprise", "agency", "person")), s: Session = Depends(db)) -> dict[str, Any]:
+           user: User = Depends(require("enterprise", "agency", "person")), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     app, created = applications.submit(s, user, body.policy, body.case, idempotency_key, commitment=body.commitment,
                                        missing_items=body.missing_items, bank_account=body.bank_account)
     if not created:
@@ -97,86 +97,86 @@ def submit(body: NewApplication, response: Response, idempotency_key: str = Head
 
 @router.get("/applications")
 def list_applications(status: str | None = None, user: User = Depends(current_user),
-                      s: Session = Depends(db)) -> list[dict[str, Any]]:
+                      s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
     return [applications.view(user, a) for a in applications.visible(s, user, status)]
 
 
 @router.get("/applications/{number}")
-def get_application(number: str, user: User = Depends(current_user), s: Session = Depends(db)) -> dict[str, Any]:
+def get_application(number: str, user: User = Depends(current_user), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     return applications.view(user, applications.get(s, user, number), s)
 
 
 @router.get("/applications/{number}/comparison", summary="Review by data comparison")
 def comparison(number: str, user: User = Depends(require("caseworker", "auditor")),
-               s: Session = Depends(db)) -> dict[str, Any]:
+               s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     return applications.compare(applications.get(s, user, number))
 
 
 @router.post("/applications/{number}/review")
 def review(number: str, body: Review, user: User = Depends(require("caseworker")),
-           s: Session = Depends(db)) -> dict[str, Any]:
+           s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     return applications.view(user, applications.review(s, user, number, body.action, body.reason))
 
 
 @router.post("/applications/{number}/resubmit")
 def resubmit(number: str, body: Resubmit, user: User = Depends(require("enterprise", "agency", "person")),
-             s: Session = Depends(db)) -> dict[str, Any]:
+             s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     return applications.view(user, applications.resubmit(s, user, number, body.case, body.supplied))
 
 
 @router.post("/notices", status_code=201)
-def publish(body: NewNotice, user: User = Depends(require("caseworker")), s: Session = Depends(db)) -> dict[str, Any]:
+def publish(body: NewNotice, user: User = Depends(require("caseworker")), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     batch = notice.publish(s, user, body.applications, body.title)
     return {"id": batch.id, "closes_on": batch.closes_on.isoformat(), "window_days": batch.window_days}
 
 
 @router.get("/notices", summary="Public notice (公示): open to everyone")
-def notices(s: Session = Depends(db)) -> list[dict[str, Any]]:
+def notices(s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
     return notice.public_view(s)
 
 
 @router.post("/notices/objections/{number}", status_code=201, summary="File an objection during the window")
-def objection(number: str, body: NewObjection, s: Session = Depends(db)) -> dict[str, Any]:
+def objection(number: str, body: NewObjection, s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     o = notice.object_to(s, number, body.text, body.contact)
     return {"id": o.id, "filed_on": o.filed_on.isoformat()}
 
 
 @router.post("/notices/{batch_id}/close")
-def close_notice(batch_id: int, user: User = Depends(require("caseworker")), s: Session = Depends(db)) -> dict[str, Any]:
+def close_notice(batch_id: int, user: User = Depends(require("caseworker")), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     batch = notice.close_window(s, user, batch_id)
     return {"id": batch.id, "cleared": [i.application.number for i in batch.items if i.application.status == "cleared"]}
 
 
 @router.post("/applications/{number}/objection-review")
 def objection_review(number: str, body: ObjectionReview, user: User = Depends(require("caseworker")),
-                     s: Session = Depends(db)) -> dict[str, Any]:
+                     s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     return applications.view(user, notice.resolve_objection(s, user, number, body.upheld, body.note))
 
 
 @router.post("/disbursements", status_code=201)
 def new_disbursement(body: NewDisbursement, user: User = Depends(require("caseworker")),
-                     s: Session = Depends(db)) -> dict[str, Any]:
+                     s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     d = disbursement.create(s, user, body.applications)
     return {"id": d.id, "total": float(d.total), "count": len(d.items)}
 
 
 @router.get("/disbursements/{disbursement_id}/export")
 def export_disbursement(disbursement_id: int, format: str = "xlsx",
-                        user: User = Depends(require("caseworker", "auditor")), s: Session = Depends(db)) -> Response:
+                        user: User = Depends(require("caseworker", "auditor")), s: Session = Depends(db, scope="function")) -> Response:
     data, media = disbursement.export(s, user, disbursement_id, format)
     return Response(content=data, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="disbursement-{disbursement_id}.{format}"'})
 
 
 @router.post("/disbursements/{disbursement_id}/paid")
-def paid(disbursement_id: int, user: User = Depends(require("caseworker")), s: Session = Depends(db)) -> dict[str, Any]:
+def paid(disbursement_id: int, user: User = Depends(require("caseworker")), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     d = disbursement.mark_paid(s, user, disbursement_id)
     return {"id": d.id, "status": d.status, "paid_on": d.paid_on.isoformat() if d.paid_on else None}
 
 
 @router.post("/applications/{number}/clawback", status_code=201)
 def clawback(number: str, body: NewClawback, user: User = Depends(require("caseworker")),
-             s: Session = Depends(db)) -> dict[str, Any]:
+             s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     c = disbursement.claw_back(s, user, number, body.amount, body.reason)
     return {"id": c.id, "amount": float(c.amount), "status": c.status}
 
@@ -184,7 +184,7 @@ def clawback(number: str, body: NewClawback, user: User = Depends(require("casew
 @router.get("/audit", summary="Search the audit log (auditor, admin)")
 def audit_search(action: str | None = None, entity_id: str | None = None, actor: str | None = None,
                  limit: int = 200, user: User = Depends(require("auditor", "admin")),
-                 s: Session = Depends(db)) -> list[dict[str, Any]]:
+                 s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
     q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(max(1, min(limit, 1000)))
     if action:
         q = q.where(AuditEvent.action == action)
@@ -198,7 +198,7 @@ def audit_search(action: str | None = None, entity_id: str | None = None, actor:
 
 
 @router.get("/audit/verify", summary="Verify the audit hash chain")
-def audit_verify(user: User = Depends(require("auditor", "admin")), s: Session = Depends(db)) -> dict[str, Any]:
+def audit_verify(user: User = Depends(require("auditor", "admin")), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     check = audit.verify(s)
     return {"ok": check.ok, "events": check.events, "first_bad": check.first_bad, "problem": check.problem}
 

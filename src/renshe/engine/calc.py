@@ -184,6 +184,20 @@ def quarter_index(quarter: pl.Expr) -> pl.Expr:
     return quarter.str.slice(0, 4).cast(pl.Int32) * QUARTERS_PER_YEAR + quarter.str.slice(5, 1).cast(pl.Int32)
 
 
+MONTHS_PER_YEAR = 12
+
+
+def month_index(month: pl.Expr) -> pl.Expr:
+    """"2020-03" → a running month number (year × 12 + month − 1), so that month
+    differences are subtractions."""
+    return month.str.slice(0, 4).cast(pl.Int32) * MONTHS_PER_YEAR + month.str.slice(5, 2).cast(pl.Int32) - 1
+
+
+def first_day_of(index: pl.Expr) -> pl.Expr:
+    """The first day of the month with running number ``index`` (see ``month_index``)."""
+    return pl.date(index // MONTHS_PER_YEAR, index % MONTHS_PER_YEAR + 1, 1)
+
+
 def month_range(start: str, end: str) -> list[str]:
     """Fee months from ``start`` to ``end`` inclusive, as YYYY-MM."""
     y, m = int(start[:4]), int(start[5:7])

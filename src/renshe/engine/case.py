@@ -29,6 +29,16 @@ FLAGS = (
     "capital_function", "restricted_list", "serious_dishonesty", "epidemic_affected", "severe_difficulty",
     "epidemic_supplies_producer", "job_stabilisation_plan", "hard_hit_industry_confirmed",
     "receives_job_stabilisation_subsidy",
+    # cn2 — 人社部发〔2020〕8号, 人社厅明电〔2020〕11号, 工信明电〔2020〕14号 (ids in docs/case-format.md)
+    "government_epidemic_task", "severe_labour_shortage", "union_fund_support_conditions",
+    "lr_outstanding_contribution_2020", "central_key_supplier_list", "viable_prospects", "specialised_sme",
+    "epidemic_tech_breakthrough",
+    # Beijing part A (京政办发〔2020〕5号/7号, 京政发〔2020〕3号, 2020-01-31 notices): see docs/case-format.md
+    "essential_operations", "zgc_tech_enterprise", "life_services_supplier", "epidemic_control_related",
+    "kept_open_or_closed_per_rules", "no_or_few_layoffs", "key_supply_list", "travel_agency_good_standing",
+    "taxi_fee_reduced", "ice_snow_venue", "cultural_enterprise", "chain_outlet_project",
+    "supplies_capacity_project", "worker_consultation_agreed", "development_prospects", "repayment_difficulty",
+    "public_health_outstanding_contribution", "incubator_or_park",
 )
 
 
@@ -93,6 +103,378 @@ class Finance(Strict):
     ui_contribution_months: Persons | None = None
 
 
+# ---- loc (豫人社〔2020〕4号, 新密政〔2020〕4号, 永人社发〔2022〕3号): nested facts -------------
+Level = Literal["municipal", "provincial", "national"]
+
+
+class LateSiPayment(Strict):  # henan.late_registration_late_fee_waiver_2020
+    month: Month
+    amount: Money
+    due_date: dt.date
+    paid_on: dt.date
+
+
+class SiStopOvercollection(Strict):  # henan.si_overpayment_refund_2020
+    employee: str | None = None
+    stop_month: Month
+    month: Month
+    amount: Money
+    reason: Literal["no_ca_certificate", "other_online_obstacle"] = "no_ca_certificate"
+
+
+class MedicalDeferral(Strict):  # xinmi.medical_deferral_2020
+    start_month: Month
+    months: Annotated[int, Field(ge=1)]
+
+
+class GuarantorActivity(Strict):  # xinmi.guarantee_agency_award_2020
+    small_micro_volume: Money
+    previous_small_micro_volume: Money
+    fee_rate: Annotated[float, Field(ge=0)]
+    previous_fee_rate: Annotated[float, Field(ge=0)]
+
+
+class Incubatee(Strict):  # xinmi.incubation_result_subsidy
+    name: str | None = None
+    operating_months: Persons
+    jobs: Persons
+    years_subsidised: Persons = 0
+
+
+class TaxReliefHire(Strict):  # xinmi.hiring_tax_deduction
+    group: Literal["registered_poor", "registered_unemployed"]
+    unemployed_months: Persons | None = None
+    certificate: bool = False
+    contract_years: Money
+    si_start_month: Month
+
+
+class HardToEmploySiPaid(Strict):  # xinmi.employer_hard_to_employ_si_subsidy_2020
+    employee: str | None = None
+    subsidy_start: Month
+    month: Month
+    employer_paid: Money
+    retirement_month: Month | None = None
+    labour_contract: bool = True
+
+
+class GraduateSiPaid(Strict):  # xinmi.graduate_hiring_si_subsidy_2020
+    employee: str | None = None
+    hired_month: Month
+    month: Month
+    employer_paid: Money
+    contract_years: Money
+    graduating_year_or_registered_unemployed: bool = True
+
+
+class RetirementClaim(Strict):  # henan.retirement_pension_back_pay_2020, yongzhou.deferred_retirement_processing_2022
+    age: Annotated[int, Field(ge=40, le=70)]
+    processed_month: Month
+    monthly_pension: Money | None = None
+    prevented_by_epidemic: bool = False
+
+
+class GuaranteedLoanTerms(Strict):  # henan.guaranteed_loan_extension_2020 (+ application deadline)
+    maturity_date: dt.date
+    extension_applied_on: dt.date | None = None
+    extension_months_requested: Annotated[int, Field(ge=1)] | None = None
+    repayment_difficulty: bool = False
+
+
+class TrainingCourse(Strict):  # henan.internet_plus_*_training_subsidy_2020
+    mode: Literal["online", "offline"]
+    type: Literal["startup", "skills"]
+    platform: str | None = None
+    completed: bool = False
+
+
+class SiSubsidyTerm(Strict):  # henan.si_post_subsidy_extension_2020, xinmi si-subsidy rules
+    kind: Literal["si_subsidy", "post_subsidy"]
+    start_month: Month
+    original_end: dt.date | None = None
+    retirement_age: Annotated[int, Field(ge=40, le=70)] | None = None
+    stably_employed: bool | None = None
+
+
+class Internship(Strict):  # xinmi.internship_eligibility_2020
+    start: dt.date
+    months: Persons
+
+
+class OwnBusiness(Strict):  # xinmi.startup_subsidy_2020, xinmi.self_employment_tax_deduction
+    kind: Literal["individual_business", "enterprise"]
+    registered_on: dt.date
+    first_business: bool = True
+    operating_normally: bool = True
+    taxes_due_year: Money | None = None
+
+
+class PostponedFormality(Strict):  # xinmi.employment_service_postponement_2020
+    original_deadline: dt.date
+    completed_on: dt.date | None = None
+    prevented_by_epidemic: bool = False
+
+
+class ArbitrationAttendance(Strict):  # yongzhou.arbitration_hearing_postponement_2022
+    role: Literal["party", "agent"]
+    prevented_by_epidemic: bool = False
+
+
+class IsolationPeriod(Strict):  # yongzhou.proxy_for_isolated_persons_2022
+    start: dt.date
+    end: dt.date | None = None
+    relative_proxy: bool = True
+
+
+# ---- Beijing part A nested facts (beijing.* of 京政办发〔2020〕5号/7号 and the 2020-01-31 notices) ----
+class EpidemicImport(Strict):  # beijing.donated_import_tax_exemption_2020, beijing.import_tax_refund_2020
+    declaration_date: dt.date
+    donated: bool = False
+    by_health_authority: bool = False
+    duty: Money = 0.0
+    import_vat: Money = 0.0
+    consumption_tax: Money = 0.0
+    taxes_paid: Money = 0.0
+
+
+class SoeLease(Strict):  # beijing.sme_soe_rent_waiver_2020
+    landlord_beijing_soe: bool = False
+    use: Literal["operating", "office"] | None = None
+    rent_feb_2020: Money | None = None
+
+
+class SuspendedFees(Strict):  # beijing.sme_admin_fee_suspension_2020
+    special_equipment_inspection: Money = 0.0
+    sewage_treatment: Money = 0.0
+    road_occupation: Money = 0.0
+
+
+class Exhibition(Strict):  # beijing.exhibition_venue_rent_subsidy_2020
+    suspended_by_epidemic: bool = False
+    held_in_beijing_2020: bool = False
+    sme_exhibitors: Persons | None = None
+    total_exhibitors: Persons | None = None
+
+
+class SiRequest(Strict):  # beijing.si_commitment_processing_2020, beijing.si_accept_with_gaps_2020
+    type: Literal["back_pay", "refund", "change"]
+    account_type: Literal["general", "temporary"] | None = None
+    beijing_pension_years: Money | None = None
+    years_to_statutory_age: Money | None = None
+    back_pay_from: Month | None = None
+    back_pay_months: Persons | None = None
+    declared_by_unit_for_individual: bool = False
+    change_field: str | None = None
+
+
+class SiAuditCase(Strict):  # beijing.si_audit_suspension_2020
+    filed_date: dt.date
+    original_deadline: dt.date
+
+
+class WorkInjuryClaim(Strict):  # beijing.medical_staff_covid_work_injury_2020, beijing.covid_treatment_work_injury_fund_scope_2020
+    accepted_date: dt.date | None = None
+    facts_clear_documents_complete: bool = False
+    recognised: bool = False
+    employer_insured: bool | None = None
+
+
+class ProtectedPeriod(Strict):  # beijing.contract_expiry_extension_quarantine_2020
+    kind: Literal["medical_period", "medical_observation", "isolation", "emergency_measures"]
+    start: dt.date
+    end: dt.date | None = None
+
+
+class ArbitrationCase(Strict):  # beijing.labour_arbitration_suspension_2020
+    original_deadline: dt.date
+    suspension_start: dt.date | None = None
+    suspension_end: dt.date | None = None
+
+
+# ---- cn2 (人社部发〔2020〕8号/10号/11号, 人社厅明电〔2020〕11号, 人社部明电〔2020〕4号, 工信明电〔2020〕14号,
+#      医保发〔2020〕6号, 建金〔2020〕23号): nested facts ------------------------------------------
+class Cn2DatePeriod(Strict):  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
+    start: dt.date
+    end: dt.date | None = None
+
+
+class Cn2StaffTraining(Strict):  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
+    start: dt.date
+    end: dt.date
+    mode: Literal["online", "offline"]
+    trainees: Persons
+    organiser: Literal["self", "commissioned"] = "self"
+
+
+class Cn2SiDeferral(Strict):  # cn.si_relief_hardship_deferral_2020
+    first_fee_month: Month
+    months: Annotated[int, Field(ge=1)]
+
+
+class Cn2UtilityBill(Strict):  # cn.miit_sme_utility_fee_deferral_2020
+    month: Month
+    kind: Literal["electricity", "water", "gas"]
+    amount: Money
+
+
+class Cn2ObligationFailure(Strict):  # cn.miit_sme_credit_record_exemption_2020
+    date: dt.date
+    obligation: str
+    epidemic_cause: bool = False
+
+
+class Cn2MonthSpan(Strict):  # cn.housing_fund_deferral_2020
+    first_month: Month
+    last_month: Month
+
+
+class Cn2OnlineTraining(Strict):  # cn.internet_plus_training_trainee_subsidy_2020
+    course: str | None = None
+    platform: str | None = None
+    hours: Money | None = None
+    certificate: bool = False
+    platform_in_catalogue: bool = False
+
+
+class Cn2HpfInstallment(Strict):  # cn.housing_fund_loan_no_overdue_2020
+    due_date: dt.date
+    amount: Money
+
+
+class Cn2AgencyTraining(Strict):  # cn.hr_services_training_subsidy_inclusion_2020
+    client_key_unit: bool = False
+    meets_training_conditions: bool = False
+    trainees: Persons = 0
+
+
+# ---- cn part 1 nested facts (national measures, seed 001 lines 1–1768; ids in docs/case-format.md) ----
+class Cn1DormitoryRoom(Strict):  # cn.rtw_dormitory_density_2020
+    room: str
+    occupants: Persons
+    area_m2: Money
+
+
+class Cn1ContractTermination(Strict):  # cn.quarantine_dismissal_ban_2020, cn.no_dismissal_unable_to_return_2020
+    date: dt.date
+    basis: Literal["lcl_36_mutual", "lcl_39", "lcl_40", "lcl_41", "unable_to_return", "dispatch_return", "other"]
+
+
+class Cn1WorkStoppage(Strict):  # cn.stoppage_wage_2020
+    start: dt.date
+    end: dt.date
+    contract_monthly_wage: Money
+    worked_normally: bool = False
+
+
+class Cn1LabourDispute(Strict):  # cn.arbitration_limitation_suspension_2020, cn.arbitration_hearing_extension_2020
+    limitation_start: dt.date | None = None
+    obstacle_start: dt.date | None = None
+    obstacle_end: dt.date | None = None
+    accepted_on: dt.date | None = None
+    extended_by_chair: bool = False
+    epidemic_delay_days: Persons = 0
+
+
+class Cn1NewRetiree(Strict):  # cn.new_retiree_pension_back_pay_2020
+    entitlement_month: Month
+    review_month: Month
+    monthly_pension: Money | None = None
+
+
+class Cn1PlannedEvent(Strict):  # cn.outbreak_suspend_large_recruitment_2020, cn.suspend_onsite_recruitment_2020, cn.hr_agency_onsite_event_suspension_2020
+    kind: Literal["large_recruitment", "onsite_recruitment", "cross_region_labour", "hr_training", "matching_event",
+                  "online_recruitment"]
+    date: dt.date
+
+
+# ---- Beijing part B nested facts (京人社就字〔2020〕14/15号, 京人社劳字〔2020〕13/17/23号, SI notices of
+#      2020-02-07/02-14, 京房公积金发〔2020〕9号, 京人社市场字〔2020〕25号; ids in docs/case-format.md) ----
+class BjHardToEmployHire(Strict):  # beijing.hard_to_employ_hiring_eligibility_2020 and the 15号 一（一） subsidies
+    group: Literal["4050", "minimum_living_allowance", "military_spouse_first_entry", "unemployed_over_1_year",
+                   "zero_employment_household", "low_income_rural_household", "rural_hard_area_transferred",
+                   "registered_unemployed_other", "other"]
+    registered: bool = True
+    contract_months: Persons | None = None
+    si_paid: bool | None = None
+    lowest_monthly_wage: Money | None = None
+    start_month: Month | None = None
+    months_employed: Persons = 0
+    contribution_base: Money | None = None
+    one_time_si_offset: Money = 0.0
+
+
+class BjSkillTraining2020(Strict):  # beijing.enterprise_training_subsidy_2020, beijing.online_training_*_2020
+    received_ui_refund_or_one_time_si: bool | None = None
+    trainees_40h: Persons | None = None
+    trainees_40h_offline: Persons | None = None
+    trainees_claimed_elsewhere: Persons = 0
+    online_platform_features: list[Literal["learner_management", "live_view", "statistics", "data_export",
+                                           "online_teaching", "process_records"]] = Field(default_factory=list)
+    online_records_kept: bool | None = None
+
+
+class BjJanSiApplication(Strict):  # beijing.jan_si_deducted_refund_2020, jan_si_refund_timing_2020, feb_si_auto_debit_stop_2020
+    date: dt.date
+    type: Literal["refund", "defer_only"]
+    settled_persons_amount: Money = 0.0
+
+
+class BjSiBackPayment(Strict):  # beijing.si_deferral_late_fee_rule_2020
+    fee_month: Month
+    amount: Money
+    due_date: dt.date
+    paid_date: dt.date | None = None
+
+
+class BjLabourPractices2020(Strict):  # beijing.no_regional_discrimination_2020 and other 23号/20号 checks
+    posting_excludes_severe_areas: bool | None = None
+    refused_hire_for_origin: bool | None = None
+    graduate_discrimination_quarantined_or_infected: bool | None = None
+    government_supply_task: bool | None = None
+    overtime_health_safety_ensured: bool | None = None
+    unable_to_pay_wages: bool | None = None
+    wage_deferral_agreed_with_union: bool | None = None
+    outstanding_labour_relations_contribution: bool | None = None
+
+
+class BjWorkplaceDensity(Strict):  # beijing.workplace_density_standards_2020, beijing.real_name_density_requirements_2020
+    office_area_m2: Money | None = None
+    office_headcount: Persons | None = None
+    dorm_max_occupants_per_room: Persons | None = None
+    dorm_min_area_per_person_m2: Money | None = None
+    dorm_underground: bool = False
+
+
+class BjChildcare2020(Strict):  # beijing.childcare_leave_wage_2020 / _no_dismissal / _definition / _flexible_work_options
+    child_age: Persons | None = None
+    child_school: Literal["kindergarten", "primary", "secondary", "college", "none"] | None = None
+    school_opening_postponed: bool = True
+    designated_household_carer: bool | None = None
+    care_days: Persons | None = None
+    arrangement: Literal["leave", "remote", "flexible_hours", "rest_day_swap"] = "leave"
+
+
+class BjStartupLoan(Strict):  # beijing.guaranteed_loan_extension_infected_2020
+    granted: bool = True
+    maturity_date: dt.date
+    borrower_infected: bool = False
+
+
+class BjFlexibleSi2020(Strict):  # beijing.flexible_worker_contribution_gap_2020
+    flexible_worker: bool = True
+    failed_months: list[Month] = Field(default_factory=list)
+    back_paid_date: dt.date | None = None
+
+
+class BjDispatchScreening(Strict):  # beijing.dispatch_health_record_screening_2020, real_name_pre_dispatch_screening_2020
+    health_record: bool = False
+    wuhan_or_close_contact: bool = False
+    isolation_end: dt.date | None = None
+    symptoms: bool = False
+    in_hubei: bool = False
+    returned_to_beijing: dt.date | None = None
+
+
 class Enterprise(Strict):
     uscc: Uscc | None = None
     name: str | None = None
@@ -117,6 +499,97 @@ class Enterprise(Strict):
     work_injury_class: Annotated[int, Field(ge=1, le=8)] | None = None
     construction_project: bool = False
     contract_value: Money | None = None
+    # Beijing part A (京政办发〔2020〕5号/7号, 2020-01-31 notices): see docs/case-format.md
+    epidemic_imports: list[EpidemicImport] = Field(default_factory=list)
+    epidemic_remittance_fees: Money | None = None
+    essential_transport_tolls: Money | None = None
+    soe_lease: SoeLease | None = None
+    suspended_fees_2020: SuspendedFees | None = None
+    sme_tenant_rent_reduction: Money | None = None
+    tax_original_due_date: dt.date | None = None
+    rnd_expense_2020: Money | None = None
+    chain_outlet_supported_cost: Money | None = None
+    exhibition_2020: Exhibition | None = None
+    key_supply_loan_interest: Money | None = None
+    share_pledge_maturity_date: dt.date | None = None
+    guarantee_base_rate_percent: Money | None = None
+    service_voucher_contract_amount: Money | None = None
+    si_request: SiRequest | None = None
+    si_audit_case: SiAuditCase | None = None
+    travel_agency_quality_deposit: Money | None = None  # beijing.travel_agency_deposit_refund_2020
+    # loc — 豫人社〔2020〕4号 / 新密政〔2020〕4号 / 永人社发〔2022〕3号 (ids in docs/case-format.md)
+    si_deferral_filed: bool | None = None  # henan.si_deferral_2020, henan.si_deferral_repayment_deadline_2020
+    late_registration_on: dt.date | None = None  # henan.late_registration_2020
+    late_si_payments: list[LateSiPayment] = Field(default_factory=list)  # henan.late_registration_late_fee_waiver_2020
+    si_stop_overcollections: list[SiStopOvercollection] = Field(default_factory=list)  # henan.si_overpayment_refund_2020
+    hiring_subsidy_qualifying_hires: Persons | None = None  # henan.hiring_subsidy_2020
+    project_training_subsidy_total: Money | None = None  # henan.project_training_advance_2020
+    self_funded_institution: bool = False  # xinmi.medical_deferral_2020 (自收自支事业单位)
+    medical_deferral: MedicalDeferral | None = None  # xinmi.medical_deferral_2020
+    onjob_training_end_date: dt.date | None = None  # xinmi.onjob_training_subsidy_extension_2020
+    high_tech_certified: bool = False  # xinmi.high_tech_cit_rate_2020
+    guarantor: GuarantorActivity | None = None  # xinmi.guarantee_agency_award_2020
+    new_business_form: bool = False  # xinmi.new_business_form_hiring_2020
+    graduates_hard_to_employ_hired: Persons | None = None  # xinmi.new_business_form_hiring_2020
+    interns_completed: Persons | None = None  # xinmi.internship_subsidy_2020
+    intern_months_completed: Persons | None = None  # xinmi.internship_subsidy_2020
+    internship_base_level: Level | None = None  # xinmi.internship_base_award
+    incubator_level: Level | None = None  # xinmi.incubation_result_subsidy
+    incubator_demonstration_level: Level | None = None  # xinmi.incubation_base_award
+    incubatees: list[Incubatee] = Field(default_factory=list)  # xinmi.incubation_result_subsidy
+    tax_relief_hires: list[TaxReliefHire] = Field(default_factory=list)  # xinmi.hiring_tax_deduction
+    hiring_taxes_due_year: Money | None = None  # xinmi.hiring_tax_deduction
+    certified_trainees: Persons | None = None  # xinmi.enterprise_training_subsidy_2020
+    hard_to_employ_si_paid: list[HardToEmploySiPaid] = Field(default_factory=list)  # xinmi.employer_hard_to_employ_si_subsidy_2020
+    graduate_si_paid: list[GraduateSiPaid] = Field(default_factory=list)  # xinmi.graduate_hiring_si_subsidy_2020
+    attrition_2021: Persons | None = None  # yongzhou.stable_job_refund_2022
+    online_trainees_qualifying: Persons | None = None  # yongzhou.enterprise_online_training_subsidy_2022
+    guaranteed_loan: GuaranteedLoanTerms | None = None  # henan.guaranteed_loan_extension_2020 (enterprise borrower)
+    # cn2 — national measures part 2 (ids in docs/case-format.md, "National measures (cn, part 2)")
+    overtime_consulted_with_union: bool | None = None  # cn.stable_labour_overtime_limit_exemption_2020
+    epidemic_shutdown: Cn2DatePeriod | None = None  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
+    epidemic_recovery: Cn2DatePeriod | None = None  # cn.stable_labour_shutdown_training_subsidy_2020
+    staff_trainings_2020: list[Cn2StaffTraining] = Field(default_factory=list)  # same two rules
+    union_fund_paid: Money | None = None  # cn.stable_labour_union_fund_refund_2020
+    association_fee_paid: Money | None = None  # cn.stable_labour_association_fee_refund_2020
+    enterprise_pension_scheme: bool | None = None  # cn.si_relief_hardship_deferral_2020 (事业单位参加企业养老)
+    si_hardship_deferral: Cn2SiDeferral | None = None  # cn.si_relief_hardship_deferral_2020
+    parent_uscc: Uscc | None = None  # cn.si_relief_size_classification_2020 (分支机构)
+    parent_size: Literal["large", "medium", "small", "micro"] | None = None  # cn.si_relief_size_classification_2020
+    declared_size: Literal["large", "medium", "small", "micro"] | None = None  # cn.si_relief_size_classification_2020 (告知承诺)
+    utility_bills: list[Cn2UtilityBill] = Field(default_factory=list)  # cn.miit_sme_utility_fee_deferral_2020
+    government_guaranteed_loan: bool | None = None  # cn.miit_sme_guarantee_terms_2020
+    guaranteed_loan_unable_to_repay: bool | None = None  # cn.miit_sme_guarantee_compensation_2020
+    landlord_type: Literal["national_or_provincial_sme_demo_base", "fiscally_supported_carrier", "other"] | None = None  # cn.miit_sme_base_rent_relief_2020
+    rent_due_epidemic: Money | None = None  # cn.miit_sme_base_rent_relief_2020
+    obligation_failures: list[Cn2ObligationFailure] = Field(default_factory=list)  # cn.miit_sme_credit_record_exemption_2020
+    hpf_deferral: Cn2MonthSpan | None = None  # cn.housing_fund_deferral_2020
+    hpf_consultation_done: bool | None = None  # cn.housing_fund_voluntary_contribution_2020
+    hpf_rate_chosen: Annotated[float, Field(ge=0)] | None = None  # cn.housing_fund_voluntary_contribution_2020 (percent)
+    # Beijing part B (京人社就字〔2020〕14/15号, 京人社劳字〔2020〕23号, SI notices 2020-02-07/02-14, 京房公积金发〔2020〕9号): docs/case-format.md
+    bj_hard_to_employ_hires: list[BjHardToEmployHire] = Field(default_factory=list)  # beijing.hard_to_employ_hiring_eligibility_2020 …
+    bj_skill_training_2020: BjSkillTraining2020 | None = None  # beijing.enterprise_training_subsidy_2020, online_training_*
+    bj_si_july_application_date: dt.date | None = None  # beijing.si_deferral_to_july_application_2020
+    bj_jan_si_debit_succeeded: bool | None = None  # beijing.jan_deducted_si_auto_extension_2020
+    bj_jan_si_application: BjJanSiApplication | None = None  # beijing.jan_si_deducted_refund_2020, jan_si_refund_timing, feb_si_auto_debit_stop
+    bj_si_back_payments: list[BjSiBackPayment] = Field(default_factory=list)  # beijing.si_deferral_late_fee_rule_2020
+    bj_hpf_deferral_applied: bool | None = None  # beijing.housing_fund_deferral_2020
+    bj_labour_practices_2020: BjLabourPractices2020 | None = None  # beijing.no_regional_discrimination_2020 …
+    bj_workplace_density: BjWorkplaceDensity | None = None  # beijing.workplace_density_standards_2020
+    # cn1 — national measures part 1 (ids in docs/case-format.md, "National measures (cn, part 1)")
+    dormitory_rooms: list[Cn1DormitoryRoom] = Field(default_factory=list)  # cn.rtw_dormitory_density_2020
+    fiscally_funded: bool = False  # cn.covid_work_injury_fiscal_subsidy_2020 (财政补助单位)
+    uninsured_work_injury_costs: Money | None = None  # cn.covid_work_injury_fiscal_subsidy_2020
+    job_retention_measure_agreed: bool | None = None  # cn.difficulty_job_retention_measures_2020
+    key_enterprise_confirmed: bool = False  # cn.poverty_hiring_subsidy_2020 (重点企业)
+    agricultural_operator: bool = False  # cn.poverty_agri_hiring_subsidy_2020 (农资企业、农业经营主体)
+    registered_poor_hires: Persons | None = None  # cn.poverty_hiring_subsidy_2020, cn.poverty_agri_hiring_subsidy_2020
+    posting_excludes_severe_areas: bool = False  # cn.no_epidemic_area_discrimination_2020
+    refused_applicant_from_severe_area: bool = False  # cn.no_epidemic_area_discrimination_2020
+    epidemic_training_participants: Persons | None = None  # cn.epidemic_enterprise_training_subsidy_2020
+    training_in_stoppage_or_recovery: bool = False  # cn.epidemic_enterprise_training_subsidy_2020
+    incubator_rent_reduced: bool = False  # cn.incubator_rent_relief_award_2020
+    lost_income_due_to_epidemic: bool = False  # cn.guaranteed_loan_priority_2020
 
 
 class Days(Strict):
@@ -131,6 +604,132 @@ class Person(Strict):
     work_years: Money | None = None
     groups: list[str] = Field(default_factory=list)
     days: Days | None = None
+    # Beijing part A (京政发〔2020〕3号, 京政办发〔2020〕5号, 京人社劳字〔2020〕11号, 2020-01-31 notices): see docs/case-format.md
+    arrival_beijing_date: dt.date | None = None
+    left_hubei_date: dt.date | None = None
+    hubei_contact_date: dt.date | None = None
+    covid_treatment_self_pay: Money | None = None
+    covid_infected_on_duty: bool = False
+    work_injury_claim: WorkInjuryClaim | None = None
+    normal_monthly_wage: Money | None = None
+    quarantine_days: Persons | None = None
+    quarantine_cleared: bool | None = None
+    stranded_business_trip_days: Persons | None = None
+    remote_work_required: bool = False
+    holiday_extension_days_worked: Persons | None = None
+    holiday_extension_comp_days: Persons | None = None
+    contract_end_date: dt.date | None = None
+    protected_period: ProtectedPeriod | None = None
+    arbitration_case: ArbitrationCase | None = None
+    disability_assessment_deadline: dt.date | None = None
+    employment_agreement_date: dt.date | None = None
+    # loc — 豫人社〔2020〕4号 / 新密政〔2020〕4号 / 永人社发〔2022〕3号 (ids in docs/case-format.md)
+    employer_si_deferral_filed: bool | None = None  # henan.si_deferral_benefits_protected_2020
+    retirement: RetirementClaim | None = None  # henan.retirement_pension_back_pay_2020, yongzhou.deferred_retirement_processing_2022
+    guaranteed_loan: GuaranteedLoanTerms | None = None  # henan.guaranteed_loan_extension_2020 (+ application deadline)
+    training_course: TrainingCourse | None = None  # henan.internet_plus_*_training_subsidy_2020
+    si_subsidy: SiSubsidyTerm | None = None  # henan.si_post_subsidy_extension_2020, xinmi.si_subsidy_period_2020 …
+    graduated_on: dt.date | None = None  # xinmi.internship_eligibility_2020, job_search_subsidy, startup_subsidy
+    internship: Internship | None = None  # xinmi.internship_eligibility_2020
+    own_business: OwnBusiness | None = None  # xinmi.startup_subsidy_2020, xinmi.self_employment_tax_deduction
+    si_paid_as_individual: dict[Month, Money] = Field(default_factory=dict)  # xinmi.flexible_employment_si_subsidy_2020
+    postponed_formality: PostponedFormality | None = None  # xinmi.employment_service_postponement_2020
+    work_injury_claim_filed_on: dt.date | None = None  # yongzhou.work_injury_claims_any_day_2022
+    arbitration: ArbitrationAttendance | None = None  # yongzhou.arbitration_hearing_postponement_2022
+    isolation: IsolationPeriod | None = None  # yongzhou.proxy_for_isolated_persons_2022
+    # cn2 — national measures part 2 (ids in docs/case-format.md, "National measures (cn, part 2)")
+    epidemic_absence_days: Money | None = None  # cn.stable_labour_remote_work_or_leave_first_2020
+    can_work_remotely: bool | None = None  # cn.stable_labour_remote_work_or_leave_first_2020
+    annual_leave_days_remaining: Money | None = None  # cn.stable_labour_remote_work_or_leave_first_2020
+    welfare_leave_days_remaining: Money | None = None  # cn.stable_labour_remote_work_or_leave_first_2020
+    agreed_leave_days: Money | None = None  # cn.stable_labour_remote_work_or_leave_first_2020
+    termination_date: dt.date | None = None  # cn.stable_labour_no_dismissal_isolated_2020
+    dispatched_worker: bool = False  # cn.stable_labour_no_dismissal_isolated_2020
+    termination_ground: Literal["art39", "art40", "art41", "contract_expiry", "other"] | None = None  # same
+    employer_resumed_lawfully: bool | None = None  # cn.stable_labour_return_to_work_refusal_2020
+    employer_protection_provided: bool | None = None  # cn.stable_labour_return_to_work_refusal_2020
+    persuaded_to_return: bool | None = None  # cn.stable_labour_return_to_work_refusal_2020
+    return_refusal_reason: Literal["none", "isolation", "illness", "family_isolation_care", "transport_shutdown", "other"] | None = None  # same
+    contract_wage_monthly: Money | None = None  # cn.stable_labour_standby_wage_2020, quarantine_wage, spring_festival_overtime
+    standby_from: dt.date | None = None  # cn.stable_labour_standby_wage_2020
+    standby_to: dt.date | None = None  # cn.stable_labour_standby_wage_2020
+    wage_cycle_months: Annotated[int, Field(ge=1)] | None = None  # cn.stable_labour_standby_wage_2020
+    employer_epidemic_difficulty: bool | None = None  # cn.stable_labour_pay_adjustment_consultation_2020
+    pay_adjustment_consulted: bool | None = None  # cn.stable_labour_pay_adjustment_consultation_2020
+    adjusted_wage_monthly: Money | None = None  # cn.stable_labour_pay_adjustment_consultation_2020
+    regular_pay_date: dt.date | None = None  # cn.stable_labour_wage_payment_deferral_2020
+    employer_no_wage_capacity: bool | None = None  # cn.stable_labour_wage_payment_deferral_2020
+    wage_deferral_agreed_with_union: bool | None = None  # cn.stable_labour_wage_payment_deferral_2020
+    wage_deferral_new_pay_date: dt.date | None = None  # cn.stable_labour_wage_payment_deferral_2020
+    quarantine_lawful: bool | None = None  # cn.stable_labour_quarantine_wage_2020
+    quarantine_paid_days: Money | None = None  # cn.stable_labour_quarantine_wage_2020
+    treatment_after_quarantine_to: dt.date | None = None  # cn.stable_labour_post_quarantine_medical_period_pay_2020
+    medical_period_end: dt.date | None = None  # cn.stable_labour_post_quarantine_medical_period_pay_2020
+    sick_pay_agreed_monthly: Money | None = None  # cn.stable_labour_post_quarantine_medical_period_pay_2020
+    spring_festival_extension_dates_worked: list[dt.date] = Field(default_factory=list)  # cn.stable_labour_spring_festival_overtime_2020
+    compensatory_days_granted: Money | None = None  # cn.stable_labour_spring_festival_overtime_2020
+    online_trainings_2020: list[Cn2OnlineTraining] = Field(default_factory=list)  # cn.internet_plus_training_trainee_subsidy_2020
+    online_training_days: Money | None = None  # cn.internet_plus_training_living_allowance_2020
+    training_subsidy_fraud_found: bool = False  # cn.internet_plus_training_fraud_sanction_2020 (and the trainee subsidies)
+    predeparture_temperature_normal: bool | None = None  # cn.migrant_p2p_predeparture_screening_2020
+    close_contact_hit: bool | None = None  # cn.migrant_p2p_predeparture_screening_2020
+    p2p_charter_registered: bool | None = None  # cn.migrant_p2p_charter_fare_subsidy_2020
+    charter_fare: Money | None = None  # cn.migrant_p2p_charter_fare_subsidy_2020
+    symptoms_14d_before_departure: bool | None = None  # cn.migrant_p2p_arrival_health_check_2020
+    symptoms_en_route: bool | None = None  # cn.migrant_p2p_arrival_health_check_2020
+    arrival_temperature_normal: bool | None = None  # cn.migrant_p2p_arrival_health_check_2020
+    current_symptoms: bool | None = None  # cn.migrant_p2p_arrival_health_check_2020
+    pension_transfer_cross_province: bool | None = None  # cn.pension_transfer_12pct_during_relief_2020
+    pension_contribution_bases: dict[Month, Money] = Field(default_factory=dict)  # cn.pension_transfer_12pct_during_relief_2020
+    hpf_epidemic_affected: bool | None = None  # cn.housing_fund_loan_no_overdue_2020
+    hpf_missed_installments: list[Cn2HpfInstallment] = Field(default_factory=list)  # cn.housing_fund_loan_no_overdue_2020
+    hpf_balance: Money | None = None  # cn.housing_fund_rent_withdrawal_2020
+    rent_paid_monthly: Money | None = None  # cn.housing_fund_rent_withdrawal_2020
+    # Beijing part B (京人社劳字〔2020〕13/17/23号, 京人社就字〔2020〕14号, SI notice 2020-02-07, 京人社市场字〔2020〕25号, 京房公积金发〔2020〕9号)
+    bj_childcare_2020: BjChildcare2020 | None = None  # beijing.childcare_leave_wage_2020, childcare_no_dismissal_2020 …
+    bj_affected_by_measures: bool | None = None  # beijing.no_dismissal_during_measures_2020
+    bj_refused_return_without_reason: bool | None = None  # beijing.no_dismissal_during_measures_2020
+    bj_leave_used_up: bool | None = None  # beijing.non_return_period_pay_2020
+    bj_startup_loan: BjStartupLoan | None = None  # beijing.guaranteed_loan_extension_infected_2020
+    bj_flexible_si_2020: BjFlexibleSi2020 | None = None  # beijing.flexible_worker_contribution_gap_2020
+    bj_dispatch_screening: BjDispatchScreening | None = None  # beijing.dispatch_health_record_screening_2020
+    bj_hpf_rent_withdrawal_date: dt.date | None = None  # beijing.housing_fund_rent_withdrawal_2020
+    bj_hpf_lease_and_invoice: bool | None = None  # beijing.housing_fund_rent_withdrawal_2020
+    # cn1 — national measures part 1 (ids in docs/case-format.md, "National measures (cn, part 1)")
+    spring_festival_holiday_dates_worked: list[dt.date] = Field(default_factory=list)  # cn.holiday_work_compensation_2020
+    daily_wage: Money | None = None  # cn.holiday_work_compensation_2020, cn.quarantine_wage_2020
+    child_school_type: Literal["university", "school", "kindergarten"] | None = None  # cn.school_opening_postponed_2020
+    came_from_severe_area: bool | None = None  # cn.rtw_isolation_from_severe_areas_2020
+    severe_area_arrival_date: dt.date | None = None  # cn.rtw_isolation_from_severe_areas_2020
+    baseline_monthly_pay: Money | None = None  # hubei.frontline_medical_pay_triple_2020
+    frontline_months: Money | None = None  # hubei.frontline_medical_pay_triple_2020
+    grassroots_years: Money | None = None  # cn.medical_grassroots_experience_credit_2020
+    frontline_assignment_end: dt.date | None = None  # cn.medical_post_epidemic_health_check_2020
+    died_in_epidemic_duty: bool = False  # cn.epidemic_martyr_recognition_2020
+    parent_medical_commended: bool = False  # cn.medical_children_education_benefit_2020
+    parent_medical_martyr: bool = False  # cn.medical_children_education_benefit_2020
+    died_of_covid: bool = False  # cn.covid_work_injury_medical_2020
+    contract_termination: Cn1ContractTermination | None = None  # cn.quarantine_dismissal_ban_2020, cn.no_dismissal_unable_to_return_2020
+    unable_to_return_due_to_epidemic: bool = False  # cn.no_dismissal_unable_to_return_2020
+    work_stoppage: Cn1WorkStoppage | None = None  # cn.stoppage_wage_2020
+    labour_dispute: Cn1LabourDispute | None = None  # cn.arbitration_*_2020
+    temp_epidemic_post_months: Persons | None = None  # cn.poverty_temp_post_subsidy_2020
+    ui_insured: bool | None = None  # cn.poverty_ui_allowance_2020, hubei.ui_allowance_severe_areas_2020
+    unemployed_due_to_epidemic: bool = False  # same two rules
+    receives_ui_benefit: bool = False  # same two rules, cn.ui_benefit_allowance_exclusive_2020
+    receives_ui_allowance: bool = False  # cn.ui_benefit_allowance_exclusive_2020
+    employer_unit_type: Literal[UNIT_TYPES] | None = None  # type: ignore[valid-type]  # cn.public_institution_timely_award_2020
+    epidemic_contribution: bool = False  # cn.public_institution_timely_award_2020
+    pension_certification_due: dt.date | None = None  # cn.pension_no_suspension_without_certification_2020
+    pension_certification_done: bool = False  # cn.pension_no_suspension_without_certification_2020
+    new_retiree: Cn1NewRetiree | None = None  # cn.new_retiree_pension_back_pay_2020
+    si_insured_as: Literal["flexible_employment", "urban_rural_resident", "employee"] | None = None  # cn.si_flexible_resident_deferral_2020
+    si_2020_payment_due: dt.date | None = None  # cn.si_flexible_resident_deferral_2020
+    si_2020_payment_done: dt.date | None = None  # cn.si_flexible_resident_deferral_2020
+    unable_to_leave_due_to_epidemic: bool = False  # cn.migrant_local_startup_subsidy_2020
+    covid_infected: bool = False  # cn.guaranteed_loan_extension_covid_2020
+    lost_income_due_to_epidemic: bool = False  # cn.guaranteed_loan_priority_2020
+    graduate_registration_deadline: dt.date | None = None  # cn.graduate_registration_extension_2020
 
 
 class Placement(Strict):
@@ -143,6 +742,26 @@ class Agency(Strict):
     name: str | None = None
     region: Region
     placements: list[Placement] = Field(default_factory=list)
+    new_guaranteed_loans_total: Money | None = None  # loc: xinmi.guaranteed_loan_operator_award_2020
+    # cn2 — national measures part 2 (ids in docs/case-format.md)
+    training_subsidy_fraud_found: bool = False  # cn.internet_plus_training_fraud_sanction_2020
+    hr_trainings_2020: list[Cn2AgencyTraining] = Field(default_factory=list)  # cn.hr_services_training_subsidy_inclusion_2020
+    hr_agency_outstanding_2020: bool | None = None  # cn.hr_services_park_rent_relief_reward_2020
+    # Beijing part B (2020-02-14 notice, 京人社市场字〔2020〕25号, 2020-02-28 notice, 京能指文〔2020〕1号)
+    bj_licences: list[Literal["labour_dispatch", "hr_service", "job_agency"]] = Field(default_factory=list)  # beijing.real_name_management_scope_2020, job_intro_service_subsidy_conditions_2020
+    bj_supply_channels: list[Literal["dispatch", "outsourcing", "flexible", "intermediation"]] = Field(default_factory=list)  # beijing.real_name_management_scope_2020
+    bj_placements_via_urgent_board: bool | None = None  # beijing.job_intro_service_subsidy_conditions_2020
+    bj_client_units: Persons | None = None  # beijing.dispatch_safety_officer_2020
+    bj_client_units_with_safety_officer: Persons | None = None  # beijing.dispatch_safety_officer_2020
+    bj_job_intro_subsidy_received: Money | None = None  # beijing.job_intro_subsidy_clawback_2020
+    bj_job_intro_subsidy_fraud_found: bool | None = None  # beijing.job_intro_subsidy_clawback_2020
+    bj_free_online_training_provided: bool | None = None  # beijing.free_training_providers_priority_2020
+    # cn1 — national measures part 1 (ids in docs/case-format.md)
+    planned_events: list[Cn1PlannedEvent] = Field(default_factory=list)  # cn.*suspend*recruitment_2020, cn.hr_agency_onsite_event_suspension_2020
+    poor_workers_exported: Persons | None = None  # cn.poverty_labour_export_service_subsidy_2020
+    annual_report_due: dt.date | None = None  # cn.hr_agency_annual_report_extension_2020
+    served_frontline_units: bool = False  # cn.hr_agency_integrity_model_priority_2020
+    market_violations: list[Literal["price_gouging", "employment_discrimination", "false_job_information"]] = Field(default_factory=list)  # cn.hr_agency_blacklist_2020
 
 
 class Loan(Strict):
@@ -152,7 +771,8 @@ class Loan(Strict):
 
 class Case(Strict):
     as_of: dt.date
-    parameters: dict[str, float | int | str | list[float] | None] = Field(default_factory=dict)
+    parameters: dict[str, float | int | str | list[float] | list[str] | dict[str, Any] | list[dict[str, Any]] | None] \
+        = Field(default_factory=dict)
     enterprise: Enterprise | None = None
     person: Person | None = None
     agency: Agency | None = None

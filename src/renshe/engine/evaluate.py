@@ -15,7 +15,7 @@ import polars as pl
 from renshe.domain.regions import jurisdiction_flags, jurisdictions
 from renshe.engine.calc import UNIT_KEY, Calc, Condition, text
 from renshe.engine.money import round_fen
-from renshe.engine.parameters import ParameterView
+from renshe.engine.parameters import NotInForce, ParameterView
 from renshe.engine.population import Population
 from renshe.engine.rules import JURISDICTION_NAMES, Registry, Rule, registry
 
@@ -104,7 +104,10 @@ def run_rule(r: Rule, pop: Population, params: ParameterView) -> Outcome | None:
     tables = {name: t.lazy() for name, t in pop.tables.get(r.entity, {}).items()}
     c = Calc(rule=r, frame=frame.lazy(), tables=tables, params=view, unit=r.unit)
     _jurisdiction_condition(c)
-    r.compute(c)
+    try:
+        r.compute(c)
+    except NotInForce as exc:
+        return _gated(r, frame, f"测算日 {params.as_of.isoformat()} 该政策所用参数尚未生效（{exc}）")
     eligible = _all(c.conditions)
     ok = _list([cond.ok for cond in c.conditions if cond.ok is not None] + c.notes)
     def why_not(conds: list[Condition]) -> pl.Expr:
@@ -169,6 +172,8 @@ def resolve_overlaps(outcomes: dict[str, Outcome], reg: Registry) -> None:
                 .then(pl.col("best").replace_strict(dict(enumerate(present)), return_dtype=pl.String))
                 .otherwise(None)
             )
+            if "overlaps" in joined.columns:  # already marked by an earlier group: keep that mark
+                overlaps = pl.coalesce(pl.col("overlaps"), overlaps)
             out.results = joined.with_columns(overlaps.alias("overlaps")).drop("best", "n")
 
 

@@ -43,4 +43,6 @@ def seed(s: Session) -> bool:
                         "demo-1", commitment=True, bank_account="6222020200012345678")
     applications.submit(s, users["xinmi_qiye"], "xinmi.stable_job_refund_2020", _example("04_xinmi_small_retailer"),
                         "demo-2", missing_items=["2019年12月失业保险缴费明细"], bank_account="6222020200087654321")
+    __import__("renshe.services.targets.demo", fromlist=["seed_targets"]).seed_targets(s)  # targets: demo progress
+    __import__("renshe.services.labour_demo", fromlist=["seed_labour"]).seed_labour(s, DEMO_PASSWORD)  # labour market
     return True

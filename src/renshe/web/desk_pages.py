@@ -41,7 +41,7 @@ def login_form(request: Request, next: str = "/my", user: User | None = Depends(
 
 @router.post("/login")
 def login(request: Request, username: str = Form(...), password: str = Form(...), next: str = Form("/my"),
-          s: Session = Depends(db)) -> Response:
+          s: Session = Depends(db, scope="function")) -> Response:
     try:
         user = authenticate(s, username, password)
     except ServiceError as exc:
@@ -64,7 +64,7 @@ def logout() -> Response:
 @router.post("/apply", response_class=HTMLResponse)
 def apply(request: Request, policy: str = Form(...), case_json: str = Form(...), bank_account: str = Form(""),
           commitment: bool = Form(False), missing_items: str = Form(""), idempotency_key: str = Form(...),
-          user: User | None = Depends(optional_user), s: Session = Depends(db)) -> Response:
+          user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -87,7 +87,7 @@ def apply_form(request: Request, policy: str = Form(...), case_json: str = Form(
 
 
 @router.get("/my", response_class=HTMLResponse)
-def my_applications(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db)) -> Response:
+def my_applications(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
     if user.role in ("caseworker", "auditor", "admin"):
@@ -98,7 +98,7 @@ def my_applications(request: Request, user: User | None = Depends(optional_user)
 
 @router.get("/my/{number}", response_class=HTMLResponse)
 def my_application(request: Request, number: str, user: User | None = Depends(optional_user),
-                   s: Session = Depends(db)) -> Response:
+                   s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -111,7 +111,7 @@ def my_application(request: Request, number: str, user: User | None = Depends(op
 
 @router.post("/my/{number}/supply")
 def supply(request: Request, number: str, supplied: str = Form(...), user: User | None = Depends(optional_user),
-           s: Session = Depends(db)) -> Response:
+           s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -123,7 +123,7 @@ def supply(request: Request, number: str, supplied: str = Form(...), user: User 
 
 @router.get("/desk", response_class=HTMLResponse)
 def desk(request: Request, status: str = "", user: User | None = Depends(optional_user),
-         s: Session = Depends(db)) -> Response:
+         s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
     if user.role not in ("caseworker", "auditor", "admin"):
@@ -136,7 +136,7 @@ def desk(request: Request, status: str = "", user: User | None = Depends(optiona
 
 @router.post("/desk/{number}/review")
 def desk_review(request: Request, number: str, action: str = Form(...), reason: str = Form(""),
-                user: User | None = Depends(optional_user), s: Session = Depends(db)) -> Response:
+                user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -148,7 +148,7 @@ def desk_review(request: Request, number: str, action: str = Form(...), reason: 
 
 @router.post("/desk/notice")
 def desk_notice(request: Request, numbers: list[str] = Form(...), title: str = Form(...),
-                user: User | None = Depends(optional_user), s: Session = Depends(db)) -> Response:
+                user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -159,7 +159,7 @@ def desk_notice(request: Request, numbers: list[str] = Form(...), title: str = F
 
 
 @router.post("/desk/disburse")
-def desk_disburse(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db)) -> Response:
+def desk_disburse(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -170,13 +170,13 @@ def desk_disburse(request: Request, user: User | None = Depends(optional_user), 
 
 
 @router.get("/notice", response_class=HTMLResponse)
-def public_notice(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db)) -> HTMLResponse:
+def public_notice(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> HTMLResponse:
     return page(request, "desk/notice.html", user, batches=notice.public_view(s))
 
 
 @router.post("/notice/{number}/objection")
 def public_objection(request: Request, number: str, text: str = Form(...), contact: str = Form(""),
-                     user: User | None = Depends(optional_user), s: Session = Depends(db)) -> Response:
+                     user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
     try:
         notice.object_to(s, number, text, contact or None)
     except ServiceError as exc:
@@ -186,7 +186,7 @@ def public_objection(request: Request, number: str, text: str = Form(...), conta
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, action: str = "", entity_id: str = "", user: User | None = Depends(optional_user),
-               s: Session = Depends(db)) -> Response:
+               s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
     if user.role not in ("auditor", "admin"):

@@ -36,3 +36,39 @@ def standby_living_allowance_floor(c: Calc) -> None:
 @rule("beijing.sick_pay_floor")
 def sick_pay_floor(c: Calc) -> None:
     _minimum_wage_share(c, "beijing.sick_pay_floor.ratio", "医疗期病假工资")
+
+
+# ---- Beijing part A: wages during quarantine and stranded business trips (二) -----------------
+from renshe.policies.beijing._bja_helpers import has_group, per_day  # noqa: E402
+
+
+def normal_wage_for_days(c: Calc, days_col: str, days_label: str, what: str) -> None:
+    """Normal wage for ``days``: monthly wage ÷ 21.75 × days (按正常工作期间工资支付)."""
+    wage = c.col("normal_monthly_wage", pl.col("normal_monthly_wage"), "正常工作期间月工资")
+    days = c.col(days_col, pl.col(days_col), days_label)
+    c.require(wage.is_not_null(), None, "缺少正常工作期间月工资（person.normal_monthly_wage）")
+    c.require(days.is_not_null(), None, f"缺少{days_label}（person.{days_col}）")
+    daily = c.col("daily_wage", per_day(c, wage), "日工资（月工资 ÷ 21.75）")
+    c.amount(daily * days)
+    c.note(pl.format(what + "按正常工作期间工资支付：{} 元 ÷ {} × {} 天", wage.round(2),
+                     pl.lit(c.p("beijing.paid_days_per_month")), days))
+
+
+@rule("beijing.quarantine_wage_2020")
+def quarantine_wage(c: Calc) -> None:
+    c.require(has_group(c.p("beijing.quarantine_wage_2020.groups")), "疑似病人或密切接触者",
+              "非疑似病人或密切接触者（person.groups 须含 suspected_case 或 close_contact）")
+    cleared = pl.col("quarantine_cleared")
+    c.require(cleared, "经隔离、医学观察排除是病人或者病原携带者",
+              "经隔离、医学观察未排除是病人或病原携带者：治疗期间按医疗期和病假工资处理",
+              "缺少隔离、医学观察结论（person.quarantine_cleared）")
+    normal_wage_for_days(c, "quarantine_days", "隔离、医学观察天数", "隔离、医学观察期间工资")
+
+
+@rule("beijing.stranded_business_trip_wage_2020")
+def stranded_business_trip_wage(c: Calc) -> None:
+    days = pl.col("stranded_business_trip_days")
+    c.require(days > 0, "执行工作任务的出差职工因疫情未能及时返京",
+              "无因疫情未能及时返京的出差天数（person.stranded_business_trip_days）",
+              "缺少因疫情未能返京的出差天数（person.stranded_business_trip_days）")
+    normal_wage_for_days(c, "stranded_business_trip_days", "因疫情未能返京的出差天数", "未能返京期间工资")

@@ -1,0 +1,135 @@
+"""人社厅明电〔2020〕5号 — 疫情防控期间劳动关系问题 (labour relations during the
+epidemic): pay during isolation/observation, the art. 40/41 dismissal ban, the
+extension of expiring contracts, job-retention measures by agreement, stoppage
+pay, and the suspension of arbitration time limits."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from renshe.engine.calc import Calc
+from renshe.engine.rules import rule
+from renshe.policies.cn._cn1_helpers import in_regions, iso
+
+KINDS = {"medical_period": "医疗期", "medical_observation": "医学观察期", "isolation": "隔离期",
+         "emergency_measures": "政府紧急措施期间"}
+
+
+def period_kind() -> pl.Expr:
+    return pl.col("protected_period_kind").replace_strict(KINDS, default="隔离等期间")
+
+
+@rule("cn.quarantine_wage_2020")
+def quarantine_wage(c: Calc) -> None:
+    kind = pl.col("protected_period_kind")
+    start, end = pl.col("protected_period_start"), pl.col("protected_period_end")
+    c.require(kind.is_in(c.p("paid_kinds")), pl.format("{}不能提供正常劳动", period_kind()),
+              "不在隔离治疗、医学观察或政府隔离/紧急措施期间（person.protected_period；医疗期按病假工资规定）",
+              "缺少隔离/医学观察期间（person.protected_period）")
+    days = c.col("days_unable_to_work", pl.coalesce(pl.col("quarantine_days").cast(pl.Int64),
+                                                    ((end - start).dt.total_days() + 1).cast(pl.Int64)),
+                 "不能提供正常劳动的天数")
+    wage = pl.col("daily_wage")
+    c.require(days.is_not_null() & (days > 0), None, "缺少期间天数（person.quarantine_days 或 protected_period 的起止日）")
+    c.require(wage.is_not_null(), None, "缺少正常工作时的日工资（person.daily_wage）", "缺少正常工作时的日工资（person.daily_wage）")
+    c.amount(wage * days)
+    c.note(pl.format("企业应支付此期间的工作报酬（按正常劳动工资）：{} 天 × {} 元", days, wage))
+
+
+@rule("cn.quarantine_dismissal_ban_2020")
+def quarantine_dismissal_ban(c: Calc) -> None:
+    start, end = pl.col("protected_period_start"), pl.col("protected_period_end")
+    c.require(start.is_not_null() & (pl.col("protected_period_kind") != "medical_period"),
+              pl.format("{}内：不得依据劳动合同法第四十条、四十一条解除劳动合同", period_kind()),
+              "不在隔离治疗、医学观察或政府紧急措施期间（person.protected_period）")
+    date, basis = pl.col("contract_termination_date"), pl.col("contract_termination_basis")
+    inside = (date >= start) & (end.is_null() | (date <= end))
+    barred = basis.is_in(c.p("barred_bases")) & inside
+    c.output("termination_allowed", pl.when(date.is_null()).then(None).otherwise(~barred))
+    c.note(pl.when(barred).then(pl.format("{} 依据劳动合同法第{}条的解除不符合本条规定", date,
+                                          basis.str.slice(4).replace({"40": "四十", "41": "四十一"}))))
+
+
+@rule("cn.quarantine_contract_extension_2020")
+def quarantine_contract_extension(c: Calc) -> None:
+    start, end = pl.col("protected_period_start"), pl.col("protected_period_end")
+    contract_end = pl.col("contract_end_date")
+    c.require(start.is_not_null(), None, "不在医疗期、医学观察期、隔离期或政府紧急措施期间（person.protected_period）")
+    c.require(contract_end.is_not_null(), None, "缺少劳动合同到期日（person.contract_end_date）")
+    inside = (contract_end >= start) & (end.is_null() | (contract_end <= end))
+    c.require(inside, pl.format("劳动合同于 {} 到期，在{}内", contract_end, period_kind()),
+              pl.format("劳动合同到期日 {} 不在{}内，不顺延", contract_end, period_kind()))
+    c.output("deadline", iso(end))
+    c.note(pl.when(end.is_null()).then(pl.format("顺延至{}期满（尚未结束）", period_kind()))
+           .otherwise(pl.format("顺延至{}期满：{}", period_kind(), iso(end))))
+
+
+@rule("cn.difficulty_job_retention_measures_2020")
+def difficulty_job_retention_measures(c: Calc) -> None:
+    c.require(pl.col("flag_epidemic_affected") | pl.col("flag_severe_difficulty"), "因受疫情影响导致生产经营困难",
+              "未认定受疫情影响导致生产经营困难")
+    c.require(pl.col("job_retention_measure_agreed"), "已与职工协商一致：可调整薪酬、轮岗轮休、缩短工时，尽量不裁员或少裁员",
+              "未与职工协商一致：不能单方调整薪酬、轮岗轮休或缩短工时",
+              "未说明是否与职工协商一致（enterprise.job_retention_measure_agreed）")
+
+
+@rule("cn.stoppage_wage_2020")
+def stoppage_wage(c: Calc) -> None:
+    start, end = pl.col("work_stoppage_start"), pl.col("work_stoppage_end")
+    wage = pl.col("work_stoppage_contract_monthly_wage")
+    c.require(start.is_not_null(), None, "缺少停工停产期间（person.work_stoppage）")
+    cycle = int(c.p("pay_cycle_months"))
+    # cycles begun after the first: start + k cycles ≤ end, k ≥ 1
+    begun = pl.date_ranges(start, end, interval=f"{cycle}mo").list.len()
+    later = c.col("later_cycles", (begun - 1).clip(lower_bound=0), "第一个工资支付周期后的周期数")
+    first_end = c.col("first_cycle_end", start.dt.offset_by(f"{cycle}mo").dt.offset_by("-1d"), "第一个工资支付周期末日")
+    minimum = c.p("minimum_wage_monthly")
+    if minimum is None and c.p("beijing.minimum_wage_monthly") is not None:
+        minimum_expr = pl.when(in_regions(c.p("beijing_regions"))).then(pl.lit(float(c.p("beijing.minimum_wage_monthly"))))
+    else:
+        minimum_expr = pl.lit(None if minimum is None else float(minimum), dtype=pl.Float64)
+    min_wage = c.col("minimum_wage", minimum_expr.cast(pl.Float64), "当地月最低工资标准")
+    ratio = c.p("living_allowance_ratio")
+    worked = pl.col("work_stoppage_worked_normally")
+    floor = c.col("floor_per_later_cycle", pl.when(worked).then(min_wage)
+                  .otherwise(min_wage * (pl.lit(None, dtype=pl.Float64) if ratio is None else pl.lit(float(ratio)))), "之后每个周期的工资/生活费下限")
+    c.output("deadline", iso(first_end))
+    c.output("mode", pl.when(later == 0).then(pl.lit("contract_wage")).when(worked).then(pl.lit("minimum_wage"))
+             .otherwise(pl.lit("living_allowance")))
+    c.amount(pl.when(later == 0).then(wage).otherwise(wage + later * floor))
+    c.note(pl.format("第一个工资支付周期（至 {}）按劳动合同标准支付 {} 元", iso(first_end), wage))
+    c.note(pl.format("其后 {} 个周期：提供正常劳动的不低于最低工资 {} 元/月", later, min_wage), when=(later > 0) & worked)
+    c.note(pl.format("其后 {} 个周期：未提供正常劳动的发放生活费（每月 {} 元）", later, floor.round(2)),
+           when=(later > 0) & ~worked & floor.is_not_null())
+    c.note("最低工资标准或生活费办法未设定（参数 cn.stoppage_wage_2020.minimum_wage_monthly / living_allowance_ratio），"
+           "超过一个周期部分的金额待核定", when=(later > 0) & floor.is_null())
+
+
+@rule("cn.arbitration_limitation_suspension_2020")
+def arbitration_limitation_suspension(c: Calc) -> None:
+    start = pl.col("labour_dispute_limitation_start")
+    o_start, o_end = pl.col("labour_dispute_obstacle_start"), pl.col("labour_dispute_obstacle_end")
+    c.require(start.is_not_null(), None, "缺少知道或应当知道权利被侵害之日（person.labour_dispute.limitation_start）")
+    years = int(c.p("limitation_years"))
+    plain = c.col("plain_deadline", start.dt.offset_by(f"{years}y"), "未中止时的仲裁时效届满日")
+    from_ = pl.max_horizontal(o_start, start)
+    suspended = c.col("suspended_days", pl.when(o_start.is_not_null() & o_end.is_not_null() & (o_start <= plain))
+                      .then((o_end - from_).dt.total_days().clip(lower_bound=0)).otherwise(0), "时效中止天数")
+    deadline = c.col("deadline_date", plain + pl.duration(days=suspended), "仲裁时效届满日")
+    c.output("deadline", iso(deadline))
+    c.amount(suspended, "days")
+    c.note(pl.format("仲裁时效 {} 年自 {} 起算；因疫情中止 {} 天，至 {} 届满", pl.lit(years), start, suspended, iso(deadline)))
+
+
+@rule("cn.arbitration_hearing_extension_2020")
+def arbitration_hearing_extension(c: Calc) -> None:
+    accepted = pl.col("labour_dispute_accepted_on")
+    c.require(accepted.is_not_null(), None, "缺少仲裁受理日期（person.labour_dispute.accepted_on）")
+    base, extra = int(c.p("hearing_limit_days")), int(c.p("chair_extension_days"))
+    delay = pl.col("labour_dispute_epidemic_delay_days").fill_null(0)
+    days = c.col("hearing_days", pl.lit(base) + pl.when(pl.col("labour_dispute_extended_by_chair")).then(extra).otherwise(0)
+                 + delay, "审理期限（天）")
+    deadline = c.col("award_deadline", accepted + pl.duration(days=days), "审理期限届满日")
+    c.output("deadline", iso(deadline))
+    c.amount(days, "days")
+    c.note(pl.format("自受理起 {} 天（含因疫情顺延 {} 天），至 {}", days, delay, iso(deadline)))
