@@ -25,6 +25,8 @@ import polars as pl
 from renshe.batch.partition import evaluate_partition, result_path, run_key
 from renshe.batch.registry import TABLES, find_sources, validate_table, validate_units
 from renshe.domain.size import classify_frame
+from renshe.engine.case import Enterprise
+from renshe.engine.population import layout
 from renshe.engine.rules import registry
 
 Progress = Callable[[int, int], None]
@@ -74,7 +76,9 @@ def fingerprint(config: BatchConfig) -> str:
     for name, s in sorted(sources.items()):
         paths = sorted(s.path.glob("*.parquet")) if s.path.is_dir() else [s.path]
         files[name] = [s.sheet, [[str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] for p in paths]]
-    payload = {"files": files, "partition_size": config.partition_size, "format": FORMAT_VERSION}
+    # the staged columns follow the case model: a new enterprise field means staging anew
+    columns = sorted(layout(Enterprise).columns)
+    payload = {"files": files, "partition_size": config.partition_size, "format": FORMAT_VERSION, "columns": columns}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -72,7 +72,7 @@ def one_time_si_subsidy(c: Calc) -> None:
     mean19, n19 = c.months_mean("insured", m2019, "headcount")
     mean20 = c.col("mean_insured_2020_01_04", pl.when(n20 == len(m2020)).then(mean20), "2020年1-4月月均参保人数")
     mean19 = c.col("mean_insured_2019", pl.when(n19 == len(m2019)).then(mean19), "2019年月均参保人数")
-    growth = c.col("growth", exact(mean20 / mean19 - 1), "参保人数增长率 g")
+    growth = c.col("growth", pl.when(mean19 > 0).then(exact(mean20 / mean19 - 1)), "参保人数增长率 g")
     floor = c.p(p + "growth_floor")
     c.require(growth >= floor, pl.format("月均参保人数增长 {}%（持平或增长）", (growth * 100).round(2)),
               pl.format("月均参保人数下降 {}%", (growth * -100).round(2)),
