@@ -10,7 +10,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc, exact, month_range, quarter_index
 from renshe.engine.rules import rule
-from renshe.policies.common import layoff_rate
+from renshe.policies.common import layoff_rate, months_of_benefit
 
 
 @rule("beijing.unemployment_refund_2020")
@@ -45,15 +45,9 @@ def unemployment_refund(c: Calc) -> None:
     q1 = c.col("profit_2020q1", c.month_value("quarterly_profit", q, "profit", key="quarter"), "2020年第一季度利润")
     c.require(q1 < 0, "2020年第一季度出现亏损", "2020年第一季度未出现亏损", f"缺少 {q} 季度利润（finance.quarterly_profit）")
     c.require(pl.col("flag_job_stabilisation_plan"), "已制定稳定就业岗位措施", "未制定稳定就业岗位措施")
-    benefit = c.p("beijing.ui_benefit_monthly_2019")
-    n_months = c.p(p + "months_refunded")
     c.output("layoff_rate", rate.round(6))
-    if benefit is None:
-        c.amount(pl.lit(None, dtype=pl.Float64))
-        c.note("参数 beijing.ui_benefit_monthly_2019（2019年度本市月人均失业保险金标准）未设定，金额待核定")
-    else:
-        c.amount(pl.lit(n_months) * pl.lit(float(benefit)) * headcount)
-        c.note(pl.format("返还 {} 个月 × {} 元 × {} 人", pl.lit(n_months), pl.lit(benefit), headcount))
+    months_of_benefit(c, "beijing.ui_benefit_monthly_2019", "2019年度本市月人均失业保险金标准",
+                      c.p(p + "months_refunded"), headcount)
 
 
 @rule("beijing.one_time_si_subsidy_2020")

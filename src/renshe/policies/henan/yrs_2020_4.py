@@ -7,7 +7,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc, month_range
 from renshe.engine.rules import rule
-from renshe.policies.common import layoff_rate
+from renshe.policies.common import layoff_rate, months_of_benefit
 
 ALL_INSURANCES = ["pension", "unemployment", "work_injury", "medical", "maternity"]
 
@@ -34,14 +34,8 @@ def stable_job_refund(c: Calc) -> None:
     paid = c.sum_contributions(ALL_INSURANCES, (window[0], window[-1]), pl.col("employer_paid"))
     c.output("alternative_amount", pl.when(months_present == len(window))
              .then((paid * c.p(p + "alt_share")).round(2)))
-    benefit = c.p("henan.ui_benefit_monthly_2019")
-    months = c.p(p + "benefit_months")
-    if benefit is None:
-        c.amount(pl.lit(None, dtype=pl.Float64))
-        c.note("参数 henan.ui_benefit_monthly_2019（上年度当地月失业保险金标准）未设定，金额待核定")
-    else:
-        c.amount(pl.lit(months) * pl.lit(float(benefit)) * headcount)
-        c.note(pl.format("返还 {} 个月 × {} 元 × {} 人", pl.lit(months), pl.lit(benefit), headcount))
+    months_of_benefit(c, "henan.ui_benefit_monthly_2019", "上年度当地月失业保险金标准",
+                      c.p(p + "benefit_months"), headcount)
 
 
 # ---- 三 至 十: the other measures of the notice (loc) ---------------------------------------
