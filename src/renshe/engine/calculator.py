@@ -53,7 +53,7 @@ def _result(out: Outcome, row: int, explain: bool) -> dict[str, Any]:
         for name, label in out.traced:
             trace.append({"quantity": name, "label": label, "value": rec[f"trace.{name}"]})
         for used in out.parameters.values():
-            trace.append({"parameter": used["name"], "value": used["value"], "unit": used["unit"],
+            trace.append({"parameter": used["name"], "value": _jsonable(used["value"]), "unit": used["unit"],
                           "overridden": used["overridden"], "citation": used["citation"]})
         trace.append({"rule": r.id, "citations": [c.full() for c in cites]})
     result["trace"] = trace

@@ -38,3 +38,33 @@ def job_intro_service_subsidy(c: Calc) -> None:
     for tier in reversed(tiers):
         amount = pl.when(placed >= tier["min_placements"]).then(pl.lit(float(tier["amount"]))).otherwise(amount)
     c.amount(amount)
+
+
+@rule("beijing.guaranteed_loan_extension_infected_2020")
+def guaranteed_loan_extension_infected(c: Calc) -> None:
+    months = int(c.p("beijing.guaranteed_loan_extension_infected_2020.max_extension_months"))
+    maturity = pl.col("bj_startup_loan_maturity_date")
+    c.require(maturity.is_not_null() & pl.col("bj_startup_loan_granted").fill_null(False), "已发放个人创业担保贷款",
+              "没有已发放的个人创业担保贷款（person.bj_startup_loan）",
+              "需提供已发放的个人创业担保贷款及到期日（person.bj_startup_loan）")
+    c.require(pl.col("bj_startup_loan_borrower_infected").fill_null(False), "借款人患新型冠状病毒感染肺炎",
+              "借款人未患新冠肺炎，不适用本项展期")
+    latest = c.col("latest_new_maturity", maturity.dt.offset_by(f"{months}mo"), "展期后最迟到期日")
+    c.output("deadline", latest.dt.strftime("%Y-%m-%d"))
+    c.output("extension_months", pl.lit(months))
+    c.output("interest_subsidy_continues", pl.lit(True))
+    c.note(pl.format("可向贷款银行申请展期还款，展期原则上不超过 {} 个月（最迟至 {}），财政部门继续贴息",
+                     pl.lit(months), latest.dt.strftime("%Y-%m-%d")))
+
+
+@rule("beijing.no_regional_discrimination_2020")
+def no_regional_discrimination(c: Calc) -> None:
+    d = "bj_labour_practices_2020_"
+    posting, refused = pl.col(d + "posting_excludes_severe_areas"), pl.col(d + "refused_hire_for_origin")
+    c.require(posting.is_not_null() | refused.is_not_null(), None,
+              "需提供招聘信息和招用情况（enterprise.bj_labour_practices_2020）")
+    c.require(~posting.fill_null(False), "招聘信息未拒绝招录疫情严重地区劳动者",
+              "发布了拒绝招录疫情严重地区劳动者的招聘信息：不得发布，须撤下修改")
+    c.require(~refused.fill_null(False), "未以来自疫情严重地区为由拒绝招用",
+              "以来自疫情严重地区为由拒绝招用：不得以此为由拒绝招用相关人员")
+    c.note("对因疫情暂不能返岗提供正常劳动的劳动者，不得解除劳动合同或退回劳务派遣用工")
