@@ -13,7 +13,6 @@ import polars as pl
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
 from renshe.policies.beijing import _bjb_helpers as bjb
-from renshe.services import dispatch
 from renshe.services.labour_settings import param as service_param
 
 LABELS = {"labour_dispatch": "劳务派遣许可证", "hr_service": "人力资源服务许可证", "job_agency": "职业中介许可",
@@ -39,6 +38,8 @@ def real_name_management_scope(c: Calc) -> None:
 @rule("beijing.real_name_reporting_schedule_2020")
 def real_name_reporting_schedule(c: Calc) -> None:
     today = bjb.as_of(c)
+    from renshe.services import dispatch  # the intake's schedule; imported here to keep start-up light
+
     end = service_param("dispatch.reporting_end", today)
     cycle = dispatch.current_cycle(dt.datetime.combine(today, dt.time.min))
     due = dispatch.deadline(cycle)
