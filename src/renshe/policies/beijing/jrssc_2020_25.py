@@ -12,8 +12,8 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
+from renshe.policies.beijing._bjb_helpers import service_param
 from renshe.policies.beijing import _bjb_helpers as bjb
-from renshe.services.labour_settings import param as service_param
 
 
 @rule("beijing.dispatch_safety_officer_2020")

@@ -12,8 +12,8 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
+from renshe.policies.beijing._bjb_helpers import service_param
 from renshe.policies.beijing import _bjb_helpers as bjb
-from renshe.services.labour_settings import param as service_param
 
 LABELS = {"labour_dispatch": "劳务派遣许可证", "hr_service": "人力资源服务许可证", "job_agency": "职业中介许可",
           "dispatch": "劳务派遣", "outsourcing": "人力资源服务外包", "flexible": "灵活用工", "intermediation": "职业中介"}
