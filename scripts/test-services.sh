@@ -31,6 +31,8 @@ if [ ! -f "$PG_DATA/PG_VERSION" ]; then
 fi
 run_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 if ! run_pg "$PG_BIN/pg_ctl -D $PG_DATA status" >/dev/null 2>&1; then
+  # a server of an earlier run that was killed leaves its lock file behind
+  rm -f "$PG_DATA/postmaster.pid" /tmp/.s.PGSQL.$PG_PORT /tmp/.s.PGSQL.$PG_PORT.lock
   log "starting PostgreSQL on port $PG_PORT"
   run_pg "$PG_BIN/pg_ctl -D $PG_DATA -o '-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1' -l $PG_DATA/server.log -w start" >&2
 fi
