@@ -36,4 +36,13 @@ if ! run_pg "$PG_BIN/pg_ctl -D $PG_DATA status" >/dev/null 2>&1; then
   log "starting PostgreSQL on port $PG_PORT"
   run_pg "$PG_BIN/pg_ctl -D $PG_DATA -o '-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1' -l $PG_DATA/server.log -w start" >&2
 fi
+for _ in $(seq 1 30); do
+  "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q && break
+  if ! run_pg "$PG_BIN/pg_ctl -D $PG_DATA status" >/dev/null 2>&1; then
+    rm -f "$PG_DATA/postmaster.pid"
+    run_pg "$PG_BIN/pg_ctl -D $PG_DATA -o '-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1' -l $PG_DATA/server.log -w start" >&2 || true
+  fi
+  sleep 1
+done
+"$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q || { log "PostgreSQL did not start (see $PG_DATA/server.log)"; exit 1; }
 echo "postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
