@@ -116,3 +116,12 @@ def null_amount(c: Calc, param: str, unit: str = "CNY") -> None:
     """Eligible with no amount: the standard is a parameter without default."""
     c.amount(pl.lit(None, dtype=pl.Float64), unit=unit)
     c.note(f"参数 {param}（补贴标准，种子文件未载明）未设定，金额待核定；可在案例 parameters 中设定")
+
+
+def per_person_standard(c: Calc, param: str, persons: pl.Expr) -> None:
+    """persons × the per-person standard ``param``; pending while the standard is unset."""
+    standard = c.p(param)
+    if standard is None:
+        null_amount(c, param)
+    else:
+        c.amount(persons * float(standard))

@@ -352,11 +352,7 @@ def enterprise_training_subsidy(c: Calc) -> None:
     n = pl.col("certified_trainees")
     c.require(n >= 1, pl.format("职工培训后取得培训合格证 {} 人", n), "无取得培训合格证的学员",
               "缺少取得培训合格证的学员人数（enterprise.certified_trainees）")
-    standard = c.p(p + "standard")
-    if standard is None:
-        h.null_amount(c, p + "standard")
-    else:
-        c.amount(n * float(standard))
+    h.per_person_standard(c, p + "standard", n)
 
 
 @rule("xinmi.job_intro_subsidy_2020")

@@ -103,11 +103,7 @@ def enterprise_online_training_subsidy(c: Calc) -> None:
     n = pl.col("online_trainees_qualifying")
     c.require(n >= 1, pl.format("组织员工线上培训，符合条件 {} 人", n), "无符合条件的线上培训学员",
               "缺少符合条件的线上培训人数（enterprise.online_trainees_qualifying）")
-    standard = c.p(p + "standard")
-    if standard is None:
-        h.null_amount(c, p + "standard")
-    else:
-        c.amount(n * float(standard))
+    h.per_person_standard(c, p + "standard", n)
 
 
 @rule("yongzhou.deferred_retirement_processing_2022")
