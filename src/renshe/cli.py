@@ -229,6 +229,7 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="load demo data and print the demo logins")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="server processes (evaluation is CPU-bound: one per core)")] = 1,
 ) -> None:
     """Start the web application and the HTTP API (网页与接口服务)."""
     import uvicorn
@@ -242,11 +243,23 @@ def serve(
     print(f"数据库: {database_url()}", flush=True)
     if demo:
         from renshe.services.demo import DEMO_PASSWORD, DEMO_USERS
+        from renshe.services.labour_demo import LABOUR_USERS
 
         print(f"演示账号（密码均为 {DEMO_PASSWORD}）：", flush=True)
-        for u in DEMO_USERS:
+        for u in [*DEMO_USERS, *LABOUR_USERS]:
             print(f"  {u['username']:<14} {u['role']:<11} {u['display_name']}", flush=True)
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="info")
+        return
+    # the store is migrated and seeded once, here; each worker process serves with it
+    import asyncio
+
+    async def prepare() -> None:
+        async with application.router.lifespan_context(application):
+            pass
+
+    asyncio.run(prepare())
+    uvicorn.run("renshe.api.app:worker_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 dispatch_app = typer.Typer(no_args_is_help=True, help="劳务派遣实名动态管理 (dispatch real-name reports)")

@@ -15,9 +15,13 @@ from renshe.services.errors import ServiceError
 from renshe.web import desk_pages, pages
 
 
-def create_app(migrate: bool = True, demo: bool = False) -> FastAPI:
+def create_app(migrate: bool = True, demo: bool = False, warm: bool = False) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            from renshe.engine.rules import registry
+
+            registry()  # load the rules before the first request
         if migrate:
             from renshe.store.migrate import upgrade
 
@@ -72,3 +76,9 @@ def create_app(migrate: bool = True, demo: bool = False) -> FastAPI:
     app.include_router(labour_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of ``renshe serve --workers N`` (the store was
+    migrated and seeded by the parent before the workers started)."""
+    return create_app(migrate=False, demo=False, warm=True)

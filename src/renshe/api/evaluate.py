@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+import orjson
 
-from renshe.engine.calculator import evaluate_json
-from renshe.engine.case import BadCase
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from renshe.api.coalesce import Coalescer
+from renshe.engine.case import BadCase, parse_case
 from renshe.engine.rules import registry
 
 router = APIRouter(prefix="/api/v1", tags=["evaluate"])
+
+
+def coalescer(app: FastAPI) -> Coalescer:
+    """The app's queue of evaluations (concurrent requests are evaluated together)."""
+    if not hasattr(app.state, "coalescer"):
+        app.state.coalescer = Coalescer()
+    return app.state.coalescer  # type: ignore[no-any-return]
 
 
 @router.post("/evaluate", summary="Evaluate one case (政策测算)")
@@ -19,7 +28,9 @@ async def evaluate(request: Request, explain: bool = Query(False, description="a
     """Body: a case (interface.md). 200 with the results; 422 with the problem list on a bad case."""
     raw = await request.body()
     try:
-        return evaluate_json(raw, explain=explain)
+        case = parse_case(raw)
+        body = await coalescer(request.app).evaluate(case, explain)
+        return Response(orjson.dumps(body), media_type="application/json")
     except BadCase as bad:
         return JSONResponse(status_code=422, content={
             "detail": "bad case",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from functools import lru_cache
 from typing import Any
 
 from renshe.engine.case import BadCase, Case, Problem, parse_case
 from renshe.engine.evaluate import Outcome, check_overrides, run
-from renshe.engine.population import from_case
+from renshe.engine.population import from_cases
 from renshe.engine.rules import registry
+from renshe.domain.regions import jurisdictions
 
 SIZE_CITATION = {"doc_no": "工信部联企业〔2011〕300号", "title": "中小企业划型标准规定"}
 
@@ -24,37 +27,79 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _result(out: Outcome, row: int, explain: bool) -> dict[str, Any]:
-    rec = {k: _jsonable(v) for k, v in out.results.row(row, named=True).items()}
-    r = out.rule
+Columns = dict[str, list[Any]]
+HIDDEN = ("period_from", "period_to", "unit")
+
+
+def _columns(out: Outcome) -> Columns:
+    """An outcome's result columns as Python lists (read once for every row)."""
+    cols: Columns = {}
+    for name, series in out.results.to_dict().items():
+        values = series.to_list()
+        if _has_temporal(series.dtype):
+            values = [_jsonable(v) for v in values]
+        cols[name] = values
+    return cols
+
+
+def _has_temporal(dtype: Any) -> bool:
+    if dtype.is_temporal():
+        return True
+    inner = getattr(dtype, "inner", None)
+    if inner is not None:
+        return _has_temporal(inner)
+    fields = getattr(dtype, "fields", None)
+    return bool(fields) and any(_has_temporal(f.dtype) for f in fields)
+
+
+@lru_cache(maxsize=None)
+def _cited(rule_id: str, articles: tuple[str, ...] | None) -> tuple[list[Any], list[dict[str, str]]]:
+    """The citations a result prints: the rule's, or those of the articles that applied."""
+    r = registry().rules[rule_id]
     cites = list(r.citations)
-    chosen = rec.get("_citations")
-    if chosen is not None:
-        cites = [c for c in r.citations if c.article in chosen] or cites
+    if articles is not None:
+        cites = [c for c in r.citations if c.article in articles] or cites
+    return cites, [c.brief() for c in cites]
+
+
+def _result(out: Outcome, cols: Columns, row: int, explain: bool, region: str | None = None) -> dict[str, Any]:
+    def value(name: str) -> Any:
+        column = cols.get(name)
+        return None if column is None else column[row]
+
+    r = out.rule
+    # outside the rule's jurisdiction: the gate reason only, as when the rule is not
+    # computed at all (no other row of the population lies in its jurisdiction)
+    outside = r.jurisdiction != "cn" and r.jurisdiction not in jurisdictions(region or "")
+    chosen = None if outside else value("_citations")
+    cites, briefs = _cited(r.id, None if chosen is None else tuple(chosen))
     result: dict[str, Any] = {
         "policy": r.id,
         "title": r.title,
-        "eligible": bool(rec["eligible"]),
-        "amount": rec["amount"],
-        "unit": rec.get("unit") or out.unit,
+        "eligible": bool(value("eligible")),
+        "amount": value("amount"),
+        "unit": r.unit if outside else (value("unit") or out.unit),
     }
-    if rec.get("period_from") is not None or rec.get("period_to") is not None:
-        result["period"] = {"from": rec.get("period_from"), "to": rec.get("period_to")}
-    for name in out.outputs:
-        if name.startswith("_") or name in ("period_from", "period_to", "unit"):
-            continue
-        result[name] = rec[name]
-    if rec.get("overlaps"):
-        result["overlaps"] = rec["overlaps"]
-    result["reasons"] = list(rec["reasons"] or [])
-    result["citations"] = [c.brief() for c in cites]
+    if not outside:
+        start, end = value("period_from"), value("period_to")
+        if start is not None or end is not None:
+            result["period"] = {"from": start, "to": end}
+        for name in out.outputs:
+            if not name.startswith("_") and name not in HIDDEN:
+                result[name] = value(name)
+    overlaps = value("overlaps")
+    if overlaps:
+        result["overlaps"] = overlaps
+    result["reasons"] = list(value("reasons") or [])
+    result["citations"] = list(briefs)  # shared, read-only
     trace: list[dict[str, Any]] = []
     if explain:
-        for name, label in out.traced:
-            trace.append({"quantity": name, "label": label, "value": rec[f"trace.{name}"]})
-        for used in out.parameters.values():
-            trace.append({"parameter": used["name"], "value": _jsonable(used["value"]), "unit": used["unit"],
-                          "overridden": used["overridden"], "citation": used["citation"]})
+        if not outside:
+            for name, label in out.traced:
+                trace.append({"quantity": name, "label": label, "value": value(f"trace.{name}")})
+            for used in out.parameters.values():
+                trace.append({"parameter": used["name"], "value": _jsonable(used["value"]), "unit": used["unit"],
+                              "overridden": used["overridden"], "citation": used["citation"]})
         trace.append({"rule": r.id, "citations": [c.full() for c in cites]})
     result["trace"] = trace
     return result
@@ -70,26 +115,77 @@ def _with_overlaps(policies: list[str]) -> list[str]:
     return chosen
 
 
-def evaluate_case(case: Case, explain: bool = False, policies: list[str] | None = None) -> dict[str, Any]:
-    """Evaluate every policy (or only ``policies`` and their overlap partners)."""
-    reg = registry()
-    unknown = check_overrides(reg, case.parameters)
+def _check(case: Case) -> None:
+    unknown = check_overrides(registry(), case.parameters)
     if unknown:
         raise BadCase([Problem(f"parameters.{n}", "unknown parameter; expected a name listed by "
                                "'renshe policies show' (e.g. beijing.ui_benefit_monthly_2019)") for n in unknown])
-    pop = from_case(case)
-    outcomes = run(pop, case.as_of, case.parameters, _with_overlaps(policies) if policies is not None else None)
-    body: dict[str, Any] = {"as_of": case.as_of.isoformat()}
+
+
+def _bodies(cases: list[Case], explains: list[bool], policies: list[str] | None = None) -> list[dict[str, Any]]:
+    """Evaluate cases that share ``as_of`` and parameters as one population."""
+    first = cases[0]
+    pop, rows = from_cases(cases)
+    outcomes = run(pop, first.as_of, first.parameters, _with_overlaps(policies) if policies is not None else None)
+    row_of = {name: {case: row for row, case in enumerate(owners)} for name, owners in rows.items()}
     units = pop.entities.get("enterprise")
-    if units is not None:
-        size = units["size"][0]
-        body["classification"] = {
-            "size": size,
-            "industry_class": units["industry_class"][0],
-            "citation": SIZE_CITATION,
-        }
-    body["results"] = [_result(out, 0, explain) for out in outcomes.values()]
-    return body
+    regions = {name: frame["region"].to_list() for name, frame in pop.entities.items()}
+    columns = {rid: _columns(out) for rid, out in outcomes.items()}
+    bodies = []
+    for i, explain in enumerate(explains):
+        body: dict[str, Any] = {"as_of": first.as_of.isoformat()}
+        if i in row_of.get("enterprise", {}):
+            assert units is not None
+            row = row_of["enterprise"][i]
+            body["classification"] = {
+                "size": units["size"][row],
+                "industry_class": units["industry_class"][row],
+                "citation": SIZE_CITATION,
+            }
+        body["results"] = [_result(out, columns[rid], row_of[out.rule.entity][i], explain,
+                                   regions[out.rule.entity][row_of[out.rule.entity][i]])
+                           for rid, out in outcomes.items() if i in row_of.get(out.rule.entity, {})]
+        bodies.append(body)
+    return bodies
+
+
+def evaluate_case(case: Case, explain: bool = False, policies: list[str] | None = None) -> dict[str, Any]:
+    """Evaluate every policy (or only ``policies`` and their overlap partners)."""
+    _check(case)
+    return _bodies([case], [explain], policies)[0]
+
+
+def _group_key(case: Case) -> str:
+    return json.dumps([case.as_of.isoformat(), case.parameters], sort_keys=True, default=str)
+
+
+def evaluate_cases(cases: list[Case], explains: list[bool]) -> list[dict[str, Any] | Exception]:
+    """Evaluate many cases at once (the API's concurrent requests): cases judged on
+    the same day with the same parameters share one population, so the rules'
+    plans are built and run once for all of them. Each case gets its own body,
+    equal to ``evaluate_case``'s, or the exception its evaluation raised."""
+    answers: list[dict[str, Any] | Exception | None] = [None] * len(cases)
+    groups: dict[str, list[int]] = {}
+    for i, case in enumerate(cases):
+        try:
+            _check(case)
+        except BadCase as bad:
+            answers[i] = bad
+            continue
+        groups.setdefault(_group_key(case), []).append(i)
+    for members in groups.values():
+        try:
+            bodies = _bodies([cases[i] for i in members], [explains[i] for i in members])
+        except Exception:  # noqa: BLE001 — find the case that fails; the others still get answers
+            for i in members:
+                try:
+                    answers[i] = _bodies([cases[i]], [explains[i]])[0]
+                except Exception as exc:  # noqa: BLE001
+                    answers[i] = exc
+            continue
+        for i, body in zip(members, bodies, strict=True):
+            answers[i] = body
+    return [a if a is not None else RuntimeError("not evaluated") for a in answers]
 
 
 def evaluate_json(raw: str | bytes | dict[str, Any], explain: bool = False,

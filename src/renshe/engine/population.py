@@ -106,24 +106,41 @@ def layout(model: type[BaseModel]) -> Layout:
     return Layout(columns, tables)
 
 
-def _rows(obj: BaseModel, key: int, prefix: str, row: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> None:
-    for name in type(obj).model_fields:
-        value = getattr(obj, name)
-        a = _unwrap(type(obj).model_fields[name].annotation)
+@cache
+def _plan(model: type[BaseModel]) -> tuple[tuple[str, str, Any], ...]:
+    """How each field of ``model`` goes into a row or a long table (worked out once)."""
+    steps = []
+    for name, info in model.model_fields.items():
+        a = _unwrap(info.annotation)
         origin = get_origin(a)
-        if name == "flags" and not prefix:
-            row.update({f"flag_{f}": f in value for f in FLAGS})
+        if name == "flags":
+            steps.append((name, "flags", None))
         elif isinstance(a, type) and issubclass(a, BaseModel):
-            if value is None:
-                continue
-            _rows(value, key, f"{prefix}{name}_", row, tables)
+            steps.append((name, "object", a))
         elif origin is dict:
-            kcol, vcol = _key_column(a), VALUE_COLUMN.get(name, "value")
-            tables.setdefault(name, []).extend({UNIT_KEY: key, kcol: k, vcol: v} for k, v in value.items())
+            steps.append((name, "mapping", (_key_column(a), VALUE_COLUMN.get(name, "value"))))
         elif origin is list and isinstance(get_args(a)[0], type) and issubclass(get_args(a)[0], BaseModel):
+            steps.append((name, "items", None))
+        else:
+            steps.append((name, "scalar", RENAMED.get(name, name)))
+    return tuple(steps)
+
+
+def _rows(obj: BaseModel, key: int, prefix: str, row: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> None:
+    for name, kind, extra in _plan(type(obj)):
+        value = getattr(obj, name)
+        if kind == "flags" and not prefix:
+            row.update({f"flag_{f}": f in value for f in FLAGS})
+        elif kind == "object":
+            if value is not None:
+                _rows(value, key, f"{prefix}{name}_", row, tables)
+        elif kind == "mapping":
+            kcol, vcol = extra
+            tables.setdefault(name, []).extend({UNIT_KEY: key, kcol: k, vcol: v} for k, v in value.items())
+        elif kind == "items":
             tables.setdefault(name, []).extend({UNIT_KEY: key, **item.model_dump()} for item in value)
         else:
-            row[prefix + RENAMED.get(name, name)] = value
+            row[prefix + (extra if kind == "scalar" else name)] = value
 
 
 def entity_frames(model: type[BaseModel], objects: list[BaseModel]) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
@@ -163,24 +180,43 @@ LOAN_SCHEMA: Schema = {
 }
 
 
-def from_case(case: Case) -> Population:
+def from_cases(cases: list[Case]) -> tuple[Population, dict[str, list[int]]]:
+    """One population for many cases (the API evaluates concurrent requests together):
+    each entity's table holds a row for every case that has that entity, and
+    ``rows[entity]`` names the case of each row, in order."""
     pop = Population()
-    e, p, a = case.enterprise, case.person, case.agency
-    for name, model, obj in (("enterprise", Enterprise, e), ("person", Person, p), ("agency", Agency, a)):
-        if obj is not None:
-            frame, tables = entity_frames(model, [obj])
-            pop.entities[name] = with_classification(frame) if name == "enterprise" else frame
-            pop.tables[name] = tables
-    loan = case.loan
-    if loan is not None:
-        by_enterprise = loan.applicant == "enterprise"
+    rows: dict[str, list[int]] = {}
+    for name, model in (("enterprise", Enterprise), ("person", Person), ("agency", Agency)):
+        owners = [i for i, case in enumerate(cases) if getattr(case, name) is not None]
+        if not owners:
+            continue
+        frame, tables = entity_frames(model, [getattr(cases[i], name) for i in owners])
+        pop.entities[name] = with_classification(frame) if name == "enterprise" else frame
+        pop.tables[name] = tables
+        rows[name] = owners
+    with_loan = [i for i, case in enumerate(cases) if case.loan is not None]
+    if with_loan:
         units = pop.entities.get("enterprise")
-        pop.entities["loan"] = pl.DataFrame([{
-            UNIT_KEY: 0, "applicant": loan.applicant, "partners": loan.partners,
-            "region": (e.region if by_enterprise and e else (p.region if p else None)),
-            "size": units["size"][0] if by_enterprise and units is not None else None,
-            "employees": e.employees if by_enterprise and e else None,
-            "eligible_new_hires_12m": e.eligible_new_hires_12m if by_enterprise and e else None,
-        }], schema=LOAN_SCHEMA)
+        size_of = dict(zip(rows.get("enterprise", []), units["size"].to_list())) if units is not None else {}
+        pop.entities["loan"] = pl.DataFrame([_loan_row(key, cases[i], size_of.get(i)) for key, i in enumerate(with_loan)],
+                                            schema=LOAN_SCHEMA)
         pop.tables["loan"] = {}
-    return pop
+        rows["loan"] = with_loan
+    return pop, rows
+
+
+def _loan_row(key: int, case: Case, size: str | None) -> dict[str, Any]:
+    loan, e, p = case.loan, case.enterprise, case.person
+    assert loan is not None
+    by_enterprise = loan.applicant == "enterprise"
+    return {
+        UNIT_KEY: key, "applicant": loan.applicant, "partners": loan.partners,
+        "region": (e.region if by_enterprise and e else (p.region if p else None)),
+        "size": size if by_enterprise else None,
+        "employees": e.employees if by_enterprise and e else None,
+        "eligible_new_hires_12m": e.eligible_new_hires_12m if by_enterprise and e else None,
+    }
+
+
+def from_case(case: Case) -> Population:
+    return from_cases([case])[0]
