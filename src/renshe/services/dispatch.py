@@ -30,6 +30,7 @@ from renshe.domain.identifiers import _id, _uscc, id_check_char, is_mobile, uscc
 from renshe.domain.regions import region_name
 from renshe.services import audit
 from renshe.services.errors import Forbidden, NotFound, ServiceError
+from renshe.policies.beijing import _dispatch_schedule as schedule
 from renshe.services.labour_settings import citation, param
 from renshe.services.security import mask_id_number, mask_phone
 from renshe.store.models import User
@@ -238,52 +239,13 @@ def beijing_now() -> dt.datetime:
     return dt.datetime.now(BEIJING).replace(tzinfo=None)
 
 
-def _cutoff() -> dt.time:
-    return dt.time.fromisoformat(str(param("dispatch.cutoff_time")))
-
-
-def deadline(cycle: dt.date) -> dt.datetime:
-    """Reports for a cycle are due before 16:00 (Beijing time) on the cycle day."""
-    return dt.datetime.combine(cycle, _cutoff())
-
-
-def _first() -> dt.date:
-    return param("dispatch.first_report_date")  # type: ignore[no-any-return]
-
-
-def is_cycle_date(day: dt.date) -> bool:
-    return day >= _first() and (day - _first()).days % int(param("dispatch.cycle_days", day)) == 0
-
-
-def current_cycle(at: dt.datetime) -> dt.date:
-    """The cycle a report made at ``at`` (Beijing time) counts for: the first cycle day whose
-    16:00 deadline is not yet past (a report after 16:00 counts for the next cycle)."""
-    step = int(param("dispatch.cycle_days", at.date()))
-    first = _first()
-    if at <= deadline(first):
-        return first
-    k = math.ceil((at.date() - first).days / step)
-    day = first + dt.timedelta(days=step * k)
-    if at > deadline(day):
-        day += dt.timedelta(days=step)
-    return day
-
-
-def last_closed_cycle(at: dt.datetime) -> dt.date | None:
-    cur = current_cycle(at)
-    prev = cur - dt.timedelta(days=int(param("dispatch.cycle_days", cur)))
-    return prev if prev >= _first() else None
-
-
-def cycles_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    step = int(param("dispatch.cycle_days", start))
-    first = _first()
-    k = max(0, math.ceil((start - first).days / step))
-    out, day = [], first + dt.timedelta(days=step * k)
-    while day <= end:
-        out.append(day)
-        day += dt.timedelta(days=step)
-    return out
+# the reporting schedule lives with the rules that print it (policies/beijing/_dispatch_schedule.py)
+_first = schedule.first_report_date
+deadline = schedule.deadline
+is_cycle_date = schedule.is_cycle_date
+current_cycle = schedule.current_cycle
+last_closed_cycle = schedule.last_closed_cycle
+cycles_between = schedule.cycles_between
 
 
 # --------------------------------------------------------------------------- agencies and access

@@ -50,11 +50,3 @@ def application_window(c: Calc, start: Any, end: Any, what: str) -> None:
 
 
 from renshe.engine.calc import first_day_of, month_index  # noqa: E402,F401  (re-exported)
-
-
-def service_param(name: str, on: object) -> object:
-    """A dispatch parameter of the report intake (services/labour_parameters.yaml), read when a
-    rule is computed so that loading the rules does not load the service layer."""
-    from renshe.services.labour_settings import param
-
-    return param(name, on)  # type: ignore[arg-type]

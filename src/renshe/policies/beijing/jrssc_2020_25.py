@@ -2,9 +2,9 @@
 officer per client unit (1), pre-dispatch screening (2, restated by the notice of
 2020-02-28 二) and office/dormitory density (4, likewise restated).
 
-Screening days and density limits are read from the dispatch service's parameters
-(``services/labour_parameters.yaml``), which :func:`renshe.services.dispatch.screen_worker`
-and :func:`~renshe.services.dispatch.check_density` also use."""
+Screening days and density limits are read from ``dispatch_settings.yaml`` (through
+``_dispatch_schedule``), which the report intake's ``screen_worker`` and ``check_density``
+(services/dispatch.py) also use."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.beijing._bjb_helpers import service_param
+from renshe.policies.beijing._dispatch_schedule import param as service_param
 from renshe.policies.beijing import _bjb_helpers as bjb
 
 

@@ -1,8 +1,8 @@
 """Beijing notice of 2020-02-28 on real-name dynamic management of workers supplied by
 dispatch and HR-service agencies: who is covered (一) and the 3-day reporting cycle (三).
 
-The reporting dates come from :mod:`renshe.services.dispatch` (``current_cycle``,
-``deadline``), which runs the report intake, so the schedule is computed once."""
+The reporting dates come from ``_dispatch_schedule`` (``current_cycle``, ``deadline``),
+which the report intake (services/dispatch.py) uses too, so the schedule is written once."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.beijing._bjb_helpers import service_param
+from renshe.policies.beijing import _dispatch_schedule as schedule
 from renshe.policies.beijing import _bjb_helpers as bjb
 
 LABELS = {"labour_dispatch": "劳务派遣许可证", "hr_service": "人力资源服务许可证", "job_agency": "职业中介许可",
@@ -38,16 +38,14 @@ def real_name_management_scope(c: Calc) -> None:
 @rule("beijing.real_name_reporting_schedule_2020")
 def real_name_reporting_schedule(c: Calc) -> None:
     today = bjb.as_of(c)
-    from renshe.services import dispatch  # the intake's schedule; imported here to keep start-up light
-
-    end = service_param("dispatch.reporting_end", today)
-    cycle = dispatch.current_cycle(dt.datetime.combine(today, dt.time.min))
-    due = dispatch.deadline(cycle)
-    step = int(service_param("dispatch.cycle_days", today))
+    end = schedule.param("dispatch.reporting_end", today)
+    cycle = schedule.current_cycle(dt.datetime.combine(today, dt.time.min))
+    due = schedule.deadline(cycle)
+    step = schedule.cycle_days(today)
     c.require(pl.lit(end is None or cycle <= bjb.day(end)), None,
               f"实名信息报送已于 {end} 截止（另行通知的截止日期）")
     c.output("deadline", pl.lit(cycle.isoformat()))
     c.output("deadline_time", pl.lit(due.strftime("%Y-%m-%d %H:%M")))
     c.amount(pl.lit(float((cycle - today).days)), unit="days")
-    c.note(f"每 {step} 天报送一次（自 {dispatch._first().isoformat()} 起），下一报送日 {cycle.isoformat()}，"
+    c.note(f"每 {step} 天报送一次（自 {schedule.first_report_date().isoformat()} 起），下一报送日 {cycle.isoformat()}，"
            f"须在当日 {due.strftime('%H:%M')} 前将5项信息电子版报送区人力资源社会保障部门")
