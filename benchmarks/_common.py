@@ -178,7 +178,7 @@ def run_renshe(staged: Staged) -> RensheRun:
         t0 = time.perf_counter()
         pop, _ = load_population(staged.work, part)
         t1 = time.perf_counter()
-        outcomes = run(pop, AS_OF, OVERRIDES, RULE_IDS)
+        outcomes = run(pop, AS_OF, OVERRIDES, RULE_IDS, batch=True)  # as evaluate_partition does
         run_s += time.perf_counter() - t1
         load_s += t1 - t0
         kept.append((part, {rid: o.results.select("_u", "eligible", "amount") for rid, o in outcomes.items()}))

@@ -7,7 +7,7 @@
    (``renshe.batch.demo.make_registry``) and stages it into partitions as the
    batch does (``renshe.batch.runner``; reused from ``--out`` when it matches).
    Neither step is timed in ``renshe_s`` / ``openfisca_s`` (reported apart).
-2. renshe: for every partition, ``load_population`` + ``run`` of
+2. renshe: for every partition, ``load_population`` + ``run(..., batch=True)`` of
    cn.si_relief_2020, cn.si_feb_refund_2020, beijing.one_time_si_subsidy_2020
    and henan.stable_job_refund_2020 (henan.ui_benefit_monthly_2019 = 1520),
    one process — what ``evaluate_partition`` does, without writing the file.

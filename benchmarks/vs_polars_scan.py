@@ -15,7 +15,7 @@ both sides read the same staged parquet files.
   round half up to the fen, collect. No reasons, citations, traces or
   per-rule plans: the least work that yields the amounts. Parameters are
   written in as literals (the same values as renshe's YAML).
-- renshe: load_population + run of the four rules per partition, one process
+- renshe: load_population + run(..., batch=True) of the four rules per partition, one process
   (the same measurement as vs_openfisca.py).
 
 Amounts are checked equal (ineligible = 0, fen, tolerance 0.005 yuan).

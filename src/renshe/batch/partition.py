@@ -17,7 +17,7 @@ import polars as pl
 
 from renshe.engine.calc import UNIT_KEY
 from renshe.engine.case import FLAGS, Enterprise
-from renshe.engine.evaluate import run
+from renshe.engine.evaluate import REASON_JOIN, run
 from renshe.engine.population import Population, layout, with_classification
 
 RESULT_SCHEMA: dict[str, Any] = {
@@ -25,7 +25,6 @@ RESULT_SCHEMA: dict[str, Any] = {
     "amount": pl.Float64, "unit": pl.String, "period_from": pl.String, "period_to": pl.String, "mode": pl.String,
     "overlaps": pl.String, "reasons": pl.String, "extras": pl.String,
 }
-REASON_JOIN = "；"
 
 
 def partition_dir(work: Path, table: str, part: int) -> Path:
@@ -43,13 +42,31 @@ def result_path(work: Path, key: str, part: int) -> Path:
     return work / "results" / key / f"part-{part:05d}.parquet"
 
 
+MASK_BITS = 64
+
+
+def _flag_columns(units: pl.DataFrame) -> list[pl.Expr]:
+    """``flag_<name>``: whether the unit's ``flags`` list holds the flag (false when
+    null) — ``flags.list.contains(name)`` for each flag, computed from one bit mask
+    per unit (the sum of its distinct flags' bits) instead of one scan of every list
+    per flag."""
+    if len(FLAGS) >= MASK_BITS:
+        return [pl.col("flags").list.contains(f).fill_null(False).alias(f"flag_{f}") for f in FLAGS]
+    bit = {f: 1 << i for i, f in enumerate(FLAGS)}
+    mask = units.select(
+        pl.col("flags").list.eval(pl.element().replace_strict(bit, default=0, return_dtype=pl.UInt64).unique())
+        .list.sum().fill_null(0)
+    ).to_series()
+    return [pl.lit((mask & b) != 0).alias(f"flag_{f}") for f, b in bit.items()]
+
+
 def load_population(work: Path, part: int) -> tuple[Population, pl.DataFrame]:
     """The staged units of one partition as the enterprise entity, with its tables."""
     units = pl.scan_parquet(work / "units.parquet").filter(pl.col("_part") == part).collect()
     lay = layout(Enterprise)
     frame = units.select(
         pl.col("_u").cast(pl.UInt32).alias(UNIT_KEY),
-        *[pl.col("flags").list.contains(f).fill_null(False).alias(f"flag_{f}") for f in FLAGS],
+        *_flag_columns(units),
         pl.col("size").alias("size_given"),
         *[pl.col(c).cast(t) for c, t in lay.columns.items()
           if c not in (UNIT_KEY, "size_given") and not c.startswith("flag_")],
@@ -72,7 +89,7 @@ def evaluate_partition(work_dir: str, part: int, as_of: str, overrides_json: str
     work = Path(work_dir)
     target = result_path(work, run_key(as_of, overrides_json, rule_ids), part)
     pop, _ = load_population(work, part)
-    outcomes = run(pop, dt.date.fromisoformat(as_of), json.loads(overrides_json), rule_ids)
+    outcomes = run(pop, dt.date.fromisoformat(as_of), json.loads(overrides_json), rule_ids, batch=True)
     frames = []
     for pid, out in outcomes.items():
         extras = [n for n in out.outputs if n not in ("mode", "period_from", "period_to", "unit") and not n.startswith("_")]
@@ -85,7 +102,8 @@ def evaluate_partition(work_dir: str, part: int, as_of: str, overrides_json: str
             (pl.col("unit") if "unit" in res.columns else pl.lit(out.unit)).alias("unit"),
             *[(pl.col(c).cast(pl.String) if c in res.columns else pl.lit(None, dtype=pl.String)).alias(c)
               for c in ("period_from", "period_to", "mode", "overlaps")],
-            pl.col("reasons").list.join(REASON_JOIN).alias("reasons"),
+            (pl.col("reasons") if res.schema["reasons"] == pl.String
+             else pl.col("reasons").list.join(REASON_JOIN)).alias("reasons"),
             (pl.struct([pl.col(e) for e in extras]).struct.json_encode() if extras
              else pl.lit(None, dtype=pl.String)).alias("extras"),
         ))

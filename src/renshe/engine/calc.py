@@ -51,6 +51,47 @@ class Condition:
 
 
 @dataclass
+class _AggGroup:
+    """Aggregations of one long table over the same rows (same ``where``, ``uses``,
+    ``order_by``): one group_by per unit and one left join onto the entity frame."""
+
+    table: str
+    where: pl.Expr | None
+    uses: tuple[str, ...]
+    order_by: str | None
+    versions: tuple[int, ...]  # of the ``uses`` columns when the group was made
+    aggs: list[tuple[str, pl.Expr]] = field(default_factory=list)
+
+    def matches(self, table: str, where: pl.Expr | None, uses: tuple[str, ...], order_by: str | None,
+                versions: tuple[int, ...]) -> bool:
+        if (table, uses, order_by, versions) != (self.table, self.uses, self.order_by, self.versions):
+            return False
+        if where is None or self.where is None:
+            return where is None and self.where is None
+        return where.meta.eq(self.where)
+
+    def add(self, agg: pl.Expr, c: Calc) -> str:
+        for name, known in self.aggs:
+            if known.meta.eq(agg):
+                return name
+        c._n += 1
+        name = f"__a{c._n}"
+        self.aggs.append((name, agg))
+        return name
+
+    def join_onto(self, frame: pl.LazyFrame, tables: dict[str, pl.LazyFrame]) -> pl.LazyFrame:
+        rows = tables[self.table]
+        if self.order_by is not None:
+            rows = rows.sort(UNIT_KEY, self.order_by)
+        if self.uses:
+            rows = rows.join(frame.select(UNIT_KEY, *self.uses), on=UNIT_KEY, how="inner")
+        if self.where is not None:
+            rows = rows.filter(self.where)
+        per_unit = rows.group_by(UNIT_KEY).agg([agg.alias(name) for name, agg in self.aggs])
+        return frame.join(per_unit, on=UNIT_KEY, how="left", maintain_order="left")
+
+
+@dataclass
 class Calc:
     rule: Rule
     frame: pl.LazyFrame
@@ -62,6 +103,34 @@ class Calc:
     outputs: dict[str, str] = field(default_factory=dict)
     unit: str = "CNY"
     _n: int = 0
+    # the plan as steps, so that aggregations of one table with the same filter share one
+    # group_by + join: ("cols", {name: expr}) or ("agg", _AggGroup)
+    _steps: list[tuple[str, Any]] = field(default_factory=list)
+    _base: pl.LazyFrame | None = None
+    _version: dict[str, int] = field(default_factory=dict)  # times each column name was (re)defined
+
+    def __post_init__(self) -> None:
+        self._base = self.frame
+
+    def _with(self, name: str, expr: pl.Expr) -> None:
+        """Add (or replace) column ``name`` at the end of the plan."""
+        self._version[name] = self._version.get(name, 0) + 1
+        self._steps.append(("cols", {name: expr}))
+        self.frame = self.frame.with_columns(expr.alias(name))
+
+    def _rebuild(self) -> None:
+        assert self._base is not None
+        self.frame = self.replay(self._base, self.tables)
+
+    def replay(self, frame: pl.LazyFrame, tables: dict[str, pl.LazyFrame]) -> pl.LazyFrame:
+        """The rule's columns and aggregations over other rows: the plan this Calc
+        built, applied to ``frame`` and its long ``tables`` (no rule code runs again)."""
+        for kind, step in self._steps:
+            if kind == "cols":
+                frame = frame.with_columns([e.alias(n) for n, e in step.items()])
+            else:
+                frame = step.join_onto(frame, tables)
+        return frame
 
     # ---- parameters -------------------------------------------------------
     def p(self, name: str) -> Any:
@@ -72,14 +141,14 @@ class Calc:
     # ---- columns ----------------------------------------------------------
     def col(self, name: str, expr: pl.Expr, label: str = "") -> pl.Expr:
         """Compute an intermediate quantity for every row; it appears in the trace."""
-        self.frame = self.frame.with_columns(expr.alias(name))
+        self._with(name, expr)
         self.traced.append((name, label))
         return pl.col(name)
 
     def _tmp(self, expr: pl.Expr) -> str:
         self._n += 1
         name = f"__c{self._n}"
-        self.frame = self.frame.with_columns(expr.alias(name))
+        self._with(name, expr)
         return name
 
     def require(self, holds: pl.Expr, ok: Text | None, fail: Text, missing: Text | None = None,
@@ -115,7 +184,7 @@ class Calc:
     def output(self, name: str, expr: pl.Expr) -> None:
         """A field of the result (``mode``, ``layoff_rate``, ``alternative_amount``…)."""
         column = f"__out_{name}"
-        self.frame = self.frame.with_columns(expr.alias(column))
+        self._with(column, expr)
         self.outputs[name] = column
 
     def cite(self, articles: pl.Expr) -> None:
@@ -131,18 +200,19 @@ class Calc:
         """Aggregate rows of a long table (keyed by unit) per unit, after joining the
         unit columns named in ``uses`` so that ``where``/``agg`` may refer to them.
         ``order_by`` sorts each unit's rows first (for shifts over quarters)."""
-        rows = self.tables[table]
-        if order_by is not None:
-            rows = rows.sort(UNIT_KEY, order_by)
-        if uses:
-            rows = rows.join(self.frame.select(UNIT_KEY, *uses), on=UNIT_KEY, how="inner")
-        if where is not None:
-            rows = rows.filter(where)
-        per_unit = rows.group_by(UNIT_KEY).agg(agg.alias("__agg"))
-        self._n += 1
-        name = f"__a{self._n}"
-        self.frame = self.frame.join(per_unit.rename({"__agg": name}), on=UNIT_KEY, how="left",
-                                     maintain_order="left")
+        uses = tuple(uses)
+        versions = tuple(self._version.get(u, 0) for u in uses)
+        group = next((g for kind, g in self._steps if kind == "agg" and g.matches(table, where, uses, order_by, versions)),
+                     None)
+        if group is not None:
+            name = group.add(agg, self)
+            self._rebuild()
+        else:
+            group = _AggGroup(table, where, uses, order_by, versions)
+            name = group.add(agg, self)
+            self._steps.append(("agg", group))
+            self.frame = group.join_onto(self.frame, self.tables)
+        self._version[name] = self._version.get(name, 0) + 1
         col = pl.col(name)
         return col if default is None else col.fill_null(default)
 

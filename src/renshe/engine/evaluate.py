@@ -7,6 +7,8 @@ and by the no-application batch (a partition of a registry).
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,8 @@ from renshe.engine.rules import JURISDICTION_NAMES, Registry, Rule, registry
 
 MONEY_UNITS = {"CNY", "CNY/month"}
 RESULT_COLUMNS = ("eligible", "amount", "reasons", "overlaps")
+#: how the batch writes a result's reasons: one string, joined with this
+REASON_JOIN = "；"
 
 
 class UnknownParameter(KeyError):
@@ -52,6 +56,13 @@ def _list(items: list[pl.Expr]) -> pl.Expr:
     return pl.concat_list([i.cast(pl.String) for i in items]).list.drop_nulls()
 
 
+def _joined(items: list[pl.Expr]) -> pl.Expr:
+    """What ``_list(items).list.join(REASON_JOIN)`` gives, without building lists."""
+    if not items:
+        return pl.lit("", dtype=pl.String)
+    return pl.concat_str([i.cast(pl.String) for i in items], separator=REASON_JOIN, ignore_nulls=True)
+
+
 def _jurisdiction_condition(c: Calc) -> None:
     """The rule's jurisdiction covers the entity's region (a gate)."""
     r = c.rule
@@ -61,12 +72,17 @@ def _jurisdiction_condition(c: Calc) -> None:
                   gate=True)
 
 
-def _anyone_in_jurisdiction(r: Rule, frame: pl.DataFrame) -> bool:
+def _anyone_in_jurisdiction(r: Rule, frame: pl.DataFrame, present: dict[str, frozenset[str]] | None = None) -> bool:
     """False when no row of the entity lies in the rule's jurisdiction: the rule's
-    computation is then skipped (a single Beijing case does not run Henan rules)."""
+    computation is then skipped (a single Beijing case does not run Henan rules).
+    ``present`` keeps each entity's jurisdictions for the rules of one run."""
     if r.jurisdiction == "cn" or frame.height == 0:
         return True
-    return any(r.jurisdiction in jurisdictions(code) for code in frame["region"].unique().drop_nulls().to_list())
+    memo = {} if present is None else present
+    if r.entity not in memo:
+        memo[r.entity] = frozenset().union(*[jurisdictions(code)
+                                              for code in frame["region"].unique().drop_nulls().to_list()])
+    return r.jurisdiction in memo[r.entity]
 
 
 def _time_problem(r: Rule, as_of: dt.date) -> str | None:
@@ -77,42 +93,154 @@ def _time_problem(r: Rule, as_of: dt.date) -> str | None:
     return None
 
 
-def _gated(r: Rule, frame: pl.DataFrame, reason: str) -> Outcome:
+def _gated(r: Rule, frame: pl.DataFrame, reason: str, batch: bool = False) -> Outcome:
     """The result for rows the rule cannot reach (not yet in force, expired, or
     outside its jurisdiction), made without building the rule's plan."""
     results = frame.select(
         pl.col(UNIT_KEY),
         pl.lit(False).alias("eligible"),
         pl.lit(None, dtype=pl.Float64).alias("amount"),
-        pl.lit([reason], dtype=pl.List(pl.String)).alias("reasons"),
+        (pl.lit(reason, dtype=pl.String) if batch else pl.lit([reason], dtype=pl.List(pl.String))).alias("reasons"),
         pl.lit(False).alias("in_scope"),
     )
     return Outcome(rule=r, unit=r.unit, results=results, outputs=[])
 
 
-def run_rule(r: Rule, pop: Population, params: ParameterView) -> Outcome | None:
+def _outside_reason(r: Rule) -> str:
+    name = JURISDICTION_NAMES[r.jurisdiction]
+    return f"注册地/所在地不在{name}，不适用{name}政策"
+
+
+Restricted = dict[tuple[str, str], tuple[pl.LazyFrame, int, dict[str, pl.DataFrame], pl.Series]]
+
+
+def _restrict(r: Rule, pop: Population, frame: pl.DataFrame, cache: Restricted) -> tuple[
+        pl.LazyFrame, int, dict[str, pl.DataFrame], pl.Series]:
+    """The rows of the rule's entity inside its jurisdiction (lazily: only the columns
+    the rule reads are filtered), how many, their long tables, and the mask of those
+    rows (one per entity and jurisdiction, shared by the rules)."""
+    key = (r.entity, r.jurisdiction)
+    if key not in cache:
+        inside = frame.select(
+            jurisdiction_flags(pl.col("region"))[r.jurisdiction].fill_null(False).alias("inside")).to_series()
+        # rechunk first: Polars 2.1 panics ("binview … i < self.len()") in pl.format over a
+        # string column of several chunks whose filter left the first chunk empty
+        sub = frame.rechunk().lazy().filter(pl.lit(inside))
+        tables = pop.tables.get(r.entity, {})
+        # the long tables' rows of those units: a lookup by unit key (a gather, cheaper than is_in)
+        size = max(int(t[UNIT_KEY].max()) for t in [frame, *tables.values()] if t.height) + 1
+        keep = pl.repeat(False, size, dtype=pl.Boolean, eager=True).scatter(frame[UNIT_KEY].filter(inside), True)
+        tables = {name: t.filter(keep.gather(t[UNIT_KEY])).rechunk() if t.height else t
+                  for name, t in tables.items()}
+        cache[key] = (sub, int(inside.sum()), tables, inside)
+    return cache[key]
+
+
+def run_rule(r: Rule, pop: Population, params: ParameterView, *, batch: bool = False,
+             restricted: Restricted | None = None, present: dict[str, frozenset[str]] | None = None) -> Outcome | None:
+    """The rule's plan over every row of its entity (a LazyFrame in ``Outcome.results``).
+
+    ``batch`` (the no-application batch) makes a leaner result: ``reasons`` as one
+    string joined with ``REASON_JOIN`` instead of a list, no ``trace.*`` columns and
+    no private outputs (``_citations``), and a regional rule computed only over the
+    rows in its jurisdiction — the others get the gate result (not eligible, not in
+    scope, the jurisdiction reason, null outputs), as when no row of the entity lies
+    in the jurisdiction."""
     frame = pop.entities.get(r.entity)
     if frame is None:
         return None
     late = _time_problem(r, params.as_of)
     if late:
-        return _gated(r, frame, late)
-    if not _anyone_in_jurisdiction(r, frame):
-        name = JURISDICTION_NAMES[r.jurisdiction]
-        return _gated(r, frame, f"注册地/所在地不在{name}，不适用{name}政策")
+        return _gated(r, frame, late, batch)
+    if not _anyone_in_jurisdiction(r, frame, present):
+        return _gated(r, frame, _outside_reason(r), batch)
+    tables = pop.tables.get(r.entity, {})
+    inside: pl.Series | None = None
+    rows = frame.lazy()
+    if batch and r.jurisdiction != "cn":
+        sub, n, sub_tables, inside = _restrict(r, pop, frame, {} if restricted is None else restricted)
+        if n == 0:
+            return _gated(r, frame, _outside_reason(r), batch)
+        if n == frame.height:
+            inside = None
+        else:
+            rows, tables = sub, sub_tables
+    plan = _plan(r, params, batch, pop)
+    if isinstance(plan, str):
+        return _gated(r, frame, plan, batch)
+    lazy_tables = {name: t.lazy() for name, t in tables.items() if name in plan.tables}
+    results = plan.calc.replay(rows, lazy_tables).select(plan.select)
+    outputs = plan.outputs
+    if inside is not None:  # the rows outside the jurisdiction: the gate result, in the entity's row order
+        rest = _gated(r, frame.select(UNIT_KEY).filter(~inside), _outside_reason(r), batch).results.lazy()
+        if "unit" in outputs:  # a per-row unit: the declared one, as for a rule gated as a whole
+            rest = rest.with_columns(pl.lit(r.unit, dtype=pl.String).alias("unit"))
+        results = frame.lazy().select(UNIT_KEY).join(
+            pl.concat([results, rest], how="diagonal"), on=UNIT_KEY, how="left", maintain_order="left")
+    return Outcome(rule=r, unit=plan.unit, results=results, outputs=outputs,  # type: ignore[arg-type]
+                   traced=plan.traced, parameters=plan.parameters)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A rule's computation for one date and set of parameters, independent of the rows:
+    the columns and aggregations its code declared and the result columns to select.
+    Built once (the rule's Python runs once) and replayed over every population."""
+
+    calc: Calc
+    select: list[pl.Expr]
+    unit: str
+    outputs: list[str]
+    traced: list[tuple[str, str]]
+    parameters: dict[str, dict[str, Any]]
+    tables: frozenset[str]  # the long tables it aggregates
+
+
+#: plans kept (rule × date × parameters × mode); the calculator's cases mostly share a few dates
+PLANS_KEPT = 8192
+_plans: OrderedDict[tuple[Any, ...], Plan | str] = OrderedDict()
+_plans_lock = threading.Lock()
+
+
+def clear_plans() -> None:
+    """Forget the cached plans (after the rules or parameters were reloaded)."""
+    with _plans_lock:
+        _plans.clear()
+
+
+def _plan(r: Rule, params: ParameterView, batch: bool, pop: Population) -> Plan | str:
+    """The rule's plan (cached), or why it cannot run on that date (a parameter not yet in force)."""
+    key = (r.id, params.as_of, params.key, batch, pop.shape(r.entity))
+    with _plans_lock:
+        if key in _plans:
+            _plans.move_to_end(key)
+            return _plans[key]
+    plan = _build_plan(r, params, batch, pop.entities[r.entity], pop.tables.get(r.entity, {}))
+    with _plans_lock:
+        _plans[key] = plan
+        while len(_plans) > PLANS_KEPT:
+            _plans.popitem(last=False)
+    return plan
+
+
+def _build_plan(r: Rule, params: ParameterView, batch: bool, frame: pl.DataFrame,
+                tables: dict[str, pl.DataFrame]) -> Plan | str:
     view = params.fork()
-    tables = {name: t.lazy() for name, t in pop.tables.get(r.entity, {}).items()}
-    c = Calc(rule=r, frame=frame.lazy(), tables=tables, params=view, unit=r.unit)
+    # the rule's code runs over empty frames of the population's shape: the plan holds no rows
+    c = Calc(rule=r, frame=frame.clear().lazy(), tables={name: t.clear().lazy() for name, t in tables.items()},
+             params=view, unit=r.unit)
     _jurisdiction_condition(c)
     try:
         r.compute(c)
     except NotInForce as exc:
-        return _gated(r, frame, f"测算日 {params.as_of.isoformat()} 该政策所用参数尚未生效（{exc}）")
+        return f"测算日 {params.as_of.isoformat()} 该政策所用参数尚未生效（{exc}）"
+    reasons = _joined if batch else _list
     eligible = _all(c.conditions)
-    ok = _list([cond.ok for cond in c.conditions if cond.ok is not None] + c.notes)
+    ok = reasons([cond.ok for cond in c.conditions if cond.ok is not None] + c.notes)
+
     def why_not(conds: list[Condition]) -> pl.Expr:
-        return _list([pl.when(cond.holds.is_null()).then(cond.missing).when(~cond.holds).then(cond.fail)
-                      for cond in conds])
+        return reasons([pl.when(cond.holds.is_null()).then(cond.missing).when(~cond.holds).then(cond.fail)
+                        for cond in conds])
 
     gates = [cond for cond in c.conditions if cond.gate]
     failed = why_not(c.conditions)
@@ -125,18 +253,19 @@ def run_rule(r: Rule, pop: Population, params: ParameterView) -> Outcome | None:
     else:
         raw = pl.col(amount_col).cast(pl.Float64)
         amount = round_fen(raw) if c.unit in MONEY_UNITS else raw.round(6)
-    outputs = [n for n in c.outputs if n != "amount"]
-    results = c.frame.select(
+    outputs = [n for n in c.outputs if n != "amount" and not (batch and n.startswith("_"))]
+    traced = [] if batch else c.traced
+    select = [
         pl.col(UNIT_KEY),
         eligible.alias("eligible"),
         pl.when(eligible).then(amount).otherwise(None).alias("amount"),
         pl.when(eligible).then(ok).otherwise(failed).alias("reasons"),
         in_scope.alias("in_scope"),
         *[pl.col(c.outputs[n]).alias(n) for n in outputs],
-        *[pl.col(name).alias(f"trace.{name}") for name, _ in c.traced],
-    )
-    return Outcome(rule=r, unit=c.unit, results=results, outputs=outputs,  # type: ignore[arg-type]
-                   traced=c.traced, parameters=view.used)
+        *[pl.col(name).alias(f"trace.{name}") for name, _ in traced],
+    ]
+    return Plan(calc=c, select=select, unit=c.unit, outputs=outputs, traced=list(traced), parameters=view.used,
+                tables=frozenset(step.table for kind, step in c._steps if kind == "agg"))
 
 
 def check_overrides(reg: Registry, overrides: dict[str, Any]) -> list[str]:
@@ -178,13 +307,17 @@ def resolve_overlaps(outcomes: dict[str, Outcome], reg: Registry) -> None:
 
 
 def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None,
-        rule_ids: list[str] | None = None) -> dict[str, Outcome]:
+        rule_ids: list[str] | None = None, *, batch: bool = False) -> dict[str, Outcome]:
+    """Every chosen rule over the population. ``batch``: the lean results of the
+    no-application batch (see ``run_rule``); the calculator uses the default."""
     reg = registry()
     params = ParameterView(reg.parameters, as_of, overrides)
     chosen = rule_ids if rule_ids is not None else list(reg.rules)
     outcomes: dict[str, Outcome] = {}
+    restricted: Restricted = {}
+    present: dict[str, frozenset[str]] = {}
     for rid in chosen:
-        outcome = run_rule(reg.rules[rid], pop, params)
+        outcome = run_rule(reg.rules[rid], pop, params, batch=batch, restricted=restricted, present=present)
         if outcome is not None:
             outcomes[rid] = outcome
     planned = [o for o in outcomes.values() if isinstance(o.results, pl.LazyFrame)]
@@ -198,4 +331,4 @@ def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None
     return outcomes
 
 
-__all__ = ["Outcome", "run", "run_rule", "check_overrides", "text"]
+__all__ = ["Outcome", "REASON_JOIN", "run", "run_rule", "check_overrides", "text"]

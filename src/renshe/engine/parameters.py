@@ -17,6 +17,7 @@ bureau must set it). ``value_at(as_of)`` returns the value in force.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,6 +137,11 @@ class ParameterView:
             "citation": ref.full(),
         }
         return value
+
+    @property
+    def key(self) -> str:
+        """The overrides as a hashable key (plans are cached per date and overrides)."""
+        return json.dumps(self.overrides, sort_keys=True, default=str, ensure_ascii=False)
 
     def fork(self) -> ParameterView:
         return ParameterView(self._parameters, self.as_of, self.overrides)

@@ -161,6 +161,15 @@ def entity_frames(model: type[BaseModel], objects: list[BaseModel]) -> tuple[pl.
 class Population:
     entities: dict[str, pl.DataFrame] = field(default_factory=dict)
     tables: dict[str, dict[str, pl.DataFrame]] = field(default_factory=dict)
+    _shapes: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def shape(self, entity: str) -> str:
+        """The column names and types of an entity and its long tables (a rule's plan
+        is built for one shape and replayed over every population of that shape)."""
+        if entity not in self._shapes:
+            tables = self.tables.get(entity, {})
+            self._shapes[entity] = repr((self.entities[entity].schema, sorted((n, t.schema) for n, t in tables.items())))
+        return self._shapes[entity]
 
 
 def with_classification(units: pl.DataFrame) -> pl.DataFrame:
