@@ -62,47 +62,51 @@ def _cited(rule_id: str, articles: tuple[str, ...] | None) -> tuple[list[Any], l
     return cites, [c.brief() for c in cites]
 
 
-def _result(out: Outcome, cols: Columns, row: int, explain: bool, region: str | None = None) -> dict[str, Any]:
-    def value(name: str) -> Any:
-        column = cols.get(name)
-        return None if column is None else column[row]
-
+def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: list[bool]) -> list[dict[str, Any]]:
+    """The result of one rule for every row of its entity (``explains[row]``: add the trace)."""
     r = out.rule
-    # outside the rule's jurisdiction: the gate reason only, as when the rule is not
-    # computed at all (no other row of the population lies in its jurisdiction)
-    outside = r.jurisdiction != "cn" and r.jurisdiction not in jurisdictions(region or "")
-    chosen = None if outside else value("_citations")
-    cites, briefs = _cited(r.id, None if chosen is None else tuple(chosen))
-    result: dict[str, Any] = {
-        "policy": r.id,
-        "title": r.title,
-        "eligible": bool(value("eligible")),
-        "amount": value("amount"),
-        "unit": r.unit if outside else (value("unit") or out.unit),
-    }
-    if not outside:
-        start, end = value("period_from"), value("period_to")
-        if start is not None or end is not None:
-            result["period"] = {"from": start, "to": end}
-        for name in out.outputs:
-            if not name.startswith("_") and name not in HIDDEN:
-                result[name] = value(name)
-    overlaps = value("overlaps")
-    if overlaps:
-        result["overlaps"] = overlaps
-    result["reasons"] = list(value("reasons") or [])
-    result["citations"] = list(briefs)  # shared, read-only
-    trace: list[dict[str, Any]] = []
-    if explain:
+    n = len(regions)
+    nothing = [None] * n
+    eligible, amount, reasons = cols["eligible"], cols["amount"], cols["reasons"]
+    overlaps, units, chosen = cols.get("overlaps", nothing), cols.get("unit", nothing), cols.get("_citations", nothing)
+    starts, ends = cols.get("period_from", nothing), cols.get("period_to", nothing)
+    shown = [(name, cols[name]) for name in out.outputs if not name.startswith("_") and name not in HIDDEN]
+    regional = r.jurisdiction != "cn"
+    out_list: list[dict[str, Any]] = []
+    for row in range(n):
+        # outside the rule's jurisdiction: the gate reason only, as when the rule is not
+        # computed at all (no other row of the population lies in its jurisdiction)
+        outside = regional and r.jurisdiction not in jurisdictions(regions[row] or "")
+        articles = None if outside else chosen[row]
+        cites, briefs = _cited(r.id, None if articles is None else tuple(articles))
+        result: dict[str, Any] = {
+            "policy": r.id,
+            "title": r.title,
+            "eligible": bool(eligible[row]),
+            "amount": amount[row],
+            "unit": r.unit if outside else (units[row] or out.unit),
+        }
         if not outside:
-            for name, label in out.traced:
-                trace.append({"quantity": name, "label": label, "value": value(f"trace.{name}")})
-            for used in out.parameters.values():
-                trace.append({"parameter": used["name"], "value": _jsonable(used["value"]), "unit": used["unit"],
-                              "overridden": used["overridden"], "citation": used["citation"]})
-        trace.append({"rule": r.id, "citations": [c.full() for c in cites]})
-    result["trace"] = trace
-    return result
+            if starts[row] is not None or ends[row] is not None:
+                result["period"] = {"from": starts[row], "to": ends[row]}
+            for name, values in shown:
+                result[name] = values[row]
+        if overlaps[row]:
+            result["overlaps"] = overlaps[row]
+        result["reasons"] = list(reasons[row] or [])
+        result["citations"] = list(briefs)  # shared, read-only
+        trace: list[dict[str, Any]] = []
+        if explains[row]:
+            if not outside:
+                for name, label in out.traced:
+                    trace.append({"quantity": name, "label": label, "value": cols[f"trace.{name}"][row]})
+                for used in out.parameters.values():
+                    trace.append({"parameter": used["name"], "value": _jsonable(used["value"]), "unit": used["unit"],
+                                  "overridden": used["overridden"], "citation": used["citation"]})
+            trace.append({"rule": r.id, "citations": [c.full() for c in cites]})
+        result["trace"] = trace
+        out_list.append(result)
+    return out_list
 
 
 def _with_overlaps(policies: list[str]) -> list[str]:
@@ -130,9 +134,15 @@ def _bodies(cases: list[Case], explains: list[bool], policies: list[str] | None 
     row_of = {name: {case: row for row, case in enumerate(owners)} for name, owners in rows.items()}
     units = pop.entities.get("enterprise")
     regions = {name: frame["region"].to_list() for name, frame in pop.entities.items()}
-    columns = {rid: _columns(out) for rid, out in outcomes.items()}
+    explains_of = {name: [explains[case] for case in owners] for name, owners in rows.items()}
+    results: list[list[dict[str, Any]]] = [[] for _ in cases]
+    for out in outcomes.values():
+        entity = out.rule.entity
+        for case, result in zip(rows[entity], _results(out, _columns(out), regions[entity], explains_of[entity]),
+                                strict=True):
+            results[case].append(result)
     bodies = []
-    for i, explain in enumerate(explains):
+    for i in range(len(cases)):
         body: dict[str, Any] = {"as_of": first.as_of.isoformat()}
         if i in row_of.get("enterprise", {}):
             assert units is not None
@@ -142,9 +152,7 @@ def _bodies(cases: list[Case], explains: list[bool], policies: list[str] | None 
                 "industry_class": units["industry_class"][row],
                 "citation": SIZE_CITATION,
             }
-        body["results"] = [_result(out, columns[rid], row_of[out.rule.entity][i], explain,
-                                   regions[out.rule.entity][row_of[out.rule.entity][i]])
-                           for rid, out in outcomes.items() if i in row_of.get(out.rule.entity, {})]
+        body["results"] = results[i]
         bodies.append(body)
     return bodies
 

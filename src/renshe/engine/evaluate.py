@@ -23,6 +23,8 @@ from renshe.engine.rules import JURISDICTION_NAMES, Registry, Rule, registry
 
 MONEY_UNITS = {"CNY", "CNY/month"}
 RESULT_COLUMNS = ("eligible", "amount", "reasons", "overlaps")
+#: populations up to this many rows run on Polars' in-memory engine (see ``run``)
+SMALL_POPULATION = 10_000
 #: how the batch writes a result's reasons: one string, joined with this
 REASON_JOIN = "；"
 
@@ -321,7 +323,11 @@ def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None
         if outcome is not None:
             outcomes[rid] = outcome
     planned = [o for o in outcomes.values() if isinstance(o.results, pl.LazyFrame)]
-    frames = pl.collect_all([o.results for o in planned])  # type: ignore[misc]
+    rows = max((frame.height for frame in pop.entities.values()), default=0)
+    # a few rows (the calculator, the API's concurrent requests): Polars' in-memory engine
+    # has less fixed cost per plan; partitions of a registry stream
+    engine = "in-memory" if rows <= SMALL_POPULATION else "auto"
+    frames = pl.collect_all([o.results for o in planned], engine=engine)  # type: ignore[misc]
     for out, frame in zip(planned, frames, strict=True):
         out.results = frame
     resolve_overlaps(outcomes, reg)

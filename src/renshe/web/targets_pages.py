@@ -77,9 +77,9 @@ def _dashboard_context(s: Session, user: User, name: str, kind: str | None, mont
             "units": tracking.units_of(ts), "all_months": [f"{d['year']}-{m:02d}" for m in range(1, 13)]}
 
 
-@router.get("/targets/{name}", response_class=HTMLResponse)
-def targets_dashboard(request: Request, name: str, kind: str = "", month: str = "",
-                      user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def _dashboard_page(request: Request, user: User | None, s: Session, name: str, kind: str, month: str,
+                    template: str, **extra: Any) -> Response:
+    """The dashboard or its printable report: the same figures, two templates."""
     if (denied := _guard(request, user)) is not None:
         return denied
     assert user is not None
@@ -87,20 +87,20 @@ def targets_dashboard(request: Request, name: str, kind: str = "", month: str = 
         context = _dashboard_context(s, user, name, kind, month)
     except ServiceError as exc:
         return _error(request, user, exc)
-    return page(request, "targets/dashboard.html", user, can_write=user.role in tracking.WRITE_ROLES, **context)
+    return page(request, template, user, **extra, **context)
+
+
+@router.get("/targets/{name}", response_class=HTMLResponse)
+def targets_dashboard(request: Request, name: str, kind: str = "", month: str = "",
+                      user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+    can_write = user is not None and user.role in tracking.WRITE_ROLES
+    return _dashboard_page(request, user, s, name, kind, month, "targets/dashboard.html", can_write=can_write)
 
 
 @router.get("/targets/{name}/report", response_class=HTMLResponse)
 def targets_report(request: Request, name: str, kind: str = "", month: str = "",
                    user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
-    if (denied := _guard(request, user)) is not None:
-        return denied
-    assert user is not None
-    try:
-        context = _dashboard_context(s, user, name, kind, month)
-    except ServiceError as exc:
-        return _error(request, user, exc)
-    return page(request, "targets/report.html", user, **context)
+    return _dashboard_page(request, user, s, name, kind, month, "targets/report.html")
 
 
 @router.post("/targets/{name}/progress")
