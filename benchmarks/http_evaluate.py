@@ -1,9 +1,12 @@
 """Single-case evaluate over HTTP: latency percentiles and throughput.
 
-    python benchmarks/http_evaluate.py --requests 600 --concurrency 8 [--example 01_beijing_medium_software]
+    python benchmarks/http_evaluate.py --requests 600 --concurrency 8 [--workers 2]
+        [--example 01_beijing_medium_software] [--distinct 20]
 
 Starts `renshe serve` on a free port (its own SQLite file), warms it up, then
-sends the requests from this process and prints p50 / p95 / p99 and requests per
+sends the requests from kept-alive connections of a bare asyncio HTTP client,
+cycling through ``--distinct`` variants of the example; checks that every answer
+equals evaluating that case alone, and prints p50 / p95 / p99 and requests per
 second; the last line is one JSON object.
 """
 
