@@ -70,3 +70,14 @@ def test_replayed_plans_answer_as_fresh_ones(counted: list[Any]) -> None:
         fresh = evaluate_json(raw, explain=True)
         replayed = evaluate_json(raw, explain=True)
         assert fresh == replayed, path.name
+
+
+def test_the_plan_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(evaluate, "PLANS_KEPT", 5)
+    evaluate.clear_plans()
+    try:
+        first = evaluate_json(case())
+        assert len(evaluate._plans) == 5
+        assert evaluate_json(case()) == first  # older plans were dropped and built again
+    finally:
+        evaluate.clear_plans()

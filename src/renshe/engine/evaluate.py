@@ -198,8 +198,8 @@ class Plan:
     tables: frozenset[str]  # the long tables it aggregates
 
 
-#: plans kept (rule × date × parameters × mode); the calculator's cases mostly share a few dates
-PLANS_KEPT = 8192
+#: plans kept (rule × date × parameters × mode), ~45 KB each; the calculator's cases mostly share a few dates
+PLANS_KEPT = 4096
 _plans: OrderedDict[tuple[Any, ...], Plan | str] = OrderedDict()
 _plans_lock = threading.Lock()
 
@@ -266,6 +266,8 @@ def _build_plan(r: Rule, params: ParameterView, batch: bool, frame: pl.DataFrame
         *[pl.col(c.outputs[n]).alias(n) for n in outputs],
         *[pl.col(name).alias(f"trace.{name}") for name, _ in traced],
     ]
+    c.frame = c._base = pl.LazyFrame()  # the plan keeps the steps, not the frames they were built on
+    c.tables = {}
     return Plan(calc=c, select=select, unit=c.unit, outputs=outputs, traced=list(traced), parameters=view.used,
                 tables=frozenset(step.table for kind, step in c._steps if kind == "agg"))
 
