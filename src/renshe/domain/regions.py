@@ -15,7 +15,7 @@ county.  ``xx0000`` and ``xxxx00`` name the province / prefecture itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache, cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 from renshe.domain._data import load
@@ -151,7 +151,7 @@ def jurisdiction_prefixes() -> dict[str, str]:
     return dict(_divisions().jurisdictions)
 
 
-@lru_cache(maxsize=4096)
+@cache
 def jurisdictions(code: str) -> frozenset[str]:
     """The jurisdictions whose rules cover a region code (适用地区).
 
