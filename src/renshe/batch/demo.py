@@ -26,6 +26,7 @@ import polars as pl
 import yaml
 
 from renshe.domain.identifiers import _uscc as _uscc_rule
+from renshe.domain.identifiers import uscc_check_chars
 from renshe.engine.calc import month_range
 
 HERE = Path(__file__).parent
@@ -68,9 +69,8 @@ def _uscc(start: int, region_keys: list[str], region_i: np.ndarray) -> pl.Series
     for pos in range(rule.length - 2, 7, -1):
         value[:, pos] = serial % 31
         serial = serial // 31
-    check = (rule.modulus - (value @ np.array(rule.weights, dtype=np.int64)) % rule.modulus) % rule.modulus
     alphabet = np.frombuffer(rule.alphabet.encode("ascii"), dtype=np.uint8)
-    chars = alphabet[np.concatenate([value, check[:, None]], axis=1)]
+    chars = np.concatenate([alphabet[value], uscc_check_chars(value)[:, None]], axis=1)
     return pl.Series("uscc", np.ascontiguousarray(chars).view(f"S{rule.length}").ravel()).cast(pl.String)
 
 
