@@ -18,6 +18,7 @@ from renshe.domain.regions import region_name
 from renshe.engine.rules import registry
 
 XLSX_MAX_ROWS = 1_000_000
+FEN_PER_YUAN = 100
 SIZE_NAMES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型", "unclassifiable": "不适用划型"}
 FIXED_CREATED = dt.datetime(2020, 1, 1)
 
@@ -60,13 +61,16 @@ def write_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_of: d
     money = pl.col("unit") == "CNY"
     paid = (money & pl.col("eligible") & (pl.col("amount") > 0) & pl.col("overlaps").is_null()).fill_null(False)
     pending = (money & pl.col("eligible") & pl.col("amount").is_null()).fill_null(False)
+    # one policy at a time, and the summary streamed: a registry of a million units times a
+    # hundred policies is far more than memory (the result files are read again per policy)
     frame = results.with_columns(paid.alias("paid"), pending.alias("pending"),
-                                 _prefecture(pl.col("region")).alias("prefecture")).collect()
+                                 _prefecture(pl.col("region")).alias("prefecture"))
     sheets: dict[str, pl.DataFrame] = {}
+    sheet_rows = 0
     policy_rows = []
     for pid in rule_ids:
         rule = reg.rules[pid]
-        mine = frame.filter(pl.col("policy") == pid)
+        mine = frame.filter(pl.col("policy") == pid).collect()
         scope = mine.filter(pl.col("in_scope"))
         pay = scope.filter(pl.col("paid")).sort("uscc").select(
             "uscc", "name", "region", "amount", "mode", "period_from", "period_to", "reasons")
@@ -74,7 +78,9 @@ def write_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_of: d
         rejected.write_csv(out / "rejections" / f"{pid}.csv")
         if (mine["unit"] == "CNY").any():
             pay.write_csv(out / "payments" / f"{pid}.csv", float_precision=2)
-            sheets[pid] = pay
+            sheet_rows += pay.height
+            if sheet_rows <= XLSX_MAX_ROWS:  # beyond, no workbook is written: keep nothing
+                sheets[pid] = pay
         else:  # a determination (eligibility, deadline, rate): the list of units it applies to
             scope.filter(pl.col("eligible")).sort("uscc").select(
                 "uscc", "name", "region", "amount", "unit", "period_from", "period_to", "extras", "reasons",
@@ -96,14 +102,18 @@ def write_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_of: d
         .group_by("policy", "prefecture", "size", "industry_section")
         .agg(pl.len().alias("units"), pl.col("eligible").sum().alias("eligible"),
              pl.col("paid").sum().alias("paid_units"),
-             pl.when(pl.col("paid")).then(pl.col("amount")).otherwise(0.0).sum().round(2).alias("amount"))
+             # in fen (integers): the streamed sum is exact whatever the order of the rows
+             (pl.when(pl.col("paid")).then(pl.col("amount")).otherwise(0.0) * FEN_PER_YUAN).round().cast(pl.Int64)
+             .sum().alias("fen"))
+        .with_columns((pl.col("fen") / FEN_PER_YUAN).round(2).alias("amount"))
+        .drop("fen")
         .sort("policy", "prefecture", "size", "industry_section", nulls_last=True)
+        .collect(engine="streaming")
     )
     names = _names(summary["prefecture"].drop_nulls().unique().sort().to_list())
     summary = summary.with_columns(pl.col("prefecture").replace_strict(names, default=None).alias("prefecture_name"))
     summary.write_csv(out / "summary.csv", float_precision=2)
-    total_rows = sum(s.height for s in sheets.values())
-    if total_rows <= XLSX_MAX_ROWS:
+    if sheet_rows <= XLSX_MAX_ROWS:
         write_workbook(out / "payments.xlsx", policies, sheets)
     write_report(out / "report.html", policies, summary, as_of, problems.height)
     return {"paid_units": int(policies["paid_units"].sum()), "total_amount": round(float(policies["amount"].sum()), 2)}
