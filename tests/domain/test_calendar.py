@@ -25,7 +25,7 @@ def _days(first: str, last: str) -> list[date]:
 
 
 def test_covered_years() -> None:
-    assert covered_years() == range(2020, 2023)
+    assert covered_years() == range(2020, 2027)
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_datetime_is_accepted() -> None:
     assert not is_working_day(datetime(2020, 2, 1, 9, 30))
 
 
-@pytest.mark.parametrize("day", ["2019-12-31", "2023-01-01", "1999-05-01"])
+@pytest.mark.parametrize("day", ["2019-12-31", "2027-01-01", "1999-05-01"])
 def test_outside_covered_years_raises(day: str) -> None:
     with pytest.raises(ValueError, match="outside the working-day calendar"):
         is_working_day(D(day))
@@ -115,7 +115,7 @@ def test_add_working_days_rejects_negative_and_overflow() -> None:
     with pytest.raises(ValueError):
         add_working_days(D("2020-06-01"), -1)
     with pytest.raises(ValueError, match="outside"):
-        add_working_days(D("2022-12-20"), 30)
+        add_working_days(D("2026-12-20"), 30)
 
 
 def test_subtract_working_days() -> None:
@@ -163,3 +163,20 @@ def test_subtract_is_inverse_of_add(d: date, n: int) -> None:
 @given(DAYS, DAYS)
 def test_between_is_antisymmetric(a: date, b: date) -> None:
     assert working_days_between(a, b) == -working_days_between(b, a)
+
+
+@pytest.mark.parametrize(("day", "working"), [
+    ("2023-01-28", True), ("2023-01-27", False), ("2023-04-05", False), ("2023-10-07", True),
+    ("2024-02-18", True), ("2024-02-16", False), ("2024-06-10", False), ("2024-09-14", True),
+    ("2025-01-26", True), ("2025-02-04", False), ("2025-10-08", False), ("2025-10-11", True),
+    ("2026-01-04", True), ("2026-02-14", True), ("2026-02-23", False), ("2026-02-28", True),
+    ("2026-10-07", False), ("2026-10-10", True), ("2026-11-25", True),
+])
+def test_2023_to_2026_as_the_state_council_notices_set(day: str, working: bool) -> None:
+    """The service desk's time limits today (2026) count the published holidays."""
+    assert is_working_day(D(day)) is working
+
+
+def test_a_notice_window_across_the_2026_spring_festival() -> None:
+    # published Thursday 2026-02-12: 5 working days are 13, 14 (adjusted), 24, 25, 26
+    assert add_working_days(D("2026-02-12"), 5) == D("2026-02-26")

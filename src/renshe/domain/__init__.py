@@ -6,7 +6,7 @@ Modules (import the one you need; this package imports nothing eagerly):
 * :mod:`renshe.domain.regions` — 行政区划代码 (GB/T 2260) and jurisdictions;
 * :mod:`renshe.domain.industries` — 国民经济行业分类 (GB/T 4754-2017) codes;
 * :mod:`renshe.domain.size` — 企业划型 per 工信部联企业〔2011〕300号;
-* :mod:`renshe.domain.calendar` — 工作日 calendar 2020–2022 (放假调休).
+* :mod:`renshe.domain.calendar` — 工作日 calendar 2020–2026 (放假调休).
 
 Every number these rules use lives in ``data/*.yaml`` with its reference.
 """

@@ -1,4 +1,4 @@
-"""Working-day calendar — 工作日 (with 放假调休 and 调休上班), 2020–2022.
+"""Working-day calendar — 工作日 (with 放假调休 and 调休上班), 2020–2026.
 
 A day is a working day when it is Monday–Friday and not a statutory holiday
 or adjusted rest day, or when it is an adjusted working day (调休上班, a

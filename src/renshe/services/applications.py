@@ -41,7 +41,7 @@ WEEKEND = (5, 6)  # date.weekday() of Saturday and Sunday
 
 
 def working_day_after(start: dt.date, days: int) -> dt.date:
-    """``days`` working days after ``start`` by the statutory calendar (2020–2022, with
+    """``days`` working days after ``start`` by the statutory calendar (2020–2026, with
     adjusted holidays); outside the years it covers, Monday to Friday count."""
     try:
         return add_working_days(start, days)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from renshe.domain.calendar import covered_years
 from renshe.engine.calc import Calc, month_range
 from renshe.engine.rules import rule
 from renshe.policies.common import layoff_rate, months_of_benefit
@@ -288,7 +289,8 @@ def guaranteed_loan_extension_application_deadline(c: Calc) -> None:
     c.require(pl.col("guaranteed_loan_maturity_date").is_not_null(), None,
               "缺少创业担保贷款到期日（guaranteed_loan.maturity_date）")
     latest = _extension_latest(c)
-    c.require(latest.is_not_null(), None, "到期日超出工作日日历覆盖年份（2020–2022），无法推算")
+    years = covered_years()
+    c.require(latest.is_not_null(), None, f"到期日超出工作日日历覆盖年份（{years.start}–{years.stop - 1}），无法推算")
     applied = pl.coalesce(pl.col("guaranteed_loan_extension_applied_on"), h.date_lit(c.params.as_of))
     c.require(applied <= latest, pl.format("应在 {} 前（含）向经办银行提交展期申请", h.iso(latest)),
               pl.format("展期申请应在贷款到期7个工作日前（{}）提交，已逾期", h.iso(latest)))
