@@ -246,8 +246,10 @@ def serve(
         from renshe.services.labour_demo import LABOUR_USERS
 
         print(f"演示账号（密码均为 {DEMO_PASSWORD}）：", flush=True)
-        for u in [*DEMO_USERS, *LABOUR_USERS]:
-            print(f"  {u['username']:<14} {u['role']:<11} {u['display_name']}", flush=True)
+        users = [*DEMO_USERS, *LABOUR_USERS]
+        width = max(len(u["username"]) for u in users)
+        for u in users:
+            print(f"  {u['username']:<{width}} {u['role']:<11} {u['display_name']}", flush=True)
     if workers == 1:
         uvicorn.run(application, host=host, port=port, log_level="info")
         return
