@@ -244,11 +244,6 @@ def _constant(col: str, expr: pl.Expr, dtype: Any) -> pl.Expr:
     return pl.lit(value.cast(dtype)).first()
 
 
-def uscc_valid(code: pl.Expr) -> pl.Expr:
-    """True where the code is a valid USCC (GB 32100-2015)."""
-    return uscc_valid_expr(code)
-
-
 @dataclass
 class Validated:
     good: pl.LazyFrame
@@ -289,7 +284,7 @@ def validate_units(source: Source) -> Validated:
     text = lf.with_columns([_text(c).alias(c) for c in UNIT_TEXT if c in schema]).with_columns(
         [pl.lit(None, dtype=pl.String).alias(c) for c in UNIT_TEXT if c not in schema])
     checks: list[Check] = [
-        Check("uscc", ~uscc_valid(pl.col("uscc")), pl.format("“{}”不是有效的统一社会信用代码（GB 32100-2015 校验位不符）",
+        Check("uscc", ~uscc_valid_expr(pl.col("uscc")), pl.format("“{}”不是有效的统一社会信用代码（GB 32100-2015 校验位不符）",
                                                                pl.col("uscc").fill_null(""))),
         # found in memory over the USCCs of all rows (pass 2), not streamed
         Check("uscc", pl.col(DUP), pl.format("统一社会信用代码 {} 与前面的行重复", pl.col("uscc")), streamed=False),

@@ -192,9 +192,9 @@ class Calc:
         self.output("_citations", articles)
 
     # ---- long-table helpers ------------------------------------------------
-    def table(self, name: str) -> pl.LazyFrame:
-        return self.tables[name]
-
+    # Long tables are reached only through ``aggregate`` (and the helpers below): the
+    # rule's code runs once over empty frames and its steps are replayed over the rows,
+    # so a plan must not hold a table itself.
     def aggregate(self, table: str, agg: pl.Expr, where: pl.Expr | None = None, uses: tuple[str, ...] = (),
                   default: Any = None, order_by: str | None = None) -> pl.Expr:
         """Aggregate rows of a long table (keyed by unit) per unit, after joining the
