@@ -1,11 +1,15 @@
 """Labour-market services in the browser: an agency uploads its real-name report and a
 district caseworker sees who is late or missing; an enterprise posts a vacancy and sees
-it refused for discriminatory wording (人社部明电〔2020〕2号 三)."""
+it refused for discriminatory wording (人社部明电〔2020〕2号 三); a worker files an
+arbitration application and a caseworker accepts it (人社厅明电〔2020〕5号 三)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from playwright.sync_api import Page, expect
 
+from renshe.services import disputes
 from tests.browser.conftest import sign_in
 
 HEADER = "劳动者姓名,劳动者身份证号,劳动者手机号,用人单位名称,用人单位统一社会信用代码"
@@ -74,3 +78,50 @@ def test_discriminatory_posting_is_refused(page: Page, server: str) -> None:
     page.fill("#job-region", "110108")
     page.click("#job-submit")
     expect(page.locator("#job-pending")).to_contain_text("待经办人员审核")
+
+
+def test_worker_files_dispute_and_caseworker_accepts(page: Page, server: str) -> None:
+    sign_in(page, server, "geren")
+    page.click("#nav-disputes")
+    expect(page.locator("h1")).to_contain_text("欠薪投诉和劳动争议仲裁申请")
+    facts = "2020年2月起停工，单位拖欠2月、3月工资，请求支付。"
+    page.check("#kind-arbitration")
+    page.fill("#employer-name", "北京示例科技有限公司")
+    page.fill("#employer-uscc", "91110108MA01C7LM3X")  # wrong check character
+    page.fill("#dispute-region", "110105")
+    page.fill("#dispute-facts", facts)
+    page.fill("#known-on", "2020-02-15")
+    page.fill("#obstacle-start", "2020-02-15")
+    page.fill("#obstacle-end", "2020-04-15")
+    page.click("#dispute-submit")
+    errors = page.locator("#dispute-errors")
+    expect(errors).to_contain_text("用人单位统一社会信用代码：校验码错误")
+    expect(page.locator("#employer-uscc")).to_have_attribute("aria-invalid", "true")
+    # nothing typed is lost
+    expect(page.locator("#dispute-facts")).to_have_value(facts)
+    expect(page.locator("#obstacle-end")).to_have_value("2020-04-15")
+    expect(page.locator("#employer-name")).to_have_value("北京示例科技有限公司")
+    page.fill("#employer-uscc", "91110108MA01C7LM3W")
+    page.click("#dispute-submit")
+    expected = disputes.limitation(dt.date(2020, 2, 15), dt.date(2020, 2, 15), dt.date(2020, 4, 15), dt.date.today(),
+                                   "110105")
+    expect(page.locator("#filed")).to_be_visible()
+    expect(page.locator("#limitation-deadline")).to_have_text(expected["deadline"])
+    expect(page.locator("#limitation")).to_contain_text(expected["reasons"][0])
+    expect(page.locator("#limitation")).to_contain_text("人社厅明电〔2020〕5号 三")
+    expect(page.locator("#limitation")).to_contain_text("仲裁时效中止")
+    expect(page.locator("#accept-form")).to_have_count(0)
+    number = page.locator("h1").inner_text().split()[-1]
+    page.click("#logout")
+
+    # the district caseworker finds it in the list and accepts it; the award deadline comes from the rule
+    sign_in(page, server, "chaoyang_jingban")
+    page.goto(server + "/disputes")
+    page.locator(f'#cases tr[data-number="{number}"] a').click()
+    expect(page.locator("#case-status")).to_have_text("已登记待受理")
+    today = dt.date.today()
+    page.fill("#accepted-on", today.isoformat())
+    page.fill("#delay-days", "5")
+    page.click("#accept")
+    expect(page.locator("#case-status")).to_have_text("已受理")
+    expect(page.locator("#award-deadline")).to_have_text(disputes.hearing(today, False, 5, "110105")["deadline"])

@@ -146,3 +146,13 @@ def job_review(request: Request, job_id: int, action: str = Form(...), reason: s
     except ServiceError as exc:
         return _message(request, user, exc)
     return RedirectResponse("/jobs", status_code=303)
+
+
+# ----------------------------------------------------------------- 311, transport, disputes
+# Their pages live in their own modules; included here so the app mounts them with these.
+
+from renshe.web import dispute_pages, followup_pages, transport_pages
+
+router.include_router(followup_pages.router)
+router.include_router(transport_pages.router)
+router.include_router(dispute_pages.router)
