@@ -91,25 +91,13 @@ class Staged:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _stale_columns(work: Path) -> list[str]:
-    """Columns ``load_population`` will read that the staged units.parquet lacks."""
-    import polars as pl
-
-    from renshe.engine.calc import UNIT_KEY
-    from renshe.engine.case import Enterprise
-    from renshe.engine.population import layout
-
-    have = set(pl.read_parquet_schema(work / "units.parquet"))
-    want = [c for c in layout(Enterprise).columns if c not in (UNIT_KEY, "size_given") and not c.startswith("flag_")]
-    return [c for c in want if c not in have]
-
-
 def prepare(units: int, seed: int, registry: Path | None, out: Path | None, partition_size: int) -> Staged:
     """Make (or reuse) a demo registry of ``units`` units and stage it for the batch.
 
     ``registry``: reuse it when it holds a ``units.parquet``, else make it there.
     ``out``: the batch output directory whose ``_work`` holds the staged
-    partitions; reused when its fingerprint matches (renshe's own resume logic).
+    partitions; reused when its fingerprint matches (renshe's own resume logic,
+    which also restages a ``_work`` of an older case model or staging layout).
     Both default to temporary directories removed by ``Staged.close``."""
     from renshe.batch.demo import make_registry
     from renshe.batch.runner import BatchConfig, _prepare
@@ -131,16 +119,10 @@ def prepare(units: int, seed: int, registry: Path | None, out: Path | None, part
         cleanup.append(out)
     config = BatchConfig(registry=registry, as_of=AS_OF, out=out, policies=RULE_IDS, partition_size=partition_size)
     start = time.perf_counter()
-    info = _prepare(config)  # stages, or reuses a finished stage of the same files
-    stale = _stale_columns(config.work)
-    if stale:
-        # renshe's stage fingerprint covers the registry files, not the case model: a stage
-        # made before a field was added to Enterprise lacks its column. Stage again.
-        log(f"the staged units lack {len(stale)} column(s) of the current case model ({', '.join(stale[:3])}…); "
-            "staging again")
-        (config.work / "manifest.json").unlink()
-        start = time.perf_counter()
-        info = _prepare(config)
+    # stages, or reuses a finished stage of the same files and staged layout: renshe's stage
+    # fingerprint (renshe.batch.runner.fingerprint: the files, FORMAT_VERSION and the case
+    # model's columns) stages anew when the case model or the staging changed
+    info = _prepare(config)
     stage_s = time.perf_counter() - start
     if info["units"] != units:
         log(f"note: the registry holds {info['units']:,} units (asked for {units:,}); using them all")

@@ -1,10 +1,14 @@
 """The dependency direction: loading the rules pulls in neither the service desk,
-the store, the web layer nor the batch runner (and start-up stays light)."""
+the store, the web layer nor the batch runner (and start-up stays light); and no
+module imports a layer that architecture.md does not put below it (the services
+do not reach into the batch)."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_registry_loads_without_upper_layers() -> None:
@@ -42,3 +46,51 @@ def test_rules_compute_without_upper_layers() -> None:
     out = subprocess.run([sys.executable, "-c", code, str(EXAMPLES)], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]", f"rules import upper layers when computed: {out.stdout}"
+
+
+# ---- the direction of architecture.md, read from the source ----------------------------------
+# "api/web/cli → services or batch → engine + policies + domain → nothing of ours;
+# store is used by services only; batch reads and writes files, not the store."
+# Every import counts, at the top of a module or inside a function.
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "renshe"
+LOWER = {"engine", "policies", "domain"}
+MAY_IMPORT = {
+    "domain": {"domain"},
+    "engine": LOWER,
+    "policies": LOWER,
+    "batch": {"batch"} | LOWER,  # not services, not store
+    "services": {"services", "store"} | LOWER,  # not batch: a sibling, not a layer below
+    "store": {"store"},
+}
+
+
+def _imported_layers(path: Path) -> list[tuple[int, str]]:
+    """(line, layer) of every ``renshe.<layer>`` the module imports."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module] + ([f"{node.module}.{a.name}" for a in node.names] if node.module == "renshe" else [])
+        else:
+            continue
+        found += [(node.lineno, n.split(".")[1]) for n in names if n.startswith("renshe.")]
+    return sorted(found)
+
+
+def test_layers_import_only_downwards() -> None:
+    bad = []
+    for layer, allowed in MAY_IMPORT.items():
+        for path in sorted((SRC / layer).rglob("*.py")):
+            for line, used in _imported_layers(path):
+                if used not in allowed:
+                    bad.append(f"{path.relative_to(SRC.parent)}:{line} imports renshe.{used}")
+    assert not bad, "imports against the layer direction of architecture.md:\n" + "\n".join(bad)
+
+
+def test_direction_check_sees_function_level_imports(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("import renshe.engine\n\ndef f():\n    from renshe.batch.registry import scan\n"
+                      "    from renshe import store\n", encoding="utf-8")
+    assert _imported_layers(module) == [(1, "engine"), (4, "batch"), (5, "store")]

@@ -25,8 +25,7 @@ import numpy as np
 import polars as pl
 import yaml
 
-from renshe.domain.identifiers import _uscc as _uscc_rule
-from renshe.domain.identifiers import uscc_check_chars
+from renshe.domain.identifiers import uscc_check_chars, uscc_rule
 from renshe.engine.calc import month_range
 
 HERE = Path(__file__).parent
@@ -60,7 +59,7 @@ def _take(values: list[str], index: np.ndarray, name: str = "") -> pl.Series:
 def _uscc(start: int, region_keys: list[str], region_i: np.ndarray) -> pl.Series:
     """Valid codes (GB 32100-2015): 91 + region + a base-31 serial (the unit's number), then
     the check character, computed on the digits' values with numpy."""
-    rule = _uscc_rule()
+    rule = uscc_rule()
     n = len(region_i)
     value = np.zeros((n, rule.length - 1), dtype=np.int64)
     value[:, 0], value[:, 1] = rule.values["9"], rule.values["1"]

@@ -4,7 +4,9 @@ A registry is a directory holding ``units``, ``contributions``, ``insured`` and
 optionally ``si_additions`` and ``quarterly_profit`` as Parquet, CSV or xlsx
 files (``units.parquet``, ``contributions.csv``…), or one xlsx workbook with
 sheets of those names. Rows that fail a check are reported (file, row, field,
-problem) and skipped; the good rows still run.
+problem) and skipped; the good rows still run. Finding the tables and reading
+them as text is ``renshe.engine.registry_files`` (shared with the monitoring
+service); the checks and the staging layout are here.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, reduce
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -24,19 +25,15 @@ from renshe.domain.regions import problem_with_region
 from renshe.domain.size import industry_class
 from renshe.engine.case import FLAGS, INSURANCES, MONTH_RE, QUARTER_RE, SIZES, UNIT_TYPES, Enterprise
 from renshe.engine.population import layout
+from renshe.engine.registry_files import (  # noqa: F401  (the registry's file layer, re-exported)
+    FORMATS, REQUIRED_TABLES, TABLES, RegistryError, Source, find_sources, scan,
+)
 
-FORMATS = (".parquet", ".csv", ".xlsx")
-TABLES = ("units", "contributions", "insured", "si_additions", "quarterly_profit")
-REQUIRED_TABLES = ("units",)
 FLAG_SPLIT = r"[;,，、\s]+"
 TRUE_WORDS = {"true", "1", "是", "yes", "y", "t"}
 FALSE_WORDS = {"false", "0", "否", "no", "n", "f", ""}
 
 PROBLEM_SCHEMA = {"file": pl.String, "row": pl.Int64, "field": pl.String, "problem": pl.String}
-
-
-class RegistryError(ValueError):
-    """The registry cannot be read at all (missing units table, unreadable file)."""
 
 
 @cache
@@ -63,63 +60,6 @@ REQUIRED_COLUMNS = {
     "si_additions": ("uscc", "month", "count"),
     "quarterly_profit": ("uscc", "quarter", "profit"),
 }
-
-
-@dataclass
-class Source:
-    name: str
-    path: Path
-    sheet: str | None = None
-
-    @property
-    def label(self) -> str:
-        return f"{self.path.name}:{self.sheet}" if self.sheet else self.path.name
-
-
-def find_sources(path: Path) -> dict[str, Source]:
-    """Which file (or workbook sheet) holds each table."""
-    if not path.exists():
-        raise RegistryError(f"{path}: no such file or directory")
-    found: dict[str, Source] = {}
-    if path.is_file():
-        if path.suffix.lower() != ".xlsx":
-            raise RegistryError(f"{path}: a registry is a directory or an .xlsx workbook")
-        from openpyxl import load_workbook
-
-        sheets = load_workbook(path, read_only=True).sheetnames
-        for name in TABLES:
-            if name in sheets:
-                found[name] = Source(name, path, sheet=name)
-    else:
-        for name in TABLES:
-            folder = path / name
-            if folder.is_dir() and any(folder.glob("*.parquet")):
-                found[name] = Source(name, folder)
-                continue
-            for ext in FORMATS:
-                candidate = path / f"{name}{ext}"
-                if candidate.exists():
-                    found[name] = Source(name, candidate)
-                    break
-    for name in REQUIRED_TABLES:
-        if name not in found:
-            raise RegistryError(f"{path}: the registry has no {name} table ({', '.join(name + e for e in FORMATS)})")
-    return found
-
-
-def scan(source: Source) -> pl.LazyFrame:
-    """The raw table with every column as text, plus ``_row`` (data rows from 1)."""
-    p = source.path
-    if source.sheet is not None or p.suffix == ".xlsx":
-        frame = pl.read_excel(p, sheet_name=source.sheet or source.name, infer_schema_length=0)
-        lf = frame.lazy()
-    elif p.suffix == ".csv":
-        lf = pl.scan_csv(p, infer_schema=False, encoding="utf8")
-    elif p.is_dir():
-        lf = pl.scan_parquet(sorted(p.glob("*.parquet")))
-    else:
-        lf = pl.scan_parquet(p)
-    return lf.with_row_index("_row", offset=1)
 
 
 @dataclass

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 __all__ = [
+    "UsccRule",
     "id_check_char",
     "is_mobile",
     "is_valid_id_number",
@@ -36,6 +37,7 @@ __all__ = [
     "problem_with_uscc",
     "uscc_check_char",
     "uscc_check_chars",
+    "uscc_rule",
     "uscc_valid_expr",
 ]
 
@@ -43,7 +45,11 @@ _DIGITS = frozenset(string.digits)
 
 
 @dataclass(frozen=True)
-class _UsccRule:
+class UsccRule:
+    """The 统一社会信用代码 scheme of GB 32100-2015 (from ``data/identifiers.yaml``):
+    ``alphabet`` lists the 31 characters in the order of their values (``values``
+    maps each to its value, 0–30), ``weights`` and ``modulus`` give the check character."""
+
     standard: str
     length: int
     alphabet: str
@@ -65,10 +71,11 @@ class _IdRule:
 
 
 @cache
-def _uscc() -> _UsccRule:
+def uscc_rule() -> UsccRule:
+    """The USCC scheme: length, alphabet, character values, weights, modulus."""
     raw = load("identifiers")["uscc"]
     alphabet = str(raw["alphabet"])
-    return _UsccRule(
+    return UsccRule(
         standard=str(raw["standard"]),
         length=int(raw["length"]),
         alphabet=alphabet,
@@ -76,6 +83,10 @@ def _uscc() -> _UsccRule:
         weights=tuple(int(w) for w in raw["weights"]),
         modulus=int(raw["modulus"]),
     )
+
+
+#: the former private name, still imported by ``renshe.services.dispatch``
+_uscc = uscc_rule
 
 
 @cache
@@ -108,7 +119,7 @@ def uscc_check_char(first17: str) -> str:
     Raises ``ValueError`` when ``first17`` is not 17 characters of the USCC
     alphabet (upper case).
     """
-    rule = _uscc()
+    rule = uscc_rule()
     body_length = len(rule.weights)
     if len(first17) != body_length or any(ch not in rule.values for ch in first17):
         raise ValueError(
@@ -127,7 +138,7 @@ def problem_with_uscc(code: object) -> str | None:
     (digits and upper-case letters except I, O, S, V, Z) and a correct check
     character.  Lower-case letters are not accepted.
     """
-    rule = _uscc()
+    rule = uscc_rule()
     if not isinstance(code, str):
         return (
             f"must be a string of {rule.length} characters, got {type(code).__name__}"
@@ -240,7 +251,7 @@ def uscc_check_char_expr(first17: pl.Expr) -> pl.Expr:
     (null where a character is outside the alphabet)."""
     import polars as pl
 
-    rule = _uscc()
+    rule = uscc_rule()
     total: pl.Expr = pl.lit(0, dtype=pl.Int64)
     for i, weight in enumerate(rule.weights):
         value = first17.str.slice(i, 1).replace_strict(rule.values, default=None, return_dtype=pl.Int64)
@@ -254,7 +265,7 @@ def uscc_check_chars(values: np.ndarray) -> np.ndarray:
     0–30, the alphabet's positions): the n check characters as ASCII bytes."""
     import numpy as np
 
-    rule = _uscc()
+    rule = uscc_rule()
     total = values @ np.array(rule.weights, dtype=np.int64)
     alphabet = np.frombuffer(rule.alphabet.encode("ascii"), dtype=np.uint8)
     return alphabet[(rule.modulus - total % rule.modulus) % rule.modulus]  # type: ignore[no-any-return]
@@ -265,7 +276,7 @@ def _uscc_byte_values() -> np.ndarray:
     import numpy as np
 
     value = np.full(np.iinfo(np.uint8).max + 1, -1, dtype=np.int64)  # one slot per byte value
-    for ch, v in _uscc().values.items():
+    for ch, v in uscc_rule().values.items():
         value[ord(ch)] = v
     return value
 
@@ -274,7 +285,7 @@ def _uscc_valid_batch(codes: pl.Series) -> pl.Series:
     import numpy as np
     import polars as pl
 
-    rule = _uscc()
+    rule = uscc_rule()
     length = rule.length
     right_length = (codes.str.len_bytes() == length).fill_null(False)
     out = np.zeros(codes.len(), dtype=bool)

@@ -15,6 +15,7 @@ a particular policy.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -277,3 +278,54 @@ def month_range(start: str, end: str) -> list[str]:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
+
+
+# ---- month and date arithmetic shared by the rules -----------------------------------------
+# Running month numbers (``month_index``) make month windows subtractions; these turn
+# dates, running numbers and YYYY-MM text into one another.
+
+
+def month_index_of(date: pl.Expr) -> pl.Expr:
+    """A date → the running number of its month (as ``month_index`` of its YYYY-MM)."""
+    return date.dt.year().cast(pl.Int64) * MONTHS_PER_YEAR + date.dt.month().cast(pl.Int64) - 1
+
+
+def month_of(date: pl.Expr) -> pl.Expr:
+    """A date → its month as YYYY-MM."""
+    return date.dt.strftime("%Y-%m")
+
+
+def month_of_index(index: pl.Expr) -> pl.Expr:
+    """The month with running number ``index`` as YYYY-MM."""
+    return month_of(first_day_of(index))
+
+
+def last_day_of(index: pl.Expr) -> pl.Expr:
+    """The last day of the month with running number ``index``."""
+    return first_day_of(index + 1).dt.offset_by("-1d")
+
+
+def month_end(month: pl.Expr, add_months: pl.Expr | int = 0) -> pl.Expr:
+    """The last day of the YYYY-MM ``month`` plus ``add_months`` months, as a date."""
+    return last_day_of(month_index(month) + add_months)
+
+
+def month_number(month: str) -> int:
+    """A YYYY-MM value's running month number on the Python side (see ``month_index``)."""
+    return month_number_of(dt.datetime.strptime(month, "%Y-%m").date())
+
+
+def month_number_of(day: dt.date) -> int:
+    """A date's running month number on the Python side (see ``month_index_of``)."""
+    return day.year * MONTHS_PER_YEAR + day.month - 1
+
+
+def add_months(date: pl.Expr, months: pl.Expr | int) -> pl.Expr:
+    """A date plus whole months (a number, or a column of them), clamped to the month's
+    end (06-30 + 3 months = 09-30)."""
+    return date.dt.offset_by(pl.format("{}mo", months) if isinstance(months, pl.Expr) else f"{int(months)}mo")
+
+
+def days_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """``end`` − ``start`` in days."""
+    return (end - start).dt.total_days()

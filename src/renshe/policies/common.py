@@ -1,10 +1,109 @@
-"""Quantities several documents define the same way (one definition, many citations)."""
+"""What the policy modules of every jurisdiction share: the small helpers over dates,
+parameters and entity columns, and quantities several documents define the same
+way (one definition, many citations). No policy number lives here; month arithmetic
+is in ``renshe.engine.calc`` (``month_index``, ``month_index_of``, ``last_day_of``…)."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any, overload
 
 import polars as pl
 
 from renshe.engine.calc import Calc, exact
+
+# ---- dates and parameters ------------------------------------------------------------------
+
+
+@overload
+def as_date(value: None) -> None: ...
+
+
+@overload
+def as_date(value: dt.date | str) -> dt.date: ...
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date parameter (a YAML date, or an ISO string from a case override) as a date;
+    None (a parameter without a value) stays None."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def date_lit(value: Any) -> pl.Expr:
+    """A date parameter as a Date literal (null when None)."""
+    return pl.lit(as_date(value), dtype=pl.Date)
+
+
+def iso(expr: pl.Expr) -> pl.Expr:
+    """A date column as an ISO date string, the form of ``deadline`` in a result (null stays null)."""
+    return expr.dt.strftime("%Y-%m-%d")
+
+
+def as_of(c: Calc) -> dt.date:
+    """The date the rule is judged at (测算日)."""
+    return c.params.as_of
+
+
+def as_of_lit(c: Calc) -> pl.Expr:
+    """The date the rule is judged at, as a Date literal."""
+    return date_lit(c.params.as_of)
+
+
+def num(value: Any) -> pl.Expr:
+    """A parameter value as a Float64 literal (null stays null: a standard not yet set)."""
+    return pl.lit(None if value is None else float(value), dtype=pl.Float64)
+
+
+# ---- entity columns ------------------------------------------------------------------------
+
+
+def flag(name: str) -> pl.Expr:
+    """The entity's flag ``name`` (``flags`` in the case), false when absent."""
+    return pl.col(f"flag_{name}").fill_null(False)
+
+
+def has_group(groups: list[str]) -> pl.Expr:
+    """The person's ``groups`` contain one of ``groups``."""
+    return pl.col("groups").list.eval(pl.element().is_in(groups)).list.any().fill_null(False)
+
+
+def _starts_with_any(column: str, prefixes: Any) -> pl.Expr:
+    if not prefixes:
+        return pl.lit(False)
+    if isinstance(prefixes, (str, int)):
+        prefixes = [str(prefixes)]
+    return pl.any_horizontal([pl.col(column).str.starts_with(str(p)) for p in prefixes])
+
+
+def in_regions(prefixes: list[str] | None) -> pl.Expr:
+    """The entity's region code (GB/T 2260) starts with one of ``prefixes``."""
+    return _starts_with_any("region", prefixes)
+
+
+def in_industries(prefixes: list[str]) -> pl.Expr:
+    """The unit's industry code (GB/T 4754) starts with one of ``prefixes`` (false when unknown)."""
+    return _starts_with_any("industry", prefixes).fill_null(False)
+
+
+# ---- amounts and quantities ----------------------------------------------------------------
+
+
+def pending_amount(c: Calc, note: str, unit: str | None = None) -> None:
+    """Eligible with the amount still to be set (待核定): a standard the document leaves
+    to a parameter without a value or to the local bureau; ``note`` says which."""
+    c.amount(pl.lit(None, dtype=pl.Float64), unit)
+    c.note(note)
+
+
+def parameter_amount(c: Calc, value: Any, pending: str, unit: str | None = None) -> None:
+    """amount = the parameter ``value`` (a fixed sum); pending (``pending_amount``, with the
+    note ``pending``) while the parameter is unset."""
+    if value is None:
+        pending_amount(c, pending, unit)
+    else:
+        c.amount(pl.lit(float(value)), unit)
 
 
 def layoff_rate(c: Calc, base_month: str, year_end_month: str) -> pl.Expr:
@@ -23,8 +122,7 @@ def months_of_benefit(c: Calc, benefit_parameter: str, label: str, months: int, 
     pending, with a reason naming the parameter to set."""
     benefit = c.p(benefit_parameter)
     if benefit is None:
-        c.amount(pl.lit(None, dtype=pl.Float64))
-        c.note(f"参数 {benefit_parameter}（{label}）未设定，金额待核定")
+        pending_amount(c, f"参数 {benefit_parameter}（{label}）未设定，金额待核定")
         return
     c.amount(pl.lit(months) * pl.lit(float(benefit)) * headcount)
     c.note(pl.format("返还 {} 个月 × {} 元 × {} 人", pl.lit(months), pl.lit(benefit), headcount))

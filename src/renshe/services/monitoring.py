@@ -30,8 +30,8 @@ from typing import Any
 
 import polars as pl
 
-from renshe.batch.registry import RegistryError, find_sources, scan
 from renshe.domain.regions import jurisdictions, problem_with_region, region_name
+from renshe.engine.registry_files import RegistryError, find_sources, scan
 from renshe.services.targets_settings import citation, exact, parameter, value
 
 MONTH_FORMAT = r"^\d{4}-(0[1-9]|1[0-2])$"

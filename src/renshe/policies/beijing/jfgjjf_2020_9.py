@@ -8,32 +8,32 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.beijing import _bjb_helpers as bjb
+from renshe.policies.common import as_date, as_of, flag, iso
 
 SUB_CENTRES = "中直分中心、国管分中心、北京铁路分中心参照执行"
 
 
 @rule("beijing.housing_fund_deferral_2020")
 def housing_fund_deferral(c: Calc) -> None:
-    until = bjb.day(c.p("beijing.housing_fund_deferral_2020.deferral_until"))
-    c.require(bjb.flag("epidemic_affected"), "受新冠肺炎疫情影响的企业", "未确认受疫情影响（须为受疫情影响的企业）")
+    until = as_date(c.p("beijing.housing_fund_deferral_2020.deferral_until"))
+    c.require(flag("epidemic_affected"), "受新冠肺炎疫情影响的企业", "未确认受疫情影响（须为受疫情影响的企业）")
     c.require(pl.col("bj_hpf_deferral_applied"), "已按规定申请缓缴", "未按规定申请缓缴住房公积金（须向公积金中心申请）",
               "需说明是否已申请缓缴（enterprise.bj_hpf_deferral_applied）")
     c.output("deadline", pl.lit(until.isoformat()))
     c.output("contribution_continuous", pl.lit(True))
-    c.amount(pl.lit(float((until - bjb.as_of(c)).days)), unit="days")
+    c.amount(pl.lit(float((until - as_of(c)).days)), unit="days")
     c.note(f"可缓缴至 {until.isoformat()}；缓缴期间缴存时间连续计算，不影响职工正常提取和申请住房公积金贷款；"
            f"补缴时间由公积金中心另行确定；{SUB_CENTRES}")
 
 
 @rule("beijing.housing_fund_rent_withdrawal_2020")
 def housing_fund_rent_withdrawal(c: Calc) -> None:
-    until = bjb.day(c.p("beijing.housing_fund_rent_withdrawal_2020.until"))
+    until = as_date(c.p("beijing.housing_fund_rent_withdrawal_2020.until"))
     c.require(pl.col("hpf_epidemic_affected"), "缴存人受新冠肺炎疫情影响", "缴存人未确认受疫情影响",
               "需说明是否受疫情影响（person.hpf_epidemic_affected）")
-    on = pl.col("bj_hpf_rent_withdrawal_date").fill_null(pl.lit(bjb.as_of(c)))
-    c.require(on <= pl.lit(until), pl.format("{} 申请（{} 前）", bjb.iso(on), pl.lit(until.isoformat())),
-              pl.format("{} 申请，已过 {}，按普通租房提取额度办理", bjb.iso(on), pl.lit(until.isoformat())))
+    on = pl.col("bj_hpf_rent_withdrawal_date").fill_null(pl.lit(as_of(c)))
+    c.require(on <= pl.lit(until), pl.format("{} 申请（{} 前）", iso(on), pl.lit(until.isoformat())),
+              pl.format("{} 申请，已过 {}，按普通租房提取额度办理", iso(on), pl.lit(until.isoformat())))
     c.require(pl.col("bj_hpf_lease_and_invoice"), "提供租房合同和房租发票",
               "未提供租房合同、房租发票，不适用按实际房租提取",
               "需说明是否提供租房合同和房租发票（person.bj_hpf_lease_and_invoice）")
@@ -45,7 +45,7 @@ def housing_fund_rent_withdrawal(c: Calc) -> None:
 
 @rule("beijing.housing_fund_loan_no_overdue_2020")
 def housing_fund_loan_no_overdue(c: Calc) -> None:
-    until = bjb.day(c.p("beijing.housing_fund_loan_no_overdue_2020.until"))
+    until = as_date(c.p("beijing.housing_fund_loan_no_overdue_2020.until"))
     c.require(pl.col("hpf_epidemic_affected"), "借款人受新冠肺炎疫情影响", "借款人未确认受疫情影响",
               "需说明是否受疫情影响（person.hpf_epidemic_affected）")
     table = "hpf_missed_installments"

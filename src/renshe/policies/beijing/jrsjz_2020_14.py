@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from renshe.engine.calc import Calc, month_range
+from renshe.engine.calc import Calc, add_months, month_range
 from renshe.engine.rules import rule
+from renshe.policies.common import iso
 
 
 @rule("beijing.hiring_subsidy_2020")
@@ -49,12 +50,12 @@ def guaranteed_loan_extension_infected(c: Calc) -> None:
               "需提供已发放的个人创业担保贷款及到期日（person.bj_startup_loan）")
     c.require(pl.col("bj_startup_loan_borrower_infected").fill_null(False), "借款人患新型冠状病毒感染肺炎",
               "借款人未患新冠肺炎，不适用本项展期")
-    latest = c.col("latest_new_maturity", maturity.dt.offset_by(f"{months}mo"), "展期后最迟到期日")
-    c.output("deadline", latest.dt.strftime("%Y-%m-%d"))
+    latest = c.col("latest_new_maturity", add_months(maturity, months), "展期后最迟到期日")
+    c.output("deadline", iso(latest))
     c.output("extension_months", pl.lit(months))
     c.output("interest_subsidy_continues", pl.lit(True))
     c.note(pl.format("可向贷款银行申请展期还款，展期原则上不超过 {} 个月（最迟至 {}），财政部门继续贴息",
-                     pl.lit(months), latest.dt.strftime("%Y-%m-%d")))
+                     pl.lit(months), iso(latest)))
 
 
 @rule("beijing.no_regional_discrimination_2020")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from renshe.engine.calc import Calc, exact, month_range, quarter_index
+from renshe.engine.calc import Calc, exact, first_day_of, month_index, month_range, quarter_index
 from renshe.engine.rules import rule
-from renshe.policies.common import layoff_rate, months_of_benefit
+from renshe.policies.common import layoff_rate, months_of_benefit, pending_amount
 
 
 @rule("beijing.unemployment_refund_2020")
@@ -79,14 +79,15 @@ def one_time_si_subsidy(c: Calc) -> None:
     mean_n, _ = c.months_mean("insured", month_range(*msub), "headcount")
     headcount = c.col("mean_insured_feb_apr", mean_n, "2-4月月均参保人数 N")
     cap = c.col("cap", headcount * c.p(p + "cap_per_person"), "补贴上限 6315 × N")
-    c.amount(pl.min_horizontal(ratio * paid, cap.fill_null(float("inf"))))
+    c.amount(pl.min_horizontal(ratio * paid, cap))  # no headcount: no cap (min_horizontal skips nulls)
     c.period(msub[0], msub[1])
     c.note(pl.format("按 2-4 月单位实缴 {} 元的 {}% 补贴，上限 {} 元", paid.round(2), (ratio * 100).round(0), cap.round(2)))
 
 
 # ---- Beijing part B: 一（一）岗位补贴和社会保险补贴, application windows, 一（四）培训补贴 ----------------
 
-from renshe.policies.beijing import _bjb_helpers as bjb  # noqa: E402
+from renshe.policies.beijing._helpers import application_window  # noqa: E402
+from renshe.policies.common import as_of, iso  # noqa: E402
 
 HIRE_RULE = "beijing.hard_to_employ_hiring_eligibility_2020."
 
@@ -161,8 +162,7 @@ def _si_subsidy(c: Calc, p: str, group: pl.Expr, per_month: pl.Expr, what: str, 
         "bj_hard_to_employ_hires", pl.col("one_time_si_offset").sum(), where=group, default=0.0),
         "已享受一次性社会保险补贴中相应部分")
     if null_params:
-        c.amount(pl.lit(None, dtype=pl.Float64))
-        c.note("参数 " + "、".join(null_params) + " 未设定（种子文件未载明缴费基数），金额待核定")
+        pending_amount(c, "参数 " + "、".join(null_params) + " 未设定（种子文件未载明缴费基数），金额待核定")
     else:
         c.amount(pl.max_horizontal(gross - offset, pl.lit(0.0)))
         c.note(pl.format("社会保险补贴 {} 元，核减已享受的一次性社会保险补贴 {} 元", gross.round(2), offset.round(2)))
@@ -203,11 +203,11 @@ def hiring_subsidy_application_window(c: Calc) -> None:
     p = "beijing.hiring_subsidy_application_window_2020."
     period = c.p(p + "claim_period_months")
     days = c.p(p + "window_days")
-    today = bjb.as_of(c)
+    today = as_of(c)
     now = today.year * 12 + today.month - 1
-    start = bjb.month_index(pl.col("start_month"))
+    start = month_index(pl.col("start_month"))
     done = ((pl.lit(now) - start) // period)  # completed periods whose following month has begun
-    opens = bjb.first_day_of(start + done * period)
+    opens = first_day_of(start + done * period)
     closes = opens.dt.offset_by(f"{days - 1}d")
     is_open = (done >= 1) & (pl.lit(today) <= closes)
     where = _hire_ok(c) & pl.col("start_month").is_not_null()
@@ -215,24 +215,24 @@ def hiring_subsidy_application_window(c: Calc) -> None:
     c.require(n > 0, None, "需提供符合条件招用人员的用工起始月份（bj_hard_to_employ_hires[].start_month）")
     deadline = c.col("next_deadline", c.aggregate("bj_hard_to_employ_hires", closes.filter(is_open).min(), where=where),
                      "当前申请期截止日")
-    c.require(deadline.is_not_null(), pl.format("当前有招用人员满{}个月的申请期开放，截止 {}", pl.lit(period), bjb.iso(deadline)),
+    c.require(deadline.is_not_null(), pl.format("当前有招用人员满{}个月的申请期开放，截止 {}", pl.lit(period), iso(deadline)),
               pl.format("测算日 {} 无开放的申请期：每满{}个月（或一年）后于次月起{}日内申请", pl.lit(today.isoformat()),
                         pl.lit(period), pl.lit(days)))
-    c.output("deadline", bjb.iso(deadline))
+    c.output("deadline", iso(deadline))
     c.amount((deadline - pl.lit(today)).dt.total_days().cast(pl.Float64) + 1, unit="days")
 
 
 @rule("beijing.unemployment_refund_application_2020")
 def unemployment_refund_application(c: Calc) -> None:
     p = "beijing.unemployment_refund_application_2020."
-    bjb.application_window(c, c.p(p + "from"), c.p(p + "to"), "困难企业失业保险费返还")
+    application_window(c, c.p(p + "from"), c.p(p + "to"), "困难企业失业保险费返还")
     c.note("通过互联网平台申请，经市审核小组联审")
 
 
 @rule("beijing.one_time_si_subsidy_application_2020")
 def one_time_si_subsidy_application(c: Calc) -> None:
     p = "beijing.one_time_si_subsidy_application_2020."
-    bjb.application_window(c, c.p(p + "from"), c.p(p + "to"), "一次性社会保险补贴")
+    application_window(c, c.p(p + "from"), c.p(p + "to"), "一次性社会保险补贴")
     c.note("通过互联网平台申请，区人力社保部门审核，有疑问的报市审核小组联审")
 
 

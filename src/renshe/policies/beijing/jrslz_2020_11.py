@@ -39,7 +39,8 @@ def sick_pay_floor(c: Calc) -> None:
 
 
 # ---- Beijing part A: wages during quarantine and stranded business trips (二) -----------------
-from renshe.policies.beijing._bja_helpers import has_group, per_day  # noqa: E402
+from renshe.policies.beijing._helpers import per_day  # noqa: E402
+from renshe.policies.common import has_group  # noqa: E402
 
 
 def normal_wage_for_days(c: Calc, days_col: str, days_label: str, what: str) -> None:

@@ -8,7 +8,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.beijing import _bjb_helpers as bjb
+from renshe.policies.common import date_lit, iso
 
 WAGE = "beijing.childcare_leave_wage_2020."
 
@@ -52,7 +52,7 @@ def childcare_no_dismissal(c: Calc) -> None:
                "beijing.childcare_no_dismissal_2020.emergency_measures_end_date 未设定，顺延期尚未结束）",
                when=contract_end.is_not_null())
     else:
-        stop = bjb.lit_day(end)
+        stop = date_lit(end)
         later = pl.when(contract_end.is_not_null() & (contract_end < stop)).then(stop).otherwise(contract_end)
-        c.output("deadline", bjb.iso(later))
-        c.note(pl.format("劳动合同顺延至 {}", bjb.iso(later)), when=contract_end < stop)
+        c.output("deadline", iso(later))
+        c.note(pl.format("劳动合同顺延至 {}", iso(later)), when=contract_end < stop)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from renshe.engine.calc import Calc
+from renshe.engine.calc import Calc, add_months
 from renshe.engine.rules import rule
-from renshe.policies.beijing import _bjb_helpers as bjb
+from renshe.policies.common import as_of, flag, iso
 
 
 @rule("beijing.non_return_period_pay_2020")
@@ -18,13 +18,13 @@ def non_return_period_pay(c: Calc) -> None:
     start = pl.col("standby_from")
     c.require(start.is_not_null(), None, "需提供延迟复工/未返岗起始日期（person.standby_from）")
     cycle = pl.col("wage_cycle_months").fill_null(c.p(p + "pay_cycle_months"))
-    first_end = c.col("first_cycle_end", start.dt.offset_by(pl.format("{}mo", cycle)), "第一个工资支付周期结束日（不含）")
-    within = pl.lit(bjb.as_of(c)) < first_end
+    first_end = c.col("first_cycle_end", add_months(start, cycle), "第一个工资支付周期结束日（不含）")
+    within = pl.lit(as_of(c)) < first_end
     floor = float(c.p("beijing.minimum_wage_monthly")) * c.p(p + "living_allowance_ratio")
     wage = pl.col("contract_wage_monthly")
     c.amount(pl.when(within).then(wage).otherwise(pl.lit(floor)), unit="CNY/month")
     c.output("mode", pl.when(within).then(pl.lit("contract_wage")).otherwise(pl.lit("living_allowance")))
-    c.note(pl.format("一个工资支付周期内（至 {}）按劳动合同约定标准支付工资", bjb.iso(first_end)), when=within)
+    c.note(pl.format("一个工资支付周期内（至 {}）按劳动合同约定标准支付工资", iso(first_end)), when=within)
     c.note(pl.format("超过一个工资支付周期，按本市规定支付基本生活费，不低于最低工资标准的 {}%（{} 元/月）",
                      pl.lit(round(c.p(p + "living_allowance_ratio") * 100)), pl.lit(round(floor, 2))), when=~within)
     c.note("需提供劳动合同约定月工资（person.contract_wage_monthly）", when=within & wage.is_null())
@@ -35,7 +35,7 @@ def small_enterprise_union_fee_refund(c: Calc) -> None:
     p = "beijing.small_enterprise_union_fee_refund_2020."
     c.require(pl.col("size").is_in(c.p(p + "sizes")), pl.format("小微企业（{}）", pl.col("size")),
               pl.format("企业划型为 {}，非小微企业", pl.col("size")), "未能划型，无法确认小微企业条件")
-    c.require(bjb.flag("epidemic_affected"), "受疫情影响（经确认）", "未确认受疫情影响")
+    c.require(flag("epidemic_affected"), "受疫情影响（经确认）", "未确认受疫情影响")
     paid = c.col("union_fund_paid", pl.col("union_fund_paid"), "已缴工会经费")
     c.require(paid.is_not_null(), None, "需提供已缴工会经费（enterprise.union_fund_paid）")
     ratio = c.p(p + "refund_ratio")
@@ -75,7 +75,7 @@ def no_dismissal_during_measures(c: Calc) -> None:
 
 @rule("beijing.difficult_enterprise_pay_negotiation_2020")
 def difficult_enterprise_pay_negotiation(c: Calc) -> None:
-    c.require(bjb.flag("epidemic_affected"), "受疫情影响导致生产经营困难", "未确认受疫情影响导致生产经营困难")
+    c.require(flag("epidemic_affected"), "受疫情影响导致生产经营困难", "未确认受疫情影响导致生产经营困难")
     unable = pl.col(LP + "unable_to_pay_wages").fill_null(False)
     agreed = pl.col(LP + "wage_deferral_agreed_with_union").fill_null(False)
     c.require(~unable | agreed, None,

@@ -13,7 +13,7 @@ import polars as pl
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
 from renshe.policies.beijing._dispatch_schedule import param as service_param
-from renshe.policies.beijing import _bjb_helpers as bjb
+from renshe.policies.common import as_of, iso
 
 
 @rule("beijing.dispatch_safety_officer_2020")
@@ -34,7 +34,7 @@ def dispatch_safety_officer(c: Calc) -> None:
 
 @rule("beijing.dispatch_health_record_screening_2020")
 def dispatch_health_record_screening(c: Calc) -> None:
-    today = bjb.as_of(c)
+    today = as_of(c)
     days = int(service_param("dispatch.quarantine_days", today))
     symptoms = "、".join(str(s) for s in service_param("dispatch.symptoms", today))
     s = "bj_dispatch_screening_"
@@ -45,21 +45,21 @@ def dispatch_health_record_screening(c: Calc) -> None:
     contact = pl.col(s + "wuhan_or_close_contact").fill_null(False)
     c.require(~contact | (iso_end.is_not_null() & (iso_end <= pl.lit(today))),
               None, pl.format("有武汉接触史或密切接触史且未过隔离期（隔离期满日：{}），一律不得输送",
-                              pl.coalesce(bjb.iso(iso_end), pl.lit("未提供"))))
+                              pl.coalesce(iso(iso_end), pl.lit("未提供"))))
     c.require(~pl.col(s + "symptoms").fill_null(False), None,
               f"有疫情相关不适症状（{symptoms}等）的人员不得输送，须立即报告属地社区（村）并协助到发热门诊就诊")
     c.require(~pl.col(s + "in_hubei").fill_null(False), None, "目前在湖北的员工不得返京，不得输送")
     back = pl.col(s + "returned_to_beijing")
     ends = c.col("observation_end", back + pl.duration(days=days), f"返京后{days}天医学观察期满日")
     c.require(back.is_null() | (ends <= pl.lit(today)), None,
-              pl.format("{} 返京，须居家或集中医学观察 {} 天，{} 起方可输送", bjb.iso(back), pl.lit(days), bjb.iso(ends)))
+              pl.format("{} 返京，须居家或集中医学观察 {} 天，{} 起方可输送", iso(back), pl.lit(days), iso(ends)))
     c.note("排查通过：有健康信息、无武汉/密切接触史（或已过隔离期）、无不适症状，可输送给用人单位")
-    c.note(pl.format("返京医学观察 {} 天已于 {} 期满", pl.lit(days), bjb.iso(ends)), when=back.is_not_null())
+    c.note(pl.format("返京医学观察 {} 天已于 {} 期满", pl.lit(days), iso(ends)), when=back.is_not_null())
 
 
 @rule("beijing.workplace_density_standards_2020")
 def workplace_density_standards(c: Calc) -> None:
-    today = bjb.as_of(c)
+    today = as_of(c)
     min_office = float(service_param("dispatch.min_office_area_per_person", today))
     max_room = int(service_param("dispatch.max_persons_per_dorm_room", today))
     min_living = float(service_param("dispatch.min_living_area_per_person", today))

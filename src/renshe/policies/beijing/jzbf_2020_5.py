@@ -26,13 +26,14 @@ def frontline_allowance(c: Calc) -> None:
 
 
 # ---- Beijing part A: the other measures of 京政办发〔2020〕5号 ------------------------------------
-from renshe.policies.beijing._bja_helpers import day, flag, has_group, hubei_exposure, iso  # noqa: E402
+from renshe.policies.beijing._helpers import hubei_exposure  # noqa: E402
+from renshe.policies.common import date_lit, flag, has_group, in_industries, iso, parameter_amount  # noqa: E402
 
 
 def _import_terms(c: Calc) -> tuple[pl.Expr, pl.Expr]:
     """Per import row: (exempt taxes, in window) for donated / health-authority imports."""
     p = "beijing.donated_import_tax_exemption_2020."
-    start, end = (day(v) for v in c.p(p + "window"))
+    start, end = (date_lit(v) for v in c.p(p + "window"))
     in_window = (pl.col("declaration_date") >= start) & (pl.col("declaration_date") <= end)
     exempt = (pl.when(pl.col("donated")).then(pl.col("duty") + pl.col("import_vat") + pl.col("consumption_tax"))
               .when(pl.col("by_health_authority")).then(pl.col("duty")).otherwise(0.0))
@@ -69,7 +70,7 @@ def import_tax_refund(c: Calc) -> None:
 def epidemic_remittance_fee_waiver(c: Calc) -> None:
     p = "beijing.epidemic_remittance_fee_waiver_2020."
     prefixes = c.p(p + "bank_industries")
-    bank = pl.any_horizontal([pl.col("industry").str.starts_with(x) for x in prefixes]).fill_null(False)
+    bank = in_industries(prefixes)
     c.require(bank, "银行业金融机构", "非银行业金融机构（行业代码须为货币金融服务 J66）")
     fees = c.col("epidemic_remittance_fees", pl.col("epidemic_remittance_fees"), "防控疫情相关款项汇划费用")
     c.require(fees > 0, None, "无通过人民银行支付系统办理防控疫情相关款项的汇划费用",
@@ -141,12 +142,8 @@ def personal_credit_repayment_relief(c: Calc) -> None:
 def supplies_capacity_investment_subsidy(c: Calc) -> None:
     c.require(flag("supplies_capacity_project"), "有效释放防控疫情所需物资产能的项目：投资补贴或贷款贴息",
               "无经认定有效释放防控疫情所需物资产能的技术改造或新增生产线项目（flag supplies_capacity_project）")
-    amount = c.p("beijing.supplies_capacity_investment_subsidy_2020.amount")
-    if amount is None:
-        c.amount(pl.lit(None, dtype=pl.Float64))
-        c.note("文件未定补贴标准：参数 beijing.supplies_capacity_investment_subsidy_2020.amount 未设定，金额待核定")
-    else:
-        c.amount(pl.lit(float(amount)))
+    parameter_amount(c, c.p("beijing.supplies_capacity_investment_subsidy_2020.amount"),
+                     "文件未定补贴标准：参数 beijing.supplies_capacity_investment_subsidy_2020.amount 未设定，金额待核定")
 
 
 @rule("beijing.flexible_rest_day_scheduling_2020")
@@ -196,7 +193,7 @@ def si_deferral_hard_hit(c: Calc) -> None:
     p = "beijing.si_deferral_hard_hit_2020."
     c.require(flag("hard_hit_industry_confirmed"), "经行业主管部门确认的受影响较大行业企业",
               "未经相关行业主管部门确认为受影响较大的行业企业（flag hard_hit_industry_confirmed）；仅适用1月、2月延至3月底")
-    listed = pl.any_horizontal([pl.col("industry").str.starts_with(x) for x in c.p(p + "industry_codes")]).fill_null(False)
+    listed = in_industries(c.p(p + "industry_codes"))
     _deferral(c, p, "受影响较大行业企业")
     c.note(pl.format("行业代码 {} 不在所列行业对应代码内，以主管部门确认为准", pl.col("industry")), when=~listed)
 

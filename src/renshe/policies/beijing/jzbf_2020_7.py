@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from renshe.engine.calc import Calc, exact
+from renshe.engine.calc import Calc, add_months, exact
 from renshe.engine.rules import rule
-from renshe.policies.beijing._bja_helpers import day, flag, has_group, iso, require_sme_scope
+from renshe.policies.beijing._helpers import require_sme_scope
+from renshe.policies.common import date_lit, flag, has_group, in_industries, iso, pending_amount
 
 P = "beijing."
 
 
 def _null_amount(c: Calc, name: str, what: str) -> None:
-    c.amount(pl.lit(None, dtype=pl.Float64))
-    c.note(f"文件未定{what}：金额按相关政策核定（参数 {name} 未设定）")
+    pending_amount(c, f"文件未定{what}：金额按相关政策核定（参数 {name} 未设定）")
 
 
 @rule("beijing.sme_measures_scope_2020")
@@ -79,7 +79,7 @@ def sme_tax_payment_extension(c: Calc) -> None:
     c.require(flag("epidemic_affected"), "受疫情影响纳税申报困难", "未认定受疫情影响（flag epidemic_affected）")
     due = pl.col("tax_original_due_date")
     months = c.p(p + "max_extension_months")
-    latest = iso(due.dt.offset_by(f"{months}mo"))
+    latest = iso(add_months(due, months))
     c.output("deadline", pl.when(due.is_not_null()).then(latest))
     c.note(pl.format("可依法办理延期缴纳税款，最长 {} 个月：原缴款期限 {}，最迟 {}", pl.lit(months), iso(due), latest),
            when=due.is_not_null())
@@ -137,7 +137,7 @@ def ski_venue_utility_subsidy(c: Calc) -> None:
 def travel_agency_deposit_refund(c: Calc) -> None:
     p = P + "travel_agency_deposit_refund_2020."
     require_sme_scope(c)
-    agency = pl.any_horizontal([pl.col("industry").str.starts_with(x) for x in c.p(p + "industries")]).fill_null(False)
+    agency = in_industries(c.p(p + "industries"))
     c.require(agency, "旅行社", "非旅行社（行业代码须为 L7291 旅行社及相关服务）")
     c.require(flag("travel_agency_good_standing"), "经营规范、信誉良好", "未认定经营规范、信誉良好（flag travel_agency_good_standing）")
     deposit = c.col("quality_deposit", pl.col("travel_agency_quality_deposit"), "已缴旅行社质量保证金")
@@ -181,7 +181,7 @@ def exhibition_venue_rent_subsidy(c: Calc) -> None:
 @rule("beijing.taxi_fee_reduction_subsidy_2020")
 def taxi_fee_reduction_subsidy(c: Calc) -> None:
     p = P + "taxi_fee_reduction_subsidy_2020."
-    taxi = pl.any_horizontal([pl.col("industry").str.starts_with(x) for x in c.p(p + "industries")]).fill_null(False)
+    taxi = in_industries(c.p(p + "industries"))
     c.require(taxi, "出租车企业", "非出租车企业（行业代码须为 G5412 出租车客运）")
     c.require(flag("taxi_fee_reduced"), "对疫情期间继续运营的司机减免承包金：市区两级可给予运营补贴",
               "未对疫情期间继续运营的出租车司机减免承包金（flag taxi_fee_reduced）")
@@ -218,15 +218,15 @@ def sme_share_pledge_extension(c: Calc) -> None:
     c.require(flag("repayment_difficulty"), "还款困难", "无还款困难（flag repayment_difficulty）")
     maturity = pl.col("share_pledge_maturity_date")
     start, end = c.p(p + "period")
-    inside = (maturity >= day(start)) & (maturity <= day(end))
+    inside = (maturity >= date_lit(start)) & (maturity <= date_lit(end))
     c.require(inside, pl.format("股票质押协议于疫情防控期间（{}）到期", iso(maturity)),
               pl.format("股票质押协议到期日 {} 不在疫情防控期间（{} 至 {}）", iso(maturity), pl.lit(start), pl.lit(end)),
               "缺少股票质押协议到期日（enterprise.share_pledge_maturity_date）")
     lo, hi = c.p(p + "extension_min_months"), c.p(p + "extension_max_months")
-    c.output("deadline", iso(maturity.dt.offset_by(f"{hi}mo")))
-    c.output("earliest_extended_maturity", iso(maturity.dt.offset_by(f"{lo}mo")))
+    c.output("deadline", iso(add_months(maturity, hi)))
+    c.output("earliest_extended_maturity", iso(add_months(maturity, lo)))
     c.note(pl.format("可与证券公司等协商展期 {} 至 {} 个月：展期后到期日 {} 至 {}", pl.lit(lo), pl.lit(hi),
-                     iso(maturity.dt.offset_by(f"{lo}mo")), iso(maturity.dt.offset_by(f"{hi}mo"))))
+                     iso(add_months(maturity, lo)), iso(add_months(maturity, hi))))
 
 
 @rule("beijing.guarantee_fee_rate_cut_2020")
@@ -240,12 +240,11 @@ def guarantee_fee_rate_cut(c: Calc) -> None:
     c.require(epidemic | life | severe, None,
               "非疫情防控相关企业、生活服务保障企业或受疫情影响严重的中小微企业")
     c.require(base.is_not_null(), None, "缺少政府性担保机构原担保费率（enterprise.guarantee_base_rate_percent，%）")
-    inf = pl.lit(float("inf"))
     cut = c.p(p + "severe_sme_reduction")
-    rate = pl.min_horizontal(
-        pl.when(epidemic).then(pl.min_horizontal(base, pl.lit(c.p(p + "epidemic_related_max_rate")))).otherwise(inf),
-        pl.when(life).then(pl.min_horizontal(base, pl.lit(c.p(p + "life_services_max_rate")))).otherwise(inf),
-        pl.when(severe).then((base - cut).clip(lower_bound=0.0)).otherwise(inf),
+    rate = pl.min_horizontal(  # the lowest of the rates that apply (min_horizontal skips the nulls)
+        pl.when(epidemic).then(pl.min_horizontal(base, pl.lit(c.p(p + "epidemic_related_max_rate")))),
+        pl.when(life).then(pl.min_horizontal(base, pl.lit(c.p(p + "life_services_max_rate")))),
+        pl.when(severe).then((base - cut).clip(lower_bound=0.0)),
     )
     c.amount(rate, unit="percent")
     c.note(pl.format("担保费率由 {}% 降至 {}%（多项适用时取最低）", base, rate.round(4)))

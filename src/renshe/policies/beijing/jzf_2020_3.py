@@ -9,14 +9,14 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.beijing._bja_helpers import flag, hubei_exposure, iso
+from renshe.policies.beijing._helpers import hubei_exposure
+from renshe.policies.common import flag, in_industries, iso
 
 
 @rule("beijing.essential_enterprise_onsite_work_2020")
 def essential_enterprise_onsite_work(c: Calc) -> None:
     essential = flag("essential_operations")
-    hint = pl.any_horizontal([pl.col("industry").str.starts_with(x)
-                              for x in c.p("beijing.essential_enterprise_onsite_work_2020.industry_hints")]).fill_null(False)
+    hint = in_industries(c.p("beijing.essential_enterprise_onsite_work_2020.industry_hints"))
     c.require(essential, "疫情防控、城市运行、群众生活必需或重点项目等企业：2月9日24时前应当安排职工正常到单位上班，并加强体温检测和健康防护",
               "不属于经认定的疫情防控、城市运行、群众生活必需等企业（flag essential_operations）：2月9日24时前应安排职工在家上班或错时、弹性上班")
     c.output("mode", pl.when(essential).then(pl.lit("onsite")).otherwise(pl.lit("remote_or_flexible")))

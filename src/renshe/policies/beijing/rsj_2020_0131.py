@@ -12,8 +12,9 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.beijing._bja_helpers import day, flag, has_group, iso, per_day
+from renshe.policies.beijing._helpers import per_day
 from renshe.policies.beijing.jrslz_2020_11 import normal_wage_for_days
+from renshe.policies.common import date_lit, flag, has_group, iso, pending_amount
 
 P = "beijing."
 KINDS = {"medical_period": "医疗期", "medical_observation": "医学观察期", "isolation": "隔离期",
@@ -59,7 +60,7 @@ def remote_work_normal_wage(c: Calc) -> None:
 def extended_holiday_compensation(c: Calc) -> None:
     p = P + "extended_holiday_compensation_2020."
     first, last = c.p(p + "window")
-    window_days = (day(last) - day(first)).dt.total_days() + 1
+    window_days = (date_lit(last) - date_lit(first)).dt.total_days() + 1
     worked = c.col("holiday_extension_days_worked", pl.col("holiday_extension_days_worked"), "1月31日至2月2日工作天数")
     c.require(worked.is_not_null(), None, "缺少2020年1月31日至2月2日期间工作天数（person.holiday_extension_days_worked）")
     c.require(worked <= window_days, None, pl.format("工作天数 {} 超过延长假期天数", worked))
@@ -95,15 +96,14 @@ def disability_assessment_postponement(c: Calc) -> None:
     original = pl.col("disability_assessment_deadline")
     c.require(original.is_not_null(), None, "无劳动能力鉴定办结时限（person.disability_assessment_deadline）")
     start = c.p(p + "postponed_from")
-    c.require(original >= day(start), "劳动能力鉴定延期开展，办结时限相应顺延",
+    c.require(original >= date_lit(start), "劳动能力鉴定延期开展，办结时限相应顺延",
               pl.format("办结时限 {} 早于延期开展之日 {}，不受影响", iso(original), pl.lit(start)))
     resume = c.p(p + "resume_date")
     if resume is None:
         c.output("deadline", pl.lit(None, dtype=pl.String))
-        c.amount(pl.lit(None, dtype=pl.Float64), unit="days")
-        c.note(f"恢复鉴定日期未定（参数 {p}resume_date）：办结时限待恢复后顺延")
+        pending_amount(c, f"恢复鉴定日期未定（参数 {p}resume_date）：办结时限待恢复后顺延", unit="days")
     else:
-        days = (day(resume) - day(start)).dt.total_days()
+        days = (date_lit(resume) - date_lit(start)).dt.total_days()
         c.output("deadline", iso(original + pl.duration(days=days)))
         c.amount(days.cast(pl.Float64), unit="days")
         c.note(pl.format("自 {} 至恢复日 {} 顺延 {} 天", pl.lit(start), pl.lit(resume), days))
@@ -115,7 +115,7 @@ def graduate_agreement_window(c: Calc) -> None:
     first, last = c.p(p + "window")
     c.require(has_group(c.p(p + "groups")), "2020年毕业生", "非2020年毕业生（person.groups 须含 graduate_2020）")
     signed = pl.col("employment_agreement_date")
-    c.require(signed.is_null() | ((signed >= day(first)) & (signed <= day(last))), None,
+    c.require(signed.is_null() | ((signed >= date_lit(first)) & (signed <= date_lit(last))), None,
               pl.format("就业协议签署日 {} 不在 {} 至 {} 之间", iso(signed), pl.lit(first), pl.lit(last)))
     c.output("deadline", pl.lit(last))
     c.period(first, last)

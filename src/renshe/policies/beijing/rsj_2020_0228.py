@@ -13,7 +13,7 @@ import polars as pl
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
 from renshe.policies.beijing import _dispatch_schedule as schedule
-from renshe.policies.beijing import _bjb_helpers as bjb
+from renshe.policies.common import as_date, as_of
 
 LABELS = {"labour_dispatch": "劳务派遣许可证", "hr_service": "人力资源服务许可证", "job_agency": "职业中介许可",
           "dispatch": "劳务派遣", "outsourcing": "人力资源服务外包", "flexible": "灵活用工", "intermediation": "职业中介"}
@@ -37,12 +37,12 @@ def real_name_management_scope(c: Calc) -> None:
 
 @rule("beijing.real_name_reporting_schedule_2020")
 def real_name_reporting_schedule(c: Calc) -> None:
-    today = bjb.as_of(c)
+    today = as_of(c)
     end = schedule.param("dispatch.reporting_end", today)
     cycle = schedule.current_cycle(dt.datetime.combine(today, dt.time.min))
     due = schedule.deadline(cycle)
     step = schedule.cycle_days(today)
-    c.require(pl.lit(end is None or cycle <= bjb.day(end)), None,
+    c.require(pl.lit(end is None or cycle <= as_date(end)), None,
               f"实名信息报送已于 {end} 截止（另行通知的截止日期）")
     c.output("deadline", pl.lit(cycle.isoformat()))
     c.output("deadline_time", pl.lit(due.strftime("%Y-%m-%d %H:%M")))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from renshe.engine.calc import Calc
+from renshe.engine.calc import Calc, add_months
 from renshe.engine.rules import rule
-from renshe.policies.beijing._bja_helpers import day, iso
+from renshe.policies.common import date_lit, iso, pending_amount
 
 P = "beijing."
 
@@ -26,7 +26,7 @@ def si_late_registration_grace(c: Calc) -> None:
         c.note(f"疫情解除日期未设定（参数 beijing.epidemic_end_date）：补办窗口仍开放，疫情解除后 {months} 个月内补办，"
                "不收取滞纳金，不影响个人权益记录")
     else:
-        deadline = iso(day(str(end)).dt.offset_by(f"{months}mo"))
+        deadline = iso(add_months(date_lit(str(end)), months))
         c.output("deadline", deadline)
         c.note(pl.format("疫情期间未按时办理的参保登记、缴费等业务，应于疫情解除（{}）后 {} 个月内即 {} 前补办，"
                          "不收取滞纳金，不影响个人权益记录", pl.lit(str(end)), pl.lit(months), deadline))
@@ -79,16 +79,15 @@ def si_audit_suspension(c: Calc) -> None:
     filed, original = pl.col("si_audit_case_filed_date"), pl.col("si_audit_case_original_deadline")
     c.require(filed.is_not_null(), None, "无已受理立案的社会保险投诉举报稽核案件（enterprise.si_audit_case）")
     start = c.p(p + "suspension_from")
-    c.require(filed < day(start), "已经受理立案的稽核案件：2020年2月2日后稽核中止，稽核期限顺延",
+    c.require(filed < date_lit(start), "已经受理立案的稽核案件：2020年2月2日后稽核中止，稽核期限顺延",
               pl.format("案件于 {} 立案，不属于2020年2月2日前已受理立案的案件", iso(filed)))
-    c.require(original >= day(start), None, pl.format("稽核期限 {} 在中止前已届满", iso(original)))
+    c.require(original >= date_lit(start), None, pl.format("稽核期限 {} 在中止前已届满", iso(original)))
     resume = c.p("beijing.audit_resume_date")
     if resume is None:
         c.output("deadline", pl.lit(None, dtype=pl.String))
-        c.amount(pl.lit(None, dtype=pl.Float64), unit="days")
-        c.note("恢复稽核时间另行通知（参数 beijing.audit_resume_date 未设定）：期限待恢复后顺延")
+        pending_amount(c, "恢复稽核时间另行通知（参数 beijing.audit_resume_date 未设定）：期限待恢复后顺延", unit="days")
     else:
-        days = (day(str(resume)) - day(start)).dt.total_days()
+        days = (date_lit(str(resume)) - date_lit(start)).dt.total_days()
         c.output("deadline", iso(original + pl.duration(days=days)))
         c.amount(days.cast(pl.Float64), unit="days")
         c.note(pl.format("稽核期限顺延 {} 天（{} 至 {}）", days, pl.lit(start), pl.lit(str(resume))))

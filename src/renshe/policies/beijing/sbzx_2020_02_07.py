@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from renshe.engine.calc import Calc
+from renshe.engine.calc import Calc, add_months
 from renshe.engine.rules import rule
-from renshe.policies.beijing import _bjb_helpers as bjb
+from renshe.policies.beijing._helpers import application_window
+from renshe.policies.common import as_date, as_of, date_lit, flag, iso
 
 MARCH = "beijing.si_deferral_to_march_rules_2020."
 
@@ -22,7 +23,7 @@ def _unpaid_deferred(c: Calc) -> pl.Expr:
 
 @rule("beijing.si_deferral_to_march_rules_2020")
 def si_deferral_to_march(c: Calc) -> None:
-    deadline = bjb.day(c.p(MARCH + "new_deadline"))
+    deadline = as_date(c.p(MARCH + "new_deadline"))
     unpaid = c.col("unpaid_jan_feb", _unpaid_deferred(c), "2020年1、2月未按时缴纳的社会保险费（单位部分）")
     c.require(unpaid > 0, pl.format("2020年1月、2月未按时缴纳的社会保险费 {} 元可延长至 {} 缴纳", unpaid.round(2),
                                     pl.lit(deadline.isoformat())),
@@ -30,7 +31,7 @@ def si_deferral_to_march(c: Calc) -> None:
     c.output("deadline", pl.lit(deadline.isoformat()))
     c.amount(unpaid)
     c.note("延长缴费包括职工养老、失业、工伤、职工医疗（含生育）保险；因春节假期调整顺延的1月31日缴费期同样适用")
-    c.note(f"测算日已过延长期限 {deadline.isoformat()}，逾期补缴将收取滞纳金", when=pl.lit(bjb.as_of(c) > deadline))
+    c.note(f"测算日已过延长期限 {deadline.isoformat()}，逾期补缴将收取滞纳金", when=pl.lit(as_of(c) > deadline))
 
 
 @rule("beijing.si_back_payment_window_2020")
@@ -38,8 +39,8 @@ def si_back_payment_window(c: Calc) -> None:
     p = "beijing.si_back_payment_window_2020."
     unpaid = c.col("unpaid_jan_feb", _unpaid_deferred(c), "延长缴纳的社会保险费")
     c.require(unpaid > 0, pl.format("延长缴纳的社会保险费 {} 元", unpaid.round(2)), "无延长缴纳的社会保险费")
-    accept = bjb.day(c.p(p + "accept_from"))
-    c.require(pl.lit(bjb.as_of(c) >= accept), f"自 {accept.isoformat()} 起受理补缴（网上申报；传真、邮件并选择银行缴费；现场须电话预约）",
+    accept = as_date(c.p(p + "accept_from"))
+    c.require(pl.lit(as_of(c) >= accept), f"自 {accept.isoformat()} 起受理补缴（网上申报；传真、邮件并选择银行缴费；现场须电话预约）",
               f"补缴业务自 {accept.isoformat()} 起受理，测算日尚未开始")
     end = c.p(p + "epidemic_end_date")
     grace = c.p(p + "grace_months")
@@ -47,16 +48,16 @@ def si_back_payment_window(c: Calc) -> None:
         c.output("deadline", pl.lit(None, dtype=pl.String))
         c.note(f"疫情解除日期未设定（参数 {p}epidemic_end_date），补缴期限为疫情解除后 {grace} 个月内，目前仍开放")
     else:
-        due = bjb.lit_day(end).dt.offset_by(f"{grace}mo")
-        c.output("deadline", bjb.iso(due))
-        c.note(pl.format("应于疫情解除后 {} 个月内即 {} 前完成补缴", pl.lit(grace), bjb.iso(due)))
+        due = add_months(date_lit(end), grace)
+        c.output("deadline", iso(due))
+        c.note(pl.format("应于疫情解除后 {} 个月内即 {} 前完成补缴", pl.lit(grace), iso(due)))
     c.amount(unpaid)
 
 
 @rule("beijing.si_deferral_to_july_eligibility_2020")
 def si_deferral_to_july_eligibility(c: Calc) -> None:
     p = "beijing.si_deferral_to_july_eligibility_2020."
-    c.require(bjb.flag("hard_hit_industry_confirmed"),
+    c.require(flag("hard_hit_industry_confirmed"),
               "属于旅游、住宿、餐饮、会展、商贸流通、交通运输、教育培训、文艺演出、影视剧院、冰雪体育行业并经市级行业主管部门确认",
               "不属于十个行业或未经市级相关行业主管部门确认，不能延长缴费至7月底（仍可延长至3月底）")
     cutoff = c.p(p + "arrears_before")
@@ -65,14 +66,14 @@ def si_deferral_to_july_eligibility(c: Calc) -> None:
         where=pl.col("month") < cutoff, default=0.0), f"{cutoff}（不含）前未按时缴纳的社会保险费")
     c.require(arrears <= 0, f"{cutoff}（不含）前不存在未按时缴纳社会保险费情况（在本市正常参保缴费）",
               pl.format("{}（不含）前尚有未缴社会保险费 {} 元，须补齐后方可适用", pl.lit(cutoff), arrears.round(2)))
-    c.output("deadline", pl.lit(bjb.day(c.p(p + "new_deadline")).isoformat()))
-    c.note(f"经确认后缴费期延长至 {bjb.day(c.p(p + 'new_deadline')).isoformat()}")
+    c.output("deadline", pl.lit(as_date(c.p(p + "new_deadline")).isoformat()))
+    c.note(f"经确认后缴费期延长至 {as_date(c.p(p + 'new_deadline')).isoformat()}")
 
 
 @rule("beijing.si_deferral_to_july_application_2020")
 def si_deferral_to_july_application(c: Calc) -> None:
     p = "beijing.si_deferral_to_july_application_2020."
-    bjb.application_window(c, c.p(p + "from"), c.p(p + "to"), "延长缴费至7月底")
+    application_window(c, c.p(p + "from"), c.p(p + "to"), "延长缴费至7月底")
     c.note("登录北京市社会保险网上服务平台“我要申请延长缴费”通道申请；先按3月底执行，经市级行业主管部门确认后统一延长至7月底")
 
 
@@ -80,7 +81,7 @@ def si_deferral_to_july_application(c: Calc) -> None:
 def flexible_worker_contribution_gap(c: Calc) -> None:
     p = "beijing.flexible_worker_contribution_gap_2020."
     first, last = c.p(p + "gap_months")
-    deadline = bjb.day(c.p(p + "back_pay_deadline"))
+    deadline = as_date(c.p(p + "back_pay_deadline"))
     c.require(pl.col("bj_flexible_si_2020_flexible_worker"), "灵活就业人员",
               "非灵活就业人员（本条适用于灵活就业人员）", "需提供灵活就业缴费情况（person.bj_flexible_si_2020）")
     failed = pl.col("bj_flexible_si_2020_failed_months")
@@ -88,9 +89,9 @@ def flexible_worker_contribution_gap(c: Calc) -> None:
     c.require(in_window, f"{first} 至 {last} 期间因缴费不成功出现中断",
               f"{first} 至 {last} 期间无缴费不成功导致的中断")
     paid = pl.col("bj_flexible_si_2020_back_paid_date")
-    ok = pl.when(paid.is_null()).then(pl.lit(bjb.as_of(c) <= deadline)).otherwise(paid <= bjb.lit_day(deadline))
+    ok = pl.when(paid.is_null()).then(pl.lit(as_of(c) <= deadline)).otherwise(paid <= date_lit(deadline))
     c.require(ok, pl.when(paid.is_null()).then(pl.lit(f"可于 {deadline.isoformat()} 前补缴"))
-              .otherwise(pl.format("已于 {} 补缴", bjb.iso(paid))),
+              .otherwise(pl.format("已于 {} 补缴", iso(paid))),
               f"未在 {deadline.isoformat()} 前补缴，按断缴处理")
     c.output("deadline", pl.lit(deadline.isoformat()))
     c.note(f"补缴后不视为断缴，中断期间医疗保险待遇可以享受，不受 {c.p(p + 'waiting_months_waived')} 个月待遇等待期限制")
@@ -100,11 +101,11 @@ def flexible_worker_contribution_gap(c: Calc) -> None:
 def si_deferral_late_fee_rule(c: Calc) -> None:
     p = "beijing.si_deferral_late_fee_rule_2020."
     rate = c.p(p + "late_fee_daily_rate")
-    march = bjb.day(c.p(MARCH + "new_deadline"))
-    july = bjb.day(c.p("beijing.si_deferral_to_july_eligibility_2020.new_deadline"))
+    march = as_date(c.p(MARCH + "new_deadline"))
+    july = as_date(c.p("beijing.si_deferral_to_july_eligibility_2020.new_deadline"))
     months = c.p(MARCH + "fee_months")
-    today = bjb.as_of(c)
-    c.col("hard_hit_industry_confirmed", bjb.flag("hard_hit_industry_confirmed"), "经市级主管部门确认的十个行业企业（延长至7月底）")
+    today = as_of(c)
+    c.col("hard_hit_industry_confirmed", flag("hard_hit_industry_confirmed"), "经市级主管部门确认的十个行业企业（延长至7月底）")
     deadline = (pl.when(pl.col("hard_hit_industry_confirmed")).then(pl.lit(july))
                 .when(pl.col("fee_month").is_in(months)).then(pl.lit(march))
                 .otherwise(pl.col("due_date")))

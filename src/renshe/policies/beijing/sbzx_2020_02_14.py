@@ -8,7 +8,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.beijing import _bjb_helpers as bjb
+from renshe.policies.common import as_date, date_lit, iso
 
 REFUND = "beijing.jan_si_deducted_refund_2020."
 APP_DATE = pl.col("bj_jan_si_application_date")
@@ -16,15 +16,15 @@ APP_TYPE = pl.col("bj_jan_si_application_type")
 
 
 def _in_window(c: Calc) -> pl.Expr:
-    return APP_DATE.is_between(bjb.lit_day(c.p(REFUND + "from")), bjb.lit_day(c.p(REFUND + "to")))
+    return APP_DATE.is_between(date_lit(c.p(REFUND + "from")), date_lit(c.p(REFUND + "to")))
 
 
 def _require_application(c: Calc, types: list[str], what: str) -> None:
-    start, end = bjb.day(c.p(REFUND + "from")), bjb.day(c.p(REFUND + "to"))
-    c.require(APP_TYPE.is_in(types), pl.format("已提交{}申请（{}）", pl.lit(what), bjb.iso(APP_DATE)),
+    start, end = as_date(c.p(REFUND + "from")), as_date(c.p(REFUND + "to"))
+    c.require(APP_TYPE.is_in(types), pl.format("已提交{}申请（{}）", pl.lit(what), iso(APP_DATE)),
               f"未提交{what}申请", "需提供申请情况（enterprise.bj_jan_si_application）")
     c.require(_in_window(c), f"申请日期在 {start.isoformat()} 至 {end.isoformat()} 之间",
-              pl.format("申请日期 {} 不在 {} 至 {} 之间", bjb.iso(APP_DATE), pl.lit(start.isoformat()), pl.lit(end.isoformat())))
+              pl.format("申请日期 {} 不在 {} 至 {} 之间", iso(APP_DATE), pl.lit(start.isoformat()), pl.lit(end.isoformat())))
 
 
 @rule("beijing.jan_si_deducted_refund_2020")
@@ -45,10 +45,10 @@ def jan_si_deducted_refund(c: Calc) -> None:
 def jan_si_refund_timing(c: Calc) -> None:
     p = "beijing.jan_si_refund_timing_2020."
     _require_application(c, ["refund"], "退费")
-    early_end = bjb.lit_day(c.p(p + "early_applications_to"))
+    early_end = date_lit(c.p(p + "early_applications_to"))
     early = APP_DATE <= early_end
-    by = pl.when(early).then(pl.lit(bjb.day(c.p(p + "early_refund_by")).isoformat())) \
-        .otherwise(pl.lit(bjb.day(c.p(p + "late_refund_by")).isoformat()))
+    by = pl.when(early).then(pl.lit(as_date(c.p(p + "early_refund_by")).isoformat())) \
+        .otherwise(pl.lit(as_date(c.p(p + "late_refund_by")).isoformat()))
     c.output("deadline", by)
     c.note(pl.format("已扣缴的1月份社会保险费将于 {} 前退回参保单位银行账户", by))
 
@@ -57,7 +57,7 @@ def jan_si_refund_timing(c: Calc) -> None:
 def feb_si_auto_debit_stop(c: Calc) -> None:
     p = "beijing.feb_si_auto_debit_stop_2020."
     _require_application(c, ["refund", "defer_only"], "退费或延期至3月底")
-    deadline = bjb.day(c.p(p + "deadline"))
+    deadline = as_date(c.p(p + "deadline"))
     c.output("deadline", pl.lit(deadline.isoformat()))
     c.note(f"2月份社会保险费不再自动扣缴，须于 {deadline.isoformat()} 前缴纳；未申请的2月份照常自动扣缴")
 
@@ -65,7 +65,7 @@ def feb_si_auto_debit_stop(c: Calc) -> None:
 @rule("beijing.jan_deducted_si_auto_extension_2020")
 def jan_deducted_si_auto_extension(c: Calc) -> None:
     p = "beijing.jan_deducted_si_auto_extension_2020."
-    deadline = bjb.day(c.p(p + "deadline"))
+    deadline = as_date(c.p(p + "deadline"))
     c.require(~pl.col("bj_jan_si_debit_succeeded"), "2020年1月社会保险费未成功扣缴，无需申请",
               "2020年1月社会保险费已扣缴（可申请退费或延期，见 beijing.jan_si_deducted_refund_2020）",
               "需说明1月社会保险费是否扣缴成功（enterprise.bj_jan_si_debit_succeeded）")

@@ -8,15 +8,15 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn1_helpers import as_of, day, has_group  # noqa: F401
+from renshe.policies.common import as_date, as_of
 
 
 @rule("cn.spring_festival_extension_2020")
 def spring_festival_extension(c: Calc) -> None:
-    orig_from = day(c.p("holiday_original_from"))
-    orig_to = day(c.p("holiday_original_to"))
-    end = day(c.p("holiday_end"))
-    resumes = day(c.p("work_resumes"))
+    orig_from = as_date(c.p("holiday_original_from"))
+    orig_to = as_date(c.p("holiday_original_to"))
+    end = as_date(c.p("holiday_end"))
+    resumes = as_date(c.p("work_resumes"))
     added = (end - orig_to).days
     c.amount(pl.lit(added), "days")
     c.output("deadline", pl.lit(end.isoformat()))
@@ -31,7 +31,7 @@ def school_opening_postponed(c: Calc) -> None:
     school = pl.col("child_school_type")
     c.require(school.is_not_null(), pl.format("子女在{}就读", school.replace_strict(kinds, default="学校")),
               "未填写子女就读学校类型（person.child_school_type）", "未填写子女就读学校类型（person.child_school_type）")
-    reopen = day(c.p("school_reopening_date"))
+    reopen = as_date(c.p("school_reopening_date"))
     if reopen is None:
         c.note("开学时间由教育部门另行通知；参数 cn.school_opening_postponed_2020.school_reopening_date 未设定，视为仍在推迟开学期间")
         c.output("deadline", pl.lit(None, dtype=pl.String))
@@ -44,8 +44,8 @@ def school_opening_postponed(c: Calc) -> None:
 @rule("cn.holiday_work_compensation_2020")
 def holiday_work_compensation(c: Calc) -> None:
     p = "cn.spring_festival_extension_2020."
-    start, end = day(c.p(p + "holiday_original_from")), day(c.p(p + "holiday_end"))
-    s_from, s_to = day(c.p("statutory_holiday_from")), day(c.p("statutory_holiday_to"))
+    start, end = as_date(c.p(p + "holiday_original_from")), as_date(c.p(p + "holiday_end"))
+    s_from, s_to = as_date(c.p("statutory_holiday_from")), as_date(c.p("statutory_holiday_to"))
     dates = pl.col("spring_festival_holiday_dates_worked").list.unique()
     in_holiday = c.col("holiday_days_worked", dates.list.eval(pl.element().is_between(pl.lit(start), pl.lit(end)))
                        .list.sum().fill_null(0), f"{start.isoformat()}至{end.isoformat()}假期内工作天数")

@@ -8,7 +8,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc, exact
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn1_helpers import as_of, iso
+from renshe.policies.common import as_of, iso
 
 
 @rule("cn.rtw_isolation_from_severe_areas_2020")

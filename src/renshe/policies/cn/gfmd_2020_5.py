@@ -8,7 +8,8 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn1_helpers import EPIDEMIC_END, as_of, day, has_group, in_regions
+from renshe.policies.cn._helpers import EPIDEMIC_END
+from renshe.policies.common import as_date, as_of, has_group, in_regions, pending_amount
 
 BASE = "cn.medical_temp_work_subsidy_2020."
 DOUBLE = "hubei.medical_temp_work_subsidy_double_2020."
@@ -111,7 +112,7 @@ def promotion_ratio_exemption(c: Calc) -> None:
 @rule("cn.medical_post_epidemic_health_check_2020")
 def post_epidemic_health_check(c: Calc) -> None:
     require_frontline(c)
-    end = day(c.p(EPIDEMIC_END))
+    end = as_date(c.p(EPIDEMIC_END))
     assignment_end = pl.col("frontline_assignment_end")
     over = assignment_end <= pl.lit(as_of(c))
     if end is not None:
@@ -120,9 +121,8 @@ def post_epidemic_health_check(c: Calc) -> None:
     c.output("free_health_checks", pl.lit(c.p("free_health_checks")))
     extra = c.p("extra_paid_leave_days")
     if extra is None:
-        c.amount(pl.lit(None, dtype=pl.Float64), "days")
-        c.note("应组织一次免费健康体检和疗养休养；增加的休息和带薪休假天数由地方设定"
-               "（参数 cn.medical_post_epidemic_health_check_2020.extra_paid_leave_days 未设定）")
+        pending_amount(c, "应组织一次免费健康体检和疗养休养；增加的休息和带薪休假天数由地方设定"
+                          "（参数 cn.medical_post_epidemic_health_check_2020.extra_paid_leave_days 未设定）", unit="days")
     else:
         c.amount(pl.lit(float(extra)), "days")
         c.note(f"应组织一次免费健康体检和疗养休养，并增加休息和带薪休假 {extra} 天")

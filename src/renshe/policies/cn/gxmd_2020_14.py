@@ -11,7 +11,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn2_helpers import num
+from renshe.policies.common import num
 
 SME_MISSING = "未能划型，无法确认中小企业条件"
 

@@ -11,7 +11,8 @@ import polars as pl
 from renshe.domain.regions import jurisdiction_flags
 from renshe.engine.calc import Calc, month_index
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn2_helpers import BEIJING, num
+from renshe.policies.cn._helpers import BEIJING
+from renshe.policies.common import in_regions, num
 
 
 @rule("cn.housing_fund_deferral_2020")
@@ -62,7 +63,7 @@ def housing_fund_rent_withdrawal(c: Calc) -> None:
     limit = c.col("rent_withdrawal_limit", pl.when(in_beijing).then(rent)
                   .otherwise(num(c.p("rent_withdrawal_limit_local"))), "提高后的月租房提取额度")
     balance = pl.col("hpf_balance")
-    withdrawable = pl.min_horizontal(rent, limit, balance.fill_null(float("inf")))
+    withdrawable = pl.min_horizontal(rent, limit, balance)  # no balance given: no limit (nulls are skipped)
     c.amount(pl.when(limit.is_null()).then(None).otherwise(withdrawable), unit="CNY/month")
     c.note(pl.when(in_beijing).then(pl.lit("北京市：租房提取额度以实际支付的房租确定，提取时间灵活安排"))
            .when(limit.is_null()).then(pl.lit("所在城市提高后的租房提取额度未设置：请设置 "
@@ -73,7 +74,7 @@ def housing_fund_rent_withdrawal(c: Calc) -> None:
 @rule("cn.housing_fund_voluntary_contribution_2020")
 def housing_fund_voluntary_contribution(c: Calc) -> None:
     areas = c.p("severe_areas")
-    c.require(pl.any_horizontal([pl.col("region").str.starts_with(a) for a in areas]), "经认定的疫情严重和较严重地区",
+    c.require(in_regions(areas), "经认定的疫情严重和较严重地区",
               "不在经认定的疫情严重和较严重地区")
     c.require(pl.col("hpf_consultation_done"), "已与职工充分协商", "未与职工充分协商，不得自行降低比例或停缴",
               "需提供是否已与职工充分协商（enterprise.hpf_consultation_done）")

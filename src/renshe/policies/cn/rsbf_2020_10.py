@@ -12,8 +12,8 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn2_helpers import num
 from renshe.policies.cn.rsbf_2020_8 import training_trainees
+from renshe.policies.common import has_group, num
 
 FRAUD = "经查以虚假线上培训等套取、骗取培训补贴资金，不得享受培训补贴，已拨资金予以追回"
 
@@ -64,7 +64,7 @@ def trainee_subsidy(c: Calc) -> None:
 @rule("cn.internet_plus_training_living_allowance_2020")
 def living_allowance(c: Calc) -> None:
     groups = c.p("eligible_groups")
-    c.require(pl.col("groups").list.eval(pl.element().is_in(groups)).list.any(), None,
+    c.require(has_group(groups), None,
               "非建档立卡贫困劳动力、就业困难人员、零就业家庭成员、“两后生”中农村学员或城市低保家庭学员")
     c.require(~pl.col("training_subsidy_fraud_found"), None, FRAUD)
     days = pl.col("online_training_days")

@@ -12,9 +12,9 @@ from __future__ import annotations
 import polars as pl
 
 from renshe.domain.regions import jurisdiction_flags
-from renshe.engine.calc import Calc
+from renshe.engine.calc import Calc, month_end, month_of
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn2_helpers import iso, month_end, month_of, num  # cn2
+from renshe.policies.common import iso, num
 
 
 def relief_terms(c: Calc) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
@@ -123,7 +123,7 @@ def si_relief_window_rule(c: Calc) -> None:
                    "减免前欠费（费款所属期早于起始月，不属减免范围）")
     c.output("arrears_out_of_scope", before)
     c.period(start, end)
-    c.output("deadline", (end + pl.lit("-01")).str.to_date("%Y-%m-%d").dt.month_end().dt.strftime("%Y-%m-%d"))
+    c.output("deadline", iso(month_end(end)))
     c.note(pl.format("减免按费款所属期 {} 至 {} 界定；补缴此前欠费、预缴此后费款均不属减免范围", pl.lit(start), end))
 
 

@@ -8,8 +8,9 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn1_helpers import has_group, in_regions, local_amount
+from renshe.policies.cn._helpers import local_amount
 from renshe.policies.cn.rsbmd_2020_2 import capped_allowance, require_ui_allowance_conditions
+from renshe.policies.common import has_group, in_regions, pending_amount
 
 HIRE = "cn.poverty_hiring_subsidy_2020."
 
@@ -79,9 +80,8 @@ def poverty_online_training_subsidy(c: Calc) -> None:
     days = c.col("training_days", pl.col("online_training_days").fill_null(0), "培训天数")
     fee, daily = c.p("training_subsidy"), c.p("living_allowance_daily")
     if fee is None or daily is None:
-        c.amount(pl.lit(None, dtype=pl.Float64))
-        c.note("纳入职业培训补贴范围并给予生活费补贴；标准由地方确定（参数 cn.poverty_online_training_subsidy_2020."
-               "training_subsidy / living_allowance_daily 未设定）")
+        pending_amount(c, "纳入职业培训补贴范围并给予生活费补贴；标准由地方确定（参数 cn.poverty_online_training_subsidy_2020."
+                          "training_subsidy / living_allowance_daily 未设定）")
     else:
         c.amount(pl.lit(float(fee)) + days * float(daily))
         c.note(pl.format("培训补贴 {} 元 + 生活费 {} 天 × {} 元", pl.lit(fee), days, pl.lit(daily)))

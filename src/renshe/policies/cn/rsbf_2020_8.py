@@ -13,10 +13,10 @@ import datetime as dt
 import polars as pl
 
 from renshe.domain.regions import jurisdiction_flags
-from renshe.engine.calc import Calc
+from renshe.engine.calc import Calc, add_months
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn2_helpers import BEIJING, as_of, iso, local_minimum_wage, num
-from renshe.policies.common import layoff_rate
+from renshe.policies.cn._helpers import BEIJING, local_minimum_wage
+from renshe.policies.common import as_of_lit, iso, layoff_rate, num
 
 
 @rule("cn.stable_labour_remote_work_or_leave_first_2020")
@@ -78,7 +78,7 @@ def return_to_work_refusal(c: Calc) -> None:
     c.require(pl.col("employer_protection_provided"), "企业已提供必要的防疫保护和劳动保护措施",
               "企业未提供必要的防疫保护和劳动保护措施",
               "需提供企业是否提供防疫和劳动保护（person.employer_protection_provided）")
-    today = as_of(c)
+    today = as_of_lit(c)
     isolated = pl.col("isolation_start").is_not_null() & (pl.col("isolation_start") <= today) & \
         (pl.col("isolation_end").is_null() | (pl.col("isolation_end") >= today))
     c.require(~isolated, None, "职工正处于隔离或政府紧急措施期间，不得按拒绝返岗处理")
@@ -97,9 +97,9 @@ def standby_wage(c: Calc) -> None:
               "需提供用完各类休假后仍不能提供正常劳动的起始日（person.standby_from）")
     c.require(wage.is_not_null(), None, "需提供劳动合同规定的月工资（person.contract_wage_monthly）")
     cycle = pl.col("wage_cycle_months").fill_null(c.p("wage_cycle_months_default"))
-    first_end = c.col("first_cycle_end", pl.col("standby_from").dt.offset_by(pl.format("{}mo", cycle)),
+    first_end = c.col("first_cycle_end", add_months(pl.col("standby_from"), cycle),
                       "第一个工资支付周期结束（不含）")
-    judged = c.col("judged_day", pl.min_horizontal(pl.coalesce(pl.col("standby_to"), as_of(c)), as_of(c)),
+    judged = c.col("judged_day", pl.min_horizontal(pl.coalesce(pl.col("standby_to"), as_of_lit(c)), as_of_lit(c)),
                    "测算所依据的日期（待岗结束日与测算日中较早者）")
     in_beijing = jurisdiction_flags(pl.col("region"))[BEIJING]
     beijing_living = num(c.p("beijing.minimum_wage_monthly")) * c.p("beijing.standby_living_allowance_floor.ratio")
@@ -256,7 +256,7 @@ def training_trainees(c: Calc, periods: list[str], modes: list[str]) -> pl.Expr:
         start, end = f"{period}_start", f"{period}_end"
         uses += [start, end]
         inside = inside | (pl.col(start).is_not_null() & (pl.col("start") >= pl.col(start))
-                           & (pl.col("end") <= pl.coalesce(pl.col(end), as_of(c))))
+                           & (pl.col("end") <= pl.coalesce(pl.col(end), as_of_lit(c))))
     where = inside & pl.col("mode").is_in(modes)
     return c.aggregate("staff_trainings_2020", pl.col("trainees").sum(), where=where, uses=tuple(uses), default=0)
 

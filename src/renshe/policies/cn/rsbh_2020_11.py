@@ -8,7 +8,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn1_helpers import has_group
+from renshe.policies.common import has_group
 
 
 def require_recognised(c: Calc) -> None:

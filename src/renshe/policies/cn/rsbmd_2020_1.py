@@ -7,7 +7,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn1_helpers import has_group
+from renshe.policies.common import has_group
 
 
 @rule("cn.public_institution_timely_award_2020")

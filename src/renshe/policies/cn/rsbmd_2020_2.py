@@ -9,26 +9,26 @@ from __future__ import annotations
 
 import polars as pl
 
-from renshe.engine.calc import Calc, month_range
+from renshe.engine.calc import Calc, add_months, month_range
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn1_helpers import (
-    EPIDEMIC_END,
+from renshe.policies.cn._helpers import EPIDEMIC_END, local_amount, require_epidemic_period
+from renshe.policies.common import (
+    as_date,
     as_of,
-    day,
     has_group,
     in_regions,
     iso,
-    local_amount,
-    require_epidemic_period,
+    layoff_rate,
+    parameter_amount,
+    pending_amount,
 )
-from renshe.policies.common import layoff_rate
 
 PERIOD = "疫情防控期间补贴类政策"
 
 
 @rule("cn.epidemic_supplies_hiring_subsidy_2020")
 def epidemic_supplies_hiring_subsidy(c: Calc) -> None:
-    by = day(c.p("start_by"))
+    by = as_date(c.p("start_by"))
     c.require(pl.col("flag_epidemic_supplies_producer"),
               f"春节期间（截至 {by.isoformat()}，含当日）开工生产、配送疫情防控急需物资的企业",
               f"未经认定为春节期间（截至 {by.isoformat()}）开工生产、配送疫情防控急需物资的企业")
@@ -60,12 +60,8 @@ def migrant_local_startup_subsidy(c: Calc) -> None:
               "未见在当地创业登记（person.own_business）")
     require_epidemic_period(c, PERIOD)
     c.note("同等享受当地创业扶持政策")
-    subsidy = c.p("one_time_subsidy")
-    if subsidy is None:
-        c.amount(pl.lit(None, dtype=pl.Float64))
-        c.note("一次性创业补贴按当地标准：参数 cn.migrant_local_startup_subsidy_2020.one_time_subsidy 未设定")
-    else:
-        c.amount(pl.lit(float(subsidy)))
+    parameter_amount(c, c.p("one_time_subsidy"),
+                     "一次性创业补贴按当地标准：参数 cn.migrant_local_startup_subsidy_2020.one_time_subsidy 未设定")
 
 
 def require_ui_allowance_conditions(c: Calc) -> None:
@@ -77,8 +73,7 @@ def require_ui_allowance_conditions(c: Calc) -> None:
 def capped_allowance(c: Calc, allowance_name: str, benefit_name: str) -> None:
     allowance, benefit = c.p(allowance_name), c.p(benefit_name)
     if allowance is None or benefit is None:
-        c.amount(pl.lit(None, dtype=pl.Float64), "CNY/month")
-        c.note(f"失业补助金按不高于当地失业保险金标准发放：参数 {allowance_name}、{benefit_name} 须设定，金额待核定")
+        pending_amount(c, f"失业补助金按不高于当地失业保险金标准发放：参数 {allowance_name}、{benefit_name} 须设定，金额待核定", unit="CNY/month")
     else:
         c.amount(pl.lit(float(min(allowance, benefit))), "CNY/month")
         c.note(f"每月 min({allowance}, 当地失业保险金 {benefit}) 元")
@@ -172,8 +167,7 @@ def industrial_restructuring_fund(c: Calc) -> None:
     c.require(pl.col("flag_epidemic_affected"), "受疫情影响企业：可由工业企业结构调整专项奖补资金支持稳定岗位、保障基本生活等支出",
               "未认定受疫情影响")
     require_epidemic_period(c, PERIOD)
-    c.amount(pl.lit(None, dtype=pl.Float64))
-    c.note("条件和金额由地方确定（文本未规定公式）")
+    pending_amount(c, "条件和金额由地方确定（文本未规定公式）")
 
 
 @rule("cn.guaranteed_loan_extension_covid_2020")
@@ -184,7 +178,7 @@ def guaranteed_loan_extension_covid(c: Calc) -> None:
     most = int(c.p("max_extension_months"))
     months = c.col("extension_months", pl.min_horizontal(
         pl.col("guaranteed_loan_extension_months_requested").fill_null(most), pl.lit(most)), "展期月数（原则上不超过1年）")
-    new_end = c.col("new_maturity", maturity.dt.offset_by(pl.format("{}mo", months)), "展期后到期日")
+    new_end = c.col("new_maturity", add_months(maturity, months), "展期后到期日")
     c.output("deadline", iso(new_end))
     c.output("extension_months", months)
     c.note(pl.format("可向贷款银行申请展期 {} 个月，至 {}；展期期间财政继续贴息", months, iso(new_end)))
@@ -209,12 +203,7 @@ def incubator_rent_relief_award(c: Calc) -> None:
     c.require(pl.col("incubator_rent_reduced"), "创业孵化园区、示范基地降低或减免了创业者场地租金等费用",
               "未降低或减免创业者场地租金（enterprise.incubator_rent_reduced）")
     require_epidemic_period(c, PERIOD)
-    award = c.p("award")
-    if award is None:
-        c.amount(pl.lit(None, dtype=pl.Float64))
-        c.note("奖补金额由地方确定：参数 cn.incubator_rent_relief_award_2020.award 未设定")
-    else:
-        c.amount(pl.lit(float(award)))
+    parameter_amount(c, c.p("award"), "奖补金额由地方确定：参数 cn.incubator_rent_relief_award_2020.award 未设定")
 
 
 @rule("cn.graduate_registration_extension_2020")
@@ -224,9 +213,8 @@ def graduate_registration_extension(c: Calc) -> None:
     days = c.p("extension_days")
     if days is None:
         c.output("deadline", iso(original))
-        c.amount(pl.lit(None, dtype=pl.Float64), "days")
-        c.note("报到接收时间予以延长，延长天数由公共就业人才服务机构确定（参数 cn.graduate_registration_extension_2020.extension_days 未设定）；"
-               "可通过信函、传真、网络办理就业协议签订和报到手续")
+        pending_amount(c, "报到接收时间予以延长，延长天数由公共就业人才服务机构确定（参数 cn.graduate_registration_extension_2020.extension_days 未设定）；"
+                          "可通过信函、传真、网络办理就业协议签订和报到手续", unit="days")
     else:
         end = c.col("registration_deadline", original + pl.duration(days=int(days)), "延长后的报到期限")
         c.output("deadline", iso(end))
@@ -254,13 +242,13 @@ EVENT_NAMES = {"large_recruitment": "大型招聘活动", "onsite_recruitment": 
 
 @rule("cn.suspend_onsite_recruitment_2020")
 def suspend_onsite_recruitment(c: Calc) -> None:
-    require_no_suspended_events(c, c.p("suspended_kinds"), day(c.p("from")), day(c.p(EPIDEMIC_END)), EVENT_NAMES,
+    require_no_suspended_events(c, c.p("suspended_kinds"), as_date(c.p("from")), as_date(c.p(EPIDEMIC_END)), EVENT_NAMES,
                                 "疫情防控期间暂停举办现场招聘和跨地区劳务协作")
 
 
 @rule("cn.employment_subsidy_period_2020")
 def employment_subsidy_period(c: Calc) -> None:
-    end = day(c.p(EPIDEMIC_END))
+    end = as_date(c.p(EPIDEMIC_END))
     if end is None:
         c.output("deadline", pl.lit(None, dtype=pl.String))
         c.note("补贴类政策执行至疫情防控期间结束；结束日期未公布（参数 cn.epidemic_end_date 未设定），测算日仍在执行期内")

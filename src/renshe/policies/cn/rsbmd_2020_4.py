@@ -7,7 +7,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn2_helpers import num
+from renshe.policies.common import num
 
 
 @rule("cn.migrant_p2p_predeparture_screening_2020")

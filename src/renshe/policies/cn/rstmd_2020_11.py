@@ -9,7 +9,8 @@ import polars as pl
 from renshe.domain.regions import jurisdiction_flags
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn2_helpers import BEIJING, num
+from renshe.policies.cn._helpers import BEIJING
+from renshe.policies.common import num
 
 
 @rule("cn.hr_services_job_intro_subsidy_2020")

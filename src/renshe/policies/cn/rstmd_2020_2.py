@@ -8,7 +8,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn1_helpers import in_regions
+from renshe.policies.common import in_regions
 from renshe.policies.cn.rsbmd_2020_2 import EVENT_NAMES
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from renshe.engine.calc import Calc
+from renshe.engine.calc import Calc, add_months
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn1_helpers import in_regions, iso
+from renshe.policies.common import in_regions, iso, num
 
 KINDS = {"medical_period": "医疗期", "medical_observation": "医学观察期", "isolation": "隔离期",
          "emergency_measures": "政府紧急措施期间"}
@@ -82,17 +82,17 @@ def stoppage_wage(c: Calc) -> None:
     # cycles begun after the first: start + k cycles ≤ end, k ≥ 1
     begun = pl.date_ranges(start, end, interval=f"{cycle}mo").list.len()
     later = c.col("later_cycles", (begun - 1).clip(lower_bound=0), "第一个工资支付周期后的周期数")
-    first_end = c.col("first_cycle_end", start.dt.offset_by(f"{cycle}mo").dt.offset_by("-1d"), "第一个工资支付周期末日")
+    first_end = c.col("first_cycle_end", add_months(start, cycle).dt.offset_by("-1d"), "第一个工资支付周期末日")
     minimum = c.p("minimum_wage_monthly")
     if minimum is None and c.p("beijing.minimum_wage_monthly") is not None:
         minimum_expr = pl.when(in_regions(c.p("beijing_regions"))).then(pl.lit(float(c.p("beijing.minimum_wage_monthly"))))
     else:
-        minimum_expr = pl.lit(None if minimum is None else float(minimum), dtype=pl.Float64)
+        minimum_expr = num(minimum)
     min_wage = c.col("minimum_wage", minimum_expr.cast(pl.Float64), "当地月最低工资标准")
     ratio = c.p("living_allowance_ratio")
     worked = pl.col("work_stoppage_worked_normally")
     floor = c.col("floor_per_later_cycle", pl.when(worked).then(min_wage)
-                  .otherwise(min_wage * (pl.lit(None, dtype=pl.Float64) if ratio is None else pl.lit(float(ratio)))), "之后每个周期的工资/生活费下限")
+                  .otherwise(min_wage * num(ratio)), "之后每个周期的工资/生活费下限")
     c.output("deadline", iso(first_end))
     c.output("mode", pl.when(later == 0).then(pl.lit("contract_wage")).when(worked).then(pl.lit("minimum_wage"))
              .otherwise(pl.lit("living_allowance")))

@@ -9,20 +9,21 @@ import datetime as dt
 
 import polars as pl
 
-from renshe.engine.calc import Calc
+from renshe.engine.calc import Calc, add_months
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn1_helpers import EPIDEMIC_END, as_of, day
+from renshe.policies.cn._helpers import EPIDEMIC_END
+from renshe.policies.common import as_date, as_of, iso
 
 WINDOW = "cn.si_late_handling_window_2020."
 
 
 def catch_up_deadline(c: Calc) -> dt.date | None:
     """疫情解除后三个月 (same day of month, clipped to month end); None while the end is unset."""
-    end = day(c.p(EPIDEMIC_END))
+    end = as_date(c.p(EPIDEMIC_END))
     if end is None:
         return None
     months = int(c.p(WINDOW + "catch_up_months"))
-    return pl.select(pl.lit(end).dt.offset_by(f"{months}mo")).item()
+    return pl.select(add_months(pl.lit(end), months)).item()
 
 
 @rule("cn.pension_no_suspension_without_certification_2020")
@@ -30,7 +31,7 @@ def pension_no_suspension(c: Calc) -> None:
     due = pl.col("pension_certification_due")
     c.require(due.is_not_null(), None, "缺少资格认证到期日（person.pension_certification_due）")
     c.require(~pl.col("pension_certification_done"), None, "已办理资格认证，待遇照常发放")
-    start = day(c.p("from"))
+    start = as_date(c.p("from"))
     c.require(due >= pl.lit(start), pl.format("资格认证于 {} 到期（疫情防控期间）未办理：不暂停待遇发放", due),
               f"资格认证在 {start.isoformat()} 之前到期，按常规规定处理")
     limit = catch_up_deadline(c)
@@ -48,7 +49,7 @@ def new_retiree_back_pay(c: Calc) -> None:
         return pl.concat_str([m, pl.lit("-01")]).str.to_date("%Y-%m-%d")
 
     start = c.col("pay_from_date", first_day(rev).dt.offset_by("1mo"), "自审核次月起发放")
-    pay_from = start.dt.strftime("%Y-%m-%d")
+    pay_from = iso(start)
     arrears = c.col("arrears_months", pl.date_ranges(first_day(ent), first_day(rev), interval="1mo").list.len()
                     .fill_null(0), "补发月数（应领月至审核月）")
     c.output("deadline", pay_from)

@@ -8,7 +8,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn1_helpers import day, iso
+from renshe.policies.common import as_date, iso
 from renshe.policies.cn.rsbmd_2020_2 import EVENT_NAMES, require_no_suspended_events
 
 VIOLATIONS = {"price_gouging": "哄抬服务价格", "employment_discrimination": "就业歧视", "false_job_information": "发布虚假就业信息"}
@@ -16,8 +16,8 @@ VIOLATIONS = {"price_gouging": "哄抬服务价格", "employment_discrimination"
 
 @rule("cn.hr_agency_onsite_event_suspension_2020")
 def onsite_event_suspension(c: Calc) -> None:
-    resume = day(c.p("resumption_date"))
-    require_no_suspended_events(c, c.p("suspended_kinds"), day(c.p("from")), resume, EVENT_NAMES,
+    resume = as_date(c.p("resumption_date"))
+    require_no_suspended_events(c, c.p("suspended_kinds"), as_date(c.p("from")), resume, EVENT_NAMES,
                                 "暂停现场招聘会等聚集性活动（恢复时间由各地安排" +
                                 ("" if resume is None else f"，{resume.isoformat()} 起恢复") + "）")
 

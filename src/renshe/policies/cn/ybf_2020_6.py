@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from renshe.engine.calc import Calc
+from renshe.engine.calc import Calc, month_end, month_of
 from renshe.engine.rules import rule
-from renshe.policies.cn._cn2_helpers import iso, month_end, month_of
+from renshe.policies.common import iso
 
 H = "cn.medical_insurance_halving_2020."
 

@@ -6,9 +6,19 @@ from __future__ import annotations
 import polars as pl
 
 from renshe.domain.calendar import covered_years
-from renshe.engine.calc import Calc, month_range
+from renshe.engine.calc import (
+    Calc,
+    MONTHS_PER_YEAR,
+    add_months,
+    days_between,
+    month_index,
+    month_index_of,
+    month_number_of,
+    month_of_index,
+    month_range,
+)
 from renshe.engine.rules import rule
-from renshe.policies.common import layoff_rate, months_of_benefit
+from renshe.policies.common import as_date, as_of_lit, date_lit, iso, layoff_rate, months_of_benefit
 
 ALL_INSURANCES = ["pension", "unemployment", "work_injury", "medical", "maternity"]
 
@@ -52,12 +62,7 @@ def job_intro_service_subsidy(c: Calc) -> None:
                    "免费介绍在豫就业的符合条件求职者人数 P")
     c.require(placed > 0, pl.format("免费介绍符合条件的求职者在我省就业 {} 人", placed),
               "未申报免费介绍符合条件求职者在我省就业的人数（agency.placements）")
-    per = c.p(p + "per_person")
-    if per is None:
-        h.null_amount(c, p + "per_person")
-    else:
-        c.amount(placed * float(per))
-        c.note(pl.format("{} 人 × {} 元/人", placed, pl.lit(per)))
+    h.per_person_standard(c, p + "per_person", placed, "{} 人 × {} 元/人")
 
 
 def _deferred(c: Calc) -> pl.Expr:
@@ -89,7 +94,7 @@ def si_deferral(c: Calc) -> None:
     months = c.p(p + "fee_months")
     c.amount(amount)
     c.period(months[0], months[1])
-    due = h.as_date(c.p(p + "repayment_due_by"))
+    due = as_date(c.p(p + "repayment_due_by"))
     c.output("deadline", pl.lit(due.isoformat()))
     c.note(pl.format("缓缴 {} 至 {} 养老、失业、工伤保险费 {} 元（免征部分不计入），缓缴期间不计滞纳金，"
                      "应于 {} 前补缴", pl.lit(months[0]), pl.lit(months[1]), amount.round(2), pl.lit(due.isoformat())))
@@ -100,21 +105,21 @@ def si_deferral_repayment_deadline(c: Calc) -> None:
     p = "henan.si_deferral_repayment_deadline_2020."
     _deferral_conditions(c)
     outstanding = _deferred(c)
-    end = h.as_date(c.p(p + "deferral_end"))
+    end = as_date(c.p(p + "deferral_end"))
     window = c.p(p + "repayment_window_months")
-    due = h.add_months(h.date_lit(end), window)
+    due = add_months(date_lit(end), window)
     due_by = c.col("due_by", due, "补缴截止日（缓缴到期后3个月内）")
-    as_of = h.date_lit(c.params.as_of)
-    left = c.col("days_left", h.days_between(as_of, due_by), "距补缴截止日天数（负数为已逾期）")
+    as_of = as_of_lit(c)
+    left = c.col("days_left", days_between(as_of, due_by), "距补缴截止日天数（负数为已逾期）")
     c.amount(left, unit="days")
-    c.output("deadline", h.iso(due_by))
+    c.output("deadline", iso(due_by))
     c.output("outstanding", outstanding.round(2))
     rate = c.p(p + "late_fee_daily_rate")
     overdue = (-left).clip(lower_bound=0)
     c.output("late_fee_accrued", (outstanding * rate * overdue).round(2))
-    c.note(pl.format("缓缴费用应在 {} 前（含当日）补缴，期内不计滞纳金；尚未补缴 {} 元", h.iso(due_by),
+    c.note(pl.format("缓缴费用应在 {} 前（含当日）补缴，期内不计滞纳金；尚未补缴 {} 元", iso(due_by),
                      outstanding.round(2)))
-    c.note(pl.format("已逾期 {} 天：自 {} 起按日加收万分之五滞纳金", overdue, h.iso(due_by.dt.offset_by("1d"))),
+    c.note(pl.format("已逾期 {} 天：自 {} 起按日加收万分之五滞纳金", overdue, iso(due_by.dt.offset_by("1d"))),
            when=(overdue > 0) & (outstanding > 0))
 
 
@@ -134,17 +139,17 @@ def late_registration(c: Calc) -> None:
     p = "henan.late_registration_2020."
     h.require_sme(c, c.p(p + "sme_sizes"), c.p(p + "sme_like_unit_types"))
     c.require(pl.col("flag_epidemic_affected"), "受疫情影响未能及时办理参保登记", "未认定受疫情影响")
-    end = h.as_date(c.p("henan.epidemic_end_date"))
+    end = as_date(c.p("henan.epidemic_end_date"))
     if end is None:
         c.output("deadline", pl.lit(None, dtype=pl.String))
         c.note("疫情结束日期未设定（参数 henan.epidemic_end_date），补办窗口仍开放；补办时无需提供附加证明材料")
         return
-    due = c.col("due_by", h.add_months(h.date_lit(end), c.p(p + "window_months")), "补办截止日（疫情结束后3个月）")
-    done = pl.coalesce(pl.col("late_registration_on"), h.date_lit(c.params.as_of))
-    c.require(done <= due, pl.format("在 {} 前补办参保登记，无需提供附加证明材料", h.iso(due)),
-              pl.format("补办期限已于 {} 届满（疫情结束后3个月内）", h.iso(due)))
-    c.amount(h.days_between(h.date_lit(c.params.as_of), due), unit="days")
-    c.output("deadline", h.iso(due))
+    due = c.col("due_by", add_months(date_lit(end), c.p(p + "window_months")), "补办截止日（疫情结束后3个月）")
+    done = pl.coalesce(pl.col("late_registration_on"), as_of_lit(c))
+    c.require(done <= due, pl.format("在 {} 前补办参保登记，无需提供附加证明材料", iso(due)),
+              pl.format("补办期限已于 {} 届满（疫情结束后3个月内）", iso(due)))
+    c.amount(days_between(as_of_lit(c), due), unit="days")
+    c.output("deadline", iso(due))
 
 
 @rule("henan.late_registration_late_fee_waiver_2020")
@@ -152,13 +157,13 @@ def late_registration_late_fee_waiver(c: Calc) -> None:
     p = "henan.late_registration_late_fee_waiver_2020."
     h.require_sme(c, c.p(p + "sme_sizes"), c.p(p + "sme_like_unit_types"))
     c.require(pl.col("flag_epidemic_affected"), "因受疫情影响未能及时办理参保登记而延迟缴费", "未认定受疫情影响")
-    w_from, w_to = (h.as_date(v) for v in c.p(p + "waiver_window"))
+    w_from, w_to = (as_date(v) for v in c.p(p + "waiver_window"))
     rate = float(c.p(p + "late_fee_daily_rate"))
     first_late = pl.col("due_date").dt.offset_by("1d")
-    all_days = h.days_between(pl.col("due_date"), pl.col("paid_on")).clip(lower_bound=0)
+    all_days = days_between(pl.col("due_date"), pl.col("paid_on")).clip(lower_bound=0)
     start = pl.max_horizontal(first_late, pl.lit(w_from))
     stop = pl.min_horizontal(pl.col("paid_on"), pl.lit(w_to))
-    in_window = (h.days_between(start, stop) + 1).clip(lower_bound=0)
+    in_window = (days_between(start, stop) + 1).clip(lower_bound=0)
     rows = c.col("late_rows", c.aggregate("late_si_payments", pl.len(), default=0), "延迟补缴的费款笔数")
     c.require(rows > 0, None, "未提供因补办参保登记而延迟缴纳的费款（enterprise.late_si_payments）")
     total = c.col("late_fee_total", c.aggregate("late_si_payments", (pl.col("amount") * rate * all_days).sum(),
@@ -176,11 +181,11 @@ def late_registration_late_fee_waiver(c: Calc) -> None:
 def si_overpayment_refund(c: Calc) -> None:
     refund = c.col("overcollected", c.aggregate(
         "si_stop_overcollections", pl.col("amount").sum(),
-        where=h.month_index(pl.col("month")) >= h.month_index(pl.col("stop_month")), default=0.0),
+        where=month_index(pl.col("month")) >= month_index(pl.col("stop_month")), default=0.0),
         "应中断月份起多收的社会保险费")
     months = c.col("overcollected_months", c.aggregate(
         "si_stop_overcollections", pl.col("month").n_unique(),
-        where=h.month_index(pl.col("month")) >= h.month_index(pl.col("stop_month")), default=0), "多收月份数")
+        where=month_index(pl.col("month")) >= month_index(pl.col("stop_month")), default=0), "多收月份数")
     c.require(refund > 0, pl.format("因未办理CA认证等原因未能及时网上中断，多收 {} 个月费款", months),
               "未见应中断之后多收的社会保险费（enterprise.si_stop_overcollections）")
     c.amount(refund)
@@ -193,17 +198,17 @@ def retirement_pension_back_pay(c: Calc) -> None:
               "未说明因疫情影响未能及时办理退休（person.retirement.prevented_by_epidemic）",
               "缺少退休办理信息（person.retirement）")
     birth = h.birth_date()
-    reach = c.col("retirement_reached_month", h.month_of_date(birth) + pl.col("retirement_age") * h.MONTHS,
+    reach = c.col("retirement_reached_month", month_index_of(birth) + pl.col("retirement_age") * MONTHS_PER_YEAR,
                   "达到法定退休年龄的月份")
     start = reach + 1
     c.require(start.is_not_null(), None, "缺少身份证号码或法定退休年龄（person.id_number, person.retirement.age）")
-    regular = h.month_index(pl.col("retirement_processed_month")) + 1
+    regular = month_index(pl.col("retirement_processed_month")) + 1
     months = c.col("back_pay_months", (regular - start).clip(lower_bound=0), "补发月数")
-    c.output("pension_start_month", h.index_month(start))
+    c.output("pension_start_month", month_of_index(start))
     c.output("back_pay_months", months)
-    c.period(h.index_month(start), h.index_month(regular - 1))
+    c.period(month_of_index(start), month_of_index(regular - 1))
     c.amount(months * pl.col("retirement_monthly_pension"))
-    c.note(pl.format("经审核后自达到法定退休年龄次月（{}）起补发养老金，补发 {} 个月", h.index_month(start), months))
+    c.note(pl.format("经审核后自达到法定退休年龄次月（{}）起补发养老金，补发 {} 个月", month_of_index(start), months))
     c.note("缺少月养老金数额（person.retirement.monthly_pension），补发金额待核定",
            when=pl.col("retirement_monthly_pension").is_null())
 
@@ -250,32 +255,27 @@ def hiring_subsidy(c: Calc) -> None:
     c.require(hires >= 1, pl.format("吸纳符合条件人员 {} 人", hires),
               "未吸纳登记失业半年以上人员或离校两年内未就业高校毕业生（1年以上劳动合同并缴纳社保）",
               "缺少符合条件的吸纳人数（enterprise.hiring_subsidy_qualifying_hires）")
-    per = c.p(p + "per_person")
-    if per is None:
-        h.null_amount(c, p + "per_person")
-    else:
-        c.amount(hires * float(per))
-        c.note(pl.format("一次性吸纳就业补贴 {} 人 × {} 元", hires, pl.lit(per)))
+    h.per_person_standard(c, p + "per_person", hires, "一次性吸纳就业补贴 {} 人 × {} 元")
 
 
 @rule("henan.si_post_subsidy_extension_2020")
 def si_post_subsidy_extension(c: Calc) -> None:
     p = "henan.si_post_subsidy_extension_2020."
-    ref = h.as_date(c.p(p + "reference_date"))
-    new_end = h.as_date(c.p(p + "extended_end"))
-    start = h.month_index(pl.col("si_subsidy_start_month"))
+    ref = as_date(c.p(p + "reference_date"))
+    new_end = as_date(c.p(p + "extended_end"))
+    start = month_index(pl.col("si_subsidy_start_month"))
     end = pl.col("si_subsidy_original_end")
     c.require(pl.col("si_subsidy_kind").is_not_null(), None, "缺少社会保险补贴或岗位补贴信息（person.si_subsidy）")
-    c.require((start <= h.date_month(ref)) & (end >= pl.lit(ref)),
+    c.require((start <= month_number_of(ref)) & (end >= pl.lit(ref)),
               pl.format("{} 正在享受补贴", pl.lit(ref.isoformat())),
               pl.format("{} 未在享受社会保险补贴或岗位补贴", pl.lit(ref.isoformat())),
               "缺少补贴原到期日（person.si_subsidy.original_end）")
-    c.require(end < pl.lit(new_end), pl.format("原到期日 {} 早于 {}，延长至 {}", h.iso(end), pl.lit(new_end.isoformat()),
+    c.require(end < pl.lit(new_end), pl.format("原到期日 {} 早于 {}，延长至 {}", iso(end), pl.lit(new_end.isoformat()),
                                                pl.lit(new_end.isoformat())),
-              pl.format("原到期日 {} 不早于 {}，无需延长", h.iso(end), pl.lit(new_end.isoformat())))
-    c.amount(h.days_between(end, pl.lit(new_end)), unit="days")
+              pl.format("原到期日 {} 不早于 {}，无需延长", iso(end), pl.lit(new_end.isoformat())))
+    c.amount(days_between(end, pl.lit(new_end)), unit="days")
     c.output("deadline", pl.lit(new_end.isoformat()))
-    c.output("extended_months", h.date_month(new_end) - h.month_of_date(end))
+    c.output("extended_months", month_number_of(new_end) - month_index_of(end))
 
 
 def _extension_latest(c: Calc) -> pl.Expr:
@@ -291,10 +291,10 @@ def guaranteed_loan_extension_application_deadline(c: Calc) -> None:
     latest = _extension_latest(c)
     years = covered_years()
     c.require(latest.is_not_null(), None, f"到期日超出工作日日历覆盖年份（{years.start}–{years.stop - 1}），无法推算")
-    applied = pl.coalesce(pl.col("guaranteed_loan_extension_applied_on"), h.date_lit(c.params.as_of))
-    c.require(applied <= latest, pl.format("应在 {} 前（含）向经办银行提交展期申请", h.iso(latest)),
-              pl.format("展期申请应在贷款到期7个工作日前（{}）提交，已逾期", h.iso(latest)))
-    c.output("deadline", h.iso(latest))
+    applied = pl.coalesce(pl.col("guaranteed_loan_extension_applied_on"), as_of_lit(c))
+    c.require(applied <= latest, pl.format("应在 {} 前（含）向经办银行提交展期申请", iso(latest)),
+              pl.format("展期申请应在贷款到期7个工作日前（{}）提交，已逾期", iso(latest)))
+    c.output("deadline", iso(latest))
     c.output("timely", pl.col("guaranteed_loan_extension_applied_on") <= latest)
 
 
@@ -305,18 +305,18 @@ def guaranteed_loan_extension(c: Calc) -> None:
               "缺少创业担保贷款信息（guaranteed_loan）")
     latest = _extension_latest(c)
     c.require(pl.col("guaranteed_loan_extension_applied_on") <= latest,
-              pl.format("已于到期7个工作日前（{}）提交展期申请", h.iso(latest)),
-              pl.format("展期申请晚于到期7个工作日前（{}）", h.iso(latest)),
+              pl.format("已于到期7个工作日前（{}）提交展期申请", iso(latest)),
+              pl.format("展期申请晚于到期7个工作日前（{}）", iso(latest)),
               "缺少展期申请日期（guaranteed_loan.extension_applied_on）或到期日超出日历年份")
     cap = int(c.p(p + "max_extension_months"))
     months = c.col("extension_months", pl.min_horizontal(
         pl.col("guaranteed_loan_extension_months_requested").fill_null(cap), pl.lit(cap)), "展期月数（原则上不超过1年）")
-    new_maturity = pl.col("guaranteed_loan_maturity_date").dt.offset_by(pl.format("{}mo", months))
+    new_maturity = add_months(pl.col("guaranteed_loan_maturity_date"), months)
     c.output("extension_months", months)
-    c.output("deadline", h.iso(new_maturity))
+    c.output("deadline", iso(new_maturity))
     c.output("interest_subsidy", pl.lit(bool(c.p(p + "interest_subsidy_continues"))))
     c.note(pl.format("可申请展期 {} 个月至 {}，经经办银行与担保机构调查审核后办理；展期内财政继续贴息", months,
-                     h.iso(new_maturity)))
+                     iso(new_maturity)))
 
 
 @rule("henan.project_training_advance_2020")

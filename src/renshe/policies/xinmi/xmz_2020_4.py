@@ -5,8 +5,20 @@ from __future__ import annotations
 
 import polars as pl
 
-from renshe.engine.calc import Calc
+from renshe.engine.calc import (
+    Calc,
+    MONTHS_PER_YEAR,
+    add_months,
+    days_between,
+    last_day_of,
+    month_index,
+    month_index_of,
+    month_number,
+    month_number_of,
+    month_of_index,
+)
 from renshe.engine.rules import rule
+from renshe.policies.common import as_date, as_of_lit, has_group, iso
 from renshe.policies.loans import enterprise_hiring_condition, limit_by_applicant
 
 
@@ -46,10 +58,6 @@ from fractions import Fraction  # noqa: E402
 from renshe.policies.henan import _loc_helpers as h  # noqa: E402
 
 
-def _has_any(groups: list[str]) -> pl.Expr:
-    return pl.col("groups").list.eval(pl.element().is_in(groups)).list.any().fill_null(False)
-
-
 def _has(group: str) -> pl.Expr:
     return pl.col("groups").list.contains(group).fill_null(False)
 
@@ -57,7 +65,7 @@ def _has(group: str) -> pl.Expr:
 def _tax_year_months(c: Calc, start: pl.Expr, duration: int) -> pl.Expr:
     """Months of the tax year (the year of as_of) inside [start, start + duration − 1] (month indices)."""
     year = c.params.as_of.year
-    first, last = year * h.MONTHS, (year + 1) * h.MONTHS - 1
+    first, last = year * MONTHS_PER_YEAR, (year + 1) * MONTHS_PER_YEAR - 1
     lo = pl.max_horizontal(start, pl.lit(first))
     hi = pl.min_horizontal(start + duration - 1, pl.lit(last))
     return (hi - lo + 1).clip(lower_bound=0)
@@ -79,9 +87,9 @@ def _si_subsidy_end(c: Calc) -> pl.Expr:
     """Last month (index) of a hard-to-employ person's SI subsidy: start + 35, or the month of
     reaching retirement age when that is less than 5 years after the start."""
     p = "xinmi.si_subsidy_period_2020."
-    start = h.month_index(pl.col("si_subsidy_start_month"))
-    retire = h.month_of_date(h.birth_date()) + pl.col("si_subsidy_retirement_age") * h.MONTHS
-    near = (retire - start) < c.p(p + "near_retirement_years") * h.MONTHS
+    start = month_index(pl.col("si_subsidy_start_month"))
+    retire = month_index_of(h.birth_date()) + pl.col("si_subsidy_retirement_age") * MONTHS_PER_YEAR
+    near = (retire - start) < c.p(p + "near_retirement_years") * MONTHS_PER_YEAR
     return pl.when(near.fill_null(False)).then(retire).otherwise(start + c.p(p + "max_months") - 1)
 
 
@@ -93,41 +101,41 @@ def medical_deferral(c: Calc) -> None:
         ((pl.col("unit_type") == "public_institution") & pl.col("self_funded_institution"))
     c.require(unit_ok, "企业（含自收自支事业单位）",
               pl.format("单位类型 {} 不在缓缴范围（企业及自收自支事业单位）", pl.col("unit_type")))
-    s = c.col("deferral_start_idx", h.month_index(pl.col("medical_deferral_start_month")), "缓缴起始费款所属期（月序）")
+    s = c.col("deferral_start_idx", month_index(pl.col("medical_deferral_start_month")), "缓缴起始费款所属期（月序）")
     n = pl.col("medical_deferral_months")
     end = c.col("deferral_end_idx", s + n - 1, "缓缴最后一个费款所属期（月序）")
     c.require(s.is_not_null(), None, "尚未申请缓缴（enterprise.medical_deferral: start_month, months）")
-    earliest, latest = c.p(p + "earliest_start"), h.as_date(c.p(p + "latest_end"))
+    earliest, latest = c.p(p + "earliest_start"), as_date(c.p(p + "latest_end"))
     max_n = c.p(p + "max_months")
-    c.require(s >= h.month_lit(earliest), None,
+    c.require(s >= month_number(earliest), None,
               pl.format("缓缴起始月 {} 早于 {}", pl.col("medical_deferral_start_month"), pl.lit(earliest)))
     c.require(n <= max_n, pl.format("连续缓缴 {} 个月（最长不超过 {} 个月）", n, pl.lit(max_n)),
               pl.format("缓缴 {} 个月，超过最长 {} 个月", n, pl.lit(max_n)))
-    c.require(end <= h.date_month(latest), None,
-              pl.format("缓缴期至 {}，超过执行期 {}", h.index_month(end), pl.lit(latest.isoformat())))
-    months = h.month_index(pl.col("month"))
+    c.require(end <= month_number_of(latest), None,
+              pl.format("缓缴期至 {}，超过执行期 {}", month_of_index(end), pl.lit(latest.isoformat())))
+    months = month_index(pl.col("month"))
     amount = c.col("medical_deferred", c.aggregate(
         "contributions", pl.col("employer_due").sum(), uses=("deferral_start_idx", "deferral_end_idx"),
         where=(pl.col("insurance") == "medical") & (months >= pl.col("deferral_start_idx"))
         & (months <= pl.col("deferral_end_idx")), default=0.0), "缓缴月份职工医保单位缴费合计")
-    due = h.month_end(end)
+    due = last_day_of(end)
     c.amount(amount)
-    c.period(pl.col("medical_deferral_start_month"), h.index_month(end))
-    c.output("deadline", h.iso(due))
+    c.period(pl.col("medical_deferral_start_month"), month_of_index(end))
+    c.output("deadline", iso(due))
     c.note(pl.format("缓缴 {} 至 {} 职工医保单位缴费 {} 元，缓缴期间免收滞纳金，于 {} 前补缴",
-                     pl.col("medical_deferral_start_month"), h.index_month(end), amount.round(2), h.iso(due)))
+                     pl.col("medical_deferral_start_month"), month_of_index(end), amount.round(2), iso(due)))
 
 
 @rule("xinmi.onjob_training_subsidy_extension_2020")
 def onjob_training_subsidy_extension(c: Calc) -> None:
     p = "xinmi.onjob_training_subsidy_extension_2020."
-    end = h.as_date(c.p(p + "policy_end"))
+    end = as_date(c.p(p + "policy_end"))
     c.require(pl.col("flag_severe_difficulty"), "困难企业（受疫情影响生产经营出现严重困难）", "未认定为困难企业")
-    held = pl.coalesce(pl.col("onjob_training_end_date"), h.date_lit(c.params.as_of))
+    held = pl.coalesce(pl.col("onjob_training_end_date"), as_of_lit(c))
     c.require(held <= pl.lit(end), pl.format("在岗培训于 {} 前结束并申请，可享受在岗培训补贴", pl.lit(end.isoformat())),
-              pl.format("培训结束日 {} 晚于政策实施期限 {}", h.iso(held), pl.lit(end.isoformat())))
+              pl.format("培训结束日 {} 晚于政策实施期限 {}", iso(held), pl.lit(end.isoformat())))
     c.output("deadline", pl.lit(end.isoformat()))
-    c.amount(h.days_between(h.date_lit(c.params.as_of), pl.lit(end)), unit="days")
+    c.amount(days_between(as_of_lit(c), pl.lit(end)), unit="days")
     c.note("补贴标准按省、郑州市培训补贴规定执行")
 
 
@@ -193,12 +201,7 @@ def internship_subsidy(c: Calc) -> None:
     months = c.col("intern_months", pl.col("intern_months_completed"), "完成见习人员的见习月数合计")
     c.require((done >= 1) & (months > 0), pl.format("完成见习 {} 人、合计 {} 个月", done, months),
               "无完成见习的人员", "缺少完成见习人数和月数（enterprise.interns_completed, intern_months_completed）")
-    monthly = c.p(p + "monthly")
-    if monthly is None:
-        h.null_amount(c, p + "monthly")
-    else:
-        c.amount(months * float(monthly))
-        c.note(pl.format("{} 人月 × {} 元", months, pl.lit(monthly)))
+    h.per_person_standard(c, p + "monthly", months, "{} 人月 × {} 元")
     c.note("补贴用于见习人员基本生活费、人身意外伤害保险、指导管理费用及见习工作经费")
 
 
@@ -254,18 +257,18 @@ def guaranteed_loan_operator_award(c: Calc) -> None:
 @rule("xinmi.self_employment_tax_deduction")
 def self_employment_tax_deduction(c: Calc) -> None:
     p = "xinmi.self_employment_tax_deduction."
-    c.require(_has_any(c.p(p + "groups")), "建档立卡贫困人口或持注明“自主创业税收政策”的《就业创业证》/《就业失业登记证》",
+    c.require(has_group(c.p(p + "groups")), "建档立卡贫困人口或持注明“自主创业税收政策”的《就业创业证》/《就业失业登记证》",
               "非建档立卡贫困人口，也未持注明“自主创业税收政策”的证件（groups: registered_poor / startup_tax_certificate）")
     c.require(pl.col("own_business_kind") == "individual_business", "从事个体经营", "未从事个体经营",
               "缺少个体经营登记信息（person.own_business）")
     duration = int(c.p(p + "duration_months"))
-    start = h.month_of_date(pl.col("own_business_registered_on"))
+    start = month_index_of(pl.col("own_business_registered_on"))
     months = c.col("months_in_tax_year", _tax_year_months(c, start, duration), "本纳税年度在3年期内的月数")
     c.require(months > 0, None, pl.format("{} 年不在自登记当月起3年的享受期内", pl.lit(c.params.as_of.year)))
-    cap = c.col("annual_cap", months * c.p(p + "annual_cap") / h.MONTHS, "本年扣减限额（12000元×月数/12）")
+    cap = c.col("annual_cap", months * c.p(p + "annual_cap") / MONTHS_PER_YEAR, "本年扣减限额（12000元×月数/12）")
     taxes = pl.col("own_business_taxes_due_year")
     c.amount(pl.when(taxes.is_null()).then(cap).otherwise(pl.min_horizontal(cap, taxes)))
-    c.period(h.index_month(start), h.index_month(start + duration - 1))
+    c.period(month_of_index(start), month_of_index(start + duration - 1))
     c.note(pl.format("{} 年可扣减限额 {} 元，依次扣减增值税、城市维护建设税、教育费附加、地方教育附加和个人所得税",
                      pl.lit(c.params.as_of.year), cap.round(2)))
     c.note("未提供当年应纳税额（own_business.taxes_due_year），金额为限额", when=taxes.is_null())
@@ -280,16 +283,16 @@ def hiring_tax_deduction(c: Calc) -> None:
                     & (pl.col("unemployed_months") >= c.p(p + "min_registered_unemployed_months"))
                     & pl.col("certificate"))) & (pl.col("contract_years") >= c.p(p + "min_contract_years"))
     year = c.params.as_of.year
-    start = h.month_index(pl.col("si_start_month"))
-    lo = pl.max_horizontal(start, pl.lit(year * h.MONTHS))
-    hi = pl.min_horizontal(start + duration - 1, pl.lit((year + 1) * h.MONTHS - 1))
+    start = month_index(pl.col("si_start_month"))
+    lo = pl.max_horizontal(start, pl.lit(year * MONTHS_PER_YEAR))
+    hi = pl.min_horizontal(start + duration - 1, pl.lit((year + 1) * MONTHS_PER_YEAR - 1))
     months = (hi - lo + 1).clip(lower_bound=0)
     hires = c.col("qualifying_hires", c.aggregate("tax_relief_hires", (qualifies & (months > 0)).sum(), default=0),
                   "本年在享受期内的符合条件招用人数")
     c.require(hires >= 1, pl.format("招用符合条件人员 {} 人", hires),
               "无符合条件的招用人员（建档立卡贫困人口，或登记失业半年以上持证人员，签1年以上合同并缴社保）")
     cap = c.col("annual_cap", c.aggregate("tax_relief_hires", (pl.when(qualifies).then(months).otherwise(0)).sum(),
-                                          default=0) * c.p(p + "per_person_per_year") / h.MONTHS, "本年定额扣减限额")
+                                          default=0) * c.p(p + "per_person_per_year") / MONTHS_PER_YEAR, "本年定额扣减限额")
     taxes = pl.col("hiring_taxes_due_year")
     c.amount(pl.when(taxes.is_null()).then(cap).otherwise(pl.min_horizontal(cap, taxes)))
     c.note(pl.format("{} 年按每人每年6000元（按月折算）可扣减 {} 元，依次扣减增值税、城市维护建设税、教育费附加、"
@@ -302,7 +305,7 @@ def job_search_subsidy(c: Calc) -> None:
     p = "xinmi.job_search_subsidy_2020."
     c.require(_has("college_graduate") & (pl.col("graduated_on").dt.year() == c.params.as_of.year),
               "毕业年度高校毕业生", "非毕业年度高校毕业生（groups: college_graduate，graduated_on 须在测算年度）")
-    c.require(_has_any(c.p(p + "hardship_groups")), "属低保家庭、贫困残疾人家庭、建档立卡贫困家庭、残疾、获得国家助学贷款或特困人员之一",
+    c.require(has_group(c.p(p + "hardship_groups")), "属低保家庭、贫困残疾人家庭、建档立卡贫困家庭、残疾、获得国家助学贷款或特困人员之一",
               "不属于规定的困难情形")
     amount = c.p(p + "amount_per_person")
     c.amount(pl.lit(float(amount)))
@@ -315,35 +318,35 @@ def startup_subsidy(c: Calc) -> None:
     years = c.p(p + "max_years_since_graduation")
     reg = pl.col("own_business_registered_on")
     recent = (reg <= pl.col("graduated_on").dt.offset_by(f"{years}y")).fill_null(False)
-    group = _has_any(c.p(p + "groups_any")) | (_has_any(c.p(p + "groups_recent_graduates")) & recent)
+    group = has_group(c.p(p + "groups_any")) | (has_group(c.p(p + "groups_recent_graduates")) & recent)
     c.require(group, "属我市大中专学生（毕业5年内）、就业困难人员、贫困劳动力或返乡农民工",
               "不属于规定人员（在校学生、毕业5年内毕业生或留学回国人员、就业困难人员、贫困劳动力、返乡农民工）")
     c.require(pl.col("own_business_first_business"), "首次创办企业或从事个体经营", "非首次创业",
               "缺少创业信息（person.own_business）")
     c.require(pl.col("own_business_operating_normally"), None, "未正常经营")
     ready = reg.dt.offset_by(f"{c.p(p + 'min_operating_years')}y")
-    c.require(ready <= h.date_lit(c.params.as_of), pl.format("自 {} 登记注册起正常经营1年以上", h.iso(reg)),
-              pl.format("正常经营未满1年（{} 满1年）", h.iso(ready)))
+    c.require(ready <= as_of_lit(c), pl.format("自 {} 登记注册起正常经营1年以上", iso(reg)),
+              pl.format("正常经营未满1年（{} 满1年）", iso(ready)))
     c.amount(pl.lit(float(c.p(p + "amount"))))
 
 
 @rule("xinmi.flexible_employment_si_subsidy_extension_2020")
 def flexible_employment_si_subsidy_extension(c: Calc) -> None:
     p = "xinmi.flexible_employment_si_subsidy_extension_2020."
-    lo, hi = (h.as_date(v) for v in c.p(p + "expiry_window"))
+    lo, hi = (as_date(v) for v in c.p(p + "expiry_window"))
     c.require(_has("hard_to_employ"), "就业困难人员", "非就业困难人员（groups: hard_to_employ）")
     end = pl.col("si_subsidy_original_end")
     c.require((pl.col("si_subsidy_kind") == "si_subsidy") & end.is_not_null(), None,
               "缺少灵活就业社会保险补贴期满日（person.si_subsidy.original_end）")
-    c.require((end >= pl.lit(lo)) & (end <= pl.lit(hi)), pl.format("补贴于 {} 期满（实施期限内）", h.iso(end)),
-              pl.format("补贴期满日 {} 不在 {} 至 {} 之间", h.iso(end), pl.lit(lo.isoformat()), pl.lit(hi.isoformat())))
+    c.require((end >= pl.lit(lo)) & (end <= pl.lit(hi)), pl.format("补贴于 {} 期满（实施期限内）", iso(end)),
+              pl.format("补贴期满日 {} 不在 {} 至 {} 之间", iso(end), pl.lit(lo.isoformat()), pl.lit(hi.isoformat())))
     c.require(~pl.col("si_subsidy_stably_employed"), "期满仍未实现稳定就业", "已实现稳定就业",
               "缺少是否已稳定就业（person.si_subsidy.stably_employed）")
     ext = int(c.p(p + "extension_months"))
-    new_end = h.add_months(end, ext)
-    c.output("deadline", h.iso(new_end))
-    c.amount(h.days_between(end, new_end), unit="days")
-    c.note(pl.format("享受期限延长1年至 {}", h.iso(new_end)))
+    new_end = add_months(end, ext)
+    c.output("deadline", iso(new_end))
+    c.amount(days_between(end, new_end), unit="days")
+    c.note(pl.format("享受期限延长1年至 {}", iso(new_end)))
 
 
 @rule("xinmi.enterprise_training_subsidy_2020")
@@ -370,7 +373,7 @@ def job_intro_subsidy(c: Calc) -> None:
 def employment_service_postponement(c: Calc) -> None:
     c.require(pl.col("postponed_formality_prevented_by_epidemic"), "受疫情影响不能及时到公共就业服务机构现场办理",
               "未说明受疫情影响不能到现场办理", "缺少待办手续信息（person.postponed_formality）")
-    end = h.as_date(c.p("xinmi.epidemic_control_end_date"))
+    end = as_date(c.p("xinmi.epidemic_control_end_date"))
     grace = c.p("xinmi.post_epidemic_grace_days")
     if end is None or grace is None:
         c.output("deadline", pl.lit(None, dtype=pl.String))
@@ -379,22 +382,22 @@ def employment_service_postponement(c: Calc) -> None:
         return
     c.require(pl.col("postponed_formality_original_deadline") <= pl.lit(end), None, "原办理期限不在疫情防控期间")
     deadline = pl.lit(end + dt.timedelta(days=int(grace)))
-    done = pl.coalesce(pl.col("postponed_formality_completed_on"), h.date_lit(c.params.as_of))
-    c.require(done <= deadline, pl.format("可延期至 {} 前办理", h.iso(deadline)),
-              pl.format("延期办理期限 {} 已过", h.iso(deadline)))
-    c.output("deadline", h.iso(deadline))
+    done = pl.coalesce(pl.col("postponed_formality_completed_on"), as_of_lit(c))
+    c.require(done <= deadline, pl.format("可延期至 {} 前办理", iso(deadline)),
+              pl.format("延期办理期限 {} 已过", iso(deadline)))
+    c.output("deadline", iso(deadline))
 
 
 @rule("xinmi.flexible_employment_si_subsidy_2020")
 def flexible_employment_si_subsidy(c: Calc) -> None:
     p = "xinmi.flexible_employment_si_subsidy_2020."
-    c.require(_has("hard_to_employ") & _has_any(c.p(p + "key_groups")), "重点群体中的就业困难人员",
+    c.require(_has("hard_to_employ") & has_group(c.p(p + "key_groups")), "重点群体中的就业困难人员",
               "非重点群体中的就业困难人员（groups: hard_to_employ 及贫困劳动力、离校未就业高校毕业生等）")
     c.require(_has("flexible_employed"), "灵活就业后已申报就业", "未申报灵活就业（groups: flexible_employed）")
     c.require(pl.col("si_subsidy_start_month").is_not_null(), None, "缺少社会保险补贴起始月（person.si_subsidy.start_month）")
-    start = c.col("subsidy_start_idx", h.month_index(pl.col("si_subsidy_start_month")), "补贴起始月（月序）")
+    start = c.col("subsidy_start_idx", month_index(pl.col("si_subsidy_start_month")), "补贴起始月（月序）")
     end = c.col("subsidy_end_idx", _si_subsidy_end(c), "补贴最后一月（月序）")
-    months = h.month_index(pl.col("month"))
+    months = month_index(pl.col("month"))
     paid = c.col("individual_si_paid", c.aggregate(
         "si_paid_as_individual", pl.col("value").sum(), uses=("subsidy_start_idx", "subsidy_end_idx"),
         where=(months >= pl.col("subsidy_start_idx")) & (months <= pl.col("subsidy_end_idx")), default=0.0),
@@ -402,17 +405,17 @@ def flexible_employment_si_subsidy(c: Calc) -> None:
     c.require(paid > 0, None, "补贴期内无以个人身份缴费记录（person.si_paid_as_individual）")
     share = Fraction(str(c.p(p + "share")))
     c.amount(paid * share.numerator / share.denominator)
-    c.period(h.index_month(start), h.index_month(end))
+    c.period(month_of_index(start), month_of_index(end))
     c.note(pl.format("按实际缴费 {} 元的 {} 补贴（原则上不超过2/3）", paid.round(2), pl.lit(str(share))))
 
 
 @rule("xinmi.employer_hard_to_employ_si_subsidy_2020")
 def employer_hard_to_employ_si_subsidy(c: Calc) -> None:
     p = "xinmi.si_subsidy_period_2020."
-    start = h.month_index(pl.col("subsidy_start"))
-    month = h.month_index(pl.col("month"))
-    retire = h.month_index(pl.col("retirement_month"))
-    near = ((retire - start) < c.p(p + "near_retirement_years") * h.MONTHS).fill_null(False)
+    start = month_index(pl.col("subsidy_start"))
+    month = month_index(pl.col("month"))
+    retire = month_index(pl.col("retirement_month"))
+    near = ((retire - start) < c.p(p + "near_retirement_years") * MONTHS_PER_YEAR).fill_null(False)
     last = pl.when(near).then(retire).otherwise(start + c.p(p + "max_months") - 1)
     inside = pl.col("labour_contract") & (month >= start) & (month <= last)
     paid = c.col("hard_to_employ_si_paid", c.aggregate("hard_to_employ_si_paid",
@@ -427,15 +430,15 @@ def employer_hard_to_employ_si_subsidy(c: Calc) -> None:
 def si_subsidy_period(c: Calc) -> None:
     c.require(_has("hard_to_employ"), "就业困难人员", "非就业困难人员（groups: hard_to_employ）")
     c.require(pl.col("si_subsidy_start_month").is_not_null(), None, "缺少社会保险补贴起始月（person.si_subsidy.start_month）")
-    start = h.month_index(pl.col("si_subsidy_start_month"))
+    start = month_index(pl.col("si_subsidy_start_month"))
     end = c.col("subsidy_end_idx", _si_subsidy_end(c), "补贴最后一月（月序）")
-    last_day = h.month_end(end)
-    c.period(h.index_month(start), h.index_month(end))
-    c.output("deadline", h.iso(last_day))
+    last_day = last_day_of(end)
+    c.period(month_of_index(start), month_of_index(end))
+    c.output("deadline", iso(last_day))
     c.output("months", end - start + 1)
     near = end != start + c.p("xinmi.si_subsidy_period_2020.max_months") - 1
-    c.note(pl.when(near).then(pl.format("距法定退休年龄不足5年，补贴可延长至退休（{}）", h.index_month(end)))
-           .otherwise(pl.format("补贴期限最长3年，至 {}", h.index_month(end))))
+    c.note(pl.when(near).then(pl.format("距法定退休年龄不足5年，补贴可延长至退休（{}）", month_of_index(end)))
+           .otherwise(pl.format("补贴期限最长3年，至 {}", month_of_index(end))))
     c.note("未提供法定退休年龄（si_subsidy.retirement_age），按最长3年计",
            when=pl.col("si_subsidy_retirement_age").is_null())
 
@@ -445,8 +448,8 @@ def graduate_hiring_si_subsidy(c: Calc) -> None:
     p = "xinmi.graduate_hiring_si_subsidy_2020."
     c.require(pl.col("size").is_in(c.p(p + "sizes")), pl.format("小微企业（{}）", pl.col("size")),
               pl.format("企业划型为 {}，非小微企业", pl.col("size")), "未能划型，无法确认小微企业条件")
-    start = h.month_index(pl.col("hired_month"))
-    month = h.month_index(pl.col("month"))
+    start = month_index(pl.col("hired_month"))
+    month = month_index(pl.col("month"))
     inside = pl.col("graduating_year_or_registered_unemployed") & \
         (pl.col("contract_years") >= c.p(p + "min_contract_years")) & (month >= start) & \
         (month <= start + c.p(p + "max_months") - 1)
@@ -461,7 +464,7 @@ def graduate_hiring_si_subsidy(c: Calc) -> None:
 @rule("xinmi.laid_off_temporary_living_allowance_2020")
 def laid_off_temporary_living_allowance(c: Calc) -> None:
     p = "xinmi.laid_off_temporary_living_allowance_2020."
-    c.require(_has_any(["laid_off", "unemployed"]) & _has("hardship"), "生活困难的下岗失业人员",
+    c.require(has_group(["laid_off", "unemployed"]) & _has("hardship"), "生活困难的下岗失业人员",
               "非生活困难的下岗失业人员（groups: laid_off 或 unemployed，及 hardship）")
     amount = c.p(p + "amount")
     if amount is None:

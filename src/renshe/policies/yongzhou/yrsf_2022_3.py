@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from renshe.engine.calc import Calc
+from renshe.engine.calc import Calc, MONTHS_PER_YEAR, exact, month_index, month_index_of, month_of_index, month_range
 from renshe.engine.rules import rule
+from renshe.policies.common import as_date, as_of_lit, has_group, iso, num, pending_amount
 from renshe.policies.loans import limit_by_applicant
 
 
@@ -44,7 +45,6 @@ def guaranteed_loan_limit(c: Calc) -> None:
 
 
 # ---- the other measures of the ten (loc) -------------------------------------------------
-from renshe.engine.calc import exact, month_range  # noqa: E402
 from renshe.policies.henan import _loc_helpers as h  # noqa: E402
 
 
@@ -52,11 +52,10 @@ from renshe.policies.henan import _loc_helpers as h  # noqa: E402
 def ui_rate_reduction(c: Calc) -> None:
     p = "yongzhou.ui_rate_reduction_2022."
     total, employer = c.p(p + "total_rate"), c.p(p + "employer_rate")
-    c.output("employer_rate", pl.lit(None if employer is None else float(employer), dtype=pl.Float64))
+    c.output("employer_rate", num(employer))
     if total is None:
-        c.amount(pl.lit(None, dtype=pl.Float64), unit="percent")
-        c.note("延续实施阶段性降低失业保险费率；费率未在文件中载明（参数 yongzhou.ui_rate_reduction_2022.total_rate、"
-               "employer_rate 未设定）")
+        pending_amount(c, "延续实施阶段性降低失业保险费率；费率未在文件中载明（参数 yongzhou.ui_rate_reduction_2022.total_rate、"
+                          "employer_rate 未设定）", unit="percent")
     else:
         c.amount(pl.lit(float(total)), unit="percent")
         c.note(pl.format("延续实施阶段性降低失业保险费率：总费率 {}%", pl.lit(total)))
@@ -111,17 +110,17 @@ def deferred_retirement_processing(c: Calc) -> None:
     c.require(pl.col("retirement_prevented_by_epidemic"), "身在外地或身处封控区无法到场办理退休，提供延期办服务",
               "未说明因身在外地或身处封控区无法到场办理（person.retirement.prevented_by_epidemic）",
               "缺少退休办理信息（person.retirement）")
-    reach = c.col("retirement_reached_month", h.month_of_date(h.birth_date()) + pl.col("retirement_age") * h.MONTHS,
+    reach = c.col("retirement_reached_month", month_index_of(h.birth_date()) + pl.col("retirement_age") * MONTHS_PER_YEAR,
                   "达到退休年龄或待遇领取年龄的月份")
     start = reach + 1
     c.require(start.is_not_null(), None, "缺少身份证号码或退休（待遇领取）年龄（person.id_number, person.retirement.age）")
-    regular = h.month_index(pl.col("retirement_processed_month")) + 1
+    regular = month_index(pl.col("retirement_processed_month")) + 1
     months = c.col("back_pay_months", (regular - start).clip(lower_bound=0), "足额补发月数")
-    c.output("pension_start_month", h.index_month(start))
+    c.output("pension_start_month", month_of_index(start))
     c.output("back_pay_months", months)
-    c.period(h.index_month(start), h.index_month(regular - 1))
+    c.period(month_of_index(start), month_of_index(regular - 1))
     c.amount(months * pl.col("retirement_monthly_pension"))
-    c.note(pl.format("按正常到龄时间申报退休，养老金从 {} 起足额补发，补发 {} 个月", h.index_month(start), months))
+    c.note(pl.format("按正常到龄时间申报退休，养老金从 {} 起足额补发，补发 {} 个月", month_of_index(start), months))
     c.note("缺少月养老金数额（person.retirement.monthly_pension），补发金额待核定",
            when=pl.col("retirement_monthly_pension").is_null())
 
@@ -129,11 +128,11 @@ def deferred_retirement_processing(c: Calc) -> None:
 @rule("yongzhou.work_injury_claims_any_day_2022")
 def work_injury_claims_any_day(c: Calc) -> None:
     p = "yongzhou.work_injury_claims_any_day_2022."
-    start = h.as_date(c.p(p + "from_date"))
+    start = as_date(c.p(p + "from_date"))
     filed = pl.col("work_injury_claim_filed_on")
-    c.require(filed >= pl.lit(start), pl.format("{} 申报（每月{}日），不再限定于每月1-10号，予以受理", h.iso(filed),
+    c.require(filed >= pl.lit(start), pl.format("{} 申报（每月{}日），不再限定于每月1-10号，予以受理", iso(filed),
                                                 filed.dt.day()),
-              pl.format("{} 早于本措施施行日 {}", h.iso(filed), pl.lit(start.isoformat())),
+              pl.format("{} 早于本措施施行日 {}", iso(filed), pl.lit(start.isoformat())),
               "缺少工伤待遇申报日期（person.work_injury_claim_filed_on）")
     c.output("accepted", filed >= pl.lit(start))
 
@@ -150,10 +149,10 @@ def arbitration_hearing_postponement(c: Calc) -> None:
 @rule("yongzhou.proxy_for_isolated_persons_2022")
 def proxy_for_isolated_persons(c: Calc) -> None:
     groups = c.p("yongzhou.proxy_for_isolated_persons_2022.groups")
-    c.require(pl.col("groups").list.eval(pl.element().is_in(groups)).list.any().fill_null(False),
+    c.require(has_group(groups),
               "新型冠状病毒感染的肺炎患者、疑似病人或密切接触者",
               "非患者、疑似病人或密切接触者（groups: covid_patient / suspected_case / close_contact）")
-    today = h.date_lit(c.params.as_of)
+    today = as_of_lit(c)
     inside = (pl.col("isolation_start") <= today) & (pl.col("isolation_end").is_null() | (today <= pl.col("isolation_end")))
     c.require(inside, "正处于隔离治疗或医学观察期间", "测算日不在隔离治疗或医学观察期间",
               "缺少隔离治疗或医学观察期间（person.isolation）")
