@@ -202,3 +202,145 @@ def test_demo_command(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert pl.read_csv(tmp_path / "units.csv").height == 30
     assert json.loads(json.dumps({"ok": True}))["ok"]
+
+
+# --- outputs: the fast writers give the bytes of the straightforward ones -------------------
+
+def _reference_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_of: dt.date) -> None:
+    """The outputs as first written: every policy's rows joined to the units, the summary
+    one streamed group-by over all results, the workbook cell by cell through xlsxwriter."""
+    from renshe.batch import outputs as o
+    from renshe.engine.rules import registry as rule_registry
+
+    reg = rule_registry()
+    results = o.load_results(work, key)
+    for sub in ("payments", "rejections", "eligible"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    problems = pl.read_parquet(work / "problems.parquet")
+    problems.write_csv(out / "problems.csv")
+    money = pl.col("unit") == "CNY"
+    paid = (money & pl.col("eligible") & (pl.col("amount") > 0) & pl.col("overlaps").is_null()).fill_null(False)
+    pending = (money & pl.col("eligible") & pl.col("amount").is_null()).fill_null(False)
+    frame = results.with_columns(paid.alias("paid"), pending.alias("pending"),
+                                 pl.col("region").str.slice(0, 4).alias("prefecture"))
+    sheets, rows = {}, []
+    for pid in rule_ids:
+        rule = reg.rules[pid]
+        mine = frame.filter(pl.col("policy") == pid).collect()
+        scope = mine.filter(pl.col("in_scope"))
+        pay = scope.filter(pl.col("paid")).sort("uscc").select(
+            "uscc", "name", "region", "amount", "mode", "period_from", "period_to", "reasons")
+        rejected = scope.filter(~pl.col("eligible")).sort("uscc").select("uscc", "name", "region", "reasons")
+        rejected.write_csv(out / "rejections" / f"{pid}.csv")
+        if (mine["unit"] == "CNY").any():
+            pay.write_csv(out / "payments" / f"{pid}.csv", float_precision=2)
+            sheets[pid] = pay
+        else:
+            scope.filter(pl.col("eligible")).sort("uscc").select(
+                "uscc", "name", "region", "amount", "unit", "period_from", "period_to", "extras", "reasons",
+            ).write_csv(out / "eligible" / f"{pid}.csv")
+        rows.append({"policy": pid, "title": rule.title, "doc_no": rule.doc_no, "units_in_scope": scope.height,
+                     "eligible": int(scope["eligible"].sum()), "paid_units": pay.height,
+                     "amount": round(float(pay["amount"].sum()), 2), "pending": int(scope["pending"].sum()),
+                     "rejected": rejected.height})
+    policies = pl.DataFrame(rows, schema={
+        "policy": pl.String, "title": pl.String, "doc_no": pl.String, "units_in_scope": pl.Int64,
+        "eligible": pl.Int64, "paid_units": pl.Int64, "amount": pl.Float64, "pending": pl.Int64,
+        "rejected": pl.Int64})
+    policies.write_csv(out / "policies.csv", float_precision=2)
+    summary = (
+        frame.filter(pl.col("in_scope"))
+        .with_columns(pl.col("industry").str.slice(0, 1).alias("industry_section"))
+        .group_by("policy", "prefecture", "size", "industry_section")
+        .agg(pl.len().alias("units"), pl.col("eligible").sum().alias("eligible"),
+             pl.col("paid").sum().alias("paid_units"),
+             (pl.when(pl.col("paid")).then(pl.col("amount")).otherwise(0.0) * 100).round().cast(pl.Int64)
+             .sum().alias("fen"))
+        .with_columns((pl.col("fen") / 100).round(2).alias("amount")).drop("fen")
+        .sort("policy", "prefecture", "size", "industry_section", nulls_last=True)
+        .collect(engine="streaming")
+    )
+    names = o._names(summary["prefecture"].drop_nulls().unique().sort().to_list())
+    summary = summary.with_columns(pl.col("prefecture").replace_strict(names, default=None).alias("prefecture_name"))
+    summary.write_csv(out / "summary.csv", float_precision=2)
+    o.write_workbook_plain(out / "payments.xlsx", policies, sheets)
+    o.write_report(out / "report.html", policies, summary, as_of, problems.height)
+
+
+def _run_key(work: Path) -> str:
+    (key,) = [p.name for p in (work / "results").iterdir()]
+    return key
+
+
+def test_outputs_equal_the_straightforward_ones(baseline: Path, tmp_path: Path) -> None:
+    from renshe.batch.runner import batch_rules
+
+    _reference_outputs(baseline / "_work", _run_key(baseline / "_work"), tmp_path, batch_rules(None), AS_OF)
+    assert digest(tmp_path) == digest(baseline)
+    index = pl.read_excel(baseline / "payments.xlsx", sheet_name="目录")
+    assert index["拨付单位数"].max() > 1  # rows written by the fast workbook path
+
+
+def test_outputs_when_units_are_not_in_partition_order(baseline: Path, tmp_path: Path) -> None:
+    """Units found by joining instead of by position give the same bytes."""
+    import shutil
+
+    from renshe.batch.outputs import write_outputs
+    from renshe.batch.runner import batch_rules
+
+    work = tmp_path / "_work"
+    shutil.copytree(baseline / "_work", work)
+    units = pl.read_parquet(work / "units.parquet")
+    units.sample(fraction=1.0, shuffle=True, seed=3).write_parquet(work / "units.parquet")
+    write_outputs(work, _run_key(work), tmp_path, batch_rules(None), AS_OF)
+    assert digest(tmp_path) == digest(baseline)
+
+
+def _workbook_inputs(names: list[str | None], odd: list[float]) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    amounts = odd + [0.1 + 0.2, 1e16, 123456789.125, 1 / 3, -5.5, 0.0, None, 1e-7, 12345678901234567.0, 7000.0]
+    n = len(names)
+    big = pl.DataFrame({
+        "uscc": [f"9111{i:014d}" for i in range(n)], "name": names, "region": ["110105"] * n,
+        "amount": [amounts[i % len(amounts)] for i in range(n)], "mode": [None, "", "减半"] * (n // 3) + [None] * (n % 3),
+        "period_from": ["2020-02"] * n, "period_to": ["2020-06"] * n,
+        "reasons": [f"理由 {i % 5}" if i % 4 else "cn.si_relief_2020" for i in range(n)],
+    }, schema_overrides={"name": pl.String, "mode": pl.String})
+    sheets = {"cn.si_relief_2020": big, "cn.empty": big.clear(), "cn.one": big.slice(3, 1), "cn.again": big.reverse()}
+    policies = pl.DataFrame({
+        "policy": list(sheets), "title": ["阶段性减免 & <社保>", "空", " 一条", "再来"], "doc_no": ["人社部发〔2020〕11号", None, "", "x"],
+        "units_in_scope": [n, 0, 1, n], "eligible": [n, 0, 1, n], "paid_units": [n, 0, 1, n],
+        "amount": [1.5, 0.0, 2.25, 3.0], "pending": [0, 0, 0, 0], "rejected": [0, 0, 0, 0]})
+    return policies, sheets
+
+
+TRICKY = ["A&B<C>D\"E'", " leading", "trailing ", "\ttab", "line\nbreak", "\u3000全角", "_x0041_ literal",
+          "ctrl\x01char", "bad\ufffe", "<r>rich</r>", "", None, "单位名称", "cn.si_relief_2020", "1", "普通单位",
+          "普通单位", "x" * 300]
+
+
+@pytest.mark.parametrize("extra, odd, fast", [
+    ([], [], True), (["=SUM(A1:A2)"], [], False), (["http://example.com"], [], False), (["y" * 20_000], [], False),
+    ([], [-0.0], False)])
+def test_workbook_fast_equals_cell_by_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          extra: list[str], odd: list[float], fast: bool) -> None:
+    """Every kind of text and number in the rows; the cells xlsxwriter writes otherwise (a
+    formula, a link, a text too long to be sure of, -0.0) leave the workbook to xlsxwriter."""
+    from renshe.batch import outputs as o
+
+    used: list[bool] = []
+    fill = o._fill_skeleton
+
+    def spy(*args: Any) -> None:
+        try:
+            fill(*args)
+        except o._Unusual:
+            used.append(False)
+            raise
+        used.append(True)
+
+    monkeypatch.setattr(o, "_fill_skeleton", spy)
+    policies, sheets = _workbook_inputs((TRICKY * 3) + extra, odd)
+    o.write_workbook(tmp_path / "fast.xlsx", policies, sheets)
+    o.write_workbook_plain(tmp_path / "plain.xlsx", policies, sheets)
+    assert used == [fast]
+    assert (tmp_path / "fast.xlsx").read_bytes() == (tmp_path / "plain.xlsx").read_bytes()
