@@ -41,7 +41,7 @@ def evaluate(
         _fail([f"{case_file}: cannot read the case file ({exc})"])
         return
     try:
-        body = evaluate_json(raw, explain=explain)
+        body = evaluate_json(raw, explain=explain, one_off=True)
     except BadCase as bad:
         _fail([p.line() for p in bad.problems])
         return

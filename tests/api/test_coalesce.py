@@ -44,6 +44,30 @@ def test_concurrent_requests_share_evaluations_and_keep_their_answers() -> None:
     assert queue.largest > 1
 
 
+def test_a_long_queue_is_one_polars_population_with_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ``SINGLE_CASES`` queued requests the next evaluation is one Polars population
+    (in the worker thread); the answers are those of the fast path, case by case."""
+    import renshe.api.coalesce as coalesce_module
+    import renshe.engine.calculator as calculator_module
+
+    app = create_app(migrate=False)
+    cases = examples() * 2
+    alone = [json.loads(json.dumps(evaluate_json(case))) for case in cases]
+    populations: list[int] = []
+    original = calculator_module._population_bodies
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        populations.append(len(args[0]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(coalesce_module, "SINGLE_CASES", 2)
+    monkeypatch.setattr(calculator_module, "SINGLE_CASES", 2)
+    monkeypatch.setattr(calculator_module, "_population_bodies", counted)
+    responses = asyncio.run(post_all(app, cases))
+    assert [r.json() for r in responses] == alone
+    assert populations and max(populations) > 2
+
+
 def test_bad_cases_among_good_ones_get_their_own_problems() -> None:
     app = create_app(migrate=False)
     good = examples()[0]

@@ -1,13 +1,14 @@
 """Concurrent evaluate requests evaluated together (合并测算).
 
-A rule's plan costs about the same for one row as for a hundred, so the server
-does not evaluate requests one by one: while one evaluation runs, new requests
-wait in a queue, and the next evaluation takes all of them as one population
-(``calculator.evaluate_cases``). A lone request is evaluated at once — nothing
-waits for company — and under load the cost per request falls with the queue.
+While one evaluation runs, new requests wait in a queue, and the next
+evaluation takes all of them (``calculator.evaluate_cases``). A lone request
+is evaluated at once — nothing waits for company.
 
-Evaluation runs in one worker thread (Polars uses the cores itself), so the
-event loop keeps accepting and parsing requests meanwhile.
+A few cases (up to ``calculator.SINGLE_CASES``) take the single-case fast path,
+plain Python, evaluated on the event loop itself. Under load the queue grows
+past that, and the next evaluation runs them as one Polars population (a
+rule's plan costs about the same for one row as for a hundred) in one worker
+thread, while the event loop keeps accepting and parsing requests.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from renshe.engine.calculator import evaluate_cases
+from renshe.engine.calculator import SINGLE_CASES, evaluate_cases
 from renshe.engine.case import Case
 
 #: at most this many cases in one evaluation (bounds one population's memory)
@@ -62,9 +63,14 @@ class Coalescer:
             batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch:]
             self.batches += 1
             self.largest = max(self.largest, len(batch))
+            cases, explains = [w.case for w in batch], [w.explain for w in batch]
             try:
-                answers = await loop.run_in_executor(
-                    self._executor, evaluate_cases, [w.case for w in batch], [w.explain for w in batch])
+                if len(batch) <= SINGLE_CASES:
+                    # a few cases take the fast path, plain Python: evaluated here, as a thread
+                    # would only contend with this loop for the interpreter lock
+                    answers = evaluate_cases(cases, explains)
+                else:  # many: one Polars population in the worker thread (Polars frees the lock)
+                    answers = await loop.run_in_executor(self._executor, evaluate_cases, cases, explains)
             except Exception as exc:  # noqa: BLE001 — every waiting request learns of it
                 answers = [exc] * len(batch)
             for w, answer in zip(batch, answers, strict=True):

@@ -7,12 +7,16 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from renshe.engine import single
 from renshe.engine.case import BadCase, Case, Problem, parse_case
 from renshe.engine.evaluate import Outcome, check_overrides, run
 from renshe.engine.population import from_cases
 from renshe.engine.rules import registry
 from renshe.domain.regions import jurisdictions
 
+#: groups of at most this many cases are evaluated case by case on the fast path
+#: (``engine.single``); larger groups as one Polars population
+SINGLE_CASES = 40
 SIZE_CITATION = {"doc_no": "工信部联企业〔2011〕300号", "title": "中小企业划型标准规定"}
 
 
@@ -126,8 +130,33 @@ def _check(case: Case) -> None:
                                "'renshe policies show' (e.g. beijing.ui_benefit_monthly_2019)") for n in unknown])
 
 
+def _classification(size: Any, industry_class: Any) -> dict[str, Any]:
+    return {"size": size, "industry_class": industry_class, "citation": SIZE_CITATION}
+
+
+def _body(case: Case, explain: bool, policies: list[str] | None = None) -> dict[str, Any]:
+    """One case on the fast path (``engine.single``): the same answer as a population of one."""
+    answers, ents = single.evaluate(case, _with_overlaps(policies) if policies is not None else None)
+    body: dict[str, Any] = {"as_of": case.as_of.isoformat()}
+    if "enterprise" in ents:
+        row = ents["enterprise"].row
+        body["classification"] = _classification(row["size"], row["industry_class"])
+    body["results"] = [_results(a.outcome, a.cols, [ents[a.outcome.rule.entity].row["region"]], [explain])[0]
+                       for a in answers.values()]
+    return body
+
+
 def _bodies(cases: list[Case], explains: list[bool], policies: list[str] | None = None) -> list[dict[str, Any]]:
-    """Evaluate cases that share ``as_of`` and parameters as one population."""
+    """Evaluate cases that share ``as_of`` and parameters as one population
+    (one case alone takes the fast path, ``engine.single``)."""
+    if len(cases) <= SINGLE_CASES:
+        return [_body(case, explain, policies) for case, explain in zip(cases, explains, strict=True)]
+    return _population_bodies(cases, explains, policies)
+
+
+def _population_bodies(cases: list[Case], explains: list[bool], policies: list[str] | None = None
+                       ) -> list[dict[str, Any]]:
+    """Cases that share ``as_of`` and parameters evaluated as one Polars population."""
     first = cases[0]
     pop, rows = from_cases(cases)
     outcomes = run(pop, first.as_of, first.parameters, _with_overlaps(policies) if policies is not None else None)
@@ -147,19 +176,20 @@ def _bodies(cases: list[Case], explains: list[bool], policies: list[str] | None 
         if i in row_of.get("enterprise", {}):
             assert units is not None
             row = row_of["enterprise"][i]
-            body["classification"] = {
-                "size": units["size"][row],
-                "industry_class": units["industry_class"][row],
-                "citation": SIZE_CITATION,
-            }
+            body["classification"] = _classification(units["size"][row], units["industry_class"][row])
         body["results"] = results[i]
         bodies.append(body)
     return bodies
 
 
-def evaluate_case(case: Case, explain: bool = False, policies: list[str] | None = None) -> dict[str, Any]:
-    """Evaluate every policy (or only ``policies`` and their overlap partners)."""
+def evaluate_case(case: Case, explain: bool = False, policies: list[str] | None = None,
+                  one_off: bool = False) -> dict[str, Any]:
+    """Evaluate every policy (or only ``policies`` and their overlap partners).
+    ``one_off``: the process evaluates this one case and exits (``renshe evaluate``), so
+    compiling the plans for the fast path would not pay: Polars runs them (same answer)."""
     _check(case)
+    if one_off:
+        return _population_bodies([case], [explain], policies)[0]
     return _bodies([case], [explain], policies)[0]
 
 
@@ -197,6 +227,6 @@ def evaluate_cases(cases: list[Case], explains: list[bool]) -> list[dict[str, An
 
 
 def evaluate_json(raw: str | bytes | dict[str, Any], explain: bool = False,
-                  policies: list[str] | None = None) -> dict[str, Any]:
+                  policies: list[str] | None = None, one_off: bool = False) -> dict[str, Any]:
     """Parse and evaluate; raises ``BadCase`` with every problem found."""
-    return evaluate_case(parse_case(raw), explain=explain, policies=policies)
+    return evaluate_case(parse_case(raw), explain=explain, policies=policies, one_off=one_off)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from renshe.engine.references import Reference
@@ -138,7 +139,7 @@ class ParameterView:
         }
         return value
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The overrides as a hashable key (plans are cached per date and overrides)."""
         return json.dumps(self.overrides, sort_keys=True, default=str, ensure_ascii=False)
