@@ -52,7 +52,7 @@ class Condition:
 
 
 @dataclass
-class _AggGroup:
+class AggGroup:
     """Aggregations of one long table over the same rows (same ``where``, ``uses``,
     ``order_by``): one group_by per unit and one left join onto the entity frame."""
 
@@ -105,7 +105,7 @@ class Calc:
     unit: str = "CNY"
     _n: int = 0
     # the plan as steps, so that aggregations of one table with the same filter share one
-    # group_by + join: ("cols", {name: expr}) or ("agg", _AggGroup)
+    # group_by + join: ("cols", {name: expr}) or ("agg", AggGroup)
     _steps: list[tuple[str, Any]] = field(default_factory=list)
     _base: pl.LazyFrame | None = None
     _version: dict[str, int] = field(default_factory=dict)  # times each column name was (re)defined
@@ -209,7 +209,7 @@ class Calc:
             name = group.add(agg, self)
             self._rebuild()
         else:
-            group = _AggGroup(table, where, uses, order_by, versions)
+            group = AggGroup(table, where, uses, order_by, versions)
             name = group.add(agg, self)
             self._steps.append(("agg", group))
             self.frame = group.join_onto(self.frame, self.tables)

@@ -87,7 +87,7 @@ def _anyone_in_jurisdiction(r: Rule, frame: pl.DataFrame, present: dict[str, fro
     return r.jurisdiction in memo[r.entity]
 
 
-def _time_problem(r: Rule, as_of: dt.date) -> str | None:
+def time_problem(r: Rule, as_of: dt.date) -> str | None:
     if r.effective_from and as_of < r.effective_from:
         return f"测算日 {as_of.isoformat()} 该政策尚未施行（自 {r.effective_from.isoformat()} 起施行）"
     if r.expires and r.effective_to and as_of > r.effective_to:
@@ -108,7 +108,7 @@ def _gated(r: Rule, frame: pl.DataFrame, reason: str, batch: bool = False) -> Ou
     return Outcome(rule=r, unit=r.unit, results=results, outputs=[])
 
 
-def _outside_reason(r: Rule) -> str:
+def outside_reason(r: Rule) -> str:
     name = JURISDICTION_NAMES[r.jurisdiction]
     return f"注册地/所在地不在{name}，不适用{name}政策"
 
@@ -151,30 +151,30 @@ def run_rule(r: Rule, pop: Population, params: ParameterView, *, batch: bool = F
     frame = pop.entities.get(r.entity)
     if frame is None:
         return None
-    late = _time_problem(r, params.as_of)
+    late = time_problem(r, params.as_of)
     if late:
         return _gated(r, frame, late, batch)
     if not _anyone_in_jurisdiction(r, frame, present):
-        return _gated(r, frame, _outside_reason(r), batch)
+        return _gated(r, frame, outside_reason(r), batch)
     tables = pop.tables.get(r.entity, {})
     inside: pl.Series | None = None
     rows = frame.lazy()
     if batch and r.jurisdiction != "cn":
         sub, n, sub_tables, inside = _restrict(r, pop, frame, {} if restricted is None else restricted)
         if n == 0:
-            return _gated(r, frame, _outside_reason(r), batch)
+            return _gated(r, frame, outside_reason(r), batch)
         if n == frame.height:
             inside = None
         else:
             rows, tables = sub, sub_tables
-    plan = _plan(r, params, batch, pop)
+    plan = plan_for(r, params, batch, pop)
     if isinstance(plan, str):
         return _gated(r, frame, plan, batch)
     lazy_tables = {name: t.lazy() for name, t in tables.items() if name in plan.tables}
     results = plan.calc.replay(rows, lazy_tables).select(plan.select)
     outputs = plan.outputs
     if inside is not None:  # the rows outside the jurisdiction: the gate result, in the entity's row order
-        rest = _gated(r, frame.select(UNIT_KEY).filter(~inside), _outside_reason(r), batch).results.lazy()
+        rest = _gated(r, frame.select(UNIT_KEY).filter(~inside), outside_reason(r), batch).results.lazy()
         if "unit" in outputs:  # a per-row unit: the declared one, as for a rule gated as a whole
             rest = rest.with_columns(pl.lit(r.unit, dtype=pl.String).alias("unit"))
         results = frame.lazy().select(UNIT_KEY).join(
@@ -210,7 +210,7 @@ def clear_plans() -> None:
         _plans.clear()
 
 
-def _plan(r: Rule, params: ParameterView, batch: bool, pop: Population) -> Plan | str:
+def plan_for(r: Rule, params: ParameterView, batch: bool, pop: Population) -> Plan | str:
     """The rule's plan (cached), or why it cannot run on that date (a parameter not yet in force)."""
     key = (r.id, params.as_of, params.key, batch, pop.shape(r.entity))
     with _plans_lock:

@@ -126,14 +126,14 @@ def _plan(model: type[BaseModel]) -> tuple[tuple[str, str, Any], ...]:
     return tuple(steps)
 
 
-def _rows(obj: BaseModel, key: int, prefix: str, row: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> None:
+def fill_row(obj: BaseModel, key: int, prefix: str, row: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> None:
     for name, kind, extra in _plan(type(obj)):
         value = getattr(obj, name)
         if kind == "flags" and not prefix:
             row.update({f"flag_{f}": f in value for f in FLAGS})
         elif kind == "object":
             if value is not None:
-                _rows(value, key, f"{prefix}{name}_", row, tables)
+                fill_row(value, key, f"{prefix}{name}_", row, tables)
         elif kind == "mapping":
             kcol, vcol = extra
             tables.setdefault(name, []).extend({UNIT_KEY: key, kcol: k, vcol: v} for k, v in value.items())
@@ -150,7 +150,7 @@ def entity_frames(model: type[BaseModel], objects: list[BaseModel]) -> tuple[pl.
     table_rows: dict[str, list[dict[str, Any]]] = {}
     for key, obj in enumerate(objects):
         row: dict[str, Any] = {UNIT_KEY: key}
-        _rows(obj, key, "", row, table_rows)
+        fill_row(obj, key, "", row, table_rows)
         rows.append(row)
     frame = pl.DataFrame(rows, schema=lay.columns)
     tables = {name: pl.DataFrame(table_rows.get(name, []), schema=schema) for name, schema in lay.tables.items()}
@@ -207,14 +207,14 @@ def from_cases(cases: list[Case]) -> tuple[Population, dict[str, list[int]]]:
     if with_loan:
         units = pop.entities.get("enterprise")
         size_of = dict(zip(rows.get("enterprise", []), units["size"].to_list())) if units is not None else {}
-        pop.entities["loan"] = pl.DataFrame([_loan_row(key, cases[i], size_of.get(i)) for key, i in enumerate(with_loan)],
+        pop.entities["loan"] = pl.DataFrame([loan_row(key, cases[i], size_of.get(i)) for key, i in enumerate(with_loan)],
                                             schema=LOAN_SCHEMA)
         pop.tables["loan"] = {}
         rows["loan"] = with_loan
     return pop, rows
 
 
-def _loan_row(key: int, case: Case, size: str | None) -> dict[str, Any]:
+def loan_row(key: int, case: Case, size: str | None) -> dict[str, Any]:
     loan, e, p = case.loan, case.enterprise, case.person
     assert loan is not None
     by_enterprise = loan.applicant == "enterprise"

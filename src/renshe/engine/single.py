@@ -24,11 +24,11 @@ import polars as pl
 from renshe.domain.regions import jurisdictions
 from renshe.domain.size import classify
 from renshe.engine import scalar
-from renshe.engine.calc import UNIT_KEY, _AggGroup
+from renshe.engine.calc import UNIT_KEY, AggGroup
 from renshe.engine.case import Agency, Case, Enterprise, Person
-from renshe.engine.evaluate import Outcome, Plan, _outside_reason, _plan, _time_problem, run_rule
+from renshe.engine.evaluate import Outcome, Plan, outside_reason, plan_for, time_problem, run_rule
 from renshe.engine.parameters import ParameterView
-from renshe.engine.population import (LOAN_SCHEMA, Population, _loan_row, _rows, entity_frames, from_cases, layout,
+from renshe.engine.population import (LOAN_SCHEMA, Population, loan_row, fill_row, entity_frames, from_cases, layout,
                                       with_classification)
 from renshe.engine.rules import Registry, Rule, registry
 from renshe.engine.scalar import Unsupported
@@ -82,7 +82,7 @@ def entities_of(case: Case) -> dict[str, Entity]:
             continue
         row: Row = {UNIT_KEY: 0}
         table_rows: dict[str, list[Row]] = {}
-        _rows(obj, 0, "", row, table_rows)
+        fill_row(obj, 0, "", row, table_rows)
         if name == "enterprise":
             c = classify(row["industry"], row.get("employees"), row.get("revenue"), row.get("assets"),
                          row.get("size_given"))
@@ -91,7 +91,7 @@ def entities_of(case: Case) -> dict[str, Entity]:
         out[name] = Entity(_typed(row, _schema(name)), tables)
     if case.loan is not None:
         size = out["enterprise"].row["size"] if "enterprise" in out else None
-        out["loan"] = Entity(_typed(_loan_row(0, case, size), _schema("loan")), {})
+        out["loan"] = Entity(_typed(loan_row(0, case, size), _schema("loan")), {})
     return out
 
 
@@ -204,7 +204,7 @@ def _coerced(fn: Any, inferred: scalar.DType, actual: scalar.DType | None) -> An
     return fn
 
 
-def _aggregation(group: _AggGroup, compiler: scalar.Compiler, schema: dict[str, scalar.DType], entity: str,
+def _aggregation(group: AggGroup, compiler: scalar.Compiler, schema: dict[str, scalar.DType], entity: str,
                  polars_schema: dict[str, scalar.DType]) -> _Aggregation:
     table = dict(_table_schema(entity, group.table))
     table.update({u: schema[u] for u in group.uses})
@@ -292,14 +292,14 @@ def evaluate(case: Case, rule_ids: list[str] | None = None) -> tuple[dict[str, A
         ent = ents.get(r.entity)
         if ent is None:
             continue
-        late = _time_problem(r, params.as_of)
+        late = time_problem(r, params.as_of)
         if late:
             answers[rid] = _gated(r, late)
             continue
         if r.jurisdiction != "cn" and r.jurisdiction not in jurisdictions(ent.row.get("region") or ""):
-            answers[rid] = _gated(r, _outside_reason(r))
+            answers[rid] = _gated(r, outside_reason(r))
             continue
-        plan = _plan(r, params, False, shapes)
+        plan = plan_for(r, params, False, shapes)
         if isinstance(plan, str):
             answers[rid] = _gated(r, plan)
             continue
