@@ -27,8 +27,10 @@ if TYPE_CHECKING:
     import polars as pl
 
 __all__ = [
+    "IdRule",
     "UsccRule",
     "id_check_char",
+    "id_rule",
     "is_mobile",
     "is_valid_id_number",
     "is_valid_uscc",
@@ -59,7 +61,7 @@ class UsccRule:
 
 
 @dataclass(frozen=True)
-class _IdRule:
+class IdRule:
     standard: str
     length: int
     weights: tuple[int, ...]
@@ -85,15 +87,12 @@ def uscc_rule() -> UsccRule:
     )
 
 
-#: the former private name, still imported by ``renshe.services.dispatch``
-_uscc = uscc_rule
-
-
 @cache
-def _id() -> _IdRule:
+def id_rule() -> IdRule:
+    """The resident ID scheme (GB 11643-1999): length, weights, check characters, birth date digits."""
     raw = load("identifiers")["id_number"]
     first, last = (int(p) for p in raw["birth_date_positions"])
-    return _IdRule(
+    return IdRule(
         standard=str(raw["standard"]),
         length=int(raw["length"]),
         weights=tuple(int(w) for w in raw["weights"]),
@@ -181,7 +180,7 @@ def id_check_char(first17: str) -> str:
 
     Raises ``ValueError`` when ``first17`` is not 17 ASCII digits.
     """
-    rule = _id()
+    rule = id_rule()
     body_length = len(rule.weights)
     if len(first17) != body_length or any(ch not in _DIGITS for ch in first17):
         raise ValueError(f"expected {body_length} digits, got {first17!r}")
@@ -198,7 +197,7 @@ def problem_with_id_number(code: object) -> str | None:
     matches GB 11643-1999, and a birth date (characters 7–14, ``YYYYMMDD``)
     that is a real calendar date.
     """
-    rule = _id()
+    rule = id_rule()
     if not isinstance(code, str):
         return (
             f"must be a string of {rule.length} characters, got {type(code).__name__}"

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.domain.identifiers import _id, _uscc, id_check_char, is_mobile, uscc_check_char
+from renshe.domain.identifiers import id_check_char, id_rule, is_mobile, uscc_check_char, uscc_rule
 from renshe.domain.regions import region_name
 from renshe.services import audit
 from renshe.services.errors import Forbidden, NotFound, ServiceError
@@ -129,7 +129,7 @@ def read_table(data: bytes, filename: str = "") -> list[list[str]]:
 def id_number_problem(value: str) -> str | None:
     """Chinese description of what is wrong with a resident ID (GB 11643-1999), or None.
     A lower-case final x is accepted as X."""
-    rule = _id()
+    rule = id_rule()
     if len(value) != rule.length:
         return f"应为 {rule.length} 位公民身份号码，实际为 {len(value)} 位"
     body = len(rule.weights)
@@ -153,7 +153,7 @@ def id_number_problem(value: str) -> str | None:
 def uscc_problem(value: str) -> str | None:
     """Chinese description of what is wrong with a USCC (GB 32100-2015), or None.
     A lower-case final x is accepted as X."""
-    rule = _uscc()
+    rule = uscc_rule()
     if len(value) != rule.length:
         return f"应为 {rule.length} 位统一社会信用代码，实际为 {len(value)} 位"
     body = len(rule.weights)
