@@ -840,7 +840,7 @@ def _replace(strict: bool) -> Callable[..., tuple[RowFn, DType]]:
     def make(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
         value, old, new = args[:3]
         default = args[3] if len(args) > 3 else None
-        mapping_cache: dict[int, dict[Any, Any]] = {}
+        last: list[Any] = [None, None, None]  # the old values last seen (kept alive, so compared by identity), their mapping
         new_type = types[2][1] if isinstance(types[2], tuple) else types[2]
         if strict:
             declared = options.get("return_dtype") if isinstance(options, dict) else None
@@ -852,14 +852,13 @@ def _replace(strict: bool) -> Callable[..., tuple[RowFn, DType]]:
 
         def mapping(row: Row) -> dict[Any, Any]:
             keys, values = old(row), new(row)
-            if not isinstance(keys, list):
-                keys = [keys]
-            if not isinstance(values, list):
-                values = [values] * len(keys)
-            key = id(keys)
-            if key not in mapping_cache:
-                mapping_cache[key] = dict(zip(keys, values))
-            return mapping_cache[key]
+            if last[0] is keys and last[2] is values:  # literal old/new values: built once
+                return last[1]  # type: ignore[no-any-return]
+            table = dict(zip(keys if isinstance(keys, list) else [keys],
+                             values if isinstance(values, list) else [values] * (len(keys) if isinstance(keys, list)
+                                                                                else 1)))
+            last[:] = [keys, table, values]
+            return table
 
         def f(row: Row) -> Any:
             v = value(row)
