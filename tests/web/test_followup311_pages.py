@@ -41,7 +41,7 @@ def test_caseworker_sees_who_is_behind_masked(client: TestClient, who: dict[str,
     assert li.attrs["data-behind"] == "yes" and "进度滞后" in li.text() and "推荐岗位信息：已 1 次" in li.text()
     assert "431102********0020" in li.text() and LI_MEI_ID not in r.text
     by_cw = doc.by_id("by-caseworker").text()
-    assert "永州市冷水滩区人社局经办人员" in by_cw
+    assert "永州市零陵区人社局经办人员" in by_cw
     assert "431102" in doc.by_id("by-area").text()
     assert "永人社发〔2022〕3号" in r.text
     assert li.find("form")  # a caseworker records services from the row

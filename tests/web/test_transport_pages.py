@@ -166,3 +166,98 @@ def test_worker_registers_own_trip_and_sees_only_it(client: TestClient, who: dic
     assert client.post("/transport/upload", headers=me,
                        files={"file": ("a.csv", _csv([]), "text/csv")}).status_code == 403
     assert client.get(f"/transport/export?travel_date={DAY}", headers=me).status_code == 403
+
+
+# ------------------------------------------------------------------ area (辖区) and duplicates
+
+
+def _vehicle_codes(client: TestClient, headers: dict[str, str], day: str) -> list[str]:
+    doc = html(client.get(f"/transport?travel_date={day}", headers=headers))
+    return [v.attrs["data-code"] for v in doc.find("div", class_="vehicle")]
+
+
+def test_other_area_caseworker_sees_nothing_of_another_area(client: TestClient, who: dict[str, dict[str, str]]) -> None:
+    assert len(_vehicle_codes(client, who["yongzhou_jingban"], DAY)) == 2  # planned above, 零陵区 (431102)
+    for user in ("xinmi_jingban", "chaoyang_jingban", "jingban"):
+        r = client.get(f"/transport?travel_date={DAY}", headers=who[user])
+        doc = html(r)
+        assert r.status_code == 200 and doc.has_id("no-vehicles") and not doc.find("div", class_="vehicle")
+        assert "工人甲" not in r.text and not doc.has_id("export-bureau")
+        everything = client.get("/transport", headers=who[user])
+        assert everything.status_code == 200 and "郑八" not in everything.text  # the demo's 零陵区 trips
+        r = client.get(f"/transport/export?travel_date={DAY}&audience=bureau", headers=who[user])
+        assert r.status_code == 403 and "不在本辖区" in html(r).by_id("message").text()
+        assert r.headers["content-type"].startswith("text/html")
+    assert "郑八" in client.get("/transport", headers=who["yongzhou_jingban"]).text  # the demo trips, 零陵区
+
+
+def test_other_area_caseworker_cannot_enter_a_passenger_there(client: TestClient, who: dict[str, dict[str, str]]) -> None:
+    form = {"name": "工人壬", "id_number": "431102199002020014", "phone": "13700009999", "origin": "431102",
+            "destination": "广东省东莞市", "employer": "东莞示例电子厂", "travel_date": DAY}
+    r = client.post("/transport/trips", headers=who["xinmi_jingban"], data=form)
+    assert r.status_code == 403
+    doc = html(r)
+    errors = {li.attrs.get("data-field"): li.text() for li in doc.by_id("trip-errors").find("li")}
+    assert "不在本辖区" in errors["origin"] and doc.by_id("trip-form").value("name") == "工人壬"
+    assert "工人壬" not in _pending_names(client, who["shenji"])
+
+
+def test_same_person_same_date_entry_is_refused(client: TestClient, who: dict[str, dict[str, str]]) -> None:
+    cw = who["yongzhou_jingban"]
+    name, idn, phone = PASSENGERS[0]  # entered on DAY above
+    form = {"name": name, "id_number": idn, "phone": phone, "origin": "431102", "destination": "广东省深圳市",
+            "employer": "深圳示例厂", "travel_date": DAY}
+    r = client.post("/transport/trips", headers=cw, data=form)
+    assert r.status_code == 409
+    doc = html(r)
+    errors = {li.attrs.get("data-field"): li.text() for li in doc.by_id("trip-errors").find("li")}
+    assert errors["id_number"].startswith(f"身份证号：431102********0033 已有 {DAY} 的出行登记（登记号 ")
+    assert "同一人同一出行日期不能重复登记" in errors["id_number"] and idn not in doc.by_id("trip-errors").text()
+    assert doc.by_id("trip-form").value("destination") == "广东省深圳市"
+
+
+def test_upload_row_already_registered_keeps_nothing(client: TestClient, who: dict[str, dict[str, str]]) -> None:
+    cw = who["yongzhou_jingban"]
+    day = (dt.date.today() + dt.timedelta(days=33)).isoformat()
+    before = _pending_names(client, cw, day)
+    _, idn, phone = PASSENGERS[1]
+    first = client.post("/transport/trips", headers=cw, follow_redirects=False, data={
+        "name": "工人乙", "id_number": idn, "phone": phone, "origin": "431102", "destination": "广东省东莞市",
+        "employer": "东莞示例电子厂", "travel_date": day})
+    assert first.status_code == 303
+    rows = [f"工人癸,431102199103030027,13700001212,431102,广东省东莞市,东莞示例电子厂,{day}",
+            f"工人乙,{idn},{phone},431102,广东省东莞市,东莞示例电子厂,{day}"]
+    r = client.post("/transport/upload", headers=cw, files={"file": ("名单.csv", _csv(rows), "text/csv")})
+    assert r.status_code == 422
+    text = html(r).by_id("upload-errors").text()
+    assert f"第 2 行：身份证号：431102********1234 已有 {day} 的出行登记（登记号 " in text and "第 1 行" not in text
+    assert _pending_names(client, cw, day) == [*before, "工人乙"]  # 工人癸 was not kept either
+
+
+def test_each_area_sees_its_own_and_auditor_all(client: TestClient, who: dict[str, dict[str, str]]) -> None:
+    day = (dt.date.today() + dt.timedelta(days=34)).isoformat()
+    for user, origin, (name, idn) in (("yongzhou_jingban", "431102", ("工人子", "431102199305050042")),
+                                      ("xinmi_jingban", "410183", ("工人丑", "410183199507070061"))):
+        r = client.post("/transport/trips", headers=who[user], follow_redirects=False, data={
+            "name": name, "id_number": idn, "phone": "13700003434", "origin": origin, "destination": "广东省东莞市",
+            "employer": "东莞示例电子厂", "travel_date": day})
+        assert r.status_code == 303, r.text
+    assert _pending_names(client, who["yongzhou_jingban"], day) == ["工人子"]
+    assert _pending_names(client, who["xinmi_jingban"], day) == ["工人丑"]
+    assert sorted(_pending_names(client, who["shenji"], day)) == ["工人丑", "工人子"]
+    r = client.post("/transport/plan", headers=who["xinmi_jingban"], data={"travel_date": day}, follow_redirects=False)
+    assert r.status_code == 303 and "planned=1" in r.headers["location"]
+    assert _pending_names(client, who["yongzhou_jingban"], day) == ["工人子"]  # not grouped by 新密
+    assert client.post("/transport/plan", headers=who["yongzhou_jingban"], data={"travel_date": day},
+                       follow_redirects=False).headers["location"].count("planned=1") == 1
+    xm = _vehicle_codes(client, who["xinmi_jingban"], day)
+    yz = _vehicle_codes(client, who["yongzhou_jingban"], day)
+    assert [c.split("-")[1] for c in xm] == ["410183"] and [c.split("-")[1] for c in yz] == ["431102"]
+    for user in ("shenji", "admin"):
+        assert sorted(_vehicle_codes(client, who[user], day)) == sorted(xm + yz)
+
+
+def test_caseworker_page_names_the_area(client: TestClient, who: dict[str, dict[str, str]]) -> None:
+    doc = html(client.get("/transport", headers=who["yongzhou_jingban"]))
+    assert "零陵区" in doc.by_id("area-note").text()
+    assert not html(client.get("/transport", headers=who["shenji"])).has_id("area-note")

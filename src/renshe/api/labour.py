@@ -285,7 +285,18 @@ def make_plans(travel_date: dt.date, capacity: int | None = Query(None, ge=1, le
     return [transport.vehicle_view(v) for v in transport.plan(s, user, travel_date, capacity)]
 
 
-@router.get("/transport/plans")
+@router.get("/transport/trips/mine", summary="The signed-in worker's own trips and their vehicles")
+def my_trips(user: User = Depends(require("person")), s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
+    return transport.own_trips(s, user)
+
+
+@router.get("/transport/trips", summary="Trips of the user's area waiting for a vehicle (待编排, masked)")
+def pending_trips(travel_date: dt.date | None = None, user: User = Depends(require("caseworker", "auditor", "admin")),
+                  s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
+    return transport.pending_trips(s, user, travel_date)
+
+
+@router.get("/transport/plans", summary="Vehicle plans of the user's area (auditors and admins: all)")
 def list_plans(travel_date: dt.date | None = None, user: User = Depends(require("caseworker", "auditor", "admin")),
                s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
     return [transport.vehicle_view(v) for v in transport.vehicles(s, user, travel_date)]
@@ -296,6 +307,12 @@ def export_plans(travel_date: dt.date, audience: str = "operator", user: User = 
                  s: Session = Depends(db, scope="function")) -> Response:
     return Response(transport.export(s, user, travel_date, audience), media_type=XLSX, headers={
         "Content-Disposition": f'attachment; filename="transport-{travel_date.isoformat()}-{audience}.xlsx"'})
+
+
+@router.get("/transport/plans/{vehicle_id}", summary="One vehicle plan and its passengers (masked)")
+def get_plan(vehicle_id: PathId, user: User = Depends(require("caseworker", "auditor", "admin")),
+             s: Session = Depends(db, scope="function")) -> dict[str, Any]:
+    return transport.vehicle_view(transport.vehicle(s, user, vehicle_id))
 
 
 # ----------------------------------------------------------------- disputes

@@ -1,6 +1,7 @@
 """Demo data of the labour-market services: a district caseworker of 朝阳区, more
 agencies (one reported late last cycle, one never reported, one in 海淀区), a published
-urgent vacancy, a job seeker profile, "311" cases in 永州 and two registered trips."""
+urgent vacancy, a job seeker profile, and a caseworker of 永州市零陵区 (431102, GB/T 2260) with
+"311" cases and two registered trips from there."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ LABOUR_USERS: list[dict[str, Any]] = [
      "uscc": "91110105MA01FFFF1R"},
     {"username": "jigou_hd", "role": "agency", "display_name": "北京海淀示例人力资源服务有限公司",
      "uscc": "91110108MA01GGGG2X"},
-    {"username": "yongzhou_jingban", "role": "caseworker", "display_name": "永州市冷水滩区人社局经办人员",
+    {"username": "yongzhou_jingban", "role": "caseworker", "display_name": "永州市零陵区人社局经办人员",
      "region": "431102"},
 ]
 HEADER = ",".join(dispatch.columns())

@@ -2,6 +2,13 @@
 workers register trips; trips with the same origin county, destination and date are
 grouped into vehicles of at most the seat capacity, one plan per vehicle (一车一方案),
 and the passenger lists are exported for the transport operator and the receiving bureau.
+
+Area (辖区): a trip belongs to the area of its origin county (出发地, the exporting bureau that
+organises the vehicle). A caseworker sees, groups and exports only the trips and vehicles whose
+origin lies in their region, with the same rule as dispatch reports, "311" follow-up and disputes
+(:func:`renshe.services.dispatch.covers`: a region code ending in 00 covers its prefecture or
+province, no region the whole system); auditors and admins see all. One person (ID number) has
+at most one registration per travel date (同一人同一出行日期只登记一次).
 """
 
 from __future__ import annotations
@@ -19,8 +26,8 @@ from sqlalchemy.orm import Session
 from renshe.domain.identifiers import is_mobile
 from renshe.domain.regions import problem_with_region, region_name
 from renshe.services import audit
-from renshe.services.dispatch import id_number_problem
-from renshe.services.errors import Forbidden, NotFound, ServiceError
+from renshe.services.dispatch import covers, id_number_problem
+from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from renshe.services.labour_settings import param
 from renshe.services.security import mask_id_number, mask_phone
 from renshe.store.models import User
@@ -79,6 +86,10 @@ def register_trip(s: Session, user: User, *, origin: str, destination: str, empl
         problems.append("用人单位不能为空")
     if problems:
         raise ServiceError("；".join(problems))
+    if user.role == "caseworker" and not covers(user, origin):
+        raise Forbidden(f"出发地“{_name(origin)}”不在本辖区，只能登记出发地在本辖区的乘客")
+    if (existing := registered_on(s, idn, travel_date)) is not None:
+        raise Conflict(_duplicate_message(user, existing))
     trip = TransportTrip(person_id=user.id if user.role == "person" else None, name=name.strip(),  # type: ignore[union-attr]
                          id_number=idn, phone=(phone or "").strip(), origin=origin, destination=destination.strip(),
                          employer=employer.strip(), travel_date=travel_date)
@@ -88,17 +99,68 @@ def register_trip(s: Session, user: User, *, origin: str, destination: str, empl
     return trip
 
 
+def registered_on(s: Session, id_number: str, travel_date: dt.date) -> TransportTrip | None:
+    """The registration of this ID number on this travel date, if any (X and x are the same)."""
+    idn = id_number.strip().upper()
+    return s.execute(select(TransportTrip).where(TransportTrip.id_number.in_({idn, idn.lower()}),
+                                                 TransportTrip.travel_date == travel_date)
+                     .order_by(TransportTrip.id).limit(1)).scalar_one_or_none()
+
+
+def _duplicate_message(user: User, existing: TransportTrip) -> str:
+    """Names the field and the existing registration; its route only for those who may see it."""
+    where = ""
+    if (user.role == "person" and existing.person_id == user.id) or covers(user, existing.origin):
+        where = f"，{_name(existing.origin)} → {existing.destination}"
+    return (f"身份证号：{mask_id_number(existing.id_number)} 已有 {existing.travel_date.isoformat()} 的出行登记"
+            f"（登记号 {existing.id}{where}），同一人同一出行日期不能重复登记")
+
+
+def _staff(user: User, message: str = "车辆方案仅供人社部门人员查看") -> None:
+    if user.role not in ("caseworker", "auditor", "admin"):
+        raise Forbidden(message)
+
+
+def trip_view(t: TransportTrip, vehicle: str | None = None) -> dict[str, Any]:
+    """A trip with its ID number and phone masked; ``vehicle`` is the code of its vehicle plan."""
+    return {"id": t.id, "name": t.name, "id_number": mask_id_number(t.id_number), "phone": mask_phone(t.phone),
+            "origin": t.origin, "destination": t.destination, "employer": t.employer,
+            "travel_date": t.travel_date.isoformat(), "vehicle": vehicle}
+
+
+def own_trips(s: Session, user: User) -> list[dict[str, Any]]:
+    """The signed-in worker's own registrations (本人登记的出行), newest date first, with their vehicle."""
+    if user.role != "person":
+        raise Forbidden("只有务工人员本人可以查看本人登记的出行")
+    rows = s.execute(select(TransportTrip, TransportVehicle.code)
+                     .outerjoin(TransportVehicle, TransportTrip.vehicle_id == TransportVehicle.id)
+                     .where(TransportTrip.person_id == user.id)
+                     .order_by(TransportTrip.travel_date.desc(), TransportTrip.id)).all()
+    return [trip_view(t, code) for t, code in rows]
+
+
+def pending_trips(s: Session, user: User, travel_date: dt.date | None = None) -> list[dict[str, Any]]:
+    """Trips of the user's area not yet in a vehicle (待编排), of one date or all, masked."""
+    _staff(user, "待编排名单仅供人社部门人员查看")
+    q = select(TransportTrip).where(TransportTrip.vehicle_id.is_(None)).order_by(
+        TransportTrip.travel_date, TransportTrip.origin, TransportTrip.id)
+    if travel_date:
+        q = q.where(TransportTrip.travel_date == travel_date)
+    return [trip_view(t) for t in s.execute(q).scalars() if covers(user, t.origin)]
+
+
 def plan(s: Session, user: User, travel_date: dt.date, capacity: int | None = None) -> list[TransportVehicle]:
     """Group the unassigned trips of a date into vehicles (one plan each)."""
     if user.role != "caseworker":
         raise Forbidden("只有经办人员可以编排车辆")
     capacity = capacity or int(param("transport.seats_per_vehicle", travel_date))
-    trips = s.execute(select(TransportTrip).where(TransportTrip.travel_date == travel_date,
-                                                  TransportTrip.vehicle_id.is_(None))).scalars().all()
+    trips = [t for t in s.execute(select(TransportTrip).where(TransportTrip.travel_date == travel_date,
+                                                              TransportTrip.vehicle_id.is_(None))).scalars()
+             if covers(user, t.origin)]  # only the caseworker's own area (本辖区)
     by_id = {t.id: t for t in trips}
     made = []
     existing = s.execute(select(TransportVehicle).where(TransportVehicle.travel_date == travel_date)).scalars().all()
-    seq = len(existing)
+    seq = len(existing)  # all areas: the codes stay unique
     for group in group_trips([Trip(t.id, t.origin, t.destination, t.travel_date) for t in trips], capacity):
         seq += 1
         first = group[0]
@@ -118,13 +180,28 @@ def plan(s: Session, user: User, travel_date: dt.date, capacity: int | None = No
     return made
 
 
-def vehicles(s: Session, user: User, travel_date: dt.date | None = None) -> list[TransportVehicle]:
-    if user.role not in ("caseworker", "auditor", "admin"):
-        raise Forbidden("车辆方案仅供人社部门人员查看")
+def _all_vehicles(s: Session, travel_date: dt.date | None) -> list[TransportVehicle]:
     q = select(TransportVehicle).order_by(TransportVehicle.id)
     if travel_date:
         q = q.where(TransportVehicle.travel_date == travel_date)
     return list(s.execute(q).scalars())
+
+
+def vehicles(s: Session, user: User, travel_date: dt.date | None = None) -> list[TransportVehicle]:
+    """The vehicle plans of the user's area (all for auditors and admins), of one date or all."""
+    _staff(user)
+    return [v for v in _all_vehicles(s, travel_date) if covers(user, v.origin)]
+
+
+def vehicle(s: Session, user: User, vehicle_id: int) -> TransportVehicle:
+    """One vehicle plan with its passengers; 403 outside the caseworker's area."""
+    _staff(user)
+    v = s.get(TransportVehicle, vehicle_id)
+    if v is None:
+        raise NotFound(f"未找到车辆方案 {vehicle_id}")
+    if not covers(user, v.origin):
+        raise Forbidden(f"车辆方案 {v.code} 的出发地不在本辖区，无权查看")
+    return v
 
 
 def vehicle_view(v: TransportVehicle, full: bool = False) -> dict[str, Any]:
@@ -151,7 +228,10 @@ def export(s: Session, user: User, travel_date: dt.date, audience: str) -> bytes
         raise Forbidden("只有经办人员可以导出乘客名单")
     if audience not in ("operator", "bureau"):
         raise ServiceError("导出对象应为 operator（承运单位）或 bureau（输入地人社部门）")
-    found = vehicles(s, user, travel_date)
+    every = _all_vehicles(s, travel_date)
+    found = [v for v in every if covers(user, v.origin)]
+    if every and not found:
+        raise Forbidden(f"{travel_date} 的车辆方案均不在本辖区，无权导出乘客名单")
     if not found:
         raise NotFound(f"{travel_date} 尚无车辆方案")
     wb = Workbook()

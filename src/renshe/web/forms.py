@@ -87,7 +87,7 @@ def parse_date(value: str, label: str) -> tuple[dt.date | None, list[FormError]]
 
 
 def region_label(code: str | None) -> str:
-    """Jinja filter: 431102 → 湖南省永州市冷水滩区 (the code itself when unknown)."""
+    """Jinja filter: 431102 → 湖南省永州市零陵区 (the code itself when unknown)."""
     if not code:
         return ""
     try:

@@ -3,6 +3,8 @@ registers their own trip and sees it; a caseworker enters passengers one by one 
 a list (CSV/xlsx), groups a date's passengers into vehicles, sees each vehicle and its
 passengers, and downloads the passenger lists for the operator (承运单位) and the
 receiving bureau (输入地人社部门). Auditors and admins see the vehicles read-only.
+A caseworker sees only the waiting list and vehicles of their own area (出发地在本辖区);
+the service scopes them, and refuses out-of-area exports with 403.
 Roles and masking as in the API: the page shows identity numbers and phones masked; only
 the bureau's xlsx has them in full (and the service audits it). Thin:
 renshe.services.transport does the work."""
@@ -16,7 +18,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from renshe.api.deps import db, optional_user
@@ -26,7 +27,7 @@ from renshe.services.errors import ServiceError
 from renshe.services.labour_settings import citation, param
 from renshe.services.security import mask_id_number, mask_phone
 from renshe.store.models import User
-from renshe.store.models_labour import TransportTrip, TransportVehicle
+from renshe.store.models_labour import TransportTrip
 from renshe.web.desk_pages import need_login, page
 from renshe.web.forms import FormError, check, parse_date, region_label, service_errors
 from renshe.web.pages import templates
@@ -53,30 +54,6 @@ class PlanForm(BaseModel):
     capacity: int | None = Field(default=None, ge=1, le=2000)
 
 
-def _trip_row(t: TransportTrip, vehicle: str | None = None) -> dict[str, Any]:
-    return {"id": t.id, "name": t.name, "id_number": mask_id_number(t.id_number), "phone": mask_phone(t.phone),
-            "origin": t.origin, "destination": t.destination, "employer": t.employer,
-            "travel_date": t.travel_date.isoformat(), "vehicle": vehicle}
-
-
-def _own_trips(s: Session, user: User) -> list[dict[str, Any]]:
-    """The signed-in worker's own registrations (本人登记的出行), newest date first."""
-    rows = s.execute(select(TransportTrip, TransportVehicle.code)
-                     .outerjoin(TransportVehicle, TransportTrip.vehicle_id == TransportVehicle.id)
-                     .where(TransportTrip.person_id == user.id)
-                     .order_by(TransportTrip.travel_date.desc(), TransportTrip.id)).all()
-    return [_trip_row(t, code) for t, code in rows]
-
-
-def _pending(s: Session, travel_date: dt.date | None) -> list[dict[str, Any]]:
-    """Trips not yet in a vehicle (待编排), of one date or all."""
-    q = select(TransportTrip).where(TransportTrip.vehicle_id.is_(None)).order_by(TransportTrip.travel_date,
-                                                                                  TransportTrip.origin, TransportTrip.id)
-    if travel_date:
-        q = q.where(TransportTrip.travel_date == travel_date)
-    return [_trip_row(t) for t in s.execute(q).scalars()]
-
-
 def _pending_by_date(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -92,7 +69,7 @@ def _page(request: Request, user: User, s: Session, travel_date: dt.date | None,
                                "default_seats": param("transport.seats_per_vehicle", travel_date or dt.date.today()),
                                "today": dt.date.today().isoformat()}
     if user.role == "person":
-        context["own"] = _own_trips(s, user)
+        context["own"] = transport.own_trips(s, user)
         context["profile"] = {"name": user.display_name, "id_number": mask_id_number(user.id_number),
                               "phone": mask_phone(user.phone)}
     else:
@@ -102,7 +79,7 @@ def _page(request: Request, user: User, s: Session, travel_date: dt.date | None,
             return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
         context["vehicles"] = [transport.vehicle_view(v) for v in found]
         context["vehicle_dates"] = sorted({v.travel_date.isoformat() for v in found})
-        all_pending = _pending(s, None)
+        all_pending = transport.pending_trips(s, user, None)
         context["pending_dates"] = _pending_by_date(all_pending)
         context["pending"] = [r for r in all_pending if not travel_date or r["travel_date"] == context["travel_date"]]
     context.setdefault("trip_form", {"travel_date": context["travel_date"]})
