@@ -42,6 +42,8 @@ ListFn = Callable[[list[Row]], Any]
 # datetime, duration, null, list (("l", inner)), unknown
 INT, FLOAT, BOOL, STR, DATE, DATETIME, DURATION, NULL, UNKNOWN = "i", "f", "b", "s", "d", "t", "u", "n", "?"
 DType = Any  # one of the above, or ("l", inner)
+#: builds the one-row function of a serialised function node from its inputs' functions and types
+Maker = Callable[["Compiler", list[RowFn], list[DType], Any], tuple[RowFn, DType]]
 
 EPOCH = dt.date(1970, 1, 1)
 MONTHS_PER_YEAR, MONTHS_PER_QUARTER, DAYS_PER_WEEK, NS_PER_US, DECIMAL_BASE = 12, 3, 7, 1000, 10
@@ -898,24 +900,13 @@ def _slice(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> 
     return f, STR
 
 
-def _string(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
-    name, detail = (options, None) if isinstance(options, str) else next(iter(options.items()))
-    if name == "Format":
-        return _format(c, args, types, detail)
-    if name == "ConcatHorizontal":
-        return _concat_str(c, args, types, detail)
-    if name == "StartsWith":
-        return _starts_with(c, args, types, detail)
-    if name == "Slice":
-        return _slice(c, args, types, detail)
-    if name == "Strptime":
-        to, opts = detail
-        if _named(to) != DATE or not opts.get("exact", True):
-            raise Unsupported("strptime other than exact dates")
-        parse = _strptime(opts["format"], bool(opts["strict"]))
-        value = args[0]
-        return (lambda row: parse(value(row))), DATE
-    raise Unsupported(f"str.{name}")
+def _strptime_make(c: Compiler, args: list[RowFn], types: list[DType], detail: Any) -> tuple[RowFn, DType]:
+    to, opts = detail
+    if _named(to) != DATE or not opts.get("exact", True):
+        raise Unsupported("strptime other than exact dates")
+    parse = _strptime(opts["format"], bool(opts["strict"]))
+    value = args[0]
+    return (lambda row: parse(value(row))), DATE
 
 
 def _temporal(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
@@ -978,51 +969,22 @@ def _temporal(c: Compiler, args: list[RowFn], types: list[DType], options: Any) 
     raise Unsupported(f"dt.{name}")
 
 
-def _boolean(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
-    name, detail = (options, None) if isinstance(options, str) else next(iter(options.items()))
-    if name == "Not":
-        (value,) = args
+def _not(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
+    (value,) = args
 
-        def negate(row: Row) -> Any:
-            v = value(row)
-            if v is None:
-                return None
-            return (not v) if type(v) is bool else ~v
-        return negate, types[0]
-    if name == "IsNull":
-        (value,) = args
-        return (lambda row: value(row) is None), BOOL
-    if name == "IsNotNull":
-        (value,) = args
-        return (lambda row: value(row) is not None), BOOL
-    if name == "AllHorizontal":
-        return _horizontal(False)(c, args, types, detail)
-    if name == "AnyHorizontal":
-        return _horizontal(True)(c, args, types, detail)
-    if name == "IsIn":
-        return _is_in(c, args, types, detail)
-    if name == "IsBetween":
-        return _is_between(c, args, types, detail)
-    raise Unsupported(f"boolean {name}")
+    def negate(row: Row) -> Any:
+        v = value(row)
+        if v is None:
+            return None
+        return (not v) if type(v) is bool else ~v
+    return negate, types[0]
 
 
-def _list(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
-    name, detail = (options, None) if isinstance(options, str) else next(iter(options.items()))
-    if name == "Concat":
-        return _concat_list(c, args, types, detail)
-    if name == "DropNulls":
-        return _list_of(lambda v: [x for x in v if x is not None], lambda inner: ("l", inner))(c, args, types, detail)
-    if name == "Length":
-        return _list_of(len, lambda inner: INT)(c, args, types, detail)
-    if name == "Sum":
-        return _list_sum_make(c, args, types, detail)
-    if name == "Contains":
-        return _list_contains(c, args, types, detail)
-    if name == "Join":
-        return _list_join(c, args, types, detail)
-    if name == "SetOperation":
-        return _set_operation(c, args, types, detail)
-    raise Unsupported(f"list.{name}")
+def _is_null(negated: bool) -> Maker:
+    def make(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
+        (value,) = args
+        return (lambda row: (value(row) is None) is not negated), BOOL
+    return make
 
 
 def _date_ranges(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
@@ -1055,11 +1017,30 @@ def _date_ranges(c: Compiler, args: list[RowFn], types: list[DType], options: An
     return f, ("l", DATE)
 
 
-_ROW_FUNCTIONS: dict[str, Callable[[Compiler, list[RowFn], list[DType], Any], tuple[RowFn, DType]]] = {
+def _namespace(kind: str, makers: dict[str, Maker]) -> Maker:
+    """The functions of one namespace (``str``, ``list``, boolean…), by their serialised name."""
+    def make(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
+        name, detail = (options, None) if isinstance(options, str) else next(iter(options.items()))
+        maker = makers.get(name)
+        if maker is None:
+            raise Unsupported(f"{kind}.{name}")
+        return maker(c, args, types, detail)
+    return make
+
+
+_ROW_FUNCTIONS: dict[str, Maker] = {
     "FillNull": _fill_null,
-    "Boolean": _boolean,
-    "ListExpr": _list,
-    "StringExpr": _string,
+    "Boolean": _namespace("boolean", {
+        "Not": _not, "IsNull": _is_null(False), "IsNotNull": _is_null(True), "AllHorizontal": _horizontal(False),
+        "AnyHorizontal": _horizontal(True), "IsIn": _is_in, "IsBetween": _is_between}),
+    "ListExpr": _namespace("list", {
+        "Concat": _concat_list,
+        "DropNulls": _list_of(lambda v: [x for x in v if x is not None], lambda inner: ("l", inner)),
+        "Length": _list_of(len, lambda inner: INT), "Sum": _list_sum_make, "Contains": _list_contains,
+        "Join": _list_join, "SetOperation": _set_operation}),
+    "StringExpr": _namespace("str", {
+        "Format": _format, "ConcatHorizontal": _concat_str, "StartsWith": _starts_with, "Slice": _slice,
+        "Strptime": _strptime_make}),
     "TemporalExpr": _temporal,
     "Round": _round,
     "Floor": _same(_floor),
