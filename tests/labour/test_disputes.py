@@ -40,3 +40,15 @@ def test_file_accept_close(client: TestClient, who: dict[str, dict[str, str]]) -
     r = client.post(f"/api/v1/disputes/{n}/close", headers=who["chaoyang_jingban"], json={"outcome": "调解结案"})
     assert r.json()["status"] == "closed" and [h["action"] for h in r.json()["history"]] == ["filed", "accepted", "closed"]
     assert n in [c["number"] for c in client.get("/api/v1/disputes", headers=who["geren"]).json()]
+
+
+def test_dates_outside_any_dispute_are_refused_with_the_field_named(client, who):
+    """A year typed as 999 or 9999 gets a clear 400 naming the date, not a failure in the deadline rules."""
+    base = {"kind": "arbitration", "employer_name": "某公司", "facts": "拖欠2020年2月工资",
+            "infringement_known_on": "2020-02-15", "region": "110105"}
+    for field, value in (("infringement_known_on", "0999-01-01"), ("obstacle_start", "0999-01-01"),
+                         ("obstacle_end", "9999-01-01")):
+        body = {**base, "obstacle_start": "2020-02-15", "obstacle_end": "2020-04-15", field: value}
+        r = client.post("/api/v1/disputes", headers=who["geren"], json=body)
+        assert r.status_code == 400, (field, r.text)
+        assert "请核对年份" in r.text

@@ -56,6 +56,13 @@ def hearing(accepted_on: dt.date, extended: bool, delay_days: int, region: str) 
                  HEARING_RULE)
 
 
+#: dates a dispute may carry: earlier ones are typing slips (a year 999), not disputes the
+#: deadline rules can compute; a date after today may be at most this many days ahead
+#: (obstacles end in the future only while they last)
+EARLIEST_DATE = dt.date(1950, 1, 1)
+LATEST_DAYS_AHEAD = 366
+
+
 def file(s: Session, user: User, *, kind: str, employer_name: str, facts: str, infringement_known_on: dt.date,
          region: str | None = None, employer_uscc: str | None = None, amount: float | None = None,
          obstacle_start: dt.date | None = None, obstacle_end: dt.date | None = None,
@@ -74,6 +81,11 @@ def file(s: Session, user: User, *, kind: str, employer_name: str, facts: str, i
         problems.append("请写明事实和请求")
     if infringement_known_on > today:
         problems.append("知道权利被侵害之日不能晚于今天")
+    for label, day in (("知道权利被侵害之日", infringement_known_on), ("受疫情影响的开始日", obstacle_start),
+                       ("受疫情影响的结束日", obstacle_end)):
+        if day is not None and not EARLIEST_DATE <= day <= today + dt.timedelta(days=LATEST_DAYS_AHEAD):
+            problems.append(f"{label} {day.isoformat()} 不在可受理的日期范围（{EARLIEST_DATE.isoformat()} 至今）内，"
+                            "请核对年份")
     if (obstacle_start is None) != (obstacle_end is None):
         problems.append("受疫情影响不能申请仲裁的起止日须同时填写")
     elif obstacle_start and obstacle_end and obstacle_end < obstacle_start:
@@ -137,6 +149,8 @@ def accept(s: Session, user: User, number: str, accepted_on: dt.date, extended: 
         raise Conflict("案件已结案")
     if accepted_on < case.filed_on:
         raise ServiceError(f"受理日期不能早于申请日期 {case.filed_on}")
+    if accepted_on > dt.date.today() + dt.timedelta(days=LATEST_DAYS_AHEAD):
+        raise ServiceError(f"受理日期 {accepted_on.isoformat()} 晚于今天 {LATEST_DAYS_AHEAD} 天以上，请核对年份")
     if epidemic_delay_days < 0:
         raise ServiceError("因疫情顺延天数不能为负数")
     case.accepted_on, case.hearing_extended, case.epidemic_delay_days = accepted_on, extended, epidemic_delay_days
