@@ -111,6 +111,14 @@ def supertype(a: DType, b: DType) -> DType:
     return UNKNOWN
 
 
+def _common(types: list[DType]) -> DType:
+    """The type several inputs are brought to (min/max_horizontal, coalesce)."""
+    dtype = types[0]
+    for t in types[1:]:
+        dtype = supertype(dtype, t)
+    return dtype
+
+
 def coerce(value: Any, dtype: DType) -> Any:
     """``value`` as a value of ``dtype`` where Python's type differs from Polars' (an int in a float column)."""
     if dtype == FLOAT and value is not None and type(value) is not float:
@@ -608,9 +616,7 @@ def _horizontal(decisive: bool) -> Callable[..., tuple[RowFn, DType]]:
 
 def _extreme(pick: Callable[..., Any]) -> Callable[..., tuple[RowFn, DType]]:
     def make(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
-        dtype = types[0]
-        for t in types[1:]:
-            dtype = supertype(dtype, t)
+        dtype = _common(types)
         fix = _coercer(dtype) or (lambda v: v)
 
         def f(row: Row) -> Any:
@@ -621,9 +627,7 @@ def _extreme(pick: Callable[..., Any]) -> Callable[..., tuple[RowFn, DType]]:
 
 
 def _coalesce(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
-    dtype = types[0]
-    for t in types[1:]:
-        dtype = supertype(dtype, t)
+    dtype = _common(types)
     fix = _coercer(dtype) or (lambda v: v)
 
     def f(row: Row) -> Any:

@@ -23,7 +23,7 @@ from renshe.services import disputes
 from renshe.services.errors import ServiceError
 from renshe.store.models import User
 from renshe.web.desk_pages import need_login, page
-from renshe.web.forms import FormError, check, region_label, service_errors
+from renshe.web.forms import FormError, check, region_label, service_errors, submit
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -100,15 +100,10 @@ def dispute_file(request: Request, kind: str = Form(""), employer_name: str = Fo
     raw = {"kind": kind, "employer_name": employer_name, "employer_uscc": employer_uscc, "amount": amount,
            "facts": facts, "infringement_known_on": infringement_known_on, "obstacle_start": obstacle_start,
            "obstacle_end": obstacle_end, "region": region}
-    body, errors = check(NewDispute, raw, FILE_LABELS, HINTS)
-    code = 400
-    if body is not None:
-        try:
-            case = disputes.file(s, user, **body.model_dump())
-        except ServiceError as exc:
-            errors, code = [_file_field(e, raw) for e in service_errors(exc)], exc.status
-        else:
-            return RedirectResponse(f"/disputes/{case.number}?filed=1", status_code=303)
+    case, errors, code = submit(NewDispute, raw, FILE_LABELS, HINTS,
+                                lambda body: disputes.file(s, user, **body.model_dump()), lambda e: _file_field(e, raw))
+    if case is not None:
+        return RedirectResponse(f"/disputes/{case.number}?filed=1", status_code=303)
     return _list_page(request, user, s, status_code=code, form=raw, errors=errors)
 
 

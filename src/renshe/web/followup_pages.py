@@ -22,7 +22,7 @@ from renshe.services.errors import ServiceError
 from renshe.services.labour_settings import param
 from renshe.store.models import User
 from renshe.web.desk_pages import need_login, page
-from renshe.web.forms import FormError, check, region_label, service_errors
+from renshe.web.forms import FormError, check, region_label, service_errors, submit
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -124,15 +124,10 @@ def followup_register(request: Request, name: str = Form(""), id_number: str = F
     if user.role != "caseworker":
         return page(request, "desk/message.html", user, status_code=403, message="只有经办人员可以登记就业困难人员")
     raw = {"name": name, "id_number": id_number, "region": region, "phone": phone, "registered_on": registered_on}
-    body, errors = check(NewDifficultyPerson, raw, PERSON_LABELS, HINTS)
-    code = 400
-    if body is not None:
-        try:
-            p = followup311.register(s, user, **body.model_dump())
-        except ServiceError as exc:
-            errors, code = [_person_field(e) for e in service_errors(exc)], exc.status
-        else:
-            return RedirectResponse(f"/followup311?registered={p.id}#person-{p.id}", status_code=303)
+    p, errors, code = submit(NewDifficultyPerson, raw, PERSON_LABELS, HINTS,
+                             lambda body: followup311.register(s, user, **body.model_dump()), _person_field)
+    if p is not None:
+        return RedirectResponse(f"/followup311?registered={p.id}#person-{p.id}", status_code=303)
     return _page(request, user, s, _filters("", "", ""), status_code=code, reg_form=raw, reg_errors=errors)
 
 

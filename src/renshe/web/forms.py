@@ -5,7 +5,8 @@ the API endpoint it mirrors, and each problem becomes a Chinese sentence naming 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -14,6 +15,8 @@ from renshe.domain.regions import region_name
 from renshe.services.errors import ServiceError
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
+OK, BAD_REQUEST = HTTPStatus.OK.value, HTTPStatus.BAD_REQUEST.value
 FormError = dict[str, str | None]  # {"field": name or None, "message": Chinese sentence}
 
 DATE_TYPES = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type",
@@ -73,6 +76,20 @@ def check(model: type[M], raw: Mapping[str, Any], labels: Mapping[str, str],
 def service_errors(exc: ServiceError) -> list[FormError]:
     """A service's message, one error per sentence (services join them with “；”)."""
     return [{"field": None, "message": part} for part in exc.message.split("；") if part.strip()]
+
+
+def submit(model: type[M], raw: Mapping[str, Any], labels: Mapping[str, str], hints: Mapping[str, str],
+           call: Callable[[M], R], field_of: Callable[[FormError], FormError]) -> tuple[R | None, list[FormError], int]:
+    """A form checked with the API's model, then handed to the service: (what the service
+    returned, or None with the errors — each service sentence marked on its field by
+    ``field_of`` — and the status to show them with)."""
+    body, errors = check(model, raw, labels, hints)
+    if body is None:
+        return None, errors, BAD_REQUEST
+    try:
+        return call(body), [], OK
+    except ServiceError as exc:
+        return None, [field_of(e) for e in service_errors(exc)], exc.status
 
 
 def parse_date(value: str, label: str) -> tuple[dt.date | None, list[FormError]]:

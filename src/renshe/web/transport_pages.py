@@ -29,7 +29,7 @@ from renshe.services.security import mask_id_number, mask_phone
 from renshe.store.models import User
 from renshe.store.models_labour import TransportTrip
 from renshe.web.desk_pages import need_login, page
-from renshe.web.forms import FormError, check, parse_date, region_label, service_errors
+from renshe.web.forms import FormError, check, parse_date, region_label, service_errors, submit
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -120,16 +120,11 @@ def transport_register(request: Request, origin: str = Form(""), destination: st
     assert user is not None
     raw = {"origin": origin, "destination": destination, "employer": employer, "travel_date": travel_date,
            "name": name, "id_number": id_number, "phone": phone}
-    body, errors = check(NewTrip, raw, TRIP_LABELS, HINTS)
-    code = 400
-    if body is not None:
-        try:
-            trip = transport.register_trip(s, user, **body.model_dump())
-        except ServiceError as exc:
-            errors, code = [_trip_field(e) for e in service_errors(exc)], exc.status
-        else:
-            return RedirectResponse(f"/transport?{urlencode({'travel_date': trip.travel_date.isoformat(), 'registered': 1})}",
-                                    status_code=303)
+    trip, errors, code = submit(NewTrip, raw, TRIP_LABELS, HINTS,
+                                lambda body: transport.register_trip(s, user, **body.model_dump()), _trip_field)
+    if trip is not None:
+        return RedirectResponse(f"/transport?{urlencode({'travel_date': trip.travel_date.isoformat(), 'registered': 1})}",
+                                status_code=303)
     day, _ = parse_date(travel_date, "")
     return _page(request, user, s, day, status_code=code, trip_form=raw, trip_errors=errors)
 
