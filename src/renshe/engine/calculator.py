@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from functools import lru_cache
 from typing import Any
@@ -20,40 +19,13 @@ SINGLE_CASES = 40
 SIZE_CITATION = {"doc_no": "工信部联企业〔2011〕300号", "title": "中小企业划型标准规定"}
 
 
-def _jsonable(value: Any) -> Any:
-    """Dates (deadlines, traced dates) as ISO strings; lists and mappings inside too."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return value
-
-
 Columns = dict[str, list[Any]]
 HIDDEN = ("period_from", "period_to", "unit")
 
 
 def _columns(out: Outcome) -> Columns:
     """An outcome's result columns as Python lists (read once for every row)."""
-    cols: Columns = {}
-    for name, series in out.results.to_dict().items():
-        values = series.to_list()
-        if _has_temporal(series.dtype):
-            values = [_jsonable(v) for v in values]
-        cols[name] = values
-    return cols
-
-
-def _has_temporal(dtype: Any) -> bool:
-    if dtype.is_temporal():
-        return True
-    inner = getattr(dtype, "inner", None)
-    if inner is not None:
-        return _has_temporal(inner)
-    fields = getattr(dtype, "fields", None)
-    return bool(fields) and any(_has_temporal(f.dtype) for f in fields)
+    return single.columns_of(out.results)
 
 
 @lru_cache(maxsize=None)
@@ -105,7 +77,7 @@ def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: l
                 for name, label in out.traced:
                     trace.append({"quantity": name, "label": label, "value": cols[f"trace.{name}"][row]})
                 for used in out.parameters.values():
-                    trace.append({"parameter": used["name"], "value": _jsonable(used["value"]), "unit": used["unit"],
+                    trace.append({"parameter": used["name"], "value": single.jsonable(used["value"]), "unit": used["unit"],
                                   "overridden": used["overridden"], "citation": used["citation"]})
             trace.append({"rule": r.id, "citations": [c.full() for c in cites]})
         result["trace"] = trace

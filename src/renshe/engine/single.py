@@ -130,23 +130,36 @@ class Program:
         cols: Columns = {}
         for name, fn, dtype, temporal in self.select:
             value = scalar.coerce(fn(row), dtype)
-            cols[name] = [_iso(value) if temporal else value]
+            cols[name] = [jsonable(value) if temporal else value]
         return cols
 
 
-def _iso(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """Dates (deadlines, traced dates) as ISO strings; lists and mappings inside too."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, list):
-        return [_iso(v) for v in value]
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
     return value
 
 
-def _has_temporal(dtype: Any) -> bool:
+def has_temporal(dtype: Any) -> bool:
+    """Whether values of ``dtype`` hold dates (then they are written as ISO strings)."""
     if dtype.is_temporal():
         return True
     inner = getattr(dtype, "inner", None)
-    return inner is not None and _has_temporal(inner)
+    if inner is not None:
+        return has_temporal(inner)
+    fields = getattr(dtype, "fields", None)
+    return bool(fields) and any(has_temporal(f.dtype) for f in fields)
+
+
+def columns_of(frame: pl.DataFrame) -> Columns:
+    """A result frame's columns as Python lists, dates as ISO strings."""
+    return {name: [jsonable(v) for v in series.to_list()] if has_temporal(series.dtype) else series.to_list()
+            for name, series in frame.to_dict().items()}
 
 
 SELECTED = "__selected__"
@@ -180,7 +193,7 @@ def compile_plan(plan: Plan, entity: str) -> Program:
         fn, dtype = compiler.row(expr)
         final = resolved[SELECTED + name]
         _check_type(name, dtype, scalar.dtype_of(final))
-        select.append((name, fn, scalar.dtype_of(final), _has_temporal(final)))
+        select.append((name, fn, scalar.dtype_of(final), has_temporal(final)))
     return Program(steps, select)
 
 
@@ -272,10 +285,8 @@ class _Fallback:
         out = run_rule(r, self._pop, params)
         assert out is not None
         frame = out.results.collect() if isinstance(out.results, pl.LazyFrame) else out.results
-        cols = {name: [_iso(v) for v in series.to_list()] if _has_temporal(series.dtype) else series.to_list()
-                for name, series in frame.to_dict().items()}
         out.results = frame
-        return Answer(out, cols)
+        return Answer(out, columns_of(frame))
 
 
 def evaluate(case: Case, rule_ids: list[str] | None = None) -> tuple[dict[str, Answer], dict[str, Entity]]:
