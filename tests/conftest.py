@@ -24,7 +24,8 @@ def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess
 
 
 def example_files() -> list[Path]:
-    return sorted(EXAMPLES.glob("*.json"))
+    """The public examples, and the same cases with contract version 2's expectations."""
+    return sorted(EXAMPLES.glob("*.json")) + sorted((EXAMPLES.parent / "examples-v2").glob("*.json"))
 
 
 @pytest.fixture

@@ -30,8 +30,11 @@ def _dump(data: Any) -> None:
 def evaluate(
     case_file: Annotated[str, typer.Argument(help="case JSON file (案例), or - for standard input")],
     explain: Annotated[bool, typer.Option("--explain", help="add each result's trace (计算过程)")] = False,
+    everything: Annotated[bool, typer.Option("--all", help="also list policies out of the case's scope "
+                                                           "(status out_of_scope: another region, not in force)")] = False,
 ) -> None:
-    """Evaluate one case: every policy, eligibility, amount, reasons and citations."""
+    """Evaluate one case: every policy in scope, its status, amount, money flow, reasons and
+    citations, and the totals by flow."""
     from renshe.engine.calculator import evaluate_json
     from renshe.engine.case import BadCase
 
@@ -41,7 +44,7 @@ def evaluate(
         _fail([f"{case_file}: cannot read the case file ({exc})"])
         return
     try:
-        body = evaluate_json(raw, explain=explain, one_off=True)
+        body = evaluate_json(raw, explain=explain, one_off=True, everything=everything)
     except BadCase as bad:
         _fail([p.line() for p in bad.problems])
         return
@@ -134,6 +137,11 @@ def _overrides(settings: list[str]) -> dict[str, Any]:
             out[name] = json.loads(value)
         except json.JSONDecodeError:
             out[name] = value
+    from renshe.engine.parameters import override_problems
+
+    # a value of the wrong kind is refused here, as the calculator refuses it in a case
+    problems += [f"--set {p.path.removeprefix('parameters.')}: {p.message}"
+                 for p in override_problems(registry().parameters, out)]
     if problems:
         _fail(problems)
     return out
@@ -171,8 +179,12 @@ def batch(
     except (RegistryError, BatchError) as exc:
         _fail([str(exc)])
         return
+    from renshe.batch.outputs import FLOW_NAMES
+
+    money = "，".join(f"{FLOW_NAMES[f]} {v:,.2f} 元" for f, v in summary["totals"].items() if v)
     print(f"单位 {summary['units']:,} 个（输入中有误的行 {summary['rejected_rows']:,} 行，见 problems.csv）；"
-          f"拨付 {summary['paid_units']:,} 笔，合计 {summary['total_amount']:,.2f} 元。结果在 {out}/")
+          f"拨付名单 {summary['payments']['rows']:,} 笔 {summary['payments']['sum']:,.2f} 元；"
+          f"按资金性质（分列，不相加）：{money or '无'}。结果在 {out}/（summary.json, report.html）")
 
 
 @app.command()
@@ -201,11 +213,14 @@ def simulate(
         _fail([str(exc)])
         return
     write_simulation(tables, out, reform)
-    by_policy = tables["by_policy"]
-    print(f"{'政策':<48}{'基线（元）':>18}{'调整后（元）':>18}{'差额（元）':>18}")
+    by_policy, by_flow = tables["by_policy"], tables["by_flow"]
+    print(f"{'政策':<48}{'资金性质':<8}{'基线（元）':>18}{'调整后（元）':>18}{'差额（元）':>18}")
     for r in by_policy.iter_rows(named=True):
-        print(f"{r['policy']:<48}{r['baseline']:>20,.2f}{r['reform']:>20,.2f}{r['difference']:>20,.2f}")
-    print(f"合计差额 {by_policy['difference'].sum():,.2f} 元；明细与图表在 {out}/（simulation.html, simulation.png, simulation_*.csv）")
+        print(f"{r['policy']:<48}{r['flow']:<12}{r['baseline']:>20,.2f}{r['reform']:>20,.2f}{r['difference']:>20,.2f}")
+    for r in by_flow.iter_rows(named=True):
+        if r["baseline"] or r["reform"]:
+            print(f"合计（{r['flow_name']}）{'':<36}{r['baseline']:>20,.2f}{r['reform']:>20,.2f}{r['difference']:>20,.2f}")
+    print(f"各类资金分列，不相加；明细与图表在 {out}/（simulation.html, simulation.png, simulation_*.csv）")
 
 
 @demo_app.command("registry")

@@ -80,3 +80,16 @@ def test_calculator_page_shows_problems_in_chinese(client: TestClient) -> None:
 def test_openapi_documents_evaluate(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/api/v1/evaluate" in spec["paths"]
+
+
+def test_evaluate_leaves_out_of_scope_results_out_unless_all(client: TestClient) -> None:
+    """interface.md (contract version 2): out-of-scope results are left out unless the caller
+    asks for everything (POST /api/v1/evaluate?all=true); the body carries totals by flow."""
+    case = json.loads((EXAMPLES / "06_beijing_frontline_nurse.json").read_text(encoding="utf-8"))["case"]
+    shown = client.post("/api/v1/evaluate", json=case).json()
+    everything = client.post("/api/v1/evaluate?all=true", json=case).json()
+    assert set(shown["totals"]) == {"cash", "reduction", "deferral", "credit", "wage"}
+    assert all(r["status"] != "out_of_scope" for r in shown["results"])
+    outside = [r for r in everything["results"] if r["status"] == "out_of_scope"]
+    assert outside and len(everything["results"]) == len(shown["results"]) + len(outside)
+    assert everything == evaluate_json(case, everything=True)

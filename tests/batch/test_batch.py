@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import pytest
 from renshe.batch.demo import make_registry
 from renshe.batch.runner import BatchConfig, run_batch
 from renshe.engine.calculator import evaluate_json
+from renshe.engine.rules import registry as rule_registry
 from tests.conftest import RENSHE
 
 AS_OF = dt.date(2020, 7, 31)
@@ -80,39 +82,79 @@ def case_for(registry: Path, uscc: str) -> dict[str, Any]:
     }
 
 
+LISTED = ("cash", "reduction", "deferral")
+
+
+def listed_amounts(out: Path, uscc: str) -> dict[str, float]:
+    """A unit's amount in each policy's list of counted money (payments, reductions, deferrals)."""
+    from renshe.batch.outputs import LISTS
+
+    found: dict[str, float] = {}
+    for kind in LISTS.values():
+        for path in sorted((out / kind.folder).glob("*.csv")):
+            rows = pl.read_csv(path, schema_overrides={"region": pl.String, "amount": pl.Float64}) \
+                .filter(pl.col("uscc") == uscc)
+            assert rows.height <= 1, (path, uscc)
+            if rows.height:
+                found[path.stem] = rows["amount"][0]
+    return found
+
+
 def test_batch_equals_the_calculator(registry: Path, baseline: Path) -> None:
-    payments = pl.read_csv(baseline / "payments" / "cn.si_relief_2020.csv", schema_overrides={"region": pl.String})
-    henan = pl.read_csv(baseline / "payments" / "xinmi.stable_job_refund_2020.csv", schema_overrides={"region": pl.String})
-    sample = [*payments["uscc"].head(4).to_list(), *henan["uscc"].head(2).to_list()]
-    assert len(sample) >= 4
+    """Each sampled unit's lists hold what the calculator counts for it, policy by policy
+    (a whole net of its parts) and flow by flow (the body's totals)."""
+    from renshe.engine.same_money import counted
+
+    reg = rule_registry()
+    reductions = pl.read_csv(baseline / "reductions" / "cn.si_relief_2020.csv")
+    henan = pl.read_csv(baseline / "payments" / "xinmi.stable_job_refund_2020.csv")
+    sample = [*reductions["uscc"].head(4).to_list(), *henan["uscc"].head(2).to_list()]
+    assert len(sample) == 6
     for uscc in sample:
-        single = {r["policy"]: r for r in evaluate_json(case_for(registry, uscc))["results"]}
-        for policy in ("cn.si_relief_2020", "cn.si_feb_refund_2020", "xinmi.stable_job_refund_2020",
-                       "beijing.one_time_si_subsidy_2020"):
-            path = baseline / "payments" / f"{policy}.csv"
-            listed = pl.read_csv(path, schema_overrides={"region": pl.String}).filter(pl.col("uscc") == uscc)
-            r = single[policy]
-            paid = r["eligible"] and (r["amount"] or 0) > 0 and not r.get("overlaps")
-            assert listed.height == (1 if paid else 0), (uscc, policy, r)
-            if paid:
-                assert abs(listed["amount"][0] - r["amount"]) < 0.005
+        body = evaluate_json(case_for(registry, uscc))
+        results = [r for r in body["results"] if reg.rules[r["policy"]].entity == "enterprise"]
+        expected: dict[str, float] = {}
+        for r in results:
+            if counted(r, body["as_of"]) and r["flow"] in LISTED:
+                parts = sum(p["amount"] for p in results if p.get("part_of") == r["policy"] and counted(p, body["as_of"]))
+                if round(r["amount"] - parts, 2) > 0:
+                    expected[r["policy"]] = round(r["amount"] - parts, 2)
+        listed = listed_amounts(baseline, uscc)
+        assert listed.keys() == expected.keys(), uscc
+        for policy, amount in expected.items():
+            assert abs(listed[policy] - amount) < 0.005, (uscc, policy)
+        by_flow = {flow: 0.0 for flow in LISTED}
+        for policy, amount in listed.items():
+            by_flow[reg.rules[policy].flow] += amount
+        for flow in LISTED:
+            assert abs(by_flow[flow] - body["totals"][flow]) < 0.005, (uscc, flow)
 
 
 def test_outputs(baseline: Path) -> None:
     policies = pl.read_csv(baseline / "policies.csv")
     relief = policies.filter(pl.col("policy") == "cn.si_relief_2020").row(0, named=True)
-    assert relief["paid_units"] > 0 and relief["amount"] > 0
-    payments = pl.read_csv(baseline / "payments" / "cn.si_relief_2020.csv")
-    assert abs(payments["amount"].sum() - relief["amount"]) < 0.01
+    assert relief["flow"] == "reduction" and relief["counted_units"] > 0 and relief["amount"] > 0
+    reductions = pl.read_csv(baseline / "reductions" / "cn.si_relief_2020.csv")
+    assert abs(reductions["amount"].sum() - relief["amount"]) < 0.01
+    assert not (baseline / "payments" / "cn.si_relief_2020.csv").exists()  # a reduction is not paid
     summary = pl.read_csv(baseline / "summary.csv", schema_overrides={"prefecture": pl.String})
     assert abs(summary.filter(pl.col("policy") == "cn.si_relief_2020")["amount"].sum() - relief["amount"]) < 0.01
-    assert {"prefecture", "size", "industry_section", "units", "eligible", "amount"} <= set(summary.columns)
+    assert {"prefecture", "size", "industry_section", "flow", "units", "eligible", "counted_units",
+            "amount"} <= set(summary.columns)
+    totals = json.loads((baseline / "summary.json").read_text(encoding="utf-8"))["totals"]
+    by_flow = policies.group_by("flow").agg(pl.col("amount").sum())
+    for flow, amount in by_flow.iter_rows():
+        assert abs(totals.get(flow, 0.0) - amount) < 0.01, flow
     report = (baseline / "report.html").read_text(encoding="utf-8")
     assert "<svg" in report and "阶段性减免企业社会保险费" in report
-    book = pl.read_excel(baseline / "payments.xlsx", sheet_name="目录")
+    assert "合计（现金拨付）" in report and "合计（减免）" in report and "cn.si_relief_2020" not in report
+    book = pl.read_excel(baseline / "reductions.xlsx", sheet_name="目录")
     assert "cn.si_relief_2020" in book["政策编号"].to_list()
+    assert book["政策"].to_list()[-1] == "合计（减免）"
+    assert abs(book["减免金额（元）"].to_list()[-1] - totals["reduction"]) < 0.01
     rejected = pl.read_csv(baseline / "rejections" / "cn.si_relief_2020.csv")
     assert rejected["reasons"].str.len_chars().min() > 0
+    assert set(rejected["status"]) <= {"ineligible", "undetermined"}
     # the Henan/Xinmi refund is paid once: no unit is in both payment lists
     xinmi = set(pl.read_csv(baseline / "payments" / "xinmi.stable_job_refund_2020.csv")["uscc"])
     henan = set(pl.read_csv(baseline / "payments" / "henan.stable_job_refund_2020.csv")["uscc"])
@@ -149,9 +191,15 @@ def test_bad_rows_reported_and_good_rows_run(tmp_path: Path) -> None:
         ("contributions.csv", 2, "month"), ("contributions.csv", 3, "employer_due"), ("contributions.csv", 4, "uscc"),
     }
     assert all(p for p in problems["problem"])
-    relief = pl.read_csv(out / "payments" / "cn.si_relief_2020.csv")
+    # 2000.00 of relief (February and April): the February part refunded in cash (paid in
+    # February), the rest a reduction — each money once
+    relief = pl.read_csv(out / "reductions" / "cn.si_relief_2020.csv")
+    refund = pl.read_csv(out / "payments" / "cn.si_feb_refund_2020.csv")
     assert relief["uscc"].to_list() == ["91110108MA01C7LM3W"]
-    assert relief["amount"].to_list() == [2000.0]
+    assert refund["uscc"].to_list() in ([], ["91110108MA01C7LM3W"])
+    netted = ("cn.si_relief_2020", "cn.si_feb_refund_2020") in [rel.members for rel in rule_registry().relations
+                                                               if rel.kind == "part_of"]
+    assert relief["amount"].sum() + (refund["amount"].sum() if netted else 0.0) == 2000.0
 
 
 def test_xlsx_workbook_registry(tmp_path: Path) -> None:
@@ -160,7 +208,7 @@ def test_xlsx_workbook_registry(tmp_path: Path) -> None:
     a = run_batch(BatchConfig(tmp_path / "reg" / "registry.xlsx", AS_OF, tmp_path / "a", workers=1))
     b = run_batch(BatchConfig(tmp_path / "reg_pq", AS_OF, tmp_path / "b", workers=1))
     assert a["units"] == 40 and a["rejected_rows"] == 0
-    assert a["total_amount"] == b["total_amount"] > 0
+    assert a["totals"] == b["totals"] and a["totals"]["cash"] > 0 and a["totals"]["reduction"] > 0
 
 
 def test_resume_after_kill_is_byte_identical(registry: Path, baseline: Path, tmp_path: Path) -> None:
@@ -206,56 +254,87 @@ def test_demo_command(tmp_path: Path) -> None:
 
 # --- outputs: the fast writers give the bytes of the straightforward ones -------------------
 
+def _text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells a spreadsheet would take for a formula, with a leading apostrophe (cell by cell)."""
+    def safe(value: str | None) -> str | None:
+        return "'" + value if value and value[0] in "=+-@\t\r" else value
+
+    return frame.with_columns([pl.col(c).map_elements(safe, return_dtype=pl.String, skip_nulls=False)
+                               for c, t in frame.schema.items() if t == pl.String])
+
+
 def _reference_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_of: dt.date) -> None:
-    """The outputs as first written: every policy's rows joined to the units, the summary
-    one streamed group-by over all results, the workbook cell by cell through xlsxwriter."""
+    """The outputs written the straightforward way: every result joined to its unit, what
+    counts and each whole net of its parts decided over all results at once, each policy's
+    lists filtered from them, the summary one streamed group-by over all results, CSV cells
+    made safe one by one, the workbooks cell by cell through xlsxwriter."""
     from renshe.batch import outputs as o
-    from renshe.engine.rules import registry as rule_registry
+    from renshe.engine.same_money import MONEY_FLOWS, counted_expr
 
     reg = rule_registry()
-    results = o.load_results(work, key)
-    for sub in ("payments", "rejections", "eligible"):
+    rule_ids = list(dict.fromkeys(rule_ids))
+    stage = json.loads((work / "stage.json").read_text(encoding="utf-8"))
+    for sub in ("payments", "reductions", "deferrals", "rejections", "eligible"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     problems = pl.read_parquet(work / "problems.parquet")
-    problems.write_csv(out / "problems.csv")
-    money = pl.col("unit") == "CNY"
-    paid = (money & pl.col("eligible") & (pl.col("amount") > 0) & pl.col("overlaps").is_null()).fill_null(False)
-    pending = (money & pl.col("eligible") & pl.col("amount").is_null()).fill_null(False)
-    frame = results.with_columns(paid.alias("paid"), pending.alias("pending"),
-                                 pl.col("region").str.slice(0, 4).alias("prefecture"))
-    sheets, rows = {}, []
+    _text(problems).write_csv(out / "problems.csv")
+    mine = o.load_results(work, key).filter(pl.col("policy").is_in(rule_ids) & (pl.col("status") != "out_of_scope"))
+    frame = mine.with_columns(pl.lit(as_of.isoformat()).alias("as_of")).with_columns(
+        counted_expr().alias("counted"), pl.col("region").str.slice(0, 4).alias("prefecture"),
+        pl.col("industry").str.slice(0, 1).alias("industry_section"),
+        ((pl.col("unit") == "CNY") & (pl.col("status") == "eligible") & pl.col("amount").is_null()).fill_null(False)
+        .alias("pending"))
+    parts = o.load_results(work, key).with_columns(pl.lit(as_of.isoformat()).alias("as_of")).filter(
+        counted_expr() & pl.col("part_of").is_not_null()).group_by(
+        "uscc", pl.col("part_of").alias("policy")).agg(pl.col("amount").sum().alias("part_amount"))
+    frame = frame.join(parts, on=["uscc", "policy"], how="left").with_columns(
+        pl.when(pl.col("counted")).then(pl.col("part_amount").fill_null(0.0)).otherwise(0.0).alias("part_amount"),
+    ).with_columns(pl.when(pl.col("counted")).then(
+        pl.when(pl.col("part_amount") == 0).then(pl.col("amount"))
+        .otherwise((pl.col("amount") - pl.col("part_amount")).round(2))).alias("net"))
+    books: dict[str, dict[str, pl.DataFrame]] = {flow: {} for flow in o.LISTS}
+    rows, fen = [], {flow: 0 for flow in MONEY_FLOWS}
+    paid_rows = paid_fen = 0
     for pid in rule_ids:
         rule = reg.rules[pid]
-        mine = frame.filter(pl.col("policy") == pid).collect()
-        scope = mine.filter(pl.col("in_scope"))
-        pay = scope.filter(pl.col("paid")).sort("uscc").select(
-            "uscc", "name", "region", "amount", "mode", "period_from", "period_to", "reasons")
-        rejected = scope.filter(~pl.col("eligible")).sort("uscc").select("uscc", "name", "region", "reasons")
-        rejected.write_csv(out / "rejections" / f"{pid}.csv")
-        if (mine["unit"] == "CNY").any():
-            pay.write_csv(out / "payments" / f"{pid}.csv", float_precision=2)
-            sheets[pid] = pay
+        scope = frame.filter(pl.col("policy") == pid).collect()
+        listed = scope.filter(pl.col("counted") & (pl.col("net") > 0)).sort("uscc")
+        rejected = scope.filter(pl.col("status").is_in(["ineligible", "undetermined"])).sort("uscc").select(
+            "uscc", "name", "region", "status", "missing", "reasons")
+        _text(rejected).write_csv(out / "rejections" / f"{pid}.csv")
+        if rule.flow in o.LISTS:
+            kind = o.LISTS[rule.flow]
+            lst = listed.with_columns(pl.col("net").alias("amount")).select(kind.columns)
+            _text(lst).write_csv(out / kind.folder / f"{pid}.csv", float_precision=2)
+            if lst.height:
+                books[rule.flow][pid] = lst
         else:
-            scope.filter(pl.col("eligible")).sort("uscc").select(
-                "uscc", "name", "region", "amount", "unit", "period_from", "period_to", "extras", "reasons",
-            ).write_csv(out / "eligible" / f"{pid}.csv")
-        rows.append({"policy": pid, "title": rule.title, "doc_no": rule.doc_no, "units_in_scope": scope.height,
-                     "eligible": int(scope["eligible"].sum()), "paid_units": pay.height,
-                     "amount": round(float(pay["amount"].sum()), 2), "pending": int(scope["pending"].sum()),
-                     "rejected": rejected.height})
-    policies = pl.DataFrame(rows, schema={
-        "policy": pl.String, "title": pl.String, "doc_no": pl.String, "units_in_scope": pl.Int64,
-        "eligible": pl.Int64, "paid_units": pl.Int64, "amount": pl.Float64, "pending": pl.Int64,
-        "rejected": pl.Int64})
+            _text(scope.filter(pl.col("status") == "eligible").sort("uscc").select(
+                "uscc", "name", "region", "amount", "unit", "period_from", "period_to", "deadline", "extras",
+                "overlaps", "part_of", "excluded_by", "reasons",
+            )).write_csv(out / "eligible" / f"{pid}.csv")
+        cents = int(scope.filter(pl.col("counted")).select((pl.col("net") * 100).round().cast(pl.Int64).sum()).item())
+        if rule.flow in fen:
+            fen[rule.flow] += cents
+        if rule.flow == "cash":
+            paid_rows += listed.height
+            paid_fen += int(listed.select((pl.col("net") * 100).round().cast(pl.Int64).sum()).item())
+        rows.append({"policy": pid, "title": rule.title, "doc_no": rule.doc_no, "flow": rule.flow,
+                     "units_in_scope": scope.height, "eligible": int((scope["status"] == "eligible").sum()),
+                     "undetermined": int((scope["status"] == "undetermined").sum()),
+                     "rejected": int((scope["status"] == "ineligible").sum()), "counted_units": listed.height,
+                     "amount": round(cents / 100, 2),
+                     "part_amount": round(int(scope.select((pl.col("part_amount") * 100).round().cast(pl.Int64)
+                                                           .sum()).item()) / 100, 2),
+                     "pending": int(scope["pending"].sum())})
+    policies = pl.DataFrame(rows, schema=o.POLICY_SCHEMA)
     policies.write_csv(out / "policies.csv", float_precision=2)
     summary = (
-        frame.filter(pl.col("in_scope"))
-        .with_columns(pl.col("industry").str.slice(0, 1).alias("industry_section"))
-        .group_by("policy", "prefecture", "size", "industry_section")
-        .agg(pl.len().alias("units"), pl.col("eligible").sum().alias("eligible"),
-             pl.col("paid").sum().alias("paid_units"),
-             (pl.when(pl.col("paid")).then(pl.col("amount")).otherwise(0.0) * 100).round().cast(pl.Int64)
-             .sum().alias("fen"))
+        frame.group_by("policy", "flow", "prefecture", "size", "industry_section")
+        .agg(pl.len().alias("units"), (pl.col("status") == "eligible").sum().alias("eligible"),
+             (pl.col("counted") & (pl.col("net") > 0)).fill_null(False).sum().alias("counted_units"),
+             pl.when(pl.col("counted")).then((pl.col("net") * 100).round().cast(pl.Int64)).otherwise(0).sum()
+             .alias("fen"))
         .with_columns((pl.col("fen") / 100).round(2).alias("amount")).drop("fen")
         .sort("policy", "prefecture", "size", "industry_section", nulls_last=True)
         .collect(engine="streaming")
@@ -263,8 +342,10 @@ def _reference_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_
     names = o._names(summary["prefecture"].drop_nulls().unique().sort().to_list())
     summary = summary.with_columns(pl.col("prefecture").replace_strict(names, default=None).alias("prefecture_name"))
     summary.write_csv(out / "summary.csv", float_precision=2)
-    o.write_workbook_plain(out / "payments.xlsx", policies, sheets)
-    o.write_report(out / "report.html", policies, summary, as_of, problems.height)
+    for flow, kind in o.LISTS.items():
+        o.write_lists_workbook(out / kind.workbook, flow, books[flow], reg, plain=True)
+    result = o._write_summary_json(out, stage["units"], fen, paid_rows, paid_fen)
+    o.write_report(out / "report.html", policies, summary, result["totals"], as_of, problems.height, stage["units"], reg)
 
 
 def _run_key(work: Path) -> str:
@@ -277,8 +358,9 @@ def test_outputs_equal_the_straightforward_ones(baseline: Path, tmp_path: Path) 
 
     _reference_outputs(baseline / "_work", _run_key(baseline / "_work"), tmp_path, batch_rules(None), AS_OF)
     assert digest(tmp_path) == digest(baseline)
-    index = pl.read_excel(baseline / "payments.xlsx", sheet_name="目录")
-    assert index["拨付单位数"].max() > 1  # rows written by the fast workbook path
+    for book, column in (("payments", "拨付单位数"), ("reductions", "减免单位数")):
+        index = pl.read_excel(baseline / f"{book}.xlsx", sheet_name="目录")
+        assert index[column].head(-1).max() > 1  # rows written by the fast workbook path
 
 
 def test_outputs_when_units_are_not_in_partition_order(baseline: Path, tmp_path: Path) -> None:
@@ -296,7 +378,11 @@ def test_outputs_when_units_are_not_in_partition_order(baseline: Path, tmp_path:
     assert digest(tmp_path) == digest(baseline)
 
 
-def _workbook_inputs(names: list[str | None], odd: list[float]) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+def _workbook_inputs(names: list[str | None], odd: list[float]) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """An index (with a total row, blanks and odd texts) and sheets of every kind of cell; an
+    empty sheet too (the batch writes none, the writer still handles one)."""
+    from renshe.batch.outputs import PAY_HEADERS
+
     amounts = odd + [0.1 + 0.2, 1e16, 123456789.125, 1 / 3, -5.5, 0.0, None, 1e-7, 12345678901234567.0, 7000.0]
     n = len(names)
     big = pl.DataFrame({
@@ -305,12 +391,12 @@ def _workbook_inputs(names: list[str | None], odd: list[float]) -> tuple[pl.Data
         "period_from": ["2020-02"] * n, "period_to": ["2020-06"] * n,
         "reasons": [f"理由 {i % 5}" if i % 4 else "cn.si_relief_2020" for i in range(n)],
     }, schema_overrides={"name": pl.String, "mode": pl.String})
-    sheets = {"cn.si_relief_2020": big, "cn.empty": big.clear(), "cn.one": big.slice(3, 1), "cn.again": big.reverse()}
-    policies = pl.DataFrame({
-        "policy": list(sheets), "title": ["阶段性减免 & <社保>", "空", " 一条", "再来"], "doc_no": ["人社部发〔2020〕11号", None, "", "x"],
-        "units_in_scope": [n, 0, 1, n], "eligible": [n, 0, 1, n], "paid_units": [n, 0, 1, n],
-        "amount": [1.5, 0.0, 2.25, 3.0], "pending": [0, 0, 0, 0], "rejected": [0, 0, 0, 0]})
-    return policies, sheets
+    frames = [f.rename(PAY_HEADERS) for f in (big, big.clear(), big.slice(3, 1), big.reverse())]
+    index = pl.DataFrame({
+        "工作表": ["1", "2", "3", "4", ""], "政策": ["阶段性减免 & <社保>", "空", " 一条", "=再来", "合计（现金拨付）"],
+        "文号": ["人社部发〔2020〕11号", None, "", "x", ""], "政策编号": ["cn.si_relief_2020", "cn.empty", "cn.one", "cn.again", ""],
+        "拨付单位数": [n, 0, 1, n, 2 * n + 1], "拨付金额（元）": [1.5, 0.0, 2.25, 3.0, 6.75]})
+    return index, frames
 
 
 TRICKY = ["A&B<C>D\"E'", " leading", "trailing ", "\ttab", "line\nbreak", "\u3000全角", "_x0041_ literal",
@@ -319,12 +405,13 @@ TRICKY = ["A&B<C>D\"E'", " leading", "trailing ", "\ttab", "line\nbreak", "\u300
 
 
 @pytest.mark.parametrize("extra, odd, fast", [
-    ([], [], True), (["=SUM(A1:A2)"], [], False), (["http://example.com"], [], False), (["y" * 20_000], [], False),
-    ([], [-0.0], False)])
+    ([], [], True), (["=SUM(A1:A2)", "{=A1}", "+1", "-2", "@x"], [], True), (["http://example.com", "mailto:a@b.c"], [], True),
+    (["y" * 20_000], [], False), ([], [-0.0], False)])
 def test_workbook_fast_equals_cell_by_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                           extra: list[str], odd: list[float], fast: bool) -> None:
     """Every kind of text and number in the rows; the cells xlsxwriter writes otherwise (a
-    formula, a link, a text too long to be sure of, -0.0) leave the workbook to xlsxwriter."""
+    text too long to be sure of, -0.0) leave the workbook to xlsxwriter. A text that looks
+    like a formula or a link is data: a string in both, never a formula or a hyperlink."""
     from renshe.batch import outputs as o
 
     used: list[bool] = []
@@ -339,8 +426,15 @@ def test_workbook_fast_equals_cell_by_cell(tmp_path: Path, monkeypatch: pytest.M
         used.append(True)
 
     monkeypatch.setattr(o, "_fill_skeleton", spy)
-    policies, sheets = _workbook_inputs((TRICKY * 3) + extra, odd)
-    o.write_workbook(tmp_path / "fast.xlsx", policies, sheets)
-    o.write_workbook_plain(tmp_path / "plain.xlsx", policies, sheets)
+    index, frames = _workbook_inputs((TRICKY * 3) + extra, odd)
+    o.write_workbook(tmp_path / "fast.xlsx", index, frames, "免申即享 拨付名单")
+    o.write_workbook_plain(tmp_path / "plain.xlsx", index, frames, "免申即享 拨付名单")
     assert used == [fast]
     assert (tmp_path / "fast.xlsx").read_bytes() == (tmp_path / "plain.xlsx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as book:
+        sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any("<f>" in book.read(n).decode() or "<hyperlink" in book.read(n).decode() for n in sheets)
+        shared = book.read("xl/sharedStrings.xml").decode()
+    for text in extra:
+        if len(text) < 100:
+            assert f"<t>{text.replace('&', '&amp;')}</t>" in shared

@@ -32,7 +32,10 @@ def test_halving_to_exemption_helps_only_large_units(tmp_path: Path) -> None:
     assert by_size.filter(pl.col("size") == "large")["winners"].item() > 0
     # the baseline equals a plain batch with the same parameters
     plain = run_batch(BatchConfig(reg, AS_OF, tmp_path / "plain", policies=["cn.si_relief_2020"], workers=1))
-    assert abs(plain["total_amount"] - row["baseline"]) < 0.01
+    assert row["flow"] == "reduction"
+    assert abs(plain["totals"]["reduction"] - row["baseline"]) < 0.01
+    by_flow = dict(zip(tables["by_flow"]["flow"].to_list(), tables["by_flow"]["difference"].to_list(), strict=True))
+    assert by_flow == {"cash": 0.0, "reduction": row["difference"], "deferral": 0.0, "credit": 0.0, "wage": 0.0}
 
 
 def test_simulate_command_writes_table_csv_and_charts(tmp_path: Path) -> None:

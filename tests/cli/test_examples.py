@@ -11,10 +11,11 @@ from tests.conftest import example_files, run_cli
 
 
 def test_there_are_examples() -> None:
-    assert len(example_files()) >= 9
+    assert len([p for p in example_files() if p.parent.name == "examples"]) >= 9
+    assert len([p for p in example_files() if p.parent.name == "examples-v2"]) >= 9
 
 
-@pytest.mark.parametrize("path", example_files(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", example_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_example(path: Path, tmp_path: Path) -> None:
     example = json.loads(path.read_text(encoding="utf-8"))
     case_file = tmp_path / "case.json"

@@ -53,7 +53,7 @@ def build(case: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize(("policy", "quote", "case"), load_cases())
 def test_policy_case(policy: str, quote: str | None, case: dict[str, Any]) -> None:
     assert case.get("quote") or quote, "each case names the sentence it checks"
-    out = evaluate_json(build(case), policies=[policy])
+    out = evaluate_json(build(case), policies=[policy], everything=True)
     results = {r["policy"]: r for r in out["results"]}
     assert policy in results, f"{policy} not in results"
     result = results[policy]

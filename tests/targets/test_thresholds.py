@@ -123,3 +123,17 @@ def test_attrition_unknown_outside_a_calendar_year() -> None:
     assert report["attrition_known"] is False
     s_over = next(w for w in report["warnings"] if w["uscc"] == "S_OVER")  # 23.3 % once attrition is 0
     assert "自然减员（未提供，按 0 计）" in s_over["reason"]
+
+
+def test_each_unit_is_judged_by_its_own_provinces_line() -> None:
+    """豫人社〔2020〕4号 六 binds Henan units; elsewhere the national notice's lines apply
+    (人社部明电〔2020〕2号 四: 放宽到不高于上年度全国城镇调查失业率控制目标，对参保职工30人（含）以下的企业，
+    裁员率放宽至不超过企业职工总数20%); Beijing's own line for Beijing units."""
+    henan = monitoring._line("410183", 100, ON)
+    hunan = monitoring._line("431102", 100, ON)
+    hunan_small = monitoring._line("431102", 20, ON)
+    beijing = monitoring._line("110105", 100, ON)
+    assert citation(henan[0])["doc_no"] == "豫人社〔2020〕4号"
+    assert citation(hunan[0])["doc_no"] == "人社部明电〔2020〕2号" and hunan[1] == Fraction(55, 1000)
+    assert citation(hunan_small[0])["doc_no"] == "人社部明电〔2020〕2号" and hunan_small[1] == Fraction(1, 5)
+    assert citation(beijing[0])["doc_no"] == "京人社就字〔2020〕15号"

@@ -35,6 +35,7 @@ class _Waiting:
     case: Case
     explain: bool
     answer: asyncio.Future[dict[str, Any]]
+    everything: bool = False  # out-of-scope results too (?all=true)
 
 
 @dataclass
@@ -46,10 +47,10 @@ class Coalescer:
     batches: int = 0  # evaluations run (for tests and monitoring)
     largest: int = 0  # the most cases one evaluation took
 
-    async def evaluate(self, case: Case, explain: bool) -> dict[str, Any]:
+    async def evaluate(self, case: Case, explain: bool, everything: bool = False) -> dict[str, Any]:
         """The body ``evaluate_case`` gives for ``case``; raises what it raises."""
         loop = asyncio.get_running_loop()
-        waiting = _Waiting(case, explain, loop.create_future())
+        waiting = _Waiting(case, explain, loop.create_future(), everything)
         self._queue.append(waiting)
         if self._worker is None or self._worker.done() or self._worker.get_loop() is not loop:
             self._worker = loop.create_task(self._drain())
@@ -64,13 +65,14 @@ class Coalescer:
             self.batches += 1
             self.largest = max(self.largest, len(batch))
             cases, explains = [w.case for w in batch], [w.explain for w in batch]
+            alls = [w.everything for w in batch]
             try:
                 if len(batch) <= SINGLE_CASES:
                     # a few cases take the fast path, plain Python: evaluated here, as a thread
                     # would only contend with this loop for the interpreter lock
-                    answers = evaluate_cases(cases, explains)
+                    answers = evaluate_cases(cases, explains, alls)
                 else:  # many: one Polars population in the worker thread (Polars frees the lock)
-                    answers = await loop.run_in_executor(self._executor, evaluate_cases, cases, explains)
+                    answers = await loop.run_in_executor(self._executor, evaluate_cases, cases, explains, alls)
             except Exception as exc:  # noqa: BLE001 — every waiting request learns of it
                 answers = [exc] * len(batch)
             for w, answer in zip(batch, answers, strict=True):

@@ -24,12 +24,15 @@ def coalescer(app: FastAPI) -> Coalescer:
 
 
 @router.post("/evaluate", summary="Evaluate one case (政策测算)")
-async def evaluate(request: Request, explain: bool = Query(False, description="add each result's trace")) -> Any:
-    """Body: a case (interface.md). 200 with the results; 422 with the problem list on a bad case."""
+async def evaluate(request: Request, explain: bool = Query(False, description="add each result's trace"),
+                   all: bool = Query(False, description="also list the policies out of the case's scope "  # noqa: A002
+                                                        "(status out_of_scope)")) -> Any:
+    """Body: a case (interface.md). 200 with the results (status, flow, totals by flow);
+    422 with the problem list on a bad case."""
     raw = await request.body()
     try:
         case = parse_case(raw)
-        body = await coalescer(request.app).evaluate(case, explain)
+        body = await coalescer(request.app).evaluate(case, explain, all)
         return Response(orjson.dumps(body), media_type="application/json")
     except BadCase as bad:
         return JSONResponse(status_code=422, content={

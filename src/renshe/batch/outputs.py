@@ -1,6 +1,11 @@
-"""Batch outputs (结果输出): per policy a payment list and a rejection list, a
-summary by region, size and industry, the bad input rows, an xlsx workbook for
-the bank, and a short HTML report. Deterministic: the same results give the
+"""Batch outputs (结果输出), by money flow (interface.md, contract version 2): per
+policy the list its counted money goes to — cash in a payment list (拨付名单, the
+only money in payment lists and bank files), a reduction in a reduction list
+(减免清单), a deferral in a deferral list (缓缴清单, with the due date) — or, for
+other flows, the list of units it applies to; a rejection list; a summary by
+region, size and industry; ``summary.json`` with the totals by flow; the bad
+input rows; an xlsx workbook per list kind; and a short HTML report. Each money
+is counted once (``engine.same_money``). Deterministic: the same results give the
 same bytes."""
 
 from __future__ import annotations
@@ -22,12 +27,17 @@ import polars as pl
 
 from renshe.batch.partition import result_path
 from renshe.domain.regions import region_name
-from renshe.engine.rules import registry
+from renshe.engine.rules import Registry, registry
+from renshe.engine.same_money import MONEY_FLOWS, counted_expr
 
 XLSX_MAX_ROWS = 1_000_000
 FEN_PER_YUAN = 100
 SIZE_NAMES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型", "unclassifiable": "不适用划型"}
 FIXED_CREATED = dt.datetime(2020, 1, 1)
+ELIGIBLE, INELIGIBLE, UNDETERMINED, OUT_OF_SCOPE = "eligible", "ineligible", "undetermined", "out_of_scope"
+#: what each flow's money is called (the flows are shown side by side, never added into one 合计)
+FLOW_NAMES = {"cash": "现金拨付", "reduction": "减免", "deferral": "缓缴", "credit": "贷款额度", "wage": "工资待遇",
+              "none": "不涉及资金"}
 
 
 def load_results(work: Path, key: str) -> pl.LazyFrame:
@@ -39,6 +49,34 @@ def load_results(work: Path, key: str) -> pl.LazyFrame:
     if not files:
         return pl.LazyFrame()
     return pl.scan_parquet(files).join(units, on=["_part", "_u"], how="left")
+
+
+def part_amounts(results: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
+    """Per unit (``_part``, ``_u``) and whole (``policy``): the counted amount of its parts
+    (``part_of``: the whole's money delivered another way). A part counts in its own flow
+    and its whole net of it (``same_money.totals``)."""
+    return (results.filter(pl.col("part_of").is_not_null())
+            .with_columns(pl.lit(as_of.isoformat()).alias("as_of")).filter(counted_expr())
+            .group_by("_part", "_u", pl.col("part_of").alias("policy"))
+            .agg(pl.col("amount").sum().alias("part_amount")))
+
+
+def with_net(rows: pl.DataFrame | pl.LazyFrame, as_of: dt.date, parts: pl.DataFrame | pl.LazyFrame | None) -> Any:
+    """``rows`` (results of one or more policies) with ``counted`` (``counted_expr``),
+    ``part_amount`` (what their parts, counted, deliver another way) and ``net`` (what a
+    counted row adds to its flow: its amount net of its parts; null when not counted).
+    ``parts``: :func:`part_amounts` of these rows' policies (None: no parts)."""
+    rows = rows.with_columns(pl.lit(as_of.isoformat()).alias("as_of")).with_columns(counted_expr().alias("counted")) \
+        .drop("as_of")
+    if parts is not None:
+        rows = rows.join(parts, on=["_part", "_u", "policy"], how="left", maintain_order="left")
+        part = pl.col("part_amount").fill_null(0.0)
+    else:
+        part = pl.lit(0.0)
+    net = pl.when(pl.col("part_amount") == 0).then(pl.col("amount")) \
+        .otherwise((pl.col("amount") - pl.col("part_amount")).round(2))
+    return rows.with_columns(pl.when(pl.col("counted")).then(part).otherwise(0.0).alias("part_amount")).with_columns(
+        pl.when(pl.col("counted")).then(net).alias("net"))
 
 
 def _prefecture(region: pl.Expr) -> pl.Expr:
@@ -55,14 +93,92 @@ def _names(codes: list[str]) -> dict[str, str]:
     return out
 
 
+#: a text cell a spreadsheet would take for a formula (= + - @, and tab or carriage return
+#: as OWASP lists): CSV files write it with a leading apostrophe so that it stays data
+#: (the workbooks store every text as a string, never a formula)
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` for a CSV file: each text cell a spreadsheet would read as a formula with
+    a leading apostrophe (so that it is shown as the text it is)."""
+    texts = [c for c, t in frame.schema.items() if t == pl.String]
+    if not texts or frame.is_empty():
+        return frame
+    hits = frame.select([pl.col(c).str.contains(FORMULA_START).any().alias(c) for c in texts]).row(0)
+    odd = [c for c, hit in zip(texts, hits, strict=True) if hit]  # mostly none: the columns are not copied
+    return frame.with_columns([
+        pl.when(pl.col(c).str.contains(FORMULA_START)).then(pl.concat_str(pl.lit("'"), pl.col(c))).otherwise(pl.col(c))
+        .alias(c) for c in odd]) if odd else frame
+
+
 #: the columns of a unit the outputs use, looked up once (:class:`_Units`)
 UNIT_COLUMNS = ["uscc", "name", "region", "industry", "size_class"]
 #: a payment list's columns
 PAY_COLUMNS = ["uscc", "name", "region", "amount", "mode", "period_from", "period_to", "reasons"]
+#: a reduction list's columns (减免清单: the bills lowered)
+REDUCTION_COLUMNS = ["uscc", "name", "region", "amount", "mode", "period_from", "period_to", "reasons"]
+#: a deferral list's columns (缓缴清单: the money still owed and when it falls due)
+DEFERRAL_COLUMNS = ["uscc", "name", "region", "amount", "deadline", "mode", "period_from", "period_to", "reasons"]
+#: the list of units a rule of another flow applies to (its eligible results)
+ELIGIBLE_COLUMNS = ["uscc", "name", "region", "amount", "unit", "period_from", "period_to", "deadline", "extras",
+                    "overlaps", "part_of", "excluded_by", "reasons"]
+#: a rejection list's columns: the units in scope not eligible (ineligible, or undetermined for want of a fact)
+REJECTION_COLUMNS = ["uscc", "name", "region", "status", "missing", "reasons"]
+PAY_HEADERS = {"uscc": "统一社会信用代码", "name": "单位名称", "region": "行政区划", "amount": "金额（元）",
+               "mode": "方式", "period_from": "起", "period_to": "止", "reasons": "理由"}
+REDUCTION_HEADERS = {**PAY_HEADERS, "amount": "减免金额（元）"}
+DEFERRAL_HEADERS = {**PAY_HEADERS, "amount": "缓缴金额（元）", "deadline": "应缴日期（缓缴截止）"}
+
+
+@dataclass(frozen=True)
+class ListKind:
+    """The lists of one flow's counted money: the CSV folder, the workbook and its words."""
+
+    folder: str
+    workbook: str
+    title: str
+    verb: str
+    columns: list[str]
+    headers: dict[str, str]
+
+
+#: the flows whose counted money is listed unit by unit (cash: the bank's; the others: the collection side's)
+LISTS = {
+    "cash": ListKind("payments", "payments.xlsx", "免申即享 拨付名单", "拨付", PAY_COLUMNS, PAY_HEADERS),
+    "reduction": ListKind("reductions", "reductions.xlsx", "免申即享 减免清单", "减免", REDUCTION_COLUMNS,
+                          REDUCTION_HEADERS),
+    "deferral": ListKind("deferrals", "deferrals.xlsx", "免申即享 缓缴清单", "缓缴", DEFERRAL_COLUMNS, DEFERRAL_HEADERS),
+}
 #: the summary's groups and sums, per policy
 SUMMARY_KEYS = ["policy", "prefecture", "size", "industry_section"]
-EMPTY_SCOPE = {"prefecture": pl.String, "size": pl.String, "industry_section": pl.String, "eligible": pl.Boolean,
-               "paid": pl.Boolean, "amount": pl.Float64}
+EMPTY_SCOPE = {"prefecture": pl.String, "size": pl.String, "industry_section": pl.String, "status": pl.String,
+               "counted": pl.Boolean, "net": pl.Float64}
+POLICY_SCHEMA = {
+    "policy": pl.String, "title": pl.String, "doc_no": pl.String, "flow": pl.String, "units_in_scope": pl.Int64,
+    "eligible": pl.Int64, "undetermined": pl.Int64, "rejected": pl.Int64, "counted_units": pl.Int64,
+    "amount": pl.Float64, "part_amount": pl.Float64, "pending": pl.Int64}
+
+
+def wholes_of(reg: Registry, rule_ids: list[str]) -> dict[str, list[str]]:
+    """Each whole among ``rule_ids`` and its parts (``part_of`` relations). A part is the
+    whole's money delivered another way whether or not it is listed here: evaluated beside
+    the whole (``runner.with_partners``), it is deducted from the whole even in a batch of
+    the whole alone, so that two batches never deliver the same money twice."""
+    out: dict[str, list[str]] = {}
+    for rel in reg.relations:
+        if rel.kind == "part_of" and rel.members[0] in rule_ids:
+            out.setdefault(rel.members[0], []).append(rel.members[1])
+    return out
+
+
+def _fen(values: pl.Expr) -> pl.Expr:
+    """Yuan to whole fen (integers: sums exact whatever the order of the rows)."""
+    return (values * FEN_PER_YUAN).round().cast(pl.Int64)
+
+
+def _yuan(fen: int) -> float:
+    return round(fen / FEN_PER_YUAN, 2) + 0.0
 
 
 class _Units:
@@ -110,71 +226,93 @@ class _Units:
 
 
 def write_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_of: dt.date) -> dict[str, Any]:
+    """Every output of run ``key`` for the policies ``rule_ids`` (the partners evaluated
+    beside them to decide the same money are not listed). Returns the payments (rows,
+    sum) and the totals by flow (``summary.json``)."""
     reg = registry()
+    rule_ids = list(dict.fromkeys(rule_ids))  # a policy asked for twice is listed and counted once
     stage = json.loads((work / "stage.json").read_text(encoding="utf-8"))
     files = [result_path(work, key, k) for k in range(stage["partitions"])]
-    for sub in ("payments", "rejections", "eligible"):
+    # lists and workbooks of an earlier run into the same folder go first: a policy paid
+    # then (another date, other policies, before flows) must not stay in a payment list now
+    for sub in ("rejections", "eligible", *[kind.folder for kind in LISTS.values()]):
         (out / sub).mkdir(parents=True, exist_ok=True)
+        for stale in (out / sub).glob("*.csv"):
+            stale.unlink()
+    for kind in LISTS.values():
+        (out / kind.workbook).unlink(missing_ok=True)
     problems = pl.read_parquet(work / "problems.parquet")
-    problems.write_csv(out / "problems.csv")
+    as_text(problems).write_csv(out / "problems.csv")
+    totals = {flow: 0 for flow in MONEY_FLOWS}  # fen
+    paid_rows = paid_fen = 0
     if not files:
-        return {"paid_units": 0, "total_amount": 0.0}
+        return _write_summary_json(out, stage["units"], totals, paid_rows, paid_fen)
     # money only: rates, days and dates are results too, but nothing is paid on them
-    money = pl.col("unit") == "CNY"
-    paid = (money & pl.col("eligible") & (pl.col("amount") > 0) & pl.col("overlaps").is_null()).fill_null(False)
-    pending = (money & pl.col("eligible") & pl.col("amount").is_null()).fill_null(False)
+    pending = ((pl.col("unit") == "CNY") & (pl.col("status") == ELIGIBLE) & pl.col("amount").is_null()).fill_null(False)
+    listed = (pl.col("counted") & (pl.col("net") > 0)).fill_null(False)
+    wholes = wholes_of(reg, rule_ids)
     # one policy at a time (a registry of a million units times a hundred policies is far
     # more than memory): its rows are read from the result files, the units in scope get
     # their identity, and its part of the summary is summed (in whole fen: exact in any order)
     results = pl.scan_parquet(files)
     units = _Units(work)
-    sheets: dict[str, pl.DataFrame] = {}
-    sheet_rows = 0
+    books: dict[str, dict[str, pl.DataFrame]] = {flow: {} for flow in LISTS}
+    book_rows = dict.fromkeys(LISTS, 0)
     policy_rows = []
-    summaries: dict[str, pl.DataFrame] = {}
+    summaries: list[pl.DataFrame] = []
     with ThreadPoolExecutor(1) as writer:  # a policy's lists are written while the next one is read
         written: Future[None] | None = None
         for pid in rule_ids:
             rule = reg.rules[pid]
-            mine = results.filter(pl.col("policy") == pid).drop("policy").collect()
-            is_money = bool((mine["unit"] == "CNY").any())
-            scope = units.attach(mine.filter(pl.col("in_scope"))).with_columns(
-                paid.alias("paid"), pending.alias("pending"))
+            flow = rule.flow
+            mine = results.filter(pl.col("policy") == pid).collect()
+            parts = None
+            if pid in wholes:
+                parts = part_amounts(results.filter(pl.col("policy").is_in(wholes[pid])), as_of).collect()
+            scope = with_net(units.attach(mine.filter(pl.col("status") != OUT_OF_SCOPE)), as_of, parts).with_columns(
+                pending.alias("pending"))
             del mine
-            pay = units.listing(scope.filter(pl.col("paid")), PAY_COLUMNS)
-            rejected = units.listing(scope.filter(~pl.col("eligible")), ["uscc", "name", "region", "reasons"])
+            rejected = units.listing(scope.filter(pl.col("status").is_in([INELIGIBLE, UNDETERMINED])),
+                                     REJECTION_COLUMNS)
             lists = [(rejected, out / "rejections" / f"{pid}.csv", {})]
-            if is_money:
-                lists.append((pay, out / "payments" / f"{pid}.csv", {"float_precision": 2}))
-                sheet_rows += pay.height
-                if sheet_rows <= XLSX_MAX_ROWS:
-                    sheets[pid] = pay
-                else:  # beyond, no workbook is written: keep nothing
-                    sheets.clear()
-            else:  # a determination (eligibility, deadline, rate): the list of units it applies to
-                lists.append((units.listing(scope.filter(pl.col("eligible")), [
-                    "uscc", "name", "region", "amount", "unit", "period_from", "period_to", "extras", "reasons",
-                ]), out / "eligible" / f"{pid}.csv", {}))
+            counted_rows = scope.filter(listed)
+            kind = LISTS.get(flow)
+            if kind is not None:
+                rows = units.listing(counted_rows.with_columns(pl.col("net").alias("amount")), kind.columns)
+                lists.append((rows, out / kind.folder / f"{pid}.csv", {"float_precision": 2}))
+                if rows.height:  # no empty sheets
+                    book_rows[flow] += rows.height
+                    if book_rows[flow] <= XLSX_MAX_ROWS:
+                        books[flow][pid] = rows
+                    else:  # beyond, no workbook is written: keep nothing
+                        books[flow].clear()
+            else:  # another flow, or a determination (eligibility, deadline, rate): the units it applies to
+                lists.append((units.listing(scope.filter(pl.col("status") == ELIGIBLE), ELIGIBLE_COLUMNS),
+                              out / "eligible" / f"{pid}.csv", {}))
+            fen = int(scope.select(pl.when(pl.col("counted")).then(_fen(pl.col("net"))).sum()).item() or 0)
+            part_fen = int(scope.select(_fen(pl.col("part_amount")).sum()).item() or 0)
+            if flow in totals:
+                totals[flow] += fen
+            if flow == "cash":
+                paid_rows += counted_rows.height
+                paid_fen += int(counted_rows.select(_fen(pl.col("net")).sum()).item() or 0)
+            status = scope["status"]
             policy_rows.append({
-                "policy": pid, "title": rule.title, "doc_no": rule.doc_no, "units_in_scope": scope.height,
-                "eligible": int(scope["eligible"].sum()), "paid_units": pay.height,
-                "amount": round(float(pay["amount"].sum()), 2), "pending": int(scope["pending"].sum()),
-                "rejected": rejected.height,
+                "policy": pid, "title": rule.title, "doc_no": rule.doc_no, "flow": flow, "units_in_scope": scope.height,
+                "eligible": int((status == ELIGIBLE).sum()), "undetermined": int((status == UNDETERMINED).sum()),
+                "rejected": int((status == INELIGIBLE).sum()), "counted_units": counted_rows.height,
+                "amount": _yuan(fen), "part_amount": _yuan(part_fen), "pending": int(scope["pending"].sum()),
             })
-            if pid not in summaries:  # a policy asked for twice is summed once
-                summaries[pid] = _summary_part(scope, pid)
+            summaries.append(_summary_part(scope, pid, flow))
             if written is not None:
                 written.result()  # one policy's lists waiting at most
             written = writer.submit(_write_csvs, lists)
         if written is not None:
             written.result()
-    policies = pl.DataFrame(policy_rows, schema={
-        "policy": pl.String, "title": pl.String, "doc_no": pl.String, "units_in_scope": pl.Int64,
-        "eligible": pl.Int64, "paid_units": pl.Int64, "amount": pl.Float64, "pending": pl.Int64,
-        "rejected": pl.Int64})
+    policies = pl.DataFrame(policy_rows, schema=POLICY_SCHEMA)
     policies.write_csv(out / "policies.csv", float_precision=2)
     summary = (
-        pl.concat(list(summaries.values()) or [_summary_part(pl.DataFrame(schema=EMPTY_SCOPE), "")])
+        pl.concat(summaries or [_summary_part(pl.DataFrame(schema=EMPTY_SCOPE), "", "none")])
         .with_columns((pl.col("fen") / FEN_PER_YUAN).round(2).alias("amount"))
         .drop("fen")
         .sort(SUMMARY_KEYS, nulls_last=True)
@@ -182,36 +320,66 @@ def write_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_of: d
     names = _names(summary["prefecture"].drop_nulls().unique().sort().to_list())
     summary = summary.with_columns(pl.col("prefecture").replace_strict(names, default=None).alias("prefecture_name"))
     summary.write_csv(out / "summary.csv", float_precision=2)
-    if sheet_rows <= XLSX_MAX_ROWS:
-        write_workbook(out / "payments.xlsx", policies, sheets)
-    write_report(out / "report.html", policies, summary, as_of, problems.height)
-    return {"paid_units": int(policies["paid_units"].sum()), "total_amount": round(float(policies["amount"].sum()), 2)}
+    for flow, kind in LISTS.items():
+        if book_rows[flow] <= XLSX_MAX_ROWS:
+            write_lists_workbook(out / kind.workbook, flow, books[flow], reg)
+    result = _write_summary_json(out, stage["units"], totals, paid_rows, paid_fen)
+    write_report(out / "report.html", policies, summary, result["totals"], as_of, problems.height, stage["units"], reg)
+    return result
+
+
+def _write_summary_json(out: Path, units: int, totals_fen: dict[str, int], rows: int, fen: int) -> dict[str, Any]:
+    """``summary.json``: the units, the totals by flow (each money once) and the payment lists' rows and sum."""
+    body = {"units": units, "totals": {flow: _yuan(v) for flow, v in totals_fen.items()},
+            "payments": {"rows": rows, "sum": _yuan(fen)}}
+    (out / "summary.json").write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # ``paid_units``/``total_amount``: the payment lists (cash), as the command line reports them
+    return {**body, "paid_units": rows, "total_amount": body["payments"]["sum"]}
 
 
 def _write_csvs(lists: list[tuple[pl.DataFrame, Path, dict[str, Any]]]) -> None:
     for frame, path, options in lists:
-        frame.write_csv(path, **options)
+        as_text(frame).write_csv(path, **options)
 
 
-def _summary_part(scope: pl.DataFrame, pid: str) -> pl.DataFrame:
-    """One policy's in-scope units by prefecture, size and industry section; paid amounts in fen."""
+def _summary_part(scope: pl.DataFrame, pid: str, flow: str) -> pl.DataFrame:
+    """One policy's in-scope units by prefecture, size and industry section: eligible, the
+    units whose money counts, and that money (net of its parts) in fen."""
     return scope.group_by(SUMMARY_KEYS[1:]).agg(
-        pl.len().alias("units"), pl.col("eligible").sum().alias("eligible"), pl.col("paid").sum().alias("paid_units"),
+        pl.len().alias("units"), (pl.col("status") == ELIGIBLE).sum().alias("eligible"),
+        (pl.col("counted") & (pl.col("net") > 0)).fill_null(False).sum().alias("counted_units"),
         # in fen (integers): the sum is exact whatever the order of the rows
-        (pl.when(pl.col("paid")).then(pl.col("amount")).otherwise(0.0) * FEN_PER_YUAN).round().cast(pl.Int64)
-        .sum().alias("fen"),
-    ).select(pl.lit(pid).alias("policy"), *SUMMARY_KEYS[1:], "units", "eligible", "paid_units", "fen")
+        pl.when(pl.col("counted")).then(_fen(pl.col("net"))).otherwise(0).sum().alias("fen"),
+    ).select(pl.lit(pid).alias("policy"), pl.lit(flow).alias("flow"), *SUMMARY_KEYS[1:], "units", "eligible",
+             "counted_units", "fen")
 
 
-PAY_HEADERS = {"uscc": "统一社会信用代码", "name": "单位名称", "region": "行政区划", "amount": "金额（元）",
-               "mode": "方式", "period_from": "起", "period_to": "止", "reasons": "理由"}
-INDEX_HEADERS = {"sheet": "工作表", "policy": "政策编号", "title": "政策", "doc_no": "文号", "units_in_scope": "范围内单位",
-                 "eligible": "符合条件", "paid_units": "拨付单位数", "amount": "拨付金额", "pending": "金额待核定",
-                 "rejected": "不符合"}
+def write_lists_workbook(path: Path, flow: str, sheets: dict[str, pl.DataFrame], reg: Registry,
+                         plain: bool = False) -> None:
+    """The workbook of one flow's lists (``LISTS``): an index sheet (目录: each sheet's policy
+    by title, its document, its units and sum, and a total row) and one sheet per policy
+    with rows, named 1, 2, … as sheet names are short. ``plain``: cell by cell (the reference)."""
+    kind = LISTS[flow]
+    frames = [frame.rename(kind.headers) for frame in sheets.values()]
+    index = book_index(flow, sheets, reg)
+    (write_workbook_plain if plain else write_workbook)(path, index, frames, kind.title)
 
 
-def write_workbook(path: Path, policies: pl.DataFrame, sheets: dict[str, pl.DataFrame]) -> None:
-    """One sheet per policy (named 1, 2, … as sheet names are short) and an index sheet.
+def book_index(flow: str, sheets: dict[str, pl.DataFrame], reg: Registry) -> pl.DataFrame:
+    """A lists workbook's index: per sheet its policy and what it lists; a total row (one flow)."""
+    verb = LISTS[flow].verb
+    fen = [int(frame.select(_fen(pl.col("amount")).sum()).item() or 0) for frame in sheets.values()]
+    schema = {"工作表": pl.String, "政策": pl.String, "文号": pl.String, "政策编号": pl.String,
+              f"{verb}单位数": pl.Int64, f"{verb}金额（元）": pl.Float64}
+    rows = [[str(i), reg.rules[pid].title, reg.rules[pid].doc_no, pid, frame.height, _yuan(f)]
+            for i, ((pid, frame), f) in enumerate(zip(sheets.items(), fen, strict=True), start=1)]
+    rows.append(["", f"合计（{FLOW_NAMES[flow]}）", "", "", sum(frame.height for frame in sheets.values()),
+                 _yuan(sum(fen))])
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def write_workbook(path: Path, index: pl.DataFrame, frames: list[pl.DataFrame], title: str) -> None:
+    """An index sheet and one sheet per frame (named 1, 2, …).
 
     The bytes are those of Polars' ``write_excel`` through xlsxwriter
     (:func:`write_workbook_plain`), which handles every cell in Python (~10 µs a cell; 3.5M
@@ -219,35 +387,33 @@ def write_workbook(path: Path, policies: pl.DataFrame, sheets: dict[str, pl.Data
     first row only — and the rows are then written from Polars columns
     (:func:`_fill_skeleton`), which first checks that it rebuilds the skeleton byte for
     byte and leaves the workbook to xlsxwriter whenever it meets a cell it would not write
-    the same way (a formula or link, a very long text, another column type)."""
-    index = _index_frame(policies, sheets)
-    frames = [frame.rename(PAY_HEADERS) for frame in sheets.values()]
+    the same way (a very long text, another column type, -0.0 …). Every text is stored as
+    a string: a cell beginning with = is data, not a formula, and a URL is not a link."""
     if any(frame.height > 1 for frame in frames):
         skeleton = io.BytesIO()
-        _write_book(skeleton, index, [frame.head(1) for frame in frames])
+        _write_book(skeleton, index, [frame.head(1) for frame in frames], title)
         try:
             _fill_skeleton(path, skeleton, index, frames)
             return
         except _Unusual:
             path.unlink(missing_ok=True)
-    _write_book(path, index, frames)
+    _write_book(path, index, frames, title)
 
 
-def write_workbook_plain(path: Path, policies: pl.DataFrame, sheets: dict[str, pl.DataFrame]) -> None:
+def write_workbook_plain(path: Path, index: pl.DataFrame, frames: list[pl.DataFrame], title: str) -> None:
     """:func:`write_workbook` by xlsxwriter alone, cell by cell (the reference; slow)."""
-    _write_book(path, _index_frame(policies, sheets), [frame.rename(PAY_HEADERS) for frame in sheets.values()])
+    _write_book(path, index, frames, title)
 
 
-def _index_frame(policies: pl.DataFrame, sheets: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    return policies.filter(pl.col("policy").is_in(list(sheets))).with_row_index("sheet", offset=1) \
-        .with_columns(pl.col("sheet").cast(pl.String)).rename(INDEX_HEADERS)
+#: xlsxwriter stores every text as a string (its defaults make "=…" a formula and "http://…" a link)
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
 
-def _write_book(target: Path | io.BytesIO, index: pl.DataFrame, frames: list[pl.DataFrame]) -> None:
+def _write_book(target: Path | io.BytesIO, index: pl.DataFrame, frames: list[pl.DataFrame], title: str) -> None:
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(target if isinstance(target, io.BytesIO) else str(target))
-    workbook.set_properties({"title": "免申即享 拨付名单", "created": FIXED_CREATED})
+    workbook = xlsxwriter.Workbook(target if isinstance(target, io.BytesIO) else str(target), WORKBOOK_OPTIONS)
+    workbook.set_properties({"title": title, "created": FIXED_CREATED})
     index.write_excel(workbook, worksheet="目录", autofit=True)
     for i, frame in enumerate(frames, start=1):
         frame.write_excel(workbook, worksheet=str(i), autofit=False, float_precision=2)
@@ -258,8 +424,6 @@ class _Unusual(Exception):
     """A cell the fast path would not write as xlsxwriter does."""
 
 
-#: what xlsxwriter's ``write`` makes a formula or a hyperlink rather than a string
-_NOT_TEXT = r"(?s)^=|^\{=.*\}$|^(ftp|http)s?://|^mailto:|^(in|ex)ternal:|^file://"
 #: a string xlsxwriter may store other than as ``<si><t>`` + its text with & < > escaped:
 #: ``_xHHHH_`` and control characters (escaped), white space at either end (``xml:space``), ``<r>``
 _NOT_PLAIN = r"_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\x{fffe}\x{ffff}]|^[\s\x1c-\x1f]|[\s\x1c-\x1f]$|^<r>"
@@ -316,8 +480,8 @@ def _shared_strings(book: list[pl.DataFrame]) -> _Strings:
                 raise _Unusual(f"a {dtype} column")
         row += frame.height + 1
     cells = pl.concat(parts)
-    if cells.select((pl.col("value").str.contains(_NOT_TEXT) | (pl.col("value").str.len_chars() > _SHORT)).any()).item():
-        raise _Unusual("a formula, a link or a long text")
+    if cells.select((pl.col("value").str.len_chars() > _SHORT).any()).item():
+        raise _Unusual("a long text")
     cells = cells.with_columns(pl.when(pl.col("value").is_not_null()).then(pl.col("key").min().over("value"))
                                .alias("first"))
     cells = cells.with_columns((pl.col("first").rank("dense") - 1).cast(pl.UInt32).alias("index"))
@@ -493,24 +657,82 @@ def _bars(rows: list[tuple[str, float]], unit: str) -> str:
     return "".join(parts)
 
 
-def write_report(path: Path, policies: pl.DataFrame, summary: pl.DataFrame, as_of: dt.date, problems: int) -> None:
-    by_region = summary.group_by("prefecture_name").agg(pl.col("amount").sum()).sort("amount", descending=True)
-    by_size = summary.group_by("size").agg(pl.col("amount").sum()).sort("size", nulls_last=True)
-    rows = "".join(
-        f"<tr><td>{html.escape(r['title'])}<br><small>{r['policy']} · {html.escape(r['doc_no'])}</small></td>"
-        f"<td>{r['units_in_scope']:,}</td><td>{r['eligible']:,}</td><td>{r['paid_units']:,}</td>"
-        f"<td style='text-align:right'>{r['amount']:,.2f}</td><td>{r['pending']:,}</td><td>{r['rejected']:,}</td></tr>"
-        for r in policies.iter_rows(named=True)
-    )
-    total = float(policies["amount"].sum()) if policies.height else 0.0
+STYLE = """body{font-family:"Noto Sans CJK SC",sans-serif;margin:2rem;color:#1d2733}table{border-collapse:collapse}
+td,th{border-bottom:1px solid #d9e0e7;padding:.3rem .6rem;text-align:left}td.n,th.n{text-align:right}
+tr.total td{font-weight:bold;border-top:2px solid #1d2733}small{color:#5b6b7b}"""
+
+
+def flow_totals_table(totals: dict[str, float]) -> str:
+    """The totals by flow side by side (never one mixed 合计)."""
+    cells = "".join(f"<th class='n'>{FLOW_NAMES[f]}（元）</th>" for f in MONEY_FLOWS)
+    values = "".join(f"<td class='n'>{totals.get(f, 0.0):,.2f}</td>" for f in MONEY_FLOWS)
+    return f"<table><tr>{cells}</tr><tr>{values}</tr></table>"
+
+
+def write_report(path: Path, policies: pl.DataFrame, summary: pl.DataFrame, totals: dict[str, float], as_of: dt.date,
+                 problems: int, units: int, reg: Registry) -> None:
+    """The HTML report: the totals by flow side by side, each flow's policies (by title) with
+    a total row, the policies without money, and each flow's money by region and by size."""
+    sections = []
+    for flow in MONEY_FLOWS:
+        mine = policies.filter(pl.col("flow") == flow)
+        if mine.is_empty():
+            continue
+        name = FLOW_NAMES[flow]
+        rows = []
+        for r in mine.iter_rows(named=True):
+            note = ""
+            if r["part_amount"]:
+                parts = [reg.rules[rel.members[1]].title for rel in reg.relations
+                         if rel.kind == "part_of" and rel.members[0] == r["policy"]]
+                note = (f"<br><small>已扣除另行{'、'.join(html.escape(p) for p in parts)}的部分 "
+                        f"{r['part_amount']:,.2f} 元（同一笔资金只计一次）</small>")
+            rows.append(
+                f"<tr><td>{html.escape(r['title'])}<br><small>{html.escape(r['doc_no'])}</small>{note}</td>"
+                f"<td class='n'>{r['units_in_scope']:,}</td><td class='n'>{r['eligible']:,}</td>"
+                f"<td class='n'>{r['undetermined']:,}</td><td class='n'>{r['rejected']:,}</td>"
+                f"<td class='n'>{r['counted_units']:,}</td><td class='n'>{r['amount']:,.2f}</td>"
+                f"<td class='n'>{r['pending']:,}</td></tr>")
+        rows.append(f"<tr class='total'><td>合计（{name}）</td><td></td><td></td><td></td><td></td>"
+                    f"<td class='n'>{int(mine['counted_units'].sum()):,}</td>"
+                    f"<td class='n'>{totals.get(flow, 0.0):,.2f}</td><td></td></tr>")
+        sections.append(
+            f"<h3>{name}</h3><table><tr><th>政策</th><th class='n'>范围内单位</th><th class='n'>符合条件</th>"
+            f"<th class='n'>待补充信息</th><th class='n'>不符合</th><th class='n'>享受单位</th>"
+            f"<th class='n'>{name}金额（元）</th><th class='n'>金额待核定</th></tr>{''.join(rows)}</table>")
+    others = policies.filter(~pl.col("flow").is_in(list(MONEY_FLOWS)))
+    if not others.is_empty():
+        rows = [f"<tr><td>{html.escape(r['title'])}<br><small>{html.escape(r['doc_no'])}</small></td>"
+                f"<td class='n'>{r['units_in_scope']:,}</td><td class='n'>{r['eligible']:,}</td>"
+                f"<td class='n'>{r['undetermined']:,}</td><td class='n'>{r['rejected']:,}</td></tr>"
+                for r in others.iter_rows(named=True)]
+        sections.append("<h3>不涉及资金的政策（资格、期限、费率等）</h3><table><tr><th>政策</th><th class='n'>范围内单位</th>"
+                        "<th class='n'>符合条件</th><th class='n'>待补充信息</th><th class='n'>不符合</th></tr>"
+                        f"{''.join(rows)}</table>")
+    charts = []
+    for flow in MONEY_FLOWS:
+        if not totals.get(flow):
+            continue
+        mine = summary.filter(pl.col("flow") == flow)
+        by_region = mine.group_by("prefecture_name").agg(pl.col("amount").sum()) \
+            .sort("amount", "prefecture_name", descending=[True, False], nulls_last=True)
+        by_size = mine.group_by("size").agg(pl.col("amount").sum()).sort("size", nulls_last=True)
+        name = FLOW_NAMES[flow]
+        region_bars = _bars([(str(r["prefecture_name"] or "未知"), float(r["amount"]))
+                             for r in by_region.head(20).iter_rows(named=True)], "元")
+        size_bars = _bars([(SIZE_NAMES.get(str(r["size"]), "未能划型"), float(r["amount"]))
+                           for r in by_size.iter_rows(named=True)], "元")
+        charts.append(f"<h3>{name}：按地区（地市）</h3>{region_bars}<h3>{name}：按企业规模</h3>{size_bars}")
     body = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>免申即享批量测算报告</title>
-<style>body{{font-family:"Noto Sans CJK SC",sans-serif;margin:2rem;color:#1d2733}}table{{border-collapse:collapse}}
-td,th{{border-bottom:1px solid #d9e0e7;padding:.3rem .6rem;text-align:left}}</style></head><body>
+<style>{STYLE}</style></head><body>
 <h1>免申即享批量测算报告</h1>
-<p>测算日 {as_of.isoformat()}；拨付合计 <b>{total:,.2f} 元</b>；输入中有误被跳过的行 {problems:,} 行（见 problems.csv）。</p>
-<h2>各项政策</h2><table><tr><th>政策</th><th>范围内单位</th><th>符合条件</th><th>拨付单位</th><th>拨付金额（元）</th><th>金额待核定（参数未设定）</th><th>不符合</th></tr>{rows}</table>
-<h2>按地区（地市）拨付金额</h2>{_bars([(str(r['prefecture_name'] or '未知'), float(r['amount'])) for r in by_region.head(20).iter_rows(named=True)], '元')}
-<h2>按企业规模拨付金额</h2>{_bars([(SIZE_NAMES.get(str(r['size']), '未能划型'), float(r['amount'])) for r in by_size.iter_rows(named=True)], '元')}
+<p>测算日 {as_of.isoformat()}；参保单位 {units:,} 个；输入中有误被跳过的行 {problems:,} 行（见 problems.csv）。</p>
+<h2>按资金性质汇总</h2>{flow_totals_table(totals)}
+<p><small>现金拨付进入拨付名单（payments.xlsx），减免、缓缴进入征收端清单（reductions.xlsx、deferrals.xlsx）；
+各类资金性质不同，分列而不相加。同一笔资金只计一次：不同文件规定的同一笔资金按一项计，不可同时享受的只计所享受的一项，
+另行拨付的部分计入其自身类别并从整体中扣除。缓缴金额在应缴日期前计入。</small></p>
+<h2>各项政策</h2>{''.join(sections)}
+<h2>分布</h2>{''.join(charts) or '<p>（无）</p>'}
 </body></html>
 """
     path.write_text(body, encoding="utf-8")

@@ -20,11 +20,22 @@ from renshe.engine.case import FLAGS, Enterprise
 from renshe.engine.evaluate import REASON_JOIN, run
 from renshe.engine.population import Population, layout, with_classification
 
+#: a result row of the batch (interface.md, contract version 2): ``status`` (eligible |
+#: ineligible | undetermined | out_of_scope) and ``missing`` (the facts an undetermined
+#: result needs), ``flow`` (the rule's: what the amount is), the same-money marks
+#: ``overlaps`` / ``part_of`` / ``excluded_by``, and ``deadline`` (an ISO date: when
+#: deferred money falls due) from the rule's outputs when it has one
 RESULT_SCHEMA: dict[str, Any] = {
-    "_part": pl.Int64, "_u": pl.UInt32, "policy": pl.String, "eligible": pl.Boolean, "in_scope": pl.Boolean,
-    "amount": pl.Float64, "unit": pl.String, "period_from": pl.String, "period_to": pl.String, "mode": pl.String,
-    "overlaps": pl.String, "reasons": pl.String, "extras": pl.String,
+    "_part": pl.Int64, "_u": pl.UInt32, "policy": pl.String, "flow": pl.String, "status": pl.String,
+    "eligible": pl.Boolean, "in_scope": pl.Boolean, "amount": pl.Float64, "unit": pl.String,
+    "period_from": pl.String, "period_to": pl.String, "mode": pl.String, "deadline": pl.String,
+    "overlaps": pl.String, "part_of": pl.String, "excluded_by": pl.String, "missing": pl.String,
+    "reasons": pl.String, "extras": pl.String,
 }
+#: result columns taken from a rule's outputs (null when the rule has none); the other outputs go into ``extras``
+OUTPUT_COLUMNS = ("period_from", "period_to", "mode", "deadline")
+#: result columns every outcome of ``run`` carries (null when they do not apply)
+MARK_COLUMNS = ("overlaps", "part_of", "excluded_by", "missing")
 
 
 def partition_dir(work: Path, table: str, part: int) -> Path:
@@ -92,25 +103,28 @@ def evaluate_partition(work_dir: str, part: int, as_of: str, overrides_json: str
     outcomes = run(pop, dt.date.fromisoformat(as_of), json.loads(overrides_json), rule_ids, batch=True)
     frames = []
     for pid, out in outcomes.items():
-        extras = [n for n in out.outputs if n not in ("mode", "period_from", "period_to", "unit") and not n.startswith("_")]
+        extras = [n for n in out.outputs if n not in (*OUTPUT_COLUMNS, "unit") and not n.startswith("_")]
         res = out.results
         frames.append(res.select(
             pl.lit(part, dtype=pl.Int64).alias("_part"),
             pl.col(UNIT_KEY),
             pl.lit(pid).alias("policy"),
-            pl.col("eligible"), pl.col("in_scope"), pl.col("amount"),
+            pl.lit(out.rule.flow).alias("flow"),
+            pl.col("status"), pl.col("eligible"), pl.col("in_scope"), pl.col("amount"),
             (pl.col("unit") if "unit" in res.columns else pl.lit(out.unit)).alias("unit"),
             *[(pl.col(c).cast(pl.String) if c in res.columns else pl.lit(None, dtype=pl.String)).alias(c)
-              for c in ("period_from", "period_to", "mode", "overlaps")],
+              for c in (*OUTPUT_COLUMNS, *MARK_COLUMNS)],
             (pl.col("reasons") if res.schema["reasons"] == pl.String
              else pl.col("reasons").list.join(REASON_JOIN)).alias("reasons"),
             (pl.struct([pl.col(e) for e in extras]).struct.json_encode() if extras
              else pl.lit(None, dtype=pl.String)).alias("extras"),
         ))
-    result = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=RESULT_SCHEMA)
+    # streamed into the file rule by rule: writing the concatenated frame at once held it
+    # again, encoded (a 50 000-unit partition through every rule peaked 1.3 GiB higher: 3.4 GiB, now 2.15)
+    result = pl.concat([f.lazy() for f in frames], how="vertical") if frames else pl.LazyFrame(schema=RESULT_SCHEMA)
     result = result.select([pl.col(c).cast(t) for c, t in RESULT_SCHEMA.items()])
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".tmp{os.getpid()}")
-    result.write_parquet(tmp)
+    result.sink_parquet(tmp)
     tmp.replace(target)
     return str(target)

@@ -77,8 +77,26 @@ def batch_rules(policies: list[str] | None) -> list[str]:
         wrong = [p for p in policies if reg.rules[p].entity != "enterprise"]
         if wrong:
             raise BatchError(f"批量测算针对参保单位，以下政策不适用于单位：{', '.join(wrong)}")
-        return list(policies)
+        return list(dict.fromkeys(policies))  # asked for twice: run, listed and counted once
     return [rid for rid, r in reg.rules.items() if r.entity == "enterprise"]
+
+
+def with_partners(rule_ids: list[str]) -> list[str]:
+    """The rules to evaluate for ``rule_ids``: those and the enterprise rules they share
+    money with (``same_money``), so that a batch of some policies decides the same money
+    as one of all of them (a unit paid under the Xinmi refund in one batch is not paid
+    the Henan refund in another). The partners are evaluated, not listed."""
+    reg = registry()
+    chosen = list(dict.fromkeys(rule_ids))
+    grew = True
+    while grew:  # relations chain (A with B, B with C)
+        grew = False
+        for rel in reg.relations:
+            if set(rel.members) & set(chosen):
+                new = [m for m in rel.members if m not in chosen and reg.rules[m].entity == "enterprise"]
+                chosen += new
+                grew = grew or bool(new)
+    return chosen
 
 
 def fingerprint(config: BatchConfig) -> str:
@@ -278,6 +296,6 @@ def run_batch(config: BatchConfig, progress: Progress | None = None) -> dict[str
     from renshe.batch.outputs import write_outputs
 
     rule_ids = batch_rules(config.policies)
-    info = evaluate_all(config, rule_ids, progress)
+    info = evaluate_all(config, with_partners(rule_ids), progress)
     summary = write_outputs(config.work, info["key"], config.out, rule_ids, config.as_of)
     return {**info, **summary}

@@ -1,113 +1,212 @@
 """Policy simulation (政策模拟): rerun the batch with overridden parameters and
-compare with the baseline — cost, difference, winners and losers by region,
-size and industry."""
+compare with the baseline — cost by money flow (cash, reduction, deferral, credit,
+wage: side by side, never added into one 合计), by policy, and winners and losers by
+region, size and industry within each flow. Each money is counted once, by the
+batch's rule (``same_money.counted_expr``; a part in its own flow, its whole net of it)."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import html
+import warnings
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from renshe.batch.outputs import SIZE_NAMES, _bars, load_results
-from renshe.batch.runner import BatchConfig, Progress, batch_rules, evaluate_all
+from renshe.batch.outputs import (
+    FLOW_NAMES, SIZE_NAMES, STYLE, _bars, _names, load_results, part_amounts, with_net,
+)
+from renshe.batch.runner import BatchConfig, Progress, batch_rules, evaluate_all, with_partners
+from renshe.engine.rules import registry
+from renshe.engine.same_money import MONEY_FLOWS
 
 GROUPS = {"prefecture": "地区（地市）", "size": "企业规模", "industry_section": "行业门类"}
+#: the order flows are shown in
+FLOW_ORDER = {flow: i for i, flow in enumerate(MONEY_FLOWS)}
 
 
-def _paid(work: Path, key: str) -> pl.DataFrame:
-    """Money actually paid per unit and policy (overlaps counted once)."""
-    money = (pl.col("unit") == "CNY") & pl.col("eligible") & pl.col("overlaps").is_null()
-    return (
-        load_results(work, key)
-        .filter(money.fill_null(False))
-        .select("uscc", "region", "size", "industry", "policy", pl.col("amount").fill_null(0.0))
-        .collect()
-    )
+def counted_money(work: Path, key: str, rule_ids: list[str], as_of: dt.date) -> pl.DataFrame:
+    """The money that counts per unit and policy of run ``key`` among ``rule_ids`` (each money
+    once: ``counted_expr``; a part in its own flow, its whole net of it): ``uscc``, ``region``,
+    ``size``, ``industry``, ``policy``, ``flow``, ``amount``."""
+    results = load_results(work, key)
+    # a part evaluated beside its whole is deducted from it even when only the whole is asked for
+    parts = part_amounts(results, as_of)
+    rows = with_net(results.filter(pl.col("policy").is_in(rule_ids)), as_of, parts).filter(pl.col("counted"))
+    return rows.select("uscc", "region", "size", "industry", "policy", "flow", pl.col("net").alias("amount")).collect()
 
 
 def simulate(config: BatchConfig, reform: dict[str, Any], progress: Progress | None = None) -> dict[str, pl.DataFrame]:
-    """``config.overrides`` apply to both runs; ``reform`` to the reform only."""
+    """``config.overrides`` apply to both runs; ``reform`` to the reform only. Tables:
+    ``by_flow`` (baseline, reform and difference per flow), ``by_policy`` and ``by_<group>``
+    (per group and flow: units, winners, losers, baseline, reform, difference)."""
     rule_ids = batch_rules(config.policies)
-    base_info = evaluate_all(config, rule_ids, progress)
+    evaluated = with_partners(rule_ids)
+    base_info = evaluate_all(config, evaluated, progress)
     reform_config = dataclasses.replace(config, overrides={**config.overrides, **reform})
-    reform_info = evaluate_all(reform_config, rule_ids, progress)
-    base = _paid(config.work, base_info["key"])
-    new = _paid(config.work, reform_info["key"])
-    by_policy = (
-        base.group_by("policy").agg(pl.col("amount").sum().alias("baseline"))
-        .join(new.group_by("policy").agg(pl.col("amount").sum().alias("reform")), on="policy", how="full", coalesce=True)
-        .with_columns(pl.col("baseline").fill_null(0.0).round(2), pl.col("reform").fill_null(0.0).round(2))
-        .with_columns((pl.col("reform") - pl.col("baseline")).round(2).alias("difference"))
-        .filter((pl.col("baseline") != 0) | (pl.col("reform") != 0))
-        .sort("policy")
-    )
-    units = pl.scan_parquet(config.work / "units.parquet").select(
-        "uscc", "region", pl.col("size_class").alias("size"), "industry").collect()
+    reform_info = evaluate_all(reform_config, evaluated, progress)
+    base = counted_money(config.work, base_info["key"], rule_ids, config.as_of)
+    new = counted_money(config.work, reform_info["key"], rule_ids, config.as_of)
+    return cost_tables(base, new, pl.read_parquet(config.work / "units.parquet", columns=[
+        "uscc", "region", "size_class", "industry"]).rename({"size_class": "size"}))
+
+
+def _flow_order(frame: pl.DataFrame, *keys: str) -> pl.DataFrame:
+    return frame.with_columns(pl.col("flow").replace_strict(FLOW_ORDER, default=len(FLOW_ORDER)).alias("_order")) \
+        .sort("_order", *keys, nulls_last=True).drop("_order")
+
+
+def _fen_sum(column: str) -> pl.Expr:
+    """A sum of yuan, exact in any order (summed in whole fen)."""
+    return ((pl.col(column) * 100).round().cast(pl.Int64).sum() / 100).round(2)
+
+
+def cost_tables(base: pl.DataFrame, new: pl.DataFrame, units: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The simulation's tables from the counted money of the baseline and the reform
+    (:func:`counted_money`) and the units (``uscc``, ``region``, ``size``, ``industry``)."""
+    reg = registry()
+
+    def by(frame: pl.DataFrame, keys: list[str], name: str) -> pl.DataFrame:
+        return frame.group_by(keys).agg(_fen_sum("amount").alias(name))
+
+    def compare(keys: list[str]) -> pl.DataFrame:
+        return (by(base, keys, "baseline").join(by(new, keys, "reform"), on=keys, how="full", coalesce=True)
+                .with_columns(pl.col("baseline").fill_null(0.0), pl.col("reform").fill_null(0.0))
+                .with_columns((pl.col("reform") - pl.col("baseline")).round(2).alias("difference")))
+
+    by_flow = pl.DataFrame({"flow": list(MONEY_FLOWS)}).join(compare(["flow"]), on="flow", how="left",
+                                                             maintain_order="left").with_columns(
+        pl.col("flow").replace_strict(FLOW_NAMES).alias("flow_name"),
+        *[pl.col(c).fill_null(0.0) for c in ("baseline", "reform", "difference")],
+    ).select("flow", "flow_name", "baseline", "reform", "difference")
+    by_policy = _flow_order(
+        compare(["policy", "flow"]).filter((pl.col("baseline") != 0) | (pl.col("reform") != 0)), "policy"
+    ).with_columns(pl.col("policy").replace_strict({p: r.title for p, r in reg.rules.items()}, default=None)
+                   .alias("title")).select("policy", "title", "flow", "baseline", "reform", "difference")
+    flows = by_flow.filter((pl.col("baseline") != 0) | (pl.col("reform") != 0)).select("flow")
     per_unit = (
-        units.join(base.group_by("uscc").agg(pl.col("amount").sum().alias("baseline")), on="uscc", how="left")
-        .join(new.group_by("uscc").agg(pl.col("amount").sum().alias("reform")), on="uscc", how="left")
+        units.join(flows, how="cross")
+        .join(by(base, ["uscc", "flow"], "baseline"), on=["uscc", "flow"], how="left")
+        .join(by(new, ["uscc", "flow"], "reform"), on=["uscc", "flow"], how="left")
         .with_columns(pl.col("baseline").fill_null(0.0), pl.col("reform").fill_null(0.0))
         .with_columns((pl.col("reform") - pl.col("baseline")).round(2).alias("change"),
                       pl.col("region").str.slice(0, 4).alias("prefecture"),
                       pl.col("industry").str.slice(0, 1).alias("industry_section"))
     )
-    tables = {"by_policy": by_policy}
+    tables = {"by_flow": by_flow, "by_policy": by_policy}
     for group in GROUPS:
-        tables[f"by_{group}"] = (
-            per_unit.group_by(group)
+        tables[f"by_{group}"] = _flow_order(
+            per_unit.group_by(group, "flow")
             .agg(pl.len().alias("units"),
                  (pl.col("change") > 0).sum().alias("winners"), (pl.col("change") < 0).sum().alias("losers"),
-                 pl.col("baseline").sum().round(2).alias("baseline"), pl.col("reform").sum().round(2).alias("reform"),
-                 pl.col("change").sum().round(2).alias("difference"))
-            .sort(group, nulls_last=True)
-        )
+                 _fen_sum("baseline").alias("baseline"), _fen_sum("reform").alias("reform"),
+                 _fen_sum("change").alias("difference")), group
+        ).select(group, "flow", "units", "winners", "losers", "baseline", "reform", "difference")
     return tables
+
+
+def _group_label(group: str, value: Any, names: dict[str, str]) -> str:
+    if value is None:
+        return "未知"
+    if group == "size":
+        return SIZE_NAMES.get(str(value), str(value))
+    if group == "prefecture":
+        return f"{names.get(str(value), str(value))}（{value}）"
+    return str(value)
 
 
 def write_simulation(tables: dict[str, pl.DataFrame], out: Path, reform: dict[str, Any]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         frame.write_csv(out / f"simulation_{name}.csv", float_precision=2)
-    by_policy = tables["by_policy"]
     _png(tables, out / "simulation.png")
-    rows = "".join(
-        f"<tr><td>{r['policy']}</td><td>{r['baseline']:,.2f}</td><td>{r['reform']:,.2f}</td><td>{r['difference']:,.2f}</td></tr>"
-        for r in by_policy.iter_rows(named=True))
+    by_flow, by_policy = tables["by_flow"], tables["by_policy"]
+    money = [r for r in by_flow.iter_rows(named=True) if r["baseline"] or r["reform"]]
+    flow_rows = "".join(
+        f"<tr><td>{r['flow_name']}</td><td class='n'>{r['baseline']:,.2f}</td><td class='n'>{r['reform']:,.2f}</td>"
+        f"<td class='n'>{r['difference']:,.2f}</td></tr>" for r in by_flow.iter_rows(named=True))
+    policy_sections = []
+    for flow in [r["flow"] for r in money]:
+        mine = by_policy.filter(pl.col("flow") == flow)
+        total = by_flow.filter(pl.col("flow") == flow).row(0, named=True)
+        rows = "".join(
+            f"<tr><td>{html.escape(r['title'] or r['policy'])}</td><td class='n'>{r['baseline']:,.2f}</td>"
+            f"<td class='n'>{r['reform']:,.2f}</td><td class='n'>{r['difference']:,.2f}</td></tr>"
+            for r in mine.iter_rows(named=True))
+        rows += (f"<tr class='total'><td>合计（{FLOW_NAMES[flow]}）</td><td class='n'>{total['baseline']:,.2f}</td>"
+                 f"<td class='n'>{total['reform']:,.2f}</td><td class='n'>{total['difference']:,.2f}</td></tr>")
+        policy_sections.append(f"<h3>{FLOW_NAMES[flow]}</h3><table><tr><th>政策</th><th class='n'>基线（元）</th>"
+                               f"<th class='n'>调整后（元）</th><th class='n'>差额（元）</th></tr>{rows}</table>")
     sections = []
+    names = _names(sorted({str(v) for v in tables["by_prefecture"]["prefecture"].drop_nulls().to_list()}))
     for group, label in GROUPS.items():
         frame = tables[f"by_{group}"]
-        bars = [(SIZE_NAMES.get(str(r[group]), str(r[group])) if group == "size" else str(r[group]), float(r["difference"]))
-                for r in frame.iter_rows(named=True) if r["difference"] > 0]
-        table = "".join(f"<tr><td>{html.escape(str(r[group]))}</td><td>{r['units']:,}</td><td>{r['winners']:,}</td>"
-                        f"<td>{r['losers']:,}</td><td>{r['difference']:,.2f}</td></tr>" for r in frame.iter_rows(named=True))
-        sections.append(f"<h2>按{label}</h2><table><tr><th>{label}</th><th>单位</th><th>受益</th><th>受损</th><th>差额（元）</th></tr>"
-                        f"{table}</table>{_bars(bars, '元')}")
+        for flow in [r["flow"] for r in money]:
+            mine = frame.filter(pl.col("flow") == flow)
+            bars = [(_group_label(group, r[group], names), float(r["difference"]))
+                    for r in mine.iter_rows(named=True) if r["difference"] > 0]
+            table = "".join(
+                f"<tr><td>{html.escape(_group_label(group, r[group], names))}</td><td class='n'>{r['units']:,}</td>"
+                f"<td class='n'>{r['winners']:,}</td><td class='n'>{r['losers']:,}</td>"
+                f"<td class='n'>{r['difference']:,.2f}</td></tr>" for r in mine.iter_rows(named=True))
+            sections.append(f"<h3>{FLOW_NAMES[flow]}：按{label}</h3><table><tr><th>{label}</th><th class='n'>单位</th>"
+                            f"<th class='n'>受益</th><th class='n'>受损</th><th class='n'>差额（元）</th></tr>"
+                            f"{table}</table>{_bars(bars, '元')}")
     settings = "；".join(f"{html.escape(k)} = {html.escape(str(v))}" for k, v in reform.items())
     (out / "simulation.html").write_text(
-        f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>政策模拟</title></head><body>
-<h1>政策模拟</h1><p>调整：{settings}</p><img src="simulation.png" alt="各政策基线与调整后金额" width="720">
-<h2>各项政策</h2><table><tr><th>政策</th><th>基线（元）</th><th>调整后（元）</th><th>差额（元）</th></tr>{rows}</table>
+        f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>政策模拟</title>
+<style>{STYLE}</style></head><body>
+<h1>政策模拟</h1><p>调整：{settings}</p>
+<h2>按资金性质</h2><table><tr><th>资金性质</th><th class='n'>基线（元）</th><th class='n'>调整后（元）</th>
+<th class='n'>差额（元）</th></tr>{flow_rows}</table>
+<p><small>各类资金性质不同，分列而不相加；同一笔资金只计一次。</small></p>
+<img src="simulation.png" alt="各政策基线与调整后金额（按资金性质）" width="760">
+<h2>各项政策</h2>{''.join(policy_sections) or '<p>（无）</p>'}
 {''.join(sections)}</body></html>
 """, encoding="utf-8")
 
 
+#: fonts with Chinese glyphs, the first one installed is used
+CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei",
+             "Microsoft YaHei", "DejaVu Sans"]
+
+
+def _short(text: str, width: int = 26) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def _png(tables: dict[str, pl.DataFrame], path: Path) -> None:
+    """Baseline and reform of each policy (by title), one panel per flow with money."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    frame = tables["by_policy"]
-    fig, ax = plt.subplots(figsize=(9, max(2.5, 0.45 * frame.height + 1)))
-    y = range(frame.height)
-    ax.barh([i + 0.2 for i in y], frame["baseline"].to_list(), height=0.4, label="baseline")
-    ax.barh([i - 0.2 for i in y], frame["reform"].to_list(), height=0.4, label="reform")
-    ax.set_yticks(list(y), frame["policy"].to_list(), fontsize=8)
-    ax.set_xlabel("CNY")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=100, metadata={"Software": None})
-    plt.close(fig)
+    by_policy = tables["by_policy"]
+    flows = [f for f in MONEY_FLOWS if (by_policy["flow"] == f).any()]
+    heights = [max(1, int((by_policy["flow"] == f).sum())) for f in flows] or [1]
+    with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": CJK_FONTS,
+                                "axes.unicode_minus": False}), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing")
+        warnings.filterwarnings("ignore", message="findfont")
+        fig, axes = plt.subplots(len(heights), 1, figsize=(10, max(2.5, 0.45 * sum(heights) + 1.2 * len(heights))),
+                                 gridspec_kw={"height_ratios": heights}, squeeze=False)
+        for ax, flow in zip(axes[:, 0], flows, strict=False):
+            frame = by_policy.filter(pl.col("flow") == flow)
+            y = range(frame.height)
+            ax.barh([i + 0.2 for i in y], frame["baseline"].to_list(), height=0.4, label="基线")
+            ax.barh([i - 0.2 for i in y], frame["reform"].to_list(), height=0.4, label="调整后")
+            labels = [_short(t or p) for t, p in zip(frame["title"].to_list(), frame["policy"].to_list(), strict=True)]
+            ax.set_yticks(list(y), labels, fontsize=8)
+            ax.invert_yaxis()  # in the table's order, top down
+            ax.set_title(FLOW_NAMES[flow], fontsize=10)
+            ax.set_xlabel("元")
+            ax.legend(fontsize=8)
+        if not flows:
+            axes[0, 0].text(0.5, 0.5, "（无资金）", ha="center", va="center")
+            axes[0, 0].set_axis_off()
+        fig.tight_layout()
+        fig.savefig(path, dpi=100, metadata={"Software": None})
+        plt.close(fig)

@@ -49,6 +49,9 @@ class Condition:
     fail: pl.Expr
     missing: pl.Expr
     gate: bool = False
+    #: JSON paths of the case facts this condition needs (shown as ``missing`` when it is
+    #: undetermined); empty: the engine finds them from the columns the condition reads
+    facts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -153,9 +156,12 @@ class Calc:
         return name
 
     def require(self, holds: pl.Expr, ok: Text | None, fail: Text, missing: Text | None = None,
-                gate: bool = False) -> None:
-        """A condition of eligibility. ``ok`` explains it when met, ``fail`` when not,
-        ``missing`` when the data to judge it is absent (defaults to ``fail``).
+                gate: bool = False, facts: tuple[str, ...] = ()) -> None:
+        """A condition of eligibility. ``holds`` true: met (``ok`` explains it); false: the
+        result is ineligible (``fail`` says why); null: the case lacks a fact to judge it,
+        and the result is undetermined (``missing`` says what the fact would decide,
+        default ``fail``; ``facts`` names its JSON paths, e.g. ``("person.standby_from",)``,
+        else the engine names the case fields the condition reads that are empty).
         A failing ``gate`` (jurisdiction, time in force) is the only reason shown."""
         self.conditions.append(
             Condition(
@@ -164,6 +170,7 @@ class Calc:
                 fail=text(fail),
                 missing=text(missing) if missing is not None else text(fail),
                 gate=gate,
+                facts=tuple(facts),
             )
         )
 
@@ -189,7 +196,8 @@ class Calc:
         self.outputs[name] = column
 
     def cite(self, articles: pl.Expr) -> None:
-        """Which of the rule's citations apply to each row: a list of their articles."""
+        """Which of the rule's citations apply to each row: a list of their articles (or of
+        ``"<doc_no> <article>"`` where two of its documents use the same article name)."""
         self.output("_citations", articles)
 
     # ---- long-table helpers ------------------------------------------------

@@ -8,7 +8,8 @@ from typing import Any
 
 from renshe.engine import single
 from renshe.engine.case import BadCase, Case, Problem, parse_case
-from renshe.engine.evaluate import Outcome, check_overrides, run
+from renshe.engine import same_money
+from renshe.engine.evaluate import OUT_OF_SCOPE, UNDETERMINED, Outcome, check_overrides, missing_paths, run
 from renshe.engine.population import from_cases
 from renshe.engine.rules import registry
 from renshe.domain.regions import jurisdictions
@@ -33,42 +34,55 @@ def _cited(rule_id: str, articles: tuple[str, ...] | None) -> tuple[list[Any], l
     """The citations a result prints: the rule's, or those of the articles that applied."""
     r = registry().rules[rule_id]
     cites = list(r.citations)
-    if articles is not None:
-        cites = [c for c in r.citations if c.article in articles] or cites
+    if articles is not None:  # an article, or "doc_no article" where two documents share an article's name
+        cites = [c for c in r.citations if c.article in articles or f"{c.doc_no} {c.article}" in articles] or cites
     return cites, [c.brief() for c in cites]
 
 
-def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: list[bool]) -> list[dict[str, Any]]:
-    """The result of one rule for every row of its entity (``explains[row]``: add the trace)."""
+def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: list[bool],
+             everything: list[bool]) -> list[dict[str, Any] | None]:
+    """The result of one rule for every row of its entity (``explains[row]``: add the trace;
+    None for a row out of the rule's scope unless ``everything[row]``: the caller asked for all)."""
     r = out.rule
     n = len(regions)
     nothing = [None] * n
     eligible, amount, reasons = cols["eligible"], cols["amount"], cols["reasons"]
-    overlaps, units, chosen = cols.get("overlaps", nothing), cols.get("unit", nothing), cols.get("_citations", nothing)
+    statuses, missing = cols.get("status", nothing), cols.get("missing", nothing)
+    marks = [(name, cols.get(name, nothing)) for name in same_money.MARK.values()]
+    units, chosen = cols.get("unit", nothing), cols.get("_citations", nothing)
     starts, ends = cols.get("period_from", nothing), cols.get("period_to", nothing)
     shown = [(name, cols[name]) for name in out.outputs if not name.startswith("_") and name not in HIDDEN]
     regional = r.jurisdiction != "cn"
-    out_list: list[dict[str, Any]] = []
+    out_list: list[dict[str, Any] | None] = []
     for row in range(n):
         # outside the rule's jurisdiction: the gate reason only, as when the rule is not
         # computed at all (no other row of the population lies in its jurisdiction)
         outside = regional and r.jurisdiction not in jurisdictions(regions[row] or "")
         articles = None if outside else chosen[row]
         cites, briefs = _cited(r.id, None if articles is None else tuple(articles))
+        status = statuses[row] or (OUT_OF_SCOPE if outside else None)
+        if status == OUT_OF_SCOPE and not everything[row]:
+            out_list.append(None)
+            continue
         result: dict[str, Any] = {
             "policy": r.id,
             "title": r.title,
+            "status": status,
             "eligible": bool(eligible[row]),
             "amount": amount[row],
             "unit": r.unit if outside else (units[row] or out.unit),
+            "flow": r.flow,
         }
         if not outside:
             if starts[row] is not None or ends[row] is not None:
                 result["period"] = {"from": starts[row], "to": ends[row]}
             for name, values in shown:
                 result[name] = values[row]
-        if overlaps[row]:
-            result["overlaps"] = overlaps[row]
+        for name, values in marks:
+            if values[row]:
+                result[name] = values[row]
+        if status == UNDETERMINED:
+            result["missing"] = missing_paths(missing[row])
         result["reasons"] = list(reasons[row] or [])
         result["citations"] = list(briefs)  # shared, read-only
         trace: list[dict[str, Any]] = []
@@ -100,34 +114,52 @@ def _check(case: Case) -> None:
     if unknown:
         raise BadCase([Problem(f"parameters.{n}", "unknown parameter; expected a name listed by "
                                "'renshe policies show' (e.g. beijing.ui_benefit_monthly_2019)") for n in unknown])
+    from renshe.engine.parameters import override_problems  # the value's type: the parameter's unit and values
+
+    wrong = override_problems(registry().parameters, case.parameters)
+    if wrong:
+        raise BadCase(wrong)
 
 
 def _classification(size: Any, industry_class: Any) -> dict[str, Any]:
     return {"size": size, "industry_class": industry_class, "citation": SIZE_CITATION}
 
 
-def _body(case: Case, explain: bool, policies: list[str] | None = None) -> dict[str, Any]:
+def _finish(body: dict[str, Any], results: list[dict[str, Any] | None], policies: list[str] | None) -> dict[str, Any]:
+    """The body's results (those asked for, in scope unless all were asked for) and their totals by flow."""
+    kept = [r for r in results if r is not None]
+    body["totals"] = same_money.totals(kept, body["as_of"])
+    if policies is not None:  # partners brought along to decide the same money are not shown
+        kept = [r for r in kept if r["policy"] in policies]
+    body["results"] = kept
+    return body
+
+
+def _body(case: Case, explain: bool, policies: list[str] | None = None, everything: bool = False) -> dict[str, Any]:
     """One case on the fast path (``engine.single``): the same answer as a population of one."""
     answers, ents = single.evaluate(case, _with_overlaps(policies) if policies is not None else None)
     body: dict[str, Any] = {"as_of": case.as_of.isoformat()}
     if "enterprise" in ents:
         row = ents["enterprise"].row
         body["classification"] = _classification(row["size"], row["industry_class"])
-    body["results"] = [_results(a.outcome, a.cols, [ents[a.outcome.rule.entity].row["region"]], [explain])[0]
-                       for a in answers.values()]
-    return body
+    results = [_results(a.outcome, a.cols, [ents[a.outcome.rule.entity].row["region"]], [explain], [everything])[0]
+               for a in answers.values()]
+    return _finish(body, results, policies)
 
 
-def _bodies(cases: list[Case], explains: list[bool], policies: list[str] | None = None) -> list[dict[str, Any]]:
+def _bodies(cases: list[Case], explains: list[bool], policies: list[str] | None = None,
+            everything: list[bool] | None = None) -> list[dict[str, Any]]:
     """Evaluate cases that share ``as_of`` and parameters as one population
     (one case alone takes the fast path, ``engine.single``)."""
+    alls = everything if everything is not None else [False] * len(cases)
     if len(cases) <= SINGLE_CASES:
-        return [_body(case, explain, policies) for case, explain in zip(cases, explains, strict=True)]
-    return _population_bodies(cases, explains, policies)
+        return [_body(case, explain, policies, every)
+                for case, explain, every in zip(cases, explains, alls, strict=True)]
+    return _population_bodies(cases, explains, policies, alls)
 
 
-def _population_bodies(cases: list[Case], explains: list[bool], policies: list[str] | None = None
-                       ) -> list[dict[str, Any]]:
+def _population_bodies(cases: list[Case], explains: list[bool], policies: list[str] | None = None,
+                       everything: list[bool] | None = None) -> list[dict[str, Any]]:
     """Cases that share ``as_of`` and parameters evaluated as one Polars population."""
     first = cases[0]
     pop, rows = from_cases(cases)
@@ -136,11 +168,13 @@ def _population_bodies(cases: list[Case], explains: list[bool], policies: list[s
     units = pop.entities.get("enterprise")
     regions = {name: frame["region"].to_list() for name, frame in pop.entities.items()}
     explains_of = {name: [explains[case] for case in owners] for name, owners in rows.items()}
-    results: list[list[dict[str, Any]]] = [[] for _ in cases]
+    alls = everything if everything is not None else [False] * len(cases)
+    everything_of = {name: [alls[case] for case in owners] for name, owners in rows.items()}
+    results: list[list[dict[str, Any] | None]] = [[] for _ in cases]
     for out in outcomes.values():
         entity = out.rule.entity
-        for case, result in zip(rows[entity], _results(out, _columns(out), regions[entity], explains_of[entity]),
-                                strict=True):
+        for case, result in zip(rows[entity], _results(out, _columns(out), regions[entity], explains_of[entity],
+                                                       everything_of[entity]), strict=True):
             results[case].append(result)
     bodies = []
     for i in range(len(cases)):
@@ -149,32 +183,34 @@ def _population_bodies(cases: list[Case], explains: list[bool], policies: list[s
             assert units is not None
             row = row_of["enterprise"][i]
             body["classification"] = _classification(units["size"][row], units["industry_class"][row])
-        body["results"] = results[i]
-        bodies.append(body)
+        bodies.append(_finish(body, results[i], policies))
     return bodies
 
 
 def evaluate_case(case: Case, explain: bool = False, policies: list[str] | None = None,
-                  one_off: bool = False) -> dict[str, Any]:
-    """Evaluate every policy (or only ``policies`` and their overlap partners).
+                  one_off: bool = False, everything: bool = False) -> dict[str, Any]:
+    """Evaluate every policy (or only ``policies``; their same-money partners are evaluated
+    too, to count the money once). Results out of scope are left out unless ``everything``.
     ``one_off``: the process evaluates this one case and exits (``renshe evaluate``), so
     compiling the plans for the fast path would not pay: Polars runs them (same answer)."""
     _check(case)
     if one_off:
-        return _population_bodies([case], [explain], policies)[0]
-    return _bodies([case], [explain], policies)[0]
+        return _population_bodies([case], [explain], policies, [everything])[0]
+    return _bodies([case], [explain], policies, [everything])[0]
 
 
 def _group_key(case: Case) -> str:
     return json.dumps([case.as_of.isoformat(), case.parameters], sort_keys=True, default=str)
 
 
-def evaluate_cases(cases: list[Case], explains: list[bool]) -> list[dict[str, Any] | Exception]:
+def evaluate_cases(cases: list[Case], explains: list[bool], everything: list[bool] | None = None
+                   ) -> list[dict[str, Any] | Exception]:
     """Evaluate many cases at once (the API's concurrent requests): cases judged on
     the same day with the same parameters share one population, so the rules'
     plans are built and run once for all of them. Each case gets its own body,
     equal to ``evaluate_case``'s, or the exception its evaluation raised."""
     answers: list[dict[str, Any] | Exception | None] = [None] * len(cases)
+    alls = everything if everything is not None else [False] * len(cases)
     groups: dict[str, list[int]] = {}
     for i, case in enumerate(cases):
         try:
@@ -185,11 +221,12 @@ def evaluate_cases(cases: list[Case], explains: list[bool]) -> list[dict[str, An
         groups.setdefault(_group_key(case), []).append(i)
     for members in groups.values():
         try:
-            bodies = _bodies([cases[i] for i in members], [explains[i] for i in members])
+            bodies = _bodies([cases[i] for i in members], [explains[i] for i in members], None,
+                             [alls[i] for i in members])
         except Exception:  # noqa: BLE001 — find the case that fails; the others still get answers
             for i in members:
                 try:
-                    answers[i] = _bodies([cases[i]], [explains[i]])[0]
+                    answers[i] = _bodies([cases[i]], [explains[i]], None, [alls[i]])[0]
                 except Exception as exc:  # noqa: BLE001
                     answers[i] = exc
             continue
@@ -199,6 +236,6 @@ def evaluate_cases(cases: list[Case], explains: list[bool]) -> list[dict[str, An
 
 
 def evaluate_json(raw: str | bytes | dict[str, Any], explain: bool = False,
-                  policies: list[str] | None = None, one_off: bool = False) -> dict[str, Any]:
+                  policies: list[str] | None = None, one_off: bool = False, everything: bool = False) -> dict[str, Any]:
     """Parse and evaluate; raises ``BadCase`` with every problem found."""
-    return evaluate_case(parse_case(raw), explain=explain, policies=policies, one_off=one_off)
+    return evaluate_case(parse_case(raw), explain=explain, policies=policies, one_off=one_off, everything=everything)

@@ -15,16 +15,23 @@ from typing import Any
 import polars as pl
 
 from renshe.domain.regions import jurisdiction_flags, jurisdictions
+from renshe.engine import same_money
 from renshe.engine.calc import UNIT_KEY, Calc, Condition, text
 from renshe.engine.money import round_fen
 from renshe.engine.parameters import NotInForce, ParameterView
-from renshe.engine.population import Population
+from renshe.engine.population import FIRST, LAST, Population, dated_facts, fact_paths
 from renshe.engine.rules import JURISDICTION_NAMES, Registry, Rule, registry
 
 MONEY_UNITS = {"CNY", "CNY/month"}
 RESULT_COLUMNS = ("eligible", "amount", "reasons", "overlaps")
+#: a result's status (interface.md, contract version 2)
+ELIGIBLE, INELIGIBLE, UNDETERMINED, OUT_OF_SCOPE = "eligible", "ineligible", "undetermined", "out_of_scope"
+#: how ``missing`` (the JSON paths of the facts an undetermined result needs) is joined in a result column
+MISSING_JOIN = ";"
 #: populations up to this many rows run on Polars' in-memory engine (see ``run``)
 SMALL_POPULATION = 10_000
+#: the largest amount an answer holds: anything beyond (±inf, NaN, which no comparison holds) is null
+FINITE_LIMIT = 1e300
 #: how the batch writes a result's reasons: one string, joined with this
 REASON_JOIN = "；"
 
@@ -65,6 +72,85 @@ def _joined(items: list[pl.Expr]) -> pl.Expr:
     return pl.concat_str([i.cast(pl.String) for i in items], separator=REASON_JOIN, ignore_nulls=True)
 
 
+def status_of(conditions: list[Condition]) -> pl.Expr:
+    """A result's status from its conditions (interface.md, contract version 2): a failing
+    gate → out_of_scope; any condition false → ineligible; else any condition null (a
+    fact the case does not carry) → undetermined; else eligible."""
+    gates = [cond.holds.fill_null(False) for cond in conditions if cond.gate]
+    fails = [(~cond.holds).fill_null(False) for cond in conditions]
+    unknown = [cond.holds.is_null() for cond in conditions]
+    status = pl.when(pl.any_horizontal(fails)).then(pl.lit(INELIGIBLE)) if fails else None
+    if unknown:
+        status = (status.when(pl.any_horizontal(unknown)) if status is not None
+                  else pl.when(pl.any_horizontal(unknown))).then(pl.lit(UNDETERMINED))
+    final = status.otherwise(pl.lit(ELIGIBLE)) if status is not None else pl.lit(ELIGIBLE)
+    if gates:
+        final = pl.when(pl.all_horizontal(gates)).then(final).otherwise(pl.lit(OUT_OF_SCOPE))
+    return final
+
+
+def _sources(c: Calc) -> dict[str, set[tuple[str, str]]]:
+    """For every column the rule defined: the case facts it reads, as (column to test
+    for null, JSON path): an entity column, or an aggregation of a long table."""
+    paths = fact_paths(c.rule.entity)
+    known: dict[str, set[tuple[str, str]]] = {}
+
+    def of(expr: pl.Expr) -> set[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        for root in expr.meta.root_names():
+            if root in known:
+                found |= known[root]
+            elif root in paths:
+                found.add((root, paths[root]))
+        return found
+
+    for kind, step in c._steps:
+        if kind == "cols":
+            for name, expr in step.items():
+                known[name] = of(expr)
+        else:
+            table = paths.get(step.table, f"{c.rule.entity}.{step.table}")
+            used = set().union(*[known.get(u, {(u, paths[u])} if u in paths else set()) for u in step.uses])
+            for name, _ in step.aggs:
+                known[name] = {(name, table)} | used
+    return known
+
+
+def _missing(c: Calc, unset: list[str]) -> pl.Expr:
+    """The JSON paths of the facts an undetermined result lacks, joined with ``MISSING_JOIN``:
+    for each condition that is null, the paths it declares (``facts``), else those of
+    the facts it reads that are empty, else the parameters without a value it may
+    wait on (``unset``: ``parameters.<name>``, set by the bureau or in the case), else
+    every fact it reads."""
+    known = _sources(c)
+    parts = []
+    for cond in c.conditions:
+        if cond.gate:
+            continue
+        if cond.facts:
+            paths = pl.lit(MISSING_JOIN.join(cond.facts))
+        else:
+            sources = sorted(known.get(cond.holds.meta.output_name(), set()))
+            fallback = pl.lit(MISSING_JOIN.join(unset or [path for _, path in sources]))
+            if sources:
+                empty = pl.concat_str([pl.when(pl.col(col).is_null()).then(pl.lit(path)) for col, path in sources],
+                                      separator=MISSING_JOIN, ignore_nulls=True)
+                paths = pl.when(empty == "").then(fallback).otherwise(empty)
+            else:
+                paths = fallback
+        parts.append(pl.when(cond.holds.is_null()).then(paths))
+    if not parts:
+        return pl.lit(None, dtype=pl.String)
+    return pl.concat_str(parts, separator=MISSING_JOIN, ignore_nulls=True)
+
+
+def missing_paths(value: str | None) -> list[str]:
+    """``missing`` as a list of JSON paths (each once, in order)."""
+    if not value:
+        return []
+    return list(dict.fromkeys(p for p in value.split(MISSING_JOIN) if p))
+
+
 def _jurisdiction_condition(c: Calc) -> None:
     """The rule's jurisdiction covers the entity's region (a gate)."""
     r = c.rule
@@ -88,11 +174,52 @@ def _anyone_in_jurisdiction(r: Rule, frame: pl.DataFrame, present: dict[str, fro
 
 
 def time_problem(r: Rule, as_of: dt.date) -> str | None:
+    """Why the rule reaches no case at ``as_of`` (not yet in force), else None. A rule
+    whose window has passed is judged row by row (``_time_condition``)."""
     if r.effective_from and as_of < r.effective_from:
         return f"测算日 {as_of.isoformat()} 该政策尚未施行（自 {r.effective_from.isoformat()} 起施行）"
-    if r.expires and r.effective_to and as_of > r.effective_to:
-        return f"该政策已于 {r.effective_to.isoformat()} 到期，测算日 {as_of.isoformat()} 不再适用"
     return None
+
+
+def _month_text(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _quarter_text(day: dt.date) -> str:
+    return f"{day.year:04d}Q{(day.month - 1) // 3 + 1}"
+
+
+#: how far before a measure's start its facts may lie (its base data: 2019 headcounts for a 2020 refund)
+FACTS_BEFORE_YEARS = 1
+
+
+def _time_condition(c: Calc) -> None:
+    """A measure whose window has passed stays in scope only for a case holding facts
+    inside it (a refund still owed, back pay): a date of the entity, or a row of a
+    monthly or quarterly table, from the year before the measure began (its base data)
+    to the window's end (a gate). An expiring measure (``expires``) is then ineligible."""
+    r, as_of = c.rule, c.params.as_of
+    if r.effective_to is None or as_of <= r.effective_to:
+        return
+    end = r.effective_to
+    start = None if r.effective_from is None else dt.date(r.effective_from.year - FACTS_BEFORE_YEARS, 1, 1)
+    dates, tables = dated_facts(r.entity)
+    inside: list[pl.Expr] = []
+    for name in dates:
+        col = pl.col(name)
+        inside.append((col <= end) if start is None else col.is_between(start, end))
+    for table, key in tables:
+        text_of = _month_text if key == "month" else _quarter_text
+        first, last = pl.col(FIRST + table), pl.col(LAST + table)  # ``Population.with_fact_bounds``
+        inside.append((last >= text_of(start)) & (first <= text_of(end)) if start else first <= text_of(end))
+    held = pl.any_horizontal([e.fill_null(False) for e in inside]) if inside else pl.lit(False)
+    expired = f"该政策已于 {end.isoformat()} 到期，测算日 {as_of.isoformat()} 不再适用"
+    window = f"{r.effective_from.isoformat() if r.effective_from else ''}至{end.isoformat()}"
+    c.require(held, None, expired if r.expires else
+              f"该政策适用期为{window}，测算日 {as_of.isoformat()} 已过，且案例中没有该期间的数据，不在适用范围",
+              gate=True)
+    if r.expires:
+        c.require(pl.lit(False), None, expired)
 
 
 def _gated(r: Rule, frame: pl.DataFrame, reason: str, batch: bool = False) -> Outcome:
@@ -104,6 +231,8 @@ def _gated(r: Rule, frame: pl.DataFrame, reason: str, batch: bool = False) -> Ou
         pl.lit(None, dtype=pl.Float64).alias("amount"),
         (pl.lit(reason, dtype=pl.String) if batch else pl.lit([reason], dtype=pl.List(pl.String))).alias("reasons"),
         pl.lit(False).alias("in_scope"),
+        pl.lit(OUT_OF_SCOPE).alias("status"),
+        pl.lit(None, dtype=pl.String).alias("missing"),
     )
     return Outcome(rule=r, unit=r.unit, results=results, outputs=[])
 
@@ -232,12 +361,15 @@ def _build_plan(r: Rule, params: ParameterView, batch: bool, frame: pl.DataFrame
     c = Calc(rule=r, frame=frame.clear().lazy(), tables={name: t.clear().lazy() for name, t in tables.items()},
              params=view, unit=r.unit)
     _jurisdiction_condition(c)
+    _time_condition(c)
     try:
         r.compute(c)
     except NotInForce as exc:
         return f"测算日 {params.as_of.isoformat()} 该政策所用参数尚未生效（{exc}）"
     reasons = _joined if batch else _list
-    eligible = _all(c.conditions)
+    unset = [f"parameters.{used['name']}" for used in view.used.values() if used["value"] is None]
+    status = status_of(c.conditions)
+    eligible = status == ELIGIBLE
     ok = reasons([cond.ok for cond in c.conditions if cond.ok is not None] + c.notes)
 
     def why_not(conds: list[Condition]) -> pl.Expr:
@@ -254,15 +386,22 @@ def _build_plan(r: Rule, params: ParameterView, batch: bool, frame: pl.DataFrame
         amount = pl.lit(None, dtype=pl.Float64)
     else:
         raw = pl.col(amount_col).cast(pl.Float64)
+        raw = pl.when(raw.abs() <= FINITE_LIMIT).then(raw)  # never NaN or ±inf (an override of 0 as a divisor)
         amount = round_fen(raw) if c.unit in MONEY_UNITS else raw.round(6)
+    # an amount that does not depend on the missing fact is still given, as information
+    shown = eligible | (status == UNDETERMINED)
     outputs = [n for n in c.outputs if n != "amount" and not (batch and n.startswith("_"))]
     traced = [] if batch else c.traced
     select = [
         pl.col(UNIT_KEY),
         eligible.alias("eligible"),
-        pl.when(eligible).then(amount).otherwise(None).alias("amount"),
+        pl.when(shown).then(amount).otherwise(None).alias("amount"),
         pl.when(eligible).then(ok).otherwise(failed).alias("reasons"),
         in_scope.alias("in_scope"),
+        status.alias("status"),
+        # the batch lists no missing facts (its rejection lists give the reasons)
+        (pl.lit(None, dtype=pl.String) if batch else
+         pl.when(status == UNDETERMINED).then(_missing(c, unset)).otherwise(None)).alias("missing"),
         *[pl.col(c.outputs[n]).alias(n) for n in outputs],
         *[pl.col(name).alias(f"trace.{name}") for name, _ in traced],
     ]
@@ -277,39 +416,6 @@ def check_overrides(reg: Registry, overrides: dict[str, Any]) -> list[str]:
     return sorted(n for n in overrides if n not in reg.parameters)
 
 
-def resolve_overlaps(outcomes: dict[str, Outcome], reg: Registry) -> None:
-    """Where two results are the same money under two documents, pay one: the
-    larger amount, ties to the first of the group; the other carries ``overlaps``."""
-    for group in reg.overlap_groups:
-        present = [pid for pid in group if pid in outcomes]
-        if len(present) < 2:
-            continue
-        amounts = pl.DataFrame({UNIT_KEY: outcomes[present[0]].results[UNIT_KEY]})
-        for i, pid in enumerate(present):
-            res = outcomes[pid].results
-            amounts = amounts.join(
-                res.select(UNIT_KEY, pl.when(pl.col("eligible")).then(pl.col("amount").fill_null(0.0)).alias(f"a{i}")),
-                on=UNIT_KEY, how="left", maintain_order="left",
-            )
-        cols = [f"a{i}" for i in range(len(present))]
-        best = amounts.select(
-            UNIT_KEY,
-            pl.concat_list([pl.col(c).fill_null(-1.0) for c in cols]).list.arg_max().alias("best"),
-            pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int32) for c in cols]).alias("n"),
-        )
-        for i, pid in enumerate(present):
-            out = outcomes[pid]
-            joined = out.results.join(best, on=UNIT_KEY, how="left", maintain_order="left")
-            overlaps = (
-                pl.when((pl.col("n") >= 2) & pl.col("eligible") & (pl.col("best") != i))
-                .then(pl.col("best").replace_strict(dict(enumerate(present)), return_dtype=pl.String))
-                .otherwise(None)
-            )
-            if "overlaps" in joined.columns:  # already marked by an earlier group: keep that mark
-                overlaps = pl.coalesce(pl.col("overlaps"), overlaps)
-            out.results = joined.with_columns(overlaps.alias("overlaps")).drop("best", "n")
-
-
 def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None,
         rule_ids: list[str] | None = None, *, batch: bool = False) -> dict[str, Outcome]:
     """Every chosen rule over the population. ``batch``: the lean results of the
@@ -317,6 +423,7 @@ def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None
     reg = registry()
     params = ParameterView(reg.parameters, as_of, overrides)
     chosen = rule_ids if rule_ids is not None else list(reg.rules)
+    pop.with_fact_bounds()
     outcomes: dict[str, Outcome] = {}
     restricted: Restricted = {}
     present: dict[str, frozenset[str]] = {}
@@ -332,10 +439,11 @@ def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None
     frames = pl.collect_all([o.results for o in planned], engine=engine)  # type: ignore[misc]
     for out, frame in zip(planned, frames, strict=True):
         out.results = frame
-    resolve_overlaps(outcomes, reg)
-    for out in outcomes.values():
-        if "overlaps" not in out.results.columns:
-            out.results = out.results.with_columns(pl.lit(None, dtype=pl.String).alias("overlaps"))
+    resolved = same_money.resolve_frames({rid: out.results for rid, out in outcomes.items()}, reg, UNIT_KEY)
+    for rid, out in outcomes.items():
+        frame = resolved[rid]
+        marks = [pl.lit(None, dtype=pl.String).alias(m) for m in same_money.MARK.values() if m not in frame.columns]
+        out.results = frame.with_columns(marks) if marks else frame
     return outcomes
 
 

@@ -18,10 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
+from renshe.engine.case import (EARLIEST_DATE, INSURANCES, LATEST_DATE, MAX_DAYS, MAX_MONEY, MAX_MONTHS, MAX_PERSONS,
+                                MONTH_RE, QUARTER_RE, Problem)
 from renshe.engine.references import Reference
 
 UNITS = {
@@ -146,3 +151,249 @@ class ParameterView:
 
     def fork(self) -> ParameterView:
         return ParameterView(self._parameters, self.as_of, self.overrides)
+
+
+# ---- the type of an override (a case's ``parameters``) ----------------------------------------
+# An override takes the place of a registry value in the rules, so it must be of the same kind:
+# the kind is derived from the parameter's declared unit and the values the registry gives it
+# (a number of CNY/month, a whole number of months, a date, a list of codes, a table of tiers…).
+# A value of another kind would fail inside a rule (a traceback, a 500), or, being NaN, print NaN.
+
+#: units counted in whole numbers where every registry value is whole (21.75 paid days is not)
+WHOLE_UNITS = frozenset({"months", "month", "days", "day", "years", "persons", "count"})
+#: validation limits, not policy numbers, shared with the case's fields (case.py): a duration of at
+#: most a century keeps the rules' date arithmetic inside the calendar
+DURATION_LIMITS = {"days": MAX_DAYS, "day": MAX_DAYS, "months": MAX_MONTHS, "month": MAX_MONTHS, "years": MAX_MONTHS // 12}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else f"{text[:24]}…({len(text)} characters)"
+
+
+def _bound(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+Found = list[tuple[str, str]]  # (path below the parameter, what is wrong; expected …)
+
+
+@dataclass(frozen=True)
+class _Number:
+    unit: str
+    whole: bool
+    low: float
+    high: float
+
+    def expected(self) -> str:
+        what = "a whole number" if self.whole else "a number"
+        return f"{what} from {_bound(self.low)} to {_bound(self.high)} ({self.unit})"
+
+    def check(self, value: Any, at: str = "") -> Found:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (self.whole and isinstance(value, float)):
+            return [(at, f"{_shown(value)} is not valid; expected {self.expected()}")]
+        if isinstance(value, float) and not math.isfinite(value):  # (an int of 400 digits is finite, and too large)
+            return [(at, f"{_shown(value)} is not a finite number; expected {self.expected()}")]
+        if value < self.low:
+            what = "is a negative amount" if self.low == 0 else "is too small"
+            return [(at, f"{_shown(value)} {what}; expected {self.expected()}")]
+        if value > self.high:
+            return [(at, f"{_shown(value)} is too large (超出合理范围); expected {self.expected()}")]
+        return []
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A string: a date, a month, a quarter, a fraction ("2/3") or a code; ``choices`` if only some."""
+
+    form: str  # "date" | "month" | "quarter" | "fraction" | "code"
+    choices: tuple[str, ...] = ()
+
+    def expected(self) -> str:
+        if self.form == "date":
+            return f"a date (YYYY-MM-DD) from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+        if self.form == "month":
+            return f"a month (YYYY-MM) from {EARLIEST_DATE:%Y-%m} to {LATEST_DATE:%Y-%m}"
+        if self.form == "quarter":
+            return "a quarter (YYYYQn, e.g. 2020Q1)"
+        if self.form == "fraction":
+            return 'a fraction written as a string, e.g. "2/3"'
+        if self.choices:
+            return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+        return "a string (a code)"
+
+    def check(self, value: Any, at: str = "") -> Found:
+        bad = [(at, f"{_shown(value)} is not valid; expected {self.expected()}")]
+        if isinstance(value, dt.date) and self.form == "date":
+            value = value.isoformat()
+        if not isinstance(value, str):
+            return bad
+        if self.form == "date":
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                return bad
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                return bad
+            return [] if EARLIEST_DATE <= day <= LATEST_DATE else bad
+        if self.form in ("month", "quarter"):
+            pattern = MONTH_RE if self.form == "month" else QUARTER_RE
+            ok = pattern.match(value) and EARLIEST_DATE.year <= int(value[:4]) <= LATEST_DATE.year
+            return [] if ok else bad
+        if self.form == "fraction":
+            try:
+                share = Fraction(value)
+            except (ValueError, ZeroDivisionError):
+                return bad
+            return [] if 0 <= share <= 1 else bad
+        if self.choices and value not in self.choices:
+            return bad
+        return []
+
+
+@dataclass(frozen=True)
+class _Flag:
+    def expected(self) -> str:
+        return "true or false (or 1 or 0)"
+
+    def check(self, value: Any, at: str = "") -> Found:
+        return [] if isinstance(value, bool) or (type(value) is int and value in (0, 1)) else [
+            (at, f"{_shown(value)} is not valid; expected {self.expected()}")]
+
+
+@dataclass(frozen=True)
+class _List:
+    """A list of items of one kind; ``length``: exactly that many (a rate per class, a window's first
+    and last day or month); ``nonempty``: at least one (a table of tiers)."""
+
+    item: Any
+    length: int | None = None
+    nonempty: bool = False
+
+    def expected(self) -> str:
+        count = f"{self.length} " if self.length is not None else "one or more " if self.nonempty else ""
+        return f"a list of {count}items, each {self.item.expected()}"
+
+    def check(self, value: Any, at: str = "") -> Found:
+        if not isinstance(value, list):
+            return [(at, f"{_shown(value)} is not valid; expected {self.expected()}")]
+        if (self.length is not None and len(value) != self.length) or (self.nonempty and not value):
+            return [(at, f"a list of {len(value)} items is not valid; expected {self.expected()}")]
+        return [found for i, item in enumerate(value) for found in self.item.check(item, f"{at}[{i}]")]
+
+
+@dataclass(frozen=True)
+class _Object:
+    """An object: fixed ``fields`` each of kind ``item`` (a tier), or any keys (a table of labels)."""
+
+    item: Any
+    fields: tuple[str, ...] = ()
+
+    def expected(self) -> str:
+        if self.fields:
+            return "an object with " + ", ".join(f'"{f}"' for f in self.fields) + f", each {self.item.expected()}"
+        return f"an object whose values are each {self.item.expected()}"
+
+    def check(self, value: Any, at: str = "") -> Found:
+        if not isinstance(value, dict) or (self.fields and sorted(value) != sorted(self.fields)):
+            return [(at, f"{_shown(value)} is not valid; expected {self.expected()}")]
+        return [found for key, item in value.items() for found in self.item.check(item, f'{at}["{key}"]')]
+
+
+def _numbers(unit: str, samples: list[Any]) -> _Number:
+    if unit == "years" and samples and all(type(v) is int and v > DURATION_LIMITS["years"] for v in samples):
+        return _Number("calendar year", True, EARLIEST_DATE.year, LATEST_DATE.year)  # a year such as 2020
+    if unit in DURATION_LIMITS:
+        high: float = DURATION_LIMITS[unit]
+    elif unit in ("persons", "count"):
+        high = MAX_PERSONS
+    else:
+        high = MAX_MONEY
+    whole = unit in WHOLE_UNITS and all(type(v) is int for v in samples)
+    low = -high if any(v < 0 for v in samples) else 0
+    return _Number(unit, whole, low, high)
+
+
+def _text(unit: str, samples: list[Any]) -> _Text:
+    strings = [v.isoformat() if isinstance(v, dt.date) else str(v) for v in samples]
+    if unit == "date" or any(isinstance(v, dt.date) for v in samples):
+        return _Text("date")
+    if unit == "ratio":
+        return _Text("fraction")
+    if unit == "insurance":
+        return _Text("code", INSURANCES)
+    if strings and all(MONTH_RE.match(s) for s in strings) or (unit == "month" and not strings):
+        return _Text("month")
+    if strings and all(QUARTER_RE.match(s) for s in strings):
+        return _Text("quarter")
+    return _Text("code")
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def override_kinds(param: Parameter) -> list[Any]:
+    """The kinds of value an override of ``param`` may take (any one of them)."""
+    samples = [v for _, v in param.values if v is not None]
+    kinds: list[Any] = []
+    if param.unit == "flag" or any(isinstance(v, bool) for v in samples):
+        return [_Flag()]
+    numbers = [v for v in samples if _is_number(v)]
+    strings = [v for v in samples if isinstance(v, (str, dt.date))]
+    lists = [v for v in samples if isinstance(v, list)]
+    objects = [v for v in samples if isinstance(v, dict)]
+    if numbers or (not samples and param.unit not in ("date", "month", "code", "text", "insurance")):
+        kinds.append(_numbers(param.unit, numbers))
+    if strings or (not samples and param.unit in ("date", "month", "code", "text", "insurance")):
+        if param.unit == "ratio" and not numbers:
+            kinds.append(_numbers(param.unit, []))  # a ratio written "2/3" may also be given as a number
+        kinds.append(_text(param.unit, strings))
+    if lists or (not samples and param.unit in ("code", "text", "insurance")):
+        items = [x for v in lists for x in v]
+        lengths = {len(v) for v in lists}
+        if items and all(isinstance(x, dict) for x in items):
+            fields = tuple(sorted({k for x in items for k in x}))
+            tier = [y for x in items for y in x.values()]
+            kinds.append(_List(_Object(_numbers(param.unit, [y for y in tier if _is_number(y)]), fields), nonempty=True))
+        elif items and all(_is_number(x) for x in items):
+            kinds.append(_List(_numbers(param.unit, items), lengths.pop() if len(lengths) == 1 else None))
+        else:
+            item = _Text("date") if items and all(isinstance(x, dt.date) for x in items) or param.unit == "date" \
+                else _text(param.unit, [x for x in items if isinstance(x, (str, dt.date))])
+            # two dates or two months are a window, its first and its last (month_range(*window))
+            window = lengths == {2} and item.form in ("date", "month", "quarter")
+            kinds.append(_List(item, 2 if window else None))
+    if objects:
+        values = [y for v in objects for y in v.values()]
+        item = _numbers(param.unit, values) if values and all(_is_number(y) for y in values) else _Text("code")
+        kinds.append(_Object(item))
+    return kinds
+
+
+def override_problems(parameters: dict[str, Parameter], overrides: dict[str, Any]) -> list[Problem]:
+    """Problems for the overrides whose value is not of the parameter's kind, named
+    ``parameters.<name>`` (or an item below it); unknown names are left to ``check_overrides``."""
+    problems: list[Problem] = []
+    for name, value in overrides.items():
+        param = parameters.get(name)
+        if param is None:
+            continue
+        nullable = any(v is None for _, v in param.values)
+        if value is None and nullable:
+            continue
+        kinds = override_kinds(param)
+        found = [k.check(value) for k in kinds]
+        if any(not f for f in found):
+            continue
+        path = f"parameters.{name}"
+        if len(kinds) == 1:
+            problems.extend(Problem(path + at, message) for at, message in found[0])
+        else:
+            expected = " or ".join(k.expected() for k in kinds) + (" or null" if nullable else "")
+            problems.append(Problem(path, f"{_shown(value)} is not valid; expected {expected}"))
+    return problems

@@ -76,9 +76,12 @@ class Layout:
 
     columns: Schema
     tables: dict[str, Schema]
+    #: the case field (JSON path below the entity) of each column and long table
+    paths: dict[str, str]
 
 
-def _layout_fields(model: type[BaseModel], prefix: str, columns: Schema, tables: dict[str, Schema]) -> None:
+def _layout_fields(model: type[BaseModel], prefix: str, columns: Schema, tables: dict[str, Schema],
+                   paths: dict[str, str], path: str = "") -> None:
     for name, info in model.model_fields.items():
         ann = info.annotation
         a = _unwrap(ann)
@@ -86,24 +89,65 @@ def _layout_fields(model: type[BaseModel], prefix: str, columns: Schema, tables:
         column = prefix + RENAMED.get(name, name)
         if name == "flags" and not prefix:
             columns.update({f"flag_{f}": pl.Boolean for f in FLAGS})
+            paths.update({f"flag_{f}": "flags" for f in FLAGS})
         elif isinstance(a, type) and issubclass(a, BaseModel):
-            _layout_fields(a, f"{prefix}{name}_", columns, tables)
+            _layout_fields(a, f"{prefix}{name}_", columns, tables, paths, f"{path}{name}.")
         elif origin is dict:
             value = _dtype(get_args(a)[1])
             tables[name] = {UNIT_KEY: KEY, _key_column(a): pl.String, VALUE_COLUMN.get(name, "value"): value}
+            paths[name] = path + name
         elif origin is list and isinstance(get_args(a)[0], type) and issubclass(get_args(a)[0], BaseModel):
             item = get_args(a)[0]
             tables[name] = {UNIT_KEY: KEY, **{k: _dtype(v.annotation) for k, v in item.model_fields.items()}}
+            paths[name] = path + name
         else:
             columns[column] = _dtype(ann)
+            paths[column] = path + name
 
 
 @cache
 def layout(model: type[BaseModel]) -> Layout:
     columns: Schema = {UNIT_KEY: KEY}
     tables: dict[str, Schema] = {}
-    _layout_fields(model, "", columns, tables)
-    return Layout(columns, tables)
+    paths: dict[str, str] = {}
+    _layout_fields(model, "", columns, tables, paths)
+    return Layout(columns, tables, paths)
+
+
+#: the case fields behind the columns the engine adds (classification, the loan's row)
+DERIVED_PATHS = {
+    "enterprise": {"size": "enterprise.size", "industry_class": "enterprise.industry"},
+    "loan": {"applicant": "loan.applicant", "partners": "loan.partners", "region": "region",
+             "size": "enterprise.size", "employees": "enterprise.employees",
+             "eligible_new_hires_12m": "enterprise.eligible_new_hires_12m"},
+}
+
+
+@cache
+def fact_paths(entity: str) -> dict[str, str]:
+    """JSON path in the case of each column and long table of ``entity`` (what a case
+    must carry for a rule reading that column), e.g. ``days_direct_contact`` →
+    ``person.days.direct_contact``, ``quarterly_profit`` → ``enterprise.finance.quarterly_profit``."""
+    models = {"enterprise": Enterprise, "person": Person, "agency": Agency}
+    out = {}
+    if entity in models:
+        out = {name: f"{entity}.{path}" for name, path in layout(models[entity]).paths.items()}
+    out.update(DERIVED_PATHS.get(entity, {}))
+    return out
+
+
+@cache
+def dated_facts(entity: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The entity's date columns, and its long tables keyed by month or quarter with
+    their key column: the facts that place a case in time (a 2022 case with no 2020
+    rows holds no facts inside a 2020 measure's window)."""
+    models = {"enterprise": Enterprise, "person": Person, "agency": Agency}
+    if entity not in models:
+        return (), ()
+    lay = layout(models[entity])
+    dates = tuple(name for name, dtype in lay.columns.items() if dtype == pl.Date)
+    tables = tuple((name, key) for name, schema in lay.tables.items() for key in ("month", "quarter") if key in schema)
+    return dates, tables
 
 
 @cache
@@ -157,11 +201,53 @@ def entity_frames(model: type[BaseModel], objects: list[BaseModel]) -> tuple[pl.
     return frame, tables
 
 
+#: the columns that hold, per entity row, the first and last month (or quarter) of each
+#: monthly or quarterly table: ``__first_<table>``, ``__last_<table>`` (``with_fact_bounds``)
+FIRST, LAST = "__first_", "__last_"
+
+
+def with_fact_bounds(entity: str, frame: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The entity frame with the first and last month or quarter of each of its dated
+    tables (null when the row has none), computed once for every rule that asks whether
+    a case holds facts inside a window that has passed (``evaluate._time_condition``)."""
+    _, dated = dated_facts(entity)
+    if not dated or FIRST + dated[0][0] in frame.columns:
+        return frame
+    out = frame
+    for table, key in dated:
+        rows = tables.get(table)
+        if rows is None or rows.height == 0:
+            out = out.with_columns(pl.lit(None, dtype=pl.String).alias(FIRST + table),
+                                   pl.lit(None, dtype=pl.String).alias(LAST + table))
+            continue
+        bounds = rows.group_by(UNIT_KEY).agg(pl.col(key).min().alias(FIRST + table), pl.col(key).max().alias(LAST + table))
+        out = out.join(bounds, on=UNIT_KEY, how="left", maintain_order="left")
+    return out
+
+
+def fact_bounds_row(entity: str, tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """``with_fact_bounds`` for one case's rows (the single-case path)."""
+    _, dated = dated_facts(entity)
+    out: dict[str, Any] = {}
+    for table, key in dated:
+        keys = [r[key] for r in tables.get(table, []) if r.get(key) is not None]
+        out[FIRST + table], out[LAST + table] = (min(keys), max(keys)) if keys else (None, None)
+    return out
+
+
 @dataclass
 class Population:
     entities: dict[str, pl.DataFrame] = field(default_factory=dict)
     tables: dict[str, dict[str, pl.DataFrame]] = field(default_factory=dict)
     _shapes: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def with_fact_bounds(self) -> None:
+        """Add the fact bounds (``with_fact_bounds``) to every entity that lacks them."""
+        for name, frame in self.entities.items():
+            bounded = with_fact_bounds(name, frame, self.tables.get(name, {}))
+            if bounded is not frame:
+                self.entities[name] = bounded
+                self._shapes.pop(name, None)
 
     def shape(self, entity: str) -> str:
         """The column names and types of an entity and its long tables (a rule's plan
@@ -211,6 +297,7 @@ def from_cases(cases: list[Case]) -> tuple[Population, dict[str, list[int]]]:
                                             schema=LOAN_SCHEMA)
         pop.tables["loan"] = {}
         rows["loan"] = with_loan
+    pop.with_fact_bounds()
     return pop, rows
 
 

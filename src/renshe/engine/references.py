@@ -26,9 +26,15 @@ class Reference:
 
     @classmethod
     def from_mapping(cls, data: Any, where: str, defaults: dict[str, Any] | None = None) -> Reference:
+        """``defaults`` are the host document's (doc_no, title…). A citation of another
+        document (its own ``doc_no``) never takes the host's title: it carries its own
+        ``title:`` or none."""
         merged = dict(defaults or {})
         if isinstance(data, dict):
-            merged.update({k: v for k, v in data.items() if v is not None})
+            given = {k: v for k, v in data.items() if v is not None}
+            if "doc_no" in given and str(given["doc_no"]).strip() != str(merged.get("doc_no") or "").strip():
+                merged.pop("title", None)
+            merged.update(given)
         missing = [k for k in ("doc_no", "article", "quote") if not str(merged.get(k) or "").strip()]
         if missing:
             raise MissingReference(f"{where}: reference lacks {', '.join(missing)}")

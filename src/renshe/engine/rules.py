@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from renshe.engine.calc import Calc
 
 ENTITIES = ("enterprise", "person", "agency", "loan")
+#: what a result's amount is (interface.md, contract version 2): unlike money is never added up
+FLOWS = ("cash", "reduction", "deferral", "credit", "wage", "none")
+#: the same-money relations a document may declare between rules (``same_money:``)
+RELATIONS = ("overlaps", "part_of", "exclusive_with")
 JURISDICTIONS = ("cn", "hubei", "beijing", "henan", "zhengzhou", "xinmi", "hunan", "yongzhou")
 JURISDICTION_NAMES = {
     "cn": "全国", "hubei": "湖北省", "beijing": "北京市", "henan": "河南省", "zhengzhou": "郑州市",
@@ -60,6 +64,8 @@ class Rule:
     unit: str = "CNY"
     description: str = ""
     applies_to: tuple[str, ...] = ()
+    flow: str = "none"  # cash | reduction | deferral | credit | wage | none (FLOWS), required in the YAML
+    flow_basis: Reference | None = None  # the sentence that decides what the money is
 
     @property
     def doc_no(self) -> str:
@@ -77,15 +83,41 @@ class Rule:
                 "to": self.effective_to.isoformat() if self.effective_to else None,
             },
             "doc_no": self.doc_no,
+            "flow": self.flow,
             "implements": list(self.implements),
         }
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Same money under two or more rules (interface.md, "Same money, counted once"),
+    with the citation that decides it.
+
+    - ``overlaps``: one measure under several documents, paid once (the larger amount);
+      ``local`` names the local document's rule whose conditions and exclusions bind
+      the others for units in its area.
+    - ``part_of``: ``members = (whole, part)``: the part is the whole's money delivered
+      another way (the February refund of the relief).
+    - ``exclusive_with``: cannot be enjoyed together; ``prefer`` is the documents' own
+      choice, else the larger amount is taken."""
+
+    kind: str
+    members: tuple[str, ...]
+    citation: Reference
+    local: str | None = None
+    prefer: str | None = None
 
 
 @dataclass
 class Registry:
     rules: dict[str, Rule] = field(default_factory=dict)
     parameters: dict[str, Parameter] = field(default_factory=dict)
-    overlap_groups: list[tuple[str, ...]] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+
+    @property
+    def overlap_groups(self) -> list[tuple[str, ...]]:
+        """The members of every relation (a rule asked for brings its partners along)."""
+        return [rel.members for rel in self.relations]
 
     def rule(self, rule_id: str) -> Rule:
         return self.rules[rule_id]
@@ -114,8 +146,36 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
+def _relations(entries: list[Any], where: str, doc_defaults: dict[str, Any]) -> list[Relation]:
+    """A document's ``same_money:`` entries (each with the citation that decides it)."""
+    out = []
+    for i, entry in enumerate(entries):
+        here = f"{where}: same_money[{i}]"
+        kinds = [k for k in RELATIONS if k in entry]
+        if len(kinds) != 1:
+            raise ValueError(f"{here}: expected exactly one of {RELATIONS}")
+        kind = kinds[0]
+        if "citation" not in entry:
+            raise ValueError(f"{here}: no citation")
+        cite = Reference.from_mapping(entry["citation"], here, doc_defaults)
+        if kind == "part_of":
+            if not entry.get("part"):
+                raise ValueError(f"{here}: part_of needs 'part' (the rule whose amount is part of the whole)")
+            members = (str(entry["part_of"]), str(entry["part"]))
+        else:
+            members = tuple(str(m) for m in entry[kind])
+            if len(members) < 2:
+                raise ValueError(f"{here}: {kind} needs at least two rules")
+        local, prefer = entry.get("local"), entry.get("prefer")
+        for name, value in (("local", local), ("prefer", prefer)):
+            if value is not None and value not in members:
+                raise ValueError(f"{here}: {name} {value!r} is not one of {list(members)}")
+        out.append(Relation(kind, members, cite, local=local, prefer=prefer))
+    return out
+
+
 def load_document(yaml_path: Path, functions: dict[str, Callable[[Calc], None]], module: str) -> tuple[
-    list[Rule], dict[str, Parameter], list[tuple[str, ...]]
+    list[Rule], dict[str, Parameter], list[Relation]
 ]:
     """Read one policy YAML and pair its rules with their column functions."""
     data = yaml.load(yaml_path.read_text(encoding="utf-8"), Loader=_Loader) or {}
@@ -137,6 +197,10 @@ def load_document(yaml_path: Path, functions: dict[str, Callable[[Calc], None]],
         if entity not in ENTITIES:
             raise ValueError(f"{here}: entity must be one of {ENTITIES}")
         effective = spec.get("effective") or {}
+        flow = spec.get("flow")
+        if flow not in FLOWS:
+            raise ValueError(f"{here}: flow (what the amount is) must be one of {FLOWS}, not {flow!r}")
+        basis = spec.get("flow_basis")
         rules.append(
             Rule(
                 id=rule_id,
@@ -156,14 +220,20 @@ def load_document(yaml_path: Path, functions: dict[str, Callable[[Calc], None]],
                 unit=str(spec.get("unit", "CNY")),
                 description=str(spec.get("description", "")),
                 applies_to=tuple(spec.get("applies_to") or [entity]),
+                flow=flow,
+                flow_basis=None if basis is None else Reference.from_mapping(basis, f"{here}: flow_basis",
+                                                                              doc_defaults),
             )
         )
     missing = set(functions) - {r.id for r in rules}
     if missing:
         raise ValueError(f"{where}: @rule functions without a declaration: {sorted(missing)}")
     params = parse_parameters(data.get("parameters") or {}, where, doc_defaults)
-    overlaps = [tuple(g) for g in data.get("overlaps") or []]
-    return rules, params, overlaps
+    relations = _relations(data.get("same_money") or [], where, doc_defaults)
+    # the older form: groups of rule ids, the same money under several documents
+    relations += [Relation("overlaps", tuple(g), Reference(str(doc_defaults["doc_no"]), "—", "同一笔资金"))
+                  for g in data.get("overlaps") or []]
+    return rules, params, relations
 
 
 @cache
@@ -182,7 +252,7 @@ def registry() -> Registry:
             if functions:
                 raise ValueError(f"{info.name}: rules without their YAML file {path.name}")
             continue
-        rules, params, overlaps = load_document(path, functions, info.name)
+        rules, params, relations = load_document(path, functions, info.name)
         for r in rules:
             if r.id in reg.rules:
                 raise ValueError(f"rule {r.id} declared twice ({reg.rules[r.id].module}, {info.name})")
@@ -191,7 +261,7 @@ def registry() -> Registry:
             if name in reg.parameters:
                 raise ValueError(f"parameter {name} declared twice")
             reg.parameters[name] = p
-        reg.overlap_groups.extend(overlaps)
+        reg.relations.extend(relations)
     # shared parameters (minimum wages, benefit standards) live in policies/<jurisdiction>/standards.yaml
     for path in sorted(Path(root.__path__[0]).glob("*/standards.yaml")):
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
@@ -201,4 +271,8 @@ def registry() -> Registry:
             if name in reg.parameters:
                 raise ValueError(f"parameter {name} declared twice")
             reg.parameters[name] = p
+    for rel in reg.relations:
+        unknown = [m for m in rel.members if m not in reg.rules]
+        if unknown:
+            raise ValueError(f"same_money {rel.kind} {list(rel.members)}: unknown rules {unknown}")
     return reg

@@ -23,14 +23,14 @@ import polars as pl
 
 from renshe.domain.regions import jurisdictions
 from renshe.domain.size import classify
-from renshe.engine import scalar
+from renshe.engine import same_money, scalar
 from renshe.engine.calc import UNIT_KEY, AggGroup
 from renshe.engine.case import Agency, Case, Enterprise, Person
-from renshe.engine.evaluate import Outcome, Plan, outside_reason, plan_for, time_problem, run_rule
+from renshe.engine.evaluate import OUT_OF_SCOPE, Outcome, Plan, outside_reason, plan_for, time_problem, run_rule
 from renshe.engine.parameters import ParameterView
-from renshe.engine.population import (LOAN_SCHEMA, Population, loan_row, fill_row, entity_frames, from_cases, layout,
-                                      with_classification)
-from renshe.engine.rules import Registry, Rule, registry
+from renshe.engine.population import (LOAN_SCHEMA, Population, loan_row, fill_row, entity_frames, fact_bounds_row,
+                                      from_cases, layout, with_classification)
+from renshe.engine.rules import Rule, registry
 from renshe.engine.scalar import Unsupported
 
 Row = dict[str, Any]
@@ -49,6 +49,7 @@ def _shapes() -> Population:
         pop.tables[name] = tables
     pop.entities["loan"] = pl.DataFrame(schema=LOAN_SCHEMA)
     pop.tables["loan"] = {}
+    pop.with_fact_bounds()
     return pop
 
 
@@ -88,6 +89,7 @@ def entities_of(case: Case) -> dict[str, Entity]:
                          row.get("size_given"))
             row["size"], row["industry_class"] = c.size, c.industry_class
         tables = {t: [_typed(r, _table_schema(name, t)) for r in table_rows.get(t, [])] for t in layout(model).tables}
+        row.update(fact_bounds_row(name, tables))
         out[name] = Entity(_typed(row, _schema(name)), tables)
     if case.loan is not None:
         size = out["enterprise"].row["size"] if "enterprise" in out else None
@@ -269,7 +271,8 @@ class Answer:
 
 def _gated(r: Rule, reason: str) -> Answer:
     out = Outcome(rule=r, unit=r.unit, results=None, outputs=[])  # type: ignore[arg-type]
-    return Answer(out, {"eligible": [False], "amount": [None], "reasons": [[reason]], "in_scope": [False]})
+    return Answer(out, {"eligible": [False], "amount": [None], "reasons": [[reason]], "in_scope": [False],
+                        "status": [OUT_OF_SCOPE], "missing": [None]})
 
 
 class _Fallback:
@@ -327,28 +330,8 @@ def evaluate(case: Case, rule_ids: list[str] | None = None) -> tuple[dict[str, A
         out = Outcome(rule=r, unit=plan.unit, results=None, outputs=plan.outputs,  # type: ignore[arg-type]
                       traced=plan.traced, parameters=plan.parameters)
         answers[rid] = Answer(out, cols)
-    _resolve_overlaps(answers, reg)
-    return answers, ents
-
-
-def _resolve_overlaps(answers: dict[str, Answer], reg: Registry) -> None:
-    """``evaluate.resolve_overlaps`` for one row: the larger amount is paid, ties to the first."""
-    for group in reg.overlap_groups:
-        present = [pid for pid in group if pid in answers]
-        if len(present) < 2:
-            continue
-        amounts = []
-        for pid in present:
-            cols = answers[pid].cols
-            eligible, amount = cols["eligible"][0], cols["amount"][0]
-            amounts.append((0.0 if amount is None else amount) if eligible is True else None)
-        scores = [-1.0 if a is None else a for a in amounts]
-        best = scores.index(max(scores))
-        n = sum(a is not None for a in amounts)
-        for i, pid in enumerate(present):
-            cols = answers[pid].cols
-            mark = present[best] if n >= 2 and cols["eligible"][0] is True and best != i else None
-            known = cols.get("overlaps", [None])[0]
-            cols["overlaps"] = [known if known is not None else mark]
+    same_money.resolve_rows({rid: a.cols for rid, a in answers.items()}, reg)
     for answer in answers.values():
-        answer.cols.setdefault("overlaps", [None])
+        for mark in same_money.MARK.values():
+            answer.cols.setdefault(mark, [None])
+    return answers, ents

@@ -64,6 +64,25 @@ def flag(name: str) -> pl.Expr:
     return pl.col(f"flag_{name}").fill_null(False)
 
 
+def known(*exprs: pl.Expr) -> pl.Expr:
+    """A condition that facts are given: true when every one of ``exprs`` is not null, null
+    (undetermined: the case lacks a fact) otherwise. Never false: an absent fact is not a
+    "no". Pair it with ``facts=("person.foo",)`` in ``c.require`` (or use ``require_fact``)."""
+    given = pl.all_horizontal([e.is_not_null() for e in exprs]) if len(exprs) > 1 else exprs[0].is_not_null()
+    return pl.when(given).then(pl.lit(True))
+
+
+def known_any(*exprs: pl.Expr) -> pl.Expr:
+    """True when at least one of ``exprs`` is given, null (undetermined) when none is."""
+    return pl.when(pl.any_horizontal([e.is_not_null() for e in exprs])).then(pl.lit(True))
+
+
+def require_fact(c: Calc, *values: pl.Expr, missing: str, facts: tuple[str, ...]) -> None:
+    """The rule needs these facts of the case: when one is absent the result is undetermined
+    (``missing`` says what to give; ``facts`` are its JSON paths), never ineligible."""
+    c.require(known(*values), None, missing, missing, facts=facts)
+
+
 def has_group(groups: list[str]) -> pl.Expr:
     """The person's ``groups`` contain one of ``groups``."""
     return pl.col("groups").list.eval(pl.element().is_in(groups)).list.any().fill_null(False)

@@ -11,16 +11,18 @@ counted in working days.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from renshe.domain.calendar import add_working_days
 from renshe.engine.calculator import evaluate_json
 from renshe.engine.case import BadCase
+from renshe.engine.rules import Relation, registry
 from renshe.services import audit
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from renshe.services.security import UNMASKED_ROLES, mask_account, mask_id_number
@@ -30,6 +32,8 @@ from renshe.store.models import Application, ReviewAction, User
 APPLICANT_ROLES = {"enterprise": "enterprise", "agency": "agency", "person": "person"}
 STAFF_ROLES = frozenset({"caseworker", "auditor", "admin"})
 REVIEWABLE = ("submitted", "resubmitted", "objected")
+#: statuses in which an application no longer gets its money (the others still hold it)
+SPENT = ("rejected", "clawed_back")
 STATUS_NAMES = {
     "submitted": "已提交待审核", "resubmitted": "补正后待审核", "returned": "退回补正", "approved": "审核通过",
     "rejected": "不予通过", "in_notice": "公示中", "objected": "公示有异议待复核", "cleared": "公示无异议待拨付",
@@ -97,6 +101,10 @@ def submit(s: Session, user: User, policy_id: str, case: dict[str, Any], idempot
     if not result["eligible"]:
         raise ServiceError("测算结果为不符合条件，不能申请：" + "；".join(result["reasons"]))
     uscc, id_number, name, region = _subject(user, case)
+    _serialise(s, uscc or id_number or f"user:{user.id}")
+    refusal = same_money_refusal(s, user, policy_id, result, uscc, id_number)
+    if refusal is not None:
+        raise Conflict(refusal)
     today = today or dt.date.today()
     missing = [m for m in (missing_items or []) if m.strip()]
     app = Application(
@@ -120,6 +128,82 @@ def submit(s: Session, user: User, policy_id: str, case: dict[str, Any], idempot
     audit.record(s, user, "application.submit", "application", app.number,
                  {"policy": policy_id, "amount": str(app.amount), "commitment": commitment, "missing": missing})
     return app, True
+
+
+def _serialise(s: Session, subject: str) -> None:
+    """Hold the subject's applications until this transaction ends, so that two concurrent
+    applications for the same money cannot both pass ``same_money_refusal``: a transaction
+    advisory lock per subject on PostgreSQL; on SQLite the database's one write lock, taken
+    by a write that changes nothing (the check then reads what the other committed)."""
+    if s.bind is None:
+        return
+    if s.bind.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"application:{subject}".encode()).digest()[:8], "big", signed=True)
+        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+    elif s.bind.dialect.name == "sqlite":
+        s.execute(text("UPDATE applications SET id = id WHERE 0"))
+
+
+def relation_citation(rel: Relation) -> str:
+    """A same-money relation's citation as printed: document number and article (no
+    article shown where the document declares none)."""
+    article = (rel.citation.article or "").strip()
+    return rel.citation.doc_no if article in ("", "—", "-") else f"{rel.citation.doc_no} {article}"
+
+
+def _title(policy_id: str) -> str:
+    rule = registry().rules.get(policy_id)
+    return rule.title if rule is not None else policy_id
+
+
+def same_money_refusal(s: Session, user: User, policy_id: str, result: dict[str, Any], uscc: str | None,
+                       id_number: str | None) -> str | None:
+    """Why an application for ``policy_id`` would pay money the subject already gets, or None.
+
+    The same-money relations are the engine's (``registry().relations``, interface.md
+    "Same money, counted once"): under ``overlaps`` (one measure under several documents)
+    and ``exclusive_with`` (not both) any live application of another member refuses this
+    one; under ``part_of`` the part (the February refund) and the whole it is part of (the
+    relief) are the same money where both carry an amount. A live application is one not
+    rejected and not clawed back."""
+    relations = [rel for rel in registry().relations if policy_id in rel.members]
+    if not relations:
+        return None
+    partners = sorted({m for rel in relations for m in rel.members if m != policy_id})
+    q = select(Application).where(Application.policy_id.in_(partners), Application.status.not_in(SPENT))
+    if uscc:
+        q = q.where(Application.subject_uscc == uscc)
+    elif id_number:
+        q = q.where(Application.subject_id_number == id_number)
+    else:
+        q = q.where(Application.applicant_id == user.id)
+    held = list(s.execute(q.order_by(Application.id)).scalars())
+    if not held:
+        return None
+    who = "本人" if user.role == "person" else ("本机构" if user.role == "agency" else "本单位")
+    title = _title(policy_id)
+    for rel in relations:
+        for app in held:
+            if app.policy_id not in rel.members:
+                continue
+            other = f"「{_title(app.policy_id)}」（{app.policy_id}，申请编号 {app.number}，" \
+                    f"{STATUS_NAMES.get(app.status, app.status)}）"
+            basis = f"依据 {relation_citation(rel)}"
+            if rel.kind == "overlaps":
+                return (f"不能申请「{title}」：{who}已申请{other}，两者是同一笔资金（{basis}），"
+                        "只能享受一次")
+            if rel.kind == "exclusive_with":
+                return (f"不能申请「{title}」：{who}已申请{other}，两者不可同时享受（{basis}）")
+            # part_of: members = (whole, part); the same money twice only where both carry an amount
+            if not (result.get("amount") or 0) or not (app.amount or 0):
+                continue
+            whole, part = rel.members
+            if policy_id == part:
+                return (f"不能单独申请「{title}」：本项是「{_title(whole)}」的一部分，{who}已申请{other}，"
+                        f"其金额已含本项，再申请将重复享受同一笔资金（{basis}）")
+            return (f"不能申请「{title}」：其中一部分{who}已通过{other}申请，"
+                    f"再按全额申请将重复享受同一笔资金（{basis}）")
+    return None
 
 
 def can_see(user: User, app: Application) -> bool:

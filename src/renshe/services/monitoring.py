@@ -7,8 +7,9 @@ attrition) / insured at the start (京人社就字〔2020〕15号 一（二）1�
 attrition rate (自然减员率). Warnings:
 
 - the layoff rate passes the line: Beijing units must stay *below* 5.2 %
-  (京人社就字〔2020〕15号 一（二）1（1）: 达到即预警); other units *not above* 5.5 %,
-  units of 30 insured or fewer not above 20 % (豫人社〔2020〕4号 六: 超过即预警);
+  (京人社就字〔2020〕15号 一（二）1（1）: 达到即预警); Henan units *not above* 5.5 %,
+  units of 30 insured or fewer not above 20 % (豫人社〔2020〕4号 六: 超过即预警); units
+  elsewhere by the same lines of the national notice (人社部明电〔2020〕2号 四);
 - insured headcount drops month on month by more than a bureau-set share
   (新密政〔2020〕4号 六（二十二）: 及时研究分析异常数据).
 
@@ -120,12 +121,19 @@ def read_registry(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, list[dict[str
 
 
 def _line(region: str, base: int, on: dt.date) -> tuple[str, Fraction, bool]:
-    """(parameter name, line, warn when exactly at the line)."""
-    if "beijing" in jurisdictions(region):
+    """(parameter name, line, warn when exactly at the line): Beijing's line for Beijing
+    units, Henan's lines for Henan units, the national lines (人社部明电〔2020〕2号 四) for
+    the others — a unit is never judged by another province's document."""
+    where = jurisdictions(region)
+    if "beijing" in where:
         return "monitor.layoff_rate_line_beijing", exact("monitor.layoff_rate_line_beijing", on), True
-    if base <= int(value("monitor.small_unit_max_insured", on)):
-        return "monitor.layoff_rate_line_small_unit", exact("monitor.layoff_rate_line_small_unit", on), False
-    return "monitor.layoff_rate_line_henan", exact("monitor.layoff_rate_line_henan", on), False
+    suffix = "_henan" if "henan" in where else "_national"
+    small_max, small_line = "monitor.small_unit_max_insured", "monitor.layoff_rate_line_small_unit"
+    if suffix == "_national":
+        small_max, small_line = small_max + suffix, small_line + suffix
+    if base <= int(value(small_max, on)):
+        return small_line, exact(small_line, on), False
+    return "monitor.layoff_rate_line" + suffix, exact("monitor.layoff_rate_line" + suffix, on), False
 
 
 def passes_line(laid_off: int, base: int, line: Fraction, at_line_warns: bool) -> bool:
@@ -247,6 +255,8 @@ def compute(units: pl.DataFrame, insured: pl.DataFrame, as_of: str | None = None
                                        f"超过预警线 {_pct(threshold, 0)}"})
     warnings.sort(key=lambda w: (-w["value"], w["region"], w["uscc"] or ""))
     params = ["monitor.layoff_rate_line_henan", "monitor.small_unit_max_insured", "monitor.layoff_rate_line_small_unit",
+              "monitor.layoff_rate_line_national", "monitor.small_unit_max_insured_national",
+              "monitor.layoff_rate_line_small_unit_national",
               "monitor.layoff_rate_line_beijing", "monitor.layoff_window_months", "monitor.headcount_drop_threshold",
               "monitor.headcount_drop_min_persons"]
     return {

@@ -73,8 +73,11 @@ def apply(request: Request, policy: str = Form(...), case_json: str = Form(...),
                                      missing_items=[m.strip() for m in missing_items.split("、") if m.strip()],
                                      bank_account=bank_account.strip() or None)
     except (ServiceError, json.JSONDecodeError) as exc:
-        message = exc.message if isinstance(exc, ServiceError) else "案例不是有效的 JSON"
-        return page(request, "desk/message.html", user, status_code=400, message=message)
+        # shown beside the form, which keeps what was typed (the key too: nothing was filed)
+        message, status = (exc.message, exc.status) if isinstance(exc, ServiceError) else ("案例不是有效的 JSON", 400)
+        return page(request, "desk/apply.html", user, status_code=status, error=message, policy=policy,
+                    case_json=case_json, key=idempotency_key, bank_account=bank_account, commitment=commitment,
+                    missing_items=missing_items)
     return RedirectResponse(f"/my/{app.number}", status_code=303)
 
 

@@ -7,14 +7,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from renshe.engine import same_money
 from renshe.engine.calculator import evaluate_json
 from renshe.engine.case import BadCase
 from renshe.api.deps import optional_user
-from renshe.engine.rules import JURISDICTION_NAMES, registry
+from renshe.engine.rules import JURISDICTION_NAMES, Relation, registry
+from renshe.services.applications import relation_citation
 from renshe.store.models import User
 
 HERE = Path(__file__).parent
@@ -37,17 +40,156 @@ def demo_cases() -> list[dict[str, Any]]:
     return out
 
 
-def _grouped(results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Eligible first; ineligible in the unit's jurisdiction next; other places last."""
-    groups: dict[str, list[dict[str, Any]]] = {"eligible": [], "ineligible": [], "elsewhere": []}
+#: what a result's amount is (interface.md, contract version 2: ``flow``)
+FLOW_LABELS = {"cash": "现金拨付", "reduction": "减免", "deferral": "缓缴", "credit": "贷款额度", "wage": "工资待遇",
+               "none": "不涉及资金"}
+#: the result groups of the page, by ``status``, in order
+STATUS_GROUPS = (("eligible", "可享受"), ("ineligible", "不符合"), ("undetermined", "待补充信息"),
+                 ("out_of_scope", "不在适用范围"))
+
+
+def money(value: float | int | None, unit: str = "CNY") -> str:
+    """An amount as the page prints it: ``1,234.00 元`` (``元/月`` for a monthly rate);
+    days, percent and permille as numbers with their unit."""
+    if value is None:
+        return "—"
+    if unit in ("CNY", "CNY/month"):
+        return f"{value:,.2f} {UNIT_LABELS[unit]}"
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{shown} {UNIT_LABELS.get(unit, unit)}"
+
+
+@cache
+def _field_names() -> dict[str, str]:
+    return dict(yaml.safe_load((HERE / "field_names.yaml").read_text(encoding="utf-8")) or {})
+
+
+def field_name(path: str) -> str | None:
+    """The Chinese name of a case fact by its JSON path (``enterprise.attrition_2019`` →
+    2019年自然减员人数); a nested path not listed is named by its nearest listed parent and
+    the rest of the path; None when nothing along the path is named."""
+    names = _field_names()
+    if path in names:
+        return names[path]
+    parts = path.split(".")
+    for cut in range(len(parts) - 1, 1, -1):  # the subject alone (enterprise, person) names nothing
+        parent = ".".join(parts[:cut])
+        if parent in names:
+            return f"{names[parent]}：{'.'.join(parts[cut:])}"
+    return None
+
+
+def _relation(kind: str, a: str, b: str) -> Relation | None:
+    """The declared same-money relation of ``kind`` between two policies."""
+    for rel in registry().relations:
+        if rel.kind == kind and a in rel.members and b in rel.members:
+            return rel
+    return None
+
+
+def _title(policy: str, by_id: dict[str, dict[str, Any]]) -> str:
+    if policy in by_id:
+        return str(by_id[policy]["title"])
+    rule = registry().rules.get(policy)
+    return rule.title if rule is not None else policy
+
+
+def _window(r: dict[str, Any]) -> str | None:
+    parts = []
+    period = r.get("period") or {}
+    start, end = period.get("from"), period.get("to")
+    if start and end:
+        parts.append(start if start == end else f"{start} 至 {end}")
+    elif start:
+        parts.append(f"{start} 起")
+    elif end:
+        parts.append(f"至 {end}")
+    if isinstance(r.get("deadline"), str):
+        parts.append(f"缓缴至 {r['deadline']}" if r.get("flow") == "deferral" else f"期限 {r['deadline']}")
+    return "；".join(parts) or None
+
+
+def _notes(r: dict[str, Any], by_id: dict[str, dict[str, Any]], parts: dict[str, list[dict[str, Any]]],
+           as_of: str) -> list[str]:
+    """What the page says about a result's money beside its reasons: a part of another
+    result, the whole a part was taken from, or money not counted and under which result."""
+    notes = []
+    flow = FLOW_LABELS.get(r["flow"], r["flow"])
+    if r.get("part_of"):
+        whole_id = r["part_of"]
+        whole = by_id.get(whole_id)
+        rel = _relation("part_of", whole_id, r["policy"])
+        cite = f"（{relation_citation(rel)}）" if rel is not None else ""
+        text = f"属于「{_title(whole_id, by_id)}」的一部分，以{flow}方式兑现，同一笔资金只计一次{cite}：本项计入{flow}"
+        if whole is not None and whole.get("amount") is not None and r.get("amount") is not None and \
+                same_money.counted(whole, as_of) and same_money.counted(r, as_of):
+            net = whole["amount"] - r["amount"]
+            text += (f"；「{_title(whole_id, by_id)}」的{FLOW_LABELS.get(whole['flow'], whole['flow'])}"
+                     f"按扣除本项后的 {money(net)} 计")
+        notes.append(text)
+    for part in parts.get(r["policy"], []):
+        if part.get("amount") is None:
+            continue
+        text = f"其中 {money(part['amount'])} 已由「{part['title']}」以{FLOW_LABELS.get(part['flow'], part['flow'])}方式兑现"
+        if r.get("amount") is not None and same_money.counted(r, as_of) and same_money.counted(part, as_of):
+            text += f"，本项{flow}按 {money(r['amount'] - part['amount'])} 计，不重复计算"
+        notes.append(text)
+    for field, how in (("overlaps", "为同一笔资金"), ("excluded_by", "不可同时享受")):
+        other = r.get(field)
+        if other:
+            kind = "overlaps" if field == "overlaps" else "exclusive_with"
+            rel = _relation(kind, other, r["policy"])
+            cite = f"（{relation_citation(rel)}）" if rel is not None else ""
+            notes.append(f"不计入：与「{_title(other, by_id)}」（{other}）{how}{cite}，按「{_title(other, by_id)}」计")
+    if (r["status"] == "eligible" and r["flow"] == "deferral" and r.get("amount") is not None
+            and not r.get("overlaps") and not r.get("excluded_by") and not same_money.counted(r, as_of)):
+        notes.append("缓缴期限已过，不计入缓缴")
+    if r["status"] == "eligible" and r.get("unit") == "CNY/month" and r["flow"] in same_money.MONEY_FLOWS:
+        notes.append("按月标准，不计入上方按性质分列的金额")
+    return notes
+
+
+def shown(body: dict[str, Any]) -> dict[str, Any]:
+    """The body as the page shows it: results grouped by status, each with its amount,
+    flow, window, same-money notes and (待补充信息) the facts missing by name; and the
+    body's ``totals`` by flow with the parts each flow holds."""
+    results = body["results"]
+    as_of = body["as_of"]
+    by_id = {r["policy"]: r for r in results}
+    parts: dict[str, list[dict[str, Any]]] = {}
     for r in results:
-        if r["eligible"]:
-            groups["eligible"].append(r)
-        elif any(("不在" in x and "不适用" in x) or "尚未施行" in x for x in r["reasons"]):
-            groups["elsewhere"].append(r)
-        else:
-            groups["ineligible"].append(r)
-    return groups
+        if r.get("part_of"):
+            parts.setdefault(r["part_of"], []).append(r)
+    groups: dict[str, list[dict[str, Any]]] = {status: [] for status, _ in STATUS_GROUPS}
+    for r in results:
+        item = dict(r)
+        item["flow_label"] = FLOW_LABELS.get(r["flow"], r["flow"])
+        item["amount_text"] = money(r.get("amount"), r.get("unit") or "CNY")
+        item["window"] = _window(r)
+        item["notes"] = _notes(r, by_id, parts, as_of)
+        item["counted"] = same_money.counted(r, as_of)
+        item["missing_named"] = [{"path": p, "name": field_name(p)} for p in r.get("missing") or []]
+        groups.setdefault(r["status"], []).append(item)
+    totals = body.get("totals") or {}
+    flows = []
+    for flow in same_money.MONEY_FLOWS:
+        held = []
+        for r in results:
+            whole = by_id.get(r.get("part_of") or "")
+            if whole is None or r.get("amount") is None or not same_money.counted(r, as_of) or \
+                    not same_money.counted(whole, as_of):
+                continue
+            if r["flow"] == flow:
+                held.append(f"含「{r['title']}」{money(r['amount'])}（属「{whole['title']}」的一部分）")
+            if whole["flow"] == flow:
+                held.append(f"已扣除其中以{FLOW_LABELS.get(r['flow'], r['flow'])}方式兑现的 {money(r['amount'])}")
+        flows.append({"flow": flow, "label": FLOW_LABELS[flow], "value": totals.get(flow, 0.0),
+                      "text": money(totals.get(flow, 0.0)), "held": held})
+    # money first (what the unit gets), then the rest in the catalogue's order
+    groups["eligible"].sort(key=lambda r: not (r["flow"] in same_money.MONEY_FLOWS and r.get("amount")))
+    return {"groups": [{"status": status, "label": label, "rows": groups.get(status, [])}
+                       for status, label in STATUS_GROUPS],
+            "flows": flows}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -60,20 +202,18 @@ def calculator(request: Request, example: str | None = None,
 
 
 @router.post("/calculate", response_class=HTMLResponse)
-def calculate(request: Request, case_json: str = Form(...),
+def calculate(request: Request, case_json: str = Form(...), everything: bool = Form(False),
               user: User | None = Depends(optional_user)) -> HTMLResponse:
     cases = demo_cases()
-    context: dict[str, Any] = {"cases": cases, "chosen": None, "case_json": case_json, "user": user}
+    context: dict[str, Any] = {"cases": cases, "chosen": None, "case_json": case_json, "user": user,
+                               "everything": everything}
     try:
-        body = evaluate_json(case_json)
+        body = evaluate_json(case_json, everything=everything)
     except BadCase as bad:
         context["problems"] = bad.problems
         return templates.TemplateResponse(request, "calculator.html", context, status_code=422)
     context["body"] = body
-    context["groups"] = _grouped(body["results"])
-    total = sum(r["amount"] or 0 for r in body["results"]
-                if r["eligible"] and r["unit"] == "CNY" and not r.get("overlaps"))
-    context["total"] = total
+    context.update(shown(body))
     return templates.TemplateResponse(request, "calculator.html", context)
 
 

@@ -10,7 +10,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc, add_months, month_range
 from renshe.engine.rules import rule
-from renshe.policies.common import iso
+from renshe.policies.common import iso, known_any
 
 
 @rule("beijing.hiring_subsidy_2020")
@@ -45,9 +45,11 @@ def job_intro_service_subsidy(c: Calc) -> None:
 def guaranteed_loan_extension_infected(c: Calc) -> None:
     months = int(c.p("beijing.guaranteed_loan_extension_infected_2020.max_extension_months"))
     maturity = pl.col("bj_startup_loan_maturity_date")
-    c.require(maturity.is_not_null() & pl.col("bj_startup_loan_granted").fill_null(False), "已发放个人创业担保贷款",
+    granted = pl.col("bj_startup_loan_granted")
+    c.require(pl.when(maturity.is_not_null() | granted.is_not_null())
+              .then(maturity.is_not_null() & granted.fill_null(False)), "已发放个人创业担保贷款",
               "没有已发放的个人创业担保贷款（person.bj_startup_loan）",
-              "需提供已发放的个人创业担保贷款及到期日（person.bj_startup_loan）")
+              "需提供已发放的个人创业担保贷款及到期日（person.bj_startup_loan）", facts=("person.bj_startup_loan",))
     c.require(pl.col("bj_startup_loan_borrower_infected").fill_null(False), "借款人患新型冠状病毒感染肺炎",
               "借款人未患新冠肺炎，不适用本项展期")
     latest = c.col("latest_new_maturity", add_months(maturity, months), "展期后最迟到期日")
@@ -62,8 +64,9 @@ def guaranteed_loan_extension_infected(c: Calc) -> None:
 def no_regional_discrimination(c: Calc) -> None:
     d = "bj_labour_practices_2020_"
     posting, refused = pl.col(d + "posting_excludes_severe_areas"), pl.col(d + "refused_hire_for_origin")
-    c.require(posting.is_not_null() | refused.is_not_null(), None,
-              "需提供招聘信息和招用情况（enterprise.bj_labour_practices_2020）")
+    c.require(known_any(posting, refused), None, "需提供招聘信息和招用情况（enterprise.bj_labour_practices_2020）",
+              "需提供招聘信息和招用情况（enterprise.bj_labour_practices_2020）",
+              facts=("enterprise.bj_labour_practices_2020",))
     c.require(~posting.fill_null(False), "招聘信息未拒绝招录疫情严重地区劳动者",
               "发布了拒绝招录疫情严重地区劳动者的招聘信息：不得发布，须撤下修改")
     c.require(~refused.fill_null(False), "未以来自疫情严重地区为由拒绝招用",

@@ -252,8 +252,9 @@ def _platform_ok(c: Calc) -> pl.Expr:
 @rule("beijing.online_training_platform_requirements_2020")
 def online_training_platform_requirements(c: Calc) -> None:
     have = pl.col("bj_skill_training_2020_online_platform_features")
-    c.require(have.list.len().fill_null(0) > 0, None,
-              "需提供线上培训平台功能（enterprise.bj_skill_training_2020.online_platform_features）")
+    c.require(have.list.len() > 0, None, "未列出线上培训平台功能（enterprise.bj_skill_training_2020.online_platform_features）",
+              "需提供线上培训平台功能（enterprise.bj_skill_training_2020.online_platform_features）",
+              facts=("enterprise.bj_skill_training_2020.online_platform_features",))
     lacking = _missing_features(c)
     missing = pl.concat_str([pl.when(cond).then(pl.lit(label)) for label, cond in lacking], separator="、",
                             ignore_nulls=True)
@@ -267,10 +268,11 @@ def online_training_platform_requirements(c: Calc) -> None:
 @rule("beijing.enterprise_training_subsidy_2020")
 def enterprise_training_subsidy(c: Calc) -> None:
     p = "beijing.enterprise_training_subsidy_2020."
-    c.require(pl.col("bj_skill_training_2020_received_ui_refund_or_one_time_si").fill_null(False),
+    c.require(pl.col("bj_skill_training_2020_received_ui_refund_or_one_time_si"),
               "已享受困难企业失业保险费返还或一次性社会保险补贴",
               "未享受困难企业失业保险费返还或一次性社会保险补贴政策",
-              "需说明是否享受失业保险费返还或一次性社会保险补贴（bj_skill_training_2020.received_ui_refund_or_one_time_si）")
+              "需说明是否享受失业保险费返还或一次性社会保险补贴（bj_skill_training_2020.received_ui_refund_or_one_time_si）",
+              facts=("enterprise.bj_skill_training_2020.received_ui_refund_or_one_time_si",))
     online_ok = _platform_ok(c) & pl.col("bj_skill_training_2020_online_records_kept").fill_null(False)
     trained = c.col("trainees_40h", pl.when(online_ok).then(pl.col("bj_skill_training_2020_trainees_40h"))
                     .otherwise(pl.col("bj_skill_training_2020_trainees_40h_offline")

@@ -7,7 +7,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc, add_months
 from renshe.engine.rules import rule
-from renshe.policies.common import as_of, flag, iso
+from renshe.policies.common import as_of, flag, iso, require_fact
 
 
 @rule("beijing.non_return_period_pay_2020")
@@ -16,7 +16,7 @@ def non_return_period_pay(c: Calc) -> None:
     c.require(pl.col("bj_leave_used_up"), "已用完各类休假仍不能提供正常劳动", "尚未用完各类休假（应先安排休假）",
               "需说明是否已用完各类休假（person.bj_leave_used_up）")
     start = pl.col("standby_from")
-    c.require(start.is_not_null(), None, "需提供延迟复工/未返岗起始日期（person.standby_from）")
+    require_fact(c, start, missing="需提供延迟复工/未返岗起始日期（person.standby_from）", facts=("person.standby_from",))
     cycle = pl.col("wage_cycle_months").fill_null(c.p(p + "pay_cycle_months"))
     first_end = c.col("first_cycle_end", add_months(start, cycle), "第一个工资支付周期结束日（不含）")
     within = pl.lit(as_of(c)) < first_end
@@ -37,7 +37,7 @@ def small_enterprise_union_fee_refund(c: Calc) -> None:
               pl.format("企业划型为 {}，非小微企业", pl.col("size")), "未能划型，无法确认小微企业条件")
     c.require(flag("epidemic_affected"), "受疫情影响（经确认）", "未确认受疫情影响")
     paid = c.col("union_fund_paid", pl.col("union_fund_paid"), "已缴工会经费")
-    c.require(paid.is_not_null(), None, "需提供已缴工会经费（enterprise.union_fund_paid）")
+    require_fact(c, paid, missing="需提供已缴工会经费（enterprise.union_fund_paid）", facts=("enterprise.union_fund_paid",))
     ratio = c.p(p + "refund_ratio")
     c.amount(paid * ratio)
     c.note("工会经费全额返还（按工会组织规定的条件和期间）；困难企业会费按比例返还由企业联合会另定")

@@ -13,7 +13,7 @@ import polars as pl
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
 from renshe.policies.beijing._dispatch_schedule import param as service_param
-from renshe.policies.common import as_of, iso
+from renshe.policies.common import as_of, iso, require_fact
 
 
 @rule("beijing.dispatch_safety_officer_2020")
@@ -22,9 +22,10 @@ def dispatch_safety_officer(c: Calc) -> None:
     units = pl.col("bj_client_units")
     officers = pl.col("bj_client_units_with_safety_officer")
     lacking = c.col("units_without_officer", (units - officers).clip(lower_bound=0), "未配备安全员的用人单位数")
-    c.require(units.is_not_null() & officers.is_not_null(), None,
-              "需提供提供派遣/外包服务的用人单位数（agency.bj_client_units）及已配备安全员的单位数"
-              "（agency.bj_client_units_with_safety_officer）")
+    require_fact(c, units, officers,
+                 missing="需提供提供派遣/外包服务的用人单位数（agency.bj_client_units）及已配备安全员的单位数"
+                         "（agency.bj_client_units_with_safety_officer）",
+                 facts=("agency.bj_client_units", "agency.bj_client_units_with_safety_officer"))
     c.require(lacking == 0,
               pl.format("为提供派遣和外包服务的全部 {} 家用人单位各配备 {} 名疫情防控安全员", units, pl.lit(per)),
               pl.format("{} 家用人单位中有 {} 家未配备疫情防控安全员：须为每家用人单位配备 {} 名",
@@ -65,8 +66,8 @@ def workplace_density_standards(c: Calc) -> None:
     min_living = float(service_param("dispatch.min_living_area_per_person", today))
     d = "bj_workplace_density_"
     area, heads = pl.col(d + "office_area_m2"), pl.col(d + "office_headcount")
-    c.require(area.is_not_null() & heads.is_not_null() & (heads > 0), None,
-              "需提供办公面积和办公人数（enterprise.bj_workplace_density）")
+    c.require(pl.when(area.is_not_null()).then(heads > 0), None, "办公人数为 0（enterprise.bj_workplace_density）",
+              "需提供办公面积和办公人数（enterprise.bj_workplace_density）", facts=("enterprise.bj_workplace_density",))
     per = c.col("office_area_per_person", area / heads, "人均办公面积（平方米）")
     c.require(per >= min_office, pl.format("人均办公面积 {} 平方米，不少于 {} 平方米", per.round(2), pl.lit(min_office)),
               pl.format("人均办公面积 {} 平方米，低于 {} 平方米：{} 平方米最多容纳 {} 人",

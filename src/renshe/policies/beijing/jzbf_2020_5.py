@@ -27,7 +27,7 @@ def frontline_allowance(c: Calc) -> None:
 
 # ---- Beijing part A: the other measures of 京政办发〔2020〕5号 ------------------------------------
 from renshe.policies.beijing._helpers import hubei_exposure  # noqa: E402
-from renshe.policies.common import date_lit, flag, has_group, in_industries, iso, parameter_amount  # noqa: E402
+from renshe.policies.common import date_lit, flag, has_group, in_industries, iso, parameter_amount, require_fact  # noqa: E402
 
 
 def _import_terms(c: Calc) -> tuple[pl.Expr, pl.Expr]:
@@ -86,7 +86,8 @@ def covid_patient_self_pay_subsidy(c: Calc) -> None:
     c.require(has_group(c.p(p + "groups")), "新型冠状病毒感染的肺炎确诊患者",
               "非确诊患者（疑似病例等不在本项补助范围；person.groups 须含 confirmed_case）")
     self_pay = c.col("covid_treatment_self_pay", pl.col("covid_treatment_self_pay"), "救治费用个人自付部分")
-    c.require(self_pay.is_not_null(), None, "缺少救治费用个人自付金额（person.covid_treatment_self_pay）")
+    require_fact(c, self_pay, missing="缺少救治费用个人自付金额（person.covid_treatment_self_pay）",
+                 facts=("person.covid_treatment_self_pay",))
     ratio = c.p(p + "subsidy_ratio")
     c.amount(self_pay * ratio)
     c.note(pl.format("个人自付 {} 元由财政全额补助", self_pay.round(2)))
@@ -203,7 +204,7 @@ def returnee_observation(c: Calc) -> None:
     p = "beijing.returnee_observation_2020."
     gap, arrival = hubei_exposure(c)
     lookback, obs = c.p(p + "lookback_days"), c.p(p + "observation_days")
-    c.require(arrival.is_not_null(), None, "缺少到京日期（person.arrival_beijing_date）")
+    require_fact(c, arrival, missing="缺少到京日期（person.arrival_beijing_date）", facts=("person.arrival_beijing_date",))
     required = (gap >= 0) & (gap <= lookback)
     c.require(required.fill_null(False), pl.format("到京前 {} 日离开湖北地区或接触湖北地区人员（{} 日内）", gap, pl.lit(lookback)),
               pl.format("到京前 {} 日内未离开湖北地区、无湖北地区人员接触史：到京14日内早晚体温和健康监测，体温正常的可以上班",

@@ -12,7 +12,7 @@ import polars as pl
 from renshe.engine.calc import Calc, add_months, exact
 from renshe.engine.rules import rule
 from renshe.policies.beijing._helpers import require_sme_scope
-from renshe.policies.common import date_lit, flag, has_group, in_industries, iso, pending_amount
+from renshe.policies.common import date_lit, flag, has_group, in_industries, iso, pending_amount, require_fact
 
 P = "beijing."
 
@@ -46,13 +46,13 @@ def sme_soe_rent_waiver(c: Calc) -> None:
     c.require(pl.col("soe_lease_landlord_beijing_soe").fill_null(False), "承租京内市及区属国有企业房产",
               "未承租京内市及区属国有企业房产（enterprise.soe_lease.landlord_beijing_soe）")
     use = pl.col("soe_lease_use")
-    c.require(use.is_not_null(), None, "缺少房产用途（enterprise.soe_lease.use：operating 生产经营 / office 办公用房）")
+    require_fact(c, use, missing="缺少房产用途（enterprise.soe_lease.use：operating 生产经营 / office 办公用房）", facts=("enterprise.soe_lease.use",))
     operating = use == "operating"
     c.require(~operating | (flag("kept_open_or_closed_per_rules") & flag("no_or_few_layoffs")),
               None, "生产经营用房：须按照政府要求坚持营业或依照防疫规定关闭停业（flag kept_open_or_closed_per_rules）"
                     "且不裁员、少裁员（flag no_or_few_layoffs）")
     rent = c.col("rent_feb_2020", pl.col("soe_lease_rent_feb_2020"), "2020年2月房租")
-    c.require(rent.is_not_null(), None, "缺少2020年2月房租（enterprise.soe_lease.rent_feb_2020）")
+    require_fact(c, rent, missing="缺少2020年2月房租（enterprise.soe_lease.rent_feb_2020）", facts=("enterprise.soe_lease.rent_feb_2020",))
     ratio = c.col("waiver_ratio", pl.when(operating).then(pl.lit(c.p(p + "waiver_ratio_operating")))
                   .otherwise(pl.lit(c.p(p + "waiver_ratio_office"))), "减免比例")
     c.amount(rent * ratio)
@@ -102,7 +102,7 @@ def zgc_small_rnd_subsidy(c: Calc) -> None:
         _null_amount(c, p + "rate", "研发费用补助比例")
         c.note(f"每家最高不超过 {cap} 元")
     else:
-        c.require(rnd.is_not_null(), None, "缺少研发投入（enterprise.rnd_expense_2020）")
+        require_fact(c, rnd, missing="缺少研发投入（enterprise.rnd_expense_2020）", facts=("enterprise.rnd_expense_2020",))
         c.amount(pl.min_horizontal(rnd * rate, pl.lit(float(cap))))
         c.note(pl.format("研发投入 {} 元 × {}，最高 {} 元", rnd.round(2), pl.lit(rate), pl.lit(cap)))
 
@@ -141,7 +141,7 @@ def travel_agency_deposit_refund(c: Calc) -> None:
     c.require(agency, "旅行社", "非旅行社（行业代码须为 L7291 旅行社及相关服务）")
     c.require(flag("travel_agency_good_standing"), "经营规范、信誉良好", "未认定经营规范、信誉良好（flag travel_agency_good_standing）")
     deposit = c.col("quality_deposit", pl.col("travel_agency_quality_deposit"), "已缴旅行社质量保证金")
-    c.require(deposit.is_not_null(), None, "缺少已缴旅行社质量保证金数额（enterprise.travel_agency_quality_deposit）")
+    require_fact(c, deposit, missing="缺少已缴旅行社质量保证金数额（enterprise.travel_agency_quality_deposit）", facts=("enterprise.travel_agency_quality_deposit",))
     c.amount(deposit * c.p(p + "refund_ratio"))
     c.note("全额退还旅行社质量保证金，待疫情结束后再适时重新缴纳")
 
@@ -155,7 +155,7 @@ def chain_outlet_rent_support_cap(c: Calc) -> None:
     c.require(flag("epidemic_affected") | flag("life_services_supplier"), "受疫情影响严重或保障市民基本生活",
               "未认定受疫情影响严重或在疫情防控中保障市民基本生活（flag epidemic_affected / life_services_supplier）")
     cost = c.col("chain_outlet_supported_cost", pl.col("chain_outlet_supported_cost"), "房屋租金等支持范围内费用")
-    c.require(cost.is_not_null(), None, "缺少房屋租金等支持范围内费用（enterprise.chain_outlet_supported_cost）")
+    require_fact(c, cost, missing="缺少房屋租金等支持范围内费用（enterprise.chain_outlet_supported_cost）", facts=("enterprise.chain_outlet_supported_cost",))
     cap = c.p(p + "support_ratio_cap")
     c.amount(cost * cap)
     c.note(pl.format("支持比例上限由原 {}% 提高至 {}%：最高 {} 元", pl.lit(round(c.p(p + "support_ratio_cap_old") * 100)),
@@ -206,7 +206,7 @@ def key_supply_enterprise_interest_subsidy(c: Calc) -> None:
     if ratio is None:
         _null_amount(c, p + "ratio", "贴息比例")
     else:
-        c.require(interest.is_not_null(), None, "缺少贷款利息（enterprise.key_supply_loan_interest）")
+        require_fact(c, interest, missing="缺少贷款利息（enterprise.key_supply_loan_interest）", facts=("enterprise.key_supply_loan_interest",))
         c.amount(interest * ratio)
         c.note(pl.format("贷款利息 {} 元 × 贴息比例 {}", interest.round(2), pl.lit(ratio)))
 
@@ -239,7 +239,7 @@ def guarantee_fee_rate_cut(c: Calc) -> None:
     severe = flag("severe_difficulty")
     c.require(epidemic | life | severe, None,
               "非疫情防控相关企业、生活服务保障企业或受疫情影响严重的中小微企业")
-    c.require(base.is_not_null(), None, "缺少政府性担保机构原担保费率（enterprise.guarantee_base_rate_percent，%）")
+    require_fact(c, base, missing="缺少政府性担保机构原担保费率（enterprise.guarantee_base_rate_percent，%）", facts=("enterprise.guarantee_base_rate_percent",))
     cut = c.p(p + "severe_sme_reduction")
     rate = pl.min_horizontal(  # the lowest of the rates that apply (min_horizontal skips the nulls)
         pl.when(epidemic).then(pl.min_horizontal(base, pl.lit(c.p(p + "epidemic_related_max_rate")))),

@@ -10,7 +10,7 @@ import polars as pl
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
 from renshe.policies.beijing._helpers import hubei_exposure
-from renshe.policies.common import flag, in_industries, iso
+from renshe.policies.common import flag, in_industries, iso, require_fact
 
 
 @rule("beijing.essential_enterprise_onsite_work_2020")
@@ -28,7 +28,7 @@ def essential_enterprise_onsite_work(c: Calc) -> None:
 def hubei_returnee_medical_observation(c: Calc) -> None:
     lookback = c.p("beijing.hubei_returnee_medical_observation_2020.lookback_days")
     gap, arrival = hubei_exposure(c)
-    c.require(arrival.is_not_null(), None, "缺少返京日期（person.arrival_beijing_date）")
+    require_fact(c, arrival, missing="缺少返京日期（person.arrival_beijing_date）", facts=("person.arrival_beijing_date",))
     required = ((gap >= 0) & (gap <= lookback)).fill_null(False)
     c.require(required, pl.format("到京前 {} 日离开湖北地区或接触湖北地区人员：须按京政办发〔2020〕4号严格落实监督性医学观察", gap),
               pl.format("到京前 {} 日内未离开湖北地区、无湖北地区人员接触史", pl.lit(lookback)))

@@ -14,7 +14,7 @@ from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
 from renshe.policies.beijing._helpers import per_day
 from renshe.policies.beijing.jrslz_2020_11 import normal_wage_for_days
-from renshe.policies.common import date_lit, flag, has_group, iso, pending_amount
+from renshe.policies.common import date_lit, flag, has_group, iso, known, pending_amount, require_fact
 
 P = "beijing."
 KINDS = {"medical_period": "医疗期", "medical_observation": "医学观察期", "isolation": "隔离期",
@@ -35,8 +35,8 @@ def contract_expiry_extension_quarantine(c: Calc) -> None:
     end_contract = pl.col("contract_end_date")
     start, end = pl.col("protected_period_start"), pl.col("protected_period_end")
     kind = pl.col("protected_period_kind").replace_strict(KINDS, default=None)
-    c.require(end_contract.is_not_null(), None, "缺少劳动合同到期日（person.contract_end_date）")
-    c.require(start.is_not_null(), None, "缺少医疗期、医学观察期、隔离期或紧急措施期间（person.protected_period）")
+    require_fact(c, end_contract, missing="缺少劳动合同到期日（person.contract_end_date）", facts=("person.contract_end_date",))
+    require_fact(c, start, missing="缺少医疗期、医学观察期、隔离期或紧急措施期间（person.protected_period）", facts=("person.protected_period",))
     inside = (end_contract >= start) & (end.is_null() | (end_contract < end))
     c.require(inside, pl.format("劳动合同于{}内（{}）到期，顺延至{}期满", kind, iso(end_contract), kind),
               pl.format("劳动合同到期日 {} 不在{}内（{} 至 {}），不顺延", iso(end_contract), kind, iso(start),
@@ -51,7 +51,7 @@ def remote_work_normal_wage(c: Calc) -> None:
     c.require(pl.col("remote_work_required").fill_null(False), "企业要求职工通过网络、电话等灵活方式在家上班",
               "企业未要求职工在家上班（person.remote_work_required）")
     wage = c.col("normal_monthly_wage", pl.col("normal_monthly_wage"), "正常工作期间月工资")
-    c.require(wage.is_not_null(), None, "缺少正常工作期间月工资（person.normal_monthly_wage）")
+    require_fact(c, wage, missing="缺少正常工作期间月工资（person.normal_monthly_wage）", facts=("person.normal_monthly_wage",))
     c.amount(wage, unit="CNY/month")
     c.note("在家上班期间按照正常工作期间的工资收入支付工资")
 
@@ -62,14 +62,15 @@ def extended_holiday_compensation(c: Calc) -> None:
     first, last = c.p(p + "window")
     window_days = (date_lit(last) - date_lit(first)).dt.total_days() + 1
     worked = c.col("holiday_extension_days_worked", pl.col("holiday_extension_days_worked"), "1月31日至2月2日工作天数")
-    c.require(worked.is_not_null(), None, "缺少2020年1月31日至2月2日期间工作天数（person.holiday_extension_days_worked）")
+    require_fact(c, worked, missing="缺少2020年1月31日至2月2日期间工作天数（person.holiday_extension_days_worked）", facts=("person.holiday_extension_days_worked",))
     c.require(worked <= window_days, None, pl.format("工作天数 {} 超过延长假期天数", worked))
     c.require(worked > 0, "延长假期期间因疫情防控不能休假或提前复工", "2020年1月31日至2月2日期间未工作，无需补休或加班工资")
     comp = pl.col("holiday_extension_comp_days").fill_null(0)
     owed = c.col("days_without_comp_rest", (worked - comp).clip(lower_bound=0), "未安排补休的天数")
     ratio = c.p(p + "overtime_ratio_min")
     wage = pl.col("normal_monthly_wage")
-    c.require((owed == 0) | wage.is_not_null(), None, "缺少工资基数（person.normal_monthly_wage）")
+    c.require((owed == 0) | known(wage), None, "缺少工资基数（person.normal_monthly_wage）",
+              "缺少工资基数（person.normal_monthly_wage）", facts=("person.normal_monthly_wage",))
     c.amount(owed * per_day(c, wage).fill_null(0.0) * ratio)
     c.period(first, last)
     c.note(pl.format("工作 {} 天，已补休 {} 天；未补休 {} 天按不低于日工资基数 {}% 支付加班工资", worked, comp, owed,
@@ -80,7 +81,7 @@ def extended_holiday_compensation(c: Calc) -> None:
 def labour_arbitration_suspension(c: Calc) -> None:
     original = pl.col("arbitration_case_original_deadline")
     start, end = pl.col("arbitration_case_suspension_start"), pl.col("arbitration_case_suspension_end")
-    c.require(original.is_not_null(), None, "无劳动人事仲裁案件（person.arbitration_case）")
+    require_fact(c, original, missing="缺少劳动人事仲裁案件（person.arbitration_case）", facts=("person.arbitration_case",))
     c.require(start.is_not_null(), "因疫情影响中止审理", "案件未因疫情影响中止审理（arbitration_case.suspension_start）")
     suspended = c.col("suspended_days", (end - start).dt.total_days(), "中止天数")
     new = original + pl.duration(days=suspended)
@@ -94,7 +95,7 @@ def labour_arbitration_suspension(c: Calc) -> None:
 def disability_assessment_postponement(c: Calc) -> None:
     p = P + "disability_assessment_postponement_2020."
     original = pl.col("disability_assessment_deadline")
-    c.require(original.is_not_null(), None, "无劳动能力鉴定办结时限（person.disability_assessment_deadline）")
+    require_fact(c, original, missing="缺少劳动能力鉴定办结时限（person.disability_assessment_deadline）", facts=("person.disability_assessment_deadline",))
     start = c.p(p + "postponed_from")
     c.require(original >= date_lit(start), "劳动能力鉴定延期开展，办结时限相应顺延",
               pl.format("办结时限 {} 早于延期开展之日 {}，不受影响", iso(original), pl.lit(start)))

@@ -44,8 +44,10 @@ def real_name_reporting_schedule(c: Calc) -> None:
     step = schedule.cycle_days(today)
     c.require(pl.lit(end is None or cycle <= as_date(end)), None,
               f"实名信息报送已于 {end} 截止（另行通知的截止日期）")
+    recipient = c.p("beijing.real_name_reporting_schedule_2020.recipient")
     c.output("deadline", pl.lit(cycle.isoformat()))
     c.output("deadline_time", pl.lit(due.strftime("%Y-%m-%d %H:%M")))
+    c.output("recipient", pl.lit(recipient))
     c.amount(pl.lit(float((cycle - today).days)), unit="days")
     c.note(f"每 {step} 天报送一次（自 {schedule.first_report_date().isoformat()} 起），下一报送日 {cycle.isoformat()}，"
-           f"须在当日 {due.strftime('%H:%M')} 前将5项信息电子版报送区人力资源社会保障部门")
+           f"须在当日 {due.strftime('%H:%M')} 前将5项信息数据电子版发送至{recipient}")

@@ -11,7 +11,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc, add_months
 from renshe.engine.rules import rule
-from renshe.policies.common import date_lit, iso, pending_amount
+from renshe.policies.common import date_lit, iso, pending_amount, require_fact
 
 P = "beijing."
 
@@ -34,7 +34,7 @@ def si_late_registration_grace(c: Calc) -> None:
 
 def _request(c: Calc) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     t = pl.col("si_request_type")
-    c.require(t.is_not_null(), None, "无社会保险经办业务申请（enterprise.si_request）")
+    require_fact(c, t, missing="缺少社会保险经办业务申请（enterprise.si_request）", facts=("enterprise.si_request",))
     earliest = c.p(P + "si_commitment_processing_2020.earliest_back_pay_month")
     from_ok = (pl.col("si_request_back_pay_from") >= earliest).fill_null(False)
     return t, from_ok, pl.col("si_request_back_pay_months")
@@ -77,7 +77,8 @@ def si_accept_with_gaps(c: Calc) -> None:
 def si_audit_suspension(c: Calc) -> None:
     p = P + "si_audit_suspension_2020."
     filed, original = pl.col("si_audit_case_filed_date"), pl.col("si_audit_case_original_deadline")
-    c.require(filed.is_not_null(), None, "无已受理立案的社会保险投诉举报稽核案件（enterprise.si_audit_case）")
+    require_fact(c, filed, missing="缺少已受理立案的社会保险投诉举报稽核案件（enterprise.si_audit_case）",
+                 facts=("enterprise.si_audit_case",))
     start = c.p(p + "suspension_from")
     c.require(filed < date_lit(start), "已经受理立案的稽核案件：2020年2月2日后稽核中止，稽核期限顺延",
               pl.format("案件于 {} 立案，不属于2020年2月2日前已受理立案的案件", iso(filed)))

@@ -42,3 +42,18 @@ def local_minimum_wage(c: Calc, local_param: str) -> pl.Expr:
     the region lies in Beijing, else the rule's ``local_param`` (null until set)."""
     in_beijing = jurisdiction_flags(pl.col("region"))[BEIJING]
     return pl.when(in_beijing).then(num(c.p("beijing.minimum_wage_monthly"))).otherwise(num(c.p(local_param)))
+
+
+MEDICAL_HALVING = "cn.medical_insurance_halving_2020."
+
+
+def medical_due_net_of_halving(c: Calc) -> pl.Expr:
+    """A contribution row's employer medical due net of the halving (医保发〔2020〕6号 一): the
+    halved half is exempt (a reduction), so it is never also deferred. Adds the halving
+    window as columns ``halving_from``/``halving_to``, which an aggregation must ``use``."""
+    start = c.p(MEDICAL_HALVING + "start_month")
+    end = c.p(MEDICAL_HALVING + "pooling_end_month") or c.p(MEDICAL_HALVING + "max_end_month")
+    c.col("halving_from", pl.lit(start), "减征起始费款所属期")
+    c.col("halving_to", pl.lit(end), "减征终止费款所属期")
+    halved = (pl.col("month") >= pl.col("halving_from")) & (pl.col("month") <= pl.col("halving_to"))
+    return pl.col("employer_due") * pl.when(halved).then(1 - c.p(MEDICAL_HALVING + "halving_ratio")).otherwise(1.0)

@@ -8,7 +8,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.common import as_date, as_of
+from renshe.policies.common import as_date, as_of, known, require_fact
 
 
 @rule("cn.spring_festival_extension_2020")
@@ -29,8 +29,9 @@ def spring_festival_extension(c: Calc) -> None:
 def school_opening_postponed(c: Calc) -> None:
     kinds = {"university": "大专院校", "school": "中小学", "kindergarten": "幼儿园"}
     school = pl.col("child_school_type")
-    c.require(school.is_not_null(), pl.format("子女在{}就读", school.replace_strict(kinds, default="学校")),
-              "未填写子女就读学校类型（person.child_school_type）", "未填写子女就读学校类型（person.child_school_type）")
+    c.require(known(school), pl.format("子女在{}就读", school.replace_strict(kinds, default="学校")),
+              "未填写子女就读学校类型（person.child_school_type）", "未填写子女就读学校类型（person.child_school_type）",
+              facts=("person.child_school_type",))
     reopen = as_date(c.p("school_reopening_date"))
     if reopen is None:
         c.note("开学时间由教育部门另行通知；参数 cn.school_opening_postponed_2020.school_reopening_date 未设定，视为仍在推迟开学期间")
@@ -56,7 +57,7 @@ def holiday_work_compensation(c: Calc) -> None:
     wage = pl.col("daily_wage")
     c.require(in_holiday > 0, pl.format("春节假期内因疫情防控工作 {} 天", in_holiday),
               "春节假期（2020-01-24至2020-02-02）内无工作日期（person.spring_festival_holiday_dates_worked）")
-    c.require(wage.is_not_null(), None, "缺少日工资（person.daily_wage）", "缺少日工资（person.daily_wage）")
+    require_fact(c, wage, missing="缺少日工资（person.daily_wage）", facts=("person.daily_wage",))
     unrested = c.col("rest_days_without_comp", (rest - comp).clip(lower_bound=0), "未安排补休的休息日天数")
     s_rate, r_rate = c.p("statutory_holiday_premium"), c.p("rest_day_premium")
     c.amount(wage * statutory * s_rate + wage * unrested * r_rate)

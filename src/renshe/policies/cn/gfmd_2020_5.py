@@ -9,7 +9,7 @@ import polars as pl
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
 from renshe.policies.cn._helpers import EPIDEMIC_END
-from renshe.policies.common import as_date, as_of, has_group, in_regions, pending_amount
+from renshe.policies.common import as_date, as_of, has_group, in_regions, pending_amount, require_fact
 
 BASE = "cn.medical_temp_work_subsidy_2020."
 DOUBLE = "hubei.medical_temp_work_subsidy_double_2020."
@@ -72,8 +72,9 @@ def frontline_medical_pay_triple(c: Calc) -> None:
     require_hubei_or_aid_team(c)
     base = pl.col("baseline_monthly_pay")
     months = pl.col("frontline_months")
-    c.require(base.is_not_null() & months.is_not_null(), None,
-              "缺少疫情前月薪酬（person.baseline_monthly_pay）或一线工作月数（person.frontline_months）")
+    require_fact(c, base, months,
+                 missing="缺少疫情前月薪酬（person.baseline_monthly_pay）或一线工作月数（person.frontline_months）",
+                 facts=("person.baseline_monthly_pay", "person.frontline_months"))
     k = c.p("pay_level_factor")
     c.output("pay_floor_monthly", (base * k).round(2))
     c.amount(base * (k - 1) * months)

@@ -12,14 +12,14 @@ from renshe.domain.regions import jurisdiction_flags
 from renshe.engine.calc import Calc, month_index
 from renshe.engine.rules import rule
 from renshe.policies.cn._helpers import BEIJING
-from renshe.policies.common import in_regions, num
+from renshe.policies.common import in_regions, num, require_fact
 
 
 @rule("cn.housing_fund_deferral_2020")
 def housing_fund_deferral(c: Calc) -> None:
     c.require(pl.col("flag_epidemic_affected"), "受疫情影响的企业", "未经确认受疫情影响")
     first, last = pl.col("hpf_deferral_first_month"), pl.col("hpf_deferral_last_month")
-    c.require(first.is_not_null(), None, "需提供缓缴申请（enterprise.hpf_deferral：first_month、last_month）")
+    require_fact(c, first, missing="需提供缓缴申请（enterprise.hpf_deferral：first_month、last_month）", facts=("enterprise.hpf_deferral",))
     cap = c.p("last_month")
     c.require(first <= cap, None, f"缓缴月份须在 {cap} 及以前（2020年6月30日前缓缴）")
     end = c.col("deferred_to", pl.min_horizontal(last, pl.lit(cap)), "缓缴最后月份（不晚于2020年6月）")

@@ -14,7 +14,7 @@ import polars as pl
 from renshe.domain.regions import jurisdiction_flags
 from renshe.engine.calc import Calc, month_end, month_of
 from renshe.engine.rules import rule
-from renshe.policies.common import iso, num
+from renshe.policies.common import iso, num, require_fact
 
 
 def relief_terms(c: Calc) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
@@ -67,8 +67,11 @@ def si_relief(c: Calc) -> None:
     )
     c.amount(due * ratio)
     c.period(start, window_to)
-    c.cite(pl.when(hubei).then(pl.lit(["二"])).when(pl.col("unit_type") == "enterprise").then(pl.lit(["一"]))
-           .otherwise(pl.lit(["一", "答记者问（适用对象）"])))
+    national = pl.when(hubei).then(pl.lit(["二"])).when(pl.col("unit_type") == "enterprise").then(pl.lit(["一"])) \
+        .otherwise(pl.lit(["一", "答记者问（适用对象）"]))
+    # 新密政〔2020〕4号 二（一） restates the exemption for 新密's SMEs and individual businesses
+    xinmi = jurisdiction_flags(pl.col("region"))[c.p("cn.si_relief_2020.xinmi_jurisdiction")].fill_null(False) & sme_like
+    c.cite(pl.when(xinmi).then(pl.concat_list([national, pl.lit(["二（一）"])])).otherwise(national))
     kind = (
         pl.when(hubei).then(pl.lit("湖北省参保单位"))
         .when(pl.col("unit_type") == "individual_business").then(pl.lit("以单位方式参保的个体工商户（参照中小微企业）"))
@@ -136,7 +139,7 @@ def si_relief_hardship_deferral(c: Calc) -> None:
     c.require(~unit.is_in(c.p(p + "conditional_unit_types")) | pl.col("enterprise_pension_scheme").fill_null(False),
               None, "事业单位仅在参加企业基本养老保险时可申请缓缴")
     first = pl.col("si_hardship_deferral_first_fee_month")
-    c.require(first.is_not_null(), None, "需提供缓缴申请（enterprise.si_hardship_deferral：first_fee_month、months）")
+    require_fact(c, first, missing="需提供缓缴申请（enterprise.si_hardship_deferral：first_fee_month、months）", facts=("enterprise.si_hardship_deferral",))
     c.require(first.str.slice(0, 4) == c.p(p + "deferral_year"), None, "缓缴的费款所属期须在2020年内（缓缴执行期为2020年内）")
     cap = c.p(p + "max_deferral_months")
     asked = pl.col("si_hardship_deferral_months")
@@ -208,7 +211,7 @@ def pension_transfer_12pct(c: Calc) -> None:
               "需提供是否跨省转移（person.pension_transfer_cross_province）")
     bases = c.col("contribution_base_total", c.aggregate("pension_contribution_bases", pl.col("value").sum()),
                   "各缴费月缴费基数合计（含减免月份）")
-    c.require(bases.is_not_null(), None, "需提供各月缴费基数（person.pension_contribution_bases）")
+    require_fact(c, bases, missing="需提供各月缴费基数（person.pension_contribution_bases）", facts=("person.pension_contribution_bases",))
     rate = c.p("cn.pension_transfer_12pct_during_relief_2020.pooled_fund_transfer_rate")
     c.amount(bases * rate / 100)
     c.note(pl.format("缴费基数合计 {} 元 × {}% 转移统筹基金；减免月份照常计算", bases, pl.lit(rate)))

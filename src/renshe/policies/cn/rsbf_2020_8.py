@@ -16,13 +16,13 @@ from renshe.domain.regions import jurisdiction_flags
 from renshe.engine.calc import Calc, add_months
 from renshe.engine.rules import rule
 from renshe.policies.cn._helpers import BEIJING, local_minimum_wage
-from renshe.policies.common import as_of_lit, iso, layoff_rate, num
+from renshe.policies.common import as_of_lit, iso, known, layoff_rate, num, require_fact
 
 
 @rule("cn.stable_labour_remote_work_or_leave_first_2020")
 def remote_work_or_leave_first(c: Calc) -> None:
     absence = c.col("absence_days", pl.col("epidemic_absence_days"), "因疫情不能到岗/开工的工作日数")
-    c.require(absence.is_not_null(), None, "需提供因疫情不能按期到岗的工作日数（person.epidemic_absence_days）")
+    require_fact(c, absence, missing="需提供因疫情不能按期到岗的工作日数（person.epidemic_absence_days）", facts=("person.epidemic_absence_days",))
     remote = pl.col("can_work_remotely").fill_null(False)
     available = pl.coalesce(
         pl.col("agreed_leave_days"),
@@ -57,9 +57,8 @@ def overtime_limit_exemption(c: Calc) -> None:
 @rule("cn.stable_labour_no_dismissal_isolated_2020")
 def no_dismissal_isolated(c: Calc) -> None:
     start, end, on = pl.col("isolation_start"), pl.col("isolation_end"), pl.col("termination_date")
-    c.require(start.is_not_null(), None, "职工未处于隔离措施或政府紧急措施期间",
-              "需提供隔离/紧急措施期间（person.isolation.start、end）")
-    c.require(on.is_not_null(), None, "需提供解除劳动合同或退回被派遣劳动者的日期（person.termination_date）")
+    require_fact(c, start, missing="需提供隔离/紧急措施期间（person.isolation.start、end）", facts=("person.isolation",))
+    require_fact(c, on, missing="需提供解除劳动合同或退回被派遣劳动者的日期（person.termination_date）", facts=("person.termination_date",))
     inside = (on >= start) & (end.is_null() | (on <= end))
     c.require(inside, None, pl.format("解除/退回日期 {} 不在隔离或紧急措施期间（{} 至 {}）内", iso(on), iso(start),
                                       pl.coalesce(iso(end), pl.lit("未结束"))))
@@ -93,9 +92,9 @@ def return_to_work_refusal(c: Calc) -> None:
 @rule("cn.stable_labour_standby_wage_2020")
 def standby_wage(c: Calc) -> None:
     wage = pl.col("contract_wage_monthly")
-    c.require(pl.col("standby_from").is_not_null(), None,
-              "需提供用完各类休假后仍不能提供正常劳动的起始日（person.standby_from）")
-    c.require(wage.is_not_null(), None, "需提供劳动合同规定的月工资（person.contract_wage_monthly）")
+    require_fact(c, pl.col("standby_from"), missing="需提供用完各类休假后仍不能提供正常劳动的起始日（person.standby_from）",
+                 facts=("person.standby_from",))
+    require_fact(c, wage, missing="需提供劳动合同规定的月工资（person.contract_wage_monthly）", facts=("person.contract_wage_monthly",))
     cycle = pl.col("wage_cycle_months").fill_null(c.p("wage_cycle_months_default"))
     first_end = c.col("first_cycle_end", add_months(pl.col("standby_from"), cycle),
                       "第一个工资支付周期结束（不含）")
@@ -145,12 +144,13 @@ def pay_adjustment_consultation(c: Calc) -> None:
 @rule("cn.stable_labour_wage_payment_deferral_2020")
 def wage_payment_deferral(c: Calc) -> None:
     regular = pl.col("regular_pay_date")
-    c.require(regular.is_not_null(), None, "需提供正常工资支付日（person.regular_pay_date）")
+    require_fact(c, regular, missing="需提供正常工资支付日（person.regular_pay_date）", facts=("person.regular_pay_date",))
     c.require(pl.col("employer_no_wage_capacity"), "企业暂无工资支付能力", "企业并非暂无工资支付能力，应按期支付工资",
               "需提供企业是否暂无工资支付能力（person.employer_no_wage_capacity）")
-    c.require(pl.col("wage_deferral_agreed_with_union") & pl.col("wage_deferral_new_pay_date").is_not_null(),
+    c.require(pl.col("wage_deferral_agreed_with_union") & known(pl.col("wage_deferral_new_pay_date")),
               "已与工会或职工代表协商延期支付", "未与工会或职工代表协商一致延期支付，逾期未付即为拖欠工资",
-              "需提供延期支付协商情况（person.wage_deferral_agreed_with_union、wage_deferral_new_pay_date）")
+              "需提供延期支付协商情况（person.wage_deferral_agreed_with_union、wage_deferral_new_pay_date）",
+              facts=("person.wage_deferral_agreed_with_union", "person.wage_deferral_new_pay_date"))
     cap = c.p("max_deferral_days")
     new = pl.col("wage_deferral_new_pay_date")
     if cap is not None:
@@ -169,8 +169,9 @@ def wage_payment_deferral(c: Calc) -> None:
 def quarantine_wage(c: Calc) -> None:
     c.require(pl.col("quarantine_lawful"), "依法被隔离（隔离治疗、医学观察）", "并非依法被隔离，不适用按正常劳动支付工资",
               "需提供是否依法被隔离（person.quarantine_lawful）")
-    c.require(pl.col("contract_wage_monthly").is_not_null() & pl.col("quarantine_paid_days").is_not_null(), None,
-              "需提供月工资（person.contract_wage_monthly）和隔离期间计薪天数（person.quarantine_paid_days）")
+    require_fact(c, pl.col("contract_wage_monthly"), pl.col("quarantine_paid_days"),
+                 missing="需提供月工资（person.contract_wage_monthly）和隔离期间计薪天数（person.quarantine_paid_days）",
+                 facts=("person.contract_wage_monthly", "person.quarantine_paid_days"))
     per_day = c.col("daily_wage", pl.col("contract_wage_monthly") / c.p("monthly_paid_days"), "日工资（月工资 ÷ 月计薪天数）")
     c.amount(per_day * pl.col("quarantine_paid_days"))
     c.note(pl.format("隔离期间视同正常劳动：{} 元/月 ÷ {} × {} 天", pl.col("contract_wage_monthly"),
@@ -180,7 +181,7 @@ def quarantine_wage(c: Calc) -> None:
 @rule("cn.stable_labour_post_quarantine_medical_period_pay_2020")
 def post_quarantine_medical_period_pay(c: Calc) -> None:
     end, to = pl.col("isolation_end"), pl.col("treatment_after_quarantine_to")
-    c.require(end.is_not_null(), None, "需提供隔离期结束日（person.isolation.end）")
+    require_fact(c, end, missing="需提供隔离期结束日（person.isolation.end）", facts=("person.isolation.end",))
     c.require(to > end, "隔离期结束后仍需停止工作进行治疗", "隔离期结束后无需停止工作治疗",
               "需提供隔离期满后停工治疗的截止日（person.treatment_after_quarantine_to）")
     mp = pl.col("medical_period_end")
@@ -209,7 +210,8 @@ def spring_festival_overtime(c: Calc) -> None:
     uncompensated = c.col("uncompensated_days",
                           (worked - pl.col("compensatory_days_granted").fill_null(0.0)).clip(lower_bound=0.0),
                           "未能安排补休的天数")
-    c.require(pl.col("contract_wage_monthly").is_not_null(), None, "需提供月工资（person.contract_wage_monthly）")
+    require_fact(c, pl.col("contract_wage_monthly"), missing="需提供月工资（person.contract_wage_monthly）",
+                 facts=("person.contract_wage_monthly",))
     rate = c.p("rest_day_overtime_rate")
     daily = pl.col("contract_wage_monthly") / c.p("monthly_paid_days")
     c.amount(uncompensated * daily * rate)
@@ -282,7 +284,7 @@ def union_fund_refund(c: Calc) -> None:
     c.require(pl.col("flag_union_fund_support_conditions"), "经工会确认符合小微企业工会经费支持条件",
               "未经工会确认符合小微企业工会经费支持条件")
     paid = pl.col("union_fund_paid")
-    c.require(paid.is_not_null(), None, "需提供已缴工会经费（enterprise.union_fund_paid）")
+    require_fact(c, paid, missing="需提供已缴工会经费（enterprise.union_fund_paid）", facts=("enterprise.union_fund_paid",))
     c.amount(paid * c.p("refund_ratio"))
     c.note(pl.format("小微企业工会经费全额返还：{} 元", paid))
 

@@ -8,7 +8,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.common import has_group
+from renshe.policies.common import has_group, require_fact
 
 
 def require_recognised(c: Calc) -> None:
@@ -30,7 +30,7 @@ def covid_work_injury_medical(c: Calc) -> None:
 def covid_work_injury_cost_bearing(c: Calc) -> None:
     require_recognised(c)
     insured = pl.col("work_injury_claim_employer_insured")
-    c.require(insured.is_not_null(), None, "未说明是否参加工伤保险（person.work_injury_claim.employer_insured）")
+    require_fact(c, insured, missing="未说明是否参加工伤保险（person.work_injury_claim.employer_insured）", facts=("person.work_injury_claim.employer_insured",))
     c.output("payer", pl.when(insured).then(pl.lit("work_injury_fund_and_employer")).otherwise(pl.lit("employer")))
     c.note(pl.when(insured).then(pl.lit("已参加工伤保险：相关费用由工伤保险基金和单位按工伤保险有关规定支付"))
            .otherwise(pl.lit("未参加工伤保险：由用人单位按照法定标准支付（财政补助单位由同级财政补助）")))

@@ -18,9 +18,11 @@ from renshe.policies.common import (
     has_group,
     in_regions,
     iso,
+    known,
     layoff_rate,
     parameter_amount,
     pending_amount,
+    require_fact,
 )
 
 PERIOD = "疫情防控期间补贴类政策"
@@ -56,8 +58,10 @@ def job_intro_service_subsidy(c: Calc) -> None:
 def migrant_local_startup_subsidy(c: Calc) -> None:
     c.require(has_group(c.p("groups")), "农民工", "不是农民工（person.groups 含 migrant_worker）")
     c.require(pl.col("unable_to_leave_due_to_epidemic"), "受疫情影响暂时难以外出", "未说明暂时难以外出（person.unable_to_leave_due_to_epidemic）")
-    c.require(pl.col("own_business_registered_on").is_not_null(), pl.format("已在当地创业（{} 登记）", pl.col("own_business_registered_on")),
-              "未见在当地创业登记（person.own_business）")
+    c.require(known(pl.col("own_business_registered_on")),
+              pl.format("已在当地创业（{} 登记）", pl.col("own_business_registered_on")),
+              "未见在当地创业登记（person.own_business）", "缺少在当地创业的登记信息（person.own_business）",
+              facts=("person.own_business",))
     require_epidemic_period(c, PERIOD)
     c.note("同等享受当地创业扶持政策")
     parameter_amount(c, c.p("one_time_subsidy"),
@@ -91,6 +95,8 @@ def ui_allowance_severe_areas(c: Calc) -> None:
 
 @rule("cn.ui_benefit_allowance_exclusive_2020")
 def ui_benefit_allowance_exclusive(c: Calc) -> None:
+    either = pl.col("receives_ui_benefit") | pl.col("receives_ui_allowance")
+    c.require(either, None, "未领取失业保险金或失业补助金（person.receives_ui_benefit / receives_ui_allowance），不涉及")
     both = pl.col("receives_ui_benefit") & pl.col("receives_ui_allowance")
     c.require(~both,
               pl.when(pl.col("receives_ui_benefit")).then(pl.lit("领取失业保险金，不得再领取失业补助金"))
@@ -173,7 +179,7 @@ def industrial_restructuring_fund(c: Calc) -> None:
 @rule("cn.guaranteed_loan_extension_covid_2020")
 def guaranteed_loan_extension_covid(c: Calc) -> None:
     maturity = pl.col("guaranteed_loan_maturity_date")
-    c.require(maturity.is_not_null(), None, "未见已发放的个人创业担保贷款（person.guaranteed_loan.maturity_date）")
+    require_fact(c, maturity, missing="缺少已发放的个人创业担保贷款及到期日（person.guaranteed_loan.maturity_date）", facts=("person.guaranteed_loan.maturity_date",))
     c.require(pl.col("covid_infected"), "借款人患新型冠状病毒感染肺炎", "借款人未患新冠肺炎（person.covid_infected）")
     most = int(c.p("max_extension_months"))
     months = c.col("extension_months", pl.min_horizontal(
@@ -209,7 +215,7 @@ def incubator_rent_relief_award(c: Calc) -> None:
 @rule("cn.graduate_registration_extension_2020")
 def graduate_registration_extension(c: Calc) -> None:
     original = pl.col("graduate_registration_deadline")
-    c.require(original.is_not_null(), None, "缺少原定报到期限（person.graduate_registration_deadline）")
+    require_fact(c, original, missing="缺少原定报到期限（person.graduate_registration_deadline）", facts=("person.graduate_registration_deadline",))
     days = c.p("extension_days")
     if days is None:
         c.output("deadline", iso(original))

@@ -12,7 +12,7 @@ import polars as pl
 from renshe.engine.calc import Calc, add_months
 from renshe.engine.rules import rule
 from renshe.policies.cn._helpers import EPIDEMIC_END
-from renshe.policies.common import as_date, as_of, iso
+from renshe.policies.common import as_date, as_of, iso, require_fact
 
 WINDOW = "cn.si_late_handling_window_2020."
 
@@ -29,7 +29,7 @@ def catch_up_deadline(c: Calc) -> dt.date | None:
 @rule("cn.pension_no_suspension_without_certification_2020")
 def pension_no_suspension(c: Calc) -> None:
     due = pl.col("pension_certification_due")
-    c.require(due.is_not_null(), None, "缺少资格认证到期日（person.pension_certification_due）")
+    require_fact(c, due, missing="缺少资格认证到期日（person.pension_certification_due）", facts=("person.pension_certification_due",))
     c.require(~pl.col("pension_certification_done"), None, "已办理资格认证，待遇照常发放")
     start = as_date(c.p("from"))
     c.require(due >= pl.lit(start), pl.format("资格认证于 {} 到期（疫情防控期间）未办理：不暂停待遇发放", due),
@@ -43,7 +43,7 @@ def pension_no_suspension(c: Calc) -> None:
 @rule("cn.new_retiree_pension_back_pay_2020")
 def new_retiree_back_pay(c: Calc) -> None:
     ent, rev = pl.col("new_retiree_entitlement_month"), pl.col("new_retiree_review_month")
-    c.require(rev.is_not_null(), None, "缺少新增退休人员申报审核信息（person.new_retiree）")
+    require_fact(c, rev, missing="缺少新增退休人员申报审核信息（person.new_retiree）", facts=("person.new_retiree",))
 
     def first_day(m: pl.Expr) -> pl.Expr:
         return pl.concat_str([m, pl.lit("-01")]).str.to_date("%Y-%m-%d")

@@ -8,7 +8,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.common import as_date, iso
+from renshe.policies.common import as_date, iso, require_fact
 from renshe.policies.cn.rsbmd_2020_2 import EVENT_NAMES, require_no_suspended_events
 
 VIOLATIONS = {"price_gouging": "哄抬服务价格", "employment_discrimination": "就业歧视", "false_job_information": "发布虚假就业信息"}
@@ -25,7 +25,7 @@ def onsite_event_suspension(c: Calc) -> None:
 @rule("cn.hr_agency_annual_report_extension_2020")
 def annual_report_extension(c: Calc) -> None:
     due = pl.col("annual_report_due")
-    c.require(due.is_not_null(), None, "缺少年度报告公示原定期限（agency.annual_report_due）")
+    require_fact(c, due, missing="缺少年度报告公示原定期限（agency.annual_report_due）", facts=("agency.annual_report_due",))
     days = c.p("extension_days")
     n = 0 if days is None else int(days)
     end = c.col("report_deadline", due + pl.duration(days=n), "延长后的期限")

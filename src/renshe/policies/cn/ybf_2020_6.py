@@ -8,7 +8,8 @@ import polars as pl
 
 from renshe.engine.calc import Calc, month_end, month_of
 from renshe.engine.rules import rule
-from renshe.policies.common import iso
+from renshe.policies.cn._helpers import medical_due_net_of_halving
+from renshe.policies.common import iso, require_fact
 
 H = "cn.medical_insurance_halving_2020."
 
@@ -47,17 +48,13 @@ def medical_insurance_halving(c: Calc) -> None:
 def medical_insurance_deferral(c: Calc) -> None:
     p = "cn.medical_insurance_halving_deferral_2020."
     first = pl.col("medical_deferral_start_month")
-    c.require(first.is_not_null(), None, "需提供经批准的职工医保缓缴（enterprise.medical_deferral：start_month、months）")
+    require_fact(c, first, missing="需提供经批准的职工医保缓缴（enterprise.medical_deferral：start_month、months）", facts=("enterprise.medical_deferral",))
     cap = c.p(p + "max_deferral_months")
     asked = pl.col("medical_deferral_months")
     months = c.col("deferral_months", pl.min_horizontal(asked, pl.lit(cap)), "缓缴月数（不超过上限）")
     deadline = c.col("deferred_due", month_end(first, months), "缓缴后应缴截止日")
     last = c.col("deferral_last_month", month_of(month_end(first, months - 1)), "缓缴最后一个费款所属期")
-    start, end = c.p(H + "start_month"), c.p(H + "pooling_end_month") or c.p(H + "max_end_month")
-    c.col("halving_from", pl.lit(start), "减征起始费款所属期")
-    c.col("halving_to", pl.lit(end), "减征终止费款所属期")
-    halved = (pl.col("month") >= pl.col("halving_from")) & (pl.col("month") <= pl.col("halving_to"))
-    net = pl.col("employer_due") * pl.when(halved).then(1 - c.p(H + "halving_ratio")).otherwise(1.0)
+    net = medical_due_net_of_halving(c)
     days = (pl.col("deferred_due") - month_end(pl.col("month"))).dt.total_days()
     waived = c.col("waived_late_fee",
                    c.sum_contributions(c.p(H + "insurances"), (first, last), net * c.p(p + "late_fee_daily_rate") * days,

@@ -18,7 +18,7 @@ from renshe.engine.calc import (
     month_range,
 )
 from renshe.engine.rules import rule
-from renshe.policies.common import as_date, as_of_lit, date_lit, iso, layoff_rate, months_of_benefit
+from renshe.policies.common import as_date, as_of_lit, date_lit, iso, layoff_rate, months_of_benefit, require_fact
 
 ALL_INSURANCES = ["pension", "unemployment", "work_injury", "medical", "maternity"]
 
@@ -138,7 +138,14 @@ def si_deferral_benefits_protected(c: Calc) -> None:
 def late_registration(c: Calc) -> None:
     p = "henan.late_registration_2020."
     h.require_sme(c, c.p(p + "sme_sizes"), c.p(p + "sme_like_unit_types"))
-    c.require(pl.col("flag_epidemic_affected"), "受疫情影响未能及时办理参保登记", "未认定受疫情影响")
+    c.require(pl.col("flag_epidemic_affected"), "受疫情影响", "未认定受疫情影响")
+    # a late registration made (late_registration_on) shows the unit missed the registration in time
+    missed = pl.coalesce(pl.col("registration_missed_due_to_epidemic"),
+                         pl.when(pl.col("late_registration_on").is_not_null()).then(pl.lit(True)))
+    c.require(missed, "因受疫情影响未能及时办理参保登记",
+              "已按时办理参保登记（或未能及时办理并非因疫情），无需补办",
+              "未说明是否因受疫情影响未能及时办理参保登记（enterprise.registration_missed_due_to_epidemic）",
+              facts=("enterprise.registration_missed_due_to_epidemic",))
     end = as_date(c.p("henan.epidemic_end_date"))
     if end is None:
         c.output("deadline", pl.lit(None, dtype=pl.String))
@@ -201,7 +208,8 @@ def retirement_pension_back_pay(c: Calc) -> None:
     reach = c.col("retirement_reached_month", month_index_of(birth) + pl.col("retirement_age") * MONTHS_PER_YEAR,
                   "达到法定退休年龄的月份")
     start = reach + 1
-    c.require(start.is_not_null(), None, "缺少身份证号码或法定退休年龄（person.id_number, person.retirement.age）")
+    require_fact(c, start, missing="缺少身份证号码或法定退休年龄（person.id_number, person.retirement.age）",
+                 facts=("person.id_number", "person.retirement.age"))
     regular = month_index(pl.col("retirement_processed_month")) + 1
     months = c.col("back_pay_months", (regular - start).clip(lower_bound=0), "补发月数")
     c.output("pension_start_month", month_of_index(start))
@@ -265,7 +273,8 @@ def si_post_subsidy_extension(c: Calc) -> None:
     new_end = as_date(c.p(p + "extended_end"))
     start = month_index(pl.col("si_subsidy_start_month"))
     end = pl.col("si_subsidy_original_end")
-    c.require(pl.col("si_subsidy_kind").is_not_null(), None, "缺少社会保险补贴或岗位补贴信息（person.si_subsidy）")
+    require_fact(c, pl.col("si_subsidy_kind"), missing="缺少社会保险补贴或岗位补贴信息（person.si_subsidy）",
+                 facts=("person.si_subsidy",))
     c.require((start <= month_number_of(ref)) & (end >= pl.lit(ref)),
               pl.format("{} 正在享受补贴", pl.lit(ref.isoformat())),
               pl.format("{} 未在享受社会保险补贴或岗位补贴", pl.lit(ref.isoformat())),
@@ -286,8 +295,8 @@ def _extension_latest(c: Calc) -> pl.Expr:
 
 @rule("henan.guaranteed_loan_extension_application_deadline_2020")
 def guaranteed_loan_extension_application_deadline(c: Calc) -> None:
-    c.require(pl.col("guaranteed_loan_maturity_date").is_not_null(), None,
-              "缺少创业担保贷款到期日（guaranteed_loan.maturity_date）")
+    require_fact(c, pl.col("guaranteed_loan_maturity_date"), missing="缺少创业担保贷款到期日（guaranteed_loan.maturity_date）",
+                 facts=("person.guaranteed_loan.maturity_date",))
     latest = _extension_latest(c)
     years = covered_years()
     c.require(latest.is_not_null(), None, f"到期日超出工作日日历覆盖年份（{years.start}–{years.stop - 1}），无法推算")

@@ -18,7 +18,8 @@ from renshe.engine.calc import (
     month_of_index,
 )
 from renshe.engine.rules import rule
-from renshe.policies.common import as_date, as_of_lit, has_group, iso
+from renshe.policies.cn._helpers import medical_due_net_of_halving
+from renshe.policies.common import as_date, as_of_lit, has_group, iso, known, require_fact
 from renshe.policies.loans import enterprise_hiring_condition, limit_by_applicant
 
 
@@ -29,7 +30,7 @@ def stable_job_refund(c: Calc) -> None:
     c.require(~pl.col("flag_receives_job_stabilisation_subsidy"), "未享受稳岗补贴", "已享受稳岗补贴，不得同时享受")
     headcount = c.col("insured_2019_12", c.month_value("insured", c.p(p + "headcount_month"), "headcount"),
                       "2019年12月失业保险缴费人数")
-    c.require(headcount.is_not_null(), None, "缺少 2019-12 失业保险缴费人数（enterprise.insured）")
+    require_fact(c, headcount, missing="缺少 2019-12 失业保险缴费人数（enterprise.insured）", facts=("enterprise.insured",))
     months, benefit = c.p(p + "months"), c.p(p + "benefit_monthly")
     c.amount(headcount * months * benefit)
     c.note(pl.format("{} 人 × {} 个月 × {} 元（郑州市失业保险金标准），一次性返还，每户每年一次", headcount, pl.lit(months),
@@ -104,7 +105,8 @@ def medical_deferral(c: Calc) -> None:
     s = c.col("deferral_start_idx", month_index(pl.col("medical_deferral_start_month")), "缓缴起始费款所属期（月序）")
     n = pl.col("medical_deferral_months")
     end = c.col("deferral_end_idx", s + n - 1, "缓缴最后一个费款所属期（月序）")
-    c.require(s.is_not_null(), None, "尚未申请缓缴（enterprise.medical_deferral: start_month, months）")
+    require_fact(c, s, missing="缺少缓缴申请（enterprise.medical_deferral: start_month, months）",
+                 facts=("enterprise.medical_deferral",))
     earliest, latest = c.p(p + "earliest_start"), as_date(c.p(p + "latest_end"))
     max_n = c.p(p + "max_months")
     c.require(s >= month_number(earliest), None,
@@ -114,10 +116,12 @@ def medical_deferral(c: Calc) -> None:
     c.require(end <= month_number_of(latest), None,
               pl.format("缓缴期至 {}，超过执行期 {}", month_of_index(end), pl.lit(latest.isoformat())))
     months = month_index(pl.col("month"))
+    # the halved half (医保发〔2020〕6号) is exempt, not deferred: money exempt is never also owed later
+    net = medical_due_net_of_halving(c)
     amount = c.col("medical_deferred", c.aggregate(
-        "contributions", pl.col("employer_due").sum(), uses=("deferral_start_idx", "deferral_end_idx"),
+        "contributions", net.sum(), uses=("deferral_start_idx", "deferral_end_idx", "halving_from", "halving_to"),
         where=(pl.col("insurance") == "medical") & (months >= pl.col("deferral_start_idx"))
-        & (months <= pl.col("deferral_end_idx")), default=0.0), "缓缴月份职工医保单位缴费合计")
+        & (months <= pl.col("deferral_end_idx")), default=0.0), "缓缴月份职工医保单位缴费合计（减征部分不计入）")
     due = last_day_of(end)
     c.amount(amount)
     c.period(pl.col("medical_deferral_start_month"), month_of_index(end))
@@ -177,7 +181,7 @@ def new_business_form_hiring(c: Calc) -> None:
 def internship_eligibility(c: Calc) -> None:
     p = "xinmi.internship_eligibility_2020."
     start = pl.col("internship_start")
-    c.require(start.is_not_null(), None, "缺少见习信息（person.internship: start, months）")
+    require_fact(c, start, missing="缺少见习信息（person.internship: start, months）", facts=("person.internship",))
     graduate = _has("college_graduate") & ~_has("employed") & \
         (start <= pl.col("graduated_on").dt.offset_by(f"{c.p(p + 'max_years_since_leaving_school')}y"))
     birth = h.birth_date()
@@ -336,8 +340,10 @@ def flexible_employment_si_subsidy_extension(c: Calc) -> None:
     lo, hi = (as_date(v) for v in c.p(p + "expiry_window"))
     c.require(_has("hard_to_employ"), "就业困难人员", "非就业困难人员（groups: hard_to_employ）")
     end = pl.col("si_subsidy_original_end")
-    c.require((pl.col("si_subsidy_kind") == "si_subsidy") & end.is_not_null(), None,
-              "缺少灵活就业社会保险补贴期满日（person.si_subsidy.original_end）")
+    c.require((pl.col("si_subsidy_kind") == "si_subsidy") & known(end), None,
+              "不是灵活就业社会保险补贴（person.si_subsidy.kind）",
+              "缺少灵活就业社会保险补贴期满日（person.si_subsidy.original_end）",
+              facts=("person.si_subsidy.kind", "person.si_subsidy.original_end"))
     c.require((end >= pl.lit(lo)) & (end <= pl.lit(hi)), pl.format("补贴于 {} 期满（实施期限内）", iso(end)),
               pl.format("补贴期满日 {} 不在 {} 至 {} 之间", iso(end), pl.lit(lo.isoformat()), pl.lit(hi.isoformat())))
     c.require(~pl.col("si_subsidy_stably_employed"), "期满仍未实现稳定就业", "已实现稳定就业",
@@ -394,7 +400,8 @@ def flexible_employment_si_subsidy(c: Calc) -> None:
     c.require(_has("hard_to_employ") & has_group(c.p(p + "key_groups")), "重点群体中的就业困难人员",
               "非重点群体中的就业困难人员（groups: hard_to_employ 及贫困劳动力、离校未就业高校毕业生等）")
     c.require(_has("flexible_employed"), "灵活就业后已申报就业", "未申报灵活就业（groups: flexible_employed）")
-    c.require(pl.col("si_subsidy_start_month").is_not_null(), None, "缺少社会保险补贴起始月（person.si_subsidy.start_month）")
+    require_fact(c, pl.col("si_subsidy_start_month"), missing="缺少社会保险补贴起始月（person.si_subsidy.start_month）",
+                 facts=("person.si_subsidy.start_month",))
     start = c.col("subsidy_start_idx", month_index(pl.col("si_subsidy_start_month")), "补贴起始月（月序）")
     end = c.col("subsidy_end_idx", _si_subsidy_end(c), "补贴最后一月（月序）")
     months = month_index(pl.col("month"))
@@ -429,7 +436,8 @@ def employer_hard_to_employ_si_subsidy(c: Calc) -> None:
 @rule("xinmi.si_subsidy_period_2020")
 def si_subsidy_period(c: Calc) -> None:
     c.require(_has("hard_to_employ"), "就业困难人员", "非就业困难人员（groups: hard_to_employ）")
-    c.require(pl.col("si_subsidy_start_month").is_not_null(), None, "缺少社会保险补贴起始月（person.si_subsidy.start_month）")
+    require_fact(c, pl.col("si_subsidy_start_month"), missing="缺少社会保险补贴起始月（person.si_subsidy.start_month）",
+                 facts=("person.si_subsidy.start_month",))
     start = month_index(pl.col("si_subsidy_start_month"))
     end = c.col("subsidy_end_idx", _si_subsidy_end(c), "补贴最后一月（月序）")
     last_day = last_day_of(end)

@@ -7,7 +7,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc, MONTHS_PER_YEAR, exact, month_index, month_index_of, month_of_index, month_range
 from renshe.engine.rules import rule
-from renshe.policies.common import as_date, as_of_lit, has_group, iso, num, pending_amount
+from renshe.policies.common import as_date, as_of_lit, has_group, iso, known, num, pending_amount, require_fact
 from renshe.policies.loans import limit_by_applicant
 
 
@@ -17,7 +17,9 @@ def work_injury_base_rate(c: Calc) -> None:
     construction = c.p("yongzhou.work_injury_base_rate.construction_rate")
     project = pl.col("construction_project").fill_null(False)
     klass = c.col("work_injury_class", pl.col("work_injury_class"), "工伤保险行业风险类别")
-    c.require(project | klass.is_not_null(), None, "需提供工伤保险行业风险类别（enterprise.work_injury_class，1-8）或工程建设项目标志")
+    c.require(project | known(klass), None, "需提供工伤保险行业风险类别（enterprise.work_injury_class，1-8）或工程建设项目标志",
+              "需提供工伤保险行业风险类别（enterprise.work_injury_class，1-8）或工程建设项目标志",
+              facts=("enterprise.work_injury_class",))
     class_rate = klass.replace_strict({i + 1: float(r) for i, r in enumerate(rates)}, default=None, return_dtype=pl.Float64)
     c.amount(pl.when(project).then(pl.lit(float(construction))).otherwise(class_rate), unit="percent")
     c.output("unit", pl.when(project).then(pl.lit("permille")).otherwise(pl.lit("percent")))
@@ -68,17 +70,23 @@ def stable_job_refund_2022(c: Calc) -> None:
     end = c.month_value("insured", c.p(p + "headcount_month"), "headcount")
     rate = c.col("layoff_rate", pl.when(base > 0).then(
         exact((1 - (end + pl.col("attrition_2021")) / base).clip(lower_bound=0.0))), "2021年度裁员率")
-    limit = c.p(p + "max_layoff_rate")
-    if limit is None:
-        c.require(rate.is_not_null(), None, "缺少计算裁员率所需的 2020-12、2021-12 参保人数或 2021 年自然减员人数"
-                  "（enterprise.attrition_2021）")
-        c.note(pl.format("2021年度裁员率 {}%；“不裁员少裁员”的标准未载明（参数 yongzhou.stable_job_refund_2022."
-                         "max_layoff_rate 未设定），待核定", (rate * 100).round(2)))
+    headcount = c.col("insured_2021_12", end, "2021年12月参保职工人数")
+    small, limit, small_limit = c.p(p + "small_unit_max_insured"), c.p(p + "max_layoff_rate"), \
+        c.p(p + "small_unit_max_layoff_rate")
+    missing = "缺少计算裁员率所需的 2020-12、2021-12 参保人数或 2021 年自然减员人数（enterprise.attrition_2021）"
+    facts = ("enterprise.insured", "enterprise.attrition_2021")
+    if limit is None:  # a bureau that unsets the standard: eligible, the layoff test pending
+        c.require(pl.when(rate.is_not_null()).then(pl.lit(True)), None, missing, missing, facts=facts)
+        c.note(pl.format("2021年度裁员率 {}%；“不裁员少裁员”的标准未设定（参数 yongzhou.stable_job_refund_2022."
+                         "max_layoff_rate），待核定", (rate * 100).round(2)))
     else:
-        c.require(rate <= limit, pl.format("不裁员少裁员（裁员率 {}% 不高于 {}%）", (rate * 100).round(2),
-                                           pl.lit(limit * 100)),
-                  pl.format("裁员率 {}% 高于 {}%", (rate * 100).round(2), pl.lit(limit * 100)),
-                  "缺少计算裁员率所需的 2020-12、2021-12 参保人数或 2021 年自然减员人数（enterprise.attrition_2021）")
+        cap_expr = pl.lit(float(limit))
+        if small is not None and small_limit is not None:
+            cap_expr = pl.when(headcount <= small).then(pl.lit(float(small_limit))).otherwise(cap_expr)
+        cap = c.col("layoff_rate_limit", cap_expr, "适用的裁员率上限（不裁员少裁员）")
+        c.require(rate <= cap, pl.format("不裁员少裁员（裁员率 {}% 不高于 {}%）", (rate * 100).round(2), (cap * 100).round(2)),
+                  pl.format("裁员率 {}% 高于 {}%，不属于不裁员少裁员的企业", (rate * 100).round(2), (cap * 100).round(2)),
+                  missing, facts=facts)
     c.output("layoff_rate", rate.round(6))
     window = month_range(*c.p(p + "base_fee_months"))
     paid = c.col("ui_paid_2021", c.sum_contributions(["unemployment"], (window[0], window[-1]), pl.col("employer_paid")),
@@ -113,7 +121,8 @@ def deferred_retirement_processing(c: Calc) -> None:
     reach = c.col("retirement_reached_month", month_index_of(h.birth_date()) + pl.col("retirement_age") * MONTHS_PER_YEAR,
                   "达到退休年龄或待遇领取年龄的月份")
     start = reach + 1
-    c.require(start.is_not_null(), None, "缺少身份证号码或退休（待遇领取）年龄（person.id_number, person.retirement.age）")
+    require_fact(c, start, missing="缺少身份证号码或退休（待遇领取）年龄（person.id_number, person.retirement.age）",
+                 facts=("person.id_number", "person.retirement.age"))
     regular = month_index(pl.col("retirement_processed_month")) + 1
     months = c.col("back_pay_months", (regular - start).clip(lower_bound=0), "足额补发月数")
     c.output("pension_start_month", month_of_index(start))
