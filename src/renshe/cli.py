@@ -84,6 +84,11 @@ def policies_show(policy_id: Annotated[str, typer.Argument(help="policy id, e.g.
     r = reg.rules[policy_id]
     body = r.summary()
     body["citations"] = [c.full() for c in r.citations]
+    if r.flow_basis is not None:
+        body["flow_basis"] = r.flow_basis.full()
+    body["same_money"] = [{"kind": rel.kind, "members": list(rel.members), "citation": rel.citation.full()}
+                          for rel in reg.relations if policy_id in rel.members]
+    body["files"] = _rule_files(r)
     used = set()
     body["parameters"] = []
     for name, p in sorted(reg.parameters.items()):
@@ -95,6 +100,22 @@ def policies_show(policy_id: Annotated[str, typer.Argument(help="policy id, e.g.
                 "reference": p.reference.full(),
             })
     _dump(body)
+
+
+def _rule_files(r: Any) -> dict[str, str | None]:
+    """Where a rule lives: its module, its YAML (the law) and its test cases, so that a
+    newcomer goes from a catalog id to the code and the tests in one step."""
+    import importlib
+
+    module = Path(importlib.import_module(r.module).__file__ or "")
+    root = module.parents[4]  # src/renshe/policies/<jurisdiction>/<document>.py → the checkout
+    cases = root / "tests" / "policies" / "cases" / f"{r.id}.yaml"
+
+    def shown(path: Path) -> str:
+        return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+    return {"module": shown(module), "yaml": shown(module.with_suffix(".yaml")),
+            "cases": shown(cases) if cases.exists() else None}
 
 
 def _progress(label: str) -> Any:
