@@ -56,7 +56,7 @@ FLAGS = (
     "capital_function", "restricted_list", "serious_dishonesty", "epidemic_affected", "severe_difficulty",
     "epidemic_supplies_producer", "job_stabilisation_plan", "hard_hit_industry_confirmed",
     "receives_job_stabilisation_subsidy",
-    # cn2 — 人社部发〔2020〕8号, 人社厅明电〔2020〕11号, 工信明电〔2020〕14号 (ids in docs/case-format.md)
+    # national measures: 人社部发〔2020〕8号, 人社厅明电〔2020〕11号, 工信明电〔2020〕14号 (ids in docs/case-format.md)
     "government_epidemic_task", "severe_labour_shortage", "union_fund_support_conditions",
     "lr_outstanding_contribution_2020", "central_key_supplier_list", "viable_prospects", "specialised_sme",
     "epidemic_tech_breakthrough",
@@ -162,7 +162,7 @@ class Finance(Strict):
     ui_contribution_months: MonthCount | None = None
 
 
-# ---- loc (豫人社〔2020〕4号, 新密政〔2020〕4号, 永人社发〔2022〕3号): nested facts -------------
+# ---- local measures (豫人社〔2020〕4号, 新密政〔2020〕4号, 永人社发〔2022〕3号): nested facts -------------
 Level = Literal["municipal", "provincial", "national"]
 
 
@@ -350,7 +350,7 @@ class ArbitrationCase(Strict):  # beijing.labour_arbitration_suspension_2020
     suspension_end: Date | None = None
 
 
-# ---- cn2 (人社部发〔2020〕8号/10号/11号, 人社厅明电〔2020〕11号, 人社部明电〔2020〕4号, 工信明电〔2020〕14号,
+# ---- national measures (人社部发〔2020〕8号/10号/11号, 人社厅明电〔2020〕11号, 人社部明电〔2020〕4号, 工信明电〔2020〕14号,
 #      医保发〔2020〕6号, 建金〔2020〕23号): nested facts ------------------------------------------
 class Cn2DatePeriod(Strict):  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
     start: Date
@@ -576,7 +576,7 @@ class Enterprise(Strict):
     si_request: SiRequest | None = None
     si_audit_case: SiAuditCase | None = None
     travel_agency_quality_deposit: Money | None = None  # beijing.travel_agency_deposit_refund_2020
-    # loc — 豫人社〔2020〕4号 / 新密政〔2020〕4号 / 永人社发〔2022〕3号 (ids in docs/case-format.md)
+    # local measures — 豫人社〔2020〕4号 / 新密政〔2020〕4号 / 永人社发〔2022〕3号 (ids in docs/case-format.md)
     si_deferral_filed: bool | None = None  # henan.si_deferral_2020, henan.si_deferral_repayment_deadline_2020
     late_registration_on: Date | None = None  # henan.late_registration_2020
     registration_missed_due_to_epidemic: bool | None = None  # henan.late_registration_2020: did not register in time (未能及时办理参保登记) because of the epidemic
@@ -605,7 +605,7 @@ class Enterprise(Strict):
     attrition_2021: Persons | None = None  # yongzhou.stable_job_refund_2022
     online_trainees_qualifying: Persons | None = None  # yongzhou.enterprise_online_training_subsidy_2022
     guaranteed_loan: GuaranteedLoanTerms | None = None  # henan.guaranteed_loan_extension_2020 (enterprise borrower)
-    # cn2 — national measures part 2 (ids in docs/case-format.md, "National measures (cn, part 2)")
+    # national measures (ids in docs/case-format.md, "National measures (cn, part 2)")
     overtime_consulted_with_union: bool | None = None  # cn.stable_labour_overtime_limit_exemption_2020
     epidemic_shutdown: Cn2DatePeriod | None = None  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
     epidemic_recovery: Cn2DatePeriod | None = None  # cn.stable_labour_shutdown_training_subsidy_2020
@@ -636,7 +636,7 @@ class Enterprise(Strict):
     bj_hpf_deferral_applied: bool | None = None  # beijing.housing_fund_deferral_2020
     bj_labour_practices_2020: BjLabourPractices2020 | None = None  # beijing.no_regional_discrimination_2020 …
     bj_workplace_density: BjWorkplaceDensity | None = None  # beijing.workplace_density_standards_2020
-    # cn1 — national measures part 1 (ids in docs/case-format.md, "National measures (cn, part 1)")
+    # national measures (ids in docs/case-format.md, "National measures (cn, part 1)")
     dormitory_rooms: list[Cn1DormitoryRoom] = Field(default_factory=list)  # cn.rtw_dormitory_density_2020
     fiscally_funded: bool = False  # cn.covid_work_injury_fiscal_subsidy_2020 (财政补助单位)
     uninsured_work_injury_costs: Money | None = None  # cn.covid_work_injury_fiscal_subsidy_2020
@@ -685,7 +685,7 @@ class Person(Strict):
     employment_agreement_date: Date | None = None
     on_standby: bool | None = None  # beijing.standby_living_allowance_floor: on standby (待岗) by agreement; absent: undetermined
     on_sick_leave: bool | None = None  # beijing.sick_pay_floor: off work sick within the medical period (医疗期); absent: undetermined
-    # loc — 豫人社〔2020〕4号 / 新密政〔2020〕4号 / 永人社发〔2022〕3号 (ids in docs/case-format.md)
+    # local measures — 豫人社〔2020〕4号 / 新密政〔2020〕4号 / 永人社发〔2022〕3号 (ids in docs/case-format.md)
     employer_si_deferral_filed: bool | None = None  # henan.si_deferral_benefits_protected_2020
     retirement: RetirementClaim | None = None  # henan.retirement_pension_back_pay_2020, yongzhou.deferred_retirement_processing_2022
     guaranteed_loan: GuaranteedLoanTerms | None = None  # henan.guaranteed_loan_extension_2020 (+ application deadline)
@@ -699,7 +699,7 @@ class Person(Strict):
     work_injury_claim_filed_on: Date | None = None  # yongzhou.work_injury_claims_any_day_2022
     arbitration: ArbitrationAttendance | None = None  # yongzhou.arbitration_hearing_postponement_2022
     isolation: IsolationPeriod | None = None  # yongzhou.proxy_for_isolated_persons_2022
-    # cn2 — national measures part 2 (ids in docs/case-format.md, "National measures (cn, part 2)")
+    # national measures (ids in docs/case-format.md, "National measures (cn, part 2)")
     epidemic_absence_days: DaySpan | None = None  # cn.stable_labour_remote_work_or_leave_first_2020
     can_work_remotely: bool | None = None  # cn.stable_labour_remote_work_or_leave_first_2020
     annual_leave_days_remaining: DaySpan | None = None  # cn.stable_labour_remote_work_or_leave_first_2020
@@ -757,7 +757,7 @@ class Person(Strict):
     bj_dispatch_screening: BjDispatchScreening | None = None  # beijing.dispatch_health_record_screening_2020
     bj_hpf_rent_withdrawal_date: Date | None = None  # beijing.housing_fund_rent_withdrawal_2020
     bj_hpf_lease_and_invoice: bool | None = None  # beijing.housing_fund_rent_withdrawal_2020
-    # cn1 — national measures part 1 (ids in docs/case-format.md, "National measures (cn, part 1)")
+    # national measures (ids in docs/case-format.md, "National measures (cn, part 1)")
     spring_festival_holiday_dates_worked: list[Date] = Field(default_factory=list)  # cn.holiday_work_compensation_2020
     daily_wage: Money | None = None  # cn.holiday_work_compensation_2020, cn.quarantine_wage_2020
     child_school_type: Literal["university", "school", "kindergarten"] | None = None  # cn.school_opening_postponed_2020
@@ -804,8 +804,8 @@ class Agency(Strict):
     name: str | None = None
     region: Region
     placements: list[Placement] = Field(default_factory=list)
-    new_guaranteed_loans_total: Money | None = None  # loc: xinmi.guaranteed_loan_operator_award_2020
-    # cn2 — national measures part 2 (ids in docs/case-format.md)
+    new_guaranteed_loans_total: Money | None = None  # xinmi.guaranteed_loan_operator_award_2020
+    # national measures (ids in docs/case-format.md, part 2)
     training_subsidy_fraud_found: bool = False  # cn.internet_plus_training_fraud_sanction_2020
     hr_trainings_2020: list[Cn2AgencyTraining] = Field(default_factory=list)  # cn.hr_services_training_subsidy_inclusion_2020
     hr_agency_outstanding_2020: bool | None = None  # cn.hr_services_park_rent_relief_reward_2020
@@ -818,7 +818,7 @@ class Agency(Strict):
     bj_job_intro_subsidy_received: Money | None = None  # beijing.job_intro_subsidy_clawback_2020
     bj_job_intro_subsidy_fraud_found: bool | None = None  # beijing.job_intro_subsidy_clawback_2020
     bj_free_online_training_provided: bool | None = None  # beijing.free_training_providers_priority_2020
-    # cn1 — national measures part 1 (ids in docs/case-format.md)
+    # national measures (ids in docs/case-format.md, part 1)
     planned_events: list[Cn1PlannedEvent] = Field(default_factory=list)  # cn.*suspend*recruitment_2020, cn.hr_agency_onsite_event_suspension_2020
     poor_workers_exported: Persons | None = None  # cn.poverty_labour_export_service_subsidy_2020
     annual_report_due: Date | None = None  # cn.hr_agency_annual_report_extension_2020

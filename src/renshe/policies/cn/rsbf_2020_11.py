@@ -104,7 +104,7 @@ def si_feb_refund(c: Calc) -> None:
            .otherwise(pl.lit("大型企业等其他参保单位：可选择退费或冲抵以后月份缴费")))
 
 
-# ---- cn2 (national part 2): further measures of this document -------------------------------
+# ---- further measures of this document ---------------------------------------------------
 
 
 @rule("cn.si_relief_window_rule_2020")

@@ -49,8 +49,8 @@ def stable_job_refund(c: Calc) -> None:
                       c.p(p + "benefit_months"), headcount)
 
 
-# ---- 三 至 十: the other measures of the notice (loc) ---------------------------------------
-from renshe.policies.henan import _loc_helpers as h  # noqa: E402
+# ---- 三 至 十: the other measures of the notice ------------------------------------------------
+from renshe.policies import common as h  # noqa: E402
 
 SI3 = "cn.si_relief_2020."
 

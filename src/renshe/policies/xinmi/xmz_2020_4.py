@@ -52,11 +52,11 @@ def guaranteed_loan_limit(c: Calc) -> None:
 
 
 
-# ---- the other measures of 新密政〔2020〕4号 (loc) --------------------------------------------
+# ---- the other measures of 新密政〔2020〕4号 ---------------------------------------------------
 import datetime as dt  # noqa: E402
 from fractions import Fraction  # noqa: E402
 
-from renshe.policies.henan import _loc_helpers as h  # noqa: E402
+from renshe.policies import common as h  # noqa: E402
 
 
 def _has(group: str) -> pl.Expr:

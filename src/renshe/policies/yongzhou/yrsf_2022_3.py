@@ -46,8 +46,8 @@ def guaranteed_loan_limit(c: Calc) -> None:
     })
 
 
-# ---- the other measures of the ten (loc) -------------------------------------------------
-from renshe.policies.henan import _loc_helpers as h  # noqa: E402
+# ---- the other measures of the ten -----------------------------------------------------------
+from renshe.policies import common as h  # noqa: E402
 
 
 @rule("yongzhou.ui_rate_reduction_2022")
