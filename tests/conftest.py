@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,3 +33,42 @@ def example_files() -> list[Path]:
 @pytest.fixture
 def example_case() -> dict[str, Any]:
     return json.loads((EXAMPLES / "01_beijing_medium_software.json").read_text(encoding="utf-8"))["case"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def demo_server(folder: Path) -> Iterator[str]:
+    """A real `renshe serve --demo` on a free port with its own SQLite database in
+    ``folder``; yields its URL once /healthz answers, and stops it afterwards."""
+    import time
+
+    import httpx
+
+    port = free_port()
+    env = {**os.environ, "RENSHE_DATABASE_URL": f"sqlite:///{folder / 'renshe.db'}"}
+    log = (folder / "server.log").open("w")
+    proc = subprocess.Popen([str(RENSHE), "serve", "--port", str(port), "--demo"], env=env, stdout=log,
+                            stderr=subprocess.STDOUT, cwd=folder)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("server did not start: " + (folder / "server.log").read_text())
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

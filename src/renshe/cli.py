@@ -271,6 +271,7 @@ def serve(
     import uvicorn
 
     from renshe.api.app import create_app
+    from renshe.logs import uvicorn_config
 
     from renshe.store.db import database_url
 
@@ -287,7 +288,7 @@ def serve(
         for u in users:
             print(f"  {u['username']:<{width}} {u['role']:<11} {u['display_name']}", flush=True)
     if workers == 1:
-        uvicorn.run(application, host=host, port=port, log_level="info")
+        uvicorn.run(application, host=host, port=port, log_level="info", log_config=uvicorn_config())
         return
     # the store is migrated and seeded once, here; each worker process serves with it
     import asyncio
@@ -297,7 +298,8 @@ def serve(
             pass
 
     asyncio.run(prepare())
-    uvicorn.run("renshe.api.app:worker_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("renshe.api.app:worker_app", factory=True, host=host, port=port, workers=workers, log_level="info",
+                log_config=uvicorn_config())
 
 
 dispatch_app = typer.Typer(no_args_is_help=True, help="劳务派遣实名动态管理 (dispatch real-name reports)")
@@ -405,7 +407,42 @@ def monitor(
         print(f"已写出 {out / 'monitor.xlsx'}、{out / 'monitor.json'}")
 
 
+audit_app = typer.Typer(no_args_is_help=True, help="审计日志 (the audit log's hash chain and its checkpoints)")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Publish the chain head (last event id and hash) to the append-only checkpoint file."""
+    from renshe.services import audit
+    from renshe.store.db import session
+
+    with session() as s:
+        line = audit.checkpoint(s)
+        path = audit.checkpoint_path(s)
+    if line is None:
+        print("审计日志为空，未写检查点")
+        return
+    print(f"已写检查点：事件 {line['seq']}（共 {line['events']} 条），哈希 {line['hash']} → {path}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the chain and compare it with the published checkpoints; exit 1 when it fails."""
+    from renshe.services import audit
+    from renshe.store.db import session
+
+    with session() as s:
+        check = audit.verify(s)
+    if not check.ok:
+        _fail([f"审计日志校验失败：{check.problem}"], code=1)
+    print(f"审计日志校验通过：共 {check.events} 条记录，与 {check.checkpoints} 个检查点一致")
+
+
 def main() -> None:
+    from renshe.logs import configure_logging
+
+    configure_logging()  # JSON lines on stderr, personal data masked (renshe.logs)
     app()
 
 

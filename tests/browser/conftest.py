@@ -5,52 +5,24 @@ is missing (make test runs scripts/ensure-chromium.sh)."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from renshe.services.demo import DEMO_PASSWORD
-from tests.conftest import RENSHE
+from tests.conftest import demo_server
 
 CHROMIUM = os.environ.get("RENSHE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("server")
-    port = free_port()
-    env = {**os.environ, "RENSHE_DATABASE_URL": f"sqlite:///{folder / 'renshe.db'}"}
-    log = (folder / "server.log").open("w")
-    proc = subprocess.Popen([str(RENSHE), "serve", "--port", str(port), "--demo"], env=env, stdout=log,
-                            stderr=subprocess.STDOUT, cwd=folder)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("server did not start: " + Path(folder / "server.log").read_text())
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    with demo_server(folder) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

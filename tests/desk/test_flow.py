@@ -11,7 +11,7 @@ from tests.desk.conftest import example
 
 
 def test_whole_flow(client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
-    ent, cw, aud = tokens["qiye"], tokens["jingban"], tokens["shenji"]
+    ent, cw, fin, aud = tokens["qiye"], tokens["jingban"], tokens["caiwu"], tokens["shenji"]
     case = example("01_beijing_medium_software")
     body = {"policy": "cn.si_feb_refund_2020", "case": case, "bank_account": "6222020200099990001", "commitment": True}
     r = client.post("/api/v1/applications", json=body, headers={**ent, "Idempotency-Key": "flow-1"})
@@ -49,19 +49,32 @@ def test_whole_flow(client: TestClient, tokens: dict[str, dict[str, str]]) -> No
     assert r.status_code == 201
     r = client.post(f"/api/v1/applications/{number}/objection-review", json={"upheld": False, "note": "经核实未裁员"},
                     headers=cw)
-    assert r.json()["status"] == "cleared"
-    # disbursement: bank file with the full account for the caseworker, masked for the auditor
-    r = client.post("/api/v1/disbursements", json={"applications": [number]}, headers=cw)
+    # dismissed, but the window has not passed: back in the notice, not cleared (see test_notice_window.py)
+    assert r.json()["status"] == "in_notice"
+    # the window passes: the caseworker closes the notice the working day after it ends
+    import datetime as dt
+
+    from renshe.services import notice
+    from renshe.store.db import session
+    from renshe.store.models import User
+
+    with session() as s:
+        jingban = s.query(User).filter(User.username == "jingban").one()
+        closes_on = dt.date.fromisoformat(batch["closes_on"])
+        closed = notice.close_window(s, jingban, batch["id"], today=closes_on + dt.timedelta(days=1))
+        assert [i.application.status for i in closed.items] == ["cleared"]
+    # disbursement by finance: bank file with the full account for finance, masked for the auditor
+    r = client.post("/api/v1/disbursements", json={"applications": [number]}, headers=fin)
     assert r.status_code == 201, r.text
     d = r.json()
     assert d["total"] == 34000.0
-    xlsx = client.get(f"/api/v1/disbursements/{d['id']}/export?format=xlsx", headers=cw)
+    xlsx = client.get(f"/api/v1/disbursements/{d['id']}/export?format=xlsx", headers=fin)
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "申请编号" and rows[1][0] == number and rows[1][5] == "6222020200099990001"
     csv_masked = client.get(f"/api/v1/disbursements/{d['id']}/export?format=csv", headers=aud).content.decode("utf-8")
     assert "6222020200099990001" not in csv_masked and "0001" in csv_masked
-    assert client.post(f"/api/v1/disbursements/{d['id']}/paid", headers=cw).json()["status"] == "paid"
+    assert client.post(f"/api/v1/disbursements/{d['id']}/paid", headers=fin).json()["status"] == "paid"
     # a later finding: claw-back
     r = client.post(f"/api/v1/applications/{number}/clawback", json={"amount": 34000.0, "reason": "承诺不实"}, headers=cw)
     assert r.status_code == 201

@@ -33,6 +33,9 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False) -> 
             with session() as s:
                 seed(s)
         yield
+        from renshe.services.audit import checkpoint_at_shutdown
+
+        checkpoint_at_shutdown()  # the audit chain's head published outside the database
 
     app = FastAPI(
         lifespan=lifespan,
@@ -40,6 +43,10 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False) -> 
         description="疫情期间人社政策：测算、免申即享、政策模拟与不见面办理",
         version="0.1.0",
     )
+
+    from renshe.api import limits  # database work sized to its pool; 503 when full
+
+    limits.install(app)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
@@ -74,7 +81,17 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False) -> 
 
     app.include_router(labour_api.router)
     app.include_router(labour_pages.router)
+    from renshe.api import users as users_api  # accounts: logout, user management
+    from renshe.web import users_pages
+
+    app.include_router(users_api.router)
+    app.include_router(users_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    from renshe.api.hardening import Hardening  # CSRF origin check, security headers, Secure cookies
+    from renshe.api.uploads import UploadGate  # upload sender and size checked before the body is read
+
+    app.add_middleware(UploadGate)
+    app.add_middleware(Hardening, demo=demo)  # outermost: its headers are on the gate's answers too
     return app
 
 

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from fastapi import Depends, Request
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
+from renshe.api.limits import database_session
 from renshe.services.errors import Forbidden, Unauthorized
 from renshe.services.users import user_for_token
-from renshe.store.db import session
 from renshe.store.models import User
 
 COOKIE = "renshe_token"
 
 
-def db() -> Iterator[Session]:
-    with session() as s:
-        yield s
+#: the request's unit of work, waiting in the event loop for a slot of the
+#: connection pool (renshe.api.limits explains why)
+db = database_session
+
+
+def client_address(request: Request) -> str:
+    """The address the login rate limit counts (the peer; behind a reverse proxy run uvicorn
+    with --forwarded-allow-ips so this is the client's, not the proxy's)."""
+    return request.client.host if request.client else "-"
 
 
 def token_of(request: Request) -> str | None:
@@ -51,3 +56,9 @@ def require(*roles: str):  # type: ignore[no-untyped-def]
         return user
 
     return check
+
+
+class Strict(BaseModel):
+    """A request body that refuses fields it does not know (every API body)."""
+
+    model_config = ConfigDict(extra="forbid")

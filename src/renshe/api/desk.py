@@ -5,21 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Header, Request, Response
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.api.deps import current_user, db, require
+from renshe.api.deps import Strict, client_address, current_user, db, require
+from renshe.api.hardening import download_headers
 from renshe.services import applications, audit, disbursement, notice
 from renshe.services.users import authenticate, issue_token
 from renshe.store.models import AuditEvent, User
 
 router = APIRouter(prefix="/api/v1", tags=["service desk"])
 
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Login(Strict):
@@ -58,6 +56,7 @@ class NewObjection(Strict):
 class ObjectionReview(Strict):
     upheld: bool
     note: str = Field(min_length=1, max_length=2000)
+    objection: int | None = Field(default=None, ge=1, description="异议编号；该申请有多条待复核异议时必填")
 
 
 class NewDisbursement(Strict):
@@ -75,8 +74,8 @@ def me(user: User) -> dict[str, Any]:
 
 
 @router.post("/login", summary="Sign in; returns an API token")
-def login(body: Login, s: Session = Depends(db, scope="function")) -> dict[str, Any]:
-    user = authenticate(s, body.username, body.password)
+def login(body: Login, request: Request, s: Session = Depends(db, scope="function")) -> dict[str, Any]:
+    user = authenticate(s, body.username, body.password, client_address(request))
     return {"token": issue_token(s, user), "user": me(user)}
 
 
@@ -98,7 +97,7 @@ def submit(body: NewApplication, response: Response, idempotency_key: str = Head
 @router.get("/applications")
 def list_applications(status: str | None = None, user: User = Depends(current_user),
                       s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
-    return [applications.view(user, a) for a in applications.visible(s, user, status)]
+    return applications.view_list(s, user, applications.visible(s, user, status))
 
 
 @router.get("/applications/{number}")
@@ -115,7 +114,7 @@ def comparison(number: str, user: User = Depends(require("caseworker", "auditor"
 @router.post("/applications/{number}/review")
 def review(number: str, body: Review, user: User = Depends(require("caseworker")),
            s: Session = Depends(db, scope="function")) -> dict[str, Any]:
-    return applications.view(user, applications.review(s, user, number, body.action, body.reason))
+    return applications.view(user, applications.review(s, user, number, body.action, body.reason), s)
 
 
 @router.post("/applications/{number}/resubmit")
@@ -150,11 +149,12 @@ def close_notice(batch_id: int, user: User = Depends(require("caseworker")), s: 
 @router.post("/applications/{number}/objection-review")
 def objection_review(number: str, body: ObjectionReview, user: User = Depends(require("caseworker")),
                      s: Session = Depends(db, scope="function")) -> dict[str, Any]:
-    return applications.view(user, notice.resolve_objection(s, user, number, body.upheld, body.note))
+    return applications.view(user, notice.resolve_objection(s, user, number, body.upheld, body.note, body.objection),
+                             s)
 
 
 @router.post("/disbursements", status_code=201)
-def new_disbursement(body: NewDisbursement, user: User = Depends(require("caseworker")),
+def new_disbursement(body: NewDisbursement, user: User = Depends(require("finance")),
                      s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     d = disbursement.create(s, user, body.applications)
     return {"id": d.id, "total": float(d.total), "count": len(d.items)}
@@ -162,14 +162,14 @@ def new_disbursement(body: NewDisbursement, user: User = Depends(require("casewo
 
 @router.get("/disbursements/{disbursement_id}/export")
 def export_disbursement(disbursement_id: int, format: str = "xlsx",
-                        user: User = Depends(require("caseworker", "auditor")), s: Session = Depends(db, scope="function")) -> Response:
+                        user: User = Depends(require("finance", "auditor")), s: Session = Depends(db, scope="function")) -> Response:
     data, media = disbursement.export(s, user, disbursement_id, format)
-    return Response(content=data, media_type=media, headers={
-        "Content-Disposition": f'attachment; filename="disbursement-{disbursement_id}.{format}"'})
+    return Response(content=data, media_type=media, headers=download_headers(
+        f"disbursement-{disbursement_id}.{format}"))
 
 
 @router.post("/disbursements/{disbursement_id}/paid")
-def paid(disbursement_id: int, user: User = Depends(require("caseworker")), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
+def paid(disbursement_id: int, user: User = Depends(require("finance")), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     d = disbursement.mark_paid(s, user, disbursement_id)
     return {"id": d.id, "status": d.status, "paid_on": d.paid_on.isoformat() if d.paid_on else None}
 
@@ -200,5 +200,6 @@ def audit_search(action: str | None = None, entity_id: str | None = None, actor:
 @router.get("/audit/verify", summary="Verify the audit hash chain")
 def audit_verify(user: User = Depends(require("auditor", "admin")), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     check = audit.verify(s)
-    return {"ok": check.ok, "events": check.events, "first_bad": check.first_bad, "problem": check.problem}
+    return {"ok": check.ok, "events": check.events, "first_bad": check.first_bad, "problem": check.problem,
+            "checkpoints": check.checkpoints}
 

@@ -5,27 +5,26 @@ Thin: the rules live in renshe.services."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Path, Query, Response, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
-from renshe.api.deps import current_user, db, require
+from renshe.api import uploads
+from renshe.api.deps import Strict, current_user, db, require
+from renshe.api.hardening import download_headers
 from renshe.services import dispatch, disputes, followup311, jobs, transport
 from renshe.services.errors import ServiceError
 from renshe.store.models import User
 
 router = APIRouter(prefix="/api/v1", tags=["labour market"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD = 20 * 1024 * 1024
+MAX_UPLOAD = uploads.PASSENGER_LIST_LIMIT  # the transport page's own check (the gate enforces it first)
 
 
 PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 def _file_error(exc: dispatch.ReportFileError) -> ServiceError:
@@ -37,28 +36,65 @@ def _file_error(exc: dispatch.ReportFileError) -> ServiceError:
 # ----------------------------------------------------------------- dispatch
 
 
-@router.post("/dispatch/check", summary="Check a real-name report file without storing it")
-async def dispatch_check(file: UploadFile = File(...), user: User = Depends(current_user)) -> dict[str, Any]:
-    data = await file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise ServiceError("文件过大（上限 20 MB）")
+RejectedFormat = Literal["json", "xlsx", "csv"]
+
+
+def _rejected_download(rejected: list[dict[str, Any]], fmt: str, name: str) -> Response:
+    media = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
+    return Response(uploads.rejected_table(rejected, "xlsx" if fmt == "xlsx" else "csv"), media_type=media,
+                    headers=download_headers(f"{name}.{fmt}"))
+
+
+@router.post("/dispatch/check", summary="Check a real-name report file without storing it",
+             description="JSON: `accepted`, `rejected_total`, `rejected_rows` and the first "
+                         f"{uploads.REJECTED_SHOWN} problems in `rejected`. `format=xlsx` or `csv`: "
+                         "the full list of problems as a file.",
+             responses={401: {"description": "Not signed in (the body is not read)"},
+                        413: {"description": "File larger than the limit (answered before the body is read)"},
+                        422: {"description": "The file as a whole cannot be read: wrong header, too many rows, too slow"}})
+async def dispatch_check(file: UploadFile = File(...), format: RejectedFormat = Query("json"),
+                         user: User = Depends(current_user)) -> Any:
+    data = await file.read()
+    name = file.filename or ""
     try:
-        return dispatch.check_file(data, file.filename or "").summary()
+        result = await uploads.off_loop(dispatch.check_file, data, name)
     except dispatch.ReportFileError as exc:
         raise _file_error(exc) from None
+    if format != "json":
+        return _rejected_download(result.rejected, format, f"{_stem(name)}-不予接收")
+    return {"accepted": len(result.accepted),
+            **uploads.capped(result.rejected, "同一文件以 format=xlsx（或 csv）再次提交本接口，即得全部问题清单")}
 
 
-@router.post("/dispatch/reports", status_code=201, summary="Upload the agency's report for a cycle (报送)")
+def _stem(filename: str) -> str:
+    stem = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0]
+    return stem[:100] or "dispatch"
+
+
+@router.post("/dispatch/reports", status_code=201, summary="Upload the agency's report for a cycle (报送)",
+             responses={401: {"description": "Not signed in (the body is not read)"},
+                        403: {"description": "Not an agency (the body is not read)"},
+                        413: {"description": "File larger than the limit (answered before the body is read)"}})
 async def dispatch_upload(file: UploadFile = File(...), cycle: dt.date | None = Query(None),
                           user: User = Depends(require("agency")), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
-    data = await file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise ServiceError("文件过大（上限 20 MB）")
+    data = await file.read()
+    name = file.filename or ""
     try:
-        report, result = dispatch.submit(s, user, data, file.filename or "", cycle=cycle, channel="api")
+        checked = await uploads.off_loop(dispatch.check_file, data, name)
+        report, result = dispatch.submit(s, user, data, name, cycle=cycle, channel="api", checked=checked)
     except dispatch.ReportFileError as exc:
         raise _file_error(exc) from None
-    return {**result.summary(), "report": dispatch.report_summary(report)}
+    summary = dispatch.report_summary(report)
+    return {"accepted": len(result.accepted),
+            **uploads.capped(result.rejected, f"/api/v1/dispatch/reports/{report.id}/rejected.xlsx"),
+            "report": summary}
+
+
+@router.get("/dispatch/reports/{report_id}/rejected.{fmt}", summary="All rejected rows of a stored report (xlsx or csv)")
+def dispatch_rejected(report_id: PathId, fmt: Literal["xlsx", "csv"], user: User = Depends(current_user),
+                      s: Session = Depends(db, scope="function")) -> Response:
+    report = dispatch.get_report(s, user, report_id)
+    return _rejected_download(list(report.rejected or []), fmt, f"dispatch-report-{report.id}-rejected")
 
 
 @router.get("/dispatch/reports", summary="The agency's own reports")
@@ -87,7 +123,7 @@ def dispatch_municipal(cycle: dt.date | None = None, user: User = Depends(requir
 def dispatch_export(cycle: dt.date, user: User = Depends(require("caseworker", "auditor", "admin")),
                     s: Session = Depends(db, scope="function")) -> Response:
     return Response(dispatch.export_district(s, user, cycle), media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="dispatch-{cycle.isoformat()}.xlsx"'})
+                    headers=download_headers(f"dispatch-{cycle.isoformat()}.xlsx"))
 
 
 @router.get("/dispatch/cycles", summary="Reporting cycle open now and its deadline")
@@ -305,8 +341,8 @@ def list_plans(travel_date: dt.date | None = None, user: User = Depends(require(
 @router.get("/transport/plans/export", summary="Passenger lists (xlsx) for the operator or the receiving bureau")
 def export_plans(travel_date: dt.date, audience: str = "operator", user: User = Depends(require("caseworker")),
                  s: Session = Depends(db, scope="function")) -> Response:
-    return Response(transport.export(s, user, travel_date, audience), media_type=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="transport-{travel_date.isoformat()}-{audience}.xlsx"'})
+    return Response(transport.export(s, user, travel_date, audience), media_type=XLSX,
+                    headers=download_headers(f"transport-{travel_date.isoformat()}-{audience}.xlsx"))
 
 
 @router.get("/transport/plans/{vehicle_id}", summary="One vehicle plan and its passengers (masked)")

@@ -13,7 +13,9 @@ from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from renshe.api import uploads
 from renshe.api.deps import current_user, db
+from renshe.api.hardening import download_headers
 from renshe.batch.registry import RegistryError
 from renshe.services import monitoring
 from renshe.services.errors import ServiceError
@@ -38,8 +40,7 @@ class ProgressBody(BaseModel):
 
 
 def _xlsx(data: bytes, filename: str) -> Response:
-    return Response(content=data, media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(content=data, media_type=XLSX, headers=download_headers(filename))
 
 
 @router.get("/targets", summary="Target sets the user may see")
@@ -67,8 +68,9 @@ async def import_set(file: UploadFile = File(...), name: str = Form(...), year: 
                      title: str = Form(""), doc_no: str = Form(""), region: str = Form(""), replace: bool = Form(False),
                      user: User = Depends(current_user), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     tracking.check_write(user)
-    table, problems = tracking.table_from_xlsx(await file.read(), name=name, year=year, title=title, doc_no=doc_no,
-                                               region=region or user.region)
+    data = await file.read()
+    table, problems = await uploads.off_loop(lambda: tracking.table_from_xlsx(
+        data, name=name, year=year, title=title, doc_no=doc_no, region=region or user.region))
     ts = tracking.store_table(s, user, table, replace=replace)
     return {"set": tracking.view(ts), "problems": problems, "discrepancies": table.discrepancies()}
 
@@ -87,7 +89,8 @@ def enter_progress(name: str, body: ProgressBody, user: User = Depends(current_u
 @router.post("/targets/{name}/progress/upload", summary="Upload progress as xlsx (单位、指标、月份、完成数)")
 async def upload_progress(name: str, file: UploadFile = File(...), user: User = Depends(current_user),
                           s: Session = Depends(db, scope="function")) -> dict[str, Any]:
-    return tracking.progress_from_xlsx(s, user, name, await file.read()).as_dict()
+    data = await file.read()
+    return (await uploads.off_loop(tracking.progress_from_xlsx, s, user, name, data)).as_dict()
 
 
 @router.get("/targets/{name}/dashboard", summary="Per unit: target, done, % of target, % of year; furthest behind first")
@@ -107,7 +110,8 @@ def dashboard_xlsx(name: str, kind: str | None = None, month: str | None = None,
 async def monitor(file: UploadFile = File(...), as_of: str = Form(""), user: User = Depends(current_user),
                   s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     tracking.check_write(user)
-    report = run_upload(await file.read(), file.filename or "registry.xlsx", as_of or None)
+    data = await file.read()
+    report = await uploads.off_loop(run_upload, data, file.filename or "registry.xlsx", as_of or None)
     saved = monitoring.save_run(s, user, report)
     return monitoring.get_run(s, user, saved.id)
 

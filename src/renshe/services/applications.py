@@ -30,10 +30,14 @@ from renshe.services.settings import setting
 from renshe.store.models import Application, ReviewAction, User
 
 APPLICANT_ROLES = {"enterprise": "enterprise", "agency": "agency", "person": "person"}
-STAFF_ROLES = frozenset({"caseworker", "auditor", "admin"})
+STAFF_ROLES = frozenset({"caseworker", "finance", "auditor", "admin"})
+#: roles whose work is bounded by their area (辖区, ``User.region``)
+AREA_ROLES = frozenset({"caseworker", "finance"})
 REVIEWABLE = ("submitted", "resubmitted", "objected")
 #: statuses in which an application no longer gets its money (the others still hold it)
 SPENT = ("rejected", "clawed_back")
+ROLE_NAMES = {"enterprise": "用人单位", "agency": "人力资源服务机构", "person": "个人", "caseworker": "经办人员",
+              "finance": "财务人员", "auditor": "审计人员", "admin": "管理员"}
 STATUS_NAMES = {
     "submitted": "已提交待审核", "resubmitted": "补正后待审核", "returned": "退回补正", "approved": "审核通过",
     "rejected": "不予通过", "in_notice": "公示中", "objected": "公示有异议待复核", "cleared": "公示无异议待拨付",
@@ -208,7 +212,7 @@ def same_money_refusal(s: Session, user: User, policy_id: str, result: dict[str,
 
 def can_see(user: User, app: Application) -> bool:
     if user.role in STAFF_ROLES:
-        return user.role != "caseworker" or not user.region or (app.region or "").startswith(_area(user.region))
+        return user.role not in AREA_ROLES or not user.region or in_area(user, app.region)
     return app.applicant_id == user.id
 
 
@@ -217,6 +221,25 @@ def _area(region: str) -> str:
     while region.endswith("00"):
         region = region[:-2]
     return region
+
+
+def in_area(user: User, region: str | None) -> bool:
+    """Whether ``region`` (a GB/T 2260 code) lies in the user's area. Strict: a user without
+    an area covers nothing, so that no step on the money path can reach "everything"."""
+    return bool(user.region) and bool(region) and str(region).startswith(_area(str(user.region)))
+
+
+def require_area(user: User, apps: list[Application], roles: tuple[str, ...], doing: str) -> None:
+    """The role and area check of every money step (公示、异议复核、拨付、导出、确认拨付、追回):
+    the user's role must be one of ``roles`` and every application must lie in the user's area."""
+    if user.role not in roles:
+        names = "、".join(ROLE_NAMES.get(r, r) for r in roles)
+        raise Forbidden(f"只有{names}可以{doing}（当前角色：{ROLE_NAMES.get(user.role, user.role)}）")
+    if not user.region:
+        raise Forbidden(f"当前用户未设置辖区（region），不能{doing}")
+    outside = [a.number for a in apps if not in_area(user, a.region)]
+    if outside:
+        raise Forbidden(f"以下申请不在本辖区（{user.region}），不能{doing}：" + "、".join(outside))
 
 
 def get(s: Session, user: User, number: str) -> Application:
@@ -256,8 +279,18 @@ def view(user: User, app: Application, s: Session | None = None) -> dict[str, An
     }
 
 
+def view_list(s: Session, user: User, apps: list[Application]) -> list[dict[str, Any]]:
+    """A list of applications as the user may see it (:func:`view`); when it shows identity
+    numbers or accounts unmasked, one audit row names every application shown so."""
+    unmasked = [a.number for a in apps if user.role in UNMASKED_ROLES and (a.subject_id_number or a.bank_account)]
+    if unmasked:
+        audit.record(s, user, "personal_data.list", "application", f"{len(unmasked)} items",
+                     {"fields": "id_number,bank_account", "numbers": unmasked})
+    return [view(user, a) for a in apps]
+
+
 def _require_caseworker(user: User, app: Application) -> None:
-    if user.role != "caseworker":
+    if user.role != "caseworker":  # finance (财务) never approves: maker–checker
         raise Forbidden("只有经办人员可以审核")
     if not can_see(user, app):
         raise Forbidden("该申请不在本辖区")

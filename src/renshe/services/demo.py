@@ -24,6 +24,9 @@ DEMO_USERS: list[dict[str, Any]] = [
      "phone": "13912345678"},
     {"username": "jingban", "role": "caseworker", "display_name": "海淀区人社局经办人员", "region": "110000"},
     {"username": "xinmi_jingban", "role": "caseworker", "display_name": "新密市人社局经办人员", "region": "410183"},
+    # finance (财务), one per demo area: disburses what the area's caseworkers approved (maker–checker)
+    {"username": "caiwu", "role": "finance", "display_name": "北京市人社局财务人员", "region": "110000"},
+    {"username": "xinmi_caiwu", "role": "finance", "display_name": "新密市人社局财务人员", "region": "410183"},
     {"username": "shenji", "role": "auditor", "display_name": "审计人员"},
     {"username": "admin", "role": "admin", "display_name": "系统管理员"},
 ]

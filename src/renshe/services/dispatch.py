@@ -19,6 +19,8 @@ import csv
 import datetime as dt
 import io
 import math
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from renshe.domain.identifiers import id_check_char, id_rule, is_mobile, uscc_check_char, uscc_rule
 from renshe.domain.regions import region_name
-from renshe.services import audit
+from renshe.services import audit, exports
 from renshe.services.errors import Forbidden, NotFound, ServiceError
 from renshe.policies.beijing import _dispatch_schedule as schedule
 from renshe.services.labour_settings import citation, param
@@ -78,7 +80,32 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+#: Rows read from one file, header and empty rows included. A large agency's real-name
+#: roll is tens of thousands of workers; a bigger file is split. Reading stops here, so a
+#: small compressed xlsx that expands to millions of rows costs no more than this.
+MAX_ROWS = 100_000
+#: Cells read from a row: the report has five columns. Without this a workbook with one
+#: cell in column XFD expands every row to 16 384 cells.
+MAX_COLUMNS = 64
+#: Seconds one file may take to read and check; the worker thread stops after this.
+PARSE_SECONDS = 30
+#: Rows between two looks at the clock.
+_CLOCK_EVERY = 1000
+
+
+def _limited(rows: Iterator[list[str]], max_rows: int = MAX_ROWS,
+             seconds: float = PARSE_SECONDS) -> Iterator[list[str]]:
+    """The rows, stopping with :class:`ReportFileError` past ``max_rows`` or ``seconds``."""
+    deadline = time.monotonic() + seconds
+    for number, row in enumerate(rows, start=1):
+        if number > max_rows:
+            raise ReportFileError(f"文件行数过多：每个文件最多 {max_rows} 行（含表头），请拆分为多个文件分别上传")
+        if number % _CLOCK_EVERY == 0 and time.monotonic() > deadline:
+            raise ReportFileError(f"文件处理超时：{seconds} 秒内未能读完（已读 {number} 行），请拆分为较小的文件后上传")
+        yield row
+
+
+def _read_csv(data: bytes) -> Iterator[list[str]]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -93,12 +120,13 @@ def _read_csv(data: bytes) -> list[list[str]]:
     if "\x00" in text:
         raise ReportFileError("文件无法读取：含有二进制内容，不是 CSV 文本（请上传 CSV 或 xlsx）")
     try:
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+        for r in csv.reader(io.StringIO(text, newline="")):
+            yield list(r[:MAX_COLUMNS])
     except csv.Error as exc:
         raise ReportFileError(f"CSV 格式有误，无法读取：{exc}") from None
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
+def _read_xlsx(data: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
     try:
@@ -107,20 +135,27 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         raise ReportFileError("xlsx 文件已损坏或不是有效的 Excel 工作簿，无法读取") from None
     try:
         ws = wb.worksheets[0]
-        return [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        for row in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            yield [_cell(v) for v in row]
     finally:
         wb.close()
 
 
-def read_table(data: bytes, filename: str = "") -> list[list[str]]:
-    """Rows of the file (header first) as strings; xlsx by name or by its ZIP signature."""
+def iter_table(data: bytes, filename: str = "") -> Iterator[list[str]]:
+    """Rows of the file (header first) as strings, read lazily and within :data:`MAX_ROWS`
+    and :data:`PARSE_SECONDS`; xlsx by name or by its ZIP signature."""
     if not data:
         raise ReportFileError("文件为空，没有表头和数据")
     if filename.lower().endswith(".xls") and not data.startswith(b"PK"):
         raise ReportFileError("不支持旧版 Excel（.xls）文件，请另存为 xlsx 或 UTF-8 编码的 CSV")
     if data.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
-        return _read_xlsx(data)
-    return _read_csv(data)
+        return _limited(_read_xlsx(data))
+    return _limited(_read_csv(data))
+
+
+def read_table(data: bytes, filename: str = "") -> list[list[str]]:
+    """Rows of the file (header first) as strings; xlsx by name or by its ZIP signature."""
+    return list(iter_table(data, filename))
 
 
 # --------------------------------------------------------------------------- checks
@@ -195,11 +230,14 @@ def _problems(values: dict[str, str]) -> list[tuple[str, str]]:
     return out
 
 
-def check_rows(table: list[list[str]]) -> CheckResult:
-    """Check a table whose first row is the header. Data rows count from 1."""
-    if not table:
+def check_rows(table: Iterable[list[str]]) -> CheckResult:
+    """Check a table whose first row is the header. Data rows count from 1. The header is
+    checked before any further row is read: a file with a wrong header is not read on."""
+    rows = iter(table)
+    first = next(rows, None)
+    if first is None:
         raise ReportFileError("文件为空，没有表头和数据")
-    header = [str(h).replace("\ufeff", "").strip() for h in table[0]]
+    header = [str(h).replace("\ufeff", "").strip() for h in first]
     missing = [c for c in columns() if c not in header]
     if missing:
         raise ReportFileError(f"缺少列：{'、'.join(missing)}。第一行须为列标题，五列分别为 {'、'.join(columns())}"
@@ -207,7 +245,7 @@ def check_rows(table: list[list[str]]) -> CheckResult:
     where = {c: header.index(c) for c in columns()}
     result = CheckResult()
     seen: dict[tuple[str, ...], int] = {}
-    for number, raw in enumerate(table[1:], start=1):
+    for number, raw in enumerate(rows, start=1):
         values = {c: (raw[i].strip() if i < len(raw) and raw[i] is not None else "") for c, i in where.items()}
         if not any(values.values()) and not any(str(x).strip() for x in raw):
             result.empty_rows.append(number)
@@ -228,8 +266,9 @@ def check_rows(table: list[list[str]]) -> CheckResult:
 
 
 def check_file(data: bytes, filename: str = "") -> CheckResult:
-    """Read and check a report file; :class:`ReportFileError` when the file as a whole is unusable."""
-    return check_rows(read_table(data, filename))
+    """Read and check a report file; :class:`ReportFileError` when the file as a whole is unusable
+    (unreadable, a wrong header, more than :data:`MAX_ROWS` rows, more than :data:`PARSE_SECONDS`)."""
+    return check_rows(iter_table(data, filename))
 
 
 # --------------------------------------------------------------------------- cycles
@@ -302,9 +341,11 @@ def agencies_in(s: Session, area_user: User) -> list[User]:
 
 
 def submit(s: Session, agency: User, data: bytes, filename: str = "", *, cycle: dt.date | None = None,
-           at: dt.datetime | None = None, channel: str = "api") -> tuple[DispatchReport, CheckResult]:
+           at: dt.datetime | None = None, channel: str = "api",
+           checked: CheckResult | None = None) -> tuple[DispatchReport, CheckResult]:
     """Store an agency's report for a cycle (default: the cycle open at ``at``); the accepted rows
-    are kept, the rejected rows listed. A report after the cycle's 16:00 deadline is marked late."""
+    are kept, the rejected rows listed. A report after the cycle's 16:00 deadline is marked late.
+    ``checked``: the file already read and checked (off the event loop, by the web faces)."""
     if agency.role != "agency":
         raise Forbidden("只有劳务派遣机构或人力资源服务机构可以报送实名动态信息")
     at = at or beijing_now()
@@ -319,7 +360,7 @@ def submit(s: Session, agency: User, data: bytes, filename: str = "", *, cycle: 
     end = param("dispatch.reporting_end", cycle)
     if end is not None and cycle > end:
         raise ServiceError(f"实名动态信息报送已于 {end} 截止")
-    result = check_file(data, filename)
+    result = checked if checked is not None else check_file(data, filename)
     report = DispatchReport(agency_id=agency.id, district=agency_district(agency), cycle_date=cycle,
                             submitted_at=at, late=at > deadline(cycle), channel=channel,
                             filename=filename[:255], accepted_count=len(result.accepted), rejected=result.rejected)
@@ -454,13 +495,13 @@ def export_district(s: Session, user: User, cycle: dt.date) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = f"{cycle.isoformat()} 实名动态信息"[:31]
-    ws.append(["报送机构", "机构统一社会信用代码", "所在区", "报送时间", "是否逾期", *columns()])
+    exports.append_row(ws, ["报送机构", "机构统一社会信用代码", "所在区", "报送时间", "是否逾期", *columns()])
     unmasked = 0
     for r in reports:
         full = sees_full(user, r)
         unmasked += full
         for row in r.rows:
-            ws.append([r.agency.display_name, r.agency.uscc, r.district, r.submitted_at.isoformat(timespec="minutes"),
+            exports.append_row(ws, [r.agency.display_name, r.agency.uscc, r.district, r.submitted_at.isoformat(timespec="minutes"),
                        "逾期" if r.late else "按时", row.worker_name,
                        row.id_number if full else mask_id_number(row.id_number),
                        row.phone if full else mask_phone(row.phone), row.employer_name, row.employer_uscc])

@@ -293,10 +293,10 @@ def run(path: Path, as_of: str | None = None, on: dt.date | None = None) -> dict
 
 def export_xlsx(report: dict[str, Any]) -> bytes:
     """预警清单 (warnings with reasons, for follow-up), 地区汇总, 地区月度, 预警参数, 数据问题."""
-    import xlsxwriter
+    from renshe.services import exports
 
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    wb = exports.xlsxwriter_workbook(out)  # a unit name "=…" stays text
     bold = wb.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1})
     pct = wb.add_format({"num_format": "0.00%"})
 

@@ -1,6 +1,13 @@
 """Public notice (公示): approved items grouped into a batch and published for an
 objection window of working days; an objection blocks its item for re-review;
-after the window the rest can be disbursed."""
+after the window the rest can be disbursed.
+
+The window is law (京人社就字〔2020〕15号 二（一）: 公示无异议的，按规定拨付资金): an item clears
+only once the whole window has passed (the day after ``closes_on``, counted in working days
+by the desk calendar) with no objection left open. Every objection is reviewed on its own:
+upheld → the application is rejected; dismissed → with a reason, and the item goes back to
+the notice until the window ends. Publishing, closing and reviewing are the area
+caseworker's (``applications.require_area``); filing an objection is open to anyone."""
 
 from __future__ import annotations
 
@@ -11,19 +18,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from renshe.services import audit
-from renshe.services.applications import STATUS_NAMES, working_day_after
-from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError
+from renshe.services.applications import STATUS_NAMES, require_area, working_day_after
+from renshe.services.errors import Conflict, NotFound, ServiceError
 from renshe.services.settings import setting
 from renshe.store.models import Application, NoticeBatch, NoticeItem, Objection, User
 
 
+#: who publishes, closes and reviews objections: the caseworker of the applications' area
+NOTICE_ROLES = ("caseworker",)
+
+
 def publish(s: Session, user: User, numbers: list[str], title: str, today: dt.date | None = None) -> NoticeBatch:
-    if user.role != "caseworker":
-        raise Forbidden("只有经办人员可以发布公示")
+    require_area(user, [], NOTICE_ROLES, "发布公示")
     today = today or dt.date.today()
     apps = s.execute(select(Application).where(Application.number.in_(numbers))).scalars().all()
     if len(apps) != len(set(numbers)):
         raise NotFound("部分申请编号不存在")
+    require_area(user, list(apps), NOTICE_ROLES, "发布公示")
     not_ready = [a.number for a in apps if a.status != "approved"]
     if not_ready:
         raise Conflict("只有审核通过的申请可以公示：" + "、".join(not_ready))
@@ -77,34 +88,78 @@ def object_to(s: Session, number: str, text: str, contact: str | None, today: dt
     return objection
 
 
+def open_objections(s: Session, app: Application) -> list[Objection]:
+    return list(s.execute(select(Objection).where(Objection.application_id == app.id, Objection.resolved.is_(False))
+                          .order_by(Objection.id)).scalars())
+
+
+def _settle(s: Session, app: Application, batch: NoticeBatch, today: dt.date) -> None:
+    """An item with no objection left open: cleared once the whole window has passed,
+    otherwise back in the notice until it has."""
+    if open_objections(s, app):
+        app.status = "objected"
+    elif today > batch.closes_on:
+        app.status = "cleared"
+    else:
+        app.status = "in_notice"
+
+
 def close_window(s: Session, user: User, batch_id: int, today: dt.date | None = None) -> NoticeBatch:
-    """After the window: items without objection become ready to disburse."""
-    if user.role != "caseworker":
-        raise Forbidden("只有经办人员可以结束公示")
+    """After the window: items without an open objection become ready to disburse; items
+    with one stay 「公示有异议待复核」 until each objection is reviewed."""
+    require_area(user, [], NOTICE_ROLES, "结束公示")
     today = today or dt.date.today()
     batch = s.get(NoticeBatch, batch_id)
     if batch is None:
         raise NotFound(f"未找到公示批次 {batch_id}")
+    require_area(user, [i.application for i in batch.items], NOTICE_ROLES, "结束公示")
     if today <= batch.closes_on:
         raise Conflict(f"公示期至 {batch.closes_on.isoformat()}，期满后方可拨付")
     for item in batch.items:
         if item.application.status == "in_notice":
-            item.application.status = "cleared"
+            _settle(s, item.application, batch, today)
     audit.record(s, user, "notice.close", "notice_batch", batch.id, {})
     return batch
 
 
-def resolve_objection(s: Session, user: User, number: str, upheld: bool, note: str) -> Application:
-    """Re-review (复核) of an objected item: upheld → rejected; dismissed → cleared."""
-    if user.role != "caseworker":
-        raise Forbidden("只有经办人员可以复核")
+def resolve_objection(s: Session, user: User, number: str, upheld: bool, note: str,
+                      objection_id: int | None = None, today: dt.date | None = None) -> Application:
+    """Re-review (复核) of one objection: upheld → the application is rejected; dismissed →
+    the objection is closed with its reason and the item waits for the rest of the window
+    (it clears only after the window, with no other objection open)."""
+    require_area(user, [], NOTICE_ROLES, "复核异议")
+    today = today or dt.date.today()
     app = s.execute(select(Application).where(Application.number == number)).scalar_one_or_none()
-    if app is None or app.status != "objected":
+    if app is None:
+        raise NotFound(f"未找到申请 {number}")
+    require_area(user, [app], NOTICE_ROLES, "复核异议")
+    pending = open_objections(s, app)
+    if app.status != "objected" or not pending:
         raise Conflict("该申请没有待复核的异议")
-    for o in s.execute(select(Objection).where(Objection.application_id == app.id,
-                                                Objection.resolved.is_(False))).scalars():
-        o.resolved, o.resolution = True, note
-    app.status = "rejected" if upheld else "cleared"
-    app.decided_reason = note
-    audit.record(s, user, "notice.review_objection", "application", app.number, {"upheld": upheld, "note": note})
+    if not note.strip():
+        raise ServiceError("复核意见（note）不能为空：异议成立或不成立都须写明理由")
+    if objection_id is None:
+        if len(pending) > 1:
+            raise ServiceError("该申请有多条待复核的异议，请逐条复核并指明异议编号（objection）："
+                               + "、".join(str(o.id) for o in pending))
+        objection = pending[0]
+    else:
+        objection = next((o for o in pending if o.id == objection_id), None)
+        if objection is None:
+            raise NotFound(f"异议 {objection_id} 不是该申请待复核的异议")
+    objection.resolved = True
+    objection.resolution = ("异议成立：" if upheld else "异议不成立：") + note.strip()
+    item = s.execute(select(NoticeItem).where(NoticeItem.application_id == app.id)).scalar_one()
+    if upheld:
+        app.status = "rejected"
+        app.decided_reason = note
+        for other in pending:  # the application is rejected: the other objections are answered by it
+            if other is not objection:
+                other.resolved = True
+                other.resolution = f"申请已因异议 {objection.id} 成立不予通过"
+    else:
+        s.flush()
+        _settle(s, app, item.batch, today)
+    audit.record(s, user, "notice.review_objection", "application", app.number,
+                 {"objection": objection.id, "upheld": upheld, "note": note, "status": app.status})
     return app

@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from functools import cache
+from importlib import resources
+
+import yaml
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -24,6 +28,53 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _dummy_hash() -> str:
+    """An argon2 hash of a random secret, made with the same parameters as every real hash."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
+def verify_password_or_dummy(password_hash: str | None, password: str) -> bool:
+    """Verify against the user's hash, or against a dummy hash when there is no such user,
+    so both paths cost one argon2 verification and the time taken does not tell whether a
+    user name exists."""
+    if password_hash is None:
+        verify_password(_dummy_hash(), password)
+        return False
+    return verify_password(password_hash, password)
+
+
+#: shortest password accepted (NIST SP 800-63B asks for at least 8; 12 because the desk
+#: moves money and there is no second factor)
+PASSWORD_MIN_LENGTH = 12
+#: project-specific words that make a password guessable (the project and bureau names)
+_GUESSABLE_WORDS = ("renshe", "人社", "rensheju", "shebao", "社保")
+_AFFIX = re.compile(r"^[\d\W_]+|[\d\W_]+$")
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    text = resources.files("renshe.services").joinpath("common_passwords.yaml").read_text(encoding="utf-8")
+    return frozenset(str(p).lower() for p in yaml.safe_load(text)["passwords"])
+
+
+def password_problems(password: str, username: str = "") -> list[str]:
+    """What is wrong with a new password (empty when it is acceptable), in Chinese."""
+    problems = []
+    if len(password) < PASSWORD_MIN_LENGTH:
+        problems.append(f"密码：至少需要 {PASSWORD_MIN_LENGTH} 个字符，实际为 {len(password)} 个")
+    lower = password.lower()
+    core = _AFFIX.sub("", lower)
+    if lower in _common_passwords() or core in _common_passwords() or len(set(lower)) <= 2:
+        problems.append("密码：属于常见或已泄露的密码（或仅在其前后加了数字、符号），请换一个不易猜到的密码")
+    if username and username.lower() in lower:
+        problems.append(f"密码：不能包含用户名 {username}")
+    word = next((w for w in _GUESSABLE_WORDS if w in lower), None)
+    if word:
+        problems.append(f"密码：不能包含易猜词“{word}”（系统或单位名称）")
+    return problems
 
 
 def new_token() -> tuple[str, str]:

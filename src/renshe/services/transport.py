@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from renshe.domain.identifiers import is_mobile
 from renshe.domain.regions import problem_with_region, region_name
-from renshe.services import audit
+from renshe.services import audit, exports
 from renshe.services.dispatch import covers, id_number_problem
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from renshe.services.labour_settings import param
@@ -238,11 +238,11 @@ def export(s: Session, user: User, travel_date: dt.date, audience: str) -> bytes
     wb.remove(wb.active)
     for v in found:
         ws = wb.create_sheet(v.code[-20:])
-        ws.append(["车辆方案", v.code, "出发地", _name(v.origin), "目的地", v.destination, "日期",
+        exports.append_row(ws, ["车辆方案", v.code, "出发地", _name(v.origin), "目的地", v.destination, "日期",
                    v.travel_date.isoformat(), "座位", v.capacity])
-        ws.append(["序号", "姓名", "身份证号", "手机号", "用人单位"])
+        exports.append_row(ws, ["序号", "姓名", "身份证号", "手机号", "用人单位"])
         for i, t in enumerate(v.trips, 1):
-            ws.append([i, t.name, t.id_number if audience == "bureau" else mask_id_number(t.id_number),
+            exports.append_row(ws, [i, t.name, t.id_number if audience == "bureau" else mask_id_number(t.id_number),
                        t.phone, t.employer])
     audit.record(s, user, "transport.export", "transport_date", travel_date.isoformat(),
                  {"audience": audience, "vehicles": len(found)})

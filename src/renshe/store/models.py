@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-ROLES = ("enterprise", "agency", "person", "caseworker", "auditor", "admin")
+#: finance (财务) disburses and confirms payment; it is kept apart from review (maker–checker)
+ROLES = ("enterprise", "agency", "person", "caseworker", "finance", "auditor", "admin")
 
 
 def now() -> dt.datetime:
@@ -34,14 +35,30 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
 
 
-class ApiToken(Base):
-    __tablename__ = "api_tokens"
+class UserSession(Base):
+    """登录会话: one sign-in, server-side. The cookie and the API bearer token are the same
+    secret (only its SHA-256 is stored); logout, disabling the user or a password reset revoke it."""
+
+    __tablename__ = "sessions"
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     user: Mapped[User] = relationship()
+
+
+class LoginAttempt(Base):
+    """登录尝试: every sign-in attempt, kept in the database so the rate limit and the lockout
+    hold across worker processes. ``username`` is as typed (unknown names are limited too)."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    ok: Mapped[bool] = mapped_column(Boolean)
 
 
 class Application(Base):

@@ -12,16 +12,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.api.deps import COOKIE, db, optional_user
+from renshe.api.deps import COOKIE, client_address, db, optional_user
 from renshe.services import applications, audit, disbursement, notice
 from renshe.services.errors import ServiceError
-from renshe.services.users import authenticate, issue_token
+from renshe.services.users import authenticate, issue_token, revoke_token
 from renshe.store.models import AuditEvent, Disbursement, NoticeBatch, User
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
-ROLE_NAMES = {"enterprise": "用人单位", "agency": "人力资源服务机构", "person": "个人", "caseworker": "经办人员",
-              "auditor": "审计人员", "admin": "管理员"}
+ROLE_NAMES = applications.ROLE_NAMES
+DESK_ROLES = ("caseworker", "finance", "auditor", "admin")
 templates.env.globals["role_names"] = ROLE_NAMES
 templates.env.globals["status_names"] = applications.STATUS_NAMES
 
@@ -43,10 +43,9 @@ def login_form(request: Request, next: str = "/my", user: User | None = Depends(
 def login(request: Request, username: str = Form(...), password: str = Form(...), next: str = Form("/my"),
           s: Session = Depends(db, scope="function")) -> Response:
     try:
-        user = authenticate(s, username, password)
-    except ServiceError as exc:
-        s.commit()  # keep the failed-login audit event
-        return page(request, "desk/login.html", None, status_code=401, error=exc.message, next=next)
+        user = authenticate(s, username, password, client_address(request))
+    except ServiceError as exc:  # the attempt and its audit rows are already committed
+        return page(request, "desk/login.html", None, status_code=exc.status, error=exc.message, next=next)
     token = issue_token(s, user)
     target = next if next.startswith("/") and not next.startswith("//") else "/my"
     response = RedirectResponse(target, status_code=303)
@@ -55,7 +54,10 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(request: Request, s: Session = Depends(db, scope="function")) -> Response:
+    token = request.cookies.get(COOKIE)
+    if token:
+        revoke_token(s, token)  # server-side: the token stops working as a cookie and as a bearer token
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(COOKIE)
     return response
@@ -93,9 +95,9 @@ def apply_form(request: Request, policy: str = Form(...), case_json: str = Form(
 def my_applications(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
-    if user.role in ("caseworker", "auditor", "admin"):
+    if user.role in DESK_ROLES:
         return RedirectResponse("/desk", status_code=303)
-    items = [applications.view(user, a) for a in applications.visible(s, user)]
+    items = applications.view_list(s, user, applications.visible(s, user))
     return page(request, "desk/my.html", user, items=items)
 
 
@@ -129,11 +131,15 @@ def desk(request: Request, status: str = "", user: User | None = Depends(optiona
          s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
-    if user.role not in ("caseworker", "auditor", "admin"):
-        return page(request, "desk/message.html", user, status_code=403, message="经办工作台仅供经办、审计和管理人员使用")
-    items = [applications.view(user, a) for a in applications.visible(s, user, status or None)]
+    if user.role not in DESK_ROLES:
+        return page(request, "desk/message.html", user, status_code=403,
+                    message="经办工作台仅供经办、财务、审计和管理人员使用")
+    items = applications.view_list(s, user, applications.visible(s, user, status or None))
     batches = s.execute(select(NoticeBatch).order_by(NoticeBatch.id.desc())).scalars().all()
     payouts = s.execute(select(Disbursement).order_by(Disbursement.id.desc())).scalars().all()
+    if user.role in applications.AREA_ROLES:  # an area's staff see its own batches only
+        batches = [b for b in batches if all(applications.can_see(user, i.application) for i in b.items)]
+        payouts = [d for d in payouts if all(applications.can_see(user, i.application) for i in d.items)]
     return page(request, "desk/queue.html", user, items=items, status=status, batches=batches, payouts=payouts)
 
 

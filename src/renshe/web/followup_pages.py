@@ -16,8 +16,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from renshe.api.deps import db, optional_user
+from renshe.api.hardening import download_headers
 from renshe.api.labour import XLSX, NewDifficultyPerson, NewService
-from renshe.services import followup311
+from renshe.services import exports, followup311
 from renshe.services.errors import ServiceError
 from renshe.services.labour_settings import param
 from renshe.store.models import User
@@ -153,7 +154,7 @@ def followup_export(request: Request, area: str = "", caseworker: str = "", stat
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
     content = workbook(data, [i for i in data["people"] if _keep(i, f)])
     return Response(content, media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="followup311-{data["today"]}.xlsx"'})
+                    headers=download_headers(f"followup311-{data['today']}.xlsx"))
 
 
 def workbook(data: dict[str, Any], people: list[dict[str, Any]]) -> bytes:
@@ -163,20 +164,20 @@ def workbook(data: dict[str, Any], people: list[dict[str, Any]]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "帮扶进度"
-    ws.append(["统计日", data["today"], "依据", f'{data["citation"]["doc_no"]} {data["citation"]["article"]}'])
-    ws.append(["姓名", "身份证号", "地区代码", "地区", "经办人员", "登记日", "本期起", "本期止",
+    exports.append_row(ws, ["统计日", data["today"], "依据", f'{data["citation"]["doc_no"]} {data["citation"]["article"]}'])
+    exports.append_row(ws, ["姓名", "身份证号", "地区代码", "地区", "经办人员", "登记日", "本期起", "本期止",
                *[label for label, _ in followup311.KINDS.values()], "状态", "缺项"])
     for p in people:
         period = p.get("period") or ["", ""]
         state = "已就业" if p["employed"] else "进度滞后" if p["behind"] else "按进度"
-        ws.append([p["name"], p["id_number"], p["region"], region_label(p["region"]), p["caseworker"],
+        exports.append_row(ws, [p["name"], p["id_number"], p["region"], region_label(p["region"]), p["caseworker"],
                    p["registered_on"], period[0], period[1], *[p["counts"].get(k, "") for k in followup311.KINDS],
                    state, "；".join(p["missing"])])
     for title, key, rows in (("按经办人员", "经办人员", data["by_caseworker"]), ("按地区", "地区", data["by_area"])):
         sheet = wb.create_sheet(title)
-        sheet.append([key, "帮扶人数", "进度滞后人数"])
+        exports.append_row(sheet, [key, "帮扶人数", "进度滞后人数"])
         for r in rows:
-            sheet.append([region_label(r["key"]) if key == "地区" else r["key"], r["people"], r["behind"]])
+            exports.append_row(sheet, [region_label(r["key"]) if key == "地区" else r["key"], r["people"], r["behind"]])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

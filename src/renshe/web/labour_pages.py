@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from renshe.api import uploads
 from renshe.api.deps import db, optional_user
 from renshe.services import dispatch, jobs
 from renshe.services.errors import ServiceError
@@ -57,12 +58,15 @@ async def dispatch_upload(request: Request, file: UploadFile = File(...), cycle:
     except ValueError:
         return _agency_page(request, user, s, status_code=400, error=f"报送日“{cycle}”应为 YYYY-MM-DD 格式的日期")
     try:
-        report, result = dispatch.submit(s, user, data, file.filename or "", cycle=chosen, channel="web")
+        checked = await uploads.off_loop(dispatch.check_file, data, file.filename or "")
+        report, result = dispatch.submit(s, user, data, file.filename or "", cycle=chosen, channel="web",
+                                         checked=checked)
     except dispatch.ReportFileError as exc:
         return _agency_page(request, user, s, status_code=422, error=exc.message)
     except ServiceError as exc:
         return _message(request, user, exc)
-    return _agency_page(request, user, s, status_code=201, result=result, report=dispatch.report_summary(report))
+    return _agency_page(request, user, s, status_code=201, result=result, report=dispatch.report_summary(report),
+                        rejected=uploads.capped(result.rejected, f"/api/v1/dispatch/reports/{report.id}/rejected.xlsx"))
 
 
 @router.get("/dispatch/district", response_class=HTMLResponse)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from renshe.api import uploads
 from renshe.api.deps import db, optional_user
 from renshe.api.targets import run_upload
 from renshe.services import monitoring
@@ -58,8 +59,9 @@ async def targets_import(request: Request, file: UploadFile = File(...), name: s
     assert user is not None
     try:
         tracking.check_write(user)
-        table, problems = tracking.table_from_xlsx(await file.read(), name=name, year=year, title=title,
-                                                   doc_no=doc_no, region=region or user.region)
+        data, area = await file.read(), region or user.region
+        table, problems = await uploads.off_loop(lambda: tracking.table_from_xlsx(
+            data, name=name, year=year, title=title, doc_no=doc_no, region=area))
         tracking.store_table(s, user, table, replace=replace)
     except ServiceError as exc:
         return _error(request, user, exc)
@@ -128,7 +130,8 @@ async def targets_upload(request: Request, name: str, file: UploadFile = File(..
         return denied
     assert user is not None
     try:
-        loaded = tracking.progress_from_xlsx(s, user, name, await file.read())
+        data = await file.read()
+        loaded = await uploads.off_loop(tracking.progress_from_xlsx, s, user, name, data)
     except ServiceError as exc:
         return _error(request, user, exc)
     return page(request, "targets/loaded.html", user, name=name, accepted=loaded.accepted, problems=loaded.problems,
@@ -152,7 +155,8 @@ async def monitor_upload(request: Request, file: UploadFile = File(...), as_of: 
     assert user is not None
     try:
         tracking.check_write(user)
-        report = run_upload(await file.read(), file.filename or "registry.xlsx", as_of.strip() or None)
+        data = await file.read()
+        report = await uploads.off_loop(run_upload, data, file.filename or "registry.xlsx", as_of.strip() or None)
         saved = monitoring.save_run(s, user, report)
     except ServiceError as exc:
         return _error(request, user, exc)

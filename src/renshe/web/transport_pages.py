@@ -20,7 +20,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from renshe.api import uploads
 from renshe.api.deps import db, optional_user
+from renshe.api.hardening import download_headers
 from renshe.api.labour import MAX_UPLOAD, XLSX, NewTrip
 from renshe.services import dispatch, transport
 from renshe.services.errors import ServiceError
@@ -160,7 +162,7 @@ async def transport_upload(request: Request, file: UploadFile | None = File(None
             raise dispatch.ReportFileError("文件过大（上限 20 MB）")
         if not data:
             raise dispatch.ReportFileError("请选择要上传的乘客名单文件（CSV 或 xlsx）")
-        table = dispatch.read_table(data, filename)
+        table = await uploads.off_loop(dispatch.read_table, data, filename)
     except dispatch.ReportFileError as exc:
         return _page(request, user, s, None, status_code=422, upload_errors=[{"row": None, "message": exc.message}])
     header = [str(h).replace("\ufeff", "").strip() for h in (table[0] if table else [])]
@@ -236,5 +238,5 @@ def transport_export(request: Request, travel_date: str = "", audience: str = "o
         content = transport.export(s, user, day, audience)
     except ServiceError as exc:
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
-    return Response(content, media_type=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="transport-{day.isoformat()}-{audience}.xlsx"'})
+    return Response(content, media_type=XLSX, headers=download_headers(
+        f"transport-{day.isoformat()}-{audience}.xlsx"))

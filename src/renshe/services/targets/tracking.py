@@ -401,10 +401,10 @@ def _frac_number(value: Fraction) -> int | float:
 # ----------------------------------------------------------------------------- xlsx
 
 def _workbook_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
-    import xlsxwriter
+    from renshe.services import exports
 
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    wb = exports.xlsxwriter_workbook(out)  # a unit name "=…" stays text
     bold = wb.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1})
     for title, header, rows in sheets:
         ws = wb.add_worksheet(title)

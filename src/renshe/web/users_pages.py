@@ -1,0 +1,90 @@
+"""User management page for administrators (用户管理): create, disable, reset a password,
+assign a role and an area. Thin: services/users.py does the work and the checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from renshe.api.deps import db, optional_user
+from renshe.services import users
+from renshe.services.errors import ServiceError
+from renshe.services.security import PASSWORD_MIN_LENGTH
+from renshe.store import models
+from renshe.store.models import User
+from renshe.web.pages import templates
+
+router = APIRouter(include_in_schema=False)
+PATH = "/admin/users"
+
+
+def _page(request: Request, user: User, s: Session, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, "desk/users.html", {
+        "user": user, "people": [users.describe(u) for u in users.list_users(s, user)], "roles": models.ROLES,
+        "min_length": PASSWORD_MIN_LENGTH, **context}, status_code=status_code)
+
+
+def _guard(request: Request, user: User | None) -> Response | None:
+    if user is None:
+        return RedirectResponse(f"/login?next={PATH}", status_code=303)
+    if user.role != "admin":
+        return templates.TemplateResponse(request, "desk/message.html",
+                                          {"user": user, "message": "只有管理员可以管理用户"}, status_code=403)
+    return None
+
+
+def _act(request: Request, user: User | None, s: Session, action: Any, done: str) -> Response:
+    refused = _guard(request, user)
+    if refused is not None:
+        return refused
+    assert user is not None
+    try:
+        action()
+    except ServiceError as exc:
+        s.rollback()
+        return _page(request, user, s, status_code=exc.status, error=exc.message)
+    return RedirectResponse(f"{PATH}?done={done}", status_code=303)
+
+
+@router.get(PATH, response_class=HTMLResponse)
+def users_page(request: Request, done: str = "", user: User | None = Depends(optional_user),
+               s: Session = Depends(db, scope="function")) -> Response:
+    refused = _guard(request, user)
+    if refused is not None:
+        return refused
+    assert user is not None
+    return _page(request, user, s, done=done)
+
+
+@router.post(PATH)
+def create(request: Request, username: str = Form(...), password: str = Form(...), role: str = Form(...),
+           display_name: str = Form(...), region: str = Form(""), user: User | None = Depends(optional_user),
+           s: Session = Depends(db, scope="function")) -> Response:
+    return _act(request, user, s, lambda: users.admin_create(s, user, username.strip(), password, role,  # type: ignore[arg-type]
+                                                             display_name.strip(), region=region.strip() or None),
+                "created")
+
+
+@router.post(PATH + "/{username}/active")
+def set_active(request: Request, username: str, active: str = Form(...), user: User | None = Depends(optional_user),
+               s: Session = Depends(db, scope="function")) -> Response:
+    return _act(request, user, s, lambda: users.set_active(s, user, username, active == "1"),  # type: ignore[arg-type]
+                "enabled" if active == "1" else "disabled")
+
+
+@router.post(PATH + "/{username}/password")
+def reset_password(request: Request, username: str, password: str = Form(...),
+                   user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+    return _act(request, user, s, lambda: users.reset_password(s, user, username, password),  # type: ignore[arg-type]
+                "reset")
+
+
+@router.post(PATH + "/{username}/assign")
+def assign(request: Request, username: str, role: str = Form(...), region: str = Form(""),
+           user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+    return _act(request, user, s, lambda: users.assign(s, user, username, role=role,  # type: ignore[arg-type]
+                                                       region=region.strip() or None,
+                                                       clear_region=not region.strip()), "assigned")
