@@ -290,3 +290,18 @@ def events_for_user(username: str) -> Iterator[AuditEvent]:
         uid = s.execute(select(User.id).where(User.username == username)).scalar()
         return iter(list(s.execute(select(AuditEvent).where(AuditEvent.entity == "user",
                                                               AuditEvent.entity_id == str(uid))).scalars()))
+
+
+def test_a_refused_login_says_when_to_try_again(client: TestClient) -> None:
+    """A lockout (429) carries Retry-After: the seconds until the lockout ends, as the message says."""
+    make_user("wait_for_it")
+    for _ in range(users.LOGIN_MAX_FAILURES):
+        api_login(client, "wait_for_it", "not-the-password")
+    response = client.post("/api/v1/login", json={"username": "wait_for_it", "password": GOOD})
+    assert response.status_code == 429
+    seconds = int(response.headers["Retry-After"])
+    assert 0 < seconds <= users.LOCKOUT_MINUTES * 60
+    assert f"{seconds // 60} 分钟后再试" in response.json()["detail"]
+    page = client.post("/login", data={"username": "wait_for_it", "password": GOOD},
+                       headers={"Origin": "http://testserver"})
+    assert page.status_code == 429 and page.headers["Retry-After"].isdigit()

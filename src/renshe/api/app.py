@@ -54,7 +54,7 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False) -> 
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
-        return JSONResponse(status_code=exc.status, content={"detail": exc.message})
+        return JSONResponse(status_code=exc.status, content={"detail": exc.message}, headers=exc.headers)
 
     @app.exception_handler(StatementError)
     async def out_of_range(request: Request, exc: StatementError) -> JSONResponse:

@@ -36,6 +36,7 @@ ADDRESS_WINDOW_MINUTES = 15
 #: how long a session (web cookie or API token) lives: one working day, so a stolen or
 #: forgotten token is not good for a month
 SESSION_HOURS = 8
+SECONDS_PER_MINUTE = 60
 
 
 #: roles whose work is bounded by an area (users.region), so an account without one is refused
@@ -83,11 +84,12 @@ def _failures_since(s: Session, since: dt.datetime, *, username: str | None = No
     return int(count), last
 
 
-def _refuse(s: Session, username: str, address: str, reason: str, message: str, **detail: Any) -> NoReturn:
+def _refuse(s: Session, username: str, address: str, reason: str, message: str, retry_after_s: int,
+            **detail: Any) -> NoReturn:
     s.add(LoginAttempt(at=now(), username=username, address=address, ok=False))
     audit.record(s, None, "login.failed", "user", username, {"address": address, "reason": reason, **detail})
     s.commit()  # the attempt and its audit row outlive the refusal (the request's unit of work rolls back)
-    raise TooManyAttempts(message)
+    raise TooManyAttempts(message, retry_after_s)
 
 
 def authenticate(s: Session, username: str, password: str, address: str = "-") -> User:
@@ -98,12 +100,13 @@ def authenticate(s: Session, username: str, password: str, address: str = "-") -
     count, _ = _failures_since(s, t - dt.timedelta(minutes=ADDRESS_WINDOW_MINUTES), address=address)
     if count >= ADDRESS_MAX_FAILURES:
         _refuse(s, username, address, "address_limited",
-                f"登录失败次数过多：本机地址在 {ADDRESS_WINDOW_MINUTES} 分钟内失败 {count} 次，请稍后再试")
+                f"登录失败次数过多：本机地址在 {ADDRESS_WINDOW_MINUTES} 分钟内失败 {count} 次，请稍后再试",
+                ADDRESS_WINDOW_MINUTES * SECONDS_PER_MINUTE)
     count, last = _failures_since(s, t - dt.timedelta(minutes=LOCKOUT_MINUTES), username=username)
     if count >= LOGIN_MAX_FAILURES and last is not None:
         minutes = max(1, int((last + dt.timedelta(minutes=LOCKOUT_MINUTES) - t).total_seconds() // 60) + 1)
         _refuse(s, username, address, "locked",
-                f"账户已锁定：连续 {count} 次登录失败，请 {minutes} 分钟后再试或联系管理员")
+                f"账户已锁定：连续 {count} 次登录失败，请 {minutes} 分钟后再试或联系管理员", minutes * SECONDS_PER_MINUTE)
     user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
     # one argon2 verification whether or not the user exists (no timing difference)
     ok = verify_password_or_dummy(user.password_hash if user is not None else None, password)

@@ -45,7 +45,9 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
     try:
         user = authenticate(s, username, password, client_address(request))
     except ServiceError as exc:  # the attempt and its audit rows are already committed
-        return page(request, "desk/login.html", None, status_code=exc.status, error=exc.message, next=next)
+        answer = page(request, "desk/login.html", None, status_code=exc.status, error=exc.message, next=next)
+        answer.headers.update(exc.headers or {})
+        return answer
     token = issue_token(s, user)
     target = next if next.startswith("/") and not next.startswith("//") else "/my"
     response = RedirectResponse(target, status_code=303)
