@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from renshe.api import uploads
-from renshe.api.deps import current_user, db
+from renshe.api.deps import Strict, current_user, db
 from renshe.api.hardening import download_headers
 from renshe.batch.registry import RegistryError
 from renshe.services import monitoring
@@ -26,16 +26,14 @@ router = APIRouter(prefix="/api/v1", tags=["targets & monitoring"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ProgressEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ProgressEntry(Strict):
     unit: str = Field(min_length=1, max_length=64)
     kind: str = Field(min_length=1, max_length=64)
     month: str = Field(min_length=7, max_length=7)
     value: float = Field(ge=0)
 
 
-class ProgressBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ProgressBody(Strict):
     entries: list[ProgressEntry] = Field(min_length=1, max_length=20000)
 
 
