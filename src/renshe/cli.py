@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -298,6 +299,9 @@ def serve(
             pass
 
     asyncio.run(prepare())
+    from renshe.api.app import DEMO_VARIABLE
+
+    os.environ[DEMO_VARIABLE] = "1" if demo else "0"  # the workers serve as the parent was asked to
     uvicorn.run("renshe.api.app:worker_app", factory=True, host=host, port=port, workers=workers, log_level="info",
                 log_config=uvicorn_config())
 

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from renshe.api.app import create_app
+from renshe.services.demo import DEMO_PASSWORD
 from renshe.api.evaluate import coalescer
 from renshe.engine.calculator import evaluate_json
 from tests.conftest import EXAMPLES, RENSHE
@@ -108,6 +109,11 @@ def test_serve_with_several_workers_and_demo_data(tmp_path: Path, workers: int) 
         assert all(a.status_code == 200 for a in answers)
         assert answers[0].json() == json.loads(json.dumps(evaluate_json(case)))
         assert httpx.get(f"{url}/api/v1/applications").status_code == 401  # the store is there, guarded
+        # the workers serve in demo mode as the parent: the session cookie works on http://
+        signed_in = httpx.post(f"{url}/login", data={"username": "qiye", "password": DEMO_PASSWORD, "next": "/my"},
+                               headers={"origin": url})
+        cookie = signed_in.headers.get("set-cookie", "")
+        assert signed_in.status_code == 303 and "renshe_token=" in cookie and "secure" not in cookie.lower(), cookie
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

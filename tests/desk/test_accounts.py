@@ -67,6 +67,18 @@ def test_lockout_after_max_failures_and_its_audit(client: TestClient) -> None:
     assert api_login(client, "lock_me", GOOD)[0] == 200
 
 
+def test_old_attempts_are_pruned_but_their_audit_stays(client: TestClient) -> None:
+    """login_attempts keeps what the lockout windows need; the audit log keeps everything."""
+    make_user("old_timer")
+    assert api_login(client, "old_timer", "not-the-password")[0] == 401
+    age_attempts("old_timer", (users.ATTEMPTS_RETENTION_DAYS + 1) * 24 * 60)
+    assert api_login(client, "old_timer", GOOD)[0] == 200  # any sign-in prunes
+    with session() as s:
+        rows = list(s.execute(select(LoginAttempt).where(LoginAttempt.username == "old_timer")).scalars())
+    assert [r.ok for r in rows] == [True]
+    assert len(events("login.failed", "old_timer")) == 1
+
+
 def test_unknown_names_lock_the_same_way(client: TestClient) -> None:
     """A lockout does not tell an attacker whether the name exists."""
     for _ in range(users.LOGIN_MAX_FAILURES):

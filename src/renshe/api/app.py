@@ -15,7 +15,14 @@ from renshe.services.errors import ServiceError
 from renshe.web import desk_pages, pages
 
 
-def create_app(migrate: bool = True, demo: bool = False, warm: bool = False) -> FastAPI:
+#: set by ``renshe serve --demo --workers N`` for its worker processes
+DEMO_VARIABLE = "RENSHE_DEMO"
+
+
+def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, seed: bool | None = None) -> FastAPI:
+    """``demo``: the demo's http cookies and sign-in list; ``seed`` (default: ``demo``) loads the demo data."""
+    seed = demo if seed is None else seed
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if warm:
@@ -26,12 +33,12 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False) -> 
             from renshe.store.migrate import upgrade
 
             upgrade()
-        if demo:
-            from renshe.services.demo import seed
+        if seed:
+            from renshe.services.demo import seed as seed_demo
             from renshe.store.db import session
 
             with session() as s:
-                seed(s)
+                seed_demo(s)
         yield
         from renshe.services.audit import checkpoint_at_shutdown
 
@@ -97,5 +104,8 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False) -> 
 
 def worker_app() -> FastAPI:
     """The app of one worker process of ``renshe serve --workers N`` (the store was
-    migrated and seeded by the parent before the workers started)."""
-    return create_app(migrate=False, demo=False, warm=True)
+    migrated and seeded by the parent before the workers started); a demo parent's workers
+    serve in demo mode too (http cookies without ``Secure``)."""
+    import os
+
+    return create_app(migrate=False, demo=os.environ.get(DEMO_VARIABLE) == "1", warm=True, seed=False)

@@ -16,8 +16,11 @@ HERE = Path(__file__).parent
 
 @cache
 def _parameters() -> dict[str, Parameter]:
-    data = yaml.safe_load((HERE / "parameters.yaml").read_text(encoding="utf-8"))
-    return parse_parameters(data["parameters"], "services/parameters.yaml", {"doc_no": data["document"]["doc_no"]})
+    out: dict[str, Parameter] = {}
+    for name in ("parameters.yaml", "security_parameters.yaml"):
+        data = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+        out |= parse_parameters(data["parameters"], f"services/{name}", {"doc_no": data["document"]["doc_no"]})
+    return out
 
 
 def setting(name: str, on: dt.date | None = None) -> Any:

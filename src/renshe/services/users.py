@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NoReturn
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from renshe.domain.regions import problem_with_region, region_name
 from renshe.services import audit
 from renshe.services.errors import Forbidden, NotFound, ServiceError, Unauthorized
+from renshe.services.settings import setting
 from renshe.services.security import (
     hash_password,
     new_token,
@@ -22,20 +23,14 @@ from renshe.services.security import (
 from renshe.store import models
 from renshe.store.models import LoginAttempt, User, UserSession, now
 
-#: failed sign-ins in a row (since the last success) that lock an account: enough for typos,
-#: few enough that online guessing gets nowhere (OWASP ASVS 2.2.1 asks for a limit)
-LOGIN_MAX_FAILURES = 5
-#: how long a locked account stays locked, counted from its last failed sign-in
-LOCKOUT_MINUTES = 15
-#: failed sign-ins from one client address, over every user name, within the window below
-#: before that address is refused: stops one machine spraying passwords across many accounts
-#: (an office behind one NAT address still has room for many users' typos)
-ADDRESS_MAX_FAILURES = 30
-#: the window of the per-address limit
-ADDRESS_WINDOW_MINUTES = 15
-#: how long a session (web cookie or API token) lives: one working day, so a stolen or
-#: forgotten token is not good for a month
-SESSION_HOURS = 8
+#: sign-in limits (services/security_parameters.yaml, GB/T 22239—2019 8.1.4.1 b)
+LOGIN_MAX_FAILURES: int = setting("login_max_failures")
+LOCKOUT_MINUTES: int = setting("lockout_minutes")
+ADDRESS_MAX_FAILURES: int = setting("address_max_failures")
+ADDRESS_WINDOW_MINUTES: int = setting("address_window_minutes")
+SESSION_HOURS: int = setting("session_hours")
+#: login_attempts rows older than this are pruned (the audit log keeps every attempt)
+ATTEMPTS_RETENTION_DAYS: int = setting("login_attempts_retention_days")
 SECONDS_PER_MINUTE = 60
 
 
@@ -92,11 +87,19 @@ def _refuse(s: Session, username: str, address: str, reason: str, message: str, 
     raise TooManyAttempts(message, retry_after_s)
 
 
+def prune_attempts(s: Session, t: dt.datetime) -> int:
+    """Drop sign-in attempts older than the retention period: the lockout windows look back
+    minutes, not months, and the audit log keeps every attempt for good."""
+    cut = t - dt.timedelta(days=ATTEMPTS_RETENTION_DAYS)
+    return s.execute(delete(LoginAttempt).where(LoginAttempt.at < cut)).rowcount or 0
+
+
 def authenticate(s: Session, username: str, password: str, address: str = "-") -> User:
     """Check a sign-in. Every failure is stored and audited; too many failures for one
     account lock it for ``LOCKOUT_MINUTES``, too many from one address refuse that address."""
     username, address = username[:64], (address or "-")[:64]
     t = now()
+    prune_attempts(s, t)
     count, _ = _failures_since(s, t - dt.timedelta(minutes=ADDRESS_WINDOW_MINUTES), address=address)
     if count >= ADDRESS_MAX_FAILURES:
         _refuse(s, username, address, "address_limited",
