@@ -97,6 +97,9 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
     from renshe.api.hardening import Hardening  # CSRF origin check, security headers, Secure cookies
     from renshe.api.uploads import UploadGate  # upload sender and size checked before the body is read
 
+    from renshe.api import openapi  # every status code and error shape in /openapi.json
+
+    openapi.install(app)
     app.add_middleware(UploadGate)
     app.add_middleware(Hardening, demo=demo)  # outermost: its headers are on the gate's answers too
     return app
