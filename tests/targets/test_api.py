@@ -216,3 +216,23 @@ def test_monitor_upload_area_and_export(client: TestClient, tokens: dict[str, di
     assert wb["预警清单"].max_row == 1 + len(run["warnings"])
     bad = client.post("/api/v1/monitor", headers=tokens["admin"], files={"file": ("reg.csv", b"x")})
     assert bad.status_code == 400 and "xlsx" in bad.json()["detail"]
+
+
+def test_the_web_pages_load_a_table_and_progress(client: TestClient) -> None:
+    """The browser's forms (not the API): the loaded page names the table it loaded."""
+    from renshe.services.demo import DEMO_PASSWORD
+
+    web = TestClient(client.app, base_url="http://testserver")
+    same_site = {"origin": "http://testserver"}
+    r = web.post("/login", data={"username": "xinmi_jingban", "password": DEMO_PASSWORD, "next": "/targets"},
+                 headers=same_site, follow_redirects=False)
+    assert r.status_code == 303
+    table = xlsx([["单位", "新增城镇就业"], ["甲镇", 10], ["乙镇", 5], ["合计", 15]])
+    r = web.post("/targets/import", files={"file": ("t.xlsx", table)},
+                 data={"name": "xinmi-web", "year": "2021", "title": "网页导入"}, headers=same_site)
+    assert r.status_code == 200, r.text[:500]
+    assert 'href="/targets/xinmi-web"' in r.text and "目标单位" in r.text
+    progress = xlsx([["单位", "指标", "月份", "完成数"], ["甲镇", "新增城镇就业", "2021-03", 4]])
+    r = web.post("/targets/xinmi-web/upload", files={"file": ("p.xlsx", progress)}, headers=same_site)
+    assert r.status_code == 200, r.text[:500]
+    assert 'href="/targets/xinmi-web"' in r.text and "条进度" in r.text

@@ -65,7 +65,7 @@ async def targets_import(request: Request, file: UploadFile = File(...), name: s
         tracking.store_table(s, user, table, replace=replace)
     except ServiceError as exc:
         return _error(request, user, exc)
-    return page(request, "targets/loaded.html", user, name=name, accepted=len(table.rows), problems=problems,
+    return page(request, "targets/loaded.html", user, target=name, accepted=len(table.rows), problems=problems,
                 discrepancies=table.discrepancies(), what="目标单位")
 
 
@@ -118,7 +118,7 @@ def targets_progress(request: Request, name: str, unit: str = Form(...), kind: s
     except ServiceError as exc:
         return _error(request, user, exc)
     if loaded.problems:
-        return page(request, "targets/loaded.html", user, status_code=400, name=name, accepted=0,
+        return page(request, "targets/loaded.html", user, status_code=400, target=name, accepted=0,
                     problems=loaded.problems, discrepancies=[], what="条进度")
     return RedirectResponse(f"/targets/{name}?kind={kind}&month={month}", status_code=303)
 
@@ -134,7 +134,7 @@ async def targets_upload(request: Request, name: str, file: UploadFile = File(..
         loaded = await uploads.off_loop(tracking.progress_from_xlsx, s, user, name, data)
     except ServiceError as exc:
         return _error(request, user, exc)
-    return page(request, "targets/loaded.html", user, name=name, accepted=loaded.accepted, problems=loaded.problems,
+    return page(request, "targets/loaded.html", user, target=name, accepted=loaded.accepted, problems=loaded.problems,
                 discrepancies=[], what="条进度")
 
 
