@@ -15,8 +15,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,35 +24,12 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import PASSWORD, free_port, start, wait_up  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-RENSHE = Path(sys.executable).with_name("renshe")
 CASE = json.loads((ROOT / "src" / "renshe" / "web" / "demo_cases" / "06_beijing_frontline_nurse.json")
                   .read_text(encoding="utf-8"))["case"]
-PASSWORD = "renshe-demo-2020"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([str(RENSHE), "serve", "--port", str(port), "--demo"], env=env,
-                            stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
-
-
-async def wait_up(url: str, timeout: float = 180) -> None:
-    deadline = time.time() + timeout
-    async with httpx.AsyncClient() as c:
-        while time.time() < deadline:
-            try:
-                if (await c.get(url + "/healthz", timeout=2)).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError("server did not come up")
 
 
 async def run(submissions: int, concurrency: int, database_url: str | None) -> dict[str, Any]:

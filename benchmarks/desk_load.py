@@ -33,9 +33,7 @@ import datetime as dt
 import json
 import os
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,46 +45,17 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import PASSWORD, SERVERS, free_port, start, wait_up  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-RENSHE = Path(sys.executable).with_name("renshe")
 CASE = json.loads((ROOT / "src" / "renshe" / "web" / "demo_cases" / "06_beijing_frontline_nurse.json")
                   .read_text(encoding="utf-8"))["case"]
 POLICY = "beijing.frontline_allowance_2020"
-PASSWORD = "renshe-demo-2020"
 #: a client gives up on one attempt after this long (a browser or proxy would too)
 CLIENT_TIMEOUT_S = 120.0
 #: a client gives up on a submission altogether after this long
 GIVE_UP_S = 600.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-#: process groups of the servers started, killed at the end whatever happens
-SERVERS: list[int] = []
-
-
-def start(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen([str(RENSHE), "serve", "--port", str(port), "--demo"], env=env,
-                            stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
-    SERVERS.append(server.pid)
-    return server
-
-
-async def wait_up(url: str, timeout: float = 180) -> None:
-    deadline = time.time() + timeout
-    async with httpx.AsyncClient() as c:
-        while time.time() < deadline:
-            try:
-                if (await c.get(url + "/healthz", timeout=2)).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError("server did not come up")
 
 
 def fresh_database(base: str | None, folder: Path) -> tuple[str, str | None]:
