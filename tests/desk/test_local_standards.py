@@ -256,3 +256,20 @@ def test_rejection_needs_a_reason_and_changes_nothing(client: TestClient, admins
     assert refund(client, henan_case)["amount"] == expected_amount(henan_case, VALUE)  # still the approved one
     r = client.post(f"/api/v1/local-standards/{number}/approve", headers=admins["admin"])
     assert r.status_code == 409
+
+
+def test_the_page_refuses_others_and_keeps_what_was_typed(client: TestClient, admins: dict[str, dict[str, str]],
+                                                          tokens: dict[str, dict[str, str]]) -> None:
+    r = client.get("/admin/standards", headers=tokens["jingban"])
+    assert r.status_code == 403 and "只有管理员" in r.text
+    r = client.get("/admin/standards", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    r = client.get("/admin/standards", headers=admins["admin"])
+    assert r.status_code == 200 and PARAM in r.text and RULE in r.text
+    count = sum(len(p["standards"]) for p in standards_of(client, admins["admin"]).values())
+    r = client.post("/admin/standards", headers=admins["admin"], data={
+        **{k: str(v) for k, v in PROPOSAL.items()}, "value": "一千五", "effective_to": "2019-02-30"})
+    assert r.status_code == 422
+    assert 'id="error-value"' in r.text and 'id="error-effective_to"' in r.text
+    assert 'value="一千五"' in r.text and 'value="2019-02-30"' in r.text and DOC["quote"] in r.text
+    assert sum(len(p["standards"]) for p in standards_of(client, admins["admin"]).values()) == count
