@@ -248,6 +248,10 @@ def simulate(
     policies: Annotated[list[str] | None, typer.Option("--policies", help="only these policy ids")] = None,
     partition_size: Annotated[int, typer.Option(help="units per partition")] = 50_000,
     workers: Annotated[int | None, typer.Option(help="local worker processes")] = None,
+    local_standards: Annotated[Path | None, typer.Option(
+        "--local-standards", help="approved local standards (地方标准) for both runs: 'renshe standards export'")] = None,
+    database_url: Annotated[str | None, typer.Option(
+        "--database-url", help="use the local standards approved in this database, for both runs")] = None,
 ) -> None:
     """Policy simulation (政策模拟): baseline vs reform cost, winners and losers."""
     from renshe.batch.registry import RegistryError
@@ -256,7 +260,8 @@ def simulate(
     from renshe.batch.simulate import write_simulation
 
     config = BatchConfig(registry=registry_path, as_of=_as_of(as_of), out=out, policies=policies or None,
-                         overrides=_overrides(base or []), partition_size=partition_size, workers=workers)
+                         overrides=_overrides(base or []), partition_size=partition_size, workers=workers,
+                         local_json=_local_standards(local_standards, database_url))
     reform = _overrides(setting)
     try:
         tables = run_simulation(config, reform, progress=_progress("分区"))

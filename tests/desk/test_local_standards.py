@@ -273,3 +273,14 @@ def test_the_page_refuses_others_and_keeps_what_was_typed(client: TestClient, ad
     assert 'id="error-value"' in r.text and 'id="error-effective_to"' in r.text
     assert 'value="一千五"' in r.text and 'value="2019-02-30"' in r.text and DOC["quote"] in r.text
     assert sum(len(p["standards"]) for p in standards_of(client, admins["admin"]).values()) == count
+
+
+@pytest.mark.parametrize(("name", "value"), [("henan.epidemic_end_date", "2020-06-30"),
+                                             ("yongzhou.stable_job_refund_2022.ratio_sme", 0.6),
+                                             ("henan.hiring_subsidy_2020.per_person", 300)])
+def test_values_of_other_kinds_are_taken_as_typed(client: TestClient, admins: dict[str, dict[str, str]],
+                                                  name: str, value: Any) -> None:
+    r = client.post("/api/v1/local-standards", headers=admins["admin"], json={**PROPOSAL, "parameter": name,
+                                                                              "value": value})
+    assert r.status_code == 201, r.text
+    assert r.json()["value"] == value and r.json()["status"] == "pending"
