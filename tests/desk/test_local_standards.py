@@ -22,7 +22,6 @@ from renshe.engine import parameters
 from renshe.engine.rules import registry
 from renshe.services import local_standards
 from tests.conftest import RENSHE, ROOT
-from tests.desk.conftest import login
 
 PARAM = "henan.ui_benefit_monthly_2019"
 RULE = "henan.stable_job_refund_2020"

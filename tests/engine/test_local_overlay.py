@@ -40,9 +40,10 @@ def test_the_later_approval_wins_where_dates_overlap() -> None:
 
 
 def test_plans_are_kept_apart_per_overlay() -> None:
+    import yaml
+
     from renshe.engine.calculator import evaluate_json
     from tests.conftest import ROOT
-    import yaml
 
     case = yaml.safe_load((ROOT / "tests" / "policies" / "bases.yaml").read_text(encoding="utf-8"))["small_henan"]
     case = json.loads(json.dumps({k: v for k, v in case.items() if k != "parameters"}, default=str))
