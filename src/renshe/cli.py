@@ -32,11 +32,18 @@ def evaluate(
     explain: Annotated[bool, typer.Option("--explain", help="add each result's trace (计算过程)")] = False,
     everything: Annotated[bool, typer.Option("--all", help="also list policies out of the case's scope "
                                                            "(status out_of_scope: another region, not in force)")] = False,
+    local_standards: Annotated[Path | None, typer.Option(
+        "--local-standards", help="approved local standards (地方标准): a file from 'renshe standards export'")] = None,
 ) -> None:
     """Evaluate one case: every policy in scope, its status, amount, money flow, reasons and
     citations, and the totals by flow."""
     from renshe.engine.calculator import evaluate_json
     from renshe.engine.case import BadCase
+
+    if local_standards is not None:
+        from renshe.engine.parameters import Overlay, use_overlay
+
+        use_overlay(Overlay.from_json(_local_standards(local_standards, None) or "{}"))
 
     try:
         raw = sys.stdin.read() if case_file == "-" else Path(case_file).read_text(encoding="utf-8")

@@ -184,10 +184,17 @@ def test_the_batch_uses_the_approved_value(client: TestClient, admins: dict[str,
     paid = _paid(tmp_path / "local", uscc)
     assert paid is not None and paid["amount"] == expected_amount(henan_case, VALUE)
     assert DOC["doc_no"] in paid["reasons"]
+    # renshe evaluate with the same file: the calculator on the command line
+    (tmp_path / "case.json").write_text(json.dumps(henan_case), encoding="utf-8")
+    proc = subprocess.run([str(RENSHE), "evaluate", str(tmp_path / "case.json"), "--local-standards",
+                           str(tmp_path / "local.json")], capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    result = next(r for r in json.loads(proc.stdout)["results"] if r["policy"] == RULE)
+    assert result["amount"] == expected_amount(henan_case, VALUE) and result["local_standards"][0]["parameter"] == PARAM
     # the command line, reading the approved values from the database
     proc = subprocess.run([str(RENSHE), "batch", str(reg), "--as-of", henan_case["as_of"], "--out",
                            str(tmp_path / "cli"), "--policies", RULE, "--workers", "1", "--database-url", database],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     assert DOC["doc_no"] in proc.stderr  # it says which local standards it uses
     paid = _paid(tmp_path / "cli", uscc)
@@ -198,7 +205,7 @@ def test_the_batch_uses_the_approved_value(client: TestClient, admins: dict[str,
         {"parameter": PARAM, "value": "abc", "from": "2019-01-01", "to": None, "citation": DOC}]}), encoding="utf-8")
     proc = subprocess.run([str(RENSHE), "batch", str(reg), "--as-of", henan_case["as_of"], "--out",
                            str(tmp_path / "bad"), "--local-standards", str(tmp_path / "bad.json")],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 2 and PARAM in proc.stderr and "Traceback" not in proc.stderr
 
 
