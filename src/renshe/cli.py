@@ -33,11 +33,18 @@ def evaluate(
     explain: Annotated[bool, typer.Option("--explain", help="add each result's trace (计算过程)")] = False,
     everything: Annotated[bool, typer.Option("--all", help="also list policies out of the case's scope "
                                                            "(status out_of_scope: another region, not in force)")] = False,
+    local_standards: Annotated[Path | None, typer.Option(
+        "--local-standards", help="approved local standards (地方标准): a file from 'renshe standards export'")] = None,
 ) -> None:
     """Evaluate one case: every policy in scope, its status, amount, money flow, reasons and
     citations, and the totals by flow."""
     from renshe.engine.calculator import evaluate_json
     from renshe.engine.case import BadCase
+
+    if local_standards is not None:
+        from renshe.engine.parameters import Overlay, use_overlay
+
+        use_overlay(Overlay.from_json(_local_standards(local_standards, None) or "{}"))
 
     try:
         raw = sys.stdin.read() if case_file == "-" else Path(case_file).read_text(encoding="utf-8")
@@ -178,6 +185,32 @@ def _as_of(value: str) -> Any:
         _fail([f"--as-of: \"{value}\" is not a date (YYYY-MM-DD)"])
 
 
+def _local_standards(path: Path | None, url: str | None) -> str:
+    """The approved local standards (地方标准) a batch uses, as ``Overlay.to_json`` ("" for none)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from renshe.services import local_standards as ls
+
+    if path is not None and url is not None:
+        _fail(["--local-standards and --database-url: give one of them"])
+    try:
+        overlay = ls.load_file(path) if path is not None else ls.load_database(url) if url is not None else None
+    except OSError as exc:
+        _fail([f"--local-standards {path}: {exc.strerror or exc}"])
+        return ""
+    except ValueError as exc:
+        _fail([f"--local-standards {exc}"])
+        return ""
+    except SQLAlchemyError as exc:
+        _fail([f"--database-url: cannot read the approved local standards ({type(exc).__name__})"])
+        return ""
+    if overlay is None or not overlay.values:
+        return ""
+    for v in overlay.values:
+        print(f"地方标准：{v.name} = {v.value}（{v.reference.doc_no} {v.reference.article}）", file=sys.stderr)
+    return overlay.to_json()
+
+
 @app.command()
 def batch(
     registry_path: Annotated[Path, typer.Argument(metavar="REGISTRY", help="registry directory or .xlsx workbook")],
@@ -188,6 +221,10 @@ def batch(
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler: tcp://HOST:8786 or 'local'")] = None,
     partition_size: Annotated[int, typer.Option(help="units per partition")] = 50_000,
     workers: Annotated[int | None, typer.Option(help="local worker processes (default: all cores)")] = None,
+    local_standards: Annotated[Path | None, typer.Option(
+        "--local-standards", help="approved local standards (地方标准): a file from 'renshe standards export'")] = None,
+    database_url: Annotated[str | None, typer.Option(
+        "--database-url", help="use the local standards approved in this database (e.g. $RENSHE_DATABASE_URL)")] = None,
 ) -> None:
     """No-application batch (免申即享): evaluate a whole registry, write payment lists and a report."""
     from renshe.batch.registry import RegistryError
@@ -195,7 +232,7 @@ def batch(
 
     config = BatchConfig(registry=registry_path, as_of=_as_of(as_of), out=out, policies=policies or None,
                          overrides=_overrides(setting or []), partition_size=partition_size, workers=workers,
-                         scheduler=scheduler)
+                         scheduler=scheduler, local_json=_local_standards(local_standards, database_url))
     try:
         summary = run_batch(config, progress=_progress("分区"))
     except (RegistryError, BatchError) as exc:
@@ -219,6 +256,10 @@ def simulate(
     policies: Annotated[list[str] | None, typer.Option("--policies", help="only these policy ids")] = None,
     partition_size: Annotated[int, typer.Option(help="units per partition")] = 50_000,
     workers: Annotated[int | None, typer.Option(help="local worker processes")] = None,
+    local_standards: Annotated[Path | None, typer.Option(
+        "--local-standards", help="approved local standards (地方标准) for both runs: 'renshe standards export'")] = None,
+    database_url: Annotated[str | None, typer.Option(
+        "--database-url", help="use the local standards approved in this database, for both runs")] = None,
 ) -> None:
     """Policy simulation (政策模拟): baseline vs reform cost, winners and losers."""
     from renshe.batch.registry import RegistryError
@@ -227,7 +268,8 @@ def simulate(
     from renshe.batch.simulate import write_simulation
 
     config = BatchConfig(registry=registry_path, as_of=_as_of(as_of), out=out, policies=policies or None,
-                         overrides=_overrides(base or []), partition_size=partition_size, workers=workers)
+                         overrides=_overrides(base or []), partition_size=partition_size, workers=workers,
+                         local_json=_local_standards(local_standards, database_url))
     reform = _overrides(setting)
     try:
         tables = run_simulation(config, reform, progress=_progress("分区"))
@@ -452,3 +494,24 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+standards_app = typer.Typer(no_args_is_help=True, help="地方标准 (local standards approved by the bureau)")
+app.add_typer(standards_app, name="standards")
+
+
+@standards_app.command("export")
+def standards_export(
+    out: Annotated[Path | None, typer.Option("--out", help="file to write (default: standard output)")] = None,
+) -> None:
+    """The approved local standards of $RENSHE_DATABASE_URL as a file for 'renshe batch --local-standards'."""
+    from renshe.services import local_standards as ls
+    from renshe.store.db import session
+
+    with session() as s:
+        text = ls.export(s)
+    if out is None:
+        print(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        print(f"已导出地方标准 → {out}", file=sys.stderr)

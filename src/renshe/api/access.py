@@ -68,6 +68,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PATCH", "/api/v1/users/{username}"): only("admin"),
     ("GET", "/api/v1/audit"): only("auditor", "admin"),
     ("GET", "/api/v1/audit/verify"): only("auditor", "admin"),
+    # local standards (api/local_standards.py): bounded by the parameter's jurisdiction in the service
+    ("GET", "/api/v1/local-standards"): only("admin"),
+    ("POST", "/api/v1/local-standards"): only("admin", area=True),
+    ("POST", "/api/v1/local-standards/{standard_id}/approve"): only("admin", area=True),
+    ("POST", "/api/v1/local-standards/{standard_id}/reject"): only("admin", area=True),
+    ("GET", "/api/v1/local-standards/export"): only("admin"),
     # targets and monitoring (roles decided in services/targets)
     ("GET", "/api/v1/targets"): Rule(SIGNED_IN),
     ("GET", "/api/v1/targets/shipped/{name}"): Rule(SIGNED_IN),

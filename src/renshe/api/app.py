@@ -39,6 +39,10 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
 
             with session() as s:
                 seed_demo(s)
+        if migrate or seed or warm:
+            from renshe.services.local_standards import refresh_if_stale
+
+            refresh_if_stale(force=True)  # the approved local standards (地方标准) in force
         yield
         from renshe.services.audit import checkpoint_at_shutdown
 
@@ -93,6 +97,11 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
 
     app.include_router(users_api.router)
     app.include_router(users_pages.router)
+    from renshe.api import local_standards as local_standards_api  # local standards (地方标准)
+    from renshe.web import standards_pages
+
+    app.include_router(local_standards_api.router)
+    app.include_router(standards_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     from renshe.api.hardening import Hardening  # CSRF origin check, security headers, Secure cookies
     from renshe.api.uploads import UploadGate  # upload sender and size checked before the body is read

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from renshe.api.coalesce import Coalescer
 from renshe.engine.case import BadCase, parse_case
 from renshe.engine.rules import registry
+from renshe.services.local_standards import refresh_if_stale
 
 router = APIRouter(prefix="/api/v1", tags=["evaluate"])
 
@@ -30,6 +31,7 @@ async def evaluate(request: Request, explain: bool = Query(False, description="a
     """Body: a case (interface.md). 200 with the results (status, flow, totals by flow);
     422 with the problem list on a bad case."""
     raw = await request.body()
+    refresh_if_stale()  # the approved local standards (地方标准) another worker may have approved
     try:
         case = parse_case(raw)
         body = await coalescer(request.app).evaluate(case, explain, all)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from renshe.batch.partition import evaluate_partition
 
 
-def run_on_dask(scheduler: str, work: str, todo: list[int], args: tuple[str, str, list[str]],
+def run_on_dask(scheduler: str, work: str, todo: list[int], args: tuple[str, str, list[str], str],
                 done: Callable[[], None]) -> None:
     from distributed import Client, LocalCluster, as_completed
 

@@ -18,6 +18,7 @@ import polars as pl
 from renshe.engine.calc import UNIT_KEY
 from renshe.engine.case import FLAGS, Enterprise
 from renshe.engine.evaluate import REASON_JOIN, run
+from renshe.engine.parameters import Overlay, overlay_in_force
 from renshe.engine.population import Population, layout, with_classification
 
 #: a result row of the batch (interface.md, contract version 2): ``status`` (eligible |
@@ -42,10 +43,12 @@ def partition_dir(work: Path, table: str, part: int) -> Path:
     return work / "tables" / table / f"_part={part}"
 
 
-def run_key(as_of: str, overrides_json: str, rule_ids: list[str]) -> str:
-    """Results of one (date, parameters, rules) run live apart, so a simulation's
-    baseline and reform share the staged registry."""
-    payload = json.dumps([as_of, json.loads(overrides_json), sorted(rule_ids)], sort_keys=True, ensure_ascii=False)
+def run_key(as_of: str, overrides_json: str, rule_ids: list[str], local_json: str = "") -> str:
+    """Results of one (date, parameters, rules, local standards) run live apart, so a
+    simulation's baseline and reform share the staged registry."""
+    local = [json.loads(local_json)] if local_json else []  # (no local standards: the key of before)
+    payload = json.dumps([as_of, json.loads(overrides_json), sorted(rule_ids), *local], sort_keys=True,
+                         ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -95,12 +98,15 @@ def load_population(work: Path, part: int) -> tuple[Population, pl.DataFrame]:
     return pop, units
 
 
-def evaluate_partition(work_dir: str, part: int, as_of: str, overrides_json: str, rule_ids: list[str]) -> str:
-    """Evaluate one partition and write its results atomically; returns the file written."""
+def evaluate_partition(work_dir: str, part: int, as_of: str, overrides_json: str, rule_ids: list[str],
+                       local_json: str = "") -> str:
+    """Evaluate one partition and write its results atomically; returns the file written.
+    ``local_json``: the approved local standards (地方标准, ``Overlay.to_json``) the run uses."""
     work = Path(work_dir)
-    target = result_path(work, run_key(as_of, overrides_json, rule_ids), part)
+    target = result_path(work, run_key(as_of, overrides_json, rule_ids, local_json), part)
     pop, _ = load_population(work, part)
-    outcomes = run(pop, dt.date.fromisoformat(as_of), json.loads(overrides_json), rule_ids, batch=True)
+    with overlay_in_force(Overlay.from_json(local_json)):
+        outcomes = run(pop, dt.date.fromisoformat(as_of), json.loads(overrides_json), rule_ids, batch=True)
     frames = []
     for pid, out in outcomes.items():
         extras = [n for n in out.outputs if n not in (*OUTPUT_COLUMNS, "unit") and not n.startswith("_")]

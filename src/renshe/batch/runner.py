@@ -61,6 +61,8 @@ class BatchConfig:
     partition_size: int = 50_000
     workers: int | None = None
     scheduler: str | None = None
+    #: approved local standards (地方标准) as ``Overlay.to_json`` ("" for none): ``--local-standards``
+    local_json: str = ""
 
     @property
     def work(self) -> Path:
@@ -241,7 +243,7 @@ def _prepare(config: BatchConfig) -> dict[str, Any]:
     return stage(config)
 
 
-def _local(work: Path, todo: list[int], args: tuple[str, str, list[str]], workers: int, done: Callable[[], None]) -> None:
+def _local(work: Path, todo: list[int], args: tuple[str, str, list[str], str], workers: int, done: Callable[[], None]) -> None:
     if workers <= 1 or len(todo) <= 1:
         for part in todo:
             evaluate_partition(str(work), part, *args)
@@ -269,7 +271,7 @@ def evaluate_all(config: BatchConfig, rule_ids: list[str], progress: Progress | 
     info = _prepare(config)
     work = config.work
     parts = info["partitions"]
-    args = (config.as_of.isoformat(), json.dumps(config.overrides, sort_keys=True), rule_ids)
+    args = (config.as_of.isoformat(), json.dumps(config.overrides, sort_keys=True), rule_ids, config.local_json)
     key = run_key(*args)
     todo = [k for k in range(parts) if not result_path(work, key, k).exists()]
     finished = parts - len(todo)

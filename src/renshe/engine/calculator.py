@@ -53,6 +53,7 @@ def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: l
     starts, ends = cols.get("period_from", nothing), cols.get("period_to", nothing)
     shown = [(name, cols[name]) for name in out.outputs if not name.startswith("_") and name not in HIDDEN]
     regional = r.jurisdiction != "cn"
+    local = local_standards(out)
     out_list: list[dict[str, Any] | None] = []
     for row in range(n):
         # outside the rule's jurisdiction: the gate reason only, as when the rule is not
@@ -85,6 +86,9 @@ def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: l
             result["missing"] = missing_paths(missing[row])
         result["reasons"] = list(reasons[row] or [])
         result["citations"] = list(briefs)  # shared, read-only
+        if local and not outside:  # the local documents that supplied a value (renshe's addition)
+            result["citations"] += [c for c in (u["citation"] for u in local) if c not in briefs]
+            result["local_standards"] = local
         trace: list[dict[str, Any]] = []
         if explains[row]:
             if not outside:
@@ -97,6 +101,14 @@ def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: l
         result["trace"] = trace
         out_list.append(result)
     return out_list
+
+
+def local_standards(out: Outcome) -> list[dict[str, Any]]:
+    """The local standards (地方标准) the rule's plan read: parameter, value and the local document."""
+    return [{"parameter": u["name"], "value": single.jsonable(u["value"]), "unit": u["unit"],
+             "citation": {k: u["local"][k] for k in ("doc_no", "article") if k in u["local"]},
+             **({"title": u["local"]["title"]} if u["local"].get("title") else {})}
+            for u in (out.parameters or {}).values() if "local" in u]
 
 
 def _with_overlaps(policies: list[str]) -> list[str]:

@@ -18,7 +18,7 @@ from renshe.domain.regions import jurisdiction_flags, jurisdictions
 from renshe.engine import same_money
 from renshe.engine.calc import UNIT_KEY, Calc, Condition, text
 from renshe.engine.money import round_fen
-from renshe.engine.parameters import NotInForce, ParameterView
+from renshe.engine.parameters import NotInForce, ParameterView, local_note
 from renshe.engine.population import FIRST, LAST, Population, dated_facts, fact_paths
 from renshe.engine.rules import JURISDICTION_NAMES, Registry, Rule, registry
 
@@ -366,6 +366,9 @@ def _build_plan(r: Rule, params: ParameterView, batch: bool, frame: pl.DataFrame
         r.compute(c)
     except NotInForce as exc:
         return f"测算日 {params.as_of.isoformat()} 该政策所用参数尚未生效（{exc}）"
+    for used in view.used.values():  # a local standard (地方标准): the reason names the document that set it
+        if "local" in used:
+            c.note(local_note(used))
     reasons = _joined if batch else _list
     unset = [f"parameters.{used['name']}" for used in view.used.values() if used["value"] is None]
     status = status_of(c.conditions)

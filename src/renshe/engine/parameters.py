@@ -12,6 +12,12 @@ A parameter file is YAML::
 ``values`` maps the date a value takes effect to the value (a number, a
 string, a list, or null where the seeds give no default and the case or the
 bureau must set it). ``value_at(as_of)`` returns the value in force.
+
+A bureau's approved local standards (地方标准) lay an :class:`Overlay` over the
+parameters: "these values, from these dates, cited to these local documents".
+The overlay in force (``use_overlay``) is read by every :class:`ParameterView`
+below a case's own overrides; a rule that reads a local value records its citation
+(``used[name]["local"]``) so the result can show which local document supplied it.
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ import datetime as dt
 import json
 import math
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -114,27 +123,148 @@ def parse_parameters(data: dict[str, Any], where: str, doc_defaults: dict[str, A
     return out
 
 
+# ---- local standards (地方标准): an overlay of approved values with their citations ----------
+@dataclass(frozen=True)
+class LocalValue:
+    """One approved local value of a parameter: in force from ``start`` to ``end`` (inclusive;
+    None: until further notice), cited to the local document that set it."""
+
+    name: str
+    value: Any
+    start: dt.date
+    end: dt.date | None
+    reference: Reference
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"parameter": self.name, "value": self.value, "from": self.start.isoformat(),
+                "to": self.end.isoformat() if self.end else None, "citation": self.reference.full()}
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Approved local values over the parameter set (several per parameter for different dates)."""
+
+    values: tuple[LocalValue, ...] = ()
+
+    def at(self, name: str, day: dt.date) -> LocalValue | None:
+        found = None
+        for local in self.values:
+            if local.name == name and local.covers(day):
+                found = local  # the latest approved of any that overlap
+        return found
+
+    @cached_property
+    def key(self) -> str:
+        """Identity of the overlay (part of a plan's cache key); "" when empty."""
+        if not self.values:
+            return ""
+        return json.dumps([v.as_dict() for v in self.values], sort_keys=True, default=str, ensure_ascii=False)
+
+    def to_json(self) -> str:
+        return json.dumps({"local_standards": [v.as_dict() for v in self.values]}, ensure_ascii=False, indent=1,
+                          default=str)
+
+    @classmethod
+    def from_json(cls, text: str, where: str = "local standards") -> Overlay:
+        """Read an overlay written by :meth:`to_json`; ``ValueError`` naming the entry and field."""
+        try:
+            data = json.loads(text) if text.strip() else {"local_standards": []}
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{where}: not JSON ({exc.msg}, line {exc.lineno})") from exc
+        entries = data.get("local_standards") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise ValueError(f"{where}: expected an object with a list 'local_standards'")
+        values = []
+        for i, entry in enumerate(entries):
+            here = f"{where}: local_standards[{i}]"
+            if not isinstance(entry, dict) or not isinstance(entry.get("parameter"), str) or "value" not in entry:
+                raise ValueError(f"{here}: needs 'parameter', 'value', 'from' and 'citation'")
+            end = entry.get("to")
+            values.append(LocalValue(entry["parameter"], entry["value"], _as_date(entry.get("from"), here),
+                                     None if end is None else _as_date(end, here),
+                                     Reference.from_mapping(entry.get("citation"), here)))
+        return cls(tuple(values))
+
+    def problems(self, parameters: dict[str, Parameter]) -> list[str]:
+        """Unknown parameters and values not of the parameter's kind (as a case's overrides)."""
+        out = [f"{v.name}: unknown parameter" for v in self.values if v.name not in parameters]
+        for v in self.values:
+            if v.name in parameters:
+                out += [f"{p.path.removeprefix('parameters.')}: {p.message}"
+                        for p in override_problems(parameters, {v.name: v.value})]
+        return out
+
+
+#: how a local value's unit is read in a reason
+UNIT_WORDS = {"CNY": "元", "CNY/month": "元/月", "CNY/person": "元/人", "CNY/day": "元/天", "CNY/year": "元/年",
+              "months": "个月", "month": "个月", "days": "天", "day": "天", "persons": "人", "years": "年"}
+
+
+def local_note(used: dict[str, Any]) -> str:
+    """The reason a result gives for a local value it used: which local document supplied it."""
+    local = used["local"]
+    value = json.dumps(used["value"], ensure_ascii=False, default=str) if isinstance(used["value"], (list, dict)) \
+        else str(used["value"])
+    what = re.sub(r"（[^（）]*）$", "", local.get("description") or "") or used["name"]
+    return (f"地方标准：{what}按 {value}{UNIT_WORDS.get(used['unit'], '')}（{used['name']}），"
+            f"依据 {local['doc_no']} {local['article']}")
+
+
+_overlay = Overlay()
+_overlay_lock = threading.Lock()
+
+
+def current_overlay() -> Overlay:
+    """The local standards in force in this process (empty unless :func:`use_overlay` set them)."""
+    return _overlay
+
+
+def use_overlay(overlay: Overlay) -> Overlay:
+    """Put ``overlay`` in force for every evaluation of this process; returns the previous one."""
+    global _overlay
+    with _overlay_lock:
+        previous, _overlay = _overlay, overlay
+    return previous
+
+
+@contextmanager
+def overlay_in_force(overlay: Overlay) -> Iterator[None]:
+    previous = use_overlay(overlay)
+    try:
+        yield
+    finally:
+        use_overlay(previous)
+
+
 class ParameterView:
-    """The parameter values in force on one date, with a case's or a reform's overrides.
+    """The parameter values in force on one date, with a case's or a reform's overrides
+    over the local standards in force (``current_overlay``) over the registry's values.
 
     Records which parameters a rule read, so that ``--explain`` can print them
     with their citations."""
 
-    def __init__(self, parameters: dict[str, Parameter], as_of: dt.date, overrides: dict[str, Any] | None = None):
+    def __init__(self, parameters: dict[str, Parameter], as_of: dt.date, overrides: dict[str, Any] | None = None,
+                 overlay: Overlay | None = None):
         self._parameters = parameters
         self.as_of = as_of
         self.overrides = dict(overrides or {})
+        self.overlay = overlay if overlay is not None else current_overlay()
         self.used: dict[str, dict[str, Any]] = {}
 
     def __call__(self, name: str) -> Any:
         param = self._parameters[name]
+        local = None
         if name in self.overrides:
             value = self.overrides[name]
             overridden = True
         else:
-            value = param.value_at(self.as_of)
+            local = self.overlay.at(name, self.as_of) if self.overlay.values else None
+            value = param.value_at(self.as_of) if local is None else local.value
             overridden = False
-        ref = param.reference_at(self.as_of)
+        ref = param.reference_at(self.as_of) if local is None else local.reference
         self.used[name] = {
             "name": name,
             "value": value,
@@ -142,15 +272,18 @@ class ParameterView:
             "overridden": overridden,
             "citation": ref.full(),
         }
+        if local is not None:
+            self.used[name]["local"] = {"description": param.description, **ref.full()}
         return value
 
     @cached_property
     def key(self) -> str:
-        """The overrides as a hashable key (plans are cached per date and overrides)."""
-        return json.dumps(self.overrides, sort_keys=True, default=str, ensure_ascii=False)
+        """The overrides (and local standards) as a hashable key (plans are cached per date and parameters)."""
+        key = json.dumps(self.overrides, sort_keys=True, default=str, ensure_ascii=False)
+        return key + self.overlay.key
 
     def fork(self) -> ParameterView:
-        return ParameterView(self._parameters, self.as_of, self.overrides)
+        return ParameterView(self._parameters, self.as_of, self.overrides, self.overlay)
 
 
 # ---- the type of an override (a case's ``parameters``) ----------------------------------------

@@ -187,3 +187,29 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class LocalStandard(Base):
+    """地方标准: a value a bureau sets for a parameter the seeds leave to local rules, with the
+    local document that sets it. Proposed by one administrator, in force only once another
+    approves it (maker–checker): ``pending`` (待审核) → ``approved`` (已生效) | ``rejected`` (已驳回)."""
+
+    __tablename__ = "local_standards"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parameter: Mapped[str] = mapped_column(String(128), index=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    doc_no: Mapped[str] = mapped_column(String(128))
+    doc_title: Mapped[str | None] = mapped_column(String(200))
+    article: Mapped[str] = mapped_column(String(64))
+    quote: Mapped[str] = mapped_column(Text)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    effective_to: Mapped[dt.date | None] = mapped_column(Date)
+    jurisdiction: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True, default="pending")
+    proposed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    proposer: Mapped[User] = relationship(foreign_keys=[proposed_by])
+    decider: Mapped[User | None] = relationship(foreign_keys=[decided_by])

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from renshe.engine import same_money
 from renshe.engine.calculator import evaluate_json
+from renshe.services.local_standards import refresh_if_stale
 from renshe.engine.case import BadCase
 from renshe.api.deps import optional_user
 from renshe.engine.rules import JURISDICTION_NAMES, Relation, registry
@@ -207,6 +208,7 @@ def calculate(request: Request, case_json: str = Form(...), everything: bool = F
     cases = demo_cases()
     context: dict[str, Any] = {"cases": cases, "chosen": None, "case_json": case_json, "user": user,
                                "everything": everything}
+    refresh_if_stale()  # the approved local standards (地方标准)
     try:
         body = evaluate_json(case_json, everything=everything)
     except BadCase as bad:
