@@ -285,7 +285,7 @@ def simulate(
                          overrides=_overrides(base or []), partition_size=partition_size, workers=workers)
     reform = _overrides(setting)
     try:
-        tables = run_simulation(config, reform, progress=_progress("分区"))
+        tables = run_simulation(config, reform, progress=_progress("单位"))
     except (RegistryError, BatchError) as exc:
         _fail([str(exc)])
         return

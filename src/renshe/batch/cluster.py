@@ -6,6 +6,10 @@ starts a ``LocalCluster`` on this machine. The tasks read and write through the
 batch's store (``store.py``: a directory every worker sees by the same absolute path,
 or an fsspec URL such as ``s3://bucket/run``), so the workers need no shared disk
 for an object store, and none of them depends on the client's working directory.
+The registry's files are read by the staging tasks at the absolute path the client
+was given (a directory the workers see, e.g. a network file system). On a store that
+is not a local disk each task copies the files it reads into a temporary directory
+(a partition's evaluation: ``units.parquet`` whole and the partition's tables).
 """
 
 from __future__ import annotations
