@@ -392,7 +392,7 @@ def stage(config: BatchConfig, executor: Executor | None = None, progress: Progr
     weights = allot(units, [sizes["units"], *rows])
     done = Counter(progress, units)
     done(weights[0])
-    executor.run(stage_chunk, calls, weights[1:], done, parallel=True)
+    executor.run(stage_chunk, calls, weights[1:], done)  # locally in this process, one table at a time (as before)
     with store.reading("units_parts", "problems") as r, store.writing() as w:
         files = _partition_files(r / "units_parts")
         if files:
