@@ -148,6 +148,61 @@ def _progress(label: str) -> Any:
     return plain
 
 
+#: the batch's phases as its progress shows them
+BATCH_PHASES = {"stage": "入库（校验、分区）", "evaluate": "测算", "outputs": "名单与报表"}
+#: seconds between two plain progress lines (logs, CI)
+PLAIN_PROGRESS_EVERY = 0.5
+
+
+def _unit_progress(label: str) -> Any:
+    """The progress of one batch phase in units (单位), with the rate and the time left: a bar
+    on a terminal, plain lines otherwise (``入库 1500/3000 单位 …``)."""
+    import time
+
+    started: list[float] = []
+    first: list[int] = []
+
+    def rate_and_left(done: int, total: int) -> tuple[float | None, float | None]:
+        if not started:
+            started.append(time.monotonic())
+            first.append(done)
+            return None, None
+        elapsed = time.monotonic() - started[0]
+        if elapsed <= 0 or done <= first[0]:
+            return None, None
+        rate = (done - first[0]) / elapsed
+        return rate, (total - done) / rate
+
+    if sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("单位"),
+                       TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), transient=False)
+        bar.start()
+        task = bar.add_task(label, total=None, rate="")
+
+        def update(done: int, total: int) -> None:
+            rate, _ = rate_and_left(done, total)
+            bar.update(task, completed=done, total=total, rate=f"{rate:,.0f} 单位/秒" if rate else "")
+            if done >= total:
+                bar.stop()
+
+        return update
+
+    printed: list[float] = []
+
+    def plain(done: int, total: int) -> None:
+        rate, left = rate_and_left(done, total)
+        now = time.monotonic()
+        if printed and done < total and now - printed[-1] < PLAIN_PROGRESS_EVERY:
+            return  # a line at most every PLAIN_PROGRESS_EVERY seconds, and the last one
+        printed.append(now)
+        speed = f"，{rate:.0f} 单位/秒，剩余 {left:.0f} 秒" if rate else ""
+        print(f"{label} {done}/{total} 单位{speed}", file=sys.stderr, flush=True)
+
+    return plain
+
+
 def _overrides(settings: list[str]) -> dict[str, Any]:
     """PARAM=VALUE pairs; VALUE is JSON where it parses (numbers, lists), else text."""
     from renshe.engine.rules import registry
@@ -215,10 +270,11 @@ def _local_standards(path: Path | None, url: str | None) -> str:
 def batch(
     registry_path: Annotated[Path, typer.Argument(metavar="REGISTRY", help="registry directory or .xlsx workbook")],
     as_of: Annotated[str, typer.Option("--as-of", help="judgement date (测算日), YYYY-MM-DD")],
-    out: Annotated[Path, typer.Option("--out", help="output directory")],
+    out: Annotated[str, typer.Option("--out", help="output directory, or an fsspec URL (s3://bucket/run)")],
     policies: Annotated[list[str] | None, typer.Option("--policies", help="only these policy ids (repeatable)")] = None,
     setting: Annotated[list[str] | None, typer.Option("--set", help="PARAM=VALUE parameter override")] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler: tcp://HOST:8786 or 'local'")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler: tcp://HOST:8786 or 'local' (every phase "
+                                                       "runs on its workers; --out may be an fsspec URL, e.g. s3://…)")] = None,
     partition_size: Annotated[int, typer.Option(help="units per partition")] = 50_000,
     workers: Annotated[int | None, typer.Option(help="local worker processes (default: all cores)")] = None,
     local_standards: Annotated[Path | None, typer.Option(
@@ -230,11 +286,11 @@ def batch(
     from renshe.batch.registry import RegistryError
     from renshe.batch.runner import BatchConfig, BatchError, run_batch
 
-    config = BatchConfig(registry=registry_path, as_of=_as_of(as_of), out=out, policies=policies or None,
-                         overrides=_overrides(setting or []), partition_size=partition_size, workers=workers,
-                         scheduler=scheduler, local_json=_local_standards(local_standards, database_url))
+    config = BatchConfig(registry=registry_path, as_of=_as_of(as_of), out=out if "://" in out else Path(out),
+                         policies=policies or None, overrides=_overrides(setting or []), partition_size=partition_size,
+                         workers=workers, scheduler=scheduler, local_json=_local_standards(local_standards, database_url))
     try:
-        summary = run_batch(config, progress=_progress("分区"))
+        summary = run_batch(config, phases=lambda phase: _unit_progress(BATCH_PHASES[phase]))
     except (RegistryError, BatchError) as exc:
         _fail([str(exc)])
         return
@@ -272,7 +328,7 @@ def simulate(
                          local_json=_local_standards(local_standards, database_url))
     reform = _overrides(setting)
     try:
-        tables = run_simulation(config, reform, progress=_progress("分区"))
+        tables = run_simulation(config, reform, progress=_progress("单位"))
     except (RegistryError, BatchError) as exc:
         _fail([str(exc)])
         return

@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 
 from renshe.batch.partition import result_path
+from renshe.batch.store import Store
 from renshe.domain.regions import region_name
 from renshe.engine.rules import Registry, registry
 from renshe.engine.same_money import MONEY_FLOWS, counted_expr
@@ -225,44 +226,130 @@ class _Units:
         return rows.select(*columns, *([] if key in columns else [key])).sort(key).select(columns)
 
 
-def write_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_of: dt.date) -> dict[str, Any]:
+#: in ``_work``: each policy's listed rows of a run, per flow, for the workbooks (``books/<key>/<flow>/<policy>.parquet``)
+BOOKS = "books"
+
+
+def write_outputs(work: Path | str, key: str, out: Path | str, rule_ids: list[str], as_of: dt.date,
+                  executor: Any = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Every output of run ``key`` for the policies ``rule_ids`` (the partners evaluated
     beside them to decide the same money are not listed). Returns the payments (rows,
-    sum) and the totals by flow (``summary.json``)."""
+    sum) and the totals by flow (``summary.json``).
+
+    The lists are written by tasks (:func:`policy_outputs`, a group of policies each; on a
+    cluster, on its workers) and the workbooks by one task per flow (:func:`workbook_task`);
+    this process merges their counts into the summary, ``summary.json`` and the report.
+    ``work`` and ``out``: local paths or fsspec URLs (``store.py``). ``progress(units,
+    units)``: the policies and workbooks done, in units' worth."""
+    from renshe.batch.runner import Counter, LocalExecutor, allot
+
     reg = registry()
     rule_ids = list(dict.fromkeys(rule_ids))  # a policy asked for twice is listed and counted once
-    stage = json.loads((work / "stage.json").read_text(encoding="utf-8"))
-    files = [result_path(work, key, k) for k in range(stage["partitions"])]
+    wstore, ostore = Store(work), Store(out)
+    executor = executor or LocalExecutor(1)
+    stage = json.loads(wstore.read_text("stage.json"))
     # lists and workbooks of an earlier run into the same folder go first: a policy paid
     # then (another date, other policies, before flows) must not stay in a payment list now
     for sub in ("rejections", "eligible", *[kind.folder for kind in LISTS.values()]):
-        (out / sub).mkdir(parents=True, exist_ok=True)
-        for stale in (out / sub).glob("*.csv"):
-            stale.unlink()
+        for stale in ostore.files(sub, "*.csv"):
+            ostore.remove(stale)
     for kind in LISTS.values():
-        (out / kind.workbook).unlink(missing_ok=True)
-    problems = pl.read_parquet(work / "problems.parquet")
-    as_text(problems).write_csv(out / "problems.csv")
+        ostore.remove(kind.workbook)
+    wstore.remove(f"{BOOKS}/{key}")
+    with wstore.reading("problems.parquet") as r:
+        problems = pl.read_parquet(r / "problems.parquet")
     totals = {flow: 0 for flow in MONEY_FLOWS}  # fen
     paid_rows = paid_fen = 0
-    if not files:
-        return _write_summary_json(out, stage["units"], totals, paid_rows, paid_fen)
+    done = Counter(progress, stage["units"])
+    with ostore.writing() as o:
+        for sub in ("rejections", "eligible", *[kind.folder for kind in LISTS.values()]):
+            (o / sub).mkdir(parents=True, exist_ok=True)
+        as_text(problems).write_csv(o / "problems.csv")
+        if not stage["partitions"]:
+            done(stage["units"])
+            return _write_summary_json(o, stage["units"], totals, paid_rows, paid_fen)
+    # the units' worth of each policy and each workbook (as many as the policies' units: ~1/3 of the time)
+    weights = allot(stage["units"], [1] * len(rule_ids) + [max(1, len(rule_ids) // 6)] * len(LISTS))
+    groups = _groups(rule_ids, 4 * getattr(executor, "slots", 1) if executor.spread else 1)
+    calls, shares, at = [], [], 0
+    for group in groups:
+        calls.append((wstore.url, key, ostore.url, group, as_of.isoformat(), weights[at:at + len(group)]))
+        shares.append(sum(weights[at:at + len(group)]))
+        at += len(group)
+    parts = executor.run(policy_outputs, calls, shares, done)
+    policy_rows = [row for part in parts for row in part["policies"]]
+    summaries = [part["summary"] for part in parts if part["summary"] is not None]
+    books: dict[str, list[tuple[str, int]]] = {flow: [] for flow in LISTS}
+    for part in parts:
+        for flow, value in part["totals"].items():
+            totals[flow] += value
+        paid_rows += part["paid_rows"]
+        paid_fen += part["paid_fen"]
+        for flow in LISTS:
+            books[flow] += part["books"][flow]
+    # a workbook per flow, unless its rows pass XLSX_MAX_ROWS
+    book_calls, book_weights = [], []
+    for i, flow in enumerate(LISTS):
+        if sum(rows for _, rows in books[flow]) <= XLSX_MAX_ROWS:
+            book_calls.append((wstore.url, key, ostore.url, flow, [pid for pid, _ in books[flow]]))
+            book_weights.append(weights[len(rule_ids) + i])
+        else:
+            done(weights[len(rule_ids) + i])
+    executor.run(workbook_task, book_calls, book_weights, done)
+    wstore.remove(f"{BOOKS}/{key}")
+    policies = pl.DataFrame(policy_rows, schema=POLICY_SCHEMA)
+    summary = (
+        pl.concat(summaries or [_summary_part(pl.DataFrame(schema=EMPTY_SCOPE), "", "none")])
+        .with_columns((pl.col("fen") / FEN_PER_YUAN).round(2).alias("amount"))
+        .drop("fen")
+        .sort(SUMMARY_KEYS, nulls_last=True)
+    )
+    names = _names(summary["prefecture"].drop_nulls().unique().sort().to_list())
+    summary = summary.with_columns(pl.col("prefecture").replace_strict(names, default=None).alias("prefecture_name"))
+    with ostore.writing() as o:
+        policies.write_csv(o / "policies.csv", float_precision=2)
+        summary.write_csv(o / "summary.csv", float_precision=2)
+        result = _write_summary_json(o, stage["units"], totals, paid_rows, paid_fen)
+        write_report(o / "report.html", policies, summary, result["totals"], as_of, problems.height, stage["units"],
+                     reg)
+    return result
+
+
+def _groups(rule_ids: list[str], count: int) -> list[list[str]]:
+    """``rule_ids`` in ``count`` runs of consecutive policies (each task reads the units once)."""
+    count = max(1, min(count, len(rule_ids)))
+    size = -(-len(rule_ids) // count) if rule_ids else 1
+    return [rule_ids[i:i + size] for i in range(0, len(rule_ids), size)] or [[]]
+
+
+def policy_outputs(work: str, key: str, out: str, rule_ids: list[str], as_of_text: str, weights: list[int],
+                   progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """An outputs task: the lists of a group of policies (one policy at a time: a registry of
+    a million units times a hundred policies is far more than memory) — its rows read from
+    the result files, the units in scope given their identity, the lists written, its part
+    of the summary summed (in whole fen: exact in any order) and the rows of its workbook
+    sheets kept in ``_work`` (``BOOKS``). Returns the counts the client merges."""
+    reg = registry()
+    as_of = dt.date.fromisoformat(as_of_text)
+    wstore, ostore = Store(work), Store(out)
+    stage = json.loads(wstore.read_text("stage.json"))
     # money only: rates, days and dates are results too, but nothing is paid on them
     pending = ((pl.col("unit") == "CNY") & (pl.col("status") == ELIGIBLE) & pl.col("amount").is_null()).fill_null(False)
     listed = (pl.col("counted") & (pl.col("net") > 0)).fill_null(False)
     wholes = wholes_of(reg, rule_ids)
-    # one policy at a time (a registry of a million units times a hundred policies is far
-    # more than memory): its rows are read from the result files, the units in scope get
-    # their identity, and its part of the summary is summed (in whole fen: exact in any order)
-    results = pl.scan_parquet(files)
-    units = _Units(work)
-    books: dict[str, dict[str, pl.DataFrame]] = {flow: {} for flow in LISTS}
-    book_rows = dict.fromkeys(LISTS, 0)
+    totals = {flow: 0 for flow in MONEY_FLOWS}  # fen
+    paid_rows = paid_fen = 0
+    books: dict[str, list[tuple[str, int]]] = {flow: [] for flow in LISTS}
     policy_rows = []
     summaries: list[pl.DataFrame] = []
-    with ThreadPoolExecutor(1) as writer:  # a policy's lists are written while the next one is read
+    with wstore.reading("units.parquet", f"results/{key}") as work_dir, ostore.writing() as o, \
+            wstore.writing() as kept, ThreadPoolExecutor(1) as writer:  # a policy's lists are written while the next one is read
+        for sub in ("rejections", "eligible", *[kind.folder for kind in LISTS.values()]):
+            (o / sub).mkdir(parents=True, exist_ok=True)
+        results = pl.scan_parquet([result_path(work_dir, key, k) for k in range(stage["partitions"])])
+        units = _Units(work_dir)
         written: Future[None] | None = None
-        for pid in rule_ids:
+        for pid, weight in zip(rule_ids, weights, strict=True):
             rule = reg.rules[pid]
             flow = rule.flow
             mine = results.filter(pl.col("policy") == pid).collect()
@@ -274,21 +361,20 @@ def write_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_of: d
             del mine
             rejected = units.listing(scope.filter(pl.col("status").is_in([INELIGIBLE, UNDETERMINED])),
                                      REJECTION_COLUMNS)
-            lists = [(rejected, out / "rejections" / f"{pid}.csv", {})]
+            lists = [(rejected, o / "rejections" / f"{pid}.csv", {})]
             counted_rows = scope.filter(listed)
             kind = LISTS.get(flow)
             if kind is not None:
                 rows = units.listing(counted_rows.with_columns(pl.col("net").alias("amount")), kind.columns)
-                lists.append((rows, out / kind.folder / f"{pid}.csv", {"float_precision": 2}))
+                lists.append((rows, o / kind.folder / f"{pid}.csv", {"float_precision": 2}))
                 if rows.height:  # no empty sheets
-                    book_rows[flow] += rows.height
-                    if book_rows[flow] <= XLSX_MAX_ROWS:
-                        books[flow][pid] = rows
-                    else:  # beyond, no workbook is written: keep nothing
-                        books[flow].clear()
+                    sheet = kept / BOOKS / key / flow / f"{pid}.parquet"
+                    sheet.parent.mkdir(parents=True, exist_ok=True)
+                    rows.write_parquet(sheet)
+                    books[flow].append((pid, rows.height))
             else:  # another flow, or a determination (eligibility, deadline, rate): the units it applies to
                 lists.append((units.listing(scope.filter(pl.col("status") == ELIGIBLE), ELIGIBLE_COLUMNS),
-                              out / "eligible" / f"{pid}.csv", {}))
+                              o / "eligible" / f"{pid}.csv", {}))
             fen = int(scope.select(pl.when(pl.col("counted")).then(_fen(pl.col("net"))).sum()).item() or 0)
             part_fen = int(scope.select(_fen(pl.col("part_amount")).sum()).item() or 0)
             if flow in totals:
@@ -307,25 +393,23 @@ def write_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_of: d
             if written is not None:
                 written.result()  # one policy's lists waiting at most
             written = writer.submit(_write_csvs, lists)
+            if progress is not None:
+                progress(weight)
         if written is not None:
             written.result()
-    policies = pl.DataFrame(policy_rows, schema=POLICY_SCHEMA)
-    policies.write_csv(out / "policies.csv", float_precision=2)
-    summary = (
-        pl.concat(summaries or [_summary_part(pl.DataFrame(schema=EMPTY_SCOPE), "", "none")])
-        .with_columns((pl.col("fen") / FEN_PER_YUAN).round(2).alias("amount"))
-        .drop("fen")
-        .sort(SUMMARY_KEYS, nulls_last=True)
-    )
-    names = _names(summary["prefecture"].drop_nulls().unique().sort().to_list())
-    summary = summary.with_columns(pl.col("prefecture").replace_strict(names, default=None).alias("prefecture_name"))
-    summary.write_csv(out / "summary.csv", float_precision=2)
-    for flow, kind in LISTS.items():
-        if book_rows[flow] <= XLSX_MAX_ROWS:
-            write_lists_workbook(out / kind.workbook, flow, books[flow], reg)
-    result = _write_summary_json(out, stage["units"], totals, paid_rows, paid_fen)
-    write_report(out / "report.html", policies, summary, result["totals"], as_of, problems.height, stage["units"], reg)
-    return result
+    return {"policies": policy_rows, "summary": pl.concat(summaries) if summaries else None, "totals": totals,
+            "paid_rows": paid_rows, "paid_fen": paid_fen, "books": books}
+
+
+policy_outputs.reports_progress = True  # type: ignore[attr-defined]
+
+
+def workbook_task(work: str, key: str, out: str, flow: str, sheets: list[str]) -> None:
+    """An outputs task: the workbook of one flow's lists from the sheets :func:`policy_outputs` kept."""
+    wstore, ostore = Store(work), Store(out)
+    with wstore.reading(f"{BOOKS}/{key}/{flow}") as work_dir, ostore.writing() as o:
+        frames = {pid: pl.read_parquet(work_dir / BOOKS / key / flow / f"{pid}.parquet") for pid in sheets}
+        write_lists_workbook(o / LISTS[flow].workbook, flow, frames, registry())
 
 
 def _write_summary_json(out: Path, units: int, totals_fen: dict[str, int], rows: int, fen: int) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """One partition of a staged registry through the rules (the unit of parallel work).
 
-``evaluate_partition`` is a plain function of file paths and JSON-able
-arguments, so the local process pool and a Dask cluster run the very same code.
+``evaluate_partition`` is a plain function of a store location (a local path or
+an fsspec URL, ``store.py``) and JSON-able arguments, so this process, the local
+process pool and the workers of a Dask cluster run the very same code.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from renshe.batch.store import Store
 from renshe.engine.calc import UNIT_KEY
 from renshe.engine.case import FLAGS, Enterprise
 from renshe.engine.evaluate import REASON_JOIN, run
@@ -52,8 +54,18 @@ def run_key(as_of: str, overrides_json: str, rule_ids: list[str], local_json: st
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+def result_rel(key: str, part: int) -> str:
+    """Where the results of partition ``part`` of run ``key`` are, in ``_work``."""
+    return f"results/{key}/part-{part:05d}.parquet"
+
+
 def result_path(work: Path, key: str, part: int) -> Path:
-    return work / "results" / key / f"part-{part:05d}.parquet"
+    return work / result_rel(key, part)
+
+
+def partition_units(stage: dict[str, Any], partition_size: int, part: int) -> int:
+    """How many units partition ``part`` of a stage holds (runs of ``partition_size``)."""
+    return max(0, min(partition_size, int(stage["units"]) - part * partition_size))
 
 
 MASK_BITS = 64
@@ -100,10 +112,19 @@ def load_population(work: Path, part: int) -> tuple[Population, pl.DataFrame]:
 
 def evaluate_partition(work_dir: str, part: int, as_of: str, overrides_json: str, rule_ids: list[str],
                        local_json: str = "") -> str:
-    """Evaluate one partition and write its results atomically; returns the file written.
-    ``local_json``: the approved local standards (地方标准, ``Overlay.to_json``) the run uses."""
-    work = Path(work_dir)
-    target = result_path(work, run_key(as_of, overrides_json, rule_ids, local_json), part)
+    """Evaluate one partition and write its results atomically (``work_dir``: the store of
+    ``_work``); returns the file written, relative to it. ``local_json``: the approved local
+    standards (地方标准, ``Overlay.to_json``) the run uses."""
+    store = Store(work_dir)
+    rel = result_rel(run_key(as_of, overrides_json, rule_ids, local_json), part)
+    tables = [str(partition_dir(Path(), name, part)) for name in layout(Enterprise).tables]
+    with store.reading("units.parquet", *tables) as work, store.writing() as written:
+        _evaluate(work, part, as_of, overrides_json, rule_ids, written / rel, local_json)
+    return rel
+
+
+def _evaluate(work: Path, part: int, as_of: str, overrides_json: str, rule_ids: list[str], target: Path,
+              local_json: str = "") -> None:
     pop, _ = load_population(work, part)
     with overlay_in_force(Overlay.from_json(local_json)):
         outcomes = run(pop, dt.date.fromisoformat(as_of), json.loads(overrides_json), rule_ids, batch=True)
@@ -133,4 +154,3 @@ def evaluate_partition(work_dir: str, part: int, as_of: str, overrides_json: str
     tmp = target.with_suffix(f".tmp{os.getpid()}")
     result.sink_parquet(tmp)
     tmp.replace(target)
-    return str(target)

@@ -26,8 +26,9 @@ from renshe.domain.size import industry_class
 from renshe.engine.case import FLAGS, INSURANCES, MONTH_RE, QUARTER_RE, SIZES, UNIT_TYPES, Enterprise
 from renshe.engine.population import layout
 from renshe.engine.registry_files import (  # noqa: F401  (the registry's file layer, re-exported)
-    FORMATS, REQUIRED_TABLES, TABLES, RegistryError, Source, find_sources, scan,
+    FORMATS, REQUIRED_TABLES, TABLES, RegistryError, Source, find_sources,
 )
+from renshe.engine.registry_files import scan as scan_file
 
 FLAG_SPLIT = r"[;,，、\s]+"
 TRUE_WORDS = {"true", "1", "是", "yes", "y", "t"}
@@ -184,6 +185,42 @@ def _constant(col: str, expr: pl.Expr, dtype: Any) -> pl.Expr:
     return pl.lit(value.cast(dtype)).first()
 
 
+def _typed_units(schema: Any) -> tuple[dict[str, pl.Expr], list[Check]]:
+    """The typed value of each non-text unit column and the checks of those the file has
+    (a column the file lacks: the one value every row gets, no checks)."""
+    cols = unit_columns()
+    typed: dict[str, pl.Expr] = {}
+    checks: list[Check] = []
+    for c, dtype in cols.items():
+        if c in UNIT_TEXT:
+            continue
+        own: list[Check] = []
+        if dtype == pl.Boolean:
+            typed[c], check = _boolean(c)
+            own.append(check)
+        elif isinstance(dtype, pl.List):
+            typed[c] = _split_list(c)
+        elif dtype == pl.Date:
+            typed[c] = _text(c).str.to_date(strict=False)
+            own.append(Check(c, _text(c).is_not_null() & typed[c].is_null(),
+                             pl.format("“{}”不是日期，应为 YYYY-MM-DD", _text(c))))
+        elif dtype == pl.String:
+            typed[c] = _text(c)
+        elif dtype in (pl.Int64, pl.Float64):
+            minimum = None if c.startswith("finance_profit") else 0.0
+            typed[c], own = _number_checks(c, dtype, minimum, schema.get(c, pl.String))
+        if c in schema:
+            checks.extend(own)
+        else:  # absent from the file: the value every row gets, no checks
+            typed[c] = _constant(c, typed[c], dtype)
+    if "work_injury_class" in schema:
+        checks.append(Check("work_injury_class", typed["work_injury_class"].is_not_null()
+                            & ~typed["work_injury_class"].is_between(1, 8),
+                            pl.format("“{}”不是工伤保险行业风险类别（1-8）", pl.col("work_injury_class"))))
+
+    return typed, checks
+
+
 @dataclass
 class Validated:
     good: pl.LazyFrame
@@ -220,9 +257,7 @@ def validate_units(source: Source) -> Validated:
         for c in ("region", "industry")], engine="streaming")
     regions, industries = distinct[0].to_series(), distinct[1].to_series()
 
-    # the text columns as the checks and messages read them
-    text = lf.with_columns([_text(c).alias(c) for c in UNIT_TEXT if c in schema]).with_columns(
-        [pl.lit(None, dtype=pl.String).alias(c) for c in UNIT_TEXT if c not in schema])
+    text = _unit_text(lf, schema)
     checks: list[Check] = [
         Check("uscc", ~uscc_valid_expr(pl.col("uscc")), pl.format("“{}”不是有效的统一社会信用代码（GB 32100-2015 校验位不符）",
                                                                pl.col("uscc").fill_null(""))),
@@ -243,33 +278,8 @@ def validate_units(source: Source) -> Validated:
     flag_list = _split_list("flags")
     checks.append(Check("flags", flag_list.list.eval(~pl.element().is_in(list(FLAGS))).list.any(),
                         pl.format("含未知标志：{}；已知标志为 {}", pl.col("flags"), pl.lit(", ".join(FLAGS)))))
-    typed: dict[str, pl.Expr] = {}
-    for c, dtype in cols.items():
-        if c in UNIT_TEXT:
-            continue
-        own: list[Check] = []
-        if dtype == pl.Boolean:
-            typed[c], check = _boolean(c)
-            own.append(check)
-        elif isinstance(dtype, pl.List):
-            typed[c] = _split_list(c)
-        elif dtype == pl.Date:
-            typed[c] = _text(c).str.to_date(strict=False)
-            own.append(Check(c, _text(c).is_not_null() & typed[c].is_null(),
-                             pl.format("“{}”不是日期，应为 YYYY-MM-DD", _text(c))))
-        elif dtype == pl.String:
-            typed[c] = _text(c)
-        elif dtype in (pl.Int64, pl.Float64):
-            minimum = None if c.startswith("finance_profit") else 0.0
-            typed[c], own = _number_checks(c, dtype, minimum, schema.get(c, pl.String))
-        if c in schema:
-            checks.extend(own)
-        else:  # absent from the file: the value every row gets, no checks
-            typed[c] = _constant(c, typed[c], dtype)
-    if "work_injury_class" in schema:
-        checks.append(Check("work_injury_class", typed["work_injury_class"].is_not_null()
-                            & ~typed["work_injury_class"].is_between(1, 8),
-                            pl.format("“{}”不是工伤保险行业风险类别（1-8）", pl.col("work_injury_class"))))
+    typed, own_checks = _typed_units(schema)
+    checks.extend(own_checks)
 
     # pass 2: of every row, the USCC and whether a check fails; the bad rows in full
     # (two queries, not one with two outputs: that keeps the whole shared input in memory)
@@ -290,12 +300,31 @@ def validate_units(source: Source) -> Validated:
     keys = rows.filter(~pl.col(BAD) & ~pl.col(DUP)).select("_row", "uscc")
     del rows
 
-    good = text.select(
+    return Validated(_good_units(text, typed), problems, keys=keys, checks=checks)
+
+
+def _unit_text(lf: pl.LazyFrame, schema: Any) -> pl.LazyFrame:
+    """The text columns as the checks and messages read them."""
+    return lf.with_columns([_text(c).alias(c) for c in UNIT_TEXT if c in schema]).with_columns(
+        [pl.lit(None, dtype=pl.String).alias(c) for c in UNIT_TEXT if c not in schema])
+
+
+def _good_units(text: pl.LazyFrame, typed: dict[str, pl.Expr]) -> pl.LazyFrame:
+    return text.select(
         pl.col("_row"), pl.col("uscc"), pl.col("name"), pl.col("region"),
         pl.col("unit_type").fill_null("enterprise"), pl.col("industry"), pl.col("size"),
-        flag_list.alias("flags"), *[v.alias(k) for k, v in typed.items()],
+        _split_list("flags").alias("flags"), *[v.alias(k) for k, v in typed.items()],
     ).with_columns(pl.col("state_owned").fill_null(False), pl.col("construction_project").fill_null(False))
-    return Validated(good, problems, keys=keys, checks=checks)
+
+
+def units_rows(source: Source, rows: tuple[int, int] | None = None) -> pl.LazyFrame:
+    """The typed columns of the units file's rows (``rows``: offset and length of a slice),
+    as :func:`validate_units` gives them in ``good`` — for a staging task that stages a
+    slice of the units whose checks the client has already run."""
+    lf = scan(source, rows)
+    schema = lf.collect_schema()
+    typed, _ = _typed_units(schema)
+    return _good_units(_unit_text(lf, schema), typed)
 
 
 PACK = 2**32  # ``_part * PACK + _u``: a unit's partition and row as one integer
@@ -353,7 +382,14 @@ class UnitKeys:
         return self._split(pl.when(row <= last).then(pl.lit(self.by_row).gather(row.clip(0, last))))
 
 
-def validate_table(source: Source, keys: UnitKeys) -> Validated:
+def scan(source: Source, rows: tuple[int, int] | None = None) -> pl.LazyFrame:
+    """The raw table (``registry_files.scan``), or a slice of its rows (offset, length; ``_row``
+    still numbers the file's rows)."""
+    lf = scan_file(source)
+    return lf if rows is None else lf.slice(*rows)
+
+
+def validate_table(source: Source, keys: UnitKeys, rows: tuple[int, int] | None = None) -> Validated:
     """Validate a long table (contributions, insured…) against the good units.
 
     ``keys`` gives each good unit's partition and row (``_part``, ``_u``) by USCC;
@@ -361,7 +397,7 @@ def validate_table(source: Source, keys: UnitKeys) -> Validated:
     bad rows as they are in the file (``bad``, lazy, for :func:`describe`): the caller
     runs both in one streamed pass over the file."""
     name = source.name
-    lf = scan(source)
+    lf = scan(source, rows)
     missing = _missing_columns(lf, name, source.label)
     if missing:
         return Validated(pl.LazyFrame(schema={k: v for k, v in table_columns(name).items()}),

@@ -1,5 +1,9 @@
 """The batch runner (批量测算): stage the registry into partitions, evaluate every
-partition (local processes or a Dask cluster), then write the outputs.
+partition, then write the outputs — each phase a list of tasks (staging chunks,
+partitions, groups of policies) that run in this process, in local processes or on
+the workers of a Dask cluster (``cluster.py``), reading and writing through a
+:class:`~renshe.batch.store.Store` (a local directory or an fsspec URL), so that the
+workers need no shared disk. The client (this process) only plans and merges.
 
 Killed mid-run and started again with the same arguments, it reuses the staged
 data and the finished partitions and ends with the same bytes as an
@@ -13,25 +17,30 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
-from renshe.batch.partition import evaluate_partition, result_path, run_key
+from renshe.batch.partition import evaluate_partition, partition_units, result_rel, run_key
 from renshe.batch.registry import (
-    TABLES, UnitKeys, Validated, describe, find_sources, unit_columns, validate_table, validate_units,
+    PROBLEM_SCHEMA, TABLES, UnitKeys, describe, find_sources, scan, unit_columns, units_rows, validate_table,
+    validate_units,
 )
+from renshe.batch.store import Store, location
 from renshe.domain.size import classify_frame
 from renshe.engine.case import Enterprise
 from renshe.engine.population import layout
 from renshe.engine.rules import registry
 
 Progress = Callable[[int, int], None]
+#: the phases of a batch whose progress is shown (each counted in units)
+PHASES = ("stage", "evaluate", "outputs")
 WORK = "_work"
 #: the way staging lays out ``_work``; bump it when that changes (2: units streamed into
 #: partition order, ``_u`` in file order within a partition)
@@ -66,7 +75,16 @@ class BatchConfig:
 
     @property
     def work(self) -> Path:
-        return self.out / WORK
+        return Path(self.out) / WORK
+
+    @property
+    def out_url(self) -> str:
+        """``out`` as every process understands it (an absolute path or an fsspec URL)."""
+        return location(self.out)
+
+    @property
+    def work_url(self) -> str:
+        return f"{self.out_url.rstrip('/')}/{WORK}"
 
 
 def batch_rules(policies: list[str] | None) -> list[str]:
@@ -145,27 +163,39 @@ def _buckets(parts: int) -> int:
     return max(1, -(-parts // MAX_OPEN_PARTITIONS))
 
 
-def _partition_sink(lf: pl.LazyFrame, target: Path, parts: int, include_key: bool, **parquet: Any) -> pl.LazyFrame:
+def _file_namer(key: str, chunk: int) -> Callable[[Any], str]:
+    """Files of staging chunk ``chunk`` in ``<key>=k/``: chunks never overwrite each other and
+    sort in input order (``c00000-0000.parquet``, …)."""
+    def name(args: Any) -> str:
+        return f"{key}={args.partition_keys[key][0]}/c{chunk:05d}-{args.index_in_partition:04d}.parquet"
+    return name
+
+
+def _partition_sink(lf: pl.LazyFrame, target: Path, parts: int, include_key: bool, chunk: int = 0,
+                    **parquet: Any) -> pl.LazyFrame:
     """The (lazy) sink of ``lf`` into ``target/_part=k/`` — or, with more partitions than
-    ``MAX_OPEN_PARTITIONS``, into buckets of consecutive partitions under ``target/_buckets``
+    ``MAX_OPEN_PARTITIONS``, into buckets of consecutive partitions under ``target/_buckets-c<chunk>``
     to split by :func:`_split_buckets` afterwards. Polars' partitioned sink holds a row
     group per open partition, so memory follows the number of partitions written at once."""
     if parts <= MAX_OPEN_PARTITIONS:
-        return lf.sink_parquet(pl.PartitionBy(target, key="_part", include_key=include_key), mkdir=True, lazy=True,
-                               **parquet)
+        return lf.sink_parquet(pl.PartitionBy(target, key="_part", include_key=include_key,
+                                              file_path_provider=_file_namer("_part", chunk)),
+                               mkdir=True, lazy=True, **parquet)
     bucket = (pl.col("_part") // _buckets(parts)).alias("_bucket")
-    return lf.with_columns(bucket).sink_parquet(pl.PartitionBy(target / "_buckets", key="_bucket", include_key=False),
-                                                mkdir=True, lazy=True, **parquet)
+    return lf.with_columns(bucket).sink_parquet(
+        pl.PartitionBy(target / f"_buckets-c{chunk:05d}", key="_bucket", include_key=False,
+                       file_path_provider=_file_namer("_bucket", chunk)), mkdir=True, lazy=True, **parquet)
 
 
-def _split_buckets(target: Path, include_key: bool, **parquet: Any) -> None:
+def _split_buckets(target: Path, include_key: bool, chunk: int = 0, **parquet: Any) -> None:
     """The second pass of :func:`_partition_sink`: each bucket (in order) into its partitions."""
-    root = target / "_buckets"
+    root = target / f"_buckets-c{chunk:05d}"
     if not root.exists():
         return
     for folder in sorted(root.glob("_bucket=*"), key=lambda p: int(p.name.split("=")[1])):
         pl.scan_parquet(sorted(folder.glob("*.parquet"))).sink_parquet(
-            pl.PartitionBy(target, key="_part", include_key=include_key), mkdir=True, engine="streaming", **parquet)
+            pl.PartitionBy(target, key="_part", include_key=include_key, file_path_provider=_file_namer("_part", chunk)),
+            mkdir=True, engine="streaming", **parquet)
         shutil.rmtree(folder)
     shutil.rmtree(root)
 
@@ -174,130 +204,265 @@ def _partition_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("_part=*/*.parquet"), key=lambda p: (int(p.parent.name.split("=")[1]), p.name))
 
 
-def _stage_units(units_v: Validated, keys: UnitKeys, work: Path, parts: int) -> None:
-    """The good units, typed and classified, into ``work/units.parquet`` ordered by
-    (``_part``, ``_u``): streamed into a file per partition, then the files concatenated
-    in partition order (streamed)."""
-    parts_dir = work / "units_parts"
-    shutil.rmtree(parts_dir, ignore_errors=True)
-    size_class = pl.struct("industry", "employees", "revenue", "assets", "size").map_batches(
+def _size_class_expr() -> pl.Expr:
+    return pl.struct("industry", "employees", "revenue", "assets", "size").map_batches(
         _size_class, return_dtype=pl.String, is_elementwise=True).alias("size_class")
-    staged = units_v.good.with_columns(keys.by_row_expr(pl.col("_row"))).filter(pl.col("_part").is_not_null()) \
-        .with_columns(size_class)
-    _partition_sink(staged, parts_dir, parts, include_key=True).collect(engine="streaming")
-    _split_buckets(parts_dir, include_key=True)
-    files = _partition_files(parts_dir)
-    target = work / "units.parquet"
-    if files:
-        pl.scan_parquet(files).sink_parquet(target, engine="streaming")
+
+
+def _staged_units(units: pl.LazyFrame, keys: UnitKeys) -> pl.LazyFrame:
+    """The good units (typed, ``units_rows``), keyed to their partition and classified."""
+    return units.with_columns(keys.by_row_expr(pl.col("_row"))).filter(pl.col("_part").is_not_null()) \
+        .with_columns(_size_class_expr())
+
+
+# ---- running tasks ------------------------------------------------------------------------
+
+#: a task's share of a phase done (in units)
+Done = Callable[[int], None]
+
+
+class Executor(Protocol):
+    """Runs a phase's tasks: in this process, in local processes, or on a Dask cluster."""
+
+    #: on a cluster: a phase is cut into many tasks (staging chunks, groups of policies)
+    spread: bool
+
+    def run(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]], weights: list[int], done: Done,
+            parallel: bool = False) -> list[Any]:
+        """``fn(*args)`` for each of ``calls``, the results in order; ``done(weight)`` as each
+        finishes (a task with ``reports_progress`` reports its own share as it goes when run here)."""
+        ...
+
+
+class LocalExecutor:
+    """This machine: in this process, or (``parallel``) in ``workers`` processes."""
+
+    spread = False
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+
+    def run(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]], weights: list[int], done: Done,
+            parallel: bool = False) -> list[Any]:
+        if parallel and self.workers > 1 and len(calls) > 1:
+            return self._pool(fn, calls, weights, done)
+        results = []
+        for args, weight in zip(calls, weights, strict=True):
+            if getattr(fn, "reports_progress", False):
+                results.append(fn(*args, progress=done))
+            else:
+                results.append(fn(*args))
+                done(weight)
+        return results
+
+    def _pool(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]], weights: list[int], done: Done) -> list[Any]:
+        threads = max(1, (os.cpu_count() or 1) // self.workers)
+        previous = os.environ.get("POLARS_MAX_THREADS")
+        os.environ["POLARS_MAX_THREADS"] = str(threads)
+        results: list[Any] = [None] * len(calls)
+        try:
+            with ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn")) as pool:
+                futures = {pool.submit(fn, *args): i for i, args in enumerate(calls)}
+                for future in as_completed(futures):
+                    i = futures[future]
+                    results[i] = future.result()
+                    done(weights[i])
+        finally:
+            if previous is None:
+                os.environ.pop("POLARS_MAX_THREADS", None)
+            else:
+                os.environ["POLARS_MAX_THREADS"] = previous
+        return results
+
+
+@contextmanager
+def executor_for(config: BatchConfig) -> Iterator[Executor]:
+    """The Dask cluster of ``config.scheduler`` (``tcp://…`` or ``local``), else this machine."""
+    if config.scheduler:
+        from renshe.batch.cluster import dask_executor
+
+        with dask_executor(config.scheduler) as executor:
+            yield executor
     else:
-        staged.collect().write_parquet(target)
-    shutil.rmtree(parts_dir, ignore_errors=True)
+        yield LocalExecutor(config.workers or os.cpu_count() or 1)
 
 
-def stage(config: BatchConfig) -> dict[str, Any]:
+def allot(total: int, sizes: list[int]) -> list[int]:
+    """``total`` units shared among items in proportion to their ``sizes`` (whole numbers
+    adding up to ``total``): the units' worth of work each task of a phase does."""
+    whole = sum(sizes)
+    if whole <= 0:
+        sizes, whole = [1] * len(sizes), len(sizes)
+    out, before, running = [], 0, 0
+    for size in sizes:
+        running += size
+        now = total * running // whole if whole else 0
+        out.append(now - before)
+        before = now
+    return out
+
+
+class Counter:
+    """A phase's progress in units: ``progress(done, total)``, never going back."""
+
+    def __init__(self, progress: Progress | None, total: int, start: int = 0) -> None:
+        self.progress, self.total, self.done = progress, total, start
+        if progress:
+            progress(start, total)
+
+    def __call__(self, units: int) -> None:
+        if units <= 0:
+            return
+        self.done += units
+        if self.progress:
+            self.progress(self.done, self.total)
+
+
+# ---- staging ------------------------------------------------------------------------------
+
+#: the good units' keys (``_row``, ``uscc``, ``_part``, ``_u``) while staging: the tasks key rows with them
+KEYS = "keys.parquet"
+
+
+def _slices(rows: int, chunks: int) -> list[tuple[int, int] | None]:
+    """``chunks`` consecutive slices (offset, length) of ``rows`` rows; one chunk: the whole table."""
+    if chunks <= 1 or rows <= 1:
+        return [None]
+    size = -(-rows // chunks)
+    return [(start, min(size, rows - start)) for start in range(0, rows, size)]
+
+
+def stage_chunk(work: str, registry_at: str, table: str, rows: tuple[int, int] | None, chunk: int, parts: int) -> None:
+    """A staging task: rows of one table of the registry (a slice, or all of them) checked
+    and written into the partitions' files (``c<chunk>-….parquet``), the bad rows into
+    ``problems/<table>-c<chunk>.parquet``. The good units' keys come from the store."""
+    store = Store(work)
+    source = find_sources(Path(registry_at))[table]
+    with store.reading(KEYS) as r:
+        keys = UnitKeys.of(pl.read_parquet(r / KEYS))
+    with store.writing() as w:
+        if table == "units":
+            _partition_sink(_staged_units(units_rows(source, rows), keys), w / "units_parts", parts,
+                            include_key=True, chunk=chunk).collect(engine="streaming")
+            _split_buckets(w / "units_parts", include_key=True, chunk=chunk)
+            return
+        validated = validate_table(source, keys, rows)
+        problems = validated.problems
+        if validated.bad is not None:
+            good = _partition_sink(validated.good, w / "tables" / table, parts, include_key=False, chunk=chunk,
+                                   **TABLE_PARQUET)
+            _, bad = pl.collect_all([good, validated.bad], engine="streaming")
+            _split_buckets(w / "tables" / table, include_key=False, chunk=chunk, **TABLE_PARQUET)
+            problems = describe(bad, validated.checks, source.label)
+        elif chunk > 0:  # a required column is missing: said once, nothing staged
+            problems = problems.clear()
+        (w / "problems").mkdir(parents=True, exist_ok=True)
+        problems.write_parquet(w / "problems" / f"{table}-c{chunk:05d}.parquet")
+
+
+def stage(config: BatchConfig, executor: Executor | None = None, progress: Progress | None = None) -> dict[str, Any]:
     """Validate the registry and split it into partitions under ``out/_work``.
 
-    Streamed: the long tables (most of a registry) pass once through Polars' streaming
-    engine, file → checks → partition files, and only the units' keys (row, USCC,
-    partition), the distinct codes and the bad rows are held in memory."""
-    work = config.work
+    The client checks the units (the partitioning is planned from their USCCs) and keeps
+    their keys in the store; the tasks (:func:`stage_chunk`: on a cluster each table cut
+    into as many slices as there are partitions, here one per table) stream their rows
+    file → checks → partition files; the client then merges the units into
+    ``units.parquet`` and the bad rows into ``problems.parquet``. In memory: the units'
+    keys (row, USCC, partition), the distinct codes and the bad rows."""
+    executor = executor or LocalExecutor(1)
+    store = Store(config.work_url)
     sources = find_sources(config.registry)
+    sizes = {name: int(scan(s).select(pl.len()).collect().item()) for name, s in sources.items()}
     units_v = validate_units(sources["units"])
     assert units_v.keys is not None
-    keys = UnitKeys.of(partition_keys(units_v.keys, config.partition_size))
+    keyed = partition_keys(units_v.keys, config.partition_size)
     units_v.keys = None
-    work.mkdir(parents=True, exist_ok=True)
-    parts = -(-keys.units // config.partition_size)
-    _stage_units(units_v, keys, work, parts)
-    problems = [units_v.problems]
-    for name in TABLES[1:]:
+    units = keyed.height
+    parts = -(-units // config.partition_size)
+    with store.writing() as w:
+        keyed.write_parquet(w / KEYS)
+    chunks = max(1, parts) if executor.spread else 1
+    calls: list[tuple[Any, ...]] = []
+    rows: list[int] = []
+    for name in TABLES:
         if name not in sources:
             continue
-        validated = validate_table(sources[name], keys)
-        if validated.bad is None:  # a required column is missing: nothing to stage
-            problems.append(validated.problems)
-            continue
-        good = _partition_sink(validated.good, work / "tables" / name, parts, include_key=False, **TABLE_PARQUET)
-        _, bad = pl.collect_all([good, validated.bad], engine="streaming")
-        _split_buckets(work / "tables" / name, include_key=False, **TABLE_PARQUET)
-        problems.append(describe(bad, validated.checks, sources[name].label))
-    pl.concat(problems).sort("file", "row").write_parquet(work / "problems.parquet")
-    info = {"units": keys.units, "partitions": parts, "rejected_rows": int(sum(p.height for p in problems))}
-    (work / "stage.json").write_text(json.dumps(info), encoding="utf-8")
+        for c, piece in enumerate(_slices(sizes[name], chunks)):
+            calls.append((store.url, location(config.registry), name, piece, c, parts))
+            rows.append(piece[1] if piece else sizes[name])
+    # the units' checks (here) and the tasks, in units' worth of the registry's rows
+    weights = allot(units, [sizes["units"], *rows])
+    done = Counter(progress, units)
+    done(weights[0])
+    executor.run(stage_chunk, calls, weights[1:], done)  # locally in this process, one table at a time (as before)
+    with store.reading("units_parts", "problems") as r, store.writing() as w:
+        files = _partition_files(r / "units_parts")
+        if files:
+            pl.scan_parquet(files).sink_parquet(w / "units.parquet", engine="streaming")
+        else:
+            _staged_units(units_rows(sources["units"], (0, 0)), UnitKeys.of(keyed)).collect() \
+                .write_parquet(w / "units.parquet")
+        found = sorted((r / "problems").glob("*.parquet"))
+        problems = pl.concat([units_v.problems, *[pl.read_parquet(f) for f in found]]) if found else units_v.problems
+        problems.select(list(PROBLEM_SCHEMA)).sort("file", "row").write_parquet(w / "problems.parquet")
+    for rel in ("units_parts", "problems", KEYS):
+        store.remove(rel)
+    info = {"units": units, "partitions": parts, "rejected_rows": problems.height}
+    store.write_text("stage.json", json.dumps(info))
     return info
 
 
-def _prepare(config: BatchConfig) -> dict[str, Any]:
+def _prepare(config: BatchConfig, executor: Executor | None = None, progress: Progress | None = None) -> dict[str, Any]:
     """Stage anew unless a finished stage of the same inputs exists."""
-    work = config.work
+    store = Store(config.work_url)
     print_ = fingerprint(config)
-    manifest = work / "manifest.json"
-    if manifest.exists() and (work / "stage.json").exists():
-        if json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint") == print_:
-            return dict(json.loads((work / "stage.json").read_text(encoding="utf-8")))
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
-    manifest.write_text(json.dumps({"fingerprint": print_}), encoding="utf-8")
-    return stage(config)
+    if store.exists("manifest.json") and store.exists("stage.json"):
+        if json.loads(store.read_text("manifest.json")).get("fingerprint") == print_:
+            info = dict(json.loads(store.read_text("stage.json")))
+            Counter(progress, info["units"], start=info["units"])
+            return info
+    store.remove("")
+    store.write_text("manifest.json", json.dumps({"fingerprint": print_}))
+    return stage(config, executor, progress)
 
 
-def _local(work: Path, todo: list[int], args: tuple[str, str, list[str], str], workers: int, done: Callable[[], None]) -> None:
-    if workers <= 1 or len(todo) <= 1:
-        for part in todo:
-            evaluate_partition(str(work), part, *args)
-            done()
-        return
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    previous = os.environ.get("POLARS_MAX_THREADS")
-    os.environ["POLARS_MAX_THREADS"] = str(threads)
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(evaluate_partition, str(work), part, *args) for part in todo]
-            for future in as_completed(futures):
-                future.result()
-                done()
-    finally:
-        if previous is None:
-            os.environ.pop("POLARS_MAX_THREADS", None)
-        else:
-            os.environ["POLARS_MAX_THREADS"] = previous
+# ---- evaluation ---------------------------------------------------------------------------
 
-
-def evaluate_all(config: BatchConfig, rule_ids: list[str], progress: Progress | None = None) -> dict[str, Any]:
+def evaluate_all(config: BatchConfig, rule_ids: list[str], progress: Progress | None = None,
+                 executor: Executor | None = None) -> dict[str, Any]:
     """Stage (or resume) and evaluate every partition not yet finished; returns the
-    stage information with the run's ``key``."""
-    info = _prepare(config)
-    work = config.work
+    stage information with the run's ``key``. ``progress(units done, units)``."""
+    if executor is None:
+        with executor_for(config) as executor:
+            return evaluate_all(config, rule_ids, progress, executor)
+    info = _prepare(config, executor)
+    store = Store(config.work_url)
     parts = info["partitions"]
     args = (config.as_of.isoformat(), json.dumps(config.overrides, sort_keys=True), rule_ids, config.local_json)
     key = run_key(*args)
-    todo = [k for k in range(parts) if not result_path(work, key, k).exists()]
-    finished = parts - len(todo)
-    if progress:
-        progress(finished, parts)
-
-    def done() -> None:
-        nonlocal finished
-        finished += 1
-        if progress:
-            progress(finished, parts)
-
-    if config.scheduler:
-        from renshe.batch.cluster import run_on_dask
-
-        run_on_dask(config.scheduler, str(work), todo, args, done)
-    else:
-        _local(work, todo, args, config.workers or os.cpu_count() or 1, done)
+    todo = [k for k in range(parts) if not store.exists(result_rel(key, k))]
+    sizes = [partition_units(info, config.partition_size, k) for k in range(parts)]
+    done = Counter(progress, info["units"], start=info["units"] - sum(sizes[k] for k in todo))
+    executor.run(evaluate_partition, [(store.url, k, *args) for k in todo], [sizes[k] for k in todo], done,
+                 parallel=True)
     return {**info, "key": key}
 
 
-def run_batch(config: BatchConfig, progress: Progress | None = None) -> dict[str, Any]:
-    """The whole no-application batch: evaluate, then write payment lists and reports."""
+def run_batch(config: BatchConfig, progress: Progress | None = None,
+              phases: Callable[[str], Progress | None] | None = None) -> dict[str, Any]:
+    """The whole no-application batch: stage, evaluate, then write payment lists and reports.
+    ``phases(name)``: the progress of each of ``PHASES`` (``progress``: of the evaluation only)."""
     from renshe.batch.outputs import write_outputs
 
+    def bar(phase: str) -> Progress | None:
+        if phases is not None:
+            return phases(phase)
+        return progress if phase == "evaluate" else None
+
     rule_ids = batch_rules(config.policies)
-    info = evaluate_all(config, with_partners(rule_ids), progress)
-    summary = write_outputs(config.work, info["key"], config.out, rule_ids, config.as_of)
+    with executor_for(config) as executor:
+        _prepare(config, executor, bar("stage"))
+        info = evaluate_all(config, with_partners(rule_ids), bar("evaluate"), executor)
+        summary = write_outputs(config.work_url, info["key"], config.out_url, rule_ids, config.as_of, executor,
+                                bar("outputs"))
     return {**info, **summary}
