@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -177,6 +178,18 @@ def _as_of(value: str) -> Any:
         _fail([f"--as-of: \"{value}\" is not a date (YYYY-MM-DD)"])
 
 
+HEADERS_HELP = "header mapping YAML for a registry with other column names (docs/registry-headers.md)"
+
+
+def _use_headers(path: Path | None) -> None:
+    """``--headers mapping.yaml``: the registry readers (and the batch's worker processes) use it."""
+    if path is None:
+        return
+    if not path.is_file():
+        _fail([f"--headers: {path} 不存在"])
+    os.environ["RENSHE_REGISTRY_HEADERS"] = str(path.resolve())
+
+
 @app.command()
 def batch(
     registry_path: Annotated[Path, typer.Argument(metavar="REGISTRY", help="registry directory or .xlsx workbook")],
@@ -187,8 +200,10 @@ def batch(
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler: tcp://HOST:8786 or 'local'")] = None,
     partition_size: Annotated[int, typer.Option(help="units per partition")] = 50_000,
     workers: Annotated[int | None, typer.Option(help="local worker processes (default: all cores)")] = None,
+    headers: Annotated[Path | None, typer.Option("--headers", help=HEADERS_HELP)] = None,
 ) -> None:
     """No-application batch (免申即享): evaluate a whole registry, write payment lists and a report."""
+    _use_headers(headers)
     from renshe.batch.registry import RegistryError
     from renshe.batch.runner import BatchConfig, BatchError, run_batch
 
@@ -381,8 +396,10 @@ def monitor(
     registry: Annotated[Path, typer.Argument(help="registry directory or xlsx workbook (units + insured)")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="month to monitor, YYYY-MM (default: latest)")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="write monitor.xlsx and monitor.json here")] = None,
+    headers: Annotated[Path | None, typer.Option("--headers", help=HEADERS_HELP)] = None,
 ) -> None:
     """Employment monitoring and early warning (就业监测预警) over a registry's insured headcounts."""
+    _use_headers(headers)
     from renshe.batch.registry import RegistryError
     from renshe.services import monitoring
 
