@@ -190,6 +190,21 @@ def _use_headers(path: Path | None) -> None:
     os.environ["RENSHE_REGISTRY_HEADERS"] = str(path.resolve())
 
 
+def _demo_registry() -> None:
+    """The demo server's registry and last batch (免申即享), unless a registry is configured."""
+    from renshe.services import prefill
+
+    if os.environ.get(prefill.REGISTRY_VARIABLE):
+        return
+    from renshe.batch.last import ensure
+
+    out = prefill.data_dir() / "demo-batch"
+    print("演示登记库的免申即享批量测算……", flush=True)
+    ensure(prefill.DEMO_REGISTRY, out)
+    os.environ[prefill.REGISTRY_VARIABLE] = str(prefill.DEMO_REGISTRY)
+    os.environ[prefill.BATCH_VARIABLE] = str(out.resolve())
+
+
 @app.command()
 def batch(
     registry_path: Annotated[Path, typer.Argument(metavar="REGISTRY", help="registry directory or .xlsx workbook")],
@@ -291,6 +306,8 @@ def serve(
     from renshe.store.db import database_url
 
     application = create_app(migrate=True, demo=demo)
+    if demo:
+        _demo_registry()
     print(f"renshe 人社政策服务: http://{host}:{port}/  (接口文档 http://{host}:{port}/docs)", flush=True)
     print(f"数据库: {database_url()}", flush=True)
     if demo:
