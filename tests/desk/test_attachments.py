@@ -150,7 +150,7 @@ def test_bad_files_are_refused_nothing_saved_and_the_form_kept(client: TestClien
                     headers=tokens["qiye"], follow_redirects=False)
     assert r.status_code == 400, r.text
     assert message in r.text and 'id="apply-error"' in r.text
-    assert 'value="6222020200055556666"' in r.text and ">劳动合同</textarea>" in r.text
+    assert 'value="6222020200055556666"' in r.text and 'value="劳动合同"' in r.text
     assert f'value="{key}"' in r.text and "附件需重新选择" in r.text
     assert counts() == before
 

@@ -74,7 +74,9 @@ def _apply_page(request: Request, user: User, policy: str, case_json: str, statu
     try:
         offer = applying.offer(user, policy, applying.parse_case(case_json))
     except ServiceError as exc:  # another unit, a bad case, not eligible: no form to fill
-        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+        if "error" not in typed:
+            return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+        offer = None  # a filing refused for its case: the form stays, with what was typed
     terms = attachments.param("types")
     return page(request, "desk/apply.html", user, status_code=status_code, policy=policy, case_json=case_json,
                 offer=offer, gap=applying.gap_terms(), max_size=attachments.size_text(attachments.max_bytes()),
