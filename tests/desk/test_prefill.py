@@ -81,6 +81,17 @@ def test_pages(client: TestClient, tokens: dict[str, dict[str, str]], batch: Pat
     assert client.get("/my/granted", follow_redirects=False).status_code == 303
 
 
+def test_api(client: TestClient, tokens: dict[str, dict[str, str]], batch: Path) -> None:
+    case = client.get("/api/v1/me/case", headers=tokens["qiye"])
+    assert case.status_code == 200 and case.json()["enterprise"]["uscc"] == QIYE
+    assert case.json()["as_of"] == "2020-07-31"
+    granted = client.get("/api/v1/me/granted", headers=tokens["xinmi_qiye"]).json()
+    assert granted["ready"] and granted["flows"] and all(e["policy"] for f in granted["flows"] for e in f["entries"])
+    for who in ("geren", "jingban"):
+        assert client.get("/api/v1/me/case", headers=tokens[who]).status_code == 403
+    assert client.get("/api/v1/me/granted").status_code == 401
+
+
 def test_without_a_registry_the_page_says_so(client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
     saved = os.environ.pop(prefill.REGISTRY_VARIABLE, None)
     try:
