@@ -13,12 +13,11 @@ from typing import Any
 from renshe.engine.calculator import evaluate_json
 from renshe.engine.case import BadCase
 from renshe.engine.rules import registry
-from renshe.services import applications
+from renshe.services import applications, prefill
 from renshe.services.errors import ServiceError
 from renshe.services.settings import citation, setting
 
-FLOW_NAMES = {"cash": "现金拨付", "reduction": "减免", "deferral": "缓缴", "credit": "贷款额度", "wage": "工资待遇",
-              "none": "不涉及资金"}
+FLOW_NAMES = {**prefill.FLOW_NAMES, "none": "不涉及资金"}
 
 
 def chinese_date(day: dt.date) -> str:
