@@ -107,6 +107,19 @@ def test_batch_reads_the_bureau_csv_and_xlsx_like_its_own(canonical: Path, tmp_p
     assert totals(write_book(tables, tmp_path / "bureau.xlsx"), tmp_path / "c") == expected
 
 
+def test_a_gbk_csv_export_is_read(canonical: Path, tmp_path: Path) -> None:
+    """Excel in China saves “CSV” as GBK: the same registry, the same result."""
+    folder = tmp_path / "gbk"
+    folder.mkdir()
+    for name, frame in bureau_tables(canonical).items():
+        (folder / f"{name}.csv").write_bytes(frame.write_csv().encode("gb18030"))
+    assert (folder / "units.csv").read_bytes().startswith("序号,统一社会信用代码".encode("gbk"))
+    assert monitoring.run(folder, "2020-03")["summary"] == monitoring.run(canonical, "2020-03")["summary"]
+    (folder / "insured.csv").write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(RegistryError, match="文件编码既不是 UTF-8 也不是 GBK"):
+        monitoring.run(folder, "2020-03")
+
+
 def test_monitoring_reads_the_bureau_headers(canonical: Path, tmp_path: Path) -> None:
     ours = monitoring.run(canonical, "2020-03")
     theirs = monitoring.run(write_book(bureau_tables(canonical), tmp_path / "bureau.xlsx"), "2020-03")

@@ -12,6 +12,8 @@ xlsx workbook with sheets of those names.
 
 from __future__ import annotations
 
+import codecs
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,10 +100,30 @@ def check_headers(found: dict[str, Source]) -> None:
         raise RegistryError("；".join(problems))
 
 
+#: bytes of a CSV file looked at to tell UTF-8 from the GB 18030 (GBK) that Excel writes in China
+ENCODING_PROBE = 1 << 20
+
+
+def _is_utf8(path: Path) -> bool:
+    with path.open("rb") as f:
+        head = f.read(ENCODING_PROBE)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _raw(source: Source) -> pl.LazyFrame:
     p = source.path
     if source.sheet is not None or p.suffix == ".xlsx":
         return pl.read_excel(p, sheet_name=source.sheet or source.name, infer_schema_length=0).lazy()
+    if p.suffix == ".csv" and not _is_utf8(p):  # a bureau's export saved as GBK: read as GB 18030
+        try:
+            text = p.read_bytes().decode("gb18030")
+        except UnicodeDecodeError:
+            raise RegistryError(f"{p.name}: 文件编码既不是 UTF-8 也不是 GBK（GB 18030），请另存为 UTF-8 CSV") from None
+        return pl.read_csv(io.BytesIO(text.encode("utf-8")), infer_schema=False).lazy()
     if p.suffix == ".csv":
         return pl.scan_csv(p, infer_schema=False, encoding="utf8")
     if p.is_dir():
