@@ -127,24 +127,24 @@ def my_applications(request: Request, user: User | None = Depends(optional_user)
     return page(request, "desk/my.html", user, items=items)
 
 
-def _enterprise(request: Request, user: User | None) -> Response | None:
-    """The sign-in redirect or the refusal for a page of the signed-in unit's own data."""
+def _enterprise(request: Request, user: User | None) -> Response | str:
+    """The signed-in unit's USCC, or the sign-in redirect or the refusal for a page of its own data."""
     if user is None:
         return need_login(request)
     if user.role != "enterprise" or not user.uscc:
         return page(request, "desk/message.html", user, status_code=403,
                     message="本页仅供已登录的用人单位查看本单位的信息")
-    return None
+    return user.uscc
 
 
 @router.get("/my/granted", response_class=HTMLResponse)
 def my_granted(request: Request, user: User | None = Depends(optional_user)) -> Response:
     """免申即享结果: what the last batch granted the signed-in unit, by money flow."""
-    refused = _enterprise(request, user)
-    if refused is not None:
-        return refused
+    uscc = _enterprise(request, user)
+    if isinstance(uscc, Response):
+        return uscc
     try:
-        granted = prefill.granted(user.uscc)
+        granted = prefill.granted(uscc)
     except (OSError, ValueError) as exc:
         return page(request, "desk/message.html", user, status_code=503, message=f"批量测算结果无法读取：{exc}")
     return page(request, "desk/granted.html", user, granted=granted)
@@ -153,12 +153,12 @@ def my_granted(request: Request, user: User | None = Depends(optional_user)) -> 
 @router.get("/my/calculator", response_class=HTMLResponse)
 def my_calculator(request: Request, user: User | None = Depends(optional_user)) -> Response:
     """The calculator filled from the bureau's registry for the signed-in unit, evaluated."""
-    refused = _enterprise(request, user)
-    if refused is not None:
-        return refused
-    granted = prefill.granted(user.uscc)
+    uscc = _enterprise(request, user)
+    if isinstance(uscc, Response):
+        return uscc
+    granted = prefill.granted(uscc)
     try:
-        case = prefill.case_for(user.uscc, as_of=granted["as_of"])
+        case = prefill.case_for(uscc, as_of=granted["as_of"])
     except ServiceError as exc:
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
     case_json = json.dumps(case, ensure_ascii=False, indent=2)
