@@ -77,10 +77,10 @@ def _apply_page(request: Request, user: User, policy: str, case_json: str, statu
         if "error" not in typed:
             return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
         offer = None  # a filing refused for its case: the form stays, with what was typed
-    terms = attachments.param("types")
+    kinds = "、".join(attachments.KIND_NAMES.get(str(k), str(k)) for k in attachments.param("types"))
     return page(request, "desk/apply.html", user, status_code=status_code, policy=policy, case_json=case_json,
                 offer=offer, gap=applying.gap_terms(), max_size=attachments.size_text(attachments.max_bytes()),
-                max_files=attachments.param("max_files"), kinds="、".join(attachments.KIND_NAMES.get(str(k), str(k)) for k in terms),
+                max_files=attachments.param("max_files"), kinds=kinds,
                 **{"key": uuid.uuid4().hex, **typed})
 
 
