@@ -266,6 +266,33 @@ def _local_standards(path: Path | None, url: str | None) -> str:
     return overlay.to_json()
 
 
+HEADERS_HELP = "header mapping YAML for a registry with other column names (docs/registry-headers.md)"
+
+
+def _use_headers(path: Path | None) -> None:
+    """``--headers mapping.yaml``: the registry readers (and the batch's worker processes) use it."""
+    if path is None:
+        return
+    if not path.is_file():
+        _fail([f"--headers: {path} 不存在"])
+    os.environ["RENSHE_REGISTRY_HEADERS"] = str(path.resolve())
+
+
+def _demo_registry() -> None:
+    """The demo server's registry and last batch (免申即享), unless a registry is configured."""
+    from renshe.services import prefill
+
+    if os.environ.get(prefill.REGISTRY_VARIABLE):
+        return
+    from renshe.batch.last import ensure
+
+    out = prefill.data_dir() / "demo-batch"
+    print("演示登记库的免申即享批量测算……", flush=True)
+    ensure(prefill.DEMO_REGISTRY, out)
+    os.environ[prefill.REGISTRY_VARIABLE] = str(prefill.DEMO_REGISTRY)
+    os.environ[prefill.BATCH_VARIABLE] = str(out.resolve())
+
+
 @app.command()
 def batch(
     registry_path: Annotated[Path, typer.Argument(metavar="REGISTRY", help="registry directory or .xlsx workbook")],
@@ -281,8 +308,10 @@ def batch(
         "--local-standards", help="approved local standards (地方标准): a file from 'renshe standards export'")] = None,
     database_url: Annotated[str | None, typer.Option(
         "--database-url", help="use the local standards approved in this database (e.g. $RENSHE_DATABASE_URL)")] = None,
+    headers: Annotated[Path | None, typer.Option("--headers", help=HEADERS_HELP)] = None,
 ) -> None:
     """No-application batch (免申即享): evaluate a whole registry, write payment lists and a report."""
+    _use_headers(headers)
     from renshe.batch.registry import RegistryError
     from renshe.batch.runner import BatchConfig, BatchError, run_batch
 
@@ -375,6 +404,8 @@ def serve(
     from renshe.store.db import database_url
 
     application = create_app(migrate=True, demo=demo)
+    if demo:
+        _demo_registry()
     print(f"renshe 人社政策服务: http://{host}:{port}/  (接口文档 http://{host}:{port}/docs)", flush=True)
     print(f"数据库: {database_url()}", flush=True)
     if demo:
@@ -483,8 +514,10 @@ def monitor(
     registry: Annotated[Path, typer.Argument(help="registry directory or xlsx workbook (units + insured)")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="month to monitor, YYYY-MM (default: latest)")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="write monitor.xlsx and monitor.json here")] = None,
+    headers: Annotated[Path | None, typer.Option("--headers", help=HEADERS_HELP)] = None,
 ) -> None:
     """Employment monitoring and early warning (就业监测预警) over a registry's insured headcounts."""
+    _use_headers(headers)
     from renshe.batch.registry import RegistryError
     from renshe.services import monitoring
 

@@ -43,6 +43,8 @@ RULES: dict[tuple[str, str], Rule] = {
     # service desk
     ("POST", "/api/v1/login"): Rule(PUBLIC),
     ("GET", "/api/v1/me"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/me/case"): only("enterprise"),  # the unit's own registry data (services/prefill.py)
+    ("GET", "/api/v1/me/granted"): only("enterprise"),  # 免申即享结果 of the last batch
     ("POST", "/api/v1/applications"): Rule(APPLICANTS),
     ("GET", "/api/v1/applications"): Rule(SIGNED_IN, area=True),
     ("GET", "/api/v1/applications/{number}"): Rule(SIGNED_IN, area=True),

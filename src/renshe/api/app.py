@@ -102,6 +102,9 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
 
     app.include_router(local_standards_api.router)
     app.include_router(standards_pages.router)
+    from renshe.api import enterprise as enterprise_api  # the signed-in unit's registry data and 免申即享结果
+
+    app.include_router(enterprise_api.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     from renshe.api.hardening import Hardening  # CSRF origin check, security headers, Secure cookies
     from renshe.api.uploads import UploadGate  # upload sender and size checked before the body is read

@@ -64,6 +64,14 @@ PARSE_CONCURRENCY = 2
 TARGET_WRITERS = ("caseworker", "admin")  # renshe.services.targets.tracking.WRITE_ROLES
 
 
+def _application_files_limit() -> int:
+    """An application with its attachments: as many files of the largest size as allowed
+    (services/attachments_parameters.yaml), and the form's fields."""
+    from renshe.services import attachments
+
+    return attachments.max_bytes() * int(attachments.param("max_files")) + MB
+
+
 @dataclass(frozen=True)
 class UploadRoute:
     pattern: re.Pattern[str]
@@ -88,6 +96,7 @@ ROUTES: tuple[UploadRoute, ...] = (
     _route("/targets/import", TARGET_TABLE_LIMIT, TARGET_WRITERS, "web", "目标任务表"),
     _route("/targets/[^/]+/upload", TARGET_TABLE_LIMIT, TARGET_WRITERS, "web", "进度表"),
     _route("/monitor", REGISTRY_LIMIT, TARGET_WRITERS, "web", "参保库工作簿"),
+    _route("/apply", _application_files_limit(), ("enterprise", "agency", "person"), "web", "申请材料"),
 )
 
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})

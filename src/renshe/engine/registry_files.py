@@ -12,10 +12,14 @@ xlsx workbook with sheets of those names.
 
 from __future__ import annotations
 
+import codecs
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+
+from renshe.engine import registry_headers
 
 FORMATS = (".parquet", ".csv", ".xlsx")
 TABLES = ("units", "contributions", "insured", "si_additions", "quarterly_profit")
@@ -65,19 +69,70 @@ def find_sources(path: Path) -> dict[str, Source]:
     for name in REQUIRED_TABLES:
         if name not in found:
             raise RegistryError(f"{path}: the registry has no {name} table ({', '.join(name + e for e in FORMATS)})")
+    check_headers(found)
     return found
 
 
-def scan(source: Source) -> pl.LazyFrame:
-    """The raw table with every column as text, plus ``_row`` (data rows from 1)."""
+def headers(source: Source) -> list[str]:
+    """A table's column names as the file has them (its first row; nothing else read)."""
     p = source.path
     if source.sheet is not None or p.suffix == ".xlsx":
-        frame = pl.read_excel(p, sheet_name=source.sheet or source.name, infer_schema_length=0)
-        lf = frame.lazy()
-    elif p.suffix == ".csv":
-        lf = pl.scan_csv(p, infer_schema=False, encoding="utf8")
-    elif p.is_dir():
-        lf = pl.scan_parquet(sorted(p.glob("*.parquet")))
-    else:
-        lf = pl.scan_parquet(p)
-    return lf.with_row_index("_row", offset=1)
+        from openpyxl import load_workbook
+
+        book = load_workbook(p, read_only=True)
+        try:
+            first = next(book[source.sheet or source.name].iter_rows(max_row=1, values_only=True), ())
+        finally:
+            book.close()
+        return [str(v) for v in first if v is not None]
+    return _raw(source).collect_schema().names()
+
+
+def check_headers(found: dict[str, Source]) -> None:
+    """Every table's headers understood and its required columns there, before anything
+    runs: otherwise one RegistryError naming every such column (registry_headers)."""
+    try:
+        problems = [p for src in found.values()
+                    for p in registry_headers.problems(src.name, headers(src), src.label)]
+    except registry_headers.HeaderError as exc:
+        raise RegistryError(str(exc)) from None
+    if problems:
+        raise RegistryError("；".join(problems))
+
+
+#: bytes of a CSV file looked at to tell UTF-8 from the GB 18030 (GBK) that Excel writes in China
+ENCODING_PROBE = 1 << 20
+
+
+def _is_utf8(path: Path) -> bool:
+    with path.open("rb") as f:
+        head = f.read(ENCODING_PROBE)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _raw(source: Source) -> pl.LazyFrame:
+    p = source.path
+    if source.sheet is not None or p.suffix == ".xlsx":
+        return pl.read_excel(p, sheet_name=source.sheet or source.name, infer_schema_length=0).lazy()
+    if p.suffix == ".csv" and not _is_utf8(p):  # a bureau's export saved as GBK: read as GB 18030
+        try:
+            text = p.read_bytes().decode("gb18030")
+        except UnicodeDecodeError:
+            raise RegistryError(f"{p.name}: 文件编码既不是 UTF-8 也不是 GBK（GB 18030），请另存为 UTF-8 CSV") from None
+        return pl.read_csv(io.BytesIO(text.encode("utf-8")), infer_schema=False).lazy()
+    if p.suffix == ".csv":
+        return pl.scan_csv(p, infer_schema=False, encoding="utf8")
+    if p.is_dir():
+        return pl.scan_parquet(sorted(p.glob("*.parquet")))
+    return pl.scan_parquet(p)
+
+
+def scan(source: Source) -> pl.LazyFrame:
+    """The table with every column as text (Parquet: as stored), under the registry's
+    column names (the bureau's headers and values normalised: registry_headers), plus
+    ``_row`` (data rows from 1)."""
+    return registry_headers.normalise(_raw(source), source.name).with_row_index("_row", offset=1)

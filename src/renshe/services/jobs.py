@@ -4,8 +4,11 @@ matching and weekly statistics.
 * Enterprises post vacancies; a producer of epidemic-supply goods marks its post urgent
   (急聘, 重点企业: 人社部明电〔2020〕2号 一 "优先发布用工信息").
 * Before publication every posting is screened for wording that refuses workers from
-  severely affected regions (人社部明电〔2020〕2号 三); a refused posting says which words
-  and why. The word lists are data (labour_parameters.yaml).
+  severely affected regions (人社部明电〔2020〕2号 三), and for the discrimination the seeds
+  and 就业促进法 name — sex, age, marital or child-bearing status, household registration
+  or origin, ethnicity, health; a refused posting says which words, which kind, and quotes
+  the sentence that forbids it. The word lists and patterns are data
+  (labour_parameters.yaml, jobs_screening.yaml).
 * A caseworker reviews the rest within the time limit (1 day: 北京市人社局 2020-02-14 通知 一).
 * Persons register as job seekers, search, apply, and see matching posts.
 """
@@ -14,8 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -47,11 +54,73 @@ def screen_text(text: str, on: dt.date | None = None) -> list[str]:
     return hits
 
 
-def refusal_reason(hits: list[str]) -> str:
-    ref = citation("jobs.exclusion_terms")
-    return (f"招聘信息含有拒绝招录疫情严重地区劳动者的表述：{'；'.join('“' + h + '”' for h in hits)}。"
-            f"依据{ref['doc_no']}{ref['article']}：“各类人力资源服务机构和用人单位不得发布拒绝招录疫情严重地区劳动者的"
-            "招聘信息。”请删除该表述后重新提交。")
+def refusal_reason(hits: list[str], found: list[Discrimination] | None = None) -> str:
+    parts = []
+    if hits:
+        ref = citation("jobs.exclusion_terms")
+        parts.append(f"招聘信息含有拒绝招录疫情严重地区劳动者的表述：{'；'.join('“' + h + '”' for h in hits)}。"
+                     f"依据{ref['doc_no']}{ref['article']}：“各类人力资源服务机构和用人单位不得发布拒绝招录疫情严重地区"
+                     "劳动者的招聘信息。”")
+    parts.extend(d.reason() for d in found or [])
+    return "".join(parts) + "请删除该表述后重新提交。"
+
+
+@dataclass(frozen=True)
+class Category:
+    """One kind of discrimination (jobs_screening.yaml): its patterns, the wording that makes
+    it lawful for a post, and the sentences that forbid it."""
+
+    key: str
+    name: str
+    patterns: tuple[re.Pattern[str], ...]
+    lawful_if: tuple[str, ...]
+    references: tuple[dict[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Discrimination:
+    """A clause of a posting that discriminates, the words found and the category."""
+
+    category: Category
+    clause: str
+    words: str
+
+    def reason(self) -> str:
+        quotes = "；".join(f"{r['doc_no']}{r['article']}：“{r['quote']}”" for r in self.category.references)
+        return f"含有{self.category.name}歧视的表述“{self.words}”（“{self.clause}”），依据{quotes}。"
+
+    def view(self) -> dict[str, Any]:
+        return {"category": self.category.key, "name": self.category.name, "clause": self.clause,
+                "words": self.words, "references": list(self.category.references)}
+
+
+@cache
+def categories() -> tuple[Category, ...]:
+    data = yaml.safe_load((Path(__file__).with_name("jobs_screening.yaml")).read_text(encoding="utf-8"))
+    out = []
+    for c in data["categories"]:
+        refs = tuple({k: str(r[k]) for k in ("doc_no", "article", "quote")} for r in c["references"])
+        if not refs or not c["patterns"]:
+            raise ValueError(f"jobs_screening.yaml: {c['key']} needs patterns and a reference")
+        out.append(Category(c["key"], c["name"], tuple(re.compile(p) for p in c["patterns"]),
+                            tuple(c.get("lawful_if") or ()), refs))
+    return tuple(out)
+
+
+def screen_discrimination(text: str, skip: list[str] | None = None) -> list[Discrimination]:
+    """Each clause (分句) that shows a kind of discrimination, unless the posting names a
+    post where the law allows it (``lawful_if``); clauses in ``skip`` (already refused
+    under 人社部明电〔2020〕2号) are not refused twice."""
+    found = []
+    clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip() and c.strip() not in (skip or [])]
+    for category in categories():
+        if any(term in text for term in category.lawful_if):
+            continue
+        for clause in clauses:
+            match = next((m for p in category.patterns if (m := p.search(clause))), None)
+            if match is not None:
+                found.append(Discrimination(category, clause, match.group(0).strip()))
+    return found
 
 
 def _region(value: str, what: str) -> str:
@@ -79,18 +148,21 @@ def post(s: Session, user: User, *, title: str, description: str, region: str, i
     if positions < 1:
         raise ServiceError("招聘人数应为正整数")
     at = at or now()
-    hits = screen_text(f"{title}\n{description}\n{' '.join(skills or [])}", at.date())
+    text = f"{title}\n{description}\n{' '.join(skills or [])}"
+    hits = screen_text(text, at.date())
+    found = screen_discrimination(text, skip=hits)
     job = JobPosting(enterprise_id=user.id, title=title, description=description,
                      region=_region(region.strip(), "工作地点"), industry=(industry or "").strip() or None,
                      skills=_skills(skills), positions=positions, urgent=bool(epidemic_supply), submitted_at=at)
-    if hits:
-        job.status, job.reason = "refused", refusal_reason(hits)
+    if hits or found:
+        job.status, job.reason = "refused", refusal_reason(hits, found)
     else:
         job.status = "pending"
         job.review_due = at + dt.timedelta(days=int(param("jobs.review_days", at.date())))
     s.add(job)
     s.flush()
-    audit.record(s, user, f"job.{job.status}", "job_posting", job.id, {"title": title, "hits": hits})
+    audit.record(s, user, f"job.{job.status}", "job_posting", job.id, {"title": title, "hits": hits,
+                                                                         "kinds": [d.category.key for d in found]})
     return job
 
 

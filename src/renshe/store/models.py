@@ -91,6 +91,21 @@ class Application(Base):
     applicant: Mapped[User] = relationship()
 
 
+class Attachment(Base):
+    """申请材料: a file attached to an application, its type found from its content and
+    stored by its SHA-256 (services/attachments.py; migration 0007)."""
+
+    __tablename__ = "application_attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+
+
 class ReviewAction(Base):
     __tablename__ = "review_actions"
     id: Mapped[int] = mapped_column(primary_key=True)

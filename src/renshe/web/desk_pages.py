@@ -6,17 +6,20 @@ from __future__ import annotations
 import json
 import uuid
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from renshe.api.deps import COOKIE, client_address, db, optional_user
-from renshe.services import applications, audit, disbursement, notice
+from renshe.engine.calculator import evaluate_json
+from renshe.services import applications, applying, attachments, audit, disbursement, notice, prefill
 from renshe.services.errors import ServiceError
 from renshe.services.users import authenticate, issue_token, revoke_token
 from renshe.store.models import AuditEvent, Disbursement, NoticeBatch, User
+from renshe.web import pages
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -65,23 +68,44 @@ def logout(request: Request, s: Session = Depends(db, scope="function")) -> Resp
     return response
 
 
+def _apply_page(request: Request, user: User, policy: str, case_json: str, status_code: int = 200,
+                **typed: Any) -> HTMLResponse:
+    """The application form: the policy's title and amount, the 容缺 terms, what was typed."""
+    try:
+        offer = applying.offer(user, policy, applying.parse_case(case_json))
+    except ServiceError as exc:  # another unit, a bad case, not eligible: no form to fill
+        if "error" not in typed:
+            return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+        offer = None  # a filing refused for its case: the form stays, with what was typed
+    kinds = "、".join(attachments.KIND_NAMES.get(str(k), str(k)) for k in attachments.param("types"))
+    return page(request, "desk/apply.html", user, status_code=status_code, policy=policy, case_json=case_json,
+                offer=offer, gap=applying.gap_terms(), max_size=attachments.size_text(attachments.max_bytes()),
+                max_files=attachments.param("max_files"), kinds=kinds,
+                **{"key": uuid.uuid4().hex, **typed})
+
+
 @router.post("/apply", response_class=HTMLResponse)
 def apply(request: Request, policy: str = Form(...), case_json: str = Form(...), bank_account: str = Form(""),
           commitment: bool = Form(False), missing_items: str = Form(""), idempotency_key: str = Form(...),
+          files: list[UploadFile] = File(default=[], alias="attachments"),
           user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
     try:
-        case = json.loads(case_json)
-        app, _ = applications.submit(s, user, policy, case, idempotency_key, commitment=commitment,
-                                     missing_items=[m.strip() for m in missing_items.split("、") if m.strip()],
-                                     bank_account=bank_account.strip() or None)
-    except (ServiceError, json.JSONDecodeError) as exc:
+        case = applying.parse_case(case_json)
+        # every file checked before anything is filed: a bad one refuses the application, nothing saved
+        checked = attachments.check_all([(f.filename or "", f.file.read(attachments.max_bytes() + 1)) for f in files])
+        app, created = applications.submit(s, user, policy, case, idempotency_key, commitment=commitment,
+                                           missing_items=applying.missing_items(missing_items),
+                                           bank_account=bank_account.strip() or None)
+        if created:
+            attachments.save(s, user, app, checked)
+    except ServiceError as exc:
+        s.rollback()
         # shown beside the form, which keeps what was typed (the key too: nothing was filed)
-        message, status = (exc.message, exc.status) if isinstance(exc, ServiceError) else ("案例不是有效的 JSON", 400)
-        return page(request, "desk/apply.html", user, status_code=status, error=message, policy=policy,
-                    case_json=case_json, key=idempotency_key, bank_account=bank_account, commitment=commitment,
-                    missing_items=missing_items)
+        return _apply_page(request, user, policy, case_json, status_code=exc.status, error=exc.message,
+                           key=idempotency_key, bank_account=bank_account, commitment=commitment,
+                           missing_items=missing_items, files_dropped=bool(files))
     return RedirectResponse(f"/my/{app.number}", status_code=303)
 
 
@@ -90,7 +114,7 @@ def apply_form(request: Request, policy: str = Form(...), case_json: str = Form(
                user: User | None = Depends(optional_user)) -> Response:
     if user is None:
         return need_login(request)
-    return page(request, "desk/apply.html", user, policy=policy, case_json=case_json, key=uuid.uuid4().hex)
+    return _apply_page(request, user, policy, case_json)
 
 
 @router.get("/my", response_class=HTMLResponse)
@@ -103,6 +127,67 @@ def my_applications(request: Request, user: User | None = Depends(optional_user)
     return page(request, "desk/my.html", user, items=items)
 
 
+def _enterprise(request: Request, user: User | None) -> Response | str:
+    """The signed-in unit's USCC, or the sign-in redirect or the refusal for a page of its own data."""
+    if user is None:
+        return need_login(request)
+    if user.role != "enterprise" or not user.uscc:
+        return page(request, "desk/message.html", user, status_code=403,
+                    message="本页仅供已登录的用人单位查看本单位的信息")
+    return user.uscc
+
+
+@router.get("/my/granted", response_class=HTMLResponse)
+def my_granted(request: Request, user: User | None = Depends(optional_user)) -> Response:
+    """免申即享结果: what the last batch granted the signed-in unit, by money flow."""
+    uscc = _enterprise(request, user)
+    if isinstance(uscc, Response):
+        return uscc
+    try:
+        granted = prefill.granted(uscc)
+    except (OSError, ValueError) as exc:
+        return page(request, "desk/message.html", user, status_code=503, message=f"批量测算结果无法读取：{exc}")
+    return page(request, "desk/granted.html", user, granted=granted)
+
+
+@router.get("/my/calculator", response_class=HTMLResponse)
+def my_calculator(request: Request, user: User | None = Depends(optional_user)) -> Response:
+    """The calculator filled from the bureau's registry for the signed-in unit, evaluated."""
+    uscc = _enterprise(request, user)
+    if isinstance(uscc, Response):
+        return uscc
+    granted = prefill.granted(uscc)
+    try:
+        case = prefill.case_for(uscc, as_of=granted["as_of"])
+    except ServiceError as exc:
+        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+    case_json = json.dumps(case, ensure_ascii=False, indent=2)
+    context: dict[str, Any] = {"cases": pages.demo_cases(), "chosen": None, "case_json": case_json, "case": case,
+                               "prefilled": True, "user": user, "body": evaluate_json(case)}
+    context.update(pages.shown(context["body"]))
+    return templates.TemplateResponse(request, "calculator.html", context)
+
+
+@router.get("/my/{number}/attachments/{attachment_id}")
+def my_attachment(request: Request, number: str, attachment_id: int, user: User | None = Depends(optional_user),
+                  s: Session = Depends(db, scope="function")) -> Response:
+    """An attachment, to its applicant and to the staff who may see the application."""
+    if user is None:
+        return need_login(request)
+    try:
+        app = applications.get(s, user, number)
+        row, data = attachments.read(s, app, attachment_id)
+    except ServiceError as exc:
+        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+    if app.applicant_id != user.id:
+        audit.record(s, user, "attachment.view", "application", app.number, {"sha256": row.sha256})
+    media = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[row.kind]
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}",
+        "X-Content-Type-Options": "nosniff"})
+
+
 @router.get("/my/{number}", response_class=HTMLResponse)
 def my_application(request: Request, number: str, user: User | None = Depends(optional_user),
                    s: Session = Depends(db, scope="function")) -> Response:
@@ -113,7 +198,8 @@ def my_application(request: Request, number: str, user: User | None = Depends(op
     except ServiceError as exc:
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
     comparison = applications.compare(applications.get(s, user, number)) if user.role == "caseworker" else None
-    return page(request, "desk/application.html", user, item=item, comparison=comparison)
+    return page(request, "desk/application.html", user, item=item, comparison=comparison,
+                attachments=attachments.of(s, applications.get(s, user, number)))
 
 
 @router.post("/my/{number}/supply")

@@ -101,31 +101,44 @@ def dispatch_report(request: Request, report_id: int, user: User | None = Depend
 # ----------------------------------------------------------------- jobs
 
 
-@router.get("/jobs", response_class=HTMLResponse)
-def job_board(request: Request, q: str = "", region: str = "", urgent: str = "",
-              user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> HTMLResponse:
+def _board(request: Request, user: User | None, s: Session, q: str = "", region: str = "", urgent: str = "",
+           status_code: int = 200, **extra: Any) -> HTMLResponse:
     found = [jobs.view(j) for j in jobs.search(s, q, region, "", True if urgent else None)]
     mine = [jobs.view(j) for j in jobs.mine(s, user)] if user and user.role in ("enterprise", "agency") else []
     queue = [jobs.view(j) for j in jobs.queue(s, user)] if user and user.role in STAFF else []
-    return page(request, "labour/jobs.html", user, jobs=found, mine=mine, queue=queue, q=q, region=region,
-                urgent=urgent)
+    return page(request, "labour/jobs.html", user, status_code=status_code, jobs=found, mine=mine, queue=queue, q=q,
+                region=region, urgent=urgent, form=extra.pop("form", {}), **extra)
+
+
+@router.get("/jobs", response_class=HTMLResponse)
+def job_board(request: Request, q: str = "", region: str = "", urgent: str = "",
+              user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> HTMLResponse:
+    return _board(request, user, s, q, region, urgent)
 
 
 @router.post("/jobs", response_class=HTMLResponse)
-def job_post(request: Request, title: str = Form(...), description: str = Form(...), region: str = Form(...),
-             industry: str = Form(""), skills: str = Form(""), positions: int = Form(1),
+def job_post(request: Request, title: str = Form(""), description: str = Form(""), region: str = Form(""),
+             industry: str = Form(""), skills: str = Form(""), positions: str = Form("1"),
              epidemic_supply: bool = Form(False), user: User | None = Depends(optional_user),
              s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
+    typed = {"title": title, "description": description, "region": region, "industry": industry, "skills": skills,
+             "positions": positions, "epidemic_supply": epidemic_supply}
     try:
+        try:
+            count = int(positions.strip())
+        except ValueError:
+            raise ServiceError(f"招聘人数“{positions}”不是整数") from None
         job = jobs.post(s, user, title=title, description=description, region=region.strip(), industry=industry,
                         skills=[x for x in skills.replace("，", ",").replace("、", ",").split(",")],
-                        positions=positions, epidemic_supply=epidemic_supply)
-    except ServiceError as exc:
-        return _message(request, user, exc)
-    return page(request, "labour/job_result.html", user, status_code=422 if job.status == "refused" else 201,
-                job=jobs.view(job))
+                        positions=count, epidemic_supply=epidemic_supply)
+    except ServiceError as exc:  # shown beside the form, which keeps what was typed
+        return _board(request, user, s, status_code=exc.status, form=typed,
+                      error=exc.message)
+    if job.status == "refused":  # not published: the reason and its sources beside the form as typed
+        return _board(request, user, s, status_code=422, form=typed, refused=jobs.view(job))
+    return page(request, "labour/job_result.html", user, status_code=201, job=jobs.view(job))
 
 
 @router.post("/jobs/{job_id}/apply", response_class=HTMLResponse)
