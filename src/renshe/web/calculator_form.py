@@ -605,3 +605,15 @@ def values_of_case(case: Mapping[str, Any]) -> Values:
     put("loan_applicant", loan.get("applicant"))
     put("loan_partners", loan.get("partners"))
     return values
+
+
+def represents(case: Mapping[str, Any]) -> bool:
+    """True when the form holds every fact of ``case`` (its round trip is the same case);
+    otherwise the page offers the case in the JSON box (高级)."""
+    built = build_case(values_of_case(case)).case
+    if built is None:
+        return False
+    try:
+        return parse_case(built) == parse_case(dict(case))
+    except BadCase:
+        return False

@@ -61,13 +61,19 @@ def _with_results(context: dict[str, Any], body: dict[str, Any]) -> dict[str, An
 
 
 @router.get("/", response_class=HTMLResponse)
-def calculator(request: Request, example: str | None = None,
+def calculator(request: Request, example: str | None = None, blank: bool = False,
                user: User | None = Depends(optional_user)) -> HTMLResponse:
+    """The form, filled with a demo case (the first unless ``example`` names one), or empty (``blank``)."""
     cases = demo_cases()
+    if blank:
+        return templates.TemplateResponse(request, "calculator.html", _context(request, user, values={}))
     chosen = next((c for c in cases if c["key"] == example), cases[0])
-    values = cf.values_of_case(json.loads(chosen["json"]))
-    return templates.TemplateResponse(request, "calculator.html",
-                                      _context(request, user, values=values, case_json=chosen["json"], chosen=chosen))
+    case = json.loads(chosen["json"])
+    whole = cf.represents(case)
+    context = _context(request, user, values=cf.values_of_case(case), case_json=chosen["json"], chosen=chosen,
+                       tab="form" if whole else "json")
+    context["partial_example"] = not whole
+    return templates.TemplateResponse(request, "calculator.html", context)
 
 
 @router.post("/calculate", response_class=HTMLResponse)

@@ -109,10 +109,12 @@ document.addEventListener("DOMContentLoaded", function () {
   // USCC: say what is wrong, and offer the whole code when only the check character is
   var uscc = document.getElementById("f-uscc");
   var advice = document.getElementById("uscc-advice");
+  var lastChecked = null;
   function checkUscc() {
     var code = uscc.value.trim();
-    advice.innerHTML = "";
-    if (code.length < 17) { return; }
+    if (code === lastChecked) { return; }  // a blur after typing (the fill button's click) changes nothing
+    lastChecked = code;
+    if (code.length < 17) { advice.innerHTML = ""; return; }
     getJSON("/calculate/uscc?code=" + encodeURIComponent(code), function (d) {
       advice.innerHTML = "";
       if (d.ok) { return; }
@@ -122,7 +124,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (d.fill) {
         var b = document.createElement("button");
         b.type = "button"; b.id = "uscc-fill"; b.textContent = "填入 " + d.fill;
-        b.addEventListener("click", function () { uscc.value = d.fill; advice.innerHTML = ""; });
+        b.addEventListener("click", function () { uscc.value = d.fill; lastChecked = d.fill; advice.innerHTML = ""; });
         advice.appendChild(b);
       }
     });
