@@ -164,7 +164,8 @@ def uscc_check(code: str = "") -> JSONResponse:
 
 
 @router.get("/calculate/contributions-template.{fmt}")
-def statement_template(fmt: str) -> Response:
+def statement_template(request: Request, fmt: str) -> Response:
+    """The 社保缴费明细 template: the headers the form understands, as xlsx or csv."""
     if fmt == "csv":
         return Response(upload.template_csv(), media_type="text/csv; charset=utf-8",
                         headers=download_headers("社保缴费明细模板.csv"))
@@ -172,7 +173,7 @@ def statement_template(fmt: str) -> Response:
         return Response(upload.template_xlsx(),
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers=download_headers("社保缴费明细模板.xlsx"))
-    return templates.TemplateResponse(None, "message.html", {"message": "模板只有 csv 和 xlsx 两种格式"},  # type: ignore[arg-type]
+    return templates.TemplateResponse(request, "message.html", {"message": "模板只有 csv 和 xlsx 两种格式"},
                                       status_code=404)
 
 
