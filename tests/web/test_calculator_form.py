@@ -351,3 +351,29 @@ def test_times_in_beijing_time() -> None:
     assert beijing_time("2020-12-31T17:05:00Z") == "2021年1月1日 01:05"
     assert beijing_time(None) == "" and beijing_time("不是时间") == "不是时间"
     assert chinese_date("2020-07-31") == "2020年7月31日" and chinese_date("2020-02") == "2020年2月"
+
+
+def test_a_statement_too_large_is_refused_on_its_field(client: TestClient) -> None:
+    from renshe.web.contributions_upload import FILE_LIMIT
+
+    data = as_csv(statement_rows()) + b"," * (FILE_LIMIT + 1)
+    status, doc = post(client, without_grid(software_form()), files={"contributions_file": ("明细.csv", data)})
+    assert status == 422
+    assert "过大：上限为 2 MB" in error_of(doc, "contributions_file")
+    assert doc.value("name") == "北京示例科技有限公司"
+
+
+def test_the_region_picker_offers_gb_t_2260_names(client: TestClient) -> None:
+    doc = html(client.get("/?blank=1"))
+    provinces = {o.attrs["value"]: o.text() for o in doc.by_id("f-province").find("option") if o.attrs["value"]}
+    assert len(provinces) == 34 and provinces["410000"] == "河南省"
+    cities = {o.attrs["value"]: (o.text(), o.attrs["data-parent"]) for o in doc.by_id("f-city").find("option")
+              if o.attrs["value"]}
+    assert cities["410100"] == ("郑州市", "410000") and cities["431100"] == ("永州市", "430000")
+    districts = {o.attrs["value"]: (o.text(), o.attrs["data-parent"]) for o in doc.by_id("f-district").find("option")
+                 if o.attrs["value"]}
+    assert districts["410183"] == ("新密市", "410100") and districts["110105"] == ("朝阳区", "110100")
+    assert sum(1 for _, parent in districts.values() if parent == "110100") == 16, "Beijing's 16 districts"
+    # the flags: Chinese check boxes, each with a one-line explanation
+    flags = doc.find("label", class_="flag")
+    assert len(flags) == len(cf.labels()["flags"]) and all(f.find("span", class_="hint")[0].text() for f in flags)
