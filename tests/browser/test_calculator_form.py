@@ -134,10 +134,17 @@ def test_statement_upload_fills_the_grid_and_a_bad_field_is_named(page: Page, se
 
     # a mistyped number: named in Chinese beside its cell, the rest kept
     page.fill('[name="insured_2020-01"]', "三十")
+    wrong = "0" if uscc_check_char(FIRST17) != "0" else "1"
+    page.fill("#f-uscc", FIRST17 + wrong)
     page.click("#calculate")
+    # a refused USCC: the message beside it, and the whole code offered at once
+    expect(page.locator("#err-uscc")).to_contain_text(f"第 18 位校验码应为“{uscc_check_char(FIRST17)}”")
+    expect(page.locator("#f-uscc")).to_have_value(FIRST17 + wrong)
+    page.locator("#uscc-fill").click()
+    expect(page.locator("#f-uscc")).to_have_value(FIRST17 + uscc_check_char(FIRST17))
     expect(page.locator("#err-insured_2020-01")).to_contain_text("2020年1月 参保人数")
     expect(page.locator("#err-insured_2020-01")).to_contain_text("应为整数")
     expect(page.locator('[name="insured_2020-01"]')).to_have_value("三十")
     expect(page.locator("#f-district")).to_have_value("110105")
-    expect(page.locator("#form-errors")).to_contain_text("1 处需要修改")
+    expect(page.locator("#form-errors")).to_contain_text("2 处需要修改")
     expect(page.locator("#results")).to_have_count(0)

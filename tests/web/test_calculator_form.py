@@ -377,3 +377,13 @@ def test_the_region_picker_offers_gb_t_2260_names(client: TestClient) -> None:
     # the flags: Chinese check boxes, each with a one-line explanation
     flags = doc.find("label", class_="flag")
     assert len(flags) == len(cf.labels()["flags"]) and all(f.find("span", class_="hint")[0].text() for f in flags)
+
+
+def test_a_persons_letter_masks_the_id_number(client: TestClient) -> None:
+    nurse = json.loads((EXAMPLES / "06_beijing_frontline_nurse.json").read_text(encoding="utf-8"))["case"]
+    nurse["person"]["name"] = "张三"
+    r = client.post("/calculate/letter.pdf", data={"case_json": json.dumps(nurse, ensure_ascii=False)})
+    assert r.status_code == 200
+    text = pdf_text(r.content)
+    assert "张三" in text and "110105198001011238" not in text and "1238" in text
+    assert "北京市朝阳区" in text and "4,000.00元" in text

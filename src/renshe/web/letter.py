@@ -47,11 +47,15 @@ def subject_of(case: dict[str, Any]) -> dict[str, str]:
     """Who the letter is for: its name, code and region, as the letter prints them."""
     from renshe.web.forms import region_label
 
+    from renshe.services.security import mask_id_number
+
     for key, what in (("enterprise", "单位"), ("agency", "机构"), ("person", "个人")):
         unit = case.get(key)
         if unit:
+            # a person's ID number is printed masked (the letter is carried and handed over)
+            code = unit.get("uscc") if key != "person" else mask_id_number(unit.get("id_number"))
             return {"kind": what, "name": str(unit.get("name") or ("（未填写姓名）" if key == "person" else "（未填写名称）")),
-                    "code": str(unit.get("uscc") or ""), "region": region_label(unit.get("region"))}
+                    "code": str(code or ""), "region": region_label(unit.get("region"))}
     return {"kind": "", "name": "", "code": "", "region": ""}
 
 

@@ -131,4 +131,5 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   uscc.addEventListener("input", debounce(checkUscc, 300));
   uscc.addEventListener("change", checkUscc);
+  if (uscc.getAttribute("aria-invalid") === "true") { checkUscc(); }  // a refused code: offer the fill at once
 });
