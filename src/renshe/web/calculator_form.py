@@ -151,7 +151,7 @@ def _number(raw: str, label: str, *, whole: bool, upper: float, signed: bool = F
         return None, f"{label}不能为负数（填写了“{raw}”）"
     if abs(value) > upper:
         return None, f"{label}“{raw}”超出合理范围：最多 {upper:,.0f}，请检查单位（元/人）是否填错"
-    return (int(value) if whole else value), None
+    return (int(value) if whole or value.is_integer() else value), None  # 120, not 120.0, in the case
 
 
 def uscc_advice(raw: str) -> tuple[str | None, str | None]:
