@@ -59,8 +59,9 @@ def rows(page: Page) -> dict[str, dict[str, Any]]:
 
 def test_beijing_restaurant_flows_side_by_side(page: Page, server: str, tmp_path: Path) -> None:
     page.goto(server + "/")
+    page.click("#advanced summary")  # the JSON box is under 高级 (the form is the default)
     page.fill("#case_json", json.dumps(beijing_restaurant(), ensure_ascii=False, indent=2))
-    page.click("#calculate")
+    page.click("#calculate-json")
     expect(page.locator("#results h2")).to_contain_text("测算结果")
     expect(page.locator("#results")).to_contain_text("小型")
 

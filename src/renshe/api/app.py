@@ -81,6 +81,9 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
     app.include_router(evaluate.router)
     app.include_router(desk.router)
     app.include_router(pages.router)
+    from renshe.web import calculator_pages  # the calculator: form, JSON, letter
+
+    app.include_router(calculator_pages.router)
     app.include_router(desk_pages.router)
     from renshe.api import targets as targets_api  # targets & monitoring
     from renshe.web import targets_pages

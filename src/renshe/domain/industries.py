@@ -14,7 +14,7 @@ from functools import cache
 
 from renshe.domain._data import load
 
-__all__ = ["Industry", "parse_industry", "problem_with_industry", "section_name"]
+__all__ = ["Industry", "industry_names", "parse_industry", "problem_with_industry", "search_industries", "section_name"]
 
 _STANDARD = "GB/T 4754-2017"
 
@@ -143,3 +143,38 @@ def problem_with_industry(code: object) -> str | None:
     except ValueError as exc:
         return str(exc)
     return None
+
+
+@cache
+def industry_names() -> list[dict[str, str]]:
+    """Every section, division and named class with its Chinese name, in code order, for
+    searching an industry by name (行业检索): ``{"code": "I65", "name": "软件和信息技术服务业",
+    "section": "信息传输、软件和信息技术服务业"}``."""
+    raw = load("industries")
+    s = _scheme()
+    out: list[dict[str, str]] = []
+    divisions = {str(k): str(v) for k, v in (raw.get("division_names") or {}).items()}
+    classes = {str(k): str(v) for k, v in (raw.get("class_names") or {}).items()}
+    for letter, (name, first, last) in s.sections.items():
+        out.append({"code": letter, "name": name, "section": name})
+        for number in range(first, last + 1):
+            division = f"{number:0{s.division_digits}d}"
+            if division in divisions:
+                out.append({"code": letter + division, "name": divisions[division], "section": name})
+            for code, class_name in classes.items():
+                if code.startswith(division):
+                    out.append({"code": letter + code, "name": class_name, "section": name})
+    return out
+
+
+def search_industries(query: str, limit: int) -> list[dict[str, str]]:
+    """Industries whose code or Chinese name contains ``query`` (case-insensitive code),
+    exact code first, then divisions and classes before sections; at most ``limit``."""
+    q = query.strip()
+    if not q:
+        return []
+    upper = q.upper()
+    hits = [i for i in industry_names() if i["code"] == upper or q in i["name"] or
+            (upper.isascii() and i["code"].startswith(upper))]
+    hits.sort(key=lambda i: (i["code"] != upper, len(i["code"]) == 1, i["code"]))
+    return hits[:limit]

@@ -178,3 +178,24 @@ def jurisdiction_flags(region: pl.Expr) -> dict[str, pl.Expr]:
         jid: region.str.starts_with(prefix).alias(jid)
         for jid, prefix in _divisions().jurisdictions.items()
     }
+
+
+def region_tree() -> list[dict[str, object]]:
+    """The divisions the data knows, for a province → city → district picker (地区选择):
+    each province ``{"code": "110000", "name": "北京市", "cities": [{"code": "110100",
+    "name": "市辖区", "districts": [{"code": "110101", "name": "东城区"}, …]}, …]}``, in
+    code order. A province without listed prefectures has an empty ``cities`` list."""
+    d = _divisions()
+    fill = d.filler
+    out: list[dict[str, object]] = []
+    for province, name in sorted(d.provinces.items()):
+        cities = []
+        for prefecture, city_name in sorted(d.prefectures.items()):
+            if not prefecture.startswith(province):
+                continue
+            districts = [{"code": code, "name": county} for code, county in sorted(d.counties.items())
+                         if code.startswith(prefecture)]
+            cities.append({"code": prefecture + fill * (d.length - d.prefecture_digits), "name": city_name,
+                           "districts": districts})
+        out.append({"code": province + fill * (d.length - d.province_digits), "name": name, "cities": cities})
+    return out

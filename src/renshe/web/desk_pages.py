@@ -3,7 +3,6 @@ queue, public notice, disbursement and the audit log. Thin: services do the work
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -14,12 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from renshe.api.deps import COOKIE, client_address, db, optional_user
-from renshe.engine.calculator import evaluate_json
 from renshe.services import applications, applying, attachments, audit, disbursement, notice, prefill
 from renshe.services.errors import ServiceError
 from renshe.services.users import authenticate, issue_token, revoke_token
 from renshe.store.models import AuditEvent, Disbursement, NoticeBatch, User
-from renshe.web import pages
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -161,11 +158,9 @@ def my_calculator(request: Request, user: User | None = Depends(optional_user)) 
         case = prefill.case_for(uscc, as_of=granted["as_of"])
     except ServiceError as exc:
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
-    case_json = json.dumps(case, ensure_ascii=False, indent=2)
-    context: dict[str, Any] = {"cases": pages.demo_cases(), "chosen": None, "case_json": case_json, "case": case,
-                               "prefilled": True, "user": user, "body": evaluate_json(case)}
-    context.update(pages.shown(context["body"]))
-    return templates.TemplateResponse(request, "calculator.html", context)
+    from renshe.web import calculator_pages
+
+    return calculator_pages.filled(request, user, case, prefilled=True)
 
 
 @router.get("/my/{number}/attachments/{attachment_id}")

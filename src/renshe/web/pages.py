@@ -8,18 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from renshe.engine import same_money
-from renshe.engine.calculator import evaluate_json
-from renshe.services.local_standards import refresh_if_stale
-from renshe.engine.case import BadCase
-from renshe.api.deps import optional_user
 from renshe.engine.rules import JURISDICTION_NAMES, Relation, registry
 from renshe.services.applications import relation_citation
-from renshe.store.models import User
+from renshe.web import formats
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -29,6 +25,8 @@ router = APIRouter(include_in_schema=False)
 
 UNIT_LABELS = {"CNY": "元", "CNY/month": "元/月", "days": "天", "percent": "%", "permille": "‰"}
 templates.env.globals["unit_labels"] = UNIT_LABELS
+templates.env.filters["beijing_time"] = formats.beijing_time  # 2020年3月2日 16:00, on every page
+templates.env.filters["chinese_date"] = formats.chinese_date  # 2020年7月31日
 
 
 @cache
@@ -150,6 +148,19 @@ def _notes(r: dict[str, Any], by_id: dict[str, dict[str, Any]], parts: dict[str,
     return notes
 
 
+def _quoted(r: dict[str, Any]) -> list[dict[str, str]]:
+    """A result's citations with the sentence each quotes, from the rule's references."""
+    rule = registry().rules.get(r["policy"])
+    refs = rule.citations if rule is not None else ()
+    out = []
+    for c in r.get("citations") or []:
+        ref = next((x for x in refs if x.doc_no == c.get("doc_no") and x.article == c.get("article")), None)
+        ref = ref or next((x for x in refs if x.doc_no == c.get("doc_no")), None)
+        out.append({"doc_no": str(c.get("doc_no", "")), "article": str(c.get("article", "")),
+                    "quote": str(getattr(ref, "quote", "") or "")})
+    return out
+
+
 def shown(body: dict[str, Any]) -> dict[str, Any]:
     """The body as the page shows it: results grouped by status, each with its amount,
     flow, window, same-money notes and (待补充信息) the facts missing by name; and the
@@ -170,6 +181,7 @@ def shown(body: dict[str, Any]) -> dict[str, Any]:
         item["notes"] = _notes(r, by_id, parts, as_of)
         item["counted"] = same_money.counted(r, as_of)
         item["missing_named"] = [{"path": p, "name": field_name(p)} for p in r.get("missing") or []]
+        item["citations_shown"] = _quoted(r)
         groups.setdefault(r["status"], []).append(item)
     totals = body.get("totals") or {}
     flows = []
@@ -193,30 +205,7 @@ def shown(body: dict[str, Any]) -> dict[str, Any]:
             "flows": flows}
 
 
-@router.get("/", response_class=HTMLResponse)
-def calculator(request: Request, example: str | None = None,
-               user: User | None = Depends(optional_user)) -> HTMLResponse:
-    cases = demo_cases()
-    chosen = next((c for c in cases if c["key"] == example), cases[0])
-    return templates.TemplateResponse(request, "calculator.html",
-                                      {"cases": cases, "chosen": chosen, "case_json": chosen["json"], "user": user})
-
-
-@router.post("/calculate", response_class=HTMLResponse)
-def calculate(request: Request, case_json: str = Form(...), everything: bool = Form(False),
-              user: User | None = Depends(optional_user)) -> HTMLResponse:
-    cases = demo_cases()
-    context: dict[str, Any] = {"cases": cases, "chosen": None, "case_json": case_json, "user": user,
-                               "everything": everything}
-    refresh_if_stale()  # the approved local standards (地方标准)
-    try:
-        body = evaluate_json(case_json, everything=everything)
-    except BadCase as bad:
-        context["problems"] = bad.problems
-        return templates.TemplateResponse(request, "calculator.html", context, status_code=422)
-    context["body"] = body
-    context.update(shown(body))
-    return templates.TemplateResponse(request, "calculator.html", context)
+# the calculator's routes (/, /calculate, the form and the letter): web/calculator_pages.py
 
 
 @router.get("/policies", response_class=HTMLResponse)

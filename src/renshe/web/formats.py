@@ -1,0 +1,60 @@
+"""How the pages write times and dates (时间格式): Beijing time, in Chinese, e.g.
+``2020年3月2日 16:00``. One place, registered as Jinja filters (``beijing_time``,
+``chinese_date``) on the shared templates of :mod:`renshe.web.pages`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def _parsed(value: dt.datetime | dt.date | str) -> dt.datetime | dt.date | None:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text) if len(text) > 10 else dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def beijing_time(value: dt.datetime | dt.date | str | None) -> str:
+    """A moment in Beijing time as ``2020年3月2日 16:00``. A time without a zone is taken
+    as UTC (the store keeps UTC); a date alone is written as :func:`chinese_date`; a text
+    that is not a date or time is returned as it is; None is ``""``."""
+    if value is None:
+        return ""
+    moment = _parsed(value)
+    if moment is None:
+        return str(value)
+    if not isinstance(moment, dt.datetime):
+        return chinese_date(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(BEIJING)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def chinese_date(value: dt.date | str | None) -> str:
+    """A day as ``2020年7月31日`` (a month ``2020-02`` as ``2020年2月``)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and len(value.strip()) == 7 and value[4] == "-":
+        year, month = value.strip().split("-")
+        if year.isdigit() and month.isdigit():
+            return f"{int(year)}年{int(month)}月"
+    day = _parsed(value)
+    if day is None:
+        return str(value)
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def now_beijing() -> str:
+    """Now, as :func:`beijing_time` writes it."""
+    return beijing_time(dt.datetime.now(dt.UTC))
