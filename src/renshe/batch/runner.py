@@ -22,6 +22,7 @@ from typing import Any
 
 import polars as pl
 
+from renshe.coverage import implements
 from renshe.batch.partition import evaluate_partition, result_path, run_key
 from renshe.batch.registry import (
     TABLES, UnitKeys, Validated, describe, find_sources, unit_columns, validate_table, validate_units,
@@ -291,6 +292,7 @@ def evaluate_all(config: BatchConfig, rule_ids: list[str], progress: Progress | 
     return {**info, "key": key}
 
 
+@implements("yongzhou.stable_job_refund_no_application_2022", "yongzhou.policy_delivery_service_2022", "cn.si_relief_refund_processing_2020", "cn.si_relief_declaration_procedure_2020", "cn.job_stabilisation_subsidy_pointer_2020", tests=["tests/batch/test_batch.py::test_outputs"])
 def run_batch(config: BatchConfig, progress: Progress | None = None) -> dict[str, Any]:
     """The whole no-application batch: evaluate, then write payment lists and reports."""
     from renshe.batch.outputs import write_outputs

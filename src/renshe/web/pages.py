@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from renshe.coverage import implements
 from renshe.engine import same_money
 from renshe.engine.calculator import evaluate_json
 from renshe.engine.case import BadCase
@@ -193,6 +194,7 @@ def shown(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/", response_class=HTMLResponse)
+@implements("cn.hrss_temp_work_subsidy_duty_2020", "cn.hrss_temp_subsidy_supervision_2020", "cn.hrss_labour_relations_wage_duty_2020", "cn.labour_relations_guidance_2020", "cn.miit_sme_local_cost_relief_menu_2020", "xinmi.labour_relations_guidance_2020", "xinmi.new_employment_forms_coverage_2020", "cn.si_relief_declaration_procedure_2020", "yongzhou.policy_delivery_service_2022", "cn.hrss_medical_staff_protection_duty_2020", tests=["tests/web/test_calculator_page.py::test_results_grouped_by_status"])
 def calculator(request: Request, example: str | None = None,
                user: User | None = Depends(optional_user)) -> HTMLResponse:
     cases = demo_cases()
@@ -218,6 +220,7 @@ def calculate(request: Request, case_json: str = Form(...), everything: bool = F
 
 
 @router.get("/policies", response_class=HTMLResponse)
+@implements("cn.hr_services_policy_publicity_2020", "cn.medical_insurance_halving_policy_disclosure_2020", "xinmi.policy_publicity_2020", "cn.ui_online_claim_provincial_publicity_2020", tests=["tests/browser/test_policy_pages.py::test_three_kinds_lead_to_where_they_are_done"])
 def catalogue(request: Request, jurisdiction: str | None = None) -> HTMLResponse:
     rules = sorted(registry().rules.values(), key=lambda r: (r.jurisdiction, r.id))
     if jurisdiction:
