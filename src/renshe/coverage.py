@@ -116,15 +116,16 @@ def _import_declaring_modules() -> None:
 @cache
 def routes_by_endpoint() -> dict[str, list[str]]:
     """'module:function' of every page and API handler -> the paths it serves."""
-    from fastapi.routing import APIRoute
+    from fastapi import routing
 
     from renshe.api.app import create_app
 
     out: dict[str, list[str]] = {}
-    for route in create_app().routes:
-        if isinstance(route, APIRoute):
+    for context in routing.iter_route_contexts(create_app(migrate=False).routes):
+        route = context.original_route
+        if isinstance(route, routing.APIRoute):
             key = f"{route.endpoint.__module__}:{route.endpoint.__qualname__}"
-            out.setdefault(key, []).append(route.path)
+            out.setdefault(key, []).append(context.path)
     return out
 
 
