@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
 
-F = TypeVar("F", bound=Callable[..., Any])
+from renshe.engine.catalog import _DECLARED, _PAGES, implements, page_for  # noqa: F401  (the declaration API)
 
 HERE = Path(__file__).parent
 NOTES = HERE / "catalog_notes.yaml"
@@ -41,38 +39,6 @@ KIND_NAMES = {
     "legal_reference": "法律适用",
 }
 STATUS_NAMES = {"implemented": "已实现", "information": "仅供查阅", "missing": "尚未实现"}
-
-
-@dataclass(frozen=True)
-class Declared:
-    target: str  # "renshe.services.notice:publish"
-    tests: tuple[str, ...]
-
-
-_DECLARED: dict[str, list[Declared]] = {}
-
-
-def implements(*ids: str, tests: Iterable[str] = ()) -> Callable[[F], F]:
-    """Mark a service function or a page as implementing these catalog entries;
-    ``tests`` are the pytest node ids that show it working."""
-    def mark(fn: F) -> F:
-        declared = Declared(f"{fn.__module__}:{fn.__qualname__}", tuple(tests))
-        for i in ids:
-            if declared not in _DECLARED.setdefault(i, []):
-                _DECLARED[i].append(declared)
-        return fn
-    return mark
-
-
-_PAGES: dict[str, list[str]] = {}
-
-
-def page_for(service_module: str, *paths: str) -> None:
-    """Declare (at a web module's top level) the pages where a user meets a
-    service module's functions: their entries then name these pages too."""
-    for path in paths:
-        if path not in _PAGES.setdefault(service_module, []):
-            _PAGES[service_module].append(path)
 
 
 def catalog_dir() -> Path:
@@ -108,7 +74,7 @@ def _import_declaring_modules() -> None:
     for path in sorted(HERE.rglob("*.py")):
         if "migrations" in path.parts or path == Path(__file__):
             continue
-        if "renshe.coverage import" in path.read_text(encoding="utf-8"):
+        if "renshe.engine.catalog import" in path.read_text(encoding="utf-8"):
             parts = path.relative_to(HERE.parent).with_suffix("").parts
             importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
 

@@ -63,8 +63,7 @@ def test_each_entry_is_implemented_or_has_a_reason(rows: list[dict]) -> None:
 
 
 def test_information_only_where_no_software_of_renshes_users_does_it(rows: list[dict]) -> None:
-    """Legal references are information; computable entries are rules, except the two
-    whose subject is a fund's or a bank's (each with its reason)."""
+    """Legal references are information; every computable entry is a rule."""
     by_id = {r["id"]: r for r in rows}
     for r in rows:
         if r["kind"] == "legal_reference":
@@ -72,8 +71,8 @@ def test_information_only_where_no_software_of_renshes_users_does_it(rows: list[
     computable = [r for r in rows if r["kind"] not in NOT_COMPUTABLE]
     assert len(computable) == 308
     not_rules = sorted(r["id"] for r in computable if not any(t.startswith("rule:") for t in r["implemented_by"]))
-    assert not_rules == ["cn.miit_sme_loan_risk_compensation_2020", "cn.pension_central_adjustment_ratio_2020"]
-    assert all(by_id[i]["status"] == "information" for i in not_rules)
+    assert not_rules == []
+    assert by_id["cn.pension_central_adjustment_ratio_2020"]["status"] == "implemented"
 
 
 @cache

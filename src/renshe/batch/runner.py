@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from renshe.coverage import implements
+from renshe.engine.catalog import implements
 from renshe.batch.partition import evaluate_partition, result_path, run_key
 from renshe.batch.registry import (
     TABLES, UnitKeys, Validated, describe, find_sources, unit_columns, validate_table, validate_units,

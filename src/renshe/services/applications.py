@@ -19,7 +19,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from renshe.coverage import implements
+from renshe.engine.catalog import implements
 from renshe.domain.calendar import add_working_days
 from renshe.engine.calculator import evaluate_json
 from renshe.engine.case import BadCase

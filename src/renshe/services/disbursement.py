@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.coverage import implements
+from renshe.engine.catalog import implements
 from renshe.services import audit, exports
 from renshe.services.applications import in_area, require_area
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError

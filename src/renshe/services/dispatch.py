@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.coverage import implements
+from renshe.engine.catalog import implements
 from renshe.domain.identifiers import id_check_char, id_rule, is_mobile, uscc_check_char, uscc_rule
 from renshe.domain.regions import region_name
 from renshe.services import audit, exports

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.coverage import implements
+from renshe.engine.catalog import implements
 from renshe.domain.regions import problem_with_region
 from renshe.engine.calculator import evaluate_json
 from renshe.services import audit

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.coverage import implements
+from renshe.engine.catalog import implements
 from renshe.services import audit
 from renshe.services.dispatch import id_number_problem
 from renshe.services.errors import Forbidden, NotFound, ServiceError

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from renshe.coverage import implements
+from renshe.engine.catalog import implements
 from renshe.domain.regions import problem_with_region
 from renshe.services import audit
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.coverage import implements
+from renshe.engine.catalog import implements
 from renshe.services import audit
 from renshe.services.applications import STATUS_NAMES, require_area, working_day_after
 from renshe.services.errors import Conflict, NotFound, ServiceError

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.coverage import implements
+from renshe.engine.catalog import implements
 from renshe.domain.identifiers import is_mobile
 from renshe.domain.regions import problem_with_region, region_name
 from renshe.services import audit, exports

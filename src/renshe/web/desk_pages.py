@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.coverage import page_for
+from renshe.engine.catalog import page_for
 from renshe.api.deps import COOKIE, client_address, db, optional_user
 from renshe.services import applications, audit, disbursement, notice
 from renshe.services.errors import ServiceError

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from renshe.coverage import page_for
+from renshe.engine.catalog import page_for
 from renshe.api.deps import db, optional_user
 from renshe.api.hardening import download_headers
 from renshe.api.labour import XLSX, NewDifficultyPerson, NewService

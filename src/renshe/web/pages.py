@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from renshe.coverage import implements
+from renshe.engine.catalog import implements
 from renshe.engine import same_money
 from renshe.engine.calculator import evaluate_json
 from renshe.engine.case import BadCase

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from renshe.coverage import page_for
+from renshe.engine.catalog import page_for
 from renshe.api import uploads
 from renshe.api.deps import db, optional_user
 from renshe.api.hardening import download_headers

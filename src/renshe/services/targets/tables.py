@@ -2,7 +2,7 @@
 from the documents (e.g. ``xinmi-2020.yaml`` — the attachment of 新密政〔2020〕4号)."""
 
 from __future__ import annotations
-from renshe.coverage import implements
+from renshe.engine.catalog import implements
 
 from dataclasses import dataclass, field
 from functools import cache

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from renshe.coverage import implements
+from renshe.engine.catalog import implements
 from renshe.services import audit
 from renshe.services.applications import _area
 from renshe.services.errors import Forbidden, NotFound, ServiceError
