@@ -4,7 +4,9 @@ The mapping lives beside the code that does the work:
 
 - rules declare the catalog ids they compute in their YAML (``implements``);
 - service functions and web pages carry ``@implements("cn.xxx", …, tests=[…])``
-  (a route handler's path is found from the app, so a page is named by its URL);
+  (``renshe.engine.catalog``; a route handler's path is found from the app, so a
+  page is named by its URL), and a web module names the pages where its service
+  functions are met with ``page_for("renshe.services.jobs", "/jobs")``;
 - entries that no software of renshe's users carries out (a court's rule, an
   order to customs or a bank, disinfecting a hall) are ``information`` with a
   one-line reason, and entries renshe should do but does not yet are
