@@ -15,6 +15,8 @@ policies_app = typer.Typer(no_args_is_help=True, help="政策目录 (the policie
 app.add_typer(policies_app, name="policies")
 demo_app = typer.Typer(no_args_is_help=True, help="演示数据 (demo data)")
 app.add_typer(demo_app, name="demo")
+catalog_app = typer.Typer(no_args_is_help=True, help="政策目录覆盖 (where renshe implements each catalog entry)")
+app.add_typer(catalog_app, name="catalog")
 
 
 def _fail(lines: list[str], code: int = 2) -> None:
@@ -76,6 +78,26 @@ def policies_list(
         eff = row["effective"]
         print(f"{row['id']:<48} {row['jurisdiction']:<9} {eff['from'] or '…'}..{eff['to'] or '…'}  "
               f"{row['doc_no']}  {row['title']}")
+
+
+@catalog_app.command("coverage")
+def catalog_coverage(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+    """Every catalog entry: kind, where renshe implements it, its tests, status (implemented, information, missing)."""
+    from renshe import coverage
+
+    rows = coverage.report()
+    if not rows:
+        _fail([f"找不到政策目录：{coverage.catalog_dir()}（可用 RENSHE_CATALOG 指定）"])
+    if as_json:
+        _dump(rows)
+        return
+    for kind, counts in coverage.summary(rows).items():
+        shown = "，".join(f"{coverage.STATUS_NAMES[s]} {n}" for s, n in sorted(counts.items()))
+        print(f"{coverage.KIND_NAMES.get(kind, kind)}（{kind}）：{shown}")
+    print(f"共 {len(rows)} 项")
+    for row in rows:
+        if row["status"] == "missing":
+            print(f"尚未实现 {row['id']}：{row['reason']}")
 
 
 @policies_app.command("show")

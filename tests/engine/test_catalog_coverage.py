@@ -1,6 +1,6 @@
 """Every computable entry of the policy catalog (../shared/spec/policies) is
-implemented by some rule's `implements` — except those that apply to no
-enterprise, person or agency, each named here with its reason."""
+implemented by some rule's `implements` (the two whose subject is a fund's,
+not a unit's or a person's, through the `bureau` subject of the case)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,6 @@ from tests.conftest import CATALOG
 
 NOT_COMPUTABLE_KINDS = {"service_rule", "reporting_obligation", "target", "legal_reference"}
 
-#: entries the case format cannot evaluate: their subject is a fund or a bank, not a case
-NO_CASE_SUBJECT = {
-    "cn.pension_central_adjustment_ratio_2020": "中央调剂比例 between provincial pension funds; no unit or person pays or receives it",
-    "cn.miit_sme_loan_risk_compensation_2020": "risk compensation paid to banks from a local fund; no case entity",
-}
 
 
 def computable_ids() -> set[str]:
@@ -28,16 +23,16 @@ def computable_ids() -> set[str]:
 
 
 def test_catalog_is_there() -> None:
-    assert len(computable_ids()) >= 300
+    assert len(computable_ids()) == 308
 
 
 def test_every_computable_entry_is_implemented() -> None:
     implemented = {i for rule in registry().rules.values() for i in rule.implements}
-    missing = sorted(computable_ids() - implemented - set(NO_CASE_SUBJECT))
+    missing = sorted(computable_ids() - implemented)
     assert not missing, f"{len(missing)} catalog entries have no rule: {missing}"
 
 
-def test_exceptions_are_real_catalog_entries_and_still_unimplemented() -> None:
-    implemented = {i for rule in registry().rules.values() for i in rule.implements}
-    assert set(NO_CASE_SUBJECT) <= computable_ids()
-    assert not (set(NO_CASE_SUBJECT) & implemented), "an exception is now implemented: drop it from the list"
+def test_fund_subjects_are_bureau_rules() -> None:
+    rules = registry().rules
+    for rid in ("cn.pension_central_adjustment_ratio_2020", "cn.miit_sme_loan_risk_compensation_2020"):
+        assert rules[rid].entity == "bureau" and rid in rules[rid].implements

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from renshe.engine.case import Agency, Case, Enterprise, Person
+from renshe.engine.case import Agency, Bureau, Case, Enterprise, Person
 from renshe.engine.evaluate import run_rule
 from renshe.engine.parameters import ParameterView
 from renshe.engine.population import from_case
@@ -24,6 +24,7 @@ def population(entity: str, region: str):  # type: ignore[no-untyped-def]
         enterprise=Enterprise(uscc="91110108MA01C7LM3W", region=region, industry="I65", employees=50, revenue=5e6),
         person=Person(region=region, id_number="110105198001011238"),
         agency=Agency(uscc="91110105MA00DDDD45", region=region),
+        bureau=Bureau(region=region),
     )
     return from_case(case)
 

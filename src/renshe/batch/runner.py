@@ -29,12 +29,21 @@ import polars as pl
 
 from renshe.batch.partition import evaluate_partition, partition_units, result_rel, run_key
 from renshe.batch.registry import (
-    PROBLEM_SCHEMA, TABLES, UnitKeys, describe, find_sources, scan, unit_columns, units_rows, validate_table,
+    PROBLEM_SCHEMA,
+    TABLES,
+    UnitKeys,
+    describe,
+    find_sources,
+    scan,
+    unit_columns,
+    units_rows,
+    validate_table,
     validate_units,
 )
 from renshe.batch.store import Store, location
 from renshe.domain.size import classify_frame
 from renshe.engine.case import Enterprise
+from renshe.engine.catalog import implements
 from renshe.engine.population import layout
 from renshe.engine.rules import registry
 
@@ -448,6 +457,7 @@ def evaluate_all(config: BatchConfig, rule_ids: list[str], progress: Progress | 
     return {**info, "key": key}
 
 
+@implements("yongzhou.stable_job_refund_no_application_2022", "yongzhou.policy_delivery_service_2022", "cn.si_relief_refund_processing_2020", "cn.si_relief_declaration_procedure_2020", "cn.job_stabilisation_subsidy_pointer_2020", tests=["tests/batch/test_batch.py::test_outputs"])
 def run_batch(config: BatchConfig, progress: Progress | None = None,
               phases: Callable[[str], Progress | None] | None = None) -> dict[str, Any]:
     """The whole no-application batch: stage, evaluate, then write payment lists and reports.

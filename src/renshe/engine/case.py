@@ -826,6 +826,15 @@ class Agency(Strict):
     market_violations: list[Literal["price_gouging", "employment_discrimination", "false_job_information"]] = Field(default_factory=list)  # cn.hr_agency_blacklist_2020
 
 
+class Bureau(Strict):
+    """A province's or city's fund, for the measures whose subject is the fund itself
+    (cn.pension_central_adjustment_ratio_2020, cn.miit_sme_loan_risk_compensation_2020)."""
+    region: Region
+    province_average_wage: Money | None = None  # 全省职工平均工资, yuan a year
+    province_insured_workers: Persons | None = None  # 在职应参保人数
+    npl_small_micro_epidemic_loans: Money | None = None  # 疫情期间向小微企业发放贷款的不良部分, yuan
+
+
 class Loan(Strict):
     applicant: Literal["individual", "partnership", "enterprise"]
     partners: AtLeastOne | None = None
@@ -840,6 +849,7 @@ class Case(Strict):
     person: Person | None = None
     agency: Agency | None = None
     loan: Loan | None = None
+    bureau: Bureau | None = None
 
 
 # ---- problems -------------------------------------------------------------
@@ -1018,7 +1028,7 @@ def _value_of(data: Any, loc: tuple[Any, ...]) -> str:
 def consistency_problems(case: Case) -> list[Problem]:
     """Problems that involve more than one field (each still named by its path)."""
     out: list[Problem] = []
-    if not any((case.enterprise, case.person, case.agency)):
+    if not any((case.enterprise, case.person, case.agency, case.bureau)):
         out.append(Problem("", "the case names no enterprise, person or agency; expected at least one"))
     e = case.enterprise
     if e is not None and e.industry and e.size is None and size.industry_class(e.industry) is None \

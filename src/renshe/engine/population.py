@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from renshe.domain.size import classify_frame
 from renshe.engine.calc import UNIT_KEY
-from renshe.engine.case import FLAGS, Agency, Case, Enterprise, Month, Person, Quarter
+from renshe.engine.case import FLAGS, Agency, Bureau, Case, Enterprise, Month, Person, Quarter
 
 KEY = pl.UInt32
 Schema = dict[str, Any]
@@ -128,7 +128,7 @@ def fact_paths(entity: str) -> dict[str, str]:
     """JSON path in the case of each column and long table of ``entity`` (what a case
     must carry for a rule reading that column), e.g. ``days_direct_contact`` →
     ``person.days.direct_contact``, ``quarterly_profit`` → ``enterprise.finance.quarterly_profit``."""
-    models = {"enterprise": Enterprise, "person": Person, "agency": Agency}
+    models = {"enterprise": Enterprise, "person": Person, "agency": Agency, "bureau": Bureau}
     out = {}
     if entity in models:
         out = {name: f"{entity}.{path}" for name, path in layout(models[entity]).paths.items()}
@@ -141,7 +141,7 @@ def dated_facts(entity: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ..
     """The entity's date columns, and its long tables keyed by month or quarter with
     their key column: the facts that place a case in time (a 2022 case with no 2020
     rows holds no facts inside a 2020 measure's window)."""
-    models = {"enterprise": Enterprise, "person": Person, "agency": Agency}
+    models = {"enterprise": Enterprise, "person": Person, "agency": Agency, "bureau": Bureau}
     if entity not in models:
         return (), ()
     lay = layout(models[entity])
@@ -281,7 +281,7 @@ def from_cases(cases: list[Case]) -> tuple[Population, dict[str, list[int]]]:
     ``rows[entity]`` names the case of each row, in order."""
     pop = Population()
     rows: dict[str, list[int]] = {}
-    for name, model in (("enterprise", Enterprise), ("person", Person), ("agency", Agency)):
+    for name, model in (("enterprise", Enterprise), ("person", Person), ("agency", Agency), ("bureau", Bureau)):
         owners = [i for i, case in enumerate(cases) if getattr(case, name) is not None]
         if not owners:
             continue

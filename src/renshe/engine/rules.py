@@ -30,7 +30,7 @@ from renshe.engine.references import Reference
 if TYPE_CHECKING:
     from renshe.engine.calc import Calc
 
-ENTITIES = ("enterprise", "person", "agency", "loan")
+ENTITIES = ("enterprise", "person", "agency", "loan", "bureau")
 #: what a result's amount is (interface.md, contract version 2): unlike money is never added up
 FLOWS = ("cash", "reduction", "deferral", "credit", "wage", "none")
 #: the same-money relations a document may declare between rules (``same_money:``)

@@ -25,7 +25,7 @@ from renshe.domain.regions import jurisdictions
 from renshe.domain.size import classify
 from renshe.engine import same_money, scalar
 from renshe.engine.calc import UNIT_KEY, AggGroup
-from renshe.engine.case import Agency, Case, Enterprise, Person
+from renshe.engine.case import Agency, Bureau, Case, Enterprise, Person
 from renshe.engine.evaluate import OUT_OF_SCOPE, Outcome, Plan, outside_reason, plan_for, time_problem, run_rule
 from renshe.engine.parameters import ParameterView
 from renshe.engine.population import (LOAN_SCHEMA, Population, loan_row, fill_row, entity_frames, fact_bounds_row,
@@ -35,7 +35,7 @@ from renshe.engine.scalar import Unsupported
 
 Row = dict[str, Any]
 Columns = dict[str, list[Any]]
-MODELS = (("enterprise", Enterprise), ("person", Person), ("agency", Agency))
+MODELS = (("enterprise", Enterprise), ("person", Person), ("agency", Agency), ("bureau", Bureau))
 
 
 # ---- the shape of a one-case population (for plans) and its rows ----------------------

@@ -19,6 +19,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import implements
 from renshe.domain.calendar import add_working_days
 from renshe.engine.calculator import evaluate_json
 from renshe.engine.case import BadCase
@@ -83,6 +84,7 @@ def _subject(user: User, case: dict[str, Any]) -> tuple[str | None, str | None, 
     raise Forbidden("该角色不能提交申请")
 
 
+@implements("beijing.government_services_online_2020", "beijing.si_contactless_service_2020", "beijing.si_benefit_docs_by_email_2020", "beijing.hrss_services_online_2020", "beijing.stable_job_subsidy_online_publicity_2020", "beijing.training_subsidy_procedure_2020", "beijing.guaranteed_loan_green_channel_2020", "beijing.job_intro_subsidy_application_2020", "beijing.commercial_hr_agency_platform_participation_2020", "cn.hrss_no_contact_window_service_2020", "cn.hrss_no_contact_window_service_jan30_2020", "cn.si_online_benefit_claim_2020", "cn.si_no_contact_service_2020", "cn.ui_online_claim_platforms_2020", "cn.ui_remote_claim_phone_mail_2020", "cn.ui_onsite_claim_commitment_2020", "cn.pes_opening_hours_online_2020", "cn.internet_plus_training_online_application_2020", "cn.job_stabilisation_subsidy_pointer_2020", "henan.si_deferral_filing_2020", "henan.guaranteed_loan_priority_2020", "xinmi.job_search_subsidy_procedure_2020", "xinmi.streamlined_service_2020", "yongzhou.contactless_service_2022", "beijing.medical_staff_work_injury_fast_channel_2020", "cn.si_work_injury_fast_track_2020", tests=["tests/desk/test_flow.py::test_whole_flow"])
 def submit(s: Session, user: User, policy_id: str, case: dict[str, Any], idempotency_key: str, *,
            commitment: bool = False, missing_items: list[str] | None = None, bank_account: str | None = None,
            today: dt.date | None = None) -> tuple[Application, bool]:
@@ -296,6 +298,7 @@ def _require_caseworker(user: User, app: Application) -> None:
         raise Forbidden("该申请不在本辖区")
 
 
+@implements("beijing.stable_job_subsidy_online_publicity_2020", "beijing.si_benefit_docs_by_email_2020", "cn.si_online_benefit_claim_2020", "beijing.job_intro_subsidy_review_publicity_2020", tests=["tests/desk/test_flow.py::test_whole_flow"])
 def compare(app: Application) -> dict[str, Any]:
     """Review by data comparison: evaluate the stored case again with today's rules and
     parameters and show any difference from what the applicant was told."""
@@ -306,6 +309,7 @@ def compare(app: Application) -> dict[str, Any]:
     return {"same": same, "then": app.result, "now": now_result}
 
 
+@implements("beijing.training_subsidy_procedure_2020", "beijing.job_intro_subsidy_review_publicity_2020", "cn.si_online_processing_eseal_2020", "xinmi.job_search_subsidy_procedure_2020", "beijing.stable_job_subsidy_online_publicity_2020", tests=["tests/desk/test_flow.py::test_whole_flow"])
 def review(s: Session, user: User, number: str, action: str, reason: str | None = None) -> Application:
     """approve | reject (reason required) | return (reason required: what to correct)."""
     app = get(s, user, number)
@@ -330,6 +334,7 @@ def review(s: Session, user: User, number: str, action: str, reason: str | None 
     return app
 
 
+@implements("beijing.si_contactless_service_2020", "yongzhou.deferred_onsite_formalities_2022", "beijing.si_benefit_docs_by_email_2020", tests=["tests/desk/test_flow.py::test_accept_with_gaps_blocks_approval_until_supplied"])
 def resubmit(s: Session, user: User, number: str, case: dict[str, Any] | None = None,
              supplied: list[str] | None = None) -> Application:
     """The applicant corrects a returned application or supplies missing documents."""

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import implements
 from renshe.services import audit, exports
 from renshe.services.applications import in_area, require_area
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -28,6 +29,7 @@ DISBURSE_ROLES = ("finance",)
 CLAWBACK_ROLES = ("caseworker",)
 
 
+@implements("beijing.training_subsidy_procedure_2020", "beijing.job_intro_subsidy_review_publicity_2020", "xinmi.job_search_subsidy_procedure_2020", tests=["tests/desk/test_flow.py::test_whole_flow"])
 def create(s: Session, user: User, numbers: list[str] | None = None) -> Disbursement:
     """A disbursement batch of the cleared applications of the user's area (all of them, or
     the ones named); never applications outside it, never ones the user approved."""

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import implements
 from renshe.domain.identifiers import id_check_char, id_rule, is_mobile, uscc_check_char, uscc_rule
 from renshe.domain.regions import region_name
 from renshe.services import audit, exports
@@ -340,6 +341,7 @@ def agencies_in(s: Session, area_user: User) -> list[User]:
 # --------------------------------------------------------------------------- store
 
 
+@implements("beijing.hr_agency_placement_health_ledger_2020", "beijing.real_name_dynamic_reporting_2020", "beijing.hr_market_monitoring_points_2020", tests=["tests/labour/test_dispatch_api.py::test_district_view_lists_late_and_missing"])
 def submit(s: Session, agency: User, data: bytes, filename: str = "", *, cycle: dt.date | None = None,
            at: dt.datetime | None = None, channel: str = "api",
            checked: CheckResult | None = None) -> tuple[DispatchReport, CheckResult]:
@@ -399,6 +401,7 @@ def agency_reports(s: Session, agency: User) -> list[DispatchReport]:
                           .order_by(DispatchReport.id.desc())).scalars())
 
 
+@implements("beijing.real_name_dynamic_reporting_2020", "beijing.dispatch_agency_inspection_2020", "beijing.hr_service_industry_supervision_2020", "beijing.real_name_sanctions_2020", tests=["tests/labour/test_dispatch_api.py::test_district_view_lists_late_and_missing"])
 def district_view(s: Session, user: User, cycle: dt.date | None = None, at: dt.datetime | None = None,
                   district: str | None = None) -> dict[str, Any]:
     """Per agency in the user's area: the status of its report for ``cycle`` (default the open
@@ -445,6 +448,7 @@ def _district_name(code: str) -> str:
         return code
 
 
+@implements("beijing.real_name_dynamic_reporting_2020", "beijing.hr_service_industry_supervision_2020", tests=["tests/labour/test_dispatch_api.py::test_municipal_rollup"])
 def municipal_view(s: Session, user: User, cycle: dt.date | None = None,
                    at: dt.datetime | None = None) -> dict[str, Any]:
     """Roll-up per district (区汇总报市局): agencies, on time, late, missing, workers reported."""
@@ -515,6 +519,7 @@ def export_district(s: Session, user: User, cycle: dt.date) -> bytes:
 # --------------------------------------------------------------------------- screening and density
 
 
+@implements("beijing.hr_agency_placement_health_ledger_2020", tests=["tests/labour/test_dispatch_rules.py::test_screening"])
 def screen_worker(*, has_health_record: bool, wuhan_contact: bool, close_contact: bool, symptoms: list[str],
                   in_hubei: bool = False, returned_on: dt.date | None = None,
                   today: dt.date | None = None) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import implements
 from renshe.domain.regions import problem_with_region
 from renshe.engine.calculator import evaluate_json
 from renshe.services import audit
@@ -63,6 +64,7 @@ EARLIEST_DATE = dt.date(1950, 1, 1)
 LATEST_DAYS_AHEAD = 366
 
 
+@implements("beijing.wage_arrears_enforcement_2020", "beijing.labour_dispute_online_handling_2020", "cn.labour_inspection_guidance_2020", "cn.stable_labour_dispute_mediation_2020", "cn.stable_labour_inspection_complaints_2020", "xinmi.labour_dispute_early_intervention_2020", "yongzhou.labour_relations_guidance_2022", "yongzhou.dispute_remote_mediation_2022", "yongzhou.wage_arrears_complaint_channels_2022", "yongzhou.wage_arrears_remote_handling_2022", "beijing.labour_dispute_remote_mediation_2020", tests=["tests/labour/test_disputes.py::test_file_accept_close"])
 def file(s: Session, user: User, *, kind: str, employer_name: str, facts: str, infringement_known_on: dt.date,
          region: str | None = None, employer_uscc: str | None = None, amount: float | None = None,
          obstacle_start: dt.date | None = None, obstacle_end: dt.date | None = None,
@@ -138,6 +140,7 @@ def visible(s: Session, user: User) -> list[DisputeCase]:
     return [c for c in s.execute(select(DisputeCase).order_by(DisputeCase.id)).scalars() if can_see(user, c)]
 
 
+@implements("beijing.labour_dispute_remote_mediation_2020", "yongzhou.arbitration_remote_hearing_2022", "beijing.labour_dispute_online_handling_2020", tests=["tests/labour/test_disputes.py::test_file_accept_close", "tests/labour/test_disputes.py::test_deadlines_are_the_rules_answers"])
 def accept(s: Session, user: User, number: str, accepted_on: dt.date, extended: bool = False,
            epidemic_delay_days: int = 0) -> DisputeCase:
     """Accept an arbitration application and compute the award deadline; may be called again to

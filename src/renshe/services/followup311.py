@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import implements
 from renshe.services import audit
 from renshe.services.dispatch import id_number_problem
 from renshe.services.errors import Forbidden, NotFound, ServiceError
@@ -61,6 +62,7 @@ def period(person: DifficultyPerson, today: dt.date) -> tuple[dt.date, dt.date]:
     return start, add_months(start, months)
 
 
+@implements("yongzhou.hard_to_employ_311_service_2022", "cn.poverty_labour_contact_care_2020", "cn.poverty_labour_dynamic_tracking_2020", "xinmi.poverty_labour_outreach_2020", tests=["tests/labour/test_followup311.py::test_api"])
 def register(s: Session, user: User, *, name: str, id_number: str, region: str, phone: str | None = None,
              registered_on: dt.date | None = None, caseworker: User | None = None) -> DifficultyPerson:
     if user.role != "caseworker":
@@ -151,6 +153,7 @@ def view(user: User, person: DifficultyPerson, today: dt.date) -> dict[str, Any]
             "registered_on": person.registered_on.isoformat(), **progress(person, today)}
 
 
+@implements("yongzhou.hard_to_employ_311_service_2022", "cn.poverty_labour_contact_care_2020", "cn.poverty_labour_dynamic_tracking_2020", tests=["tests/labour/test_followup311.py::test_on_schedule_and_behind"])
 def behind_schedule(s: Session, user: User, today: dt.date | None = None) -> dict[str, Any]:
     """Who is behind schedule today, grouped per caseworker and per area."""
     if user.role not in ("caseworker", "auditor", "admin"):

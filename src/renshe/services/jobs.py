@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import implements
 from renshe.domain.regions import problem_with_region
 from renshe.services import audit
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -41,6 +42,7 @@ STAFF = ("caseworker", "auditor", "admin")
 _CLAUSE = re.compile(r"[，,。．.；;！!？?\n\r、/（）()【】\[\]]+")
 
 
+@implements("beijing.graduate_recruitment_supervision_2020", "beijing.hr_agency_good_practice_annual_report_2020", "beijing.hr_market_enforcement_2020", tests=["tests/labour/test_jobs.py::test_refused_posting_says_why"])
 def screen_text(text: str, on: dt.date | None = None) -> list[str]:
     """Phrases that refuse workers from severely affected regions: a clause (分句) holding both
     a region term and an exclusion term. Returns the offending clauses."""
@@ -134,6 +136,7 @@ def _skills(values: list[str] | None) -> list[str]:
     return sorted({v.strip() for v in values or [] if v and v.strip()})
 
 
+@implements("beijing.onsite_recruitment_suspension_2020", "beijing.key_enterprise_labour_demand_survey_2020", "beijing.hr_services_online_2020", "beijing.hr_agency_offline_event_suspension_2020", "beijing.urgent_vacancy_posting_review_2020", "beijing.graduate_cloud_job_fair_2020", "beijing.public_hr_service_task_force_2020", "cn.spring_breeze_online_recruitment_2020", "cn.online_recruitment_training_2020", "cn.key_enterprise_staffing_2020", "cn.key_enterprise_cross_region_recruitment_2020", "cn.migrant_local_jobs_public_posts_2020", "cn.graduate_onsite_recruitment_suspension_2020", "cn.graduate_online_hiring_2020", "cn.online_recruitment_aggregation_2020", "cn.hr_agency_online_services_2020", "cn.stable_labour_online_recruitment_2020", "cn.hr_services_key_unit_staffing_2020", "cn.hr_services_online_recruitment_2020", "cn.miit_sme_staffing_support_2020", "henan.local_employment_guidance_2020", "henan.key_enterprise_staffing_2020", "henan.key_enterprise_cross_region_recruitment_2020", "henan.online_recruitment_2020", "xinmi.employment_service_campaigns_2020", "xinmi.job_vacancy_pipeline_2020", "xinmi.resumption_staffing_ledger_2020", "yongzhou.online_recruitment_2022", "cn.poverty_local_employment_priority_2020", tests=["tests/labour/test_jobs.py::test_post_review_search_apply_match"])
 def post(s: Session, user: User, *, title: str, description: str, region: str, industry: str | None = None,
          skills: list[str] | None = None, positions: int = 1, epidemic_supply: bool = False,
          at: dt.datetime | None = None) -> JobPosting:
@@ -175,6 +178,7 @@ def get(s: Session, user: User | None, job_id: int) -> JobPosting:
     return job
 
 
+@implements("beijing.urgent_vacancy_posting_review_2020", "beijing.graduate_recruitment_supervision_2020", "beijing.hr_agency_offline_event_suspension_2020", "xinmi.job_vacancy_pipeline_2020", tests=["tests/labour/test_jobs.py::test_post_review_search_apply_match"])
 def review(s: Session, user: User, job_id: int, approve: bool, reason: str | None = None,
            at: dt.datetime | None = None) -> JobPosting:
     if user.role != "caseworker":
@@ -287,6 +291,7 @@ def score(job: JobPosting, seeker: JobSeeker) -> tuple[int, list[str]]:
     return points, why
 
 
+@implements("beijing.district_online_hr_market_2020", "cn.poverty_job_matching_2020", "cn.poverty_online_job_push_2020", "yongzhou.hr_liaison_officers_2022", "cn.poverty_local_employment_priority_2020", tests=["tests/labour/test_jobs.py::test_post_review_search_apply_match"])
 def matches_for_person(s: Session, user: User, limit: int = 20) -> list[dict[str, Any]]:
     seeker = s.execute(select(JobSeeker).where(JobSeeker.person_id == user.id)).scalar_one_or_none()
     if seeker is None:
@@ -314,6 +319,7 @@ def matches_for_job(s: Session, user: User, job_id: int, limit: int = 50) -> lis
     return out[:limit]
 
 
+@implements("beijing.hr_market_monitoring_points_2020", "beijing.graduate_recruitment_month_reporting_2020", "cn.hr_market_monitoring_2020", "cn.hr_services_demand_monitoring_2020", "cn.hrss_situation_monitoring_2020", "xinmi.resumption_staffing_ledger_2020", tests=["tests/labour/test_jobs.py::test_post_review_search_apply_match"])
 def weekly_stats(s: Session, user: User, weeks: int = 8, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Per ISO week (Monday start): posts submitted, published, refused by screening, seekers
     registered, applications (matches made)."""

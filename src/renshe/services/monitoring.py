@@ -31,6 +31,7 @@ from typing import Any
 
 import polars as pl
 
+from renshe.engine.catalog import implements
 from renshe.domain.regions import jurisdictions, problem_with_region, region_name
 from renshe.engine.registry_files import RegistryError, find_sources, scan
 from renshe.services.targets_settings import citation, exact, parameter, value
@@ -152,6 +153,7 @@ def drop_passes(prev: int, cur: int, threshold: Fraction, min_persons: int) -> b
     return fell >= min_persons and fell * threshold.denominator > threshold.numerator * prev
 
 
+@implements("beijing.wage_arrears_enforcement_2020", "cn.employment_situation_monitoring_jan_2020", "cn.hrss_situation_monitoring_2020", "cn.stable_labour_risk_monitoring_2020", "xinmi.employment_risk_monitoring_2020", tests=["tests/targets/test_thresholds.py::test_warnings_at_their_lines"])
 def compute(units: pl.DataFrame, insured: pl.DataFrame, as_of: str | None = None, *,
             on: dt.date | None = None, source: str = "") -> dict[str, Any]:
     """The monitoring report for the month ``as_of`` (default: the registry's latest month)."""

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import implements
 from renshe.services import audit
 from renshe.services.applications import STATUS_NAMES, require_area, working_day_after
 from renshe.services.errors import Conflict, NotFound, ServiceError
@@ -28,6 +29,7 @@ from renshe.store.models import Application, NoticeBatch, NoticeItem, Objection,
 NOTICE_ROLES = ("caseworker",)
 
 
+@implements("beijing.stable_job_subsidy_online_publicity_2020", "beijing.training_subsidy_procedure_2020", "beijing.job_intro_subsidy_review_publicity_2020", tests=["tests/desk/test_notice_window.py::test_the_window_is_the_settings_working_days"])
 def publish(s: Session, user: User, numbers: list[str], title: str, today: dt.date | None = None) -> NoticeBatch:
     require_area(user, [], NOTICE_ROLES, "发布公示")
     today = today or dt.date.today()
@@ -122,6 +124,7 @@ def close_window(s: Session, user: User, batch_id: int, today: dt.date | None = 
     return batch
 
 
+@implements("beijing.stable_job_subsidy_online_publicity_2020", "beijing.job_intro_subsidy_review_publicity_2020", tests=["tests/desk/test_notice_window.py::test_each_objection_is_reviewed"])
 def resolve_objection(s: Session, user: User, number: str, upheld: bool, note: str,
                       objection_id: int | None = None, today: dt.date | None = None) -> Application:
     """Re-review (复核) of one objection: upheld → the application is rejected; dismissed →

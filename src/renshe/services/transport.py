@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import implements
 from renshe.domain.identifiers import is_mobile
 from renshe.domain.regions import problem_with_region, region_name
 from renshe.services import audit, exports
@@ -62,6 +63,7 @@ def group_trips(trips: Sequence[Trip], capacity: int) -> list[list[Trip]]:
     return vehicles
 
 
+@implements("cn.migrant_p2p_registration_2020", "cn.migrant_p2p_demand_survey_2020", "cn.migrant_return_monitoring_2020", "henan.migrant_worker_monitoring_2020", "henan.employee_return_coordination_2020", tests=["tests/labour/test_transport.py::test_plan_and_export"])
 def register_trip(s: Session, user: User, *, origin: str, destination: str, employer: str, travel_date: dt.date,
                   name: str | None = None, id_number: str | None = None, phone: str | None = None) -> TransportTrip:
     """A person registers their own trip; a caseworker registers one for a worker."""
@@ -149,6 +151,7 @@ def pending_trips(s: Session, user: User, travel_date: dt.date | None = None) ->
     return [trip_view(t) for t in s.execute(q).scalars() if covers(user, t.origin)]
 
 
+@implements("cn.poverty_point_to_point_return_2020", "cn.key_enterprise_group_transport_2020", "cn.migrant_p2p_charter_transport_2020", "cn.stable_labour_online_recruitment_2020", "henan.point_to_point_transport_2020", "henan.key_enterprise_cross_region_recruitment_2020", "xinmi.point_to_point_transport_2020", "henan.employee_return_coordination_2020", tests=["tests/labour/test_transport.py::test_plan_and_export"])
 def plan(s: Session, user: User, travel_date: dt.date, capacity: int | None = None) -> list[TransportVehicle]:
     """Group the unassigned trips of a date into vehicles (one plan each)."""
     if user.role != "caseworker":
@@ -219,6 +222,7 @@ def _name(code: str) -> str:
         return code
 
 
+@implements("cn.origin_destination_info_docking_2020", "cn.migrant_p2p_cross_province_handover_2020", "cn.migrant_p2p_arrival_handover_2020", tests=["tests/labour/test_transport.py::test_plan_and_export"])
 def export(s: Session, user: User, travel_date: dt.date, audience: str) -> bytes:
     """Passenger lists of a date as xlsx, one sheet per vehicle. ``operator`` (承运单位): names,
     phones, masked ID numbers; ``bureau`` (输入地人社部门): full ID numbers and phones."""

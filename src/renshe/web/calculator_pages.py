@@ -19,6 +19,7 @@ from renshe.api.uploads import off_loop
 from renshe.domain import industries, regions
 from renshe.engine.calculator import evaluate_json
 from renshe.engine.case import BadCase
+from renshe.engine.catalog import implements
 from renshe.services.local_standards import refresh_if_stale
 from renshe.store.models import User
 from renshe.web import calculator_form as cf
@@ -62,6 +63,7 @@ def _with_results(context: dict[str, Any], body: dict[str, Any]) -> dict[str, An
 
 
 @router.get("/", response_class=HTMLResponse)
+@implements("cn.hrss_temp_work_subsidy_duty_2020", "cn.hrss_temp_subsidy_supervision_2020", "cn.hrss_labour_relations_wage_duty_2020", "cn.labour_relations_guidance_2020", "cn.miit_sme_local_cost_relief_menu_2020", "xinmi.labour_relations_guidance_2020", "xinmi.new_employment_forms_coverage_2020", "cn.si_relief_declaration_procedure_2020", "yongzhou.policy_delivery_service_2022", "cn.hrss_medical_staff_protection_duty_2020", tests=["tests/web/test_calculator_page.py::test_results_grouped_by_status"])
 def calculator(request: Request, example: str | None = None, blank: bool = False,
                user: User | None = Depends(optional_user)) -> HTMLResponse:
     """The form, filled with a demo case (the first unless ``example`` names one), or empty (``blank``)."""

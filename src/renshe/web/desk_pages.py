@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import page_for
 from renshe.api.deps import COOKIE, client_address, db, optional_user
 from renshe.services import applications, applying, attachments, audit, disbursement, notice, prefill
 from renshe.services.errors import ServiceError
@@ -20,6 +21,9 @@ from renshe.store.models import AuditEvent, Disbursement, NoticeBatch, User
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
+page_for("renshe.services.applications", "/my", "/desk")
+page_for("renshe.services.notice", "/notice")
+page_for("renshe.services.disbursement", "/desk")
 ROLE_NAMES = applications.ROLE_NAMES
 DESK_ROLES = ("caseworker", "finance", "auditor", "admin")
 templates.env.globals["role_names"] = ROLE_NAMES

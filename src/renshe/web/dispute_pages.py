@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import page_for
 from renshe.api.deps import db, optional_user
 from renshe.api.labour import AcceptDispute, CloseDispute, NewDispute
 from renshe.engine.rules import registry
@@ -27,6 +28,7 @@ from renshe.web.forms import FormError, check, region_label, service_errors, sub
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
+page_for("renshe.services.disputes", "/disputes")
 templates.env.filters["region_label"] = region_label
 ROLES = ("person", "caseworker", "auditor", "admin")
 FILE_LABELS = {"kind": "类型", "employer_name": "用人单位名称", "employer_uscc": "用人单位统一社会信用代码",

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import page_for
 from renshe.api.deps import db, optional_user
 from renshe.api.hardening import download_headers
 from renshe.api.labour import XLSX, NewDifficultyPerson, NewService
@@ -27,6 +28,7 @@ from renshe.web.forms import FormError, check, region_label, service_errors, sub
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
+page_for("renshe.services.followup311", "/followup311")
 templates.env.filters["region_label"] = region_label
 READ_ROLES = ("caseworker", "auditor", "admin")
 STATUSES = {"": "全部", "behind": "进度滞后", "on_track": "按进度", "employed": "已就业"}

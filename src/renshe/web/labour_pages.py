@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import page_for
 from renshe.api import uploads
 from renshe.api.deps import db, optional_user
 from renshe.services import dispatch, jobs
@@ -19,6 +20,8 @@ from renshe.store.models import User
 from renshe.web.desk_pages import need_login, page
 
 router = APIRouter(include_in_schema=False)
+page_for("renshe.services.jobs", "/jobs")
+page_for("renshe.services.dispatch", "/dispatch", "/dispatch/district")
 STAFF = ("caseworker", "auditor", "admin")
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from renshe.engine import same_money
+from renshe.engine.catalog import implements
 from renshe.engine.rules import JURISDICTION_NAMES, Relation, registry
 from renshe.services.applications import relation_citation
 from renshe.web import formats
@@ -23,6 +24,8 @@ templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals["jurisdiction_names"] = JURISDICTION_NAMES
 router = APIRouter(include_in_schema=False)
 
+ENTITY_NAMES = {"enterprise": "企业等用人单位", "individual_business": "个体工商户", "person": "个人", "agency": "人力资源服务机构",
+                "bureau": "人社部门和经办机构", "loan": "贷款"}
 UNIT_LABELS = {"CNY": "元", "CNY/month": "元/月", "days": "天", "percent": "%", "permille": "‰"}
 templates.env.globals["unit_labels"] = UNIT_LABELS
 templates.env.filters["beijing_time"] = formats.beijing_time  # 2020年3月2日 16:00, on every page
@@ -208,18 +211,86 @@ def shown(body: dict[str, Any]) -> dict[str, Any]:
 # the calculator's routes (/, /calculate, the form and the letter): web/calculator_pages.py
 
 
+#: the pages a catalog entry may lead to, by path, with what the user does there
+PAGE_NAMES = {
+    "/": "政策计算器：填写单位或个人情况，测算能享受的政策和金额",
+    "/my": "我的申请：从计算结果在线申请（告知承诺、容缺受理），补交材料",
+    "/desk": "经办审核台：数据比对审核、公示、拨付",
+    "/notice": "公示：查看公示名单，在公示期内提出异议",
+    "/jobs": "急聘岗位与求职：发布岗位（审核、歧视性表述筛查）、搜索、投递",
+    "/dispatch": "派遣实名报告：报送与核对",
+    "/dispatch/district": "区级汇总：各机构报送情况，逾期与未报",
+    "/transport": "点对点返岗：出行登记、一车一方案、乘客名单",
+    "/followup311": "“311”就业帮扶：登记、记录服务、落后名单",
+    "/disputes": "欠薪投诉与劳动争议：登记、受理、审理期限",
+    "/targets": "目标任务：目标表、进度填报与看板",
+    "/monitor": "监测预警：裁员和参保人数下降预警",
+    "/policies": "政策目录",
+}
+#: service functions that no page shows, with how a user runs them
+FUNCTION_NAMES = {
+    "renshe.batch.runner:run_batch": "免申即享批量测算：命令 renshe batch（拨付、减免、缓缴名单和工作簿）",
+}
+
+
+def _uses(row: dict[str, Any]) -> list[dict[str, str]]:
+    """Where a user meets the entry: pages first (linked), then commands and API routes."""
+    out = []
+    for target in row["implemented_by"]:
+        if target.startswith("rule:"):
+            continue
+        if target.startswith("/policies/"):
+            rule_id = target.removeprefix("/policies/")
+            if rule_id == row["id"]:  # this very page: lead to the calculator
+                out.append({"href": "/", "text": f"{PAGE_NAMES['/']}（本条的计算规则见下）"})
+            else:
+                out.append({"href": target, "text": f"计算规则 {rule_id}（可在政策计算器中测算）"})
+        elif target in PAGE_NAMES:
+            out.append({"href": target, "text": PAGE_NAMES[target]})
+        elif target in FUNCTION_NAMES:
+            out.append({"href": "", "text": FUNCTION_NAMES[target]})
+    return list({u["href"] + u["text"]: u for u in out}.values())
+
+
+def _coverage_rows() -> dict[str, dict[str, Any]]:
+    from renshe import coverage
+
+    return coverage.report_by_id()
+
+
 @router.get("/policies", response_class=HTMLResponse)
-def catalogue(request: Request, jurisdiction: str | None = None) -> HTMLResponse:
+@implements("cn.hr_services_policy_publicity_2020", "cn.medical_insurance_halving_policy_disclosure_2020", "xinmi.policy_publicity_2020", "cn.ui_online_claim_provincial_publicity_2020", tests=["tests/browser/test_policy_pages.py::test_three_kinds_lead_to_where_they_are_done"])
+def catalogue(request: Request, jurisdiction: str | None = None, kind: str | None = None) -> HTMLResponse:
+    from renshe import coverage
+
+    entries = [e for e in coverage.catalog().values()
+               if jurisdiction in (None, "", e["jurisdiction"]) and kind in (None, "", e["kind"])]
+    rows = _coverage_rows() if entries else {}
     rules = sorted(registry().rules.values(), key=lambda r: (r.jurisdiction, r.id))
     if jurisdiction:
         rules = [r for r in rules if r.jurisdiction == jurisdiction]
-    return templates.TemplateResponse(request, "policies.html", {"rules": rules, "jurisdiction": jurisdiction})
+    return templates.TemplateResponse(request, "policies.html", {
+        "entries": entries, "rows": rows, "rules": rules, "jurisdiction": jurisdiction, "kind": kind,
+        "kind_names": coverage.KIND_NAMES, "status_names": coverage.STATUS_NAMES})
 
 
 @router.get("/policies/{policy_id}", response_class=HTMLResponse)
 def policy_page(request: Request, policy_id: str) -> HTMLResponse:
+    """One catalog entry or rule: its quote, kind, status, and where renshe does it."""
+    from renshe import coverage
+
     reg = registry()
     rule = reg.rules.get(policy_id)
-    if rule is None:
+    entry = coverage.catalog().get(policy_id)
+    if rule is None and entry is None:
         return templates.TemplateResponse(request, "message.html", {"message": f"未找到政策 {policy_id}"}, status_code=404)
-    return templates.TemplateResponse(request, "policy.html", {"rule": rule, "parameters": reg.parameters_of(policy_id)})
+    row = _coverage_rows().get(policy_id) if entry else None
+    catalog = coverage.catalog()
+    return templates.TemplateResponse(request, "policy.html", {
+        "rule": rule, "parameters": reg.parameters_of(policy_id) if rule else {},
+        "entry": entry, "row": row, "uses": _uses(row) if row else [],
+        "kind_names": coverage.KIND_NAMES, "status_names": coverage.STATUS_NAMES,
+        "entity_names": ENTITY_NAMES,
+        "implemented": [(i, catalog.get(i, {}).get("title")) for i in (rule.implements if rule else ()) if i != policy_id],
+        "restated": [(i, catalog.get(i, {}).get("title")) for i in (entry or {}).get("restated_by") or []],
+    })

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import page_for
 from renshe.api import uploads
 from renshe.api.deps import db, optional_user
 from renshe.api.targets import run_upload
@@ -22,6 +23,9 @@ from renshe.web.charts import bullet_chart, line_chart
 from renshe.web.desk_pages import need_login, page
 
 router = APIRouter(include_in_schema=False)
+page_for("renshe.services.targets.tracking", "/targets")
+page_for("renshe.services.targets.tables", "/targets")
+page_for("renshe.services.monitoring", "/monitor")
 DEMO_REGISTRY_UNITS = 600
 DEMO_REGISTRY_SEED = 2020
 

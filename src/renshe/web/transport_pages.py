@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import page_for
 from renshe.api import uploads
 from renshe.api.deps import db, optional_user
 from renshe.api.hardening import download_headers
@@ -35,6 +36,7 @@ from renshe.web.forms import FormError, check, parse_date, region_label, service
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
+page_for("renshe.services.transport", "/transport")
 templates.env.filters["region_label"] = region_label
 ROLES = ("person", "caseworker", "auditor", "admin")
 STAFF = ("caseworker", "auditor", "admin")

@@ -11,7 +11,7 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.common import num
+from renshe.policies.common import num, pending_amount
 
 SME_MISSING = "未能划型，无法确认中小企业条件"
 
@@ -133,3 +133,18 @@ def credit_record_exemption(c: Calc) -> None:
     c.output("exempt_failures", exempt)
     c.output("other_failures", total - exempt)
     c.note(pl.format("{} 项确因疫情影响未能履行的义务，协调不记入信用记录（最终由信用主管部门决定）", exempt))
+
+
+@rule("cn.miit_sme_loan_risk_compensation_2020")
+def loan_risk_compensation(c: Calc) -> None:
+    """A local fund's compensation to the banks: share × the non-performing part of the loans
+    granted to small and micro enterprises during the epidemic; pending while the share is unset."""
+    npl = c.col("npl_small_micro_epidemic_loans", pl.col("npl_small_micro_epidemic_loans"), "疫情期间小微企业贷款的不良部分（元）")
+    c.require(npl > 0, "有疫情期间向小微企业发放贷款的不良部分", "疫情期间向小微企业发放的贷款没有不良部分，无需补偿",
+              "需提供疫情期间向小微企业发放贷款的不良部分（bureau.npl_small_micro_epidemic_loans）")
+    share = c.p("compensation_share")
+    if share is None:
+        pending_amount(c, "补偿比例由建立风险补偿资金的地方确定（“适当补偿”；参数 cn.miit_sme_loan_risk_compensation_2020.compensation_share 未设定）")
+    else:
+        c.amount((npl * float(share)).round(2))
+        c.note(pl.format("补偿 = 不良部分 {} 元 × 补偿比例 {}", npl, pl.lit(float(share))))

@@ -215,3 +215,16 @@ def pension_transfer_12pct(c: Calc) -> None:
     rate = c.p("cn.pension_transfer_12pct_during_relief_2020.pooled_fund_transfer_rate")
     c.amount(bases * rate / 100)
     c.note(pl.format("缴费基数合计 {} 元 × {}% 转移统筹基金；减免月份照常计算", bases, pl.lit(rate)))
+
+
+@rule("cn.pension_central_adjustment_ratio_2020")
+def pension_central_adjustment(c: Calc) -> None:
+    """The province's contribution to the central adjustment fund (上解额) at the 2020 ratio."""
+    ratio, share = c.p("ratio"), c.p("wage_share")
+    wage = c.col("province_average_wage", pl.col("province_average_wage"), "全省职工平均工资（元/年）")
+    insured = c.col("province_insured_workers", pl.col("province_insured_workers"), "在职应参保人数")
+    c.require((wage >= 0) & (insured >= 0), None, "职工平均工资或在职应参保人数无效", "需提供全省职工平均工资和在职应参保人数（bureau.province_average_wage、bureau.province_insured_workers）",
+              facts=("bureau.province_average_wage", "bureau.province_insured_workers"))
+    c.output("ratio", num(ratio))
+    c.amount((wage * share * insured * ratio / 100).round(2))
+    c.note(pl.format("上解额 = 职工平均工资 {} 元 × {} × 在职应参保人数 {} × 中央调剂比例 {}%", wage, pl.lit(share), insured, pl.lit(ratio)))

@@ -2,6 +2,7 @@
 from the documents (e.g. ``xinmi-2020.yaml`` — the attachment of 新密政〔2020〕4号)."""
 
 from __future__ import annotations
+from renshe.engine.catalog import implements
 
 from dataclasses import dataclass, field
 from functools import cache
@@ -92,6 +93,7 @@ def names() -> list[str]:
 
 
 @cache
+@implements("xinmi.employment_targets_2020", "xinmi.target_new_urban_jobs_2020", "xinmi.target_unemployed_reemployed_2020", "xinmi.target_hard_to_employ_employed_2020", "xinmi.target_rural_labour_transferred_2020", "xinmi.target_guaranteed_loans_2020", "xinmi.target_unemployed_skills_training_2020", "xinmi.target_rural_labour_skills_training_2020", "xinmi.target_returnee_startup_coaching_2020", "xinmi.target_return_to_countryside_startups_2020", "xinmi.target_sandan_linkage_training_2020", tests=["tests/targets/test_table.py::test_every_row_matches_the_seed_cell_by_cell"])
 def load(name: str) -> TargetTable:
     path = HERE / f"{name}.yaml"
     if "/" in name or "\\" in name or not path.exists():

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from renshe.engine.catalog import implements
 from renshe.services import audit
 from renshe.services.applications import _area
 from renshe.services.errors import Forbidden, NotFound, ServiceError
@@ -330,6 +331,7 @@ def default_month(s: Session, ts: TargetSet, today: dt.date | None = None) -> st
     return f"{ts.year}-12" if today.year > ts.year else f"{ts.year}-01"
 
 
+@implements("xinmi.employment_targets_2020", "xinmi.target_new_urban_jobs_2020", "xinmi.target_unemployed_reemployed_2020", "xinmi.target_hard_to_employ_employed_2020", "xinmi.target_rural_labour_transferred_2020", "xinmi.target_guaranteed_loans_2020", "xinmi.target_unemployed_skills_training_2020", "xinmi.target_rural_labour_skills_training_2020", "xinmi.target_returnee_startup_coaching_2020", "xinmi.target_return_to_countryside_startups_2020", "xinmi.target_sandan_linkage_training_2020", "xinmi.employment_work_assessment_2020", "xinmi.subsidised_training_target_2020", "beijing.graduate_online_recruitment_month_2020", "cn.ui_online_claim_rollout_2020", "cn.internet_plus_training_511_target_2020", tests=["tests/targets/test_api.py::test_dashboard_order_and_percentages"])
 def dashboard(s: Session, user: User, name: str, kind: str | None = None, month: str | None = None) -> dict[str, Any]:
     """Per unit: target, done to the end of ``month``, share of target, share of the year
     elapsed, gap and status, sorted by who is furthest behind; the total; the monthly trend."""
@@ -445,6 +447,7 @@ def dashboard_xlsx(d: dict[str, Any]) -> bytes:
     ])
 
 
+@implements("xinmi.subsidised_training_target_2020", "beijing.graduate_online_recruitment_month_2020", "cn.ui_online_claim_rollout_2020", "cn.internet_plus_training_511_target_2020", "xinmi.employment_work_assessment_2020", tests=["tests/targets/test_api.py::test_export_and_import_round_trip"])
 def table_from_xlsx(data: bytes, *, name: str, year: int, title: str, doc_no: str | None,
                     region: str | None) -> tuple[TargetTable, list[dict[str, Any]]]:
     """Read a target table: sheet 目标 (or the first), row 1 = 单位 + one header per kind,
