@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from renshe.services import audit
@@ -114,14 +114,22 @@ def is_open(batch: NoticeBatch) -> bool:
     return batch.closed_on is None
 
 
-def _close(s: Session, user: User | None, batch: NoticeBatch, today: dt.date, how: str) -> None:
+def _close(s: Session, user: User | None, batch: NoticeBatch, today: dt.date, how: str) -> bool:
+    """Close ``batch`` once: a conditional update, so two readers racing past the expiry
+    (or a reader and the button) close it one time only; False when another did first."""
+    taken = s.execute(update(NoticeBatch).where(NoticeBatch.id == batch.id, NoticeBatch.closed_on.is_(None))
+                      .values(closed_on=today, closed_by=user.id if user is not None else None)
+                      .execution_options(synchronize_session=False))
+    s.refresh(batch)
+    if taken.rowcount != 1:
+        return False
     for item in batch.items:
         if item.application.status in ("in_notice", "objected"):
             _settle(s, item.application, batch, today)
-    batch.closed_on, batch.closed_by = today, user.id if user is not None else None
     audit.record(s, user, "notice.close", "notice_batch", batch.id,
                  {"how": how, "cleared": [i.application.number for i in batch.items
                                           if i.application.status == "cleared"]})
+    return True
 
 
 def close_window(s: Session, user: User, batch_id: int, today: dt.date | None = None) -> NoticeBatch:
@@ -136,9 +144,8 @@ def close_window(s: Session, user: User, batch_id: int, today: dt.date | None = 
     require_area(user, [i.application for i in batch.items], NOTICE_ROLES, "结束公示")
     if today <= batch.closes_on:
         raise Conflict(f"公示期至 {day(batch.closes_on)}（{batch.window_days} 个工作日），期满后方可结束公示")
-    if batch.closed_on is not None:
+    if batch.closed_on is not None or not _close(s, user, batch, today, "button"):
         raise Conflict(f"该公示已于 {day(batch.closed_on)} 结束")
-    _close(s, user, batch, today, "button")
     return batch
 
 
@@ -148,9 +155,7 @@ def close_expired(s: Session, today: dt.date | None = None) -> list[NoticeBatch]
     today = today or dt.date.today()
     due = list(s.execute(select(NoticeBatch).where(NoticeBatch.closed_on.is_(None), NoticeBatch.closes_on < today)
                          .order_by(NoticeBatch.id)).scalars())
-    for batch in due:
-        _close(s, None, batch, today, "expiry")
-    return due
+    return [batch for batch in due if _close(s, None, batch, today, "expiry")]
 
 
 def batches_for(s: Session, user: User, today: dt.date | None = None) -> list[NoticeBatch]:
