@@ -15,7 +15,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import false, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -263,10 +263,10 @@ def _scoped(q: Any, user: User) -> Any:
     if user.role in APPLICANT_ROLES:
         return q.where(Application.applicant_id == user.id)
     if user.role not in STAFF_ROLES:
-        return q.where(False)
+        return q.where(false())
     if user.role in AREA_ROLES:
         if not user.region:
-            return q.where(False)
+            return q.where(false())
         return q.where(Application.region.like(_area(str(user.region)) + "%"))
     return q
 
