@@ -17,7 +17,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from renshe.store.db import session
-from renshe.store.models import Application, Disbursement, NoticeBatch, NoticeItem, Objection
+from renshe.store.models import (
+    Application,
+    Disbursement,
+    NoticeBatch,
+    NoticeItem,
+    Objection,
+)
 from tests.desk.conftest import example, login
 
 ACCOUNT_A, ACCOUNT_B = "6222020200012345678", "6222020200055556666"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,7 +24,14 @@ from renshe.services import audit, exports, registry_records
 from renshe.services.applications import AREA_ROLES, can_see, in_area, require_area
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from renshe.services.security import mask_account
-from renshe.store.models import Application, Clawback, Disbursement, DisbursementItem, ReviewAction, User
+from renshe.store.models import (
+    Application,
+    Clawback,
+    Disbursement,
+    DisbursementItem,
+    ReviewAction,
+    User,
+)
 
 EXPORT_COLUMNS = ("申请编号", "户名", "开户行", "账号", "统一社会信用代码", "政策", "金额（元）")
 #: the bank's return file (银行回盘文件): these headers, one row per payment
@@ -85,7 +93,7 @@ def create(s: Session, user: User, numbers: list[str] | None = None) -> Disburse
         raise Conflict("部分申请已被另一个拨付批次占用，本批次未生成；请刷新后重试")
     for a in apps:
         s.refresh(a)
-    total = sum((Decimal(str(a.amount)) for a in apps), Decimal("0"))
+    total = sum((Decimal(str(a.amount)) for a in apps), Decimal(0))
     d = Disbursement(created_by=user.id, total=total, status="exported")
     s.add(d)
     s.flush()
@@ -128,7 +136,7 @@ def total_rows(d: Disbursement) -> list[tuple[str, float, int]]:
     flows: dict[str, tuple[Decimal, int]] = {}
     for i in d.items:
         f = flow_of(i.application) or PAID_FLOW
-        amount, count = flows.get(f, (Decimal("0"), 0))
+        amount, count = flows.get(f, (Decimal(0), 0))
         flows[f] = (amount + Decimal(str(i.amount)), count + 1)
     return [(FLOW_NAMES.get(f, f), float(v), n) for f, (v, n) in flows.items()]
 
@@ -203,7 +211,7 @@ def _table(filename: str, data: bytes, limit: int) -> list[list[str]]:
 
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
             raise ReturnFileError([{"row": None, "field": None, "problem": "不是有效的 xlsx 工作簿"}]) from None
         sheet = book.worksheets[0]
         out = []

@@ -18,12 +18,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from renshe.services import audit
-from renshe.services.applications import STATUS_NAMES, can_see, require_area, working_day_after
+from renshe.services.applications import (
+    STATUS_NAMES,
+    can_see,
+    require_area,
+    working_day_after,
+)
 from renshe.services.errors import Conflict, NotFound, ServiceError
 from renshe.services.settings import setting
 from renshe.services.timefmt import day
 from renshe.store.models import Application, NoticeBatch, NoticeItem, Objection, User
-
 
 #: who publishes, closes and reviews objections: the caseworker of the applications' area
 NOTICE_ROLES = ("caseworker",)

@@ -4,6 +4,7 @@ queue, public notice, disbursement and the audit log. Thin: services do the work
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from typing import Any
 
@@ -261,7 +262,7 @@ def _amount(text: str) -> float:
         value = float(cleaned)
     except ValueError:
         raise ServiceError("追回金额应为数字（元），如 1000 或 1000.50") from None
-    if value != value or value in (float("inf"), float("-inf")) or round(value, 2) != value:
+    if not math.isfinite(value) or round(value, 2) != value:
         raise ServiceError("追回金额应为数字（元），最多两位小数")
     return value
 
