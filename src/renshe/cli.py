@@ -345,7 +345,7 @@ def batch(
     except (RegistryError, BatchError) as exc:
         _fail([str(exc)])
         return
-    from renshe.batch.outputs import FLOW_NAMES
+    from renshe.engine.rules import FLOW_NAMES
 
     money = "，".join(f"{FLOW_NAMES[f]} {v:,.2f} 元" for f, v in summary["totals"].items() if v)
     print(f"单位 {summary['units']:,} 个（输入中有误的行 {summary['rejected_rows']:,} 行，见 problems.csv）；"

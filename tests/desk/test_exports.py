@@ -64,7 +64,7 @@ def test_disbursement_file_is_data_and_names_the_account(database: str) -> None:
         seed(s)
         qiye, caiwu = _user(s, "qiye"), _user(s, "caiwu")
         evil = User(username="evil_unit", password_hash="-", role="enterprise", display_name="+1-2=SUM(A1)",
-                    uscc="91110108MA01C7LM3W", region="110108")
+                    uscc="91110108MA01XXXX00", region="110108")  # a unit the bureau has no registration of
         s.add(evil)
         s.flush()
         numbers = []
@@ -85,7 +85,8 @@ def test_disbursement_file_is_data_and_names_the_account(database: str) -> None:
     assert "北京示例科技有限公司" in cells and LINK not in cells and "随便填写的名称" not in cells
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     names = {r[0]: r[1] for r in rows[1:]}
-    assert names == {"EXPORT-0": "北京示例科技有限公司", "EXPORT-1": "'+1-2=SUM(A1)"}
+    # 户名: the registered account name (单位参保登记) of a registered unit, else the account's name
+    assert names == {"EXPORT-0": "北京示例科技有限公司", "EXPORT-1": "'+1-2=SUM(A1)", "合计（现金拨付）": "2 笔"}
     assert "HYPERLINK" not in text.decode("utf-8-sig")
 
 

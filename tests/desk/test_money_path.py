@@ -144,7 +144,9 @@ def test_bank_file_in_full_only_to_the_areas_finance(client: TestClient, tokens:
         assert BJ_ACCOUNT not in r.text
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/v1/disbursements/{d}/export?format=xlsx",
                                                          headers=tokens["caiwu"]).content)).active
-    assert [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)] == [BJ_ACCOUNT]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[3] for row in rows if not str(row[0]).startswith("合计")] == [BJ_ACCOUNT]
+    assert rows[-1][0] == "合计（现金拨付）"
     masked = client.get(f"/api/v1/disbursements/{d}/export?format=csv", headers=tokens["shenji"]).text
     assert BJ_ACCOUNT not in masked and BJ_ACCOUNT[-4:] in masked
 

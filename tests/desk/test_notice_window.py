@@ -76,7 +76,7 @@ def test_dismissing_an_objection_on_day_one_does_not_clear(s: Session, approved:
     with pytest.raises(Conflict):
         disbursement.create(s, fin, [number])
     for day in (dt.date(2020, 5, 8), batch.closes_on):  # still inside the window
-        with pytest.raises(Conflict, match="公示期至 2020-05-11"):
+        with pytest.raises(Conflict, match="公示期至 2020年5月11日"):
             notice.close_window(s, cw, batch.id, today=day)
     assert app(s, number).status == "in_notice"
     # the dismissal is on the record, with its reason

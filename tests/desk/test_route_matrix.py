@@ -27,6 +27,8 @@ BY_ROLE = {"enterprise": "qiye", "agency": "jigou", "person": "geren", "casework
 #: the same role in another area (Xinmi, 410183) than the Beijing targets below
 OTHER_AREA = {"caseworker": "xinmi_jingban", "finance": "xinmi_caiwu"}
 PLACEHOLDER = "1"
+#: a well-formed bank return file (its rows do not matter: every caller here is refused first)
+RETURN_FILE = "申请编号,账号,金额,结果,失败原因\r\n".encode()
 
 
 def app_routes() -> list[APIRoute]:
@@ -72,6 +74,8 @@ def url(path: str) -> str:
 
 
 def call(client: TestClient, method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
+    if isinstance(body, dict) and "file" in body:  # an upload (the bank's return file)
+        return client.request(method, path, files={"file": body["file"]}, headers=headers, follow_redirects=False)
     if path.startswith("/api/"):
         return client.request(method, path, json={} if body is None else body, headers=headers)
     return client.request(method, path, data=body or {}, headers=headers, follow_redirects=False)
@@ -100,7 +104,7 @@ def test_required_roles_match_the_rules() -> None:
 
 def test_money_rules_are_area_scoped() -> None:
     money = {k: r for k, r in RULES.items() if r.money}
-    assert len(money) == 9
+    assert len(money) == 14
     assert all(r.area and r.roles and r.roles != SIGNED_IN for r in money.values())
     # maker–checker: the roles that disburse never review, and the other way round
     review = RULES[("POST", "/api/v1/applications/{number}/review")].roles
@@ -165,7 +169,9 @@ def targets(client: TestClient, tokens: dict[str, dict[str, str]]) -> dict[str, 
         jingban = s.execute(select(User).where(User.username == "jingban")).scalar_one()
         notice.close_window(s, jingban, paid_batch, today=b.closes_on + dt.timedelta(days=1))
     d = client.post("/api/v1/disbursements", json={"applications": [paid]}, headers=fin).json()["id"]
-    return {"approved": demo, "objected": objected, "batch": batch, "paid": paid, "disbursement": d}
+    objection = client.get(f"/api/v1/applications/{objected}/objections", headers=cw).json()[0]["id"]
+    return {"approved": demo, "objected": objected, "batch": batch, "paid": paid, "disbursement": d,
+            "objection": objection}
 
 
 def money_requests(t: dict[str, Any]) -> dict[tuple[str, str], tuple[str, Any]]:
@@ -184,6 +190,14 @@ def money_requests(t: dict[str, Any]) -> dict[tuple[str, str], tuple[str, Any]]:
             f"/api/v1/applications/{t['paid']}/clawback", {"amount": 1.0, "reason": "越权"}),
         ("POST", "/desk/notice"): ("/desk/notice", {"numbers": [t["approved"]], "title": "越权"}),
         ("POST", "/desk/disburse"): ("/desk/disburse", {}),
+        ("POST", "/desk/notices/{batch_id}/close"): (f"/desk/notices/{t['batch']}/close", {}),
+        ("POST", "/desk/{number}/objections/{objection_id}"): (
+            f"/desk/{t['objected']}/objections/{t['objection']}", {"decision": "upheld", "note": "越权"}),
+        ("POST", "/desk/{number}/clawback"): (f"/desk/{t['paid']}/clawback", {"amount": "1", "reason": "越权"}),
+        ("POST", "/api/v1/disbursements/{disbursement_id}/return"): (
+            f"/api/v1/disbursements/{t['disbursement']}/return", {"file": ("r.csv", RETURN_FILE)}),
+        ("POST", "/desk/payouts/{disbursement_id}/return"): (
+            f"/desk/payouts/{t['disbursement']}/return", {"file": ("r.csv", RETURN_FILE)}),
     }
 
 

@@ -59,6 +59,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/disbursements"): only("finance", area=True, money=True),
     ("GET", "/api/v1/disbursements/{disbursement_id}/export"): only("finance", "auditor", area=True, money=True),
     ("POST", "/api/v1/disbursements/{disbursement_id}/paid"): only("finance", area=True, money=True),
+    ("POST", "/api/v1/disbursements/{disbursement_id}/return"): only("finance", area=True, money=True),
+    ("GET", "/api/v1/applications/{number}/objections"): only("caseworker", "auditor", area=True),
     ("POST", "/api/v1/applications/{number}/clawback"): only("caseworker", area=True, money=True),
     # accounts (api/users.py): sign-out for anyone signed in; user management for admins
     ("POST", "/api/v1/logout"): Rule(SIGNED_IN),
@@ -137,6 +139,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/desk/{number}/review"): only("caseworker", area=True),
     ("POST", "/desk/notice"): only("caseworker", area=True, money=True),
     ("POST", "/desk/disburse"): only("finance", area=True, money=True),
+    ("POST", "/desk/notices/{batch_id}/close"): only("caseworker", area=True, money=True),
+    ("POST", "/desk/{number}/objections/{objection_id}"): only("caseworker", area=True, money=True),
+    ("POST", "/desk/{number}/clawback"): only("caseworker", area=True, money=True),
+    ("POST", "/desk/payouts/{disbursement_id}/return"): only("finance", area=True, money=True),
     ("POST", "/notice/{number}/objection"): Rule(PUBLIC),
 }
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Header,
+    HTTPException,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+)
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -94,10 +104,16 @@ def submit(body: NewApplication, response: Response, idempotency_key: str = Head
     return applications.view(user, app, s)
 
 
-@router.get("/applications")
-def list_applications(status: str | None = None, user: User = Depends(current_user),
-                      s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
-    return applications.view_list(s, user, applications.visible(s, user, status))
+@router.get("/applications", summary="The applications the user may see, one page at a time",
+            description="`page` from 1, `size` up to 500 (default 50); the total is in the `X-Total-Count` "
+                        "header (with `X-Page`, `X-Page-Size`), the body is the page's list.")
+def list_applications(response: Response, status: str | None = None,
+                      page: int = Query(1, ge=1, le=1_000_000), size: int = Query(applications.PAGE_SIZE, ge=1,
+                                                                               le=applications.PAGE_SIZE_MAX),
+                      user: User = Depends(current_user), s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
+    items, total = applications.visible_page(s, user, status, page, size)
+    response.headers.update({"X-Total-Count": str(total), "X-Page": str(page), "X-Page-Size": str(size)})
+    return applications.view_list(s, user, items)
 
 
 @router.get("/applications/{number}")
@@ -108,7 +124,15 @@ def get_application(number: str, user: User = Depends(current_user), s: Session 
 @router.get("/applications/{number}/comparison", summary="Review by data comparison")
 def comparison(number: str, user: User = Depends(require("caseworker", "auditor")),
                s: Session = Depends(db, scope="function")) -> dict[str, Any]:
-    return applications.compare(applications.get(s, user, number))
+    return applications.compare(applications.get(s, user, number), s)
+
+
+@router.get("/applications/{number}/objections", summary="The objections to an application and their review")
+def list_objections(number: str, user: User = Depends(require("caseworker", "auditor")),
+                    s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
+    app = applications.get(s, user, number)
+    return [{"id": o.id, "text": o.text, "filed_on": o.filed_on.isoformat(), "resolved": o.resolved,
+             "resolution": o.resolution} for o in notice.objections(s, app)]
 
 
 @router.post("/applications/{number}/review")
@@ -166,6 +190,21 @@ def export_disbursement(disbursement_id: int, format: str = "xlsx",
     data, media = disbursement.export(s, user, disbursement_id, format)
     return Response(content=data, media_type=media, headers=download_headers(
         f"disbursement-{disbursement_id}.{format}"))
+
+
+@router.post("/disbursements/{disbursement_id}/return", summary="Import the bank's return file (银行回盘)",
+             description="multipart `file`: xlsx or csv with 申请编号, 账号, 金额, 结果 (成功/失败), 失败原因; "
+                         "422 with every problem by row and column, nothing saved.")
+def bank_return(disbursement_id: int, file: UploadFile = File(...), user: User = Depends(require("finance")),
+                s: Session = Depends(db, scope="function")) -> dict[str, Any]:
+    try:
+        d = disbursement.import_return(s, user, disbursement_id, file.filename or "", file.file.read())
+    except disbursement.ReturnFileError as bad:
+        s.rollback()
+        raise HTTPException(status_code=422, detail={"message": bad.message, "problems": bad.problems}) from None
+    return {"id": d.id, "status": d.status, "paid": [i.application.number for i in d.items if i.result == "paid"],
+            "failed": [{"number": i.application.number, "reason": i.failure_reason}
+                       for i in d.items if i.result == "failed"]}
 
 
 @router.post("/disbursements/{disbursement_id}/paid")

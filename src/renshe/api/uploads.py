@@ -52,6 +52,8 @@ TARGET_TABLE_LIMIT = 5 * MB
 #: A monitoring registry workbook (units + insured persons of an area): the largest
 #: legitimate upload.
 REGISTRY_LIMIT = 50 * MB
+#: the bank's return file of a disbursement batch (银行回盘文件)
+BANK_RETURN_LIMIT = 5 * MB
 #: Any other write (JSON and form bodies): the largest of them, 20 000 progress
 #: entries, is under 2 MB.
 BODY_LIMIT = 8 * MB
@@ -91,7 +93,9 @@ ROUTES: tuple[UploadRoute, ...] = (
     _route("/api/v1/targets/import", TARGET_TABLE_LIMIT, TARGET_WRITERS, "api", "目标任务表"),
     _route("/api/v1/targets/[^/]+/progress/upload", TARGET_TABLE_LIMIT, TARGET_WRITERS, "api", "进度表"),
     _route("/api/v1/monitor", REGISTRY_LIMIT, TARGET_WRITERS, "api", "参保库工作簿"),
+    _route("/api/v1/disbursements/[0-9]+/return", BANK_RETURN_LIMIT, ("finance",), "api", "银行回盘文件"),
     _route("/dispatch", REPORT_FILE_LIMIT, ("agency",), "web", "实名动态信息报送文件"),
+    _route("/desk/payouts/[0-9]+/return", BANK_RETURN_LIMIT, ("finance",), "web", "银行回盘文件"),
     _route("/transport/upload", PASSENGER_LIST_LIMIT, ("caseworker",), "web", "乘客名单"),
     _route("/targets/import", TARGET_TABLE_LIMIT, TARGET_WRITERS, "web", "目标任务表"),
     _route("/targets/[^/]+/upload", TARGET_TABLE_LIMIT, TARGET_WRITERS, "web", "进度表"),

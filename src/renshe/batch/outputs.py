@@ -28,7 +28,7 @@ import polars as pl
 from renshe.batch.partition import result_path
 from renshe.batch.store import Store
 from renshe.domain.regions import region_name
-from renshe.engine.rules import Registry, registry
+from renshe.engine.rules import FLOW_NAMES, Registry, registry
 from renshe.engine.same_money import MONEY_FLOWS, counted_expr
 
 XLSX_MAX_ROWS = 1_000_000
@@ -37,8 +37,6 @@ SIZE_NAMES = {"large": "大型", "medium": "中型", "small": "小型", "micro":
 FIXED_CREATED = dt.datetime(2020, 1, 1)
 ELIGIBLE, INELIGIBLE, UNDETERMINED, OUT_OF_SCOPE = "eligible", "ineligible", "undetermined", "out_of_scope"
 #: what each flow's money is called (the flows are shown side by side, never added into one 合计)
-FLOW_NAMES = {"cash": "现金拨付", "reduction": "减免", "deferral": "缓缴", "credit": "贷款额度", "wage": "工资待遇",
-              "none": "不涉及资金"}
 
 
 def load_results(work: Path, key: str) -> pl.LazyFrame:

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 ENTITIES = ("enterprise", "person", "agency", "loan", "bureau")
 #: what a result's amount is (interface.md, contract version 2): unlike money is never added up
 FLOWS = ("cash", "reduction", "deferral", "credit", "wage", "none")
+#: each flow's Chinese name, on every page, list and report (the money of two flows is never added)
+FLOW_NAMES = {"cash": "现金拨付", "reduction": "减免", "deferral": "缓缴", "credit": "贷款额度", "wage": "工资待遇",
+              "none": "不涉及资金"}
 #: the same-money relations a document may declare between rules (``same_money:``)
 RELATIONS = ("overlaps", "part_of", "exclusive_with")
 JURISDICTIONS = ("cn", "hubei", "beijing", "henan", "zhengzhou", "xinmi", "hunan", "yongzhou")

@@ -15,7 +15,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import false, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from renshe.services import audit
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from renshe.services.security import UNMASKED_ROLES, mask_account, mask_id_number
 from renshe.services.settings import setting
-from renshe.store.models import Application, ReviewAction, User
+from renshe.store.models import Application, Objection, ReviewAction, User
 
 APPLICANT_ROLES = {"enterprise": "enterprise", "agency": "agency", "person": "person"}
 STAFF_ROLES = frozenset({"caseworker", "finance", "auditor", "admin"})
@@ -253,13 +253,48 @@ def get(s: Session, user: User, number: str) -> Application:
     return app
 
 
-def visible(s: Session, user: User, status: str | None = None) -> list[Application]:
-    q = select(Application).order_by(Application.id)
+#: applications shown per page (列表分页) unless asked otherwise, and the most one page holds
+PAGE_SIZE = 50
+PAGE_SIZE_MAX = 500
+
+
+def _scoped(q: Any, user: User) -> Any:
+    """``q`` bounded to what ``user`` may see, in SQL: an applicant its own applications, an
+    area's staff the applications whose region lies in their area (:func:`in_area`), a staff
+    member of an area role without an area nothing."""
     if user.role in APPLICANT_ROLES:
-        q = q.where(Application.applicant_id == user.id)
+        return q.where(Application.applicant_id == user.id)
+    if user.role not in STAFF_ROLES:
+        return q.where(false())
+    if user.role in AREA_ROLES:
+        if not user.region:
+            return q.where(false())
+        return q.where(Application.region.like(_area(str(user.region)) + "%"))
+    return q
+
+
+def visible(s: Session, user: User, status: str | None = None) -> list[Application]:
+    q = _scoped(select(Application).order_by(Application.id), user)
     if status:
         q = q.where(Application.status == status)
     return [a for a in s.execute(q).scalars() if can_see(user, a)]
+
+
+def visible_page(s: Session, user: User, status: str | None = None, page: int = 1,
+                 size: int = PAGE_SIZE) -> tuple[list[Application], int]:
+    """One page (from 1) of what ``user`` may see, newest last, and how many there are in all."""
+    if page < 1:
+        raise ServiceError("页码（page）应为不小于 1 的整数")
+    if not 1 <= size <= PAGE_SIZE_MAX:
+        raise ServiceError(f"每页条数（size）应在 1 到 {PAGE_SIZE_MAX} 之间")
+    q = _scoped(select(Application), user)
+    if status:
+        if status not in STATUS_NAMES:
+            raise ServiceError(f"未知的状态（status）：{status}")
+        q = q.where(Application.status == status)
+    total = s.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+    items = list(s.execute(q.order_by(Application.id).offset((page - 1) * size).limit(size)).scalars())
+    return [a for a in items if can_see(user, a)], int(total)
 
 
 def view(user: User, app: Application, s: Session | None = None) -> dict[str, Any]:
@@ -299,14 +334,26 @@ def _require_caseworker(user: User, app: Application) -> None:
 
 
 @implements("beijing.stable_job_subsidy_online_publicity_2020", "beijing.si_benefit_docs_by_email_2020", "cn.si_online_benefit_claim_2020", "beijing.job_intro_subsidy_review_publicity_2020", tests=["tests/desk/test_flow.py::test_whole_flow"])
-def compare(app: Application) -> dict[str, Any]:
-    """Review by data comparison: evaluate the stored case again with today's rules and
-    parameters and show any difference from what the applicant was told."""
+def compare(app: Application, s: Session | None = None) -> dict[str, Any]:
+    """Review by data comparison (数据比对): the unit's facts as declared against the
+    bureau's own registration, field by field (``registry``, services/registry_records);
+    and, beside it, whether today's rules and parameters still give what the applicant
+    was told (``same``, ``then``, ``now``)."""
     body = evaluate_json(app.case)
     now_result = next((r for r in body["results"] if r["policy"] == app.policy_id), None)
     same = now_result is not None and now_result["eligible"] == app.result["eligible"] and \
         now_result.get("amount") == app.result.get("amount")
-    return {"same": same, "then": app.result, "now": now_result}
+    out: dict[str, Any] = {"same": same, "then": app.result, "now": now_result}
+    if s is not None:
+        from renshe.services import registry_records
+
+        out["registry"] = registry_records.compare(s, app)
+    return out
+
+
+def open_objection_count(s: Session, app: Application) -> int:
+    return int(s.execute(select(func.count()).select_from(Objection).where(
+        Objection.application_id == app.id, Objection.resolved.is_(False))).scalar_one())
 
 
 @implements("beijing.training_subsidy_procedure_2020", "beijing.job_intro_subsidy_review_publicity_2020", "cn.si_online_processing_eseal_2020", "xinmi.job_search_subsidy_procedure_2020", "beijing.stable_job_subsidy_online_publicity_2020", tests=["tests/desk/test_flow.py::test_whole_flow"])
@@ -316,6 +363,8 @@ def review(s: Session, user: User, number: str, action: str, reason: str | None 
     _require_caseworker(user, app)
     if app.status not in REVIEWABLE:
         raise Conflict(f"申请当前状态为“{STATUS_NAMES.get(app.status, app.status)}”，不能审核")
+    if open_objection_count(s, app):  # an objection is answered on its own (notice.resolve_objection)
+        raise Conflict("该申请有未复核的公示异议，须先逐条复核异议（异议成立或不成立并写明理由），不能直接审核")
     if action in ("reject", "return") and not (reason or "").strip():
         raise ServiceError("不予通过或退回补正须写明理由")
     if action == "approve":

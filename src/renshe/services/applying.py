@@ -12,12 +12,10 @@ from typing import Any
 
 from renshe.engine.calculator import evaluate_json
 from renshe.engine.case import BadCase
-from renshe.engine.rules import registry
-from renshe.services import applications, prefill
+from renshe.engine.rules import FLOW_NAMES, registry
+from renshe.services import applications
 from renshe.services.errors import ServiceError
 from renshe.services.settings import citation, setting
-
-FLOW_NAMES = {**prefill.FLOW_NAMES, "none": "不涉及资金"}
 
 
 def chinese_date(day: dt.date) -> str:

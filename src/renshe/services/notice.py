@@ -14,16 +14,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from renshe.engine.catalog import implements
 from renshe.services import audit
-from renshe.services.applications import STATUS_NAMES, require_area, working_day_after
+from renshe.services.applications import (
+    STATUS_NAMES,
+    can_see,
+    require_area,
+    working_day_after,
+)
 from renshe.services.errors import Conflict, NotFound, ServiceError
 from renshe.services.settings import setting
+from renshe.services.timefmt import day
 from renshe.store.models import Application, NoticeBatch, NoticeItem, Objection, User
-
 
 #: who publishes, closes and reviews objections: the caseworker of the applications' area
 NOTICE_ROLES = ("caseworker",)
@@ -32,6 +37,8 @@ NOTICE_ROLES = ("caseworker",)
 @implements("beijing.stable_job_subsidy_online_publicity_2020", "beijing.training_subsidy_procedure_2020", "beijing.job_intro_subsidy_review_publicity_2020", tests=["tests/desk/test_notice_window.py::test_the_window_is_the_settings_working_days"])
 def publish(s: Session, user: User, numbers: list[str], title: str, today: dt.date | None = None) -> NoticeBatch:
     require_area(user, [], NOTICE_ROLES, "发布公示")
+    if not numbers:
+        raise ServiceError("请勾选要公示的申请（审核通过的）")
     today = today or dt.date.today()
     apps = s.execute(select(Application).where(Application.number.in_(numbers))).scalars().all()
     if len(apps) != len(set(numbers)):
@@ -55,13 +62,16 @@ def publish(s: Session, user: User, numbers: list[str], title: str, today: dt.da
     return batch
 
 
-def public_view(s: Session) -> list[dict[str, Any]]:
-    """What the public page shows: no identity numbers, no amounts beyond the list's."""
+def public_view(s: Session, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """What the public page shows: no identity numbers, no amounts beyond the list's.
+    Reading it closes the batches whose window has passed (:func:`close_expired`)."""
+    close_expired(s, today)
     out = []
     for b in s.execute(select(NoticeBatch).order_by(NoticeBatch.id.desc())).scalars():
         out.append({
             "id": b.id, "title": b.title, "policy": b.policy_id, "published_on": b.published_on.isoformat(),
             "closes_on": b.closes_on.isoformat(), "window_days": b.window_days,
+            "closed_on": b.closed_on.isoformat() if b.closed_on else None,
             "items": [{"number": i.application.number, "name": i.application.subject_name,
                        "amount": float(i.application.amount) if i.application.amount is not None else None,
                        "status": STATUS_NAMES.get(i.application.status)} for i in b.items],
@@ -80,8 +90,8 @@ def object_to(s: Session, number: str, text: str, contact: str | None, today: dt
     item = s.execute(select(NoticeItem).where(NoticeItem.application_id == app.id)).scalar_one_or_none()
     if item is None or app.status not in ("in_notice", "objected"):
         raise Conflict("该项目不在公示期内")
-    if today > item.batch.closes_on:
-        raise Conflict(f"公示期已于 {item.batch.closes_on.isoformat()} 结束")
+    if today > item.batch.closes_on or item.batch.closed_on is not None:
+        raise Conflict(f"公示期已于 {day(item.batch.closes_on)} 结束")
     objection = Objection(application_id=app.id, text=text.strip(), contact=contact, filed_on=today)
     s.add(objection)
     app.status = "objected"
@@ -106,9 +116,32 @@ def _settle(s: Session, app: Application, batch: NoticeBatch, today: dt.date) ->
         app.status = "in_notice"
 
 
+def is_open(batch: NoticeBatch) -> bool:
+    return batch.closed_on is None
+
+
+def _close(s: Session, user: User | None, batch: NoticeBatch, today: dt.date, how: str) -> bool:
+    """Close ``batch`` once: a conditional update, so two readers racing past the expiry
+    (or a reader and the button) close it one time only; False when another did first."""
+    taken = s.execute(update(NoticeBatch).where(NoticeBatch.id == batch.id, NoticeBatch.closed_on.is_(None))
+                      .values(closed_on=today, closed_by=user.id if user is not None else None)
+                      .execution_options(synchronize_session=False))
+    s.refresh(batch)
+    if taken.rowcount != 1:
+        return False
+    for item in batch.items:
+        if item.application.status in ("in_notice", "objected"):
+            _settle(s, item.application, batch, today)
+    audit.record(s, user, "notice.close", "notice_batch", batch.id,
+                 {"how": how, "cleared": [i.application.number for i in batch.items
+                                          if i.application.status == "cleared"]})
+    return True
+
+
 def close_window(s: Session, user: User, batch_id: int, today: dt.date | None = None) -> NoticeBatch:
-    """After the window: items without an open objection become ready to disburse; items
-    with one stay 「公示有异议待复核」 until each objection is reviewed."""
+    """结束公示 by the caseworker: only after the whole window of working days has passed;
+    items without an open objection become ready to disburse, items with one stay
+    「公示有异议待复核」 until each objection is reviewed (then they clear on review)."""
     require_area(user, [], NOTICE_ROLES, "结束公示")
     today = today or dt.date.today()
     batch = s.get(NoticeBatch, batch_id)
@@ -116,12 +149,37 @@ def close_window(s: Session, user: User, batch_id: int, today: dt.date | None = 
         raise NotFound(f"未找到公示批次 {batch_id}")
     require_area(user, [i.application for i in batch.items], NOTICE_ROLES, "结束公示")
     if today <= batch.closes_on:
-        raise Conflict(f"公示期至 {batch.closes_on.isoformat()}，期满后方可拨付")
-    for item in batch.items:
-        if item.application.status == "in_notice":
-            _settle(s, item.application, batch, today)
-    audit.record(s, user, "notice.close", "notice_batch", batch.id, {})
+        raise Conflict(f"公示期至 {day(batch.closes_on)}（{batch.window_days} 个工作日），期满后方可结束公示")
+    if batch.closed_on is not None or not _close(s, user, batch, today, "button"):
+        raise Conflict(f"该公示已于 {day(batch.closed_on)} 结束")
     return batch
+
+
+def close_expired(s: Session, today: dt.date | None = None) -> list[NoticeBatch]:
+    """Close every batch whose window has passed (公示期满自动结束): run whenever notices are
+    read, so that no one has to press a button for the law to take its course."""
+    today = today or dt.date.today()
+    due = list(s.execute(select(NoticeBatch).where(NoticeBatch.closed_on.is_(None), NoticeBatch.closes_on < today)
+                         .order_by(NoticeBatch.id)).scalars())
+    return [batch for batch in due if _close(s, None, batch, today, "expiry")]
+
+
+def batches_for(s: Session, user: User, today: dt.date | None = None) -> list[NoticeBatch]:
+    """The batches a desk user works with (an area's staff: its own area's only), newest
+    first; expired ones are closed on the way (:func:`close_expired`)."""
+    close_expired(s, today)
+    batches = list(s.execute(select(NoticeBatch).order_by(NoticeBatch.id.desc())).scalars())
+    return [b for b in batches if b.items and all(can_see(user, i.application) for i in b.items)]
+
+
+def objections(s: Session, app: Application) -> list[Objection]:
+    """Every objection to ``app``, open and answered, oldest first."""
+    return list(s.execute(select(Objection).where(Objection.application_id == app.id).order_by(Objection.id)).scalars())
+
+
+def batch_of(s: Session, app: Application) -> NoticeBatch | None:
+    item = s.execute(select(NoticeItem).where(NoticeItem.application_id == app.id)).scalar_one_or_none()
+    return item.batch if item is not None else None
 
 
 @implements("beijing.stable_job_subsidy_online_publicity_2020", "beijing.job_intro_subsidy_review_publicity_2020", tests=["tests/desk/test_notice_window.py::test_each_objection_is_reviewed"])

@@ -22,14 +22,14 @@ import polars as pl
 from renshe.engine.case import Enterprise
 from renshe.engine.population import layout
 from renshe.engine.registry_files import RegistryError, find_sources, scan
+from renshe.engine.rules import FLOW_NAMES as RULE_FLOW_NAMES
 from renshe.engine.rules import registry as rules
 from renshe.services.errors import NotFound, ServiceError
 
 REGISTRY_VARIABLE = "RENSHE_REGISTRY"
 BATCH_VARIABLE = "RENSHE_BATCH_OUT"
 DATA_VARIABLE = "RENSHE_DATA_DIR"
-FLOW_NAMES = {"cash": "现金拨付", "reduction": "减免", "deferral": "缓缴", "credit": "贷款额度", "wage": "工资待遇",
-              "none": "其他适用政策（不涉及资金）"}
+FLOW_NAMES = {**RULE_FLOW_NAMES, "none": "其他适用政策（不涉及资金）"}
 #: the batch's list folder of each flow's counted money; other flows list the units a rule applies to
 FLOW_FOLDERS = {"cash": "payments", "reduction": "reductions", "deferral": "deferrals"}
 TRUE_WORDS = {"true", "1", "是", "yes", "y", "t"}

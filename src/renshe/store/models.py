@@ -127,6 +127,8 @@ class NoticeBatch(Base):
     window_days: Mapped[int] = mapped_column(Integer)
     closes_on: Mapped[dt.date] = mapped_column(Date)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)  # 公示结束 (0006)
+    closed_by: Mapped[int | None] = mapped_column(Integer)  # who pressed 结束公示; None: closed at expiry
     items: Mapped[list[NoticeItem]] = relationship(back_populates="batch")
 
 
@@ -169,8 +171,10 @@ class DisbursementItem(Base):
     __tablename__ = "disbursement_items"
     id: Mapped[int] = mapped_column(primary_key=True)
     disbursement_id: Mapped[int] = mapped_column(ForeignKey("disbursements.id"), index=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     amount: Mapped[float] = mapped_column(Numeric(14, 2))
+    result: Mapped[str | None] = mapped_column(String(8))  # the bank's return (0006): paid | failed
+    failure_reason: Mapped[str | None] = mapped_column(Text)
     disbursement: Mapped[Disbursement] = relationship(back_populates="items")
     application: Mapped[Application] = relationship()
 

@@ -3,21 +3,22 @@ queue, public notice, disbursement and the audit log. Thin: services do the work
 
 from __future__ import annotations
 
+import math
 import uuid
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from renshe.engine.catalog import page_for
 from renshe.api.deps import COOKIE, client_address, db, optional_user
-from renshe.services import applications, applying, attachments, audit, disbursement, notice, prefill
+from renshe.services import applications, applying, attachments, audit, disbursement, notice, prefill, timefmt
 from renshe.services.errors import ServiceError
 from renshe.services.users import authenticate, issue_token, revoke_token
-from renshe.store.models import AuditEvent, Disbursement, NoticeBatch, User
+from renshe.store.models import AuditEvent, User
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -28,6 +29,8 @@ ROLE_NAMES = applications.ROLE_NAMES
 DESK_ROLES = ("caseworker", "finance", "auditor", "admin")
 templates.env.globals["role_names"] = ROLE_NAMES
 templates.env.globals["status_names"] = applications.STATUS_NAMES
+templates.env.filters["bj_day"] = timefmt.day  # 2020年3月2日
+templates.env.filters["bj_time"] = timefmt.moment  # 2020年3月2日 16:00, Beijing time
 
 
 def page(request: Request, name: str, user: User | None, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -192,13 +195,32 @@ def my_application(request: Request, number: str, user: User | None = Depends(op
                    s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
+    return application_page(request, s, user, number)
+
+
+def application_page(request: Request, s: Session, user: User, number: str, status_code: int = 200,
+                     errors: dict[str, str] | None = None, typed: dict[str, str] | None = None) -> Response:
+    """One application; for the caseworker also 数据比对, the notice and its objections,
+    and the forms of each step. ``errors`` (by form) and ``typed`` come back from a refused form."""
     try:
-        item = applications.view(user, applications.get(s, user, number), s)
+        app = applications.get(s, user, number)
+        item = applications.view(user, app, s)
     except ServiceError as exc:
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
-    comparison = applications.compare(applications.get(s, user, number)) if user.role == "caseworker" else None
-    return page(request, "desk/application.html", user, item=item, comparison=comparison,
-                attachments=attachments.of(s, applications.get(s, user, number)))
+    staff = user.role in ("caseworker", "auditor")
+    comparison = applications.compare(app, s) if staff else None
+    batch = notice.batch_of(s, app) if user.role in DESK_ROLES else None
+    objections = notice.objections(s, app) if user.role in DESK_ROLES else []
+    return page(request, "desk/application.html", user, status_code=status_code, item=item, comparison=comparison,
+                batch=batch, objections=objections, errors=errors or {}, typed=typed or {}, attachments=attachments.of(s, app),
+                open_objections=sum(1 for o in objections if not o.resolved))
+
+
+def refused(request: Request, s: Session, user: User, number: str, form: str, exc: ServiceError,
+            typed: dict[str, str]) -> Response:
+    """A refused step: nothing of it kept, the page again with the message beside its form."""
+    s.rollback()
+    return application_page(request, s, user, number, status_code=exc.status, errors={form: exc.message}, typed=typed)
 
 
 @router.post("/my/{number}/supply")
@@ -214,20 +236,24 @@ def supply(request: Request, number: str, supplied: str = Form(...), user: User 
 
 
 @router.get("/desk", response_class=HTMLResponse)
-def desk(request: Request, status: str = "", user: User | None = Depends(optional_user),
+def desk(request: Request, status: str = "", page_no: str = Query("1", alias="page"), user: User | None = Depends(optional_user),
          s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
     if user.role not in DESK_ROLES:
         return page(request, "desk/message.html", user, status_code=403,
                     message="经办工作台仅供经办、财务、审计和管理人员使用")
-    items = applications.view_list(s, user, applications.visible(s, user, status or None))
-    batches = s.execute(select(NoticeBatch).order_by(NoticeBatch.id.desc())).scalars().all()
-    payouts = s.execute(select(Disbursement).order_by(Disbursement.id.desc())).scalars().all()
-    if user.role in applications.AREA_ROLES:  # an area's staff see its own batches only
-        batches = [b for b in batches if all(applications.can_see(user, i.application) for i in b.items)]
-        payouts = [d for d in payouts if all(applications.can_see(user, i.application) for i in d.items)]
-    return page(request, "desk/queue.html", user, items=items, status=status, batches=batches, payouts=payouts)
+    try:
+        number = int(page_no) if page_no.strip().isdigit() else 0
+        apps, total = applications.visible_page(s, user, status or None, number, applications.PAGE_SIZE)
+    except ServiceError as exc:
+        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+    items = applications.view_list(s, user, apps)
+    pages = max(1, -(-total // applications.PAGE_SIZE))
+    batches = notice.batches_for(s, user)
+    payouts = [disbursement.view(s, user, d) for d in disbursement.payouts_for(s, user)]
+    return page(request, "desk/queue.html", user, items=items, status=status, batches=batches, payouts=payouts,
+                page_no=number, pages=pages, total=total, error=request.query_params.get("error"))
 
 
 @router.post("/desk/{number}/review")
@@ -238,18 +264,21 @@ def desk_review(request: Request, number: str, action: str = Form(...), reason: 
     try:
         applications.review(s, user, number, action, reason or None)
     except ServiceError as exc:
-        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+        return refused(request, s, user, number, "review", exc, {"reason": reason})
     return RedirectResponse("/desk", status_code=303)
 
 
 @router.post("/desk/notice")
-def desk_notice(request: Request, numbers: list[str] = Form(...), title: str = Form(...),
+def desk_notice(request: Request, numbers: list[str] = Form([]), title: str = Form(""),
                 user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
     try:
-        notice.publish(s, user, numbers, title)
+        if not title.strip():
+            raise ServiceError("请填写公示标题")
+        notice.publish(s, user, numbers, title.strip())
     except ServiceError as exc:
+        s.rollback()
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
     return RedirectResponse("/notice", status_code=303)
 
@@ -261,8 +290,102 @@ def desk_disburse(request: Request, user: User | None = Depends(optional_user), 
     try:
         d = disbursement.create(s, user)
     except ServiceError as exc:
+        s.rollback()
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
-    return RedirectResponse(f"/desk#payout-{d.id}", status_code=303)
+    return RedirectResponse(f"/desk/payouts/{d.id}", status_code=303)
+
+
+@router.post("/desk/notices/{batch_id}/close")
+def desk_close_notice(request: Request, batch_id: int, user: User | None = Depends(optional_user),
+                      s: Session = Depends(db, scope="function")) -> Response:
+    if user is None:
+        return need_login(request)
+    try:
+        notice.close_window(s, user, batch_id)
+    except ServiceError as exc:
+        s.rollback()
+        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+    return RedirectResponse(f"/desk#batch-{batch_id}", status_code=303)
+
+
+@router.post("/desk/{number}/objections/{objection_id}")
+def desk_resolve_objection(request: Request, number: str, objection_id: int, decision: str = Form(""),
+                           note: str = Form(""), user: User | None = Depends(optional_user),
+                           s: Session = Depends(db, scope="function")) -> Response:
+    """复核异议: 异议成立 (upheld: the application is rejected) or 不成立 (dismissed), with a reason."""
+    if user is None:
+        return need_login(request)
+    typed = {"decision": decision, "note": note, "objection": str(objection_id)}
+    try:
+        if decision not in ("upheld", "dismissed"):
+            raise ServiceError("请选择复核结论：异议成立或异议不成立")
+        notice.resolve_objection(s, user, number, decision == "upheld", note, objection_id)
+    except ServiceError as exc:
+        return refused(request, s, user, number, f"objection-{objection_id}", exc, typed)
+    return RedirectResponse(f"/my/{number}#objections", status_code=303)
+
+
+@router.post("/desk/{number}/clawback")
+def desk_clawback(request: Request, number: str, amount: str = Form(""), reason: str = Form(""),
+                  user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+    """追回 from the application page: the amount (元, up to what was paid) and the finding."""
+    if user is None:
+        return need_login(request)
+    typed = {"amount": amount, "reason": reason}
+    try:
+        value = _amount(amount)
+        disbursement.claw_back(s, user, number, value, reason)
+    except ServiceError as exc:
+        return refused(request, s, user, number, "clawback", exc, typed)
+    return RedirectResponse(f"/my/{number}", status_code=303)
+
+
+def _amount(text: str) -> float:
+    cleaned = text.replace(",", "").replace("，", "").strip()
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ServiceError("追回金额应为数字（元），如 1000 或 1000.50") from None
+    if not math.isfinite(value) or round(value, 2) != value:
+        raise ServiceError("追回金额应为数字（元），最多两位小数")
+    return value
+
+
+@router.get("/desk/payouts/{disbursement_id}", response_class=HTMLResponse)
+def desk_payout(request: Request, disbursement_id: int, user: User | None = Depends(optional_user),
+                s: Session = Depends(db, scope="function")) -> Response:
+    if user is None:
+        return need_login(request)
+    return payout_page(request, s, user, disbursement_id)
+
+
+def payout_page(request: Request, s: Session, user: User, disbursement_id: int, status_code: int = 200,
+                error: str | None = None, problems: list[dict[str, Any]] | None = None) -> Response:
+    try:
+        d = disbursement.view(s, user, disbursement.get(s, user, disbursement_id))
+    except ServiceError as exc:
+        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+    return page(request, "desk/payout.html", user, status_code=status_code, d=d, error=error, problems=problems or [],
+                return_columns=disbursement.RETURN_COLUMNS)
+
+
+@router.post("/desk/payouts/{disbursement_id}/return")
+def desk_payout_return(request: Request, disbursement_id: int, file: UploadFile | None = File(None),
+                       user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+    """The bank's return file (银行回盘文件): each payment paid or failed. A sync endpoint: the
+    file is read and parsed in the worker thread, off the event loop (its size is bounded
+    by api/uploads.py before the body is read)."""
+    if user is None:
+        return need_login(request)
+    try:
+        name, data = (file.filename or "", file.file.read()) if file is not None else ("", b"")
+        disbursement.import_return(s, user, disbursement_id, name, data)  # area first, then the file
+    except ServiceError as exc:
+        s.rollback()
+        problems = getattr(exc, "problems", None)
+        return payout_page(request, s, user, disbursement_id, status_code=exc.status, error=exc.message,
+                           problems=problems)
+    return RedirectResponse(f"/desk/payouts/{disbursement_id}", status_code=303)
 
 
 @router.get("/notice", response_class=HTMLResponse)

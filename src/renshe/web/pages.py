@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from renshe.engine import same_money
 from renshe.engine.catalog import implements
-from renshe.engine.rules import JURISDICTION_NAMES, Relation, registry
+from renshe.engine.rules import FLOW_NAMES, JURISDICTION_NAMES, Relation, registry
 from renshe.services.applications import relation_citation
 from renshe.web import formats
 
@@ -43,8 +43,7 @@ def demo_cases() -> list[dict[str, Any]]:
 
 
 #: what a result's amount is (interface.md, contract version 2: ``flow``)
-FLOW_LABELS = {"cash": "现金拨付", "reduction": "减免", "deferral": "缓缴", "credit": "贷款额度", "wage": "工资待遇",
-               "none": "不涉及资金"}
+FLOW_LABELS = FLOW_NAMES
 #: the result groups of the page, by ``status``, in order
 STATUS_GROUPS = (("eligible", "可享受"), ("ineligible", "不符合"), ("undetermined", "待补充信息"),
                  ("out_of_scope", "不在适用范围"))

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_attachments"
-down_revision = "0005_local_standards"
+down_revision = "0006_desk_money"
 branch_labels = None
 depends_on = None
 
