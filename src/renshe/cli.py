@@ -422,7 +422,6 @@ def serve(
 
     from renshe.api.app import create_app
     from renshe.logs import uvicorn_config
-
     from renshe.store.db import database_url
 
     application = create_app(migrate=True, demo=demo)

@@ -17,9 +17,9 @@ import httpx
 import pytest
 
 from renshe.api.app import create_app
-from renshe.services.demo import DEMO_PASSWORD
 from renshe.api.evaluate import coalescer
 from renshe.engine.calculator import evaluate_json
+from renshe.services.demo import DEMO_PASSWORD
 from tests.conftest import EXAMPLES, RENSHE
 
 

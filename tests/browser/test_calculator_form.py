@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+
 from renshe.domain.identifiers import uscc_check_char
 from tests.web.pdf_text import pdf_text
 

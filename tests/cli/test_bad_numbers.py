@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from renshe.engine.calculator import evaluate_case, evaluate_json
-from renshe.engine.case import (EARLIEST_DATE, LATEST_DATE, MAX_MONEY, MAX_PERSONS, BadCase, Case, parse_case)
+from renshe.engine.case import EARLIEST_DATE, LATEST_DATE, MAX_MONEY, MAX_PERSONS, BadCase, Case, parse_case
 from renshe.engine.rules import registry
 from tests.cli.test_bad_cases import patched
 from tests.conftest import example_files, run_cli

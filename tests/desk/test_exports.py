@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from renshe.services import dispatch, disbursement, exports, monitoring, transport
+from renshe.services import disbursement, dispatch, exports, monitoring, transport
 from renshe.services.demo import seed
 from renshe.services.targets import tracking
 from renshe.store.db import session

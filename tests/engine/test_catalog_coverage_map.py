@@ -9,7 +9,6 @@ import ast
 import importlib
 import json
 from functools import cache
-from pathlib import Path
 
 import pytest
 import yaml

@@ -13,7 +13,6 @@ from renshe.engine.case import BadCase, parse_case
 from tests.conftest import EXAMPLES
 from tests.policies.test_policy_cases import build, load_cases
 
-
 EVERY = 12  # a spread of the data-driven policy cases: enterprises, persons, agencies, loans
 
 

@@ -4,8 +4,9 @@ every answer one the OpenAPI document declares."""
 from pathlib import Path
 
 import schemathesis
-from schemathesis.config import SchemathesisConfig
 from hypothesis import HealthCheck, given, settings
+from schemathesis.config import SchemathesisConfig
+
 from tests.labour.conftest import client, database, who  # noqa: F401
 
 CONFIG = Path(__file__).resolve().parents[2] / "schemathesis.toml"

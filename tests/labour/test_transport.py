@@ -9,7 +9,6 @@ from collections import Counter
 from typing import Any
 
 import pytest
-
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +16,7 @@ from openpyxl import load_workbook
 
 from renshe.domain.identifiers import id_check_char
 from renshe.services.transport import Trip, group_trips
+
 
 def with_check(first17: str) -> str:
     """A resident ID number with its check character."""

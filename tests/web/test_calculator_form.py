@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 
 from renshe.domain.identifiers import uscc_check_char
+from renshe.domain.times import beijing_time, chinese_date
 from renshe.engine.calculator import evaluate_json
 from renshe.web import calculator_form as cf
 from renshe.web.contributions_upload import read_statement
-from renshe.web.formats import beijing_time, chinese_date
 from tests.conftest import EXAMPLES
 from tests.web.conftest import Node, html
 from tests.web.pdf_text import pdf_text

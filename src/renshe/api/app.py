@@ -14,7 +14,6 @@ from renshe.api import desk, evaluate
 from renshe.services.errors import ServiceError
 from renshe.web import desk_pages, pages
 
-
 #: set by ``renshe serve --demo --workers N`` for its worker processes
 DEMO_VARIABLE = "RENSHE_DEMO"
 
@@ -109,10 +108,9 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
 
     app.include_router(enterprise_api.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    from renshe.api import openapi  # every status code and error shape in /openapi.json
     from renshe.api.hardening import Hardening  # CSRF origin check, security headers, Secure cookies
     from renshe.api.uploads import UploadGate  # upload sender and size checked before the body is read
-
-    from renshe.api import openapi  # every status code and error shape in /openapi.json
 
     openapi.install(app)
     app.add_middleware(UploadGate)

@@ -26,7 +26,12 @@ from renshe.domain.size import industry_class
 from renshe.engine.case import FLAGS, INSURANCES, MONTH_RE, QUARTER_RE, SIZES, UNIT_TYPES, Enterprise
 from renshe.engine.population import layout
 from renshe.engine.registry_files import (  # noqa: F401  (the registry's file layer, re-exported)
-    FORMATS, REQUIRED_TABLES, TABLES, RegistryError, Source, find_sources,
+    FORMATS,
+    REQUIRED_TABLES,
+    TABLES,
+    RegistryError,
+    Source,
+    find_sources,
 )
 from renshe.engine.registry_files import scan as scan_file
 

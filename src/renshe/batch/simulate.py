@@ -16,7 +16,14 @@ from typing import Any
 import polars as pl
 
 from renshe.batch.outputs import (
-    FLOW_NAMES, SIZE_NAMES, STYLE, _bars, _names, load_results, part_amounts, with_net,
+    FLOW_NAMES,
+    SIZE_NAMES,
+    STYLE,
+    _bars,
+    _names,
+    load_results,
+    part_amounts,
+    with_net,
 )
 from renshe.batch.runner import BatchConfig, Progress, batch_rules, evaluate_all, with_partners
 from renshe.engine.rules import registry

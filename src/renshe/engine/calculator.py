@@ -6,13 +6,12 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from renshe.engine import single
+from renshe.domain.regions import jurisdictions
+from renshe.engine import same_money, single
 from renshe.engine.case import BadCase, Case, Problem, parse_case
-from renshe.engine import same_money
 from renshe.engine.evaluate import OUT_OF_SCOPE, UNDETERMINED, Outcome, check_overrides, missing_paths, run
 from renshe.engine.population import from_cases
 from renshe.engine.rules import registry
-from renshe.domain.regions import jurisdictions
 
 #: groups of at most this many cases are evaluated case by case on the fast path
 #: (``engine.single``); larger groups as one Polars population

@@ -34,8 +34,18 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from renshe.engine.case import (EARLIEST_DATE, INSURANCES, LATEST_DATE, MAX_DAYS, MAX_MONEY, MAX_MONTHS, MAX_PERSONS,
-                                MONTH_RE, QUARTER_RE, Problem)
+from renshe.engine.case import (
+    EARLIEST_DATE,
+    INSURANCES,
+    LATEST_DATE,
+    MAX_DAYS,
+    MAX_MONEY,
+    MAX_MONTHS,
+    MAX_PERSONS,
+    MONTH_RE,
+    QUARTER_RE,
+    Problem,
+)
 from renshe.engine.references import Reference
 
 UNITS = {

@@ -26,10 +26,19 @@ from renshe.domain.size import classify
 from renshe.engine import same_money, scalar
 from renshe.engine.calc import UNIT_KEY, AggGroup
 from renshe.engine.case import Agency, Bureau, Case, Enterprise, Person
-from renshe.engine.evaluate import OUT_OF_SCOPE, Outcome, Plan, outside_reason, plan_for, time_problem, run_rule
+from renshe.engine.evaluate import OUT_OF_SCOPE, Outcome, Plan, outside_reason, plan_for, run_rule, time_problem
 from renshe.engine.parameters import ParameterView
-from renshe.engine.population import (LOAN_SCHEMA, Population, loan_row, fill_row, entity_frames, fact_bounds_row,
-                                      from_cases, layout, with_classification)
+from renshe.engine.population import (
+    LOAN_SCHEMA,
+    Population,
+    entity_frames,
+    fact_bounds_row,
+    fill_row,
+    from_cases,
+    layout,
+    loan_row,
+    with_classification,
+)
 from renshe.engine.rules import Rule, registry
 from renshe.engine.scalar import Unsupported
 

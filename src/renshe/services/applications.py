@@ -19,10 +19,10 @@ from sqlalchemy import false, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from renshe.engine.catalog import implements
 from renshe.domain.calendar import add_working_days
 from renshe.engine.calculator import evaluate_json
 from renshe.engine.case import BadCase
+from renshe.engine.catalog import implements
 from renshe.engine.rules import Relation, registry
 from renshe.services import audit
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError

@@ -233,9 +233,9 @@ def verify(s: Session, path: Path | None = None) -> ChainCheck:
 
 def checkpoint_at_shutdown() -> None:
     """The service stops: publish the head once more (``create_app``'s lifespan)."""
-    from renshe.store.db import session
-
     from sqlalchemy import inspect
+
+    from renshe.store.db import session
 
     try:
         with session() as s:

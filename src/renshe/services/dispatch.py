@@ -28,12 +28,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.engine.catalog import implements
 from renshe.domain.identifiers import id_check_char, id_rule, is_mobile, uscc_check_char, uscc_rule
 from renshe.domain.regions import region_name
+from renshe.engine.catalog import implements
+from renshe.policies.beijing import _dispatch_schedule as schedule
 from renshe.services import audit, exports
 from renshe.services.errors import Forbidden, NotFound, ServiceError
-from renshe.policies.beijing import _dispatch_schedule as schedule
 from renshe.services.labour_settings import citation, param
 from renshe.services.security import mask_id_number, mask_phone
 from renshe.store.models import User

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.engine.catalog import implements
 from renshe.domain.regions import problem_with_region
 from renshe.engine.calculator import evaluate_json
+from renshe.engine.catalog import implements
 from renshe.services import audit
 from renshe.services.dispatch import uscc_problem
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError

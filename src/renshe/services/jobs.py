@@ -27,8 +27,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from renshe.engine.catalog import implements
 from renshe.domain.regions import problem_with_region
+from renshe.engine.catalog import implements
 from renshe.services import audit
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from renshe.services.labour_settings import citation, param

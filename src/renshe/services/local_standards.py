@@ -28,8 +28,15 @@ from sqlalchemy.orm import Session
 
 from renshe.domain.regions import jurisdiction_prefixes
 from renshe.engine.case import EARLIEST_DATE, LATEST_DATE
-from renshe.engine.parameters import (LocalValue, Overlay, Parameter, ParameterView, override_kinds,
-                                      override_problems, use_overlay)
+from renshe.engine.parameters import (
+    LocalValue,
+    Overlay,
+    Parameter,
+    ParameterView,
+    override_kinds,
+    override_problems,
+    use_overlay,
+)
 from renshe.engine.references import Reference
 from renshe.engine.rules import JURISDICTION_NAMES, registry
 from renshe.services import audit

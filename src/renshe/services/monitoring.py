@@ -31,8 +31,8 @@ from typing import Any
 
 import polars as pl
 
-from renshe.engine.catalog import implements
 from renshe.domain.regions import jurisdictions, problem_with_region, region_name
+from renshe.engine.catalog import implements
 from renshe.engine.registry_files import RegistryError, find_sources, scan
 from renshe.services.targets_settings import citation, exact, parameter, value
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from renshe.domain.times import chinese_date as day
 from renshe.engine.catalog import implements
 from renshe.services import audit
 from renshe.services.applications import (
@@ -27,7 +28,6 @@ from renshe.services.applications import (
 )
 from renshe.services.errors import Conflict, NotFound, ServiceError
 from renshe.services.settings import setting
-from renshe.services.timefmt import day
 from renshe.store.models import Application, NoticeBatch, NoticeItem, Objection, User
 
 #: who publishes, closes and reviews objections: the caseworker of the applications' area

@@ -9,7 +9,6 @@ from functools import cache
 from importlib import resources
 
 import yaml
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 

@@ -23,9 +23,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.engine.catalog import implements
 from renshe.domain.identifiers import is_mobile
 from renshe.domain.regions import problem_with_region, region_name
+from renshe.engine.catalog import implements
 from renshe.services import audit, exports
 from renshe.services.dispatch import covers, id_number_problem
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError

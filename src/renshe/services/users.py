@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from renshe.domain.regions import problem_with_region, region_name
 from renshe.services import audit
 from renshe.services.errors import Forbidden, NotFound, ServiceError, Unauthorized
-from renshe.services.settings import setting
 from renshe.services.security import (
     hash_password,
     new_token,
@@ -20,6 +19,7 @@ from renshe.services.security import (
     token_digest,
     verify_password_or_dummy,
 )
+from renshe.services.settings import setting
 from renshe.store import models
 from renshe.store.models import LoginAttempt, User, UserSession, now
 

@@ -22,8 +22,17 @@ from typing import Any
 import yaml
 
 from renshe.domain import identifiers, industries, regions, size
-from renshe.engine.case import (EARLIEST_DATE, INSURANCES, LATEST_DATE, MAX_DAYS, MAX_MONEY, MAX_MONTHS,
-                                MAX_PERSONS, BadCase, parse_case)
+from renshe.engine.case import (
+    EARLIEST_DATE,
+    INSURANCES,
+    LATEST_DATE,
+    MAX_DAYS,
+    MAX_MONEY,
+    MAX_MONTHS,
+    MAX_PERSONS,
+    BadCase,
+    parse_case,
+)
 
 HERE = Path(__file__).parent
 

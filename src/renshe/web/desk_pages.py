@@ -13,9 +13,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.engine.catalog import page_for
 from renshe.api.deps import COOKIE, client_address, db, optional_user
-from renshe.services import applications, applying, attachments, audit, disbursement, notice, prefill, timefmt
+from renshe.domain import times
+from renshe.engine.catalog import page_for
+from renshe.services import applications, applying, attachments, audit, disbursement, notice, prefill
 from renshe.services.errors import ServiceError
 from renshe.services.users import authenticate, issue_token, revoke_token
 from renshe.store.models import AuditEvent, User
@@ -29,8 +30,8 @@ ROLE_NAMES = applications.ROLE_NAMES
 DESK_ROLES = ("caseworker", "finance", "auditor", "admin")
 templates.env.globals["role_names"] = ROLE_NAMES
 templates.env.globals["status_names"] = applications.STATUS_NAMES
-templates.env.filters["bj_day"] = timefmt.day  # 2020年3月2日
-templates.env.filters["bj_time"] = timefmt.moment  # 2020年3月2日 16:00, Beijing time
+templates.env.filters["bj_day"] = times.chinese_date  # 2020年3月2日
+templates.env.filters["bj_time"] = times.beijing_time  # 2020年3月2日 16:00, Beijing time
 
 
 def page(request: Request, name: str, user: User | None, status_code: int = 200, **context: Any) -> HTMLResponse:

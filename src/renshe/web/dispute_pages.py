@@ -16,9 +16,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from renshe.engine.catalog import page_for
 from renshe.api.deps import db, optional_user
 from renshe.api.labour import AcceptDispute, CloseDispute, NewDispute
+from renshe.engine.catalog import page_for
 from renshe.engine.rules import registry
 from renshe.services import disputes
 from renshe.services.errors import ServiceError

@@ -15,10 +15,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from renshe.engine.catalog import page_for
 from renshe.api.deps import db, optional_user
 from renshe.api.hardening import download_headers
 from renshe.api.labour import XLSX, NewDifficultyPerson, NewService
+from renshe.engine.catalog import page_for
 from renshe.services import exports, followup311
 from renshe.services.errors import ServiceError
 from renshe.services.labour_settings import param

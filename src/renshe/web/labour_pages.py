@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from renshe.engine.catalog import page_for
 from renshe.api import uploads
 from renshe.api.deps import db, optional_user
+from renshe.engine.catalog import page_for
 from renshe.services import dispatch, jobs
 from renshe.services.errors import ServiceError
 from renshe.store.models import User

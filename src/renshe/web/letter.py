@@ -13,7 +13,7 @@ import subprocess
 from functools import cache
 from typing import Any
 
-from renshe.web.formats import chinese_date, now_beijing
+from renshe.domain.times import chinese_date, now_beijing
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_ENV = "RENSHE_CJK_FONT"
@@ -45,9 +45,8 @@ def cjk_font() -> tuple[str, int]:
 
 def subject_of(case: dict[str, Any]) -> dict[str, str]:
     """Who the letter is for: its name, code and region, as the letter prints them."""
-    from renshe.web.forms import region_label
-
     from renshe.services.security import mask_id_number
+    from renshe.web.forms import region_label
 
     for key, what in (("enterprise", "单位"), ("agency", "机构"), ("person", "个人")):
         unit = case.get(key)

@@ -12,11 +12,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from renshe.domain import times as formats
 from renshe.engine import same_money
 from renshe.engine.catalog import implements
 from renshe.engine.rules import FLOW_NAMES, JURISDICTION_NAMES, Relation, registry
 from renshe.services.applications import relation_citation
-from renshe.web import formats
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"

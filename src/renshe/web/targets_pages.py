@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from renshe.engine.catalog import page_for
 from renshe.api import uploads
 from renshe.api.deps import db, optional_user
 from renshe.api.targets import run_upload
+from renshe.engine.catalog import page_for
 from renshe.services import monitoring
 from renshe.services.errors import ServiceError
 from renshe.services.targets import tracking

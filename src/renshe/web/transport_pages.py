@@ -20,11 +20,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from renshe.engine.catalog import page_for
 from renshe.api import uploads
 from renshe.api.deps import db, optional_user
 from renshe.api.hardening import download_headers
 from renshe.api.labour import MAX_UPLOAD, XLSX, NewTrip
+from renshe.engine.catalog import page_for
 from renshe.services import dispatch, transport
 from renshe.services.errors import ServiceError
 from renshe.services.labour_settings import citation, param

@@ -8,8 +8,8 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.common import in_regions
 from renshe.policies.cn.rsbmd_2020_2 import EVENT_NAMES
+from renshe.policies.common import in_regions
 
 
 @rule("cn.outbreak_suspend_large_recruitment_2020")

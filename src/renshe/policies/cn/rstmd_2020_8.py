@@ -8,8 +8,8 @@ import polars as pl
 
 from renshe.engine.calc import Calc
 from renshe.engine.rules import rule
-from renshe.policies.common import as_date, iso, require_fact
 from renshe.policies.cn.rsbmd_2020_2 import EVENT_NAMES, require_no_suspended_events
+from renshe.policies.common import as_date, iso, require_fact
 
 VIOLATIONS = {"price_gouging": "哄抬服务价格", "employment_discrimination": "就业歧视", "false_job_information": "发布虚假就业信息"}
 

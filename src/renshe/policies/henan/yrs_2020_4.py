@@ -7,8 +7,8 @@ import polars as pl
 
 from renshe.domain.calendar import covered_years
 from renshe.engine.calc import (
-    Calc,
     MONTHS_PER_YEAR,
+    Calc,
     add_months,
     days_between,
     month_index,

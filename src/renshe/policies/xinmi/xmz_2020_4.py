@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 
 from renshe.engine.calc import (
-    Calc,
     MONTHS_PER_YEAR,
+    Calc,
     add_months,
     days_between,
     last_day_of,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from renshe.engine.calc import Calc, MONTHS_PER_YEAR, exact, month_index, month_index_of, month_of_index, month_range
+from renshe.engine.calc import MONTHS_PER_YEAR, Calc, exact, month_index, month_index_of, month_of_index, month_range
 from renshe.engine.rules import rule
 from renshe.policies.common import as_date, as_of_lit, has_group, iso, known, num, pending_amount, require_fact
 from renshe.policies.loans import limit_by_applicant

@@ -2,7 +2,6 @@
 from the documents (e.g. ``xinmi-2020.yaml`` — the attachment of 新密政〔2020〕4号)."""
 
 from __future__ import annotations
-from renshe.engine.catalog import implements
 
 from dataclasses import dataclass, field
 from functools import cache
@@ -10,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from renshe.engine.catalog import implements
 
 HERE = Path(__file__).parent
 

@@ -6,9 +6,8 @@ Create Date: 2026-11-25 19:55:47.312000
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001_service_desk'
 down_revision = None

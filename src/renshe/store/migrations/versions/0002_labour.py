@@ -6,9 +6,8 @@ Revises: 0001_service_desk
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0002_labour'
 down_revision = '0001_service_desk'

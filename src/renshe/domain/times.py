@@ -1,6 +1,6 @@
-"""How the pages write times and dates (时间格式): Beijing time, in Chinese, e.g.
-``2020年3月2日 16:00``. One place, registered as Jinja filters (``beijing_time``,
-``chinese_date``) on the shared templates of :mod:`renshe.web.pages`."""
+"""How people read times and dates (时间格式): Beijing time, in Chinese, e.g.
+``2020年3月2日 16:00``; the store keeps UTC. Pages use them as Jinja filters (``beijing_time``,
+``chinese_date``), services in their messages."""
 
 from __future__ import annotations
 
