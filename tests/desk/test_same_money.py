@@ -42,8 +42,10 @@ def numbers(client: TestClient, who: dict[str, str], policy: str) -> list[str]:
 
 
 def test_the_service_names_no_policy() -> None:
-    """The relations are read from the registry (one place), never written into the service."""
-    text = SERVICE.read_text(encoding="utf-8")
+    """The relations are read from the registry (one place), never written into the service
+    (its ``@implements`` lines only say which catalog entries the functions carry out)."""
+    text = "\n".join(line for line in SERVICE.read_text(encoding="utf-8").splitlines()
+                     if not line.startswith("@implements("))
     assert not re.findall(r"\b(?:cn|beijing|henan|xinmi|hubei|yongzhou)\.[a-z_0-9]+_20\d\d\b", text)
 
 
