@@ -6,13 +6,12 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from renshe.engine import single
+from renshe.engine import gates, single
 from renshe.engine.case import BadCase, Case, Problem, parse_case
 from renshe.engine import same_money
 from renshe.engine.evaluate import OUT_OF_SCOPE, UNDETERMINED, Outcome, check_overrides, missing_paths, run
 from renshe.engine.population import from_cases
 from renshe.engine.rules import registry
-from renshe.domain.regions import jurisdictions
 
 #: groups of at most this many cases are evaluated case by case on the fast path
 #: (``engine.single``); larger groups as one Polars population
@@ -52,12 +51,11 @@ def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: l
     units, chosen = cols.get("unit", nothing), cols.get("_citations", nothing)
     starts, ends = cols.get("period_from", nothing), cols.get("period_to", nothing)
     shown = [(name, cols[name]) for name in out.outputs if not name.startswith("_") and name not in HIDDEN]
-    regional = r.jurisdiction != "cn"
     out_list: list[dict[str, Any] | None] = []
     for row in range(n):
         # outside the rule's jurisdiction: the gate reason only, as when the rule is not
         # computed at all (no other row of the population lies in its jurisdiction)
-        outside = regional and r.jurisdiction not in jurisdictions(regions[row] or "")
+        outside = not gates.covers(r, regions[row])
         articles = None if outside else chosen[row]
         cites, briefs = _cited(r.id, None if articles is None else tuple(articles))
         status = statuses[row] or (OUT_OF_SCOPE if outside else None)

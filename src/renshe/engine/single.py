@@ -21,12 +21,11 @@ from typing import Any
 
 import polars as pl
 
-from renshe.domain.regions import jurisdictions
 from renshe.domain.size import classify
-from renshe.engine import same_money, scalar
+from renshe.engine import gates, same_money, scalar
 from renshe.engine.calc import UNIT_KEY, AggGroup
 from renshe.engine.case import Agency, Case, Enterprise, Person
-from renshe.engine.evaluate import OUT_OF_SCOPE, Outcome, Plan, outside_reason, plan_for, time_problem, run_rule
+from renshe.engine.evaluate import OUT_OF_SCOPE, Outcome, Plan, plan_for, run_rule
 from renshe.engine.parameters import ParameterView
 from renshe.engine.population import (LOAN_SCHEMA, Population, loan_row, fill_row, entity_frames, fact_bounds_row,
                                       from_cases, layout, with_classification)
@@ -306,12 +305,9 @@ def evaluate(case: Case, rule_ids: list[str] | None = None) -> tuple[dict[str, A
         ent = ents.get(r.entity)
         if ent is None:
             continue
-        late = time_problem(r, params.as_of)
-        if late:
-            answers[rid] = _gated(r, late)
-            continue
-        if r.jurisdiction != "cn" and r.jurisdiction not in jurisdictions(ent.row.get("region") or ""):
-            answers[rid] = _gated(r, outside_reason(r))
+        unreached = gates.unreached(r, params.as_of, [ent.row.get("region")])
+        if unreached:
+            answers[rid] = _gated(r, unreached)
             continue
         plan = plan_for(r, params, False, shapes)
         if isinstance(plan, str):
