@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from renshe.engine import gates, single
+from renshe.engine.fast import plans
 from renshe.engine.case import BadCase, Case, Problem, parse_case
 from renshe.engine import same_money
 from renshe.engine.evaluate import OUT_OF_SCOPE, UNDETERMINED, Outcome, check_overrides, missing_paths, run
@@ -25,7 +26,7 @@ HIDDEN = ("period_from", "period_to", "unit")
 
 def _columns(out: Outcome) -> Columns:
     """An outcome's result columns as Python lists (read once for every row)."""
-    return single.columns_of(out.results)
+    return plans.columns_of(out.results)
 
 
 @lru_cache(maxsize=None)
@@ -89,7 +90,7 @@ def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: l
                 for name, label in out.traced:
                     trace.append({"quantity": name, "label": label, "value": cols[f"trace.{name}"][row]})
                 for used in out.parameters.values():
-                    trace.append({"parameter": used["name"], "value": single.jsonable(used["value"]), "unit": used["unit"],
+                    trace.append({"parameter": used["name"], "value": plans.jsonable(used["value"]), "unit": used["unit"],
                                   "overridden": used["overridden"], "citation": used["citation"]})
             trace.append({"rule": r.id, "citations": [c.full() for c in cites]})
         result["trace"] = trace
