@@ -46,7 +46,7 @@ def covers(r: Rule, region: str | None) -> bool:
 def covers_expr(r: Rule, region: pl.Expr) -> pl.Expr:
     """:func:`covers` over a column of region codes (null where the region is null)."""
     if not regional(r):
-        return pl.lit(True)
+        return region.is_null() | pl.lit(True)  # true on every row (a bare literal would be one row)
     return region.str.starts_with(jurisdiction_prefixes()[r.jurisdiction]).alias(r.jurisdiction)
 
 
