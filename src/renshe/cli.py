@@ -595,6 +595,25 @@ def audit_verify() -> None:
     print(f"审计日志校验通过：共 {check.events} 条记录，与 {check.checkpoints} 个检查点一致")
 
 
+case_app = typer.Typer(no_args_is_help=True, help="案例格式 (the case format)")
+app.add_typer(case_app, name="case")
+
+
+@case_app.command("schema")
+def case_schema(
+    out: Annotated[Path | None, typer.Option(help="write the schema to this file (docs/case.schema.json)")] = None,
+) -> None:
+    """Print the JSON Schema of a case (generated from the case model), or write it to OUT."""
+    from renshe.engine.case_schema import case_schema_text
+
+    text = case_schema_text()
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.write_text(text, encoding="utf-8")
+    print(f"案例格式 JSON Schema 已写入 {out}")
+
+
 def main() -> None:
     from renshe.logs import configure_logging
 

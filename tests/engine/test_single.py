@@ -1,4 +1,4 @@
-"""The single-case fast path (``engine.single`` + ``engine.scalar``) gives exactly
+"""The single-case fast path (``engine.single`` + ``engine.fast``) gives exactly
 the answer of the Polars path: on every example and policy case, and, operation
 by operation, on generated values."""
 
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from renshe.engine import calculator, scalar, single
+from renshe.engine import calculator, fast, single
 from renshe.engine.case import BadCase, Case, parse_case
 from renshe.engine.rules import registry
 from tests.conftest import EXAMPLES
@@ -61,7 +61,7 @@ def test_every_case_equals_the_polars_path() -> None:
 
 def test_every_rule_runs_without_polars() -> None:
     """No plan of the cases above needed the Polars fallback (a rule using an operation
-    ``engine.scalar`` lacks would make single cases slow again: add it there)."""
+    ``engine.fast`` lacks would make single cases slow again: add it there)."""
     fallbacks: list[str] = []
     original = single._Fallback.run
 
@@ -90,7 +90,7 @@ def test_a_failing_program_falls_back_to_polars(monkeypatch: pytest.MonkeyPatch)
     case = parse_case(json.loads(sorted(EXAMPLES.glob("*.json"))[0].read_text(encoding="utf-8"))["case"])
     expected = calculator._body(case, True)
 
-    def broken(self: single.Program, entity: single.Entity) -> Any:
+    def broken(self: single.Program, row: dict[str, Any], tables: dict[str, Any]) -> Any:
         raise ZeroDivisionError("a program that fails at run time")
 
     monkeypatch.setattr(single.Program, "run", broken)
@@ -98,12 +98,12 @@ def test_a_failing_program_falls_back_to_polars(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_what_cannot_be_compiled_says_so() -> None:
-    compiler = scalar.Compiler({"a": scalar.FLOAT, "d": scalar.DATE})
-    with pytest.raises(scalar.Unsupported):
+    compiler = fast.Compiler({"a": fast.FLOAT, "d": fast.DATE})
+    with pytest.raises(fast.Unsupported):
         compiler.row(pl.col("d").map_elements(lambda d: d, return_dtype=pl.Date))
-    with pytest.raises(scalar.Unsupported):  # NaN and inf serialise alike
+    with pytest.raises(fast.Unsupported):  # NaN and inf serialise alike
         compiler.row(pl.col("a").fill_null(float("inf")))
-    with pytest.raises(scalar.Unsupported):
+    with pytest.raises(fast.Unsupported):
         compiler.row(pl.col("a").rank())
 
 
@@ -190,7 +190,7 @@ def polars_value(expr: pl.Expr, row: dict[str, Any]) -> Any:
 @given(row=row_values)
 def test_operation_equals_polars(name: str, row: dict[str, Any]) -> None:
     expr = EXPRESSIONS[name]
-    fn, _ = scalar.Compiler({n: scalar.dtype_of(t) for n, t in SCHEMA.items()}).row(expr)
+    fn, _ = fast.Compiler({n: fast.dtype_of(t) for n, t in SCHEMA.items()}).row(expr)
     try:
         expected = polars_value(expr, row)
     except pl.exceptions.PolarsError:
@@ -221,7 +221,7 @@ table_rows = st.lists(st.fixed_dictionaries({
 @given(rows=table_rows)
 def test_aggregation_equals_polars_group_by(name: str, rows: list[dict[str, Any]]) -> None:
     expr = AGGREGATIONS[name]
-    fn, _ = scalar.Compiler({}).group(expr, {n: scalar.dtype_of(t) for n, t in TABLE.items()})
+    fn, _ = fast.Compiler({}).group(expr, {n: fast.dtype_of(t) for n, t in TABLE.items()})
     # a unit key column as the population has (a literal key would take Polars' whole-column sum)
     frame = pl.DataFrame(rows, schema=TABLE).with_columns(pl.Series("_u", [0] * len(rows), dtype=pl.UInt32))
     expected = frame.group_by("_u").agg(expr.alias("x"))["x"].to_list()[0]
@@ -232,7 +232,7 @@ def test_aggregation_equals_polars_group_by(name: str, rows: list[dict[str, Any]
 @given(x=st.floats(allow_nan=True, allow_infinity=True))
 @settings(max_examples=300, deadline=None)
 def test_floats_print_as_polars_prints_them(x: float) -> None:
-    assert scalar.float_text(x) == pl.Series([x], dtype=pl.Float64).cast(pl.String)[0]
+    assert fast.float_text(x) == pl.Series([x], dtype=pl.Float64).cast(pl.String)[0]
 
 
 @pytest.mark.parametrize("decimals", [0, 1, 2, 4, 6, 10])
@@ -244,7 +244,7 @@ def test_round_equals_polars_on_ties_and_many_values(decimals: int) -> None:
     values = [1.115, 2.675, 0.285, 1.005, 0.125, 2.5, -2.5, 0.5, -1.115, 1e15 + 0.5]
     values += [round(rng.uniform(-1e5, 1e5), rng.randint(0, 7)) for _ in range(20000)]
     expected = pl.Series(values, dtype=pl.Float64).round(decimals).to_list()
-    got = [scalar.round_half_even(v, decimals) for v in values]
+    got = [fast.round_half_even(v, decimals) for v in values]
     wrong = [(v, x, y) for v, x, y in zip(values, got, expected, strict=True) if x != y]
     assert not wrong, wrong[:5]
 

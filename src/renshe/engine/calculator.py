@@ -6,8 +6,8 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from renshe.domain.regions import jurisdictions
-from renshe.engine import same_money, single
+from renshe.engine import gates, same_money, single
+from renshe.engine.fast import plans
 from renshe.engine.case import BadCase, Case, Problem, parse_case
 from renshe.engine.evaluate import OUT_OF_SCOPE, UNDETERMINED, Outcome, check_overrides, missing_paths, run
 from renshe.engine.population import from_cases
@@ -25,7 +25,7 @@ HIDDEN = ("period_from", "period_to", "unit")
 
 def _columns(out: Outcome) -> Columns:
     """An outcome's result columns as Python lists (read once for every row)."""
-    return single.columns_of(out.results)
+    return plans.columns_of(out.results)
 
 
 @lru_cache(maxsize=None)
@@ -51,13 +51,12 @@ def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: l
     units, chosen = cols.get("unit", nothing), cols.get("_citations", nothing)
     starts, ends = cols.get("period_from", nothing), cols.get("period_to", nothing)
     shown = [(name, cols[name]) for name in out.outputs if not name.startswith("_") and name not in HIDDEN]
-    regional = r.jurisdiction != "cn"
     local = local_standards(out)
     out_list: list[dict[str, Any] | None] = []
     for row in range(n):
         # outside the rule's jurisdiction: the gate reason only, as when the rule is not
         # computed at all (no other row of the population lies in its jurisdiction)
-        outside = regional and r.jurisdiction not in jurisdictions(regions[row] or "")
+        outside = not gates.covers(r, regions[row])
         articles = None if outside else chosen[row]
         cites, briefs = _cited(r.id, None if articles is None else tuple(articles))
         status = statuses[row] or (OUT_OF_SCOPE if outside else None)
@@ -94,7 +93,7 @@ def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: l
                 for name, label in out.traced:
                     trace.append({"quantity": name, "label": label, "value": cols[f"trace.{name}"][row]})
                 for used in out.parameters.values():
-                    trace.append({"parameter": used["name"], "value": single.jsonable(used["value"]), "unit": used["unit"],
+                    trace.append({"parameter": used["name"], "value": plans.jsonable(used["value"]), "unit": used["unit"],
                                   "overridden": used["overridden"], "citation": used["citation"]})
             trace.append({"rule": r.id, "citations": [c.full() for c in cites]})
         result["trace"] = trace

@@ -352,12 +352,12 @@ class ArbitrationCase(Strict):  # beijing.labour_arbitration_suspension_2020
 
 # ---- national measures (人社部发〔2020〕8号/10号/11号, 人社厅明电〔2020〕11号, 人社部明电〔2020〕4号, 工信明电〔2020〕14号,
 #      医保发〔2020〕6号, 建金〔2020〕23号): nested facts ------------------------------------------
-class Cn2DatePeriod(Strict):  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
+class DatePeriod(Strict):  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
     start: Date
     end: Date | None = None
 
 
-class Cn2StaffTraining(Strict):  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
+class StaffTraining(Strict):  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
     start: Date
     end: Date
     mode: Literal["online", "offline"]
@@ -365,29 +365,29 @@ class Cn2StaffTraining(Strict):  # cn.stable_labour_shutdown_training_subsidy_20
     organiser: Literal["self", "commissioned"] = "self"
 
 
-class Cn2SiDeferral(Strict):  # cn.si_relief_hardship_deferral_2020
+class SiHardshipDeferral(Strict):  # cn.si_relief_hardship_deferral_2020
     first_fee_month: Month
     months: MonthsAtLeastOne
 
 
-class Cn2UtilityBill(Strict):  # cn.miit_sme_utility_fee_deferral_2020
+class UtilityBill(Strict):  # cn.miit_sme_utility_fee_deferral_2020
     month: Month
     kind: Literal["electricity", "water", "gas"]
     amount: Money
 
 
-class Cn2ObligationFailure(Strict):  # cn.miit_sme_credit_record_exemption_2020
+class ObligationFailure(Strict):  # cn.miit_sme_credit_record_exemption_2020
     date: Date
     obligation: str
     epidemic_cause: bool = False
 
 
-class Cn2MonthSpan(Strict):  # cn.housing_fund_deferral_2020
+class MonthSpan(Strict):  # cn.housing_fund_deferral_2020
     first_month: Month
     last_month: Month
 
 
-class Cn2OnlineTraining(Strict):  # cn.internet_plus_training_trainee_subsidy_2020
+class OnlineTraining(Strict):  # cn.internet_plus_training_trainee_subsidy_2020
     course: str | None = None
     platform: str | None = None
     hours: Money | None = None
@@ -395,37 +395,37 @@ class Cn2OnlineTraining(Strict):  # cn.internet_plus_training_trainee_subsidy_20
     platform_in_catalogue: bool = False
 
 
-class Cn2HpfInstallment(Strict):  # cn.housing_fund_loan_no_overdue_2020
+class HousingFundInstallment(Strict):  # cn.housing_fund_loan_no_overdue_2020
     due_date: Date
     amount: Money
 
 
-class Cn2AgencyTraining(Strict):  # cn.hr_services_training_subsidy_inclusion_2020
+class AgencyTraining(Strict):  # cn.hr_services_training_subsidy_inclusion_2020
     client_key_unit: bool = False
     meets_training_conditions: bool = False
     trainees: Persons = 0
 
 
 # ---- cn part 1 nested facts (national measures, seed 001 lines 1–1768; ids in docs/case-format.md) ----
-class Cn1DormitoryRoom(Strict):  # cn.rtw_dormitory_density_2020
+class DormitoryRoom(Strict):  # cn.rtw_dormitory_density_2020
     room: str
     occupants: Persons
     area_m2: Money
 
 
-class Cn1ContractTermination(Strict):  # cn.quarantine_dismissal_ban_2020, cn.no_dismissal_unable_to_return_2020
+class ContractTermination(Strict):  # cn.quarantine_dismissal_ban_2020, cn.no_dismissal_unable_to_return_2020
     date: Date
     basis: Literal["lcl_36_mutual", "lcl_39", "lcl_40", "lcl_41", "unable_to_return", "dispatch_return", "other"]
 
 
-class Cn1WorkStoppage(Strict):  # cn.stoppage_wage_2020
+class WorkStoppage(Strict):  # cn.stoppage_wage_2020
     start: Date
     end: Date
     contract_monthly_wage: Money
     worked_normally: bool = False
 
 
-class Cn1LabourDispute(Strict):  # cn.arbitration_limitation_suspension_2020, cn.arbitration_hearing_extension_2020
+class LabourDispute(Strict):  # cn.arbitration_limitation_suspension_2020, cn.arbitration_hearing_extension_2020
     limitation_start: Date | None = None
     obstacle_start: Date | None = None
     obstacle_end: Date | None = None
@@ -434,13 +434,13 @@ class Cn1LabourDispute(Strict):  # cn.arbitration_limitation_suspension_2020, cn
     epidemic_delay_days: DayCount = 0
 
 
-class Cn1NewRetiree(Strict):  # cn.new_retiree_pension_back_pay_2020
+class NewRetiree(Strict):  # cn.new_retiree_pension_back_pay_2020
     entitlement_month: Month
     review_month: Month
     monthly_pension: Money | None = None
 
 
-class Cn1PlannedEvent(Strict):  # cn.outbreak_suspend_large_recruitment_2020, cn.suspend_onsite_recruitment_2020, cn.hr_agency_onsite_event_suspension_2020
+class PlannedEvent(Strict):  # cn.outbreak_suspend_large_recruitment_2020, cn.suspend_onsite_recruitment_2020, cn.hr_agency_onsite_event_suspension_2020
     kind: Literal["large_recruitment", "onsite_recruitment", "cross_region_labour", "hr_training", "matching_event",
                   "online_recruitment"]
     date: Date
@@ -607,23 +607,23 @@ class Enterprise(Strict):
     guaranteed_loan: GuaranteedLoanTerms | None = None  # henan.guaranteed_loan_extension_2020 (enterprise borrower)
     # national measures (ids in docs/case-format.md, "National measures (cn, part 2)")
     overtime_consulted_with_union: bool | None = None  # cn.stable_labour_overtime_limit_exemption_2020
-    epidemic_shutdown: Cn2DatePeriod | None = None  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
-    epidemic_recovery: Cn2DatePeriod | None = None  # cn.stable_labour_shutdown_training_subsidy_2020
-    staff_trainings_2020: list[Cn2StaffTraining] = Field(default_factory=list)  # same two rules
+    epidemic_shutdown: DatePeriod | None = None  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
+    epidemic_recovery: DatePeriod | None = None  # cn.stable_labour_shutdown_training_subsidy_2020
+    staff_trainings_2020: list[StaffTraining] = Field(default_factory=list)  # same two rules
     union_fund_paid: Money | None = None  # cn.stable_labour_union_fund_refund_2020
     association_fee_paid: Money | None = None  # cn.stable_labour_association_fee_refund_2020
     enterprise_pension_scheme: bool | None = None  # cn.si_relief_hardship_deferral_2020 (事业单位参加企业养老)
-    si_hardship_deferral: Cn2SiDeferral | None = None  # cn.si_relief_hardship_deferral_2020
+    si_hardship_deferral: SiHardshipDeferral | None = None  # cn.si_relief_hardship_deferral_2020
     parent_uscc: Uscc | None = None  # cn.si_relief_size_classification_2020 (分支机构)
     parent_size: Literal["large", "medium", "small", "micro"] | None = None  # cn.si_relief_size_classification_2020
     declared_size: Literal["large", "medium", "small", "micro"] | None = None  # cn.si_relief_size_classification_2020 (告知承诺)
-    utility_bills: list[Cn2UtilityBill] = Field(default_factory=list)  # cn.miit_sme_utility_fee_deferral_2020
+    utility_bills: list[UtilityBill] = Field(default_factory=list)  # cn.miit_sme_utility_fee_deferral_2020
     government_guaranteed_loan: bool | None = None  # cn.miit_sme_guarantee_terms_2020
     guaranteed_loan_unable_to_repay: bool | None = None  # cn.miit_sme_guarantee_compensation_2020
     landlord_type: Literal["national_or_provincial_sme_demo_base", "fiscally_supported_carrier", "other"] | None = None  # cn.miit_sme_base_rent_relief_2020
     rent_due_epidemic: Money | None = None  # cn.miit_sme_base_rent_relief_2020
-    obligation_failures: list[Cn2ObligationFailure] = Field(default_factory=list)  # cn.miit_sme_credit_record_exemption_2020
-    hpf_deferral: Cn2MonthSpan | None = None  # cn.housing_fund_deferral_2020
+    obligation_failures: list[ObligationFailure] = Field(default_factory=list)  # cn.miit_sme_credit_record_exemption_2020
+    hpf_deferral: MonthSpan | None = None  # cn.housing_fund_deferral_2020
     hpf_consultation_done: bool | None = None  # cn.housing_fund_voluntary_contribution_2020
     hpf_rate_chosen: Rate | None = None  # cn.housing_fund_voluntary_contribution_2020 (percent)
     # Beijing part B (京人社就字〔2020〕14/15号, 京人社劳字〔2020〕23号, SI notices 2020-02-07/02-14, 京房公积金发〔2020〕9号): docs/case-format.md
@@ -637,7 +637,7 @@ class Enterprise(Strict):
     bj_labour_practices_2020: BjLabourPractices2020 | None = None  # beijing.no_regional_discrimination_2020 …
     bj_workplace_density: BjWorkplaceDensity | None = None  # beijing.workplace_density_standards_2020
     # national measures (ids in docs/case-format.md, "National measures (cn, part 1)")
-    dormitory_rooms: list[Cn1DormitoryRoom] = Field(default_factory=list)  # cn.rtw_dormitory_density_2020
+    dormitory_rooms: list[DormitoryRoom] = Field(default_factory=list)  # cn.rtw_dormitory_density_2020
     fiscally_funded: bool = False  # cn.covid_work_injury_fiscal_subsidy_2020 (财政补助单位)
     uninsured_work_injury_costs: Money | None = None  # cn.covid_work_injury_fiscal_subsidy_2020
     job_retention_measure_agreed: bool | None = None  # cn.difficulty_job_retention_measures_2020
@@ -730,7 +730,7 @@ class Person(Strict):
     sick_pay_agreed_monthly: Money | None = None  # cn.stable_labour_post_quarantine_medical_period_pay_2020
     spring_festival_extension_dates_worked: list[Date] = Field(default_factory=list)  # cn.stable_labour_spring_festival_overtime_2020
     compensatory_days_granted: DaySpan | None = None  # cn.stable_labour_spring_festival_overtime_2020
-    online_trainings_2020: list[Cn2OnlineTraining] = Field(default_factory=list)  # cn.internet_plus_training_trainee_subsidy_2020
+    online_trainings_2020: list[OnlineTraining] = Field(default_factory=list)  # cn.internet_plus_training_trainee_subsidy_2020
     online_training_days: DaySpan | None = None  # cn.internet_plus_training_living_allowance_2020
     training_subsidy_fraud_found: bool = False  # cn.internet_plus_training_fraud_sanction_2020 (and the trainee subsidies)
     predeparture_temperature_normal: bool | None = None  # cn.migrant_p2p_predeparture_screening_2020
@@ -744,7 +744,7 @@ class Person(Strict):
     pension_transfer_cross_province: bool | None = None  # cn.pension_transfer_12pct_during_relief_2020
     pension_contribution_bases: dict[Month, Money] = Field(default_factory=dict)  # cn.pension_transfer_12pct_during_relief_2020
     hpf_epidemic_affected: bool | None = None  # cn.housing_fund_loan_no_overdue_2020
-    hpf_missed_installments: list[Cn2HpfInstallment] = Field(default_factory=list)  # cn.housing_fund_loan_no_overdue_2020
+    hpf_missed_installments: list[HousingFundInstallment] = Field(default_factory=list)  # cn.housing_fund_loan_no_overdue_2020
     hpf_balance: Money | None = None  # cn.housing_fund_rent_withdrawal_2020
     rent_paid_monthly: Money | None = None  # cn.housing_fund_rent_withdrawal_2020
     # Beijing part B (京人社劳字〔2020〕13/17/23号, 京人社就字〔2020〕14号, SI notice 2020-02-07, 京人社市场字〔2020〕25号, 京房公积金发〔2020〕9号)
@@ -771,10 +771,10 @@ class Person(Strict):
     parent_medical_commended: bool = False  # cn.medical_children_education_benefit_2020
     parent_medical_martyr: bool = False  # cn.medical_children_education_benefit_2020
     died_of_covid: bool = False  # cn.covid_work_injury_medical_2020
-    contract_termination: Cn1ContractTermination | None = None  # cn.quarantine_dismissal_ban_2020, cn.no_dismissal_unable_to_return_2020
+    contract_termination: ContractTermination | None = None  # cn.quarantine_dismissal_ban_2020, cn.no_dismissal_unable_to_return_2020
     unable_to_return_due_to_epidemic: bool = False  # cn.no_dismissal_unable_to_return_2020
-    work_stoppage: Cn1WorkStoppage | None = None  # cn.stoppage_wage_2020
-    labour_dispute: Cn1LabourDispute | None = None  # cn.arbitration_*_2020
+    work_stoppage: WorkStoppage | None = None  # cn.stoppage_wage_2020
+    labour_dispute: LabourDispute | None = None  # cn.arbitration_*_2020
     temp_epidemic_post_months: MonthCount | None = None  # cn.poverty_temp_post_subsidy_2020
     ui_insured: bool | None = None  # cn.poverty_ui_allowance_2020, hubei.ui_allowance_severe_areas_2020
     unemployed_due_to_epidemic: bool = False  # same two rules
@@ -784,7 +784,7 @@ class Person(Strict):
     epidemic_contribution: bool = False  # cn.public_institution_timely_award_2020
     pension_certification_due: Date | None = None  # cn.pension_no_suspension_without_certification_2020
     pension_certification_done: bool = False  # cn.pension_no_suspension_without_certification_2020
-    new_retiree: Cn1NewRetiree | None = None  # cn.new_retiree_pension_back_pay_2020
+    new_retiree: NewRetiree | None = None  # cn.new_retiree_pension_back_pay_2020
     si_insured_as: Literal["flexible_employment", "urban_rural_resident", "employee"] | None = None  # cn.si_flexible_resident_deferral_2020
     si_2020_payment_due: Date | None = None  # cn.si_flexible_resident_deferral_2020
     si_2020_payment_done: Date | None = None  # cn.si_flexible_resident_deferral_2020
@@ -807,7 +807,7 @@ class Agency(Strict):
     new_guaranteed_loans_total: Money | None = None  # xinmi.guaranteed_loan_operator_award_2020
     # national measures (ids in docs/case-format.md, part 2)
     training_subsidy_fraud_found: bool = False  # cn.internet_plus_training_fraud_sanction_2020
-    hr_trainings_2020: list[Cn2AgencyTraining] = Field(default_factory=list)  # cn.hr_services_training_subsidy_inclusion_2020
+    hr_trainings_2020: list[AgencyTraining] = Field(default_factory=list)  # cn.hr_services_training_subsidy_inclusion_2020
     hr_agency_outstanding_2020: bool | None = None  # cn.hr_services_park_rent_relief_reward_2020
     # Beijing part B (2020-02-14 notice, 京人社市场字〔2020〕25号, 2020-02-28 notice, 京能指文〔2020〕1号)
     bj_licences: list[Literal["labour_dispatch", "hr_service", "job_agency"]] = Field(default_factory=list)  # beijing.real_name_management_scope_2020, job_intro_service_subsidy_conditions_2020
@@ -819,7 +819,7 @@ class Agency(Strict):
     bj_job_intro_subsidy_fraud_found: bool | None = None  # beijing.job_intro_subsidy_clawback_2020
     bj_free_online_training_provided: bool | None = None  # beijing.free_training_providers_priority_2020
     # national measures (ids in docs/case-format.md, part 1)
-    planned_events: list[Cn1PlannedEvent] = Field(default_factory=list)  # cn.*suspend*recruitment_2020, cn.hr_agency_onsite_event_suspension_2020
+    planned_events: list[PlannedEvent] = Field(default_factory=list)  # cn.*suspend*recruitment_2020, cn.hr_agency_onsite_event_suspension_2020
     poor_workers_exported: Persons | None = None  # cn.poverty_labour_export_service_subsidy_2020
     annual_report_due: Date | None = None  # cn.hr_agency_annual_report_extension_2020
     served_frontline_units: bool = False  # cn.hr_agency_integrity_model_priority_2020

@@ -14,13 +14,12 @@ from typing import Any
 
 import polars as pl
 
-from renshe.domain.regions import jurisdiction_flags, jurisdictions
-from renshe.engine import same_money
+from renshe.engine import gates, same_money
 from renshe.engine.calc import UNIT_KEY, Calc, Condition, text
 from renshe.engine.money import round_fen
 from renshe.engine.parameters import NotInForce, ParameterView, local_note
-from renshe.engine.population import FIRST, LAST, Population, dated_facts, fact_paths
-from renshe.engine.rules import JURISDICTION_NAMES, Registry, Rule, registry
+from renshe.engine.population import Population, fact_paths
+from renshe.engine.rules import Registry, Rule, registry
 
 MONEY_UNITS = {"CNY", "CNY/month"}
 RESULT_COLUMNS = ("eligible", "amount", "reasons", "overlaps")
@@ -76,7 +75,7 @@ def status_of(conditions: list[Condition]) -> pl.Expr:
     """A result's status from its conditions (interface.md, contract version 2): a failing
     gate → out_of_scope; any condition false → ineligible; else any condition null (a
     fact the case does not carry) → undetermined; else eligible."""
-    gates = [cond.holds.fill_null(False) for cond in conditions if cond.gate]
+    gate_holds = [cond.holds.fill_null(False) for cond in conditions if cond.gate]
     fails = [(~cond.holds).fill_null(False) for cond in conditions]
     unknown = [cond.holds.is_null() for cond in conditions]
     status = pl.when(pl.any_horizontal(fails)).then(pl.lit(INELIGIBLE)) if fails else None
@@ -84,8 +83,8 @@ def status_of(conditions: list[Condition]) -> pl.Expr:
         status = (status.when(pl.any_horizontal(unknown)) if status is not None
                   else pl.when(pl.any_horizontal(unknown))).then(pl.lit(UNDETERMINED))
     final = status.otherwise(pl.lit(ELIGIBLE)) if status is not None else pl.lit(ELIGIBLE)
-    if gates:
-        final = pl.when(pl.all_horizontal(gates)).then(final).otherwise(pl.lit(OUT_OF_SCOPE))
+    if gate_holds:
+        final = pl.when(pl.all_horizontal(gate_holds)).then(final).otherwise(pl.lit(OUT_OF_SCOPE))
     return final
 
 
@@ -151,75 +150,16 @@ def missing_paths(value: str | None) -> list[str]:
     return list(dict.fromkeys(p for p in value.split(MISSING_JOIN) if p))
 
 
-def _jurisdiction_condition(c: Calc) -> None:
-    """The rule's jurisdiction covers the entity's region (a gate)."""
-    r = c.rule
-    if r.jurisdiction != "cn":
-        name = JURISDICTION_NAMES[r.jurisdiction]
-        c.require(jurisdiction_flags(pl.col("region"))[r.jurisdiction], None, f"注册地/所在地不在{name}，不适用{name}政策",
-                  gate=True)
-
-
-def _anyone_in_jurisdiction(r: Rule, frame: pl.DataFrame, present: dict[str, frozenset[str]] | None = None) -> bool:
-    """False when no row of the entity lies in the rule's jurisdiction: the rule's
-    computation is then skipped (a single Beijing case does not run Henan rules).
-    ``present`` keeps each entity's jurisdictions for the rules of one run."""
-    if r.jurisdiction == "cn" or frame.height == 0:
-        return True
+def _regions(r: Rule, frame: pl.DataFrame, present: dict[str, frozenset[str]] | None = None
+             ) -> frozenset[str] | None:
+    """The distinct region codes of the rule's entity (``present`` keeps them per entity
+    for the rules of one run); None for a national rule, which needs none, or no rows."""
+    if not gates.regional(r) or frame.height == 0:
+        return None
     memo = {} if present is None else present
     if r.entity not in memo:
-        memo[r.entity] = frozenset().union(*[jurisdictions(code)
-                                              for code in frame["region"].unique().drop_nulls().to_list()])
-    return r.jurisdiction in memo[r.entity]
-
-
-def time_problem(r: Rule, as_of: dt.date) -> str | None:
-    """Why the rule reaches no case at ``as_of`` (not yet in force), else None. A rule
-    whose window has passed is judged row by row (``_time_condition``)."""
-    if r.effective_from and as_of < r.effective_from:
-        return f"测算日 {as_of.isoformat()} 该政策尚未施行（自 {r.effective_from.isoformat()} 起施行）"
-    return None
-
-
-def _month_text(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def _quarter_text(day: dt.date) -> str:
-    return f"{day.year:04d}Q{(day.month - 1) // 3 + 1}"
-
-
-#: how far before a measure's start its facts may lie (its base data: 2019 headcounts for a 2020 refund)
-FACTS_BEFORE_YEARS = 1
-
-
-def _time_condition(c: Calc) -> None:
-    """A measure whose window has passed stays in scope only for a case holding facts
-    inside it (a refund still owed, back pay): a date of the entity, or a row of a
-    monthly or quarterly table, from the year before the measure began (its base data)
-    to the window's end (a gate). An expiring measure (``expires``) is then ineligible."""
-    r, as_of = c.rule, c.params.as_of
-    if r.effective_to is None or as_of <= r.effective_to:
-        return
-    end = r.effective_to
-    start = None if r.effective_from is None else dt.date(r.effective_from.year - FACTS_BEFORE_YEARS, 1, 1)
-    dates, tables = dated_facts(r.entity)
-    inside: list[pl.Expr] = []
-    for name in dates:
-        col = pl.col(name)
-        inside.append((col <= end) if start is None else col.is_between(start, end))
-    for table, key in tables:
-        text_of = _month_text if key == "month" else _quarter_text
-        first, last = pl.col(FIRST + table), pl.col(LAST + table)  # ``Population.with_fact_bounds``
-        inside.append((last >= text_of(start)) & (first <= text_of(end)) if start else first <= text_of(end))
-    held = pl.any_horizontal([e.fill_null(False) for e in inside]) if inside else pl.lit(False)
-    expired = f"该政策已于 {end.isoformat()} 到期，测算日 {as_of.isoformat()} 不再适用"
-    window = f"{r.effective_from.isoformat() if r.effective_from else ''}至{end.isoformat()}"
-    c.require(held, None, expired if r.expires else
-              f"该政策适用期为{window}，测算日 {as_of.isoformat()} 已过，且案例中没有该期间的数据，不在适用范围",
-              gate=True)
-    if r.expires:
-        c.require(pl.lit(False), None, expired)
+        memo[r.entity] = frozenset(frame["region"].unique().drop_nulls().to_list())
+    return memo[r.entity]
 
 
 def _gated(r: Rule, frame: pl.DataFrame, reason: str, batch: bool = False) -> Outcome:
@@ -237,11 +177,6 @@ def _gated(r: Rule, frame: pl.DataFrame, reason: str, batch: bool = False) -> Ou
     return Outcome(rule=r, unit=r.unit, results=results, outputs=[])
 
 
-def outside_reason(r: Rule) -> str:
-    name = JURISDICTION_NAMES[r.jurisdiction]
-    return f"注册地/所在地不在{name}，不适用{name}政策"
-
-
 Restricted = dict[tuple[str, str], tuple[pl.LazyFrame, int, dict[str, pl.DataFrame], pl.Series]]
 
 
@@ -253,7 +188,7 @@ def _restrict(r: Rule, pop: Population, frame: pl.DataFrame, cache: Restricted) 
     key = (r.entity, r.jurisdiction)
     if key not in cache:
         inside = frame.select(
-            jurisdiction_flags(pl.col("region"))[r.jurisdiction].fill_null(False).alias("inside")).to_series()
+            gates.covers_expr(r, pl.col("region")).fill_null(False).alias("inside")).to_series()
         # rechunk first: Polars 2.1 panics ("binview … i < self.len()") in pl.format over a
         # string column of several chunks whose filter left the first chunk empty
         sub = frame.rechunk().lazy().filter(pl.lit(inside))
@@ -280,18 +215,16 @@ def run_rule(r: Rule, pop: Population, params: ParameterView, *, batch: bool = F
     frame = pop.entities.get(r.entity)
     if frame is None:
         return None
-    late = time_problem(r, params.as_of)
-    if late:
-        return _gated(r, frame, late, batch)
-    if not _anyone_in_jurisdiction(r, frame, present):
-        return _gated(r, frame, outside_reason(r), batch)
+    unreached = gates.unreached(r, params.as_of, _regions(r, frame, present))
+    if unreached:
+        return _gated(r, frame, unreached, batch)
     tables = pop.tables.get(r.entity, {})
     inside: pl.Series | None = None
     rows = frame.lazy()
-    if batch and r.jurisdiction != "cn":
+    if batch and gates.regional(r):
         sub, n, sub_tables, inside = _restrict(r, pop, frame, {} if restricted is None else restricted)
         if n == 0:
-            return _gated(r, frame, outside_reason(r), batch)
+            return _gated(r, frame, gates.outside_reason(r), batch)
         if n == frame.height:
             inside = None
         else:
@@ -303,7 +236,7 @@ def run_rule(r: Rule, pop: Population, params: ParameterView, *, batch: bool = F
     results = plan.calc.replay(rows, lazy_tables).select(plan.select)
     outputs = plan.outputs
     if inside is not None:  # the rows outside the jurisdiction: the gate result, in the entity's row order
-        rest = _gated(r, frame.select(UNIT_KEY).filter(~inside), outside_reason(r), batch).results.lazy()
+        rest = _gated(r, frame.select(UNIT_KEY).filter(~inside), gates.outside_reason(r), batch).results.lazy()
         if "unit" in outputs:  # a per-row unit: the declared one, as for a rule gated as a whole
             rest = rest.with_columns(pl.lit(r.unit, dtype=pl.String).alias("unit"))
         results = frame.lazy().select(UNIT_KEY).join(
@@ -360,8 +293,7 @@ def _build_plan(r: Rule, params: ParameterView, batch: bool, frame: pl.DataFrame
     # the rule's code runs over empty frames of the population's shape: the plan holds no rows
     c = Calc(rule=r, frame=frame.clear().lazy(), tables={name: t.clear().lazy() for name, t in tables.items()},
              params=view, unit=r.unit)
-    _jurisdiction_condition(c)
-    _time_condition(c)
+    gates.apply(c)
     try:
         r.compute(c)
     except NotInForce as exc:
@@ -379,11 +311,11 @@ def _build_plan(r: Rule, params: ParameterView, batch: bool, frame: pl.DataFrame
         return reasons([pl.when(cond.holds.is_null()).then(cond.missing).when(~cond.holds).then(cond.fail)
                         for cond in conds])
 
-    gates = [cond for cond in c.conditions if cond.gate]
+    gate_conds = [cond for cond in c.conditions if cond.gate]
     failed = why_not(c.conditions)
-    in_scope = _all(gates)
-    if gates:
-        failed = pl.when(in_scope).then(failed).otherwise(why_not(gates))
+    in_scope = _all(gate_conds)
+    if gate_conds:
+        failed = pl.when(in_scope).then(failed).otherwise(why_not(gate_conds))
     amount_col = c.outputs.get("amount")
     if amount_col is None:
         amount = pl.lit(None, dtype=pl.Float64)

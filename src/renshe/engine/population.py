@@ -209,7 +209,7 @@ FIRST, LAST = "__first_", "__last_"
 def with_fact_bounds(entity: str, frame: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """The entity frame with the first and last month or quarter of each of its dated
     tables (null when the row has none), computed once for every rule that asks whether
-    a case holds facts inside a window that has passed (``evaluate._time_condition``)."""
+    a case holds facts inside a window that has passed (``gates.apply``)."""
     _, dated = dated_facts(entity)
     if not dated or FIRST + dated[0][0] in frame.columns:
         return frame

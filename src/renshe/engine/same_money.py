@@ -10,7 +10,7 @@ Each relation is decided by Polars expressions over one row per subject holding,
 each member ``i``, its status ``s{i}`` and amount ``a{i}``. The population path
 (``evaluate.run``: the calculator's populations, the batch, the simulation) runs
 them as a query; the single-case path (``engine.single``) runs the same expressions
-compiled to Python by ``engine.scalar``. Nothing else decides who is paid.
+compiled to Python by ``engine.fast``. Nothing else decides who is paid.
 
 ``totals`` adds a body's results up by flow with the same marks.
 """
@@ -25,7 +25,7 @@ from typing import Any
 
 import polars as pl
 
-from renshe.engine import scalar
+from renshe.engine import fast
 from renshe.engine.rules import Registry, Relation, Rule
 
 ELIGIBLE, INELIGIBLE, UNDETERMINED = "eligible", "ineligible", "undetermined"
@@ -244,11 +244,11 @@ def _compiled(reg: Registry, index: int) -> _Compiled:
         return made
     d = known[1][index]
     n = len(d.relation.members)
-    schema: dict[str, scalar.DType] = {}
+    schema: dict[str, fast.DType] = {}
     for i in range(n):
-        schema[f"s{i}"] = scalar.dtype_of(pl.String)
-        schema[f"a{i}"] = scalar.dtype_of(pl.Float64)
-    comp = scalar.Compiler(schema)
+        schema[f"s{i}"] = fast.dtype_of(pl.String)
+        schema[f"a{i}"] = fast.dtype_of(pl.Float64)
+    comp = fast.Compiler(schema)
     made = _Compiled([comp.row(e)[0] for e in d.status], [comp.row(e)[0] for e in d.mark],
                      [comp.row(e)[0] for e in d.why])
     known[2][index] = made
@@ -313,8 +313,8 @@ COUNTED_COLUMNS = ("status", "unit", "amount", "flow", "overlaps", "excluded_by"
 
 @cache
 def _counted_fn() -> Callable[[dict[str, Any]], Any]:
-    types = {name: scalar.dtype_of(pl.Float64 if name == "amount" else pl.String) for name in COUNTED_COLUMNS}
-    return scalar.Compiler(types).row(counted_expr())[0]
+    types = {name: fast.dtype_of(pl.Float64 if name == "amount" else pl.String) for name in COUNTED_COLUMNS}
+    return fast.Compiler(types).row(counted_expr())[0]
 
 
 def counted(result: dict[str, Any], as_of: str) -> bool:

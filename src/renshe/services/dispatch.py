@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,6 +33,8 @@ from renshe.engine.catalog import implements
 from renshe.policies.beijing import _dispatch_schedule as schedule
 from renshe.services import audit, exports
 from renshe.services.errors import Forbidden, NotFound, ServiceError
+from renshe.policies.beijing import _dispatch_schedule as schedule
+from renshe.policies.beijing import jrssc_2020_25 as dispatch_duties
 from renshe.services.labour_settings import citation, param
 from renshe.services.security import mask_id_number, mask_phone
 from renshe.store.models import User
@@ -524,73 +525,21 @@ def screen_worker(*, has_health_record: bool, wuhan_contact: bool, close_contact
                   in_hubei: bool = False, returned_on: dt.date | None = None,
                   today: dt.date | None = None) -> dict[str, Any]:
     """Pre-dispatch screening (输送前防疫排查): may this worker be supplied to an employer?
-    Every failed item is a reason with its citation."""
-    today = today or dt.date.today()
-    reasons: list[str] = []
-    if not has_health_record:
-        reasons.append("没有电子健康档案（健康信息）的人员不得输送")
-    if wuhan_contact:
-        reasons.append("有武汉接触史的人员一律不得输送")
-    if close_contact:
-        reasons.append("有密切接触史的人员一律不得输送")
-    listed = [str(x) for x in param("dispatch.symptoms", today)]
-    found = [x.strip() for x in symptoms if x and x.strip()]
-    if found:
-        reasons.append(f"有疫情相关不适症状（{'、'.join(found)}）的人员不得输送，须立即报告属地社区（村）并协助就诊"
-                       f"（排查症状包括 {'、'.join(listed)} 等）")
-    if in_hubei:
-        reasons.append("目前在湖北的员工不得返京")
-    days = int(param("dispatch.quarantine_days", today))
-    if returned_on is not None:
-        ends = returned_on + dt.timedelta(days=days)
-        if today < ends:
-            reasons.append(f"返京未满 {days} 天医学观察期（{returned_on.isoformat()} 返京，{ends.isoformat()} 起期满），"
-                           "未过隔离期的人员不得输送")
+    Every failed item is a reason (the rule's, ``jrssc_2020_25.screen``) with its citation."""
+    reasons = dispatch_duties.screen(has_health_record=has_health_record, wuhan_contact=wuhan_contact,
+                                     close_contact=close_contact, symptoms=symptoms, in_hubei=in_hubei,
+                                     returned_on=returned_on, today=today or dt.date.today())
     return {"may_dispatch": not reasons, "reasons": reasons,
             "citations": [citation("dispatch.quarantine_days"), citation("dispatch.symptoms")]}
 
 
 def check_density(*, office_area_m2: float | None = None, office_headcount: int | None = None,
                   rooms: list[dict[str, Any]] | None = None, on: dt.date | None = None) -> dict[str, Any]:
-    """Office and dormitory density (降低人员住宿和办公密度): ≥ min office m² per person, ≤ max
-    occupants per dormitory room, ≥ min living m² per person (bounds inclusive). Underground rooms
-    are a warning (「原则上」)."""
-    on = on or dt.date.today()
-    min_office = float(param("dispatch.min_office_area_per_person", on))
-    max_room = int(param("dispatch.max_persons_per_dorm_room", on))
-    min_living = float(param("dispatch.min_living_area_per_person", on))
-    problems: list[str] = []
-    warnings: list[str] = []
-    checks: list[dict[str, Any]] = []
-    if office_area_m2 is not None or office_headcount is not None:
-        if not office_headcount or office_headcount <= 0 or office_area_m2 is None or office_area_m2 <= 0:
-            raise ServiceError("办公场所须同时填写面积（平方米，大于 0）和人数（大于 0）")
-        per = office_area_m2 / office_headcount
-        ok = per >= min_office
-        checks.append({"item": "办公", "per_person_m2": round(per, 2), "ok": ok})
-        if not ok:
-            problems.append(f"办公场所人均 {per:.2f} 平方米，低于每人 {min_office:g} 平方米的要求"
-                            f"（{office_area_m2:g} 平方米 / {office_headcount} 人；最多可容纳 "
-                            f"{math.floor(office_area_m2 / min_office)} 人）")
-    for i, room in enumerate(rooms or [], start=1):
-        name = str(room.get("name") or f"第 {i} 间宿舍")
-        occupants = room.get("occupants")
-        area = room.get("area_m2")
-        if not isinstance(occupants, int) or occupants < 0 or not isinstance(area, (int, float)) or area <= 0:
-            raise ServiceError(f"{name}：须填写入住人数（0 或正整数）和面积（平方米，大于 0）")
-        ok = True
-        if occupants > max_room:
-            ok = False
-            problems.append(f"{name}住 {occupants} 人，超过每间 {max_room} 人的上限")
-        if occupants and area / occupants < min_living:
-            ok = False
-            problems.append(f"{name}人均居住面积 {area / occupants:.2f} 平方米，低于 {min_living:g} 平方米"
-                            f"（{area:g} 平方米最多住 {math.floor(area / min_living)} 人）")
-        if room.get("underground"):
-            warnings.append(f"{name}位于地下空间：原则上不安排在地下空间居住")
-        checks.append({"item": name, "occupants": occupants,
-                       "per_person_m2": round(area / occupants, 2) if occupants else None, "ok": ok})
-    return {"compliant": not problems, "problems": problems, "warnings": warnings, "checks": checks,
-            "parameters": {"min_office_area_per_person": min_office, "max_persons_per_dorm_room": max_room,
-                           "min_living_area_per_person": min_living},
-            "citation": citation("dispatch.min_office_area_per_person")}
+    """Office and dormitory density (降低人员住宿和办公密度), as the rule checks it
+    (``jrssc_2020_25.check_site``), with its citation; an incomplete site is a ``ServiceError``."""
+    try:
+        result = dispatch_duties.check_site(office_area_m2=office_area_m2, office_headcount=office_headcount,
+                                            rooms=rooms or [], on=on or dt.date.today())
+    except dispatch_duties.BadSite as exc:
+        raise ServiceError(str(exc)) from None
+    return {**result, "citation": citation("dispatch.min_office_area_per_person")}

@@ -3,10 +3,17 @@ officer per client unit (1), pre-dispatch screening (2, restated by the notice o
 2020-02-28 二) and office/dormitory density (4, likewise restated).
 
 Screening days and density limits are read from ``dispatch_settings.yaml`` (through
-``_dispatch_schedule``), which the report intake's ``screen_worker`` and ``check_density``
-(services/dispatch.py) also use."""
+``_dispatch_schedule``) by :func:`screening_lines` and :func:`density_limits`. The
+duties for one worker (:func:`screen`) and one site (:func:`check_site`) are written
+here once; the services' checklists (``services/dispatch.py`` ``screen_worker`` and
+``check_density``) call them, the rules below apply the same lines to a case."""
 
 from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -16,6 +23,115 @@ from renshe.policies.beijing._dispatch_schedule import param as service_param
 from renshe.policies.common import as_of, iso, require_fact
 
 
+# ---- the document's lines, read once for the rules and the services -------------------------
+@dataclass(frozen=True)
+class ScreeningLines:
+    """Pre-dispatch screening (二): the medical observation after returning, the symptoms asked about."""
+
+    quarantine_days: int
+    symptoms: tuple[str, ...]
+
+
+def screening_lines(on: dt.date) -> ScreeningLines:
+    return ScreeningLines(int(service_param("dispatch.quarantine_days", on)),
+                          tuple(str(s) for s in service_param("dispatch.symptoms", on)))
+
+
+@dataclass(frozen=True)
+class DensityLimits:
+    """Office and dormitory density (四): bounds inclusive."""
+
+    min_office_area_per_person: float
+    max_persons_per_dorm_room: int
+    min_living_area_per_person: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"min_office_area_per_person": self.min_office_area_per_person,
+                "max_persons_per_dorm_room": self.max_persons_per_dorm_room,
+                "min_living_area_per_person": self.min_living_area_per_person}
+
+
+def density_limits(on: dt.date) -> DensityLimits:
+    return DensityLimits(float(service_param("dispatch.min_office_area_per_person", on)),
+                         int(service_param("dispatch.max_persons_per_dorm_room", on)),
+                         float(service_param("dispatch.min_living_area_per_person", on)))
+
+
+# ---- one worker, one site (the agencies' checklists in the services) ---------------------------
+def screen(*, has_health_record: bool, wuhan_contact: bool, close_contact: bool, symptoms: list[str],
+           in_hubei: bool, returned_on: dt.date | None, today: dt.date) -> list[str]:
+    """Why this worker may not be supplied to an employer today (empty: may be supplied)."""
+    lines = screening_lines(today)
+    reasons: list[str] = []
+    if not has_health_record:
+        reasons.append("没有电子健康档案（健康信息）的人员不得输送")
+    if wuhan_contact:
+        reasons.append("有武汉接触史的人员一律不得输送")
+    if close_contact:
+        reasons.append("有密切接触史的人员一律不得输送")
+    found = [x.strip() for x in symptoms if x and x.strip()]
+    if found:
+        reasons.append(f"有疫情相关不适症状（{'、'.join(found)}）的人员不得输送，须立即报告属地社区（村）并协助就诊"
+                       f"（排查症状包括 {'、'.join(lines.symptoms)} 等）")
+    if in_hubei:
+        reasons.append("目前在湖北的员工不得返京")
+    days = lines.quarantine_days
+    if returned_on is not None:
+        ends = returned_on + dt.timedelta(days=days)
+        if today < ends:
+            reasons.append(f"返京未满 {days} 天医学观察期（{returned_on.isoformat()} 返京，{ends.isoformat()} 起期满），"
+                           "未过隔离期的人员不得输送")
+    return reasons
+
+
+class BadSite(ValueError):
+    """A site described incompletely (an area or a headcount missing or not positive)."""
+
+
+def check_site(*, office_area_m2: float | None, office_headcount: int | None, rooms: list[dict[str, Any]],
+               on: dt.date) -> dict[str, Any]:
+    """Office and dormitory density of one site: ≥ min office m² per person, ≤ max occupants
+    per dormitory room, ≥ min living m² per person (bounds inclusive); underground rooms are a
+    warning (「原则上」). Raises :class:`BadSite` for an incomplete description."""
+    limits = density_limits(on)
+    min_office, max_room, min_living = (limits.min_office_area_per_person, limits.max_persons_per_dorm_room,
+                                        limits.min_living_area_per_person)
+    problems: list[str] = []
+    warnings: list[str] = []
+    checks: list[dict[str, Any]] = []
+    if office_area_m2 is not None or office_headcount is not None:
+        if not office_headcount or office_headcount <= 0 or office_area_m2 is None or office_area_m2 <= 0:
+            raise BadSite("办公场所须同时填写面积（平方米，大于 0）和人数（大于 0）")
+        per = office_area_m2 / office_headcount
+        ok = per >= min_office
+        checks.append({"item": "办公", "per_person_m2": round(per, 2), "ok": ok})
+        if not ok:
+            problems.append(f"办公场所人均 {per:.2f} 平方米，低于每人 {min_office:g} 平方米的要求"
+                            f"（{office_area_m2:g} 平方米 / {office_headcount} 人；最多可容纳 "
+                            f"{math.floor(office_area_m2 / min_office)} 人）")
+    for i, room in enumerate(rooms, start=1):
+        name = str(room.get("name") or f"第 {i} 间宿舍")
+        occupants = room.get("occupants")
+        area = room.get("area_m2")
+        if not isinstance(occupants, int) or occupants < 0 or not isinstance(area, (int, float)) or area <= 0:
+            raise BadSite(f"{name}：须填写入住人数（0 或正整数）和面积（平方米，大于 0）")
+        ok = True
+        if occupants > max_room:
+            ok = False
+            problems.append(f"{name}住 {occupants} 人，超过每间 {max_room} 人的上限")
+        if occupants and area / occupants < min_living:
+            ok = False
+            problems.append(f"{name}人均居住面积 {area / occupants:.2f} 平方米，低于 {min_living:g} 平方米"
+                            f"（{area:g} 平方米最多住 {math.floor(area / min_living)} 人）")
+        if room.get("underground"):
+            warnings.append(f"{name}位于地下空间：原则上不安排在地下空间居住")
+        checks.append({"item": name, "occupants": occupants,
+                       "per_person_m2": round(area / occupants, 2) if occupants else None, "ok": ok})
+    return {"compliant": not problems, "problems": problems, "warnings": warnings, "checks": checks,
+            "parameters": limits.as_dict()}
+
+
+# ---- the rules (a case: an agency, a person, an enterprise) ------------------------------------
 @rule("beijing.dispatch_safety_officer_2020")
 def dispatch_safety_officer(c: Calc) -> None:
     per = c.p("beijing.dispatch_safety_officer_2020.officers_per_client_unit")
@@ -36,8 +152,9 @@ def dispatch_safety_officer(c: Calc) -> None:
 @rule("beijing.dispatch_health_record_screening_2020")
 def dispatch_health_record_screening(c: Calc) -> None:
     today = as_of(c)
-    days = int(service_param("dispatch.quarantine_days", today))
-    symptoms = "、".join(str(s) for s in service_param("dispatch.symptoms", today))
+    lines = screening_lines(today)
+    days = lines.quarantine_days
+    symptoms = "、".join(lines.symptoms)
     s = "bj_dispatch_screening_"
     c.require(pl.col(s + "health_record"), "已建立电子健康档案并完成防疫排查",
               "没有电子健康档案（健康信息）的人员不得输送：须先建立档案、登记基本信息并排查",
@@ -60,10 +177,9 @@ def dispatch_health_record_screening(c: Calc) -> None:
 
 @rule("beijing.workplace_density_standards_2020")
 def workplace_density_standards(c: Calc) -> None:
-    today = as_of(c)
-    min_office = float(service_param("dispatch.min_office_area_per_person", today))
-    max_room = int(service_param("dispatch.max_persons_per_dorm_room", today))
-    min_living = float(service_param("dispatch.min_living_area_per_person", today))
+    limits = density_limits(as_of(c))
+    min_office, max_room, min_living = (limits.min_office_area_per_person, limits.max_persons_per_dorm_room,
+                                        limits.min_living_area_per_person)
     d = "bj_workplace_density_"
     area, heads = pl.col(d + "office_area_m2"), pl.col(d + "office_headcount")
     c.require(pl.when(area.is_not_null()).then(heads > 0), None, "办公人数为 0（enterprise.bj_workplace_density）",
