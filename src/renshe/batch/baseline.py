@@ -24,15 +24,15 @@ import hashlib
 import json
 import shutil
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
 import renshe
-from renshe.batch.outputs import load_results, part_amounts, with_net
-from renshe.batch.partition import run_key
+from renshe.batch.outputs import part_amounts, with_net
+from renshe.batch.partition import result_path, run_key
 from renshe.batch.runner import BatchConfig, Progress, evaluate_all, fingerprint
 from renshe.engine.case import Enterprise
 from renshe.engine.dependencies import empty_population, parameters_read
@@ -41,17 +41,20 @@ from renshe.engine.rules import registry
 CACHE = "simulate"
 #: the groups of the winners and losers tables: column → its label
 GROUPS = {"prefecture": "地区（地市）", "size": "企业规模", "industry_section": "行业门类"}
-#: the sources whose change changes a baseline (under the ``renshe`` package)
-CODE = ("engine", "policies", "domain", "batch")
+#: the sources whose change changes a baseline (under the ``renshe`` package): the rules and
+#: their engine, and the batch's staging, evaluation and counting (not the simulation's tables)
+CODE = ("engine", "policies", "domain")
+CODE_BATCH = ("baseline.py", "outputs.py", "partition.py", "registry.py", "runner.py")
 CODE_FILES = ("*.py", "*.yaml", "*.json", "*.csv")
 
 
 def _code_files() -> list[Path]:
     root = Path(renshe.__file__).parent
     return sorted({p for folder in CODE for pattern in CODE_FILES for p in (root / folder).rglob(pattern)}
-                  | set((root / "services").glob("*.yaml")))
+                  | {root / "batch" / name for name in CODE_BATCH} | set((root / "services").glob("*.yaml")))
 
 
+@cache
 def code_version() -> str:
     """A hash of the code and data the baseline's money comes from."""
     root = Path(renshe.__file__).parent
@@ -67,17 +70,15 @@ def fen(amount: str = "amount") -> pl.Expr:
     return (pl.col(amount) * 100).round().cast(pl.Int64)
 
 
-def with_groups(rows: pl.DataFrame | pl.LazyFrame) -> Any:
-    """``rows`` (with ``region``, ``industry``) with the group columns ``prefecture`` and
-    ``industry_section`` (``size`` is already one)."""
-    return rows.with_columns(pl.col("region").str.slice(0, 4).alias("prefecture"),
-                             pl.col("industry").str.slice(0, 1).alias("industry_section"))
+KEYS = ["_part", "_u"]
 
 
 def unit_groups(work: Path) -> pl.DataFrame:
-    """Every staged unit's ``uscc`` and groups."""
-    units = pl.read_parquet(work / "units.parquet", columns=["uscc", "region", "size_class", "industry"])
-    return with_groups(units.rename({"size_class": "size"})).select("uscc", *GROUPS)
+    """Every staged unit (``_part``, ``_u``) with its groups: ``prefecture`` (the region's
+    first four digits), ``size`` (class) and ``industry_section`` (the industry's letter)."""
+    return pl.scan_parquet(work / "units.parquet").select(
+        *KEYS, pl.col("region").str.slice(0, 4).alias("prefecture"), pl.col("size_class").alias("size"),
+        pl.col("industry").str.slice(0, 1).alias("industry_section")).collect()
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Baseline:
     depends: dict[str, list[str]]
 
     def counted(self, policies: list[str]) -> pl.DataFrame:
-        """The counted money (``uscc``, groups, ``policy``, ``flow``, ``fen``) of ``policies``."""
+        """The counted money (``_part``, ``_u``, ``policy``, ``flow``, ``fen``) of ``policies``."""
         return pl.scan_parquet(self.folder / "counted.parquet").filter(pl.col("policy").is_in(policies)).collect()
 
     @property
@@ -105,17 +106,21 @@ class Baseline:
         """``<group>``, ``units``: how many staged units each group holds."""
         return pl.read_parquet(self.folder / f"units_{group}.parquet")
 
+    def unit_groups(self) -> pl.DataFrame:
+        """:func:`unit_groups` of the staged registry."""
+        return pl.read_parquet(self.folder / "unit_groups.parquet")
+
 
 def counted_money(work: Path, key: str, rule_ids: list[str], as_of: dt.date) -> pl.DataFrame:
     """The money that counts per unit and policy of run ``key`` among ``rule_ids`` (each money
     once: ``same_money.counted_expr``; a part in its own flow, its whole net of it), in whole
-    fen, without the rows of 0 fen: ``uscc``, the groups, ``policy``, ``flow``, ``fen``."""
-    results = load_results(work, key)
+    fen, without the rows of 0 fen: ``_part``, ``_u``, ``policy``, ``flow``, ``fen``."""
+    stage = json.loads((work / "stage.json").read_text(encoding="utf-8"))
+    results = pl.scan_parquet([result_path(work, key, k) for k in range(stage["partitions"])])
     # a part evaluated beside its whole is deducted from it even when only the whole is asked for
     parts = part_amounts(results, as_of)
     rows = with_net(results.filter(pl.col("policy").is_in(rule_ids)), as_of, parts).filter(pl.col("counted"))
-    return with_groups(rows).select("uscc", *GROUPS, "policy", "flow", fen("net").alias("fen")) \
-        .filter(pl.col("fen") != 0).collect()
+    return rows.select(*KEYS, "policy", "flow", fen("net").alias("fen")).filter(pl.col("fen") != 0).collect()
 
 
 def baseline_key(config: BatchConfig, rule_ids: list[str], evaluated: list[str]) -> str:
@@ -169,6 +174,8 @@ def load_or_make(config: BatchConfig, rule_ids: list[str], evaluated: list[str],
     rows.group_by("policy", "flow").agg(pl.col("fen").sum()).sort("policy", "flow").write_parquet(
         tmp / "by_policy.parquet")
     units = unit_groups(work)
+    units.write_parquet(tmp / "unit_groups.parquet")
+    rows = rows.join(units, on=KEYS, how="left")
     for group in GROUPS:
         rows.group_by(group, "flow").agg(pl.col("fen").sum()).write_parquet(tmp / f"by_{group}.parquet")
         units.group_by(group).agg(pl.len().alias("units")).write_parquet(tmp / f"units_{group}.parquet")

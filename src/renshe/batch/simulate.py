@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from renshe.batch.baseline import GROUPS, Baseline, counted_money, evaluate_run, load_or_make, unit_groups
+from renshe.batch.baseline import GROUPS, KEYS, Baseline, counted_money, evaluate_run, load_or_make, unit_groups
 from renshe.batch.outputs import FLOW_NAMES, SIZE_NAMES, STYLE, _bars, _names
 from renshe.batch.runner import BatchConfig, Progress, batch_rules, evaluate_all, with_partners
 from renshe.engine.dependencies import reached, related
@@ -114,10 +114,10 @@ def full_sums(base: pl.DataFrame, new: pl.DataFrame, units: pl.DataFrame) -> Sum
     (``baseline.counted_money``) and the units with their groups (``unit_groups``)."""
     by_policy = _side_by_side(_fen_sums(base, ["policy", "flow"], "baseline"),
                               _fen_sums(new, ["policy", "flow"], "reform"), ["policy", "flow"])
-    per_unit = _side_by_side(_fen_sums(base, ["uscc", "flow"], "baseline"), _fen_sums(new, ["uscc", "flow"], "reform"),
-                             ["uscc", "flow"])
+    per_unit = _side_by_side(_fen_sums(base, [*KEYS, "flow"], "baseline"), _fen_sums(new, [*KEYS, "flow"], "reform"),
+                             [*KEYS, "flow"])
     per_unit = per_unit.with_columns((pl.col("reform") - pl.col("baseline")).alias("difference")) \
-        .join(units, on="uscc", how="left")
+        .join(units, on=KEYS, how="left")
     by_group = {}
     for group in GROUPS:
         sums = per_unit.group_by(group, "flow").agg(pl.col("baseline").sum(), pl.col("reform").sum())
@@ -128,15 +128,17 @@ def full_sums(base: pl.DataFrame, new: pl.DataFrame, units: pl.DataFrame) -> Sum
 def incremental_sums(baseline: Baseline, old: pl.DataFrame, new: pl.DataFrame, recomputed: list[str]) -> Sums:
     """The sums from the kept baseline and, for the ``recomputed`` policies, their counted
     money before (``old``) and after (``new``) the reform: the baseline's sums corrected by
-    the difference."""
+    the difference of the units whose money changed."""
     base_policy = baseline.by_policy.rename({"fen": "baseline"})
     kept = base_policy.filter(~pl.col("policy").is_in(recomputed)).select("policy", "flow",
                                                                           pl.col("baseline").alias("reform"))
     reform_policy = pl.concat([kept, _fen_sums(new, ["policy", "flow"], "reform")], how="vertical_relaxed")
     by_policy = _side_by_side(base_policy, reform_policy, ["policy", "flow"])
-    change = pl.concat([old.with_columns(-pl.col("fen")), new], how="vertical_relaxed")
-    per_unit = change.group_by("uscc", "flow").agg(*[pl.col(g).first() for g in GROUPS],
-                                                   pl.col("fen").sum().alias("difference"))
+    change = pl.concat([old.select(*KEYS, "flow", -pl.col("fen")), new.select(*KEYS, "flow", "fen")])
+    per_unit = change.group_by(*KEYS, "flow").agg(pl.col("fen").sum().alias("difference")) \
+        .filter(pl.col("difference") != 0)
+    per_unit = per_unit.join(baseline.unit_groups(), on=KEYS, how="left") if per_unit.height else \
+        per_unit.with_columns(*[pl.lit(None, dtype=pl.String).alias(g) for g in GROUPS])
     by_group = {}
     for group in GROUPS:
         sums = baseline.by_group(group).rename({"fen": "baseline"}).join(

@@ -193,15 +193,21 @@ def _quarter_text(day: dt.date) -> str:
 FACTS_BEFORE_YEARS = 1
 
 
+def window_passed(r: Rule, as_of: dt.date) -> bool:
+    """Whether the rule's window ended before ``as_of`` (``_time_condition`` applies)."""
+    return r.effective_to is not None and as_of > r.effective_to
+
+
 def _time_condition(c: Calc) -> None:
     """A measure whose window has passed stays in scope only for a case holding facts
     inside it (a refund still owed, back pay): a date of the entity, or a row of a
     monthly or quarterly table, from the year before the measure began (its base data)
     to the window's end (a gate). An expiring measure (``expires``) is then ineligible."""
     r, as_of = c.rule, c.params.as_of
-    if r.effective_to is None or as_of <= r.effective_to:
+    if not window_passed(r, as_of):
         return
     end = r.effective_to
+    assert end is not None
     start = None if r.effective_from is None else dt.date(r.effective_from.year - FACTS_BEFORE_YEARS, 1, 1)
     dates, tables = dated_facts(r.entity)
     inside: list[pl.Expr] = []
@@ -423,7 +429,8 @@ def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None
     reg = registry()
     params = ParameterView(reg.parameters, as_of, overrides)
     chosen = rule_ids if rule_ids is not None else list(reg.rules)
-    pop.with_fact_bounds()
+    if any(window_passed(reg.rules[rid], as_of) for rid in chosen):  # only those read the fact bounds
+        pop.with_fact_bounds()
     outcomes: dict[str, Outcome] = {}
     restricted: Restricted = {}
     present: dict[str, frozenset[str]] = {}
