@@ -2,7 +2,12 @@
 compare with the baseline — cost by money flow (cash, reduction, deferral, credit,
 wage: side by side, never added into one 合计), by policy, and winners and losers by
 region, size and industry within each flow. Each money is counted once, by the
-batch's rule (``same_money.counted_expr``; a part in its own flow, its whole net of it)."""
+batch's rule (``same_money.counted_expr``; a part in its own flow, its whole net of it).
+
+The baseline is computed once and kept (``batch.baseline``); a reform evaluates again
+only the rules that read a changed parameter and their same-money partners
+(``engine.dependencies``) and corrects the kept sums by their difference, in whole fen
+— the same tables as evaluating every rule again (``full=True``)."""
 
 from __future__ import annotations
 
