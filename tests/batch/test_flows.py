@@ -234,7 +234,7 @@ def test_a_batch_of_some_policies_decides_the_same_money(demo: Path, batch: Path
 
 def test_simulation_costs_by_flow(demo: Path, batch: Path) -> None:
     config = BatchConfig(demo, AS_OF, batch, partition_size=1000, workers=1)  # the batch's stage and baseline
-    tables = simulate(config, REFORM)
+    tables = simulate(config, REFORM, full=True)  # every rule again (incremental: test_simulate_incremental)
     by_flow = tables["by_flow"]
     assert by_flow["flow"].to_list() == list(MONEY_FLOWS)
     totals = _summary(batch)["totals"]

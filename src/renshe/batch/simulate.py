@@ -2,62 +2,90 @@
 compare with the baseline — cost by money flow (cash, reduction, deferral, credit,
 wage: side by side, never added into one 合计), by policy, and winners and losers by
 region, size and industry within each flow. Each money is counted once, by the
-batch's rule (``same_money.counted_expr``; a part in its own flow, its whole net of it)."""
+batch's rule (``same_money.counted_expr``; a part in its own flow, its whole net of it).
+
+The baseline is computed once and kept (``batch.baseline``); a reform evaluates again
+only the rules that read a changed parameter and their same-money partners
+(``engine.dependencies``) and corrects the kept sums by their difference, in whole fen
+— the same tables as evaluating every rule again (``full=True``)."""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import html
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from renshe.batch.outputs import (
-    FLOW_NAMES,
-    SIZE_NAMES,
-    STYLE,
-    _bars,
-    _names,
-    load_results,
-    part_amounts,
-    with_net,
-)
+from renshe.batch.baseline import GROUPS, KEYS, Baseline, counted_money, evaluate_run, load_or_make, unit_groups
+from renshe.batch.outputs import FLOW_NAMES, SIZE_NAMES, STYLE, _bars, _names
 from renshe.batch.runner import BatchConfig, Progress, batch_rules, evaluate_all, with_partners
+from renshe.engine.dependencies import reached, related
 from renshe.engine.rules import registry
 from renshe.engine.same_money import MONEY_FLOWS
 
-GROUPS = {"prefecture": "地区（地市）", "size": "企业规模", "industry_section": "行业门类"}
 #: the order flows are shown in
 FLOW_ORDER = {flow: i for i, flow in enumerate(MONEY_FLOWS)}
+#: a parameter the baseline does not override
+_UNSET = object()
 
 
-def counted_money(work: Path, key: str, rule_ids: list[str], as_of: dt.date) -> pl.DataFrame:
-    """The money that counts per unit and policy of run ``key`` among ``rule_ids`` (each money
-    once: ``counted_expr``; a part in its own flow, its whole net of it): ``uscc``, ``region``,
-    ``size``, ``industry``, ``policy``, ``flow``, ``amount``."""
-    results = load_results(work, key)
-    # a part evaluated beside its whole is deducted from it even when only the whole is asked for
-    parts = part_amounts(results, as_of)
-    rows = with_net(results.filter(pl.col("policy").is_in(rule_ids)), as_of, parts).filter(pl.col("counted"))
-    return rows.select("uscc", "region", "size", "industry", "policy", "flow", pl.col("net").alias("amount")).collect()
+@dataclass
+class Sums:
+    """A simulation's money in whole fen (exact sums in any order). ``by_policy``:
+    ``policy``, ``flow``, ``baseline``, ``reform``; ``by_group[g]``: ``g``, ``flow``,
+    ``baseline``, ``reform``, ``difference``, ``winners``, ``losers`` (units whose money
+    of that flow rises or falls), for the groups and flows with money; ``units[g]``:
+    ``g``, ``units`` (every staged unit)."""
+
+    by_policy: pl.DataFrame
+    by_group: dict[str, pl.DataFrame]
+    units: dict[str, pl.DataFrame]
 
 
-def simulate(config: BatchConfig, reform: dict[str, Any], progress: Progress | None = None) -> dict[str, pl.DataFrame]:
+@dataclass
+class Simulation:
+    tables: dict[str, pl.DataFrame]
+    #: the rules evaluated again under the reform (all of them without a kept baseline)
+    recomputed: list[str]
+
+
+def simulate(config: BatchConfig, reform: dict[str, Any], progress: Progress | None = None,
+             full: bool = False) -> dict[str, pl.DataFrame]:
     """``config.overrides`` apply to both runs; ``reform`` to the reform only. Tables:
     ``by_flow`` (baseline, reform and difference per flow), ``by_policy`` and ``by_<group>``
     (per group and flow: units, winners, losers, baseline, reform, difference)."""
+    return simulation(config, reform, progress, full).tables
+
+
+def simulation(config: BatchConfig, reform: dict[str, Any], progress: Progress | None = None,
+               full: bool = False) -> Simulation:
+    """The simulation of ``reform``. By default the baseline is kept (``batch.baseline``) and
+    only the rules the changed parameters reach, with their same-money partners, are
+    evaluated again (``engine.dependencies``); ``full`` evaluates every rule twice (the
+    same answers)."""
     rule_ids = batch_rules(config.policies)
     evaluated = with_partners(rule_ids)
-    base_info = evaluate_all(config, evaluated, progress)
     reform_config = dataclasses.replace(config, overrides={**config.overrides, **reform})
-    reform_info = evaluate_all(reform_config, evaluated, progress)
-    base = counted_money(config.work, base_info["key"], rule_ids, config.as_of)
-    new = counted_money(config.work, reform_info["key"], rule_ids, config.as_of)
-    return cost_tables(base, new, pl.read_parquet(config.work / "units.parquet", columns=[
-        "uscc", "region", "size_class", "industry"]).rename({"size_class": "size"}))
+    if full:
+        base_info = evaluate_all(config, evaluated, progress)
+        reform_info = evaluate_all(reform_config, evaluated, progress)
+        base = counted_money(config.work, base_info["key"], rule_ids, config.as_of)
+        new = counted_money(config.work, reform_info["key"], rule_ids, config.as_of)
+        return Simulation(tables_of(full_sums(base, new, unit_groups(config.work))), evaluated)
+    baseline = load_or_make(config, rule_ids, evaluated, progress)
+    changed = [name for name, value in reform.items() if config.overrides.get(name, _UNSET) != value]
+    recompute = related(registry(), reached(baseline.depends, changed), evaluated)
+    listed = [rid for rid in recompute if rid in rule_ids]
+    if recompute:
+        key = evaluate_run(reform_config, recompute, progress)
+        new = counted_money(config.work, key, listed, config.as_of)
+    else:
+        new = baseline.counted([])
+    return Simulation(tables_of(incremental_sums(baseline, baseline.counted(listed), new, listed)), recompute)
 
 
 def _flow_order(frame: pl.DataFrame, *keys: str) -> pl.DataFrame:
@@ -65,52 +93,93 @@ def _flow_order(frame: pl.DataFrame, *keys: str) -> pl.DataFrame:
         .sort("_order", *keys, nulls_last=True).drop("_order")
 
 
-def _fen_sum(column: str) -> pl.Expr:
-    """A sum of yuan, exact in any order (summed in whole fen)."""
-    return ((pl.col(column) * 100).round().cast(pl.Int64).sum() / 100).round(2)
+def _yuan(column: str) -> pl.Expr:
+    return (pl.col(column) / 100).round(2)
 
 
-def cost_tables(base: pl.DataFrame, new: pl.DataFrame, units: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """The simulation's tables from the counted money of the baseline and the reform
-    (:func:`counted_money`) and the units (``uscc``, ``region``, ``size``, ``industry``)."""
+def _fen_sums(rows: pl.DataFrame, keys: list[str], name: str) -> pl.DataFrame:
+    return rows.group_by(keys).agg(pl.col("fen").sum().alias(name))
+
+
+def _side_by_side(base: pl.DataFrame, new: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """``baseline`` and ``reform`` fen per ``keys`` (0 where a side has none)."""
+    return (base.join(new, on=keys, how="full", coalesce=True, nulls_equal=True)
+            .with_columns(pl.col("baseline").fill_null(0), pl.col("reform").fill_null(0)))
+
+
+def _moved(per_unit: pl.DataFrame, group: str) -> pl.DataFrame:
+    """Per group and flow from each unit's change ``difference``: its sum, winners, losers."""
+    return per_unit.group_by(group, "flow").agg(
+        pl.col("difference").sum(), (pl.col("difference") > 0).sum().alias("winners"),
+        (pl.col("difference") < 0).sum().alias("losers"))
+
+
+def full_sums(base: pl.DataFrame, new: pl.DataFrame, units: pl.DataFrame) -> Sums:
+    """The sums from the counted money of every policy in the baseline and the reform
+    (``baseline.counted_money``) and the units with their groups (``unit_groups``)."""
+    by_policy = _side_by_side(_fen_sums(base, ["policy", "flow"], "baseline"),
+                              _fen_sums(new, ["policy", "flow"], "reform"), ["policy", "flow"])
+    per_unit = _side_by_side(_fen_sums(base, [*KEYS, "flow"], "baseline"), _fen_sums(new, [*KEYS, "flow"], "reform"),
+                             [*KEYS, "flow"])
+    per_unit = per_unit.with_columns((pl.col("reform") - pl.col("baseline")).alias("difference")) \
+        .join(units, on=KEYS, how="left")
+    by_group = {}
+    for group in GROUPS:
+        sums = per_unit.group_by(group, "flow").agg(pl.col("baseline").sum(), pl.col("reform").sum())
+        by_group[group] = sums.join(_moved(per_unit, group), on=[group, "flow"], nulls_equal=True)
+    return Sums(by_policy, by_group, {g: units.group_by(g).agg(pl.len().alias("units")) for g in GROUPS})
+
+
+def incremental_sums(baseline: Baseline, old: pl.DataFrame, new: pl.DataFrame, recomputed: list[str]) -> Sums:
+    """The sums from the kept baseline and, for the ``recomputed`` policies, their counted
+    money before (``old``) and after (``new``) the reform: the baseline's sums corrected by
+    the difference of the units whose money changed."""
+    base_policy = baseline.by_policy.rename({"fen": "baseline"})
+    kept = base_policy.filter(~pl.col("policy").is_in(recomputed)).select("policy", "flow",
+                                                                          pl.col("baseline").alias("reform"))
+    reform_policy = pl.concat([kept, _fen_sums(new, ["policy", "flow"], "reform")], how="vertical_relaxed")
+    by_policy = _side_by_side(base_policy, reform_policy, ["policy", "flow"])
+    change = pl.concat([old.select(*KEYS, "flow", -pl.col("fen")), new.select(*KEYS, "flow", "fen")])
+    per_unit = change.group_by(*KEYS, "flow").agg(pl.col("fen").sum().alias("difference")) \
+        .filter(pl.col("difference") != 0)
+    per_unit = per_unit.join(baseline.unit_groups(), on=KEYS, how="left") if per_unit.height else \
+        per_unit.with_columns(*[pl.lit(None, dtype=pl.String).alias(g) for g in GROUPS])
+    by_group = {}
+    for group in GROUPS:
+        sums = baseline.by_group(group).rename({"fen": "baseline"}).join(
+            _moved(per_unit, group), on=[group, "flow"], how="full", coalesce=True, nulls_equal=True
+        ).with_columns(pl.col("baseline").fill_null(0), pl.col("difference").fill_null(0),
+                       pl.col("winners").fill_null(0), pl.col("losers").fill_null(0))
+        by_group[group] = sums.with_columns((pl.col("baseline") + pl.col("difference")).alias("reform"))
+    return Sums(by_policy, by_group, {g: baseline.units(g) for g in GROUPS})
+
+
+def tables_of(sums: Sums) -> dict[str, pl.DataFrame]:
+    """The simulation's tables from its sums (yuan, rounded to the fen)."""
     reg = registry()
-
-    def by(frame: pl.DataFrame, keys: list[str], name: str) -> pl.DataFrame:
-        return frame.group_by(keys).agg(_fen_sum("amount").alias(name))
-
-    def compare(keys: list[str]) -> pl.DataFrame:
-        return (by(base, keys, "baseline").join(by(new, keys, "reform"), on=keys, how="full", coalesce=True)
-                .with_columns(pl.col("baseline").fill_null(0.0), pl.col("reform").fill_null(0.0))
-                .with_columns((pl.col("reform") - pl.col("baseline")).round(2).alias("difference")))
-
-    by_flow = pl.DataFrame({"flow": list(MONEY_FLOWS)}).join(compare(["flow"]), on="flow", how="left",
-                                                             maintain_order="left").with_columns(
+    by_flow = pl.DataFrame({"flow": list(MONEY_FLOWS)}).join(
+        sums.by_policy.group_by("flow").agg(pl.col("baseline").sum(), pl.col("reform").sum()),
+        on="flow", how="left", maintain_order="left",
+    ).with_columns(
         pl.col("flow").replace_strict(FLOW_NAMES).alias("flow_name"),
-        *[pl.col(c).fill_null(0.0) for c in ("baseline", "reform", "difference")],
-    ).select("flow", "flow_name", "baseline", "reform", "difference")
+        _yuan("baseline").fill_null(0.0), _yuan("reform").fill_null(0.0),
+    ).with_columns((pl.col("reform") - pl.col("baseline")).round(2).alias("difference")) \
+        .select("flow", "flow_name", "baseline", "reform", "difference")
     by_policy = _flow_order(
-        compare(["policy", "flow"]).filter((pl.col("baseline") != 0) | (pl.col("reform") != 0)), "policy"
+        sums.by_policy.filter((pl.col("baseline") != 0) | (pl.col("reform") != 0))
+        .with_columns(_yuan("baseline"), _yuan("reform"))
+        .with_columns((pl.col("reform") - pl.col("baseline")).round(2).alias("difference")), "policy"
     ).with_columns(pl.col("policy").replace_strict({p: r.title for p, r in reg.rules.items()}, default=None)
                    .alias("title")).select("policy", "title", "flow", "baseline", "reform", "difference")
     flows = by_flow.filter((pl.col("baseline") != 0) | (pl.col("reform") != 0)).select("flow")
-    per_unit = (
-        units.join(flows, how="cross")
-        .join(by(base, ["uscc", "flow"], "baseline"), on=["uscc", "flow"], how="left")
-        .join(by(new, ["uscc", "flow"], "reform"), on=["uscc", "flow"], how="left")
-        .with_columns(pl.col("baseline").fill_null(0.0), pl.col("reform").fill_null(0.0))
-        .with_columns((pl.col("reform") - pl.col("baseline")).round(2).alias("change"),
-                      pl.col("region").str.slice(0, 4).alias("prefecture"),
-                      pl.col("industry").str.slice(0, 1).alias("industry_section"))
-    )
     tables = {"by_flow": by_flow, "by_policy": by_policy}
     for group in GROUPS:
-        tables[f"by_{group}"] = _flow_order(
-            per_unit.group_by(group, "flow")
-            .agg(pl.len().alias("units"),
-                 (pl.col("change") > 0).sum().alias("winners"), (pl.col("change") < 0).sum().alias("losers"),
-                 _fen_sum("baseline").alias("baseline"), _fen_sum("reform").alias("reform"),
-                 _fen_sum("change").alias("difference")), group
-        ).select(group, "flow", "units", "winners", "losers", "baseline", "reform", "difference")
+        frame = sums.units[group].join(flows, how="cross").join(
+            sums.by_group[group], on=[group, "flow"], how="left", nulls_equal=True)
+        tables[f"by_{group}"] = _flow_order(frame.select(
+            group, "flow", pl.col("units").cast(pl.UInt32),
+            *[pl.col(c).fill_null(0).cast(pl.UInt32) for c in ("winners", "losers")],
+            *[_yuan(c).fill_null(0.0) for c in ("baseline", "reform", "difference")]), group)
     return tables
 
 

@@ -358,7 +358,8 @@ def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None
     reg = registry()
     params = ParameterView(reg.parameters, as_of, overrides)
     chosen = rule_ids if rule_ids is not None else list(reg.rules)
-    pop.with_fact_bounds()
+    if any(gates.window_passed(reg.rules[rid], as_of) for rid in chosen):  # only those read the fact bounds
+        pop.with_fact_bounds()
     outcomes: dict[str, Outcome] = {}
     restricted: Restricted = {}
     present: dict[str, frozenset[str]] = {}

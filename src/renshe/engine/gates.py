@@ -100,15 +100,21 @@ def _quarter_text(day: dt.date) -> str:
     return f"{day.year:04d}Q{(day.month - 1) // 3 + 1}"
 
 
+def window_passed(r: Rule, as_of: dt.date) -> bool:
+    """Whether the rule's window ended before ``as_of`` (the time gate then reads the fact bounds)."""
+    return r.effective_to is not None and as_of > r.effective_to
+
+
 def _time_condition(c: Calc) -> None:
     """A measure whose window has passed stays in scope only for a case holding facts
     inside it (a refund still owed, back pay): a date of the entity, or a row of a
     monthly or quarterly table, from the year before the measure began (its base data)
     to the window's end. An expiring measure (``expires``) is then ineligible."""
     r, as_of = c.rule, c.params.as_of
-    if r.effective_to is None or as_of <= r.effective_to:
+    if not window_passed(r, as_of):
         return
     end = r.effective_to
+    assert end is not None
     start = None if r.effective_from is None else dt.date(r.effective_from.year - FACTS_BEFORE_YEARS, 1, 1)
     dates, tables = dated_facts(r.entity)
     inside: list[pl.Expr] = []
