@@ -420,9 +420,9 @@ def serve(
     """Start the web application and the HTTP API (网页与接口服务)."""
     import uvicorn
 
-    from renshe.api.app import create_app
+    from renshe.app import create_app
     from renshe.logs import uvicorn_config
-    from renshe.store.db import database_url
+    from renshe.services.database import database_url
 
     application = create_app(migrate=True, demo=demo)
     if demo:
@@ -449,10 +449,10 @@ def serve(
             pass
 
     asyncio.run(prepare())
-    from renshe.api.app import DEMO_VARIABLE
+    from renshe.app import DEMO_VARIABLE
 
     os.environ[DEMO_VARIABLE] = "1" if demo else "0"  # the workers serve as the parent was asked to
-    uvicorn.run("renshe.api.app:worker_app", factory=True, host=host, port=port, workers=workers, log_level="info",
+    uvicorn.run("renshe.app:worker_app", factory=True, host=host, port=port, workers=workers, log_level="info",
                 log_config=uvicorn_config())
 
 
@@ -571,7 +571,7 @@ app.add_typer(audit_app, name="audit")
 def audit_checkpoint() -> None:
     """Publish the chain head (last event id and hash) to the append-only checkpoint file."""
     from renshe.services import audit
-    from renshe.store.db import session
+    from renshe.services.database import session
 
     with session() as s:
         line = audit.checkpoint(s)
@@ -586,7 +586,7 @@ def audit_checkpoint() -> None:
 def audit_verify() -> None:
     """Walk the chain and compare it with the published checkpoints; exit 1 when it fails."""
     from renshe.services import audit
-    from renshe.store.db import session
+    from renshe.services.database import session
 
     with session() as s:
         check = audit.verify(s)
@@ -635,7 +635,7 @@ def standards_export(
 ) -> None:
     """The approved local standards of $RENSHE_DATABASE_URL as a file for 'renshe batch --local-standards'."""
     from renshe.services import local_standards as ls
-    from renshe.store.db import session
+    from renshe.services.database import session
 
     with session() as s:
         text = ls.export(s)

@@ -86,7 +86,7 @@ def routes_by_endpoint() -> dict[str, list[str]]:
     """'module:function' of every page and API handler -> the paths it serves."""
     from fastapi import routing
 
-    from renshe.api.app import create_app
+    from renshe.app import create_app
 
     out: dict[str, list[str]] = {}
     for context in routing.iter_route_contexts(create_app(migrate=False).routes):

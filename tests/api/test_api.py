@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from renshe.api.app import create_app
+from renshe.app import create_app
 from renshe.engine.calculator import evaluate_json
 from tests.conftest import EXAMPLES
 

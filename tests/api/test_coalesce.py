@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from renshe.api.app import create_app
 from renshe.api.evaluate import coalescer
+from renshe.app import create_app
 from renshe.engine.calculator import evaluate_json
 from renshe.services.demo import DEMO_PASSWORD
 from tests.conftest import EXAMPLES, RENSHE

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from renshe.api.access import RULES
-from renshe.api.app import create_app
+from renshe.app import create_app
+from renshe.http.access import RULES
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from renshe.api import uploads
+from renshe.http import uploads
 from renshe.services import dispatch
 from renshe.services.demo import DEMO_PASSWORD
 from tests.conftest import demo_server

@@ -50,7 +50,7 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 @pytest.fixture(scope="module")
 def client(database: str) -> Iterator[TestClient]:
-    from renshe.api.app import create_app
+    from renshe.app import create_app
 
     with TestClient(create_app(migrate=True, demo=True)) as c:
         yield c

@@ -85,7 +85,7 @@ def test_checkpoints_every_n_events_by_cli_and_at_shutdown(fresh: Path, monkeypa
 
     from fastapi.testclient import TestClient
 
-    from renshe.api.app import create_app
+    from renshe.app import create_app
 
     with TestClient(create_app(migrate=False)):
         _events(1)

@@ -12,7 +12,7 @@ from renshe.store.models import User
 
 
 def test_no_demo_users_outside_demo_mode(database: str) -> None:
-    from renshe.api.app import create_app
+    from renshe.app import create_app
 
     with TestClient(create_app(migrate=True, demo=False)) as client:
         r = client.post("/api/v1/login", json={"username": "admin", "password": DEMO_PASSWORD})
@@ -24,7 +24,7 @@ def test_no_demo_users_outside_demo_mode(database: str) -> None:
 
 
 def test_demo_mode_creates_them(database: str) -> None:
-    from renshe.api.app import create_app
+    from renshe.app import create_app
 
     with TestClient(create_app(migrate=True, demo=True)) as client:
         r = client.post("/api/v1/login", json={"username": "admin", "password": DEMO_PASSWORD})

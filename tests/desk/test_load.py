@@ -47,7 +47,7 @@ def test_more_concurrent_submissions_than_the_pool_holds(kind: str) -> None:
 def tiny_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     """An app whose pool holds one connection, gives up on it after 1.5 s, and lets
     a request queue for its slot 0.5 s (SQLite: the pool is in this process)."""
-    from renshe.api.app import create_app
+    from renshe.app import create_app
     from renshe.store import db
 
     monkeypatch.setenv("RENSHE_DATABASE_URL", f"sqlite:///{tmp_path / 'renshe.db'}")

@@ -1,6 +1,6 @@
 """Role × route × area (issue 14 item 2): every route under /api/v1 (read from the
 application's OpenAPI) and every desk page that writes has a declared rule in
-``renshe.api.access.RULES``; a route's ``require(...)`` roles are the rule's roles; the
+``renshe.http.access.RULES``; a route's ``require(...)`` roles are the rule's roles; the
 wrong roles and the signed-out are refused everywhere; every money route refuses the
 right role of another area and the wrong role of the same area, with a real target."""
 
@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from renshe.api.access import RULES, SIGNED_IN, Rule
+from renshe.http.access import RULES, SIGNED_IN, Rule
 from renshe.services import notice
 from renshe.store.db import session
 from renshe.store.models import ROLES, NoticeBatch, User
@@ -35,7 +35,7 @@ def app_routes() -> list[APIRoute]:
     """The application's API routes, through the routers it includes."""
     from fastapi import routing
 
-    from renshe.api.app import create_app
+    from renshe.app import create_app
 
     return [c.original_route for c in routing.iter_route_contexts(create_app(migrate=False).routes)
             if isinstance(c.original_route, APIRoute)]
@@ -43,7 +43,7 @@ def app_routes() -> list[APIRoute]:
 
 def declared_routes() -> set[tuple[str, str]]:
     """(method, path) of every /api/v1 operation in the OpenAPI, and every desk page that writes."""
-    from renshe.api.app import create_app
+    from renshe.app import create_app
     from renshe.web import desk_pages
 
     spec = create_app(migrate=False).openapi()
@@ -84,7 +84,7 @@ def call(client: TestClient, method: str, path: str, headers: dict[str, str], bo
 def test_every_route_has_a_rule() -> None:
     routes = declared_routes()
     missing = sorted(routes - set(RULES))
-    assert not missing, f"routes without an access rule in renshe/api/access.py RULES: {missing}"
+    assert not missing, f"routes without an access rule in renshe/http/access.py RULES: {missing}"
     stale = sorted(set(RULES) - routes)
     assert not stale, f"rules for routes that do not exist: {stale}"
 

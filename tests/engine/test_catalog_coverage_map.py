@@ -16,7 +16,7 @@ from fastapi import routing
 from fastapi.routing import APIRoute
 
 from renshe import coverage
-from renshe.api.app import create_app
+from renshe.app import create_app
 from renshe.engine.rules import registry
 from tests.conftest import CATALOG, ROOT, run_cli
 

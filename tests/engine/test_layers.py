@@ -49,8 +49,10 @@ def test_rules_compute_without_upper_layers() -> None:
 
 
 # ---- the direction of architecture.md, read from the source ----------------------------------
-# "api/web/cli → services or batch → engine + policies + domain → nothing of ours;
-# store is used by services only; batch reads and writes files, not the store."
+# "app, cli → api, web → http → services or batch → engine + policies + domain → nothing of
+# ours; store is used by services only; batch reads and writes files, not the store."
+# ``renshe.app`` mounts the API and the pages (above both); ``renshe.http`` is what both
+# HTTP faces share (access rules, the signed-in user, database slots, uploads, hardening).
 # Every import counts, at the top of a module or inside a function.
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "renshe"
@@ -62,6 +64,17 @@ MAY_IMPORT = {
     "batch": {"batch"} | LOWER,  # not services, not store
     "services": {"services", "store"} | LOWER,  # not batch: a sibling, not a layer below
     "store": {"store"},
+    "http": {"http", "services"} | LOWER,
+    "api": {"api", "http", "services", "batch"} | LOWER,  # a face: never the store, never the pages
+    "web": {"web", "http", "services", "batch", "coverage"} | LOWER,  # a face: never the store, never the API
+}
+#: the modules at the top of the tree, and what each may import
+TOP = {
+    "app": {"api", "web", "http", "services", "engine"},
+    "cli": {"app", "api", "http", "services", "batch", "coverage", "logs", "store"} | LOWER,
+    "coverage": {"app", "api", "web", "http", "services", "batch", "engine"},
+    "logs": {"services"},  # masking personal data (services/security.py)
+    "__init__": set(),
 }
 
 
@@ -86,7 +99,18 @@ def test_layers_import_only_downwards() -> None:
             for line, used in _imported_layers(path):
                 if used not in allowed:
                     bad.append(f"{path.relative_to(SRC.parent)}:{line} imports renshe.{used}")
+    for path in sorted(SRC.glob("*.py")):
+        allowed = TOP[path.stem]  # a new top-level module must say what it may import
+        for line, used in _imported_layers(path):
+            if used not in allowed:
+                bad.append(f"{path.relative_to(SRC.parent)}:{line} imports renshe.{used}")
     assert not bad, "imports against the layer direction of architecture.md:\n" + "\n".join(bad)
+
+
+def test_every_package_has_a_place() -> None:
+    """A new package of src/renshe must be placed in the direction before it is used."""
+    packages = {p.name for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert packages <= set(MAY_IMPORT), sorted(packages - set(MAY_IMPORT))
 
 
 def test_direction_check_sees_function_level_imports(tmp_path: Path) -> None:

@@ -11,9 +11,9 @@ from urllib.parse import quote
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
-from renshe.api.app import create_app
-from renshe.api.deps import COOKIE
-from renshe.api.hardening import content_disposition
+from renshe.app import create_app
+from renshe.http.deps import COOKIE
+from renshe.http.hardening import content_disposition
 from renshe.services.demo import DEMO_PASSWORD
 from tests.desk.conftest import client, database, login  # noqa: F401  (fixtures)
 

@@ -17,14 +17,12 @@ from fastapi import (
     UploadFile,
 )
 from pydantic import Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.api.deps import Strict, client_address, current_user, db, require
-from renshe.api.hardening import download_headers
+from renshe.http.deps import Strict, client_address, current_user, db, require
+from renshe.http.hardening import download_headers
 from renshe.services import applications, audit, disbursement, notice
-from renshe.services.users import authenticate, issue_token
-from renshe.store.models import AuditEvent, User
+from renshe.services.users import User, authenticate, issue_token
 
 router = APIRouter(prefix="/api/v1", tags=["service desk"])
 
@@ -224,16 +222,9 @@ def clawback(number: str, body: NewClawback, user: User = Depends(require("casew
 def audit_search(action: str | None = None, entity_id: str | None = None, actor: str | None = None,
                  limit: int = 200, user: User = Depends(require("auditor", "admin")),
                  s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
-    q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(max(1, min(limit, 1000)))
-    if action:
-        q = q.where(AuditEvent.action == action)
-    if entity_id:
-        q = q.where(AuditEvent.entity_id == entity_id)
-    if actor:
-        q = q.where(AuditEvent.actor == actor)
     return [{"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "role": e.role, "action": e.action,
              "entity": e.entity, "entity_id": e.entity_id, "detail": e.detail, "hash": e.hash}
-            for e in s.execute(q).scalars()]
+            for e in audit.search(s, user, action, entity_id, actor, limit)]
 
 
 @router.get("/audit/verify", summary="Verify the audit hash chain")

@@ -8,10 +8,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from renshe.api.deps import require
+from renshe.http.deps import require
 from renshe.services import prefill
 from renshe.services.errors import ServiceError
-from renshe.store.models import User
+from renshe.services.users import User
 
 router = APIRouter(prefix="/api/v1/me", tags=["本单位"])
 

@@ -11,20 +11,26 @@ from fastapi import APIRouter, Depends, File, Path, Query, Response, UploadFile
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from renshe.api import uploads
-from renshe.api.deps import Strict, current_user, db, require
-from renshe.api.hardening import download_headers
+from renshe.http import uploads
+from renshe.http.deps import Strict, current_user, db, require
+from renshe.http.hardening import download_headers
+from renshe.http.labour_forms import (
+    XLSX,
+    AcceptDispute,
+    CloseDispute,
+    NewDifficultyPerson,
+    NewDispute,
+    NewService,
+    NewTrip,
+)
 from renshe.services import dispatch, disputes, followup311, jobs, transport
 from renshe.services.errors import ServiceError
-from renshe.store.models import User
+from renshe.services.users import User
 
 router = APIRouter(prefix="/api/v1", tags=["labour market"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD = uploads.PASSENGER_LIST_LIMIT  # the transport page's own check (the gate enforces it first)
 
 
 PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-
 
 
 def _file_error(exc: dispatch.ReportFileError) -> ServiceError:
@@ -261,25 +267,11 @@ def job_matches(job_id: PathId, user: User = Depends(current_user), s: Session =
 # ----------------------------------------------------------------- 311
 
 
-class NewDifficultyPerson(Strict):
-    name: str = Field(min_length=1, max_length=64)
-    id_number: str = Field(min_length=1, max_length=18)
-    region: str = Field(pattern=r"^\d{6}$")
-    phone: str | None = Field(default=None, max_length=16)
-    registered_on: dt.date | None = None
-
-
 @router.post("/followup311/persons", status_code=201, summary="Register a person with employment difficulties")
 def f311_register(body: NewDifficultyPerson, user: User = Depends(require("caseworker")),
                   s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     p = followup311.register(s, user, **body.model_dump())
     return followup311.view(user, p, dt.date.today())
-
-
-class NewService(Strict):
-    kind: str = Field(pattern="^(job_referral|career_guidance|training_offer|visit)$")
-    on: dt.date | None = None
-    note: str | None = Field(default=None, max_length=2000)
 
 
 @router.post("/followup311/persons/{person_id}/services", status_code=201, summary="Record a service")
@@ -296,16 +288,6 @@ def f311_behind(user: User = Depends(require("caseworker", "auditor", "admin")),
 
 
 # ----------------------------------------------------------------- transport
-
-
-class NewTrip(Strict):
-    origin: str = Field(pattern=r"^\d{6}$")
-    destination: str = Field(min_length=1, max_length=120)
-    employer: str = Field(min_length=1, max_length=200)
-    travel_date: dt.date
-    name: str | None = Field(default=None, max_length=64)
-    id_number: str | None = Field(default=None, max_length=18)
-    phone: str | None = Field(default=None, max_length=16)
 
 
 @router.post("/transport/trips", status_code=201, summary="Register a return trip (点对点出行登记)")
@@ -354,18 +336,6 @@ def get_plan(vehicle_id: PathId, user: User = Depends(require("caseworker", "aud
 # ----------------------------------------------------------------- disputes
 
 
-class NewDispute(Strict):
-    kind: str = Field(pattern="^(arrears|arbitration)$")
-    employer_name: str = Field(min_length=1, max_length=200)
-    employer_uscc: str | None = Field(default=None, max_length=18)
-    amount: float | None = Field(default=None, ge=0, le=1e10)
-    facts: str = Field(min_length=1, max_length=5000)
-    infringement_known_on: dt.date
-    obstacle_start: dt.date | None = None
-    obstacle_end: dt.date | None = None
-    region: str | None = Field(default=None, pattern=r"^\d{6}$")
-
-
 @router.post("/disputes", status_code=201, summary="File a wage-arrears complaint or an arbitration application")
 def file_dispute(body: NewDispute, user: User = Depends(require("person")), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     return disputes.view(disputes.file(s, user, **body.model_dump()))
@@ -381,20 +351,10 @@ def get_dispute(number: str, user: User = Depends(current_user), s: Session = De
     return disputes.view(disputes.get(s, user, number))
 
 
-class AcceptDispute(Strict):
-    accepted_on: dt.date
-    extended: bool = False
-    epidemic_delay_days: int = Field(default=0, ge=0, le=3650)
-
-
 @router.post("/disputes/{number}/accept", summary="Accept; computes the award deadline")
 def accept_dispute(number: str, body: AcceptDispute, user: User = Depends(require("caseworker")),
                    s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     return disputes.view(disputes.accept(s, user, number, body.accepted_on, body.extended, body.epidemic_delay_days))
-
-
-class CloseDispute(Strict):
-    outcome: str = Field(min_length=1, max_length=2000)
 
 
 @router.post("/disputes/{number}/close")

@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from renshe.api.deps import Strict, db, require
+from renshe.http.deps import Strict, db, require
 from renshe.services import local_standards
-from renshe.store.models import User
+from renshe.services.users import User
 
 router = APIRouter(prefix="/api/v1", tags=["local standards"])
 

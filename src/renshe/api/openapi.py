@@ -4,12 +4,12 @@ FastAPI documents a route's success and its request-validation 422. The other an
 come from layers around the route, and are added here from the same facts those layers
 act on, so the document cannot drift from them:
 
-* ``api/access.py``: a route for signed-in users answers 401 without a token; one bounded
+* ``http/access.py``: a route for signed-in users answers 401 without a token; one bounded
   by role or area (or by ownership, ``SIGNED_IN``) answers 403; a public route neither.
 * the route's path: a path parameter names something that may not exist (404).
-* the database slots (``api/limits.py``): a route that takes a session may answer 503 with
+* the database slots (``http/limits.py``): a route that takes a session may answer 503 with
   ``Retry-After`` when the pool is full.
-* the body gates (``api/uploads.py``, ``api/hardening.py``): a route with a body may answer
+* the body gates (``http/uploads.py``, ``http/hardening.py``): a route with a body may answer
   413 (too large, checked while streaming) and, for a cookie-authenticated write, 403 (a
   request from another site).
 * the services (``services/errors.py``): a write may answer 400 (a rule of the service
@@ -29,8 +29,8 @@ from fastapi import FastAPI, routing
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from renshe.api.access import RULES
-from renshe.api.limits import database_session
+from renshe.http.access import RULES
+from renshe.http.limits import database_session
 
 PROBLEM = {
     "title": "Problem",

@@ -5,22 +5,19 @@ persons and agencies get 403."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from renshe.api import uploads
-from renshe.api.deps import Strict, current_user, db
-from renshe.api.hardening import download_headers
-from renshe.batch.registry import RegistryError
+from renshe.http import uploads
+from renshe.http.deps import Strict, current_user, db
+from renshe.http.hardening import download_headers
 from renshe.services import monitoring
 from renshe.services.errors import ServiceError
 from renshe.services.targets import tables, tracking
-from renshe.store.models import User
+from renshe.services.users import User
 
 router = APIRouter(prefix="/api/v1", tags=["targets & monitoring"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,27 +106,9 @@ async def monitor(file: UploadFile = File(...), as_of: str = Form(""), user: Use
                   s: Session = Depends(db, scope="function")) -> dict[str, Any]:
     tracking.check_write(user)
     data = await file.read()
-    report = await uploads.off_loop(run_upload, data, file.filename or "registry.xlsx", as_of or None)
+    report = await uploads.off_loop(monitoring.run_upload, data, file.filename or "registry.xlsx", as_of or None)
     saved = monitoring.save_run(s, user, report)
     return monitoring.get_run(s, user, saved.id)
-
-
-def run_upload(data: bytes, filename: str, as_of: str | None) -> dict[str, Any]:
-    if not filename.lower().endswith(".xlsx"):
-        raise ServiceError("参保库应为 xlsx 工作簿（含 units 与 insured 两个工作表）")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "registry.xlsx"
-        path.write_bytes(data)
-        try:
-            report = monitoring.run(path, as_of)
-        except RegistryError as exc:
-            raise ServiceError(str(exc).replace(str(path), filename)) from None
-        except Exception:  # noqa: BLE001 — an unreadable workbook
-            raise ServiceError("无法读取上传的参保库工作簿") from None
-    report["source"] = filename
-    for p in report.get("problems", []):
-        p["file"] = p["file"].replace("registry.xlsx", filename)
-    return report
 
 
 @router.get("/monitor/runs")

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from renshe.api.deps import Strict, current_user, db, require, token_of
+from renshe.http.deps import Strict, current_user, db, require, token_of
 from renshe.services import users
-from renshe.store.models import User
+from renshe.services.users import User
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 

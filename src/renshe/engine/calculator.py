@@ -7,9 +7,9 @@ from functools import lru_cache
 from typing import Any
 
 from renshe.engine import gates, same_money, single
-from renshe.engine.fast import plans
 from renshe.engine.case import BadCase, Case, Problem, parse_case
 from renshe.engine.evaluate import OUT_OF_SCOPE, UNDETERMINED, Outcome, check_overrides, missing_paths, run
+from renshe.engine.fast import plans
 from renshe.engine.population import from_cases
 from renshe.engine.rules import registry
 

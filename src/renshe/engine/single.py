@@ -23,9 +23,9 @@ from renshe.domain.size import classify
 from renshe.engine import fast, gates, same_money
 from renshe.engine.calc import UNIT_KEY
 from renshe.engine.case import Agency, Bureau, Case, Enterprise, Person
+from renshe.engine.evaluate import OUT_OF_SCOPE, Outcome, Plan, plan_for, run_rule
 from renshe.engine.fast import plans
 from renshe.engine.fast.plans import Program, columns_of
-from renshe.engine.evaluate import OUT_OF_SCOPE, Outcome, Plan, plan_for, run_rule
 from renshe.engine.parameters import ParameterView
 from renshe.engine.population import (
     LOAN_SCHEMA,

@@ -77,6 +77,27 @@ def record(s: Session, actor: User | None, action: str, entity: str, entity_id: 
 
 # --------------------------------------------------------------------------- checkpoints
 
+#: who may read the audit log (审计日志查询)
+READERS = frozenset({"auditor", "admin"})
+
+
+def search(s: Session, user: User, action: str | None = None, entity_id: str | None = None,
+           actor: str | None = None, limit: int = 200) -> list[AuditEvent]:
+    """The newest events first, filtered (the API and the audit page ask the same way)."""
+    from renshe.services.errors import Forbidden
+
+    if user.role not in READERS:
+        raise Forbidden("审计日志仅供审计和管理人员查看")
+    q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(max(1, min(limit, 1000)))
+    if action:
+        q = q.where(AuditEvent.action == action)
+    if entity_id:
+        q = q.where(AuditEvent.entity_id == entity_id)
+    if actor:
+        q = q.where(AuditEvent.actor == actor)
+    return list(s.execute(q).scalars())
+
+
 def checkpoint_every() -> int:
     value = os.environ.get("RENSHE_AUDIT_CHECKPOINT_EVERY")
     return max(1, int(value)) if value else CHECKPOINT_EVERY

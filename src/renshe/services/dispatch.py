@@ -31,10 +31,9 @@ from renshe.domain.identifiers import id_check_char, id_rule, is_mobile, uscc_ch
 from renshe.domain.regions import region_name
 from renshe.engine.catalog import implements
 from renshe.policies.beijing import _dispatch_schedule as schedule
+from renshe.policies.beijing import jrssc_2020_25 as dispatch_duties
 from renshe.services import audit, exports
 from renshe.services.errors import Forbidden, NotFound, ServiceError
-from renshe.policies.beijing import _dispatch_schedule as schedule
-from renshe.policies.beijing import jrssc_2020_25 as dispatch_duties
 from renshe.services.labour_settings import citation, param
 from renshe.services.security import mask_id_number, mask_phone
 from renshe.store.models import User

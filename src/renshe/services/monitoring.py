@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tempfile
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ import polars as pl
 from renshe.domain.regions import jurisdictions, problem_with_region, region_name
 from renshe.engine.catalog import implements
 from renshe.engine.registry_files import RegistryError, find_sources, scan
+from renshe.services.errors import ServiceError
 from renshe.services.targets_settings import citation, exact, parameter, value
 
 MONTH_FORMAT = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -373,3 +375,22 @@ def get_run(s: Any, user: Any, run_id: int) -> dict[str, Any]:
     if r is None:
         raise NotFound(f"未找到监测批次 {run_id}")
     return {"id": r.id, "created_at": r.created_at.isoformat(), **for_area(r.report, area_of(user))}
+
+
+def run_upload(data: bytes, filename: str, as_of: str | None) -> dict[str, Any]:
+    """Monitoring over an uploaded registry workbook (units + insured); problems name the file as sent."""
+    if not filename.lower().endswith(".xlsx"):
+        raise ServiceError("参保库应为 xlsx 工作簿（含 units 与 insured 两个工作表）")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "registry.xlsx"
+        path.write_bytes(data)
+        try:
+            report = run(path, as_of)
+        except RegistryError as exc:
+            raise ServiceError(str(exc).replace(str(path), filename)) from None
+        except Exception:  # noqa: BLE001 — an unreadable workbook
+            raise ServiceError("无法读取上传的参保库工作簿") from None
+    report["source"] = filename
+    for p in report.get("problems", []):
+        p["file"] = p["file"].replace("registry.xlsx", filename)
+    return report

@@ -21,6 +21,7 @@ from renshe.services.security import (
 )
 from renshe.services.settings import setting
 from renshe.store import models
+from renshe.store.models import ROLES as ROLES  # the roles, for the faces (http/access.py, the users page)
 from renshe.store.models import LoginAttempt, User, UserSession, now
 
 #: sign-in limits (services/security_parameters.yaml, GB/T 22239—2019 8.1.4.1 b)
@@ -35,7 +36,7 @@ SECONDS_PER_MINUTE = 60
 
 
 #: roles whose work is bounded by an area (users.region), so an account without one is refused
-AREA_ROLES = frozenset({"caseworker", "finance"})  # api/access.py: their rules have area=True
+AREA_ROLES = frozenset({"caseworker", "finance"})  # http/access.py: their rules have area=True
 
 
 class TooManyAttempts(ServiceError):

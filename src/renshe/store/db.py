@@ -23,7 +23,7 @@ def database_url() -> str:
 
 
 #: Connections held open (QueuePool ``pool_size``). Requests wait for one of them in
-#: the event loop (renshe.api.limits), so this is also how many requests do database
+#: the event loop (renshe.http.limits), so this is also how many requests do database
 #: work at once; 10 keeps a 2-core machine busy without queueing inside PostgreSQL.
 POOL_SIZE = 10
 #: Extra connections opened under a burst and closed when idle (``max_overflow``).

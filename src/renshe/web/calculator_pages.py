@@ -13,15 +13,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from renshe.api.deps import optional_user
-from renshe.api.hardening import download_headers
-from renshe.api.uploads import off_loop
 from renshe.domain import industries, regions
 from renshe.engine.calculator import evaluate_json
 from renshe.engine.case import BadCase
 from renshe.engine.catalog import implements
+from renshe.http.deps import optional_user
+from renshe.http.hardening import download_headers
+from renshe.http.uploads import off_loop
 from renshe.services.local_standards import refresh_if_stale
-from renshe.store.models import User
+from renshe.services.users import User
 from renshe.web import calculator_form as cf
 from renshe.web import contributions_upload as upload
 from renshe.web import letter

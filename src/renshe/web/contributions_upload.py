@@ -3,7 +3,7 @@ an xlsx or CSV as the bureau's system exports it, one row per fee month (费款�
 insurance (险种), with the bureau's usual Chinese headers. Its rows fill the form's month ×
 insurance grid, so what the file said is shown, can be corrected, and is kept.
 
-Reading is bounded like every upload (api/uploads.py: the body limit, a row limit, a time
+Reading is bounded like every upload (http/uploads.py: the body limit, a row limit, a time
 limit, parsed off the event loop by the caller); problems name the row and the column."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from renshe.web import calculator_form as cf
 #: a statement is one row per month and insurance: five years of five insurances is 300
 #: rows; a longer file is not a unit's statement
 MAX_ROWS = 2_000
-#: the largest statement file accepted (the general body limit of api/uploads.py bounds the request)
+#: the largest statement file accepted (the general body limit of http/uploads.py bounds the request)
 FILE_LIMIT = 2 * 1024 * 1024
 
 #: the columns understood, each with the headers it goes by (the first is the template's)

@@ -10,16 +10,14 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.api.deps import COOKIE, client_address, db, optional_user
 from renshe.domain import times
 from renshe.engine.catalog import page_for
+from renshe.http.deps import COOKIE, client_address, db, optional_user
 from renshe.services import applications, applying, attachments, audit, disbursement, notice, prefill
 from renshe.services.errors import ServiceError
-from renshe.services.users import authenticate, issue_token, revoke_token
-from renshe.store.models import AuditEvent, User
+from renshe.services.users import User, authenticate, issue_token, revoke_token
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -375,7 +373,7 @@ def desk_payout_return(request: Request, disbursement_id: int, file: UploadFile 
                        user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
     """The bank's return file (银行回盘文件): each payment paid or failed. A sync endpoint: the
     file is read and parsed in the worker thread, off the event loop (its size is bounded
-    by api/uploads.py before the body is read)."""
+    by http/uploads.py before the body is read)."""
     if user is None:
         return need_login(request)
     try:
@@ -409,13 +407,8 @@ def audit_page(request: Request, action: str = "", entity_id: str = "", user: Us
                s: Session = Depends(db, scope="function")) -> Response:
     if user is None:
         return need_login(request)
-    if user.role not in ("auditor", "admin"):
+    if user.role not in audit.READERS:
         return page(request, "desk/message.html", user, status_code=403, message="审计日志仅供审计和管理人员查看")
-    q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(500)
-    if action:
-        q = q.where(AuditEvent.action == action)
-    if entity_id:
-        q = q.where(AuditEvent.entity_id == entity_id)
-    events = s.execute(q).scalars().all()
+    events = audit.search(s, user, action, entity_id, limit=500)
     return page(request, "desk/audit.html", user, events=events, check=audit.verify(s), action=action,
                 entity_id=entity_id)

@@ -16,13 +16,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from renshe.api.deps import db, optional_user
-from renshe.api.labour import AcceptDispute, CloseDispute, NewDispute
 from renshe.engine.catalog import page_for
 from renshe.engine.rules import registry
+from renshe.http.deps import db, optional_user
+from renshe.http.labour_forms import AcceptDispute, CloseDispute, NewDispute
 from renshe.services import disputes
 from renshe.services.errors import ServiceError
-from renshe.store.models import User
+from renshe.services.users import User
 from renshe.web.desk_pages import need_login, page
 from renshe.web.forms import FormError, check, region_label, service_errors, submit
 from renshe.web.pages import templates

@@ -15,14 +15,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from renshe.api.deps import db, optional_user
-from renshe.api.hardening import download_headers
-from renshe.api.labour import XLSX, NewDifficultyPerson, NewService
 from renshe.engine.catalog import page_for
+from renshe.http.deps import db, optional_user
+from renshe.http.hardening import download_headers
+from renshe.http.labour_forms import XLSX, NewDifficultyPerson, NewService
 from renshe.services import exports, followup311
 from renshe.services.errors import ServiceError
 from renshe.services.labour_settings import param
-from renshe.store.models import User
+from renshe.services.users import User
 from renshe.web.desk_pages import need_login, page
 from renshe.web.forms import FormError, check, region_label, service_errors, submit
 from renshe.web.pages import templates

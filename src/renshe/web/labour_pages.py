@@ -11,12 +11,12 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from renshe.api import uploads
-from renshe.api.deps import db, optional_user
 from renshe.engine.catalog import page_for
+from renshe.http import uploads
+from renshe.http.deps import db, optional_user
 from renshe.services import dispatch, jobs
 from renshe.services.errors import ServiceError
-from renshe.store.models import User
+from renshe.services.users import User
 from renshe.web.desk_pages import need_login, page
 
 router = APIRouter(include_in_schema=False)

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from renshe.api.deps import db, optional_user
+from renshe.http.deps import db, optional_user
 from renshe.services import local_standards
 from renshe.services.errors import ServiceError
-from renshe.store.models import User
+from renshe.services.users import User
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)

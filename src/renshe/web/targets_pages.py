@@ -11,14 +11,13 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from renshe.api import uploads
-from renshe.api.deps import db, optional_user
-from renshe.api.targets import run_upload
 from renshe.engine.catalog import page_for
+from renshe.http import uploads
+from renshe.http.deps import db, optional_user
 from renshe.services import monitoring
 from renshe.services.errors import ServiceError
 from renshe.services.targets import tracking
-from renshe.store.models import User
+from renshe.services.users import User
 from renshe.web.charts import bullet_chart, line_chart
 from renshe.web.desk_pages import need_login, page
 
@@ -160,7 +159,7 @@ async def monitor_upload(request: Request, file: UploadFile = File(...), as_of: 
     try:
         tracking.check_write(user)
         data = await file.read()
-        report = await uploads.off_loop(run_upload, data, file.filename or "registry.xlsx", as_of.strip() or None)
+        report = await uploads.off_loop(monitoring.run_upload, data, file.filename or "registry.xlsx", as_of.strip() or None)
         saved = monitoring.save_run(s, user, report)
     except ServiceError as exc:
         return _error(request, user, exc)

@@ -20,17 +20,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from renshe.api import uploads
-from renshe.api.deps import db, optional_user
-from renshe.api.hardening import download_headers
-from renshe.api.labour import MAX_UPLOAD, XLSX, NewTrip
 from renshe.engine.catalog import page_for
+from renshe.http import uploads
+from renshe.http.deps import db, optional_user
+from renshe.http.hardening import download_headers
+from renshe.http.labour_forms import MAX_UPLOAD, XLSX, NewTrip
 from renshe.services import dispatch, transport
 from renshe.services.errors import ServiceError
 from renshe.services.labour_settings import citation, param
 from renshe.services.security import mask_id_number, mask_phone
-from renshe.store.models import User
-from renshe.store.models_labour import TransportTrip
+from renshe.services.transport import TransportTrip
+from renshe.services.users import User
 from renshe.web.desk_pages import need_login, page
 from renshe.web.forms import FormError, check, parse_date, region_label, service_errors, submit
 from renshe.web.pages import templates

@@ -9,12 +9,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from renshe.api.deps import db, optional_user
+from renshe.http.deps import db, optional_user
 from renshe.services import users
 from renshe.services.errors import ServiceError
 from renshe.services.security import PASSWORD_MIN_LENGTH
-from renshe.store import models
-from renshe.store.models import User
+from renshe.services.users import User
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -23,7 +22,7 @@ PATH = "/admin/users"
 
 def _page(request: Request, user: User, s: Session, status_code: int = 200, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, "desk/users.html", {
-        "user": user, "people": [users.describe(u) for u in users.list_users(s, user)], "roles": models.ROLES,
+        "user": user, "people": [users.describe(u) for u in users.list_users(s, user)], "roles": users.ROLES,
         "min_length": PASSWORD_MIN_LENGTH, **context}, status_code=status_code)
 
 

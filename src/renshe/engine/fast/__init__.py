@@ -32,8 +32,21 @@ Nothing here knows about a rule, a policy or the case format.
 from __future__ import annotations
 
 from renshe.engine.fast.compiler import Compiler, ListCompiler
-from renshe.engine.fast.dtypes import (BOOL, DATE, DATETIME, DURATION, FLOAT, INT, NULL, STR, UNKNOWN, DType,
-                                       Unsupported, coerce, dtype_of)
+from renshe.engine.fast.dtypes import (
+                                       BOOL,
+                                       DATE,
+                                       DATETIME,
+                                       DURATION,
+                                       FLOAT,
+                                       INT,
+                                       NULL,
+                                       STR,
+                                       UNKNOWN,
+                                       DType,
+                                       Unsupported,
+                                       coerce,
+                                       dtype_of,
+)
 from renshe.engine.fast.values import cast, float_text, round_half_even
 
 __all__ = ["BOOL", "DATE", "DATETIME", "DURATION", "FLOAT", "INT", "NULL", "STR", "UNKNOWN", "Compiler", "DType",

@@ -10,8 +10,20 @@ from typing import Any
 
 import polars as pl
 
-from renshe.engine.fast.dtypes import (BOOL, FLOAT, INT, STR, UNKNOWN, DType, Row, RowFn, Unsupported, coercer, named,
-                                       supertype)
+from renshe.engine.fast.dtypes import (
+    BOOL,
+    FLOAT,
+    INT,
+    STR,
+    UNKNOWN,
+    DType,
+    Row,
+    RowFn,
+    Unsupported,
+    coercer,
+    named,
+    supertype,
+)
 from renshe.engine.fast.functions import ROW_FUNCTIONS
 from renshe.engine.fast.serialised import literal, node_of, replace_inputs
 from renshe.engine.fast.values import BINARY, and_, binary_dtype, cast, kahan_sum, or_, to_text

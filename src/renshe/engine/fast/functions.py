@@ -9,9 +9,28 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from renshe.engine.fast.dtypes import (BOOL, DATE, DATETIME, DAYS_PER_WEEK, DURATION, FLOAT, INT, MICRO, NS_PER_US,
-                                       NULL, STR, UNKNOWN, DType, Row, RowFn, Unsupported, coercer, common, named,
-                                       supertype)
+from renshe.engine.fast.dtypes import (
+    BOOL,
+    DATE,
+    DATETIME,
+    DAYS_PER_WEEK,
+    DURATION,
+    FLOAT,
+    INT,
+    MICRO,
+    NS_PER_US,
+    NULL,
+    STR,
+    UNKNOWN,
+    DType,
+    Row,
+    RowFn,
+    Unsupported,
+    coercer,
+    common,
+    named,
+    supertype,
+)
 from renshe.engine.fast.values import add_months, month_end, offset_by, round_half_even, strptime, to_text
 
 if TYPE_CHECKING:

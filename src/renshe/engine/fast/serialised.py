@@ -10,8 +10,21 @@ from typing import Any
 
 import polars as pl
 
-from renshe.engine.fast.dtypes import (BOOL, DATE, DURATION, EPOCH, FLOAT, INT, MICRO, NULL, STR, DType, Unsupported,
-                                       dtype_of, named)
+from renshe.engine.fast.dtypes import (
+    BOOL,
+    DATE,
+    DURATION,
+    EPOCH,
+    FLOAT,
+    INT,
+    MICRO,
+    NULL,
+    STR,
+    DType,
+    Unsupported,
+    dtype_of,
+    named,
+)
 
 
 def node_of(expr: pl.Expr) -> Any:

@@ -11,9 +11,24 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from renshe.engine.fast.dtypes import (BOOL, DATE, DAYS_PER_WEEK, DECIMAL_BASE, DURATION, EPOCH, FLOAT, INT,
-                                       MONTHS_PER_QUARTER, MONTHS_PER_YEAR, POSITIONAL_EXPONENT, STR, DType,
-                                       Unsupported, supertype)
+from renshe.engine.fast.dtypes import (
+    BOOL,
+    DATE,
+    DAYS_PER_WEEK,
+    DECIMAL_BASE,
+    DURATION,
+    EPOCH,
+    FLOAT,
+    INT,
+    MONTHS_PER_QUARTER,
+    MONTHS_PER_YEAR,
+    POSITIONAL_EXPONENT,
+    STR,
+    DType,
+    Unsupported,
+    supertype,
+)
+
 
 def float_text(x: float) -> str:
     """A float as Polars casts it to a string (``1e-7``, ``0.000025``, ``1e+16``, ``3.0``)."""

@@ -1,5 +1,5 @@
 // Page behaviour without inline handlers: the Content-Security-Policy allows scripts
-// from this site only (renshe.api.hardening), so onclick="…" and javascript: links
+// from this site only (renshe.http.hardening), so onclick="…" and javascript: links
 // would not run. Elements say what they need with data attributes.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-autosubmit]").forEach(function (el) {

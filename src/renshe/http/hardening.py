@@ -81,7 +81,7 @@ def same_site(headers: Headers) -> bool:
 
 
 def cookie_authenticated(headers: Headers) -> bool:
-    from renshe.api.deps import COOKIE
+    from renshe.http.deps import COOKIE
 
     if headers.get("authorization", "").lower().startswith("bearer "):
         return False

@@ -29,12 +29,12 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
 
             registry()  # load the rules before the first request
         if migrate:
-            from renshe.store.migrate import upgrade
+            from renshe.services.database import upgrade
 
             upgrade()
         if seed:
+            from renshe.services.database import session
             from renshe.services.demo import seed as seed_demo
-            from renshe.store.db import session
 
             with session() as s:
                 seed_demo(s)
@@ -54,7 +54,7 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
         version="0.1.0",
     )
 
-    from renshe.api import limits  # database work sized to its pool; 503 when full
+    from renshe.http import limits  # database work sized to its pool; 503 when full
 
     limits.install(app)
 
@@ -109,8 +109,8 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
     app.include_router(enterprise_api.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     from renshe.api import openapi  # every status code and error shape in /openapi.json
-    from renshe.api.hardening import Hardening  # CSRF origin check, security headers, Secure cookies
-    from renshe.api.uploads import UploadGate  # upload sender and size checked before the body is read
+    from renshe.http.hardening import Hardening  # CSRF origin check, security headers, Secure cookies
+    from renshe.http.uploads import UploadGate  # upload sender and size checked before the body is read
 
     openapi.install(app)
     app.add_middleware(UploadGate)

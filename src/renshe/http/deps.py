@@ -6,16 +6,15 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from renshe.api.limits import database_session
+from renshe.http.limits import database_session
 from renshe.services.errors import Forbidden, Unauthorized
-from renshe.services.users import user_for_token
-from renshe.store.models import User
+from renshe.services.users import User, user_for_token
 
 COOKIE = "renshe_token"
 
 
 #: the request's unit of work, waiting in the event loop for a slot of the
-#: connection pool (renshe.api.limits explains why)
+#: connection pool (renshe.http.limits explains why)
 db = database_session
 
 

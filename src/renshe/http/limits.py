@@ -33,7 +33,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-from renshe.store.db import pool_capacity, session_factory
+from renshe.services.database import pool_capacity, session_factory
 
 #: Seconds a request may wait in the queue for a database slot before it is told
 #: to come back (503). Long enough that a burst of 500 submissions or 500 list

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from renshe.store.models import ROLES
+from renshe.services.users import ROLES
 
 PUBLIC: frozenset[str] = frozenset()
 SIGNED_IN: frozenset[str] = frozenset(ROLES)

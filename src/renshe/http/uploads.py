@@ -131,7 +131,7 @@ def _too_large(route: UploadRoute | None, limit: int) -> Response:
 
 
 def _token(headers: Headers) -> str | None:
-    from renshe.api.deps import COOKIE
+    from renshe.http.deps import COOKIE
 
     auth = headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
@@ -141,9 +141,9 @@ def _token(headers: Headers) -> str | None:
 
 def _role_of(token: str) -> str | None:
     """The role of the token's user, or None when the token names no one (expired, revoked)."""
+    from renshe.services.database import session
     from renshe.services.errors import Unauthorized
     from renshe.services.users import user_for_token
-    from renshe.store.db import session
 
     with session() as s:
         try:
