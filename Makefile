@@ -21,6 +21,7 @@ demo: setup
 	$(BIN)/renshe demo
 
 test: setup
+	$(BIN)/ruff check src tests benchmarks scripts
 	RENSHE_TEST_DATABASE_URL=$$(scripts/test-services.sh) $(BIN)/python -m pytest
 
 bench: setup

@@ -64,7 +64,7 @@ def load_renshe_registry() -> float:
             if missing:
                 raise RuntimeError(f"rules not in renshe's registry: {missing}")
             return time.perf_counter() - start
-        except Exception as exc:  # noqa: BLE001 - any import error of a policy module
+        except Exception as exc:
             if attempt == IMPORT_RETRIES:
                 raise
             log(f"importing renshe failed ({type(exc).__name__}: {exc}); retrying in {IMPORT_WAIT_S} s")

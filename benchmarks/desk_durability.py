@@ -25,7 +25,7 @@ import httpx
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import PASSWORD, free_port, start, wait_up  # noqa: E402
+from _server import PASSWORD, free_port, start, wait_up
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = json.loads((ROOT / "src" / "renshe" / "web" / "demo_cases" / "06_beijing_frontline_nurse.json")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -46,7 +47,7 @@ import httpx
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import PASSWORD, SERVERS, free_port, start, wait_up  # noqa: E402
+from _server import PASSWORD, SERVERS, free_port, start, wait_up
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = json.loads((ROOT / "src" / "renshe" / "web" / "demo_cases" / "06_beijing_frontline_nurse.json")
@@ -213,7 +214,7 @@ async def run(n: int, database_url: str | None, kill: bool) -> dict[str, Any]:
         sum(v for k, v in reads.codes.items() if k.isdigit() and k.startswith("5") and k != "503")
     ok = (len(acknowledged) == n and not lost and duplicates == 0 and five_xx == 0
           and not writes.bad and not reads.bad and (restarted.is_set() or not kill))
-    return {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    return {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "database": "postgresql" if url_db.startswith("postgresql") else "sqlite",
             "n": n, "kill": kill, "restarted": restarted.is_set(),
             "machine": {"nproc": os.cpu_count(), "loadavg_before_after": None},
@@ -229,10 +230,8 @@ async def run_and_stop(n: int, database_url: str | None, kill: bool) -> dict[str
         return await run(n, database_url, kill)
     finally:
         for pid in SERVERS:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 def main() -> None:

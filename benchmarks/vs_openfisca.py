@@ -44,7 +44,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _common as common  # noqa: E402
+import _common as common
 
 CONTRIBUTION_MONTHS = ["2020-02", "2020-03", "2020-04", "2020-05", "2020-06"]
 INSURANCES = ["pension", "unemployment", "work_injury", "medical"]
@@ -64,9 +64,8 @@ def load_openfisca_inputs(work: Path, partition_size: int) -> dict[str, Any]:
     Vectorised: Polars reads and filters the parquet files; each long table is
     scattered into a (period, unit) matrix by one ``np.bincount`` (sums, absent
     rows = 0) or one fancy-index assignment (headcounts, absent = NaN)."""
-    import polars as pl
-
     import openfisca_rules as model
+    import polars as pl
 
     pos = (pl.col("_part") * partition_size + pl.col("_u").cast(pl.Int64))
 
@@ -141,9 +140,8 @@ def load_openfisca_inputs(work: Path, partition_size: int) -> dict[str, Any]:
 
 def run_openfisca(system: Any, work: Path, partition_size: int) -> tuple[float, float, float, dict[str, np.ndarray]]:
     """(total s, input loading s, calculation s, amounts by rule id)."""
-    from openfisca_core.simulations import SimulationBuilder
-
     import openfisca_rules as model
+    from openfisca_core.simulations import SimulationBuilder
 
     start = time.perf_counter()
     inputs = load_openfisca_inputs(work, partition_size)

@@ -37,7 +37,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _common as common  # noqa: E402
+import _common as common
 
 SI3 = ["pension", "unemployment", "work_injury"]
 BJ_INSURANCES = ["pension", "medical", "unemployment"]

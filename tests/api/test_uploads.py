@@ -204,7 +204,7 @@ def bad_rows(n: int) -> bytes:
     return ("\n".join([HEADER, *rows]) + "\n").encode()
 
 
-def test_check_answer_is_capped_and_the_full_list_is_a_download(client: TestClient) -> None:  # noqa: F811
+def test_check_answer_is_capped_and_the_full_list_is_a_download(client: TestClient) -> None:
     who = login(client, "jigou")
     n = uploads.REJECTED_SHOWN + 150
     r = client.post("/api/v1/dispatch/check", headers=who, files={"file": ("报送.csv", bad_rows(n))})
@@ -223,7 +223,7 @@ def test_check_answer_is_capped_and_the_full_list_is_a_download(client: TestClie
     assert csv_file.status_code == 200 and csv_file.content.decode("utf-8-sig").count("\n") == n + 1
 
 
-def test_stored_report_answer_is_capped_with_a_download(client: TestClient) -> None:  # noqa: F811
+def test_stored_report_answer_is_capped_with_a_download(client: TestClient) -> None:
     who = login(client, "jigou")
     n = uploads.REJECTED_SHOWN + 20
     r = client.post("/api/v1/dispatch/reports", headers=who,
@@ -238,7 +238,7 @@ def test_stored_report_answer_is_capped_with_a_download(client: TestClient) -> N
     assert client.get(body["rejected_file"], headers=login(client, "jigou_hd")).status_code == 403
 
 
-def test_general_write_limit(client: TestClient) -> None:  # noqa: F811
+def test_general_write_limit(client: TestClient) -> None:
     r = client.post("/api/v1/login", content=b"x" * (uploads.BODY_LIMIT + 1),
                     headers={"Content-Type": "application/json"})
     assert r.status_code == 413 and "上限" in r.json()["detail"]
@@ -246,7 +246,7 @@ def test_general_write_limit(client: TestClient) -> None:  # noqa: F811
 
 
 
-def test_dispatch_page_caps_the_list_and_links_the_download(client: TestClient) -> None:  # noqa: F811
+def test_dispatch_page_caps_the_list_and_links_the_download(client: TestClient) -> None:
     who = login(client, "jigou2")
     n = uploads.REJECTED_SHOWN + 5
     r = client.post("/dispatch", headers=who, files={"file": ("r.csv", bad_rows(n))})

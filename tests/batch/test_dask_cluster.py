@@ -65,7 +65,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         scheduler_dir.mkdir()
         procs.append(subprocess.Popen(
             [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-            cwd=scheduler_dir, env=_env(), stdout=subprocess.DEVNULL, stderr=open(logs / "scheduler.log", "w"),
+            cwd=scheduler_dir, env=_env(), stdout=subprocess.DEVNULL, stderr=open(logs / "scheduler.log", "w"),  # noqa: SIM115 (the process keeps it)
             start_new_session=True))
         for name in ("w1", "w2"):
             cwd = logs / name
@@ -73,7 +73,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             procs.append(subprocess.Popen(
                 [str(DASK), "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
                  "--name", name, "--local-directory", str(cwd / "dask"), "--memory-limit", "0"],
-                cwd=cwd, env=_env(), stdout=subprocess.DEVNULL, stderr=open(logs / f"{name}.log", "w"),
+                cwd=cwd, env=_env(), stdout=subprocess.DEVNULL, stderr=open(logs / f"{name}.log", "w"),  # noqa: SIM115
                 start_new_session=True))
         from distributed import Client
 
@@ -128,7 +128,7 @@ def _progress(stderr: str, label: str) -> list[tuple[int, int]]:
 
 def test_tcp_cluster_equals_local(registry: Path, cluster: str) -> None:
     cwd = registry.parent
-    local = _batch(cwd, "local-out", "--workers", "1")
+    _batch(cwd, "local-out", "--workers", "1")
     remote = _batch(cwd, "dask-out", "--scheduler", cluster)
     assert "拨付名单" in remote.stdout
     assert not (Path.cwd() / "dask-out").exists()

@@ -22,9 +22,8 @@ def test_append_only_and_verified(database: str) -> None:
         rows = s.execute(text("SELECT detail FROM audit_events WHERE action = 'test.event'")).all()
         assert "13812345678" not in str(rows) and "138****5678" in str(rows)
     for statement in ("UPDATE audit_events SET actor = 'x'", "DELETE FROM audit_events"):
-        with pytest.raises(DBAPIError):
-            with session() as s:
-                s.execute(text(statement))
+        with pytest.raises(DBAPIError), session() as s:
+            s.execute(text(statement))
 
 
 def test_tampering_is_detected(database: str, tmp_path: object) -> None:

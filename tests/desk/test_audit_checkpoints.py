@@ -64,11 +64,10 @@ def test_checkpoints_every_n_events_by_cli_and_at_shutdown(fresh: Path, monkeypa
     _events(7)
     assert [m["seq"] for m in _lines(fresh)] == [3, 6]
     # an event rolled back at a boundary publishes nothing (it would later look like a cut tail)
-    with pytest.raises(RuntimeError):
-        with session() as s:
-            for _ in range(3):
-                audit.record(s, None, "test.event", "thing", "rolled back", {})
-            raise RuntimeError("请求失败")
+    with pytest.raises(RuntimeError), session() as s:
+        for _ in range(3):
+            audit.record(s, None, "test.event", "thing", "rolled back", {})
+        raise RuntimeError("请求失败")
     assert len(_lines(fresh)) == 2
 
     from renshe.cli import app
@@ -160,9 +159,8 @@ def test_emptying_the_table_is_refused(fresh: Path) -> None:
         dialect = s.bind.dialect.name  # type: ignore[union-attr]
     statement, refusal = (("TRUNCATE audit_events", "TRUNCATE refused") if dialect == "postgresql"
                           else ("DELETE FROM audit_events", "append-only"))
-    with pytest.raises(DBAPIError, match=refusal):
-        with session() as s:
-            s.execute(text(statement))
+    with pytest.raises(DBAPIError, match=refusal), session() as s:
+        s.execute(text(statement))
     with session() as s:
         assert s.execute(text("SELECT count(*) FROM audit_events")).scalar_one() == 1
 
@@ -216,9 +214,8 @@ def test_service_role_of_the_docs_can_append_but_not_change(tmp_path: Path, monk
             assert audit.verify(s).ok
         for attack in ("UPDATE audit_events SET actor = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events",
                        "ALTER TABLE audit_events DISABLE TRIGGER USER", "DROP TRIGGER audit_events_no_change ON audit_events"):
-            with pytest.raises(DBAPIError, match="permission denied|must be owner"):
-                with session() as s:
-                    s.execute(text(attack))
+            with pytest.raises(DBAPIError, match=r"permission denied|must be owner"), session() as s:
+                s.execute(text(attack))
     finally:
         db.engine().dispose()
         db.engine.cache_clear()

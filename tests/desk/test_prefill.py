@@ -45,7 +45,9 @@ def test_the_case_is_the_units_registry_data(batch: Path) -> None:
     expected = demo_enterprise("01_beijing_medium_software")
     got = case["enterprise"]
     assert case["as_of"] == "2020-07-31"
-    key = lambda c: (c["month"], c["insurance"])
+    def key(c: dict) -> tuple:  # type: ignore[type-arg]
+        return (c["month"], c["insurance"])
+
     assert sorted(got.pop("contributions"), key=key) == sorted(expected.pop("contributions"), key=key)
     assert got == expected
 

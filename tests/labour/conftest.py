@@ -20,7 +20,7 @@ def csv_bytes(*rows: str, header: str = HEADER, bom: bool = False) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def who(client: TestClient) -> dict[str, dict[str, str]]:  # noqa: F811
+def who(client: TestClient) -> dict[str, dict[str, str]]:
     names = ("jigou", "jigou2", "jigou3", "jigou_hd", "chaoyang_jingban", "jingban", "xinmi_jingban", "shenji",
              "admin", "qiye", "xinmi_qiye", "geren", "yongzhou_jingban")
     return {u: login(client, u) for u in names}

@@ -91,13 +91,13 @@ def html(response: httpx.Response) -> Node:
 
 
 @pytest.fixture(scope="module")
-def who(client: TestClient) -> dict[str, dict[str, str]]:  # noqa: F811
+def who(client: TestClient) -> dict[str, dict[str, str]]:
     names = ("jingban", "chaoyang_jingban", "xinmi_jingban", "yongzhou_jingban", "shenji", "admin", "qiye",
              "jigou", "geren")
     return {u: login(client, u) for u in names}
 
 
-def redirected_to_login(client: TestClient, path: str) -> str:  # noqa: F811
+def redirected_to_login(client: TestClient, path: str) -> str:
     r = client.get(path, follow_redirects=False)
     assert r.status_code == 303, r.status_code
     return r.headers["location"]

@@ -130,7 +130,7 @@ def test_no_element_labelled_he_ji(client: TestClient) -> None:
         reasons = {id(li) for ul in doc.find("ul", class_="reasons") for li in ul.find("li")}
         reasons |= {id(q) for q in doc.find("q", class_="quote")}  # the documents' own sentences, quoted
 
-        def own_text(node: Node) -> str:
+        def own_text(node: Node, reasons: set[int] = reasons) -> str:
             if id(node) in reasons:
                 return ""
             return " ".join(c if isinstance(c, str) else own_text(c) for c in node.children)

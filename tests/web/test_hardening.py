@@ -23,11 +23,11 @@ GOOD = "张三,110105198001011238,13912345678,北京示例科技有限公司,911
 REPORT = {"file": ("r.csv", f"{HEADER}\n{GOOD}\n".encode())}
 
 
-def session_cookie(client: TestClient, username: str) -> dict[str, str]:  # noqa: F811
+def session_cookie(client: TestClient, username: str) -> dict[str, str]:
     return {COOKIE: login(client, username)["Authorization"].removeprefix("Bearer ")}
 
 
-def cookie_post(client: TestClient, cookie: dict[str, str], headers: dict[str, str]) -> Any:  # noqa: F811
+def cookie_post(client: TestClient, cookie: dict[str, str], headers: dict[str, str]) -> Any:
     client.cookies.clear()
     try:
         client.cookies.update(cookie)
@@ -36,7 +36,7 @@ def cookie_post(client: TestClient, cookie: dict[str, str], headers: dict[str, s
         client.cookies.clear()
 
 
-def test_cross_site_cookie_write_is_refused(client: TestClient) -> None:  # noqa: F811
+def test_cross_site_cookie_write_is_refused(client: TestClient) -> None:
     cookie = session_cookie(client, "jigou")
     evil = cookie_post(client, cookie, {"Origin": "https://evil.example"})
     assert evil.status_code == 403 and "跨站" in evil.json()["detail"]
@@ -48,7 +48,7 @@ def test_cross_site_cookie_write_is_refused(client: TestClient) -> None:  # noqa
     assert cookie_post(client, cookie, {"Referer": SITE + "/dispatch"}).status_code == 200
 
 
-def test_bearer_clients_and_reads_are_not_affected(client: TestClient) -> None:  # noqa: F811
+def test_bearer_clients_and_reads_are_not_affected(client: TestClient) -> None:
     who = login(client, "jigou")
     r = client.post("/api/v1/dispatch/check", headers={**who, "Origin": "https://evil.example"}, files=REPORT)
     assert r.status_code == 200  # a cross-site page cannot set Authorization
@@ -59,14 +59,14 @@ def test_bearer_clients_and_reads_are_not_affected(client: TestClient) -> None: 
         client.cookies.clear()
 
 
-def test_trusted_origin_behind_a_proxy(client: TestClient, monkeypatch: Any) -> None:  # noqa: F811
+def test_trusted_origin_behind_a_proxy(client: TestClient, monkeypatch: Any) -> None:
     cookie = session_cookie(client, "jigou")
     assert cookie_post(client, cookie, {"Origin": "https://renshe.example.gov.cn"}).status_code == 403
     monkeypatch.setenv("RENSHE_TRUSTED_ORIGINS", "https://renshe.example.gov.cn")
     assert cookie_post(client, cookie, {"Origin": "https://renshe.example.gov.cn"}).status_code == 200
 
 
-def test_security_headers_on_every_response(client: TestClient) -> None:  # noqa: F811
+def test_security_headers_on_every_response(client: TestClient) -> None:
     for r in (client.get("/"), client.get("/healthz"), client.get("/no-such-page"), client.get("/static/renshe.css"),
               client.post("/api/v1/dispatch/check", files=REPORT)):
         assert r.headers["x-frame-options"] == "DENY", r.url
@@ -77,7 +77,7 @@ def test_security_headers_on_every_response(client: TestClient) -> None:  # noqa
         assert "script-src 'self';" in csp  # no inline scripts on the pages
 
 
-def test_pages_have_no_inline_scripts(client: TestClient) -> None:  # noqa: F811
+def test_pages_have_no_inline_scripts(client: TestClient) -> None:
     """The CSP refuses inline handlers; the pages must not rely on them."""
     import re
     from pathlib import Path
@@ -92,7 +92,7 @@ def test_pages_have_no_inline_scripts(client: TestClient) -> None:  # noqa: F811
     assert client.get("/static/renshe.js").status_code == 200
 
 
-def test_session_cookie_is_secure_outside_demo_mode(client: TestClient) -> None:  # noqa: F811
+def test_session_cookie_is_secure_outside_demo_mode(client: TestClient) -> None:
     form = {"username": "jigou", "password": DEMO_PASSWORD, "next": "/my"}
     demo = client.post("/login", data=form, follow_redirects=False)
     assert demo.status_code == 303 and "secure" not in demo.headers["set-cookie"].lower()  # http://localhost demo
@@ -104,7 +104,7 @@ def test_session_cookie_is_secure_outside_demo_mode(client: TestClient) -> None:
     client.cookies.clear()
 
 
-def test_download_with_a_chinese_name(client: TestClient) -> None:  # noqa: F811
+def test_download_with_a_chinese_name(client: TestClient) -> None:
     """A table's own indicator (a column renshe does not know) is named by its Chinese
     header, and the dashboard workbook is named after it: this was a 500."""
     who = login(client, "xinmi_jingban")

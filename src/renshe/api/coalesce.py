@@ -73,7 +73,7 @@ class Coalescer:
                     answers = evaluate_cases(cases, explains, alls)
                 else:  # many: one Polars population in the worker thread (Polars frees the lock)
                     answers = await loop.run_in_executor(self._executor, evaluate_cases, cases, explains, alls)
-            except Exception as exc:  # noqa: BLE001 — every waiting request learns of it
+            except Exception as exc:
                 answers = [exc] * len(batch)
             for w, answer in zip(batch, answers, strict=True):
                 if w.answer.done():  # the client went away

@@ -25,7 +25,7 @@ def coalescer(app: FastAPI) -> Coalescer:
 
 @router.post("/evaluate", summary="Evaluate one case (政策测算)")
 async def evaluate(request: Request, explain: bool = Query(False, description="add each result's trace"),
-                   all: bool = Query(False, description="also list the policies out of the case's scope "  # noqa: A002
+                   all: bool = Query(False, description="also list the policies out of the case's scope "
                                                         "(status out_of_scope)")) -> Any:
     """Body: a case (interface.md). 200 with the results (status, flow, totals by flow);
     422 with the problem list on a bad case."""

@@ -636,7 +636,7 @@ class _Sheet:
                                 else _numbers(frame.get_column(name)))
         row = pl.int_range(2, pl.len() + 2, dtype=pl.Int64).cast(pl.String)
         cells = []
-        for j, (name, dtype) in enumerate(frame.schema.items()):
+        for j, dtype in enumerate(frame.schema.values()):
             ref = [pl.lit(f'<c r="{xl_col_to_name(j)}'), row, pl.lit(f'"{self.styles[j]}')]
             value = pl.col(f"c{j}")
             full = [pl.lit(' t="s"><v>' if dtype == pl.String else "><v>"), value, pl.lit("</v></c>")]

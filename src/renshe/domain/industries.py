@@ -94,7 +94,7 @@ def parse_industry(code: str) -> Industry:
     """
     s = _scheme()
     if not isinstance(code, str):  # a bad case, reported like any other bad code
-        raise ValueError(f"must be a string, got {type(code).__name__}; {_expected(s)}")  # noqa: TRY004
+        raise ValueError(f"must be a string, got {type(code).__name__}; {_expected(s)}")
     if not code:
         raise ValueError(f"is empty; {_expected(s)}")
     letter, digits = code[0], code[1:]

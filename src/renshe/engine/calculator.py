@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from renshe.engine import gates, same_money, single
@@ -28,7 +28,7 @@ def _columns(out: Outcome) -> Columns:
     return plans.columns_of(out.results)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cited(rule_id: str, articles: tuple[str, ...] | None) -> tuple[list[Any], list[dict[str, str]]]:
     """The citations a result prints: the rule's, or those of the articles that applied."""
     r = registry().rules[rule_id]
@@ -233,11 +233,11 @@ def evaluate_cases(cases: list[Case], explains: list[bool], everything: list[boo
         try:
             bodies = _bodies([cases[i] for i in members], [explains[i] for i in members], None,
                              [alls[i] for i in members])
-        except Exception:  # noqa: BLE001 — find the case that fails; the others still get answers
+        except Exception:
             for i in members:
                 try:
                     answers[i] = _bodies([cases[i]], [explains[i]], None, [alls[i]])[0]
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     answers[i] = exc
             continue
         for i, body in zip(members, bodies, strict=True):

@@ -879,9 +879,7 @@ def _path(loc: tuple[Any, ...]) -> str:
             out += f"[{part}]"
         elif part in ("[key]",):
             continue
-        elif isinstance(part, str) and (MONTH_RE.match(part) is None and not part.isidentifier()):
-            out += f'["{part}"]'
-        elif isinstance(part, str) and MONTH_RE.match(part):
+        elif (isinstance(part, str) and (MONTH_RE.match(part) is None and not part.isidentifier())) or (isinstance(part, str) and MONTH_RE.match(part)):
             out += f'["{part}"]'
         else:
             out += ("." if out else "") + str(part)

@@ -383,4 +383,4 @@ def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None
     return outcomes
 
 
-__all__ = ["Outcome", "REASON_JOIN", "run", "run_rule", "check_overrides", "text"]
+__all__ = ["REASON_JOIN", "Outcome", "check_overrides", "run", "run_rule", "text"]

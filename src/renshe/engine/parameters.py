@@ -469,7 +469,7 @@ def _text(unit: str, samples: list[Any]) -> _Text:
         return _Text("fraction")
     if unit == "insurance":
         return _Text("code", INSURANCES)
-    if strings and all(MONTH_RE.match(s) for s in strings) or (unit == "month" and not strings):
+    if (strings and all(MONTH_RE.match(s) for s in strings)) or (unit == "month" and not strings):
         return _Text("month")
     if strings and all(QUARTER_RE.match(s) for s in strings):
         return _Text("quarter")
@@ -506,7 +506,7 @@ def override_kinds(param: Parameter) -> list[Any]:
         elif items and all(_is_number(x) for x in items):
             kinds.append(_List(_numbers(param.unit, items), lengths.pop() if len(lengths) == 1 else None))
         else:
-            item = _Text("date") if items and all(isinstance(x, dt.date) for x in items) or param.unit == "date" \
+            item = _Text("date") if (items and all(isinstance(x, dt.date) for x in items)) or param.unit == "date" \
                 else _text(param.unit, [x for x in items if isinstance(x, (str, dt.date))])
             # two dates or two months are a window, its first and its last (month_range(*window))
             window = lengths == {2} and item.form in ("date", "month", "quarter")

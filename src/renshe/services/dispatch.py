@@ -132,7 +132,7 @@ def _read_xlsx(data: bytes) -> Iterator[list[str]]:
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any failure of a corrupt workbook is the same user error
+    except Exception:
         raise ReportFileError("xlsx 文件已损坏或不是有效的 Excel 工作簿，无法读取") from None
     try:
         ws = wb.worksheets[0]

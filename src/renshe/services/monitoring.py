@@ -388,7 +388,7 @@ def run_upload(data: bytes, filename: str, as_of: str | None) -> dict[str, Any]:
             report = run(path, as_of)
         except RegistryError as exc:
             raise ServiceError(str(exc).replace(str(path), filename)) from None
-        except Exception:  # noqa: BLE001 — an unreadable workbook
+        except Exception:
             raise ServiceError("无法读取上传的参保库工作簿") from None
     report["source"] = filename
     for p in report.get("problems", []):

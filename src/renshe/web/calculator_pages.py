@@ -215,7 +215,7 @@ def letter_page(request: Request, case_json: str = Form(...),
     if isinstance(data, list):
         return templates.TemplateResponse(request, "message.html", {"message": "案例有误，无法出具告知书：" + "；".join(data[:5]),
                                                                     "user": user}, status_code=422)
-    case, body, page = data
+    case, _, page = data
     from renshe.domain.times import now_beijing
 
     return templates.TemplateResponse(request, "letter.html", {**page, "user": user, "who": letter.subject_of(case),

@@ -171,7 +171,7 @@ def job_review(request: Request, job_id: int, action: str = Form(...), reason: s
 # ----------------------------------------------------------------- 311, transport, disputes
 # Their pages live in their own modules; included here so the app mounts them with these.
 
-from renshe.web import dispute_pages, followup_pages, transport_pages
+from renshe.web import dispute_pages, followup_pages, transport_pages  # noqa: E402  (after this module's router)
 
 router.include_router(followup_pages.router)
 router.include_router(transport_pages.router)

@@ -33,7 +33,7 @@ def cjk_font() -> tuple[str, int]:
         path, _, index = named.partition(":")
         return path, int(index or 0)
     try:
-        out = subprocess.run(["fc-match", "-f", "%{file}:%{index}", f"{FONT_FAMILY}:lang=zh-cn"],  # noqa: S607
+        out = subprocess.run(["fc-match", "-f", "%{file}:%{index}", f"{FONT_FAMILY}:lang=zh-cn"],
                              capture_output=True, text=True, timeout=10, check=True).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         raise FontMissing("找不到中文字体（需要 fonts-noto-cjk 与 fontconfig）") from exc

@@ -33,7 +33,7 @@ class Group:
     """The value of an expression over a list of rows (a long table's rows of one
     unit, or a list's elements): a column of values, or one value."""
 
-    __slots__ = ("values", "single")
+    __slots__ = ("single", "values")
 
     def __init__(self, values: Any, single: bool) -> None:
         self.values = values

@@ -132,7 +132,7 @@ def compile_plan(plan: Plan, frame: pl.DataFrame, tables: dict[str, pl.DataFrame
 
 def _check_type(name: str, inferred: DType, actual: DType) -> None:
     """The inferred type must be Polars' (an int where Polars has a float would print differently)."""
-    if inferred == actual or inferred == NULL:
+    if inferred in (actual, NULL):
         return
     if inferred == UNKNOWN or actual == UNKNOWN:
         raise Unsupported(f"type of {name}: {inferred} (Polars: {actual})")

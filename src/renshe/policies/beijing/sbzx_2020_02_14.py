@@ -46,7 +46,7 @@ def jan_si_refund_timing(c: Calc) -> None:
     p = "beijing.jan_si_refund_timing_2020."
     _require_application(c, ["refund"], "退费")
     early_end = date_lit(c.p(p + "early_applications_to"))
-    early = APP_DATE <= early_end
+    early = early_end >= APP_DATE
     by = pl.when(early).then(pl.lit(as_date(c.p(p + "early_refund_by")).isoformat())) \
         .otherwise(pl.lit(as_date(c.p(p + "late_refund_by")).isoformat()))
     c.output("deadline", by)

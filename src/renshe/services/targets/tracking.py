@@ -290,7 +290,7 @@ def progress_from_xlsx(s: Session, user: User, name: str, data: bytes) -> Loaded
     check_write(user)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 — any unreadable upload is the same problem for the user
+    except Exception:
         raise ServiceError("上传的文件不是有效的 xlsx 工作簿") from None
     ws = wb["进度"] if "进度" in wb.sheetnames else wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
@@ -461,7 +461,7 @@ def table_from_xlsx(data: bytes, *, name: str, year: int, title: str, doc_no: st
         raise ServiceError("目标表名称应为 1-64 个字母、数字、连字符或点，如 xinmi-2020")
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001
+    except Exception:
         raise ServiceError("上传的文件不是有效的 xlsx 工作簿") from None
     ws = wb["目标"] if "目标" in wb.sheetnames else wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))

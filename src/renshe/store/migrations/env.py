@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import renshe.store.models  # noqa: F401  (registers the tables)
-import renshe.store.models_labour  # noqa: F401  (labour-market services)
+import renshe.store.models
+import renshe.store.models_labour
 import renshe.store.models_targets  # noqa: F401  (targets, progress, monitoring)
 from renshe.store.models import Base
 

@@ -1,7 +1,7 @@
 """service desk: users, applications, notice, disbursement, audit
 
 Revision ID: 0001_service_desk
-Revises: 
+Revises:
 Create Date: 2026-11-25 19:55:47.312000
 """
 from __future__ import annotations
