@@ -353,6 +353,25 @@ def batch(
           f"按资金性质（分列，不相加）：{money or '无'}。结果在 {out}/（summary.json, report.html）")
 
 
+
+@app.command()
+def letters(
+    batch_out: Annotated[Path, typer.Argument(metavar="BATCH_OUT", help="a finished 'renshe batch' output directory")],
+    out: Annotated[Path, typer.Option("--out", help="directory for the letters (one <USCC>.pdf per unit)")],
+    units: Annotated[list[str] | None, typer.Option("--units", help="only these units' USCC (repeatable)")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="at most this many letters")] = None,
+) -> None:
+    """政策告知书 in bulk: one PDF per unit from a batch's results (default: every unit with a policy it may enjoy)."""
+    from renshe.batch.letters import LettersError, write_letters
+    from renshe.web.letter import FontMissing
+
+    try:
+        written = list(write_letters(batch_out, out, units=units, limit=limit, progress=_progress("告知书")))
+    except (LettersError, FontMissing) as exc:
+        _fail([str(exc)])
+        return
+    print(f"已出具政策告知书 {len(written):,} 份，结果在 {out}/（按统一社会信用代码命名）")
+
 @app.command()
 def simulate(
     registry_path: Annotated[Path, typer.Argument(metavar="REGISTRY", help="registry directory or .xlsx workbook")],

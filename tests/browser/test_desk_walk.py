@@ -25,8 +25,8 @@ CHINESE_DAY = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    with real_server("sqlite", tmp_path_factory.mktemp("walk")) as pair:
+def served(database_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    with real_server(database_kind, tmp_path_factory.mktemp("walk")) as pair:
         yield pair
 
 
