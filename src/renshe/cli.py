@@ -362,7 +362,7 @@ def letters(
     limit: Annotated[int | None, typer.Option("--limit", help="at most this many letters")] = None,
 ) -> None:
     """政策告知书 in bulk: one PDF per unit from a batch's results (default: every unit with a policy it may enjoy)."""
-    from renshe.batch.letters import LettersError, write_letters
+    from renshe.web.bulk_letters import LettersError, write_letters
     from renshe.web.letter import FontMissing
 
     try:
