@@ -15,6 +15,7 @@ from renshe.api import uploads
 from renshe.api.deps import db, optional_user
 from renshe.api.targets import run_upload
 from renshe.domain.regions import region_name
+from renshe.domain.times import chinese_date
 from renshe.engine.catalog import page_for
 from renshe.services import monitoring
 from renshe.services.errors import ServiceError
@@ -235,10 +236,6 @@ def _warnings_by_region(report: dict[str, Any], names: dict[str, str]) -> Any:
     return stacked_bars([names[c] for c in codes], series, "warnings-by-region", "各地区预警数（按类型）")
 
 
-def _month_text(month: str) -> str:
-    return f"{int(month[:4])}年{int(month[5:])}月"
-
-
 def _warnings_by_month(runs: list[dict[str, Any]]) -> Any:
     """The warnings of each monitored month (the latest run of the month), stacked by kind."""
     latest: dict[str, dict[str, Any]] = {}
@@ -249,4 +246,4 @@ def _warnings_by_month(runs: list[dict[str, Any]]) -> Any:
         return None
     series = {name: [int(latest[m]["summary"].get("by_kind", {}).get(kind, 0)) for m in months]
               for kind, name in monitoring.KIND_NAMES.items()}
-    return stacked_bars([_month_text(m) for m in months], series, "warnings-by-month", "各月预警数（按类型）")
+    return stacked_bars([chinese_date(m) for m in months], series, "warnings-by-month", "各月预警数（按类型）")
