@@ -79,6 +79,9 @@ def test_monitor_page_charts_and_order(client: TestClient) -> None:
     # by month: both monitored months, in order, by their Chinese names
     by_month = _chart(page, "warnings-by-month")
     assert re.findall(r'data-label="([^"]+)"', by_month) == ["2020年5月", "2020年6月"]
+    assert re.findall(r'data-total="(\d+)"', by_month) == ["0", str(len(rows))]
+    index = web.get("/monitor").text  # the runs' page shows the same months
+    assert re.findall(r'data-label="([^"]+)"', _chart(index, "warnings-by-month")) == ["2020年5月", "2020年6月"]
 
     # the list: most people affected first, not the highest rate (U4's drop of 11.9 % would lead)
     assert [(k, int(a)) for k, _, a in rows] == [("layoff_rate", 52), ("headcount_drop", 50), ("layoff_rate", 30),

@@ -149,7 +149,8 @@ def monitor_index(request: Request, user: User | None = Depends(optional_user), 
     if (denied := _guard(request, user)) is not None:
         return denied
     assert user is not None
-    return page(request, "targets/monitor_index.html", user, runs=monitoring.runs(s, user),
+    runs = monitoring.runs(s, user)
+    return page(request, "targets/monitor_index.html", user, runs=runs, by_month=_warnings_by_month(runs),
                 can_write=user.role in tracking.WRITE_ROLES)
 
 
