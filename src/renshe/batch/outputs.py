@@ -28,6 +28,7 @@ import polars as pl
 from renshe.batch.partition import result_path
 from renshe.batch.store import Store
 from renshe.domain.regions import region_name
+from renshe.domain.times import chinese_date
 from renshe.engine.rules import FLOW_NAMES, Registry, registry
 from renshe.engine.same_money import MONEY_FLOWS, counted_expr
 
@@ -722,21 +723,39 @@ def _sheet_bytes(sheet: _Sheet, frame: pl.DataFrame, b: int, strings: _Strings) 
     return sheet.xml(frame, strings, b).encode()
 
 
-def _bars(rows: list[tuple[str, float]], unit: str) -> str:
-    """A small inline SVG bar chart (no script, prints anywhere)."""
+def _bars(rows: list[tuple[str, float]], unit: str, label: str = "") -> str:
+    """A small inline SVG bar chart (no script, prints anywhere). A negative value (a loss)
+    is drawn leftward of the zero line in red."""
     if not rows:
         return "<p>（无）</p>"
-    top = max(v for _, v in rows) or 1.0
+    top = max(abs(v) for _, v in rows) or 1.0
+    signed = any(v < 0 for _, v in rows)
+    room = 460 / 2 if signed else 460
+    zero = 180 + (room if signed else 0)
     height = 22 * len(rows) + 10
-    parts = [f'<svg width="720" height="{height}" role="img" xmlns="http://www.w3.org/2000/svg">']
-    for i, (label, value) in enumerate(rows):
+    parts = [(f'<svg class="chart" width="760" height="{height}" role="img" aria-label="{html.escape(label)}" '
+              'xmlns="http://www.w3.org/2000/svg">')]
+    if signed:
+        parts.append(f'<line x1="{zero}" y1="0" x2="{zero}" y2="{height}" stroke="#5b6b7b"/>')
+    for i, (name, value) in enumerate(rows):
         y = 5 + 22 * i
-        width = 460 * value / top
-        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{html.escape(label)}</text>')
-        parts.append(f'<rect x="170" y="{y}" width="{width:.1f}" height="16" fill="#0b5cad"/>')
-        parts.append(f'<text x="{175 + width:.1f}" y="{y + 13}" font-size="11">{value:,.2f} {unit}</text>')
+        width = room * abs(value) / top
+        x = zero - width if value < 0 else zero
+        fill = "#c0392b" if value < 0 else "#0b5cad"
+        shown = _short_label(name)
+        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{html.escape(shown)}<title>{html.escape(name)}</title>'
+                     '</text>')
+        parts.append(f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="16" fill="{fill}">'
+                     f'<title>{html.escape(name)}：{value:,.2f} {unit}</title></rect>')
+        at = x + width + 5 if value >= 0 else zero + 5
+        parts.append(f'<text x="{at:.1f}" y="{y + 13}" font-size="11">{value:,.2f} {unit}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _short_label(text: str, width: int = 14) -> str:
+    """A chart label that fits its column (the whole text is the bar's tooltip)."""
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 STYLE = """body{font-family:"Noto Sans CJK SC",sans-serif;margin:2rem;color:#1d2733}table{border-collapse:collapse}
@@ -751,10 +770,23 @@ def flow_totals_table(totals: dict[str, float]) -> str:
     return f"<table><tr>{cells}</tr><tr>{values}</tr></table>"
 
 
+#: the sizes large → micro (大型、中型、小型、微型), then the unclassified
+SIZE_ORDER = {size: i for i, size in enumerate(SIZE_NAMES)}
+
+
+def _region_label(code: str | None, name: str | None) -> str:
+    """A prefecture's name (GB/T 2260); a code not in the table is said to be one."""
+    if code is None:
+        return "未知地区"
+    return name if name and name != code else f"行政区划代码 {code}（未能识别）"
+
+
 def write_report(path: Path, policies: pl.DataFrame, summary: pl.DataFrame, totals: dict[str, float], as_of: dt.date,
                  problems: int, units: int, reg: Registry) -> None:
-    """The HTML report: the totals by flow side by side, each flow's policies (by title) with
-    a total row, the policies without money, and each flow's money by region and by size."""
+    """The HTML report, to look at before reading: the totals by flow side by side, then
+    each flow's charts by region (names) and by size, the money by region (a column per
+    flow, never added), and only then each flow's policies (by title) with a total row and
+    the policies without money."""
     sections = []
     for flow in MONEY_FLOWS:
         mine = policies.filter(pl.col("flow") == flow)
@@ -791,30 +823,46 @@ def write_report(path: Path, policies: pl.DataFrame, summary: pl.DataFrame, tota
         sections.append("<h3>不涉及资金的政策（资格、期限、费率等）</h3><table><tr><th>政策</th><th class='n'>范围内单位</th>"
                         "<th class='n'>符合条件</th><th class='n'>待补充信息</th><th class='n'>不符合</th></tr>"
                         f"{''.join(rows)}</table>")
-    charts = []
+    charts: list[str] = []
+    region_rows: dict[tuple[str, str], dict[str, float]] = {}  # (code, name): amount by flow
     for flow in MONEY_FLOWS:
         if not totals.get(flow):
             continue
         mine = summary.filter(pl.col("flow") == flow)
-        by_region = mine.group_by("prefecture_name").agg(pl.col("amount").sum()) \
-            .sort("amount", "prefecture_name", descending=[True, False], nulls_last=True)
-        by_size = mine.group_by("size").agg(pl.col("amount").sum()).sort("size", nulls_last=True)
+        by_region = mine.group_by("prefecture", "prefecture_name").agg(pl.col("amount").sum()) \
+            .sort("amount", "prefecture", descending=[True, False], nulls_last=True)
+        by_size = mine.group_by("size").agg(pl.col("amount").sum())
+        by_size = by_size.sort(pl.col("size").replace_strict(SIZE_ORDER, default=len(SIZE_ORDER)), nulls_last=True)
         name = FLOW_NAMES[flow]
-        region_bars = _bars([(str(r["prefecture_name"] or "未知"), float(r["amount"]))
-                             for r in by_region.head(20).iter_rows(named=True)], "元")
+        for r in by_region.iter_rows(named=True):
+            region_rows.setdefault((r["prefecture"] or "~", _region_label(r["prefecture"], r["prefecture_name"])), {})[flow] = r["amount"]
+        region_bars = _bars([(_region_label(r["prefecture"], r["prefecture_name"]), float(r["amount"]))
+                             for r in by_region.head(20).iter_rows(named=True)], "元", f"{name}：按地区")
         size_bars = _bars([(SIZE_NAMES.get(str(r["size"]), "未能划型"), float(r["amount"]))
-                           for r in by_size.iter_rows(named=True)], "元")
-        charts.append(f"<h3>{name}：按地区（地市）</h3>{region_bars}<h3>{name}：按企业规模</h3>{size_bars}")
+                           for r in by_size.iter_rows(named=True)], "元", f"{name}：按企业规模")
+        more = "<p><small>（金额最多的 20 个地区；全部地区见下表）</small></p>" if by_region.height > 20 else ""
+        charts.append(f"<h3>{name}：按地区（地市）</h3>{region_bars}{more}<h3>{name}：按企业规模</h3>{size_bars}")
+    flows = [f for f in MONEY_FLOWS if totals.get(f)]
+    region_table = ""
+    if flows:
+        heads = "".join(f"<th class='n'>{FLOW_NAMES[f]}（元）</th>" for f in flows)
+        body_rows = "".join(
+            f"<tr><td>{html.escape(label)}</td>"
+            + "".join(f"<td class='n'>{amounts.get(f, 0.0):,.2f}</td>" for f in flows) + "</tr>"
+            for (_, label), amounts in sorted(region_rows.items()))
+        region_table = (f"<h2>按地区汇总</h2><table id='by-region'><tr><th>地区（地市）</th>{heads}</tr>{body_rows}"
+                        "</table><p><small>各类资金分列，不相加。</small></p>")
     body = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>免申即享批量测算报告</title>
 <style>{STYLE}</style></head><body>
 <h1>免申即享批量测算报告</h1>
-<p>测算日 {as_of.isoformat()}；参保单位 {units:,} 个；输入中有误被跳过的行 {problems:,} 行（见 problems.csv）。</p>
+<p>测算日 {chinese_date(as_of)}；参保单位 {units:,} 个；输入中有误被跳过的行 {problems:,} 行（见 problems.csv）。</p>
 <h2>按资金性质汇总</h2>{flow_totals_table(totals)}
 <p><small>现金拨付进入拨付名单（payments.xlsx），减免、缓缴进入征收端清单（reductions.xlsx、deferrals.xlsx）；
 各类资金性质不同，分列而不相加。同一笔资金只计一次：不同文件规定的同一笔资金按一项计，不可同时享受的只计所享受的一项，
 另行拨付的部分计入其自身类别并从整体中扣除。缓缴金额在应缴日期前计入。</small></p>
-<h2>各项政策</h2>{''.join(sections)}
-<h2>分布</h2>{''.join(charts) or '<p>（无）</p>'}
+<h2 id="charts">分布（按资金性质分别作图）</h2>{''.join(charts) or '<p>（无）</p>'}
+{region_table}
+<h2 id="policies">各项政策</h2>{''.join(sections)}
 </body></html>
 """
     path.write_text(body, encoding="utf-8")

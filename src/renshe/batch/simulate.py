@@ -21,8 +21,9 @@ from typing import Any
 import polars as pl
 
 from renshe.batch.baseline import GROUPS, KEYS, Baseline, counted_money, evaluate_run, load_or_make, unit_groups
-from renshe.batch.outputs import FLOW_NAMES, SIZE_NAMES, STYLE, _bars, _names
+from renshe.batch.outputs import FLOW_NAMES, SIZE_NAMES, STYLE, _bars, _names, _region_label
 from renshe.batch.runner import BatchConfig, Progress, batch_rules, evaluate_all, with_partners
+from renshe.domain.industries import section_name
 from renshe.engine.dependencies import reached, related
 from renshe.engine.rules import registry
 from renshe.engine.same_money import MONEY_FLOWS
@@ -184,13 +185,30 @@ def tables_of(sums: Sums) -> dict[str, pl.DataFrame]:
 
 
 def _group_label(group: str, value: Any, names: dict[str, str]) -> str:
+    """A group's Chinese label: a prefecture's name, a size (大型…), an industry section's name."""
     if value is None:
         return "未知"
     if group == "size":
         return SIZE_NAMES.get(str(value), str(value))
     if group == "prefecture":
-        return f"{names.get(str(value), str(value))}（{value}）"
+        return _region_label(str(value), names.get(str(value)))
+    if group == "industry_section":
+        try:
+            return section_name(str(value))
+        except ValueError:
+            return f"行业门类 {value}（未能识别）"
     return str(value)
+
+
+def _setting_text(name: str, value: Any) -> str:
+    """A reform's setting in words: the policy's title, the parameter's description, the new
+    value (the parameter's name small, as it was set)."""
+    reg = registry()
+    param = reg.parameters.get(name)
+    rule = next((r for pid, r in reg.rules.items() if name.startswith(pid + ".")), None)
+    words = "·".join(x for x in (rule.title if rule else "", param.description if param else "") if x)
+    return (f"{html.escape(words or name)} 调整为 {html.escape(str(value))}"
+            f"<small>（{html.escape(name)}）</small>")
 
 
 def write_simulation(tables: dict[str, pl.DataFrame], out: Path, reform: dict[str, Any]) -> None:
@@ -203,9 +221,12 @@ def write_simulation(tables: dict[str, pl.DataFrame], out: Path, reform: dict[st
     flow_rows = "".join(
         f"<tr><td>{r['flow_name']}</td><td class='n'>{r['baseline']:,.2f}</td><td class='n'>{r['reform']:,.2f}</td>"
         f"<td class='n'>{r['difference']:,.2f}</td></tr>" for r in by_flow.iter_rows(named=True))
-    policy_sections = []
+    policy_sections, charts = [], []
     for flow in [r["flow"] for r in money]:
         mine = by_policy.filter(pl.col("flow") == flow)
+        charts.append(f"<h3>{FLOW_NAMES[flow]}：各项政策的差额</h3>" + _bars(
+            [(r["title"] or "（未知政策）", float(r["difference"])) for r in mine.iter_rows(named=True)], "元",
+            f"{FLOW_NAMES[flow]}：各项政策调整后与基线的差额"))
         total = by_flow.filter(pl.col("flow") == flow).row(0, named=True)
         rows = "".join(
             f"<tr><td>{html.escape(r['title'] or r['policy'])}</td><td class='n'>{r['baseline']:,.2f}</td>"
@@ -222,15 +243,17 @@ def write_simulation(tables: dict[str, pl.DataFrame], out: Path, reform: dict[st
         for flow in [r["flow"] for r in money]:
             mine = frame.filter(pl.col("flow") == flow)
             bars = [(_group_label(group, r[group], names), float(r["difference"]))
-                    for r in mine.iter_rows(named=True) if r["difference"] > 0]
+                    for r in mine.iter_rows(named=True) if r["difference"] != 0]
             table = "".join(
                 f"<tr><td>{html.escape(_group_label(group, r[group], names))}</td><td class='n'>{r['units']:,}</td>"
                 f"<td class='n'>{r['winners']:,}</td><td class='n'>{r['losers']:,}</td>"
                 f"<td class='n'>{r['difference']:,.2f}</td></tr>" for r in mine.iter_rows(named=True))
             sections.append(f"<h3>{FLOW_NAMES[flow]}：按{label}</h3><table><tr><th>{label}</th><th class='n'>单位</th>"
                             f"<th class='n'>受益</th><th class='n'>受损</th><th class='n'>差额（元）</th></tr>"
-                            f"{table}</table>{_bars(bars, '元')}")
-    settings = "；".join(f"{html.escape(k)} = {html.escape(str(v))}" for k, v in reform.items())
+                            f"{table}</table>")
+            charts.append(f"<h3>{FLOW_NAMES[flow]}：按{label}的差额</h3>"
+                          + _bars(bars, "元", f"{FLOW_NAMES[flow]}：按{label}的差额（负数为减少）"))
+    settings = "；".join(_setting_text(k, v) for k, v in reform.items())
     (out / "simulation.html").write_text(
         f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>政策模拟</title>
 <style>{STYLE}</style></head><body>
@@ -238,9 +261,10 @@ def write_simulation(tables: dict[str, pl.DataFrame], out: Path, reform: dict[st
 <h2>按资金性质</h2><table><tr><th>资金性质</th><th class='n'>基线（元）</th><th class='n'>调整后（元）</th>
 <th class='n'>差额（元）</th></tr>{flow_rows}</table>
 <p><small>各类资金性质不同，分列而不相加；同一笔资金只计一次。</small></p>
+<h2 id="charts">差额一览（按资金性质分别作图；红色为减少）</h2>{''.join(charts) or '<p>（无）</p>'}
 <img src="simulation.png" alt="各政策基线与调整后金额（按资金性质）" width="760">
-<h2>各项政策</h2>{''.join(policy_sections) or '<p>（无）</p>'}
-{''.join(sections)}</body></html>
+<h2 id="policies">各项政策</h2>{''.join(policy_sections) or '<p>（无）</p>'}
+<h2>受益与受损</h2>{''.join(sections)}</body></html>
 """, encoding="utf-8")
 
 

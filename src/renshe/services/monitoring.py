@@ -200,6 +200,7 @@ def compute(units: pl.DataFrame, insured: pl.DataFrame, as_of: str | None = None
             if passes_line(laid_off, base, line, at_line):
                 word = "达到或超过" if at_line else "高于"
                 warnings.append({**common, "kind": "layoff_rate", "kind_name": KIND_NAMES["layoff_rate"],
+                                 "affected": laid_off,
                                  "value": round(float(rate), 6), "line": float(line), "parameter": pname,
                                  "citation": citation(pname),
                                  "reason": f"裁员率 {_pct(rate)}（{base_m} 参保 {base} 人，{as_of} 参保 {cur} 人，"
@@ -207,6 +208,7 @@ def compute(units: pl.DataFrame, insured: pl.DataFrame, as_of: str | None = None
         if cur is not None and prev is not None and drop_passes(prev, cur, threshold, min_persons):
             fall = Fraction(prev - cur, prev)
             warnings.append({**common, "kind": "headcount_drop", "kind_name": KIND_NAMES["headcount_drop"],
+                             "affected": prev - cur,
                              "value": round(float(fall), 6), "line": float(threshold),
                              "parameter": "monitor.headcount_drop_threshold",
                              "citation": citation("monitor.headcount_drop_threshold"),
@@ -251,13 +253,13 @@ def compute(units: pl.DataFrame, insured: pl.DataFrame, as_of: str | None = None
         if cur is not None and prev is not None and drop_passes(prev, cur, threshold, min_persons):
             fall = Fraction(prev - cur, prev)
             warnings.append({"uscc": None, "name": name, "region": code, "headcount": cur, "prev": prev, "base": None,
-                             "kind": "region_drop", "kind_name": KIND_NAMES["region_drop"],
+                             "kind": "region_drop", "kind_name": KIND_NAMES["region_drop"], "affected": prev - cur,
                              "value": round(float(fall), 6), "line": float(threshold),
                              "parameter": "monitor.headcount_drop_threshold",
                              "citation": citation("monitor.headcount_drop_threshold"),
                              "reason": f"{name}参保人数环比下降 {_pct(fall)}（{prev_m} {prev} 人 → {as_of} {cur} 人），"
                                        f"超过预警线 {_pct(threshold, 0)}"})
-    warnings.sort(key=lambda w: (-w["value"], w["region"], w["uscc"] or ""))
+    warnings.sort(key=severity)
     params = ["monitor.layoff_rate_line_henan", "monitor.small_unit_max_insured", "monitor.layoff_rate_line_small_unit",
               "monitor.layoff_rate_line_national", "monitor.small_unit_max_insured_national",
               "monitor.layoff_rate_line_small_unit_national",
@@ -273,6 +275,20 @@ def compute(units: pl.DataFrame, insured: pl.DataFrame, as_of: str | None = None
     }
 
 
+def people_affected(w: dict[str, Any]) -> int:
+    """The people a warning is about (its severity): laid off for a layoff-rate warning, the
+    fall in insured for a drop. A run kept before this field was added: its headcounts tell."""
+    if w.get("affected") is not None:
+        return int(w["affected"])
+    start = w["base"] if w["kind"] == "layoff_rate" else w["prev"]
+    return max(0, int(start or 0) - int(w["headcount"] or 0))
+
+
+def severity(w: dict[str, Any]) -> tuple[int, float, str, str]:
+    """Warnings most severe first: the most people affected, then the rate, region, unit."""
+    return (-people_affected(w), -w["value"], w["region"] or "", w["uscc"] or "")
+
+
 def _summary(regions: list[dict[str, Any]], warnings: list[dict[str, Any]]) -> dict[str, Any]:
     return {"regions": len(regions), "units": sum(r["units"] for r in regions),
             "headcount": sum(r["headcount"] or 0 for r in regions), "warnings": len(warnings),
@@ -282,9 +298,9 @@ def _summary(regions: list[dict[str, Any]], warnings: list[dict[str, Any]]) -> d
 def for_area(report: dict[str, Any], prefix: str | None) -> dict[str, Any]:
     """The part of a report a user of the area ``prefix`` sees (None: all)."""
     if prefix is None:
-        return report
+        return {**report, "warnings": sorted(report["warnings"], key=severity)}
     regions = [r for r in report["regions"] if r["region"].startswith(prefix)]
-    warnings = [w for w in report["warnings"] if (w["region"] or "").startswith(prefix)]
+    warnings = sorted((w for w in report["warnings"] if (w["region"] or "").startswith(prefix)), key=severity)
     return {**report, "regions": regions, "warnings": warnings, "summary": _summary(regions, warnings)}
 
 

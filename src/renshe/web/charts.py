@@ -80,3 +80,40 @@ def line_chart(months: list[str], series: dict[str, list[float | int | None]], c
                      f'<text x="{left + 26 + k * 170}" y="{height - 9}" font-size="11">{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+COLORS = ["#c0392b", "#e67e22", "#2471a3", "#27ae60"]
+
+
+def stacked_bars(categories: list[str], series: dict[str, list[int]], chart_id: str, label: str,
+                 unit: str = "条") -> Markup:
+    """One horizontal bar per category (a region's name, a month), stacked by series (a kind
+    of warning), with a legend and each bar's total; ``series`` maps a legend label to one
+    count per category. Counts of the same thing, so stacking them is a true total."""
+    label_w, value_w, row_h, legend_h = 170, 60, 24, 24
+    bar_w = WIDTH - label_w - value_w
+    totals = [sum(vs[i] for vs in series.values()) for i in range(len(categories))]
+    top = max(totals, default=0) or 1
+    height = row_h * len(categories) + legend_h + 6
+    parts = [(f'<svg id="{escape(chart_id)}" class="chart" role="img" aria-label="{escape(label)}" '
+              f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%">')]
+    for i, category in enumerate(categories):
+        y = i * row_h + 4
+        x = float(label_w)
+        parts.append(f'<g class="bar" data-label="{escape(category)}" data-total="{totals[i]}">'
+                     f'<text x="{label_w - 6}" y="{y + 13}" font-size="12" text-anchor="end">{escape(category)}</text>')
+        for k, (name, values) in enumerate(series.items()):
+            if not values[i]:
+                continue
+            w = bar_w * values[i] / top
+            parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_h - 8}" fill="{COLORS[k % len(COLORS)]}">'
+                         f'<title>{escape(category)}：{escape(name)} {values[i]:,} {escape(unit)}</title></rect>')
+            x += w
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + 12}" font-size="11">{totals[i]:,} {escape(unit)}</text></g>')
+    y = row_h * len(categories) + 10
+    for k, name in enumerate(series):
+        x = label_w + k * 190
+        parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{COLORS[k % len(COLORS)]}"/>'
+                     f'<text x="{x + 16}" y="{y + 10}" font-size="11">{escape(name)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -11,6 +11,8 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from renshe.domain.regions import region_name
+from renshe.domain.times import chinese_date
 from renshe.engine.catalog import page_for
 from renshe.http import uploads
 from renshe.http.deps import db, optional_user
@@ -18,7 +20,7 @@ from renshe.services import monitoring
 from renshe.services.errors import ServiceError
 from renshe.services.targets import tracking
 from renshe.services.users import User
-from renshe.web.charts import bullet_chart, line_chart
+from renshe.web.charts import bullet_chart, line_chart, stacked_bars
 from renshe.web.desk_pages import need_login, page
 
 router = APIRouter(include_in_schema=False)
@@ -146,7 +148,8 @@ def monitor_index(request: Request, user: User | None = Depends(optional_user), 
     if (denied := _guard(request, user)) is not None:
         return denied
     assert user is not None
-    return page(request, "targets/monitor_index.html", user, runs=monitoring.runs(s, user),
+    runs = monitoring.runs(s, user)
+    return page(request, "targets/monitor_index.html", user, runs=runs, by_month=_warnings_by_month(runs),
                 can_write=user.role in tracking.WRITE_ROLES)
 
 
@@ -200,4 +203,47 @@ def monitor_run(request: Request, run_id: int, user: User | None = Depends(optio
     charts = {r["region"]: line_chart(report["months"], {"参保人数": [p["headcount"] for p in r["series"]]},
                                       f"region-chart-{r['region']}", height=160, width=360)
               for r in report["regions"]}
-    return page(request, "targets/monitor.html", user, report=report, charts=charts)
+    names = _region_names(report)
+    return page(request, "targets/monitor.html", user, report=report, charts=charts, region_names=names,
+                people_affected=monitoring.people_affected,
+                by_region=_warnings_by_region(report, names), by_month=_warnings_by_month(monitoring.runs(s, user)))
+
+
+def _region_names(report: dict[str, Any]) -> dict[str, str]:
+    """Each region code of the report (regions and warnings) and its name (GB/T 2260)."""
+    names = {r["region"]: r["name"] for r in report["regions"]}
+    for w in report["warnings"]:
+        if w["region"] and w["region"] not in names:
+            try:
+                names[w["region"]] = region_name(w["region"])
+            except ValueError:
+                names[w["region"]] = f"未知地区 {w['region']}"
+    return names
+
+
+def _warnings_by_region(report: dict[str, Any], names: dict[str, str]) -> Any:
+    """The warnings of each region (by name), stacked by kind; the region with most people
+    affected first."""
+    warnings = report["warnings"]
+    if not warnings:
+        return None
+    people: dict[str, int] = {}
+    for w in warnings:
+        people[w["region"]] = people.get(w["region"], 0) + monitoring.people_affected(w)
+    codes = sorted(people, key=lambda c: (-people[c], c))
+    series = {name: [sum(1 for w in warnings if w["region"] == c and w["kind"] == kind) for c in codes]
+              for kind, name in monitoring.KIND_NAMES.items()}
+    return stacked_bars([names[c] for c in codes], series, "warnings-by-region", "各地区预警数（按类型）")
+
+
+def _warnings_by_month(runs: list[dict[str, Any]]) -> Any:
+    """The warnings of each monitored month (the latest run of the month), stacked by kind."""
+    latest: dict[str, dict[str, Any]] = {}
+    for r in runs:  # newest first
+        latest.setdefault(r["as_of"], r)
+    months = sorted(latest)
+    if not months:
+        return None
+    series = {name: [int(latest[m]["summary"].get("by_kind", {}).get(kind, 0)) for m in months]
+              for kind, name in monitoring.KIND_NAMES.items()}
+    return stacked_bars([chinese_date(m) for m in months], series, "warnings-by-month", "各月预警数（按类型）")
