@@ -41,10 +41,11 @@ class Written:
 def _as_of(out: Path) -> str:
     """The batch's judgement date (测算日), as its report prints it."""
     report = out / "report.html"
-    found = re.search(r"测算日 (\d{4}-\d{2}-\d{2})", report.read_text(encoding="utf-8")) if report.exists() else None
+    found = re.search(r"测算日 (\d{4})年(\d{1,2})月(\d{1,2})日", report.read_text(encoding="utf-8")) if report.exists() else None
     if not found:
         raise LettersError(f"{out} 中的 report.html 没有测算日，请先完成 renshe batch")
-    return found.group(1)
+    year, month, day = (int(g) for g in found.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def _read(out: Path, folders: tuple[str, ...]) -> pl.DataFrame:
