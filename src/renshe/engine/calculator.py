@@ -103,7 +103,7 @@ def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: l
 
 def local_standards(out: Outcome) -> list[dict[str, Any]]:
     """The local standards (地方标准) the rule's plan read: parameter, value and the local document."""
-    return [{"parameter": u["name"], "value": single.jsonable(u["value"]), "unit": u["unit"],
+    return [{"parameter": u["name"], "value": plans.jsonable(u["value"]), "unit": u["unit"],
              "citation": {k: u["local"][k] for k in ("doc_no", "article") if k in u["local"]},
              **({"title": u["local"]["title"]} if u["local"].get("title") else {})}
             for u in (out.parameters or {}).values() if "local" in u]
