@@ -58,3 +58,18 @@ def chinese_date(value: dt.date | str | None) -> str:
 def now_beijing() -> str:
     """Now, as :func:`beijing_time` writes it."""
     return beijing_time(dt.datetime.now(dt.UTC))
+
+
+#: a day as the pages write it (:func:`chinese_date`)
+_CHINESE_DAY = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
+
+
+def report_date(text: str, label: str = "测算日") -> str | None:
+    """The ISO day that ``label`` is followed by in a page's text (``测算日 2020年7月31日``), else None."""
+    import re
+
+    found = re.search(label + " " + _CHINESE_DAY, text)
+    if not found:
+        return None
+    year, month, day = (int(g) for g in found.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"

@@ -19,6 +19,7 @@ from typing import Any
 
 import polars as pl
 
+from renshe.domain.times import report_date
 from renshe.engine.case import Enterprise
 from renshe.engine.population import layout
 from renshe.engine.registry_files import RegistryError, find_sources, scan
@@ -133,8 +134,7 @@ def _batch_date(out: Path) -> str | None:
     report = out / "report.html"
     if not report.exists():
         return None
-    found = re.search(r"测算日 (\d{4}-\d{2}-\d{2})", report.read_text(encoding="utf-8"))
-    return found.group(1) if found else None
+    return report_date(report.read_text(encoding="utf-8"))
 
 
 def granted(uscc: str, out: Path | None = None) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from renshe.domain.times import report_date
 from renshe.engine.rules import registry
 
 #: the batch's folders of results, with the status their rows have (rejections carry their own)
@@ -41,11 +42,10 @@ class Written:
 def _as_of(out: Path) -> str:
     """The batch's judgement date (测算日), as its report prints it."""
     report = out / "report.html"
-    found = re.search(r"测算日 (\d{4})年(\d{1,2})月(\d{1,2})日", report.read_text(encoding="utf-8")) if report.exists() else None
+    found = report_date(report.read_text(encoding="utf-8")) if report.exists() else None
     if not found:
         raise LettersError(f"{out} 中的 report.html 没有测算日，请先完成 renshe batch")
-    year, month, day = (int(g) for g in found.groups())
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return found
 
 
 def _read(out: Path, folders: tuple[str, ...]) -> pl.DataFrame:
