@@ -21,7 +21,9 @@ from tests.policies.test_policy_cases import build, load_cases
 
 SCHEMA_FILE = ROOT / "docs" / "case.schema.json"
 FORMAT_DOC = ROOT / "docs" / "case-format.md"
-ENTITIES = ("enterprise", "person", "agency", "loan")
+ENTITIES = ("enterprise", "person", "agency", "loan", "bureau")
+#: subjects renshe adds to the contract's (each documented under its own `name`: heading)
+ADDED_SUBJECTS = ("bureau",)
 
 
 def test_the_published_schema_is_current() -> None:
@@ -45,7 +47,7 @@ NAME = r"`([a-z][a-z0-9_]*)`"
 #: a list item's leading field names: "- `a`, `b` and `c` (…) — what they are"
 LEAD = re.compile(r"^- " + NAME + r"((?:(?:, | and |; )" + NAME + r")*)")
 #: a heading that opens an entity's list ("Person:", "Enterprise fields:", "`agency`:", "`person` (…):")
-HEADING = re.compile(r"^(?:`(enterprise|person|agency)`(?: \(.*\))?|(Enterprise|Person|Agency)(?: fields)?):$")
+HEADING = re.compile(r"^(?:`(enterprise|person|agency|bureau)`(?: \(.*\))?|(Enterprise|Person|Agency)(?: fields)?):$")
 QUALIFIED = re.compile(r"`(enterprise|person|agency|loan)\.([a-z][a-z0-9_]*)")
 
 
@@ -68,6 +70,7 @@ def documented_fields(doc: str) -> tuple[set[str], dict[str, set[str]]]:
     fields: dict[str, set[str]] = {e: set() for e in ENTITIES}
     contract = doc.split("## Contract fields", 1)[1].split("\n## ", 1)[0]
     top = set(re.findall(r"^- " + NAME, contract, re.M)) | set(re.findall(r"`(as_of|parameters)`", contract))
+    top |= {name for name in ADDED_SUBJECTS if re.search(rf"^`{name}`:$", doc, re.M)}
     for m in re.finditer(r"^- `(enterprise|person|agency|loan)`: ((?:[^\n]|\n  )*)", contract, re.M):
         fields[m.group(1)] |= set(re.findall(NAME, m.group(2)))
     entity = None

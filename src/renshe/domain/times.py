@@ -5,9 +5,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 BEIJING = ZoneInfo("Asia/Shanghai")
+_ISO_DAY = r"\d{4}-\d{2}-\d{2}"
+_ISO_MONTH = r"(\d{4})-(\d{2})"
 
 
 def _parsed(value: dt.datetime | dt.date | str) -> dt.datetime | dt.date | None:
@@ -17,7 +20,7 @@ def _parsed(value: dt.datetime | dt.date | str) -> dt.datetime | dt.date | None:
     if not text:
         return None
     try:
-        return dt.datetime.fromisoformat(text) if len(text) > 10 else dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text) if re.fullmatch(_ISO_DAY, text) else dt.datetime.fromisoformat(text)
     except ValueError:
         return None
 
@@ -43,10 +46,10 @@ def chinese_date(value: dt.date | str | None) -> str:
     """A day as ``2020年7月31日`` (a month ``2020-02`` as ``2020年2月``)."""
     if value is None:
         return ""
-    if isinstance(value, str) and len(value.strip()) == 7 and value[4] == "-":
-        year, month = value.strip().split("-")
-        if year.isdigit() and month.isdigit():
-            return f"{int(year)}年{int(month)}月"
+    month = re.fullmatch(_ISO_MONTH, value.strip()) if isinstance(value, str) else None
+    if month:
+        year, number = month.groups()
+        return f"{int(year)}年{int(number)}月"
     day = _parsed(value)
     if day is None:
         return str(value)
@@ -66,8 +69,6 @@ _CHINESE_DAY = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
 
 def report_date(text: str, label: str = "测算日") -> str | None:
     """The ISO day that ``label`` is followed by in a page's text (``测算日 2020年7月31日``), else None."""
-    import re
-
     found = re.search(label + " " + _CHINESE_DAY, text)
     if not found:
         return None
