@@ -66,7 +66,10 @@ def round_half_even(x: Any, decimals: int) -> Any:
     if math.isnan(x) or math.isinf(x):
         return x
     scale = float(DECIMAL_BASE) ** decimals
-    return round(x * scale) / scale
+    scaled = x * scale
+    if math.isinf(scaled):  # so large it has no fractional digits left: Polars returns it as it is
+        return x
+    return round(scaled) / scale
 
 
 def kahan_sum(values: list[float]) -> float:
