@@ -39,8 +39,9 @@ def henan_case() -> str:
 
 def refund_row(page: Page, server: str) -> dict[str, str | None]:
     page.goto(server + "/")
+    page.click("#advanced summary")  # the JSON box is under 高级 (the form is the default)
     page.fill("#case_json", henan_case())
-    page.click("#calculate")
+    page.click("#calculate-json")
     row = page.locator(f'tr[data-policy="{RULE}"]')
     return {"amount": row.get_attribute("data-amount"), "cite": row.locator("td.cite").inner_text(),
             "reasons": row.locator("ul.reasons").inner_text()}
