@@ -30,6 +30,17 @@ def fresh_url(kind: str, tmp: Path) -> str:
     return base.rsplit("/", 1)[0] + "/" + name
 
 
+def drop_database(url: str) -> None:
+    """Drop a database fresh_url made on PostgreSQL (its connections closed first), so runs leave none behind."""
+    if not url.startswith("postgresql"):
+        return
+    base, name = os.environ["RENSHE_TEST_DATABASE_URL"], url.rsplit("/", 1)[1]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="module", params=DATABASES)
 def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from renshe.store import db
@@ -40,8 +51,10 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     db.engine.cache_clear()
     db._factory.cache_clear()
     yield url
+    db.engine().dispose()
     db.engine.cache_clear()
     db._factory.cache_clear()
+    drop_database(url)
     if previous is None:
         os.environ.pop("RENSHE_DATABASE_URL", None)
     else:

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 
 from renshe.services.demo import DEMO_PASSWORD
 from tests.conftest import RENSHE, free_port
-from tests.desk.conftest import fresh_url
+from tests.desk.conftest import drop_database, fresh_url
 
 
 @contextmanager
@@ -47,6 +47,7 @@ def real_server(kind: str, folder: Path) -> Iterator[tuple[str, str]]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        drop_database(database)
 
 
 def token(url: str, username: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ from renshe.services import audit
 from renshe.store.db import session
 from renshe.store.migrate import upgrade
 from renshe.store.models import AuditEvent
-from tests.desk.conftest import DATABASES, fresh_url
+from tests.desk.conftest import DATABASES, drop_database, fresh_url
 
 
 @pytest.fixture(params=DATABASES)
@@ -37,6 +37,7 @@ def fresh(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mo
     db.engine().dispose()
     db.engine.cache_clear()
     db._factory.cache_clear()
+    drop_database(url)
 
 
 def _events(n: int) -> None:
@@ -220,3 +221,9 @@ def test_service_role_of_the_docs_can_append_but_not_change(tmp_path: Path, monk
         db.engine().dispose()
         db.engine.cache_clear()
         db._factory.cache_clear()
+        superuser = create_engine(base, isolation_level="AUTOCOMMIT")
+        with superuser.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            for role in (app_role, owner):
+                c.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        superuser.dispose()
