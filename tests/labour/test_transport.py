@@ -59,8 +59,10 @@ def test_plan_and_export(client: TestClient, who: dict[str, dict[str, str]]) -> 
     assert plans[0]["passengers"][0]["id_number"].count("*") == 8
     op = client.get(f"/api/v1/transport/plans/export?travel_date={day}&audience=operator", headers=cw)
     bureau = client.get(f"/api/v1/transport/plans/export?travel_date={day}&audience=bureau", headers=cw)
-    cells = lambda data: [c for ws in load_workbook(io.BytesIO(data)).worksheets  # noqa: E731
-                          for row in ws.iter_rows(values_only=True) for c in row]
+    def cells(data: bytes) -> list[object]:
+        return [c for ws in load_workbook(io.BytesIO(data)).worksheets for row in ws.iter_rows(values_only=True)
+                for c in row]
+
     assert ids[0] in cells(bureau.content) and ids[0] not in cells(op.content)
     assert client.get(f"/api/v1/transport/plans/export?travel_date={day}", headers=who["geren"]).status_code == 403
     r = client.post("/api/v1/transport/trips", headers=who["geren"], json={
@@ -118,8 +120,9 @@ def test_pending_list_is_scoped(client: TestClient, who: dict[str, dict[str, str
     number = with_check("43110219800101004")
     assert client.post("/api/v1/transport/trips", headers=who["yongzhou_jingban"],
                        json=_trip("431102", "零陵丙", number, day)).status_code == 201
-    names = lambda u: [t["name"] for t in client.get(f"/api/v1/transport/trips?travel_date={day}",  # noqa: E731
-                                                     headers=who[u]).json()]
+    def names(u: str) -> list[str]:
+        return [t["name"] for t in client.get(f"/api/v1/transport/trips?travel_date={day}", headers=who[u]).json()]
+
     assert names("yongzhou_jingban") == names("shenji") == names("admin") == ["零陵丙"]
     assert all(names(u) == [] for u in OTHER_AREA)
     row = client.get(f"/api/v1/transport/trips?travel_date={day}", headers=who["shenji"]).json()[0]
@@ -138,8 +141,9 @@ def test_auditor_and_admin_see_every_area(client: TestClient, who: dict[str, dic
 
 
 def test_caseworker_lists_only_own_area(client: TestClient, who: dict[str, dict[str, str]], areas: dict[str, Any]) -> None:
-    listed = lambda u: {v["code"] for v in client.get(f"/api/v1/transport/plans?travel_date={AREA_DAY}",  # noqa: E731
-                                                      headers=who[u]).json()}
+    def listed(u: str) -> set[str]:
+        return {v["code"] for v in client.get(f"/api/v1/transport/plans?travel_date={AREA_DAY}", headers=who[u]).json()}
+
     assert listed("yongzhou_jingban") == {v["code"] for v in areas["yz"]}
     assert listed("xinmi_jingban") == {v["code"] for v in areas["xm"]}
     assert listed("chaoyang_jingban") == listed("jingban") == set()
