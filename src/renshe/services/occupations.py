@@ -61,9 +61,11 @@ def check_rows(table: list[list[str]], on: dt.date) -> list[dict[str, Any]]:
 
 @implements("xinmi.shortage_occupation_catalogue_2020",
             tests=["tests/desk/test_occupations.py::test_publish_download_and_job_board"])
-def publish(s: Session, user: User, *, region: str, edition: str, data: bytes, filename: str = "",
-            published_on: dt.date | str | None = None, at: dt.datetime | None = None) -> OccupationCatalogue:
-    """Publish an edition for a region in the user's area, with its publication date."""
+def publish(s: Session, user: User, *, region: str, edition: str, data: bytes = b"", filename: str = "",
+            published_on: dt.date | str | None = None, at: dt.datetime | None = None,
+            table: list[list[str]] | str | None = None) -> OccupationCatalogue:
+    """Publish an edition for a region in the user's area, with its publication date. ``table``:
+    the file already read (off the event loop, by the faces), else ``data`` is read here."""
     if user.role not in ("caseworker", "admin"):
         raise Forbidden("急需紧缺职业（工种）目录由人社部门发布")
     at = at or dispatch.beijing_now()
@@ -75,14 +77,16 @@ def publish(s: Session, user: User, *, region: str, edition: str, data: bytes, f
     day = c.date("published_on", "发布日期", published_on, required=False) or at.date()
     if day > at.date():
         c.add("published_on", "发布日期不能晚于今天")
+    entries: list[dict[str, Any]] = []
     try:
-        entries = check_rows(dispatch.read_table(data, filename), day)
+        rows = read(data, filename) if table is None else table
+        if isinstance(rows, str):
+            raise ReportFileError(rows)
+        entries = check_rows(rows, day)
     except ReportFileError as exc:
         c.add("file", exc.message)
-        entries = []
     except FieldProblems as exc:
         c.problems += exc.problems
-        entries = []
     c.done()
     cat = OccupationCatalogue(region=r, edition=name, published_on=day, published_by=user.id)
     s.add(cat)
@@ -93,6 +97,14 @@ def publish(s: Session, user: User, *, region: str, edition: str, data: bytes, f
     s.flush()
     audit.record(s, user, "catalogue.publish", "occupation_catalogue", cat.id, {"region": r, "entries": len(entries)})
     return cat
+
+
+def read(data: bytes, filename: str = "") -> list[list[str]] | str:
+    """The file's rows, or the Chinese reason it cannot be read (for the faces, off the event loop)."""
+    try:
+        return dispatch.read_table(data, filename)
+    except ReportFileError as exc:
+        return exc.message
 
 
 def editions(s: Session, region: str = "") -> list[OccupationCatalogue]:
