@@ -46,7 +46,7 @@ def test_filing_with_remote_verification_is_reviewed_in_the_district(s: Session)
     assert fields["kind"].startswith("事项“licence”不是可选值")
     assert fields["services"] == "服务范围不能为空"
     assert fields["files"].startswith("非现场核查须上传核查材料")
-    with pytest.raises(FieldProblems, match="附件“a.png”的内容不是可上传的材料类型"):
+    with pytest.raises(FieldProblems, match=r"附件“a\.png”的内容不是可上传的材料类型"):
         agencies.file(s, agency, kind="permit", services="职业中介", verification="remote",
                       files=[("a.png", b"not an image")], at=AT)
     s.flush()

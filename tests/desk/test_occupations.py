@@ -55,7 +55,7 @@ def test_bad_rows_are_named_and_nothing_is_saved(s: Session) -> None:
     assert s.execute(select(func.count()).select_from(OccupationCatalogue)).scalar_one() == before
 
 
-def test_publish_download_and_job_board(s: Session, client: TestClient) -> None:  # noqa: F811
+def test_publish_download_and_job_board(s: Session, client: TestClient) -> None:
     cat = occupations.publish(s, user(s, "xinmi_jingban"), region="410183", edition="2020年第一期",
                               data=GOOD.encode(), filename="目录.csv", published_on="2020-05-18", at=AT)
     s.commit()
