@@ -60,6 +60,10 @@ def test_filing_with_remote_verification_is_reviewed_in_the_district(s: Session)
     with pytest.raises(Forbidden):
         agencies.get_filing(s, user(s, "jigou_hd"), f.id)
     assert f.id not in [x.id for x in agencies.filings(s, user(s, "xinmi_jingban"))]
+    record, data = agencies.material(s, user(s, "chaoyang_jingban"), f.id, 0)  # the reviewer sees the photo
+    assert (record["filename"], data) == ("经营场所.png", PHOTO)
+    with pytest.raises(Forbidden):
+        agencies.material(s, user(s, "xinmi_jingban"), f.id, 0)
     with pytest.raises(FieldProblems, match="审核意见不能为空"):
         agencies.review(s, user(s, "chaoyang_jingban"), f.id, approve=False)
     done = agencies.review(s, user(s, "chaoyang_jingban"), f.id, approve=True, at=AT + dt.timedelta(days=1))

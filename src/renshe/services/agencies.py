@@ -121,6 +121,25 @@ def review(s: Session, user: User, filing_id: int, *, approve: bool, note: str =
     return f
 
 
+@implements("beijing.hr_permit_remote_verification_2020",
+            tests=["tests/desk/test_agencies.py::test_filing_with_remote_verification_is_reviewed_in_the_district"])
+def material(s: Session, user: User, filing_id: int, index: int) -> tuple[dict[str, Any], bytes]:
+    """One verification file of a filing (its record and bytes, checked against the stored
+    SHA-256) for the agency itself or the bureau of its area — the remote site check."""
+    import hashlib
+
+    f = get_filing(s, user, filing_id)
+    if not 0 <= index < len(f.attachments):
+        raise NotFound("未找到该核查材料")
+    record = f.attachments[index]
+    data = attachments.path_of(record["sha256"]).read_bytes()
+    if hashlib.sha256(data).hexdigest() != record["sha256"]:
+        raise ServiceError("核查材料内容与登记的 SHA-256 不一致，可能已被改动")
+    if user.role != "agency":
+        audit.record(s, user, "agency.material_view", "agency_filing", f.id, {"sha256": record["sha256"]})
+    return record, data
+
+
 def filings(s: Session, user: User) -> list[AgencyFiling]:
     rows = s.execute(select(AgencyFiling).order_by(AgencyFiling.id.desc())).scalars()
     if user.role == "agency":

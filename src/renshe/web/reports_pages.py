@@ -309,6 +309,22 @@ def agency_review(request: Request, filing_id: int, decision: str = Form(""), no
         s, u, filing_id, approve=decision == "approve", note=note))
 
 
+MEDIA = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "xlsx": XLSX}
+
+
+@router.get("/agencies/filings/{filing_id}/materials/{index}")
+def agency_material(request: Request, filing_id: int, index: int, user: User | None = Depends(optional_user),
+                    s: Session = Depends(db, scope="function")) -> Response:
+    if user is None:
+        return need_login(request)
+    try:
+        record, data = agencies.material(s, user, filing_id, index)
+    except ServiceError as exc:
+        return _message(request, user, exc)
+    return Response(data, media_type=MEDIA.get(record["kind"], "application/octet-stream"),
+                    headers=download_headers(record["filename"]))
+
+
 @router.post("/agencies/annual", response_class=HTMLResponse)
 def agency_annual(request: Request, year: str = Form(""), summary: str = Form(""), good_practice: str = Form(""),
                   user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
