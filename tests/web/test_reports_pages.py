@@ -40,6 +40,8 @@ def test_daily_upload_and_the_district_view(client: TestClient, who: dict[str, d
 
 
 def test_daily_form_marks_the_field_and_keeps_what_was_typed(client: TestClient, who: dict[str, dict[str, str]]) -> None:
+    school = html(client.get("/daily-reports?kind=technical_school", headers=who["jigou_hd"]))
+    assert "返校前 14 天的健康数据" in school.by_id("screening-note").text()  # daily.health_screening_lookback_days
     before = html(client.get("/daily-reports?kind=health_monitoring", headers=who["jigou_hd"])).by_id("daily-mine").text()
     r = client.post("/daily-reports/form", headers=who["jigou_hd"],
                     data={"kind": "health_monitoring", "col0": "王五", "col1": "110105199003071239",

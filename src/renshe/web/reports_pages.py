@@ -23,7 +23,7 @@ from renshe.http.labour_forms import XLSX
 from renshe.services import agencies, announcements, daily_reports, occupations
 from renshe.services.errors import ServiceError
 from renshe.services.reports_common import FieldProblems, within
-from renshe.services.reports_settings import announcement_kinds, kinds
+from renshe.services.reports_settings import announcement_kinds, kinds, param
 from renshe.services.users import User
 from renshe.web.desk_pages import need_login, page
 
@@ -72,7 +72,7 @@ def _daily_agency(request: Request, user: User, s: Session, status_code: int = 2
     chosen = chosen if chosen in kinds() else next(iter(kinds()))
     fields = ["file", "day", *[f"col{i}" for i in range(len(kinds()[chosen].columns))]]
     return page(request, "reports/daily_agency.html", user, status_code=status_code, kinds=kinds(), chosen=chosen,
-                fields=fields,
+                fields=fields, lookback=param("daily.health_screening_lookback_days"),
                 today=daily_reports.beijing_now().date().isoformat(),
                 reports=[daily_reports.summary(r) for r in daily_reports.own_reports(s, user)],
                 form=extra.pop("form", {}), errors=extra.pop("errors", []), **extra)
