@@ -101,6 +101,12 @@ ROUTES: tuple[UploadRoute, ...] = (
     _route("/targets/[^/]+/upload", TARGET_TABLE_LIMIT, TARGET_WRITERS, "web", "进度表"),
     _route("/monitor", REGISTRY_LIMIT, TARGET_WRITERS, "web", "参保库工作簿"),
     _route("/apply", _application_files_limit(), ("enterprise", "agency", "person"), "web", "申请材料"),
+    _route("/api/v1/daily-reports/[a-z_]+", REPORT_FILE_LIMIT, ("agency",), "api", "每日报告文件"),
+    _route("/daily-reports/upload", REPORT_FILE_LIMIT, ("agency",), "web", "每日报告文件"),
+    _route("/api/v1/agency-filings", _application_files_limit(), ("agency",), "api", "核查材料"),
+    _route("/agencies/filings", _application_files_limit(), ("agency",), "web", "核查材料"),
+    _route("/api/v1/occupations", TARGET_TABLE_LIMIT, TARGET_WRITERS, "api", "急需紧缺职业（工种）目录"),
+    _route("/occupations", TARGET_TABLE_LIMIT, TARGET_WRITERS, "web", "急需紧缺职业（工种）目录"),
 )
 
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -109,8 +109,10 @@ def _board(request: Request, user: User | None, s: Session, q: str = "", region:
     found = [jobs.view(j) for j in jobs.search(s, q, region, "", True if urgent else None)]
     mine = [jobs.view(j) for j in jobs.mine(s, user)] if user and user.role in ("enterprise", "agency") else []
     queue = [jobs.view(j) for j in jobs.queue(s, user)] if user and user.role in STAFF else []
+    from renshe.web.reports_pages import latest_for_board  # 急需紧缺职业（工种）目录 beside the vacancies
+
     return page(request, "labour/jobs.html", user, status_code=status_code, jobs=found, mine=mine, queue=queue, q=q,
-                region=region, urgent=urgent, form=extra.pop("form", {}), **extra)
+                region=region, urgent=urgent, form=extra.pop("form", {}), catalogue=latest_for_board(s, region), **extra)
 
 
 @router.get("/jobs", response_class=HTMLResponse)
