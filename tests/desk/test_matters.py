@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -309,3 +310,68 @@ def test_api_and_export(client: TestClient, tokens: dict[str, dict[str, str]]) -
     assert client.get("/api/v1/matters/queue.xlsx", headers=tokens["qiye"]).status_code == 403
     catalog = client.get("/api/v1/matters/catalog").json()
     assert {m["key"] for m in catalog} >= {"working_hours_permit", "si_complaint", "personnel_archive"}
+
+
+def test_pages_keep_what_was_typed_and_mark_the_field(client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
+    form = {"matter": "si_complaint", "channel": "walk_in", "province": "110000", "city": "110100",
+            "district": "110105", "f_respondent": "北京示例科技有限公司", "f_facts": ""}
+    with session() as db:
+        before = count(db)
+    r = client.post("/matters/new", data=form, headers=tokens["geren"], follow_redirects=False)
+    assert r.status_code == 400
+    assert "投诉事项不能为空" in r.text and 'id="err-f_facts"' in r.text
+    assert 'value="北京示例科技有限公司"' in r.text  # kept
+    assert 'name="f_facts" id="f_facts" maxlength="500" size="40" value="" class="invalid"' in r.text
+    with session() as db:
+        assert count(db) == before
+    r = client.post("/matters/new", data={**form, "f_facts": "未足额缴纳社会保险费"}, headers=tokens["geren"],
+                    follow_redirects=False)
+    assert r.status_code == 303
+    number = r.headers["location"].split("/")[2].split("?")[0]
+    page = client.get(f"/matters/{number}", headers=tokens["geren"])
+    assert "北京市朝阳区" in page.text and "社会保险投诉举报登记" in page.text
+    assert re.search(r"<th>提交时间</th><td>\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}</td>", page.text)  # Beijing time
+    # the Chaoyang caseworker defers it (暂缓立案) from the page: a reason is required
+    cw = {"Authorization": login_token(client, "chaoyang_jingban")}
+    r = client.post(f"/matters/{number}/defer", data={"reason": ""}, headers=cw, follow_redirects=False)
+    assert r.status_code == 400 and "暂缓立案须写明原因" in r.text
+    r = client.post(f"/matters/{number}/defer", data={"reason": "疫情期间暂缓立案"}, headers=cw, follow_redirects=False)
+    assert r.status_code == 303
+    assert "暂缓立案（已登记留存材料）" in client.get(f"/matters/{number}", headers=cw).text
+    assert client.post(f"/matters/{number}/resume", headers=tokens["xinmi_jingban"],
+                       follow_redirects=False).status_code == 403
+    assert client.post(f"/matters/{number}/resume", headers=cw, follow_redirects=False).status_code == 303
+    assert "已受理办理中" in client.get(f"/matters/{number}", headers=cw).text
+    # the auditor's list of flagged matters; a caseworker may not read it
+    assert client.get("/matters/audit", headers=tokens["shenji"]).status_code == 200
+    assert client.get("/matters/audit", headers=cw).status_code == 403
+    x = client.get("/matters/queue.xlsx", headers=cw)
+    assert x.status_code == 200 and number in [row[0] for row in load_workbook(io.BytesIO(x.content)).active.iter_rows(
+        values_only=True)]
+
+
+def login_token(client: TestClient, username: str) -> str:
+    from tests.desk.conftest import login
+
+    return login(client, username)["Authorization"]
+
+
+def test_joint_handling_and_back_pay_are_recorded(s: Session) -> None:
+    geren, cw = who(s, "geren"), who(s, "jingban")
+    day = dt.date(2020, 2, 25)
+    wi = matters.file(s, geren, "work_injury_benefit", channel="online", today=day,
+                      fields={"injured_name": "张三", "injured_on": "2020-02-01", "medical_covid": "1"})
+    assert wi.region == "110105" and wi.green_channel
+    matters.accept(s, cw, wi.number, today=day)
+    with pytest.raises(matters.MatterProblems) as bad:
+        matters.complete(s, cw, wi.number, {"decision": "认定为工伤"}, today=day)
+    assert bad.value.problems == [("note", "须写明会同财政部门、卫生健康部门共同办理的情况")]
+    assert matters.complete(s, cw, wi.number, {"decision": "认定为工伤，待遇已支付"}, note="会同区财政局、卫健委",
+                            today=day).status == "completed"
+    claim = matters.file(s, geren, "pension_claim", channel="online", today=day,
+                         fields={"insured_name": "张三", "retirement_month": "2020-01"})
+    matters.accept(s, cw, claim.number, today=day)
+    done = matters.complete(s, cw, claim.number, {"back_paid_months": "1"}, today=day)
+    assert done.outcome == {"back_paid_months": 1} and not done.advance_paid
+    assert {"label": "补发月数（未补发填 0）", "name": "back_paid_months", "value": "1"} in matters.view(done)["outcome_shown"]
+    s.commit()

@@ -456,7 +456,7 @@ def accept(s: Session, user: User, number: str, *, advance: bool = False, note: 
 
 
 @implements("beijing.si_complaint_registration_deferred_2020",
-            tests=[TEST + "test_complaint_deferred_and_resumed"])
+            tests=[TEST + "test_complaint_deferred_and_resumed", TEST + "test_pages_keep_what_was_typed_and_mark_the_field"])
 def defer(s: Session, user: User, number: str, reason: str, today: dt.date | None = None) -> ServiceMatter:
     """暂缓立案: the complaint is registered and its materials kept; filed once handling resumes."""
     today = today or dt.date.today()
@@ -484,7 +484,8 @@ def resume(s: Session, user: User, number: str, today: dt.date | None = None) ->
             "beijing.si_card_replacement_by_post_2020", "cn.covid_work_injury_joint_handling_2020",
             "beijing.si_benefits_on_time_2020", "yongzhou.pension_payment_continuity_2022",
             tests=[TEST + "test_file_accept_complete", TEST + "test_matter_rules",
-                   TEST + "test_advance_and_offline_are_flagged_for_audit"])
+                   TEST + "test_advance_and_offline_are_flagged_for_audit",
+                   TEST + "test_joint_handling_and_back_pay_are_recorded"])
 def complete(s: Session, user: User, number: str, outcome: dict[str, Any], *, offline: bool = False,
              note: str = "", today: dt.date | None = None) -> ServiceMatter:
     """Complete (办结) with what the matter records (matters.yaml ``complete_fields``);
