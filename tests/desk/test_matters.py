@@ -375,3 +375,35 @@ def test_joint_handling_and_back_pay_are_recorded(s: Session) -> None:
     assert done.outcome == {"back_paid_months": 1} and not done.advance_paid
     assert {"label": "补发月数（未补发填 0）", "name": "back_paid_months", "value": "1"} in matters.view(done)["outcome_shown"]
     s.commit()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_materials_are_uploaded_checked_by_content_and_read_back(client: TestClient,
+                                                                   tokens: dict[str, dict[str, str]]) -> None:
+    form = {"matter": "work_injury_filing", "channel": "work_group", "province": "430000", "city": "431100",
+            "district": "431102", "f_business": "recurrence", "f_injured_name": "周强",
+            "materials": "备案或审批资料电子件"}
+    with session() as db:
+        before = count(db)
+    bad = client.post("/matters/new", data=form, files=[("attachments", ("诊断.pdf", b"not a pdf", "application/pdf"))],
+                      headers=tokens["geren"], follow_redirects=False)
+    assert bad.status_code == 400 and 'id="err-files"' in bad.text and "诊断.pdf" in bad.text
+    assert 'value="周强"' in bad.text
+    with session() as db:
+        assert count(db) == before
+    r = client.post("/matters/new", data=form, files=[("attachments", ("诊断.pdf", PDF, "application/pdf"))],
+                    headers=tokens["geren"], follow_redirects=False)
+    assert r.status_code == 303, r.text
+    number = r.headers["location"].split("/")[2].split("?")[0]
+    detail = client.get(f"/matters/{number}", headers=tokens["geren"]).text
+    assert "诊断.pdf" in detail and "原件" in detail and "永州市零陵区" in detail
+    got = client.get(f"/matters/{number}/files/0", headers=tokens["geren"])
+    assert got.status_code == 200 and got.content == PDF and got.headers["content-type"] == "application/pdf"
+    assert client.get(f"/matters/{number}/files/0", headers=tokens["jingban"]).status_code == 403  # not Yongzhou
+    assert client.get(f"/matters/{number}/files/1", headers=tokens["geren"]).status_code == 404
+    with session() as db:
+        views = db.execute(select(AuditEvent).where(AuditEvent.entity_id == number,
+                                                    AuditEvent.action == "matter.file_view")).scalars().all()
+        assert len(views) == 1 and views[0].actor == "geren"

@@ -16,6 +16,7 @@ auditor's later review (事后稽核).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import secrets
@@ -33,7 +34,7 @@ from renshe.domain.identifiers import id_rule
 from renshe.domain.regions import problem_with_region
 from renshe.engine.catalog import implements
 from renshe.engine.settings import load_settings, setting
-from renshe.services import audit, exports
+from renshe.services import attachments, audit, exports
 from renshe.services.applications import ROLE_NAMES, in_area, working_day_after
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from renshe.services.security import mask_text
@@ -282,9 +283,11 @@ def default_region(user: User) -> str:
                    TEST + "test_appointment_slots"])
 def file(s: Session, user: User, matter_key: str, *, channel: str, fields: dict[str, Any],
          region: str | None = None, materials: list[str] | None = None, appointment_on: dt.date | None = None,
-         appointment_slot: str | None = None, today: dt.date | None = None) -> ServiceMatter:
+         appointment_slot: str | None = None, files: list[tuple[str, bytes]] | None = None,
+         today: dt.date | None = None) -> ServiceMatter:
     """File a matter (提交办理): checked field by field — a problem names its field and
-    nothing is saved — then stored with its deadline, green channel and priority."""
+    nothing is saved — then stored with its deadline, green channel and priority; ``files``
+    (name, bytes) are the materials' scans, checked by content as an application's."""
     today = today or dt.date.today()
     if user.role not in FILERS:
         raise Forbidden("办事事项由用人单位、个人或人力资源服务机构提交")
@@ -311,8 +314,15 @@ def file(s: Session, user: User, matter_key: str, *, channel: str, fields: dict[
         problems += _appointment_problems(s, matter_key, region, appointment_on, appointment_slot, today)
     elif appointment_on or appointment_slot:
         problems.append(("appointment_on", "预约日期：只有现场预约办理需要预约"))
+    checked_files: list[attachments.Checked] = []
+    try:
+        checked_files = attachments.check_all(files or [], today)
+    except ServiceError as exc:
+        problems.append(("files", f"材料附件：{exc.message}"))
     if problems:
         raise MatterProblems(problems)
+    for c in checked_files:
+        attachments.store(c)
     green = [c for c in m.get("green_channel", []) if _conditions_hold(c, region, values, today)]
     priority = [c for c in m.get("priority", []) if _conditions_hold(c, region, values, today)]
     reasons = [f"绿色通道：{c['reason']}" + (f"（会同{'、'.join(c['joint'])}共同办理）" if c.get("joint") else "")
@@ -324,6 +334,7 @@ def file(s: Session, user: User, matter_key: str, *, channel: str, fields: dict[
     record = ServiceMatter(
         number=f"BS{today:%Y%m%d}{secrets.token_hex(3).upper()}", matter=matter_key, applicant_id=user.id,
         applicant_name=user.display_name, region=region, channel=channel, fields=values, materials=materials,
+        files=[{"filename": c.filename, "kind": c.kind, "size": len(c.data), "sha256": c.sha256} for c in checked_files],
         status="filed", green_channel=bool(green), priority=bool(priority), reasons=reasons, filed_on=today,
         due_on=working_day_after(today, limit), appointment_on=appointment_on,
         appointment_slot=appointment_slot if channel == "appointment" else None, late=checked.late,
@@ -333,7 +344,8 @@ def file(s: Session, user: User, matter_key: str, *, channel: str, fields: dict[
     s.add(record)
     s.flush()
     audit.record(s, user, "matter.file", "matter", record.number,
-                 {"matter": matter_key, "channel": channel, "green_channel": bool(green), "priority": bool(priority)})
+                 {"matter": matter_key, "channel": channel, "green_channel": bool(green), "priority": bool(priority),
+                  "files": [f["sha256"] for f in record.files]})
     return record
 
 
@@ -413,6 +425,19 @@ def queue(s: Session, user: User, status: str | None = None, matter_key: str | N
     if user.role in FILERS:
         return sorted(rows, key=lambda r: r.id, reverse=True)
     return sorted(rows, key=_order)
+
+
+def read_file(s: Session, user: User, number: str, index: int) -> tuple[dict[str, Any], bytes]:
+    """One uploaded material of a matter, to whoever may see the matter (audited)."""
+    record = get(s, user, number)
+    if not 0 <= index < len(record.files):
+        raise NotFound("未找到该材料附件")
+    row = record.files[index]
+    data = attachments.path_of(row["sha256"]).read_bytes()
+    if hashlib.sha256(data).hexdigest() != row["sha256"]:
+        raise ServiceError("附件内容与登记的 SHA-256 不一致，可能已被改动")
+    audit.record(s, user, "matter.file_view", "matter", record.number, {"sha256": row["sha256"]})
+    return row, data
 
 
 # --------------------------------------------------------------------------- handling
@@ -595,7 +620,10 @@ def view(record: ServiceMatter, today: dt.date | None = None) -> dict[str, Any]:
             "applicant": record.applicant_name, "region": record.region, "channel": record.channel,
             "channel_name": channel_name(record.channel), "status": record.status,
             "status_name": STATUS_NAMES[record.status], "fields": record.fields, "fields_shown": shown(record.fields),
-            "materials": record.materials, "green_channel": record.green_channel, "priority": record.priority,
+            "materials": record.materials,
+            "files": [{**f, "kind_name": attachments.KIND_NAMES.get(f["kind"], f["kind"]),
+                       "size_text": attachments.size_text(int(f["size"]))} for f in record.files],
+            "green_channel": record.green_channel, "priority": record.priority,
             "reasons": record.reasons, "filed_on": record.filed_on.isoformat(), "filed_at": record.filed_at.isoformat(),
             "due_on": record.due_on.isoformat() if record.due_on else None,
             "overdue": bool(record.due_on and record.status in OPEN and today > record.due_on),

@@ -23,6 +23,7 @@ class ServiceMatter(Base):
     channel: Mapped[str] = mapped_column(String(24))
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     materials: Mapped[list[Any]] = mapped_column(JSON, default=list)  # names the filer says are sent
+    files: Mapped[list[Any]] = mapped_column(JSON, default=list)  # uploaded: name, kind, size, sha256
     status: Mapped[str] = mapped_column(String(16), index=True)
     green_channel: Mapped[bool] = mapped_column(Boolean, default=False)
     priority: Mapped[bool] = mapped_column(Boolean, default=False)

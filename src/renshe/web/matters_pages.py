@@ -12,11 +12,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from renshe.domain.regions import problem_with_region, region_tree
 from renshe.engine.catalog import implements, page_for
 from renshe.http.deps import db, optional_user
-from renshe.services import matters
+from renshe.services import attachments, matters
 from renshe.services.errors import ServiceError
 from renshe.services.users import User
 from renshe.web.desk_pages import need_login, page
@@ -25,6 +26,10 @@ from renshe.web.forms import region_label
 router = APIRouter(include_in_schema=False)
 page_for("renshe.services.matters", "/matters", "/matters/new", "/matters/audit")
 WALK = "tests/browser/test_matters_walk.py::test_enterprise_files_and_caseworker_completes"
+#: the form's own fields (the matter's fields are ``f_<name>``)
+FORM_FIELDS = ("channel", "region", "materials", "matter", "appointment_on", "appointment_slot", "files")
+MEDIA = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 ACTIONS = ("accept", "defer", "resume", "complete", "refuse", "originals", "audit")
 
 
@@ -59,7 +64,9 @@ def _form_page(request: Request, user: User, key: str, form: dict[str, Any], err
                status_code: int = 200) -> HTMLResponse:
     return page(request, "matters/form.html", user, status_code=status_code, m=matters.describe(key),
                 form=form, errors=errors, regions=region_tree(), slots=matters.appointment_slots(),
-                today=dt.date.today().isoformat())
+                today=dt.date.today().isoformat(), max_size=attachments.size_text(attachments.max_bytes()),
+                max_files=attachments.param("max_files"),
+                kinds="、".join(attachments.KIND_NAMES.get(str(k), str(k)) for k in attachments.param("types")))
 
 
 @router.get("/matters/new", response_class=HTMLResponse)
@@ -81,7 +88,8 @@ def matter_form(request: Request, matter: str = "", user: User | None = Depends(
 @router.post("/matters/new", response_class=HTMLResponse)
 async def matter_file(request: Request, user: User | None = Depends(optional_user),
                       s: Session = Depends(db, scope="function")) -> Response:
-    """File the form; a bad form comes back with the values typed and each problem on its field."""
+    """File the form; a bad form comes back with the values typed and each problem on its field
+    (the files must be chosen again). The upload is bounded by the gate (http/uploads.py)."""
     if user is None:
         return need_login(request)
     if user.role not in matters.FILERS:
@@ -89,6 +97,12 @@ async def matter_file(request: Request, user: User | None = Depends(optional_use
     raw = await request.form()
     form: dict[str, Any] = {k: str(v) for k, v in raw.items() if isinstance(v, str)}
     form["materials"] = [str(v) for v in raw.getlist("materials") if isinstance(v, str)]
+    limit = attachments.max_bytes() + 1
+    files = [(f.filename or "", await f.read(limit)) for f in raw.getlist("attachments") if not isinstance(f, str)]
+    return await run_in_threadpool(_file, request, user, s, form, files)
+
+
+def _file(request: Request, user: User, s: Session, form: dict[str, Any], files: list[tuple[str, bytes]]) -> Response:
     key = form.get("matter", "")
     if key not in matters.catalog()["matters"]:
         return RedirectResponse("/matters", status_code=303)
@@ -105,12 +119,13 @@ async def matter_file(request: Request, user: User | None = Depends(optional_use
         try:
             record = matters.file(s, user, key, channel=form.get("channel", ""), fields=fields,
                                   region=_region_of(form) or None, materials=form["materials"],
-                                  appointment_on=appointment_on, appointment_slot=form.get("appointment_slot") or None)
+                                  appointment_on=appointment_on, appointment_slot=form.get("appointment_slot") or None,
+                                  files=files)
         except matters.MatterProblems as exc:
-            errors = [{"field": "region" if f == "region" else (f if f in ("channel", "materials", "matter", "appointment_on",
-                                                                            "appointment_slot") else f"f_{f}"),
-                       "message": msg} for f, msg in exc.problems]
+            s.rollback()
+            errors = [{"field": f if f in FORM_FIELDS else f"f_{f}", "message": msg} for f, msg in exc.problems]
         except ServiceError as exc:
+            s.rollback()
             return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
         else:
             return RedirectResponse(f"/matters/{record.number}?filed=1", status_code=303)
@@ -176,7 +191,10 @@ async def matter_act(request: Request, number: str, action: str, user: User | No
         return page(request, "desk/message.html", user, status_code=404, message="未知的操作")
     raw = await request.form()
     form = {k: str(v) for k, v in raw.items() if isinstance(v, str)}
-    checked = form.get("offline", "") in matters.TRUE
+    return await run_in_threadpool(_act, request, user, s, number, action, form)
+
+
+def _act(request: Request, user: User, s: Session, number: str, action: str, form: dict[str, str]) -> Response:
     try:
         if action == "accept":
             matters.accept(s, user, number, advance=form.get("advance", "") in matters.TRUE, note=form.get("note", ""))
@@ -185,10 +203,10 @@ async def matter_act(request: Request, number: str, action: str, user: User | No
         elif action == "resume":
             matters.resume(s, user, number)
         elif action == "complete":
-            record = matters.get(s, user, number)
-            specs = matters.describe(record.matter)["complete_fields"]
+            specs = matters.describe(matters.get(s, user, number).matter)["complete_fields"]
             outcome = {f["name"]: form.get(f"o_{f['name']}", "") for f in specs}
-            matters.complete(s, user, number, outcome, offline=checked, note=form.get("note", ""))
+            matters.complete(s, user, number, outcome, offline=form.get("offline", "") in matters.TRUE,
+                             note=form.get("note", ""))
         elif action == "refuse":
             matters.refuse(s, user, number, form.get("reason", ""))
         elif action == "originals":
@@ -196,9 +214,27 @@ async def matter_act(request: Request, number: str, action: str, user: User | No
         else:
             matters.audit_done(s, user, number, form.get("note", ""))
     except matters.MatterProblems as exc:
+        s.rollback()
         outcome_names = {"o_" + f["name"] for f in matters.describe(matters.get(s, user, number).matter)["complete_fields"]}
         errors = [{"field": f"o_{f}" if f"o_{f}" in outcome_names else f, "message": msg} for f, msg in exc.problems]
         return _detail(request, user, s, number, status_code=400, errors=errors, form=form, action=action)
     except ServiceError as exc:
+        s.rollback()
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
     return RedirectResponse(f"/matters/{number}", status_code=303)
+
+
+@router.get("/matters/{number}/files/{index}")
+def matter_file_download(request: Request, number: str, index: int, user: User | None = Depends(optional_user),
+                         s: Session = Depends(db, scope="function")) -> Response:
+    """A material's file, to the filer and the staff who may see the matter."""
+    from urllib.parse import quote
+
+    if user is None:
+        return need_login(request)
+    try:
+        row, data = matters.read_file(s, user, number, index)
+    except ServiceError as exc:
+        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+    return Response(data, media_type=MEDIA.get(row["kind"], "application/octet-stream"), headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row['filename'])}"})

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=24), nullable=False),
         sa.Column("fields", sa.JSON(), nullable=False),
         sa.Column("materials", sa.JSON(), nullable=False),
+        sa.Column("files", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("green_channel", sa.Boolean(), nullable=False),
         sa.Column("priority", sa.Boolean(), nullable=False),
