@@ -343,6 +343,9 @@ def test_pages_keep_what_was_typed_and_mark_the_field(client: TestClient, tokens
     assert client.post(f"/matters/{number}/resume", headers=cw, follow_redirects=False).status_code == 303
     assert "已受理办理中" in client.get(f"/matters/{number}", headers=cw).text
     # the auditor's list of flagged matters; a caseworker may not read it
+    complaints = client.get("/matters?matter=si_complaint", headers=cw).text
+    claim = "<td>养老保险待遇申领（新增退休人员，可按月预发、补发）</td>"  # filed in Chaoyang by an earlier test
+    assert number in complaints and claim not in complaints and claim in client.get("/matters", headers=cw).text
     assert client.get("/matters/audit", headers=tokens["shenji"]).status_code == 200
     assert client.get("/matters/audit", headers=cw).status_code == 403
     x = client.get("/matters/queue.xlsx", headers=cw)

@@ -47,17 +47,19 @@ def _picker(region: str) -> dict[str, str]:
 
 
 @router.get("/matters", response_class=HTMLResponse)
-def matter_list(request: Request, status: str = "", user: User | None = Depends(optional_user),
+def matter_list(request: Request, status: str = "", matter: str = "", user: User | None = Depends(optional_user),
                 s: Session = Depends(db, scope="function")) -> Response:
+    """A filer's own matters and the matters to file; staff: the area's queue, by status and matter."""
     if user is None:
         return need_login(request)
     status = status if status in matters.STATUS_NAMES else ""
+    matter = matter if matter in matters.catalog()["matters"] else ""
     try:
-        rows = [matters.view(m) for m in matters.queue(s, user, status or None)]
+        rows = [matters.view(m) for m in matters.queue(s, user, status or None, matter or None)]
     except ServiceError as exc:
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
     return page(request, "matters/list.html", user, rows=rows, catalog=matters.listing(user), status=status,
-                statuses=matters.STATUS_NAMES, filer=user.role in matters.FILERS)
+                matter=matter, statuses=matters.STATUS_NAMES, filer=user.role in matters.FILERS)
 
 
 def _form_page(request: Request, user: User, key: str, form: dict[str, Any], errors: list[dict[str, Any]],
