@@ -55,7 +55,8 @@ def test_file_accept_complete(s: Session) -> None:
     done = matters.complete(s, cw, m.number, {"approved_period": "2020-02-10 至 2020-12-31"}, today=BEIJING_DAY)
     assert done.status == "completed" and done.outcome == {"approved_period": "2020-02-10 至 2020-12-31"}
     assert [h["action"] for h in done.history] == ["filed", "accept", "complete"]
-    actions = [e.action for e in s.execute(select(AuditEvent).where(AuditEvent.entity_id == m.number)).scalars()]
+    actions = [e.action for e in s.execute(select(AuditEvent).where(AuditEvent.entity_id == m.number)
+                                           .order_by(AuditEvent.id)).scalars()]
     assert actions == ["matter.file", "matter.accept", "matter.complete"]
     with pytest.raises(Conflict):
         matters.refuse(s, cw, m.number, "已办结")
