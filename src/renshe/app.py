@@ -104,6 +104,11 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
 
     app.include_router(local_standards_api.router)
     app.include_router(standards_pages.router)
+    from renshe.api import matters as matters_api  # service matters (办事事项)
+    from renshe.web import matters_pages
+
+    app.include_router(matters_api.router)
+    app.include_router(matters_pages.router)
     from renshe.api import enterprise as enterprise_api  # the signed-in unit's registry data and 免申即享结果
 
     app.include_router(enterprise_api.router)

@@ -107,6 +107,7 @@ ROUTES: tuple[UploadRoute, ...] = (
     _route("/agencies/filings", _application_files_limit(), ("agency",), "web", "核查材料"),
     _route("/api/v1/occupations", TARGET_TABLE_LIMIT, TARGET_WRITERS, "api", "急需紧缺职业（工种）目录"),
     _route("/occupations", TARGET_TABLE_LIMIT, TARGET_WRITERS, "web", "急需紧缺职业（工种）目录"),
+    _route("/matters/new", _application_files_limit(), ("enterprise", "agency", "person"), "web", "办事材料"),
 )
 
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})

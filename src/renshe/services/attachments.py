@@ -128,6 +128,11 @@ def _write(c: Checked) -> None:
         raise
 
 
+def store(c: Checked) -> None:
+    """Store one checked file under its SHA-256 (for other services' materials, e.g. 办事事项)."""
+    _write(c)
+
+
 def save(s: Session, user: User, app: Application, files: list[Checked]) -> list[Attachment]:
     """Store the checked files and record them on the application (in the caller's transaction)."""
     rows = []

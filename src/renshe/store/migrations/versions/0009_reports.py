@@ -2,7 +2,7 @@
 annual reports and enforcement cases (人力资源服务机构), the shortage occupation catalogue
 
 Revision ID: 0009_reports
-Revises: 0007_attachments
+Revises: 0008_service_matters
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_reports"
-down_revision = "0007_attachments"
+down_revision = "0008_service_matters"
 branch_labels = None
 depends_on = None
 
