@@ -79,7 +79,7 @@ def file(s: Session, agency: User, *, kind: str, services: str, verification: st
         c.add("files", "非现场核查须上传核查材料：经营场所的视频截图或照片（jpg、png）或 PDF")
     c.done()
     for x in checked:
-        attachments._write(x)  # stored by SHA-256, as an application's materials are
+        attachments.store(x)  # stored by SHA-256, as an application's materials are
     f = AgencyFiling(agency_id=agency.id, district=dispatch.agency_district(agency), kind=k, services=text,
                      verification=v, status="submitted", submitted_at=at, note="",
                      attachments=[{"filename": x.filename, "kind": x.kind, "size": len(x.data), "sha256": x.sha256}
