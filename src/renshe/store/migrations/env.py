@@ -7,6 +7,7 @@ from sqlalchemy import engine_from_config, pool
 
 import renshe.store.models
 import renshe.store.models_labour
+import renshe.store.models_programmes
 import renshe.store.models_targets  # noqa: F401  (targets, progress, monitoring)
 from renshe.store.models import Base
 
