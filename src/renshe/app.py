@@ -107,6 +107,12 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
     from renshe.api import enterprise as enterprise_api  # the signed-in unit's registry data and 免申即享结果
 
     app.include_router(enterprise_api.router)
+    from renshe.api import programmes as programmes_api  # training and employment programmes, public institutions
+
+    app.include_router(programmes_api.router)
+    from renshe.web import training_pages
+
+    app.include_router(training_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     from renshe.api import openapi  # every status code and error shape in /openapi.json
     from renshe.http.hardening import Hardening  # CSRF origin check, security headers, Secure cookies
