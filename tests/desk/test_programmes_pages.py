@@ -119,3 +119,40 @@ def test_programme_api_walk(client: TestClient) -> None:
         "region": "431102", "unit": "零陵区人民医院", "year": 2020, "yearly_total": "500000",
         "regular_paid": "520000", "one_off": "80000"})
     assert r.status_code == 400 and "不能用于弥补" in r.json()["detail"]
+
+
+def _xlsx(header: list[str], rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_catalogue_and_needs_uploads(client: TestClient) -> None:
+    cw = login(client, "jingban")
+    header = ["平台名称", "网址", "课程名称", "职业（工种）", "学时", "是否免费"]
+    bad = client.post("/training/catalogue/import", headers=cw, data={"region": "110000", "batch": "京能指文〔2020〕3号 第二批"},
+                      files={"file": ("b.xlsx", _xlsx(header, [["上传平台", "", "课", "茶艺师", 6, "也许"]]))})
+    assert bad.status_code == 400 and "第 2 行：是否免费“也许”应为 是 或 否" in bad.text
+    assert 'value="京能指文〔2020〕3号 第二批"' in bad.text
+    ok = client.post("/training/catalogue/import", headers=cw, data={"region": "110000", "batch": "京能指文〔2020〕3号 第二批"},
+                     files={"file": ("b.xlsx", _xlsx(header, [["上传平台", "", "茶艺入门", "茶艺师", 6, "是"]]))},
+                     follow_redirects=False)
+    assert ok.status_code == 303 and ok.headers["location"] == "/training?imported=1"
+    assert "茶艺入门（茶艺师，6 学时，免费）" in client.get("/training", params={"occupation": "茶艺师"}).text
+    assert client.post("/training/catalogue/import", headers=login(client, "jigou"), data={"region": "110000"},
+                       files={"file": ("b.xlsx", b"x")}).status_code == 403
+    yz = login(client, "yongzhou_jingban")
+    needs_header = ["所在地区代码", "园区", "统一社会信用代码", "企业名称", "培训职业（工种）", "需求人数", "更新日期"]
+    bad = client.post("/training/needs/import", headers=yz, files={"file": ("n.xlsx", _xlsx(needs_header, [
+        ["431102", "永州高新区", "91110108MA01C7LM3W", "甲", "焊工", "多", "2022-05-01"]]))})
+    assert bad.status_code == 400 and "第 2 行：需求人数“多”应为正整数" in bad.text
+    ok = client.post("/training/needs/import", headers=yz, follow_redirects=False, files={"file": ("n.xlsx", _xlsx(
+        needs_header, [["431102", "永州高新区", "91110108MA01C7LM3W", "甲", "焊工", 12, "2022-05-01"]]))})
+    assert ok.status_code == 303 and "永州高新区" in client.get("/training/needs", headers=yz).text

@@ -101,6 +101,8 @@ ROUTES: tuple[UploadRoute, ...] = (
     _route("/targets/[^/]+/upload", TARGET_TABLE_LIMIT, TARGET_WRITERS, "web", "进度表"),
     _route("/monitor", REGISTRY_LIMIT, TARGET_WRITERS, "web", "参保库工作簿"),
     _route("/apply", _application_files_limit(), ("enterprise", "agency", "person"), "web", "申请材料"),
+    _route("/training/catalogue/import", TARGET_TABLE_LIMIT, ("caseworker",), "web", "培训平台目录"),
+    _route("/training/needs/import", TARGET_TABLE_LIMIT, ("caseworker",), "web", "培训需求台账"),
 )
 
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})

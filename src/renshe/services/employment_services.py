@@ -127,6 +127,14 @@ def follow_up(s: Session, user: User, record_id: int, *, on: dt.date, option: st
     return rec
 
 
+def kind_of(s: Session, record_id: int) -> str:
+    """Which ledger a record belongs to (to show its page again)."""
+    rec = s.get(ServiceRecord, record_id)
+    if rec is None:
+        raise NotFound(f"未找到台账记录 {record_id}")
+    return rec.kind
+
+
 def view(rec: ServiceRecord, today: dt.date, expert: CareerExpert | None = None) -> dict[str, Any]:
     return {"id": rec.id, "kind": rec.kind, "kind_name": KINDS[rec.kind][0], "region": rec.region,
             "region_name": region_label(rec.region), "name": rec.name, "id_number": mask_id_number(rec.id_number),

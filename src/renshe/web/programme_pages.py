@@ -215,12 +215,10 @@ async def ledger_record(request: Request, kind: str, user: User | None = Depends
 async def ledger_follow_up(request: Request, record_id: int, user: User | None = Depends(optional_user),
                            s: Session = Depends(db, scope="function")) -> Response:
     raw = await _raw(request)
-    from renshe.store.models_programmes import ServiceRecord
-
-    rec = s.get(ServiceRecord, record_id)
-    if rec is None:
-        return page(request, "desk/message.html", user, status_code=404, message=f"未找到台账记录 {record_id}")
-    kind = rec.kind
+    try:
+        kind = employment_services.kind_of(s, record_id)
+    except NotFound as exc:
+        return page(request, "desk/message.html", user, status_code=404, message=exc.message)
 
     def act() -> None:
         assert user is not None

@@ -11,12 +11,13 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from renshe.domain.regions import region_tree
 from renshe.engine.catalog import page_for
+from renshe.http import uploads
 from renshe.http.deps import db, optional_user
 from renshe.http.hardening import download_headers
 from renshe.http.labour_forms import XLSX
@@ -60,20 +61,48 @@ def _message(request: Request, user: User | None, exc: ServiceError) -> HTMLResp
 
 # ----------------------------------------------------------------------------- catalogue
 
-@router.get("/training", response_class=HTMLResponse)
-def catalogue(request: Request, q: str = "", occupation: str = "", region: str = "", free_only: str = "",
-              batch: str = "", user: User | None = Depends(optional_user),
-              s: Session = Depends(db, scope="function")) -> HTMLResponse:
-    """The free online training catalogue (免费线上培训目录), searched by platform, course,
-    occupation, area and batch."""
-    found = training.search(s, q=q[:100], occupation=occupation[:100], region=region if region.isdigit() else "",
-                            free_only=bool(free_only), batch=batch[:64])
+def _catalogue_page(request: Request, user: User | None, s: Session, form: dict[str, str], status_code: int = 200,
+                    **extra: Any) -> HTMLResponse:
+    found = training.search(s, q=form["q"][:100], occupation=form["occupation"][:100],
+                            region=form["region"] if form["region"].isdigit() else "",
+                            free_only=bool(form["free_only"]), batch=form["batch"][:64])
     every = training.search(s)
     occupations = sorted({c["occupation"] for p in every for c in p["courses"]})
     batches = sorted({p["batch"] for p in every if p["batch"]})
-    return page(request, "training/catalogue.html", user, platforms=found, occupations=occupations, batches=batches,
-                regions=district_options(None), completeness=training.batch_completeness(s),
-                form={"q": q, "occupation": occupation, "region": region, "free_only": free_only, "batch": batch})
+    return page(request, "training/catalogue.html", user, status_code=status_code, platforms=found,
+                occupations=occupations, batches=batches, regions=district_options(None),
+                completeness=training.batch_completeness(s), form=form, headers=list(training.CATALOGUE_HEADERS.values()),
+                import_regions=[(training.NATIONAL, "全国（人社部公布）"), *district_options(user)],
+                **{"import_form": {}, "import_errors": [], **extra})
+
+
+@router.get("/training", response_class=HTMLResponse)
+def catalogue(request: Request, q: str = "", occupation: str = "", region: str = "", free_only: str = "",
+              batch: str = "", imported: str = "", user: User | None = Depends(optional_user),
+              s: Session = Depends(db, scope="function")) -> HTMLResponse:
+    """The free online training catalogue (免费线上培训目录), searched by platform, course,
+    occupation, area and batch."""
+    return _catalogue_page(request, user, s, {"q": q, "occupation": occupation, "region": region,
+                                              "free_only": free_only, "batch": batch}, imported=imported)
+
+
+@router.post("/training/catalogue/import", response_class=HTMLResponse)
+async def catalogue_import(request: Request, file: UploadFile = File(...), region: str = Form(""),
+                           batch: str = Form(""), user: User | None = Depends(optional_user),
+                           s: Session = Depends(db, scope="function")) -> Response:
+    """A published batch (公布的目录清单) from a workbook: a bad row names its row and field, nothing saved."""
+    if user is None:
+        return need_login(request)
+    data = await file.read()
+    empty = {"q": "", "occupation": "", "region": "", "free_only": "", "batch": ""}
+    try:
+        made = await uploads.off_loop(lambda: training.import_batch(s, user, data, region=region, batch=batch))
+    except FieldError as exc:
+        return _catalogue_page(request, user, s, empty, 400, import_form={"region": region, "batch": batch},
+                               import_errors=field_errors(exc))
+    except ServiceError as exc:
+        return _message(request, user, exc)
+    return RedirectResponse(f"/training?imported={len(made)}", status_code=303)
 
 
 # ----------------------------------------------------------------------------- projects
@@ -187,7 +216,7 @@ def _needs_page(request: Request, user: User, s: Session, status_code: int = 200
         return _message(request, user, exc)
     return page(request, "training/needs.html", user, status_code=status_code, data=data,
                 regions=district_options(user), can_write=user.role == "caseworker",
-                today=dt.date.today().isoformat(), **{"form": {}, "errors": [], **extra})
+                today=dt.date.today().isoformat(), **{"form": {}, "errors": [], "import_errors": [], **extra})
 
 
 @router.get("/training/needs", response_class=HTMLResponse)
@@ -214,6 +243,22 @@ def record_need(request: Request, region: str = Form(""), park: str = Form(""), 
     except ServiceError as exc:
         return _message(request, user, exc)
     return RedirectResponse(f"/training/needs?saved={n.id}", status_code=303)
+
+
+@router.post("/training/needs/import", response_class=HTMLResponse)
+async def needs_import(request: Request, file: UploadFile = File(...), user: User | None = Depends(optional_user),
+                       s: Session = Depends(db, scope="function")) -> Response:
+    """The ledger from a workbook in the export's layout: a bad row names its row and field, nothing saved."""
+    if user is None:
+        return need_login(request)
+    data = await file.read()
+    try:
+        count = await uploads.off_loop(training_needs.import_xlsx, s, user, data)
+    except FieldError as exc:
+        return _needs_page(request, user, s, status_code=400, import_errors=field_errors(exc))
+    except ServiceError as exc:
+        return _message(request, user, exc)
+    return RedirectResponse(f"/training/needs?saved={count}", status_code=303)
 
 
 @router.get("/training/needs.xlsx")
