@@ -117,6 +117,15 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
 
     app.include_router(reports_api.router)
     app.include_router(reports_pages.router)
+    from renshe.api import programmes as programmes_api  # training and employment programmes, public institutions
+
+    app.include_router(programmes_api.router)
+    from renshe.web import training_pages
+
+    app.include_router(training_pages.router)
+    from renshe.web import programme_pages
+
+    app.include_router(programme_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     from renshe.api import openapi  # every status code and error shape in /openapi.json
     from renshe.http.hardening import Hardening  # CSRF origin check, security headers, Secure cookies

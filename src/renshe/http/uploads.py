@@ -108,6 +108,8 @@ ROUTES: tuple[UploadRoute, ...] = (
     _route("/api/v1/occupations", TARGET_TABLE_LIMIT, TARGET_WRITERS, "api", "急需紧缺职业（工种）目录"),
     _route("/occupations", TARGET_TABLE_LIMIT, TARGET_WRITERS, "web", "急需紧缺职业（工种）目录"),
     _route("/matters/new", _application_files_limit(), ("enterprise", "agency", "person"), "web", "办事材料"),
+    _route("/training/catalogue/import", TARGET_TABLE_LIMIT, ("caseworker",), "web", "培训平台目录"),
+    _route("/training/needs/import", TARGET_TABLE_LIMIT, ("caseworker",), "web", "培训需求台账"),
 )
 
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -65,4 +65,5 @@ def seed(s: Session) -> bool:
     seed_registry(s)  # the bureau's unit registrations (数据比对, 户名、开户行)
     __import__("renshe.services.targets.demo", fromlist=["seed_targets"]).seed_targets(s)  # targets: demo progress
     __import__("renshe.services.labour_demo", fromlist=["seed_labour"]).seed_labour(s, DEMO_PASSWORD)  # labour market
+    __import__("renshe.services.programmes_demo", fromlist=["seed_programmes"]).seed_programmes(s)  # online training
     return True

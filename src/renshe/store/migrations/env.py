@@ -8,6 +8,7 @@ from sqlalchemy import engine_from_config, pool
 import renshe.store.models
 import renshe.store.models_labour
 import renshe.store.models_matters  # service matters
+import renshe.store.models_programmes  # training and employment programmes
 import renshe.store.models_reports  # daily reports, announcements, agencies, catalogue
 import renshe.store.models_targets  # noqa: F401  (targets, progress, monitoring)
 from renshe.store.models import Base
