@@ -94,7 +94,7 @@ def cell(kind: str, month: str, insurance: str | None = None) -> str:
 
 def months(first: str, last: str) -> list[str]:
     y, m = int(first[:4]), int(first[5:])
-    out = []
+    out: list[str] = []
     while f"{y:04d}-{m:02d}" <= last and len(out) < GRID_MAX_MONTHS:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
