@@ -44,15 +44,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def demo_server(folder: Path) -> Iterator[str]:
+def demo_server(folder: Path, database: str | None = None) -> Iterator[str]:
     """A real `renshe serve --demo` on a free port with its own SQLite database in
-    ``folder``; yields its URL once /healthz answers, and stops it afterwards."""
+    ``folder`` (or on ``database``); yields its URL once /healthz answers, and stops it afterwards."""
     import time
 
     import httpx
 
     port = free_port()
-    env = {**os.environ, "RENSHE_DATABASE_URL": f"sqlite:///{folder / 'renshe.db'}"}
+    env = {**os.environ, "RENSHE_DATABASE_URL": database or f"sqlite:///{folder / 'renshe.db'}"}
     log = (folder / "server.log").open("w")
     proc = subprocess.Popen([str(RENSHE), "serve", "--port", str(port), "--demo"], env=env, stdout=log,
                             stderr=subprocess.STDOUT, cwd=folder)

@@ -93,7 +93,7 @@ def routes_by_endpoint() -> dict[str, list[str]]:
         route = context.original_route
         if isinstance(route, routing.APIRoute):
             key = f"{route.endpoint.__module__}:{route.endpoint.__qualname__}"
-            out.setdefault(key, []).append(context.path)
+            out.setdefault(key, []).append(context.path or route.path)
     return out
 
 

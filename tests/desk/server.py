@@ -6,9 +6,6 @@ notice window into the past in the database (the calendar cannot be waited for).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +15,7 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from renshe.services.demo import DEMO_PASSWORD
-from tests.conftest import RENSHE, free_port
+from tests.conftest import demo_server
 from tests.desk.conftest import drop_database, fresh_url
 
 
@@ -26,27 +23,10 @@ from tests.desk.conftest import drop_database, fresh_url
 def real_server(kind: str, folder: Path) -> Iterator[tuple[str, str]]:
     """(base URL, database URL) of a running demo server; stopped afterwards."""
     database = fresh_url(kind, folder)
-    port = free_port()
-    env = {**os.environ, "RENSHE_DATABASE_URL": database}
-    log = (folder / "server.log").open("w")
-    proc = subprocess.Popen([str(RENSHE), "serve", "--port", str(port), "--demo"], env=env, stdout=log,
-                            stderr=subprocess.STDOUT, cwd=folder)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("server did not start: " + (folder / "server.log").read_text())
     try:
-        yield url, database
+        with demo_server(folder, database) as url:
+            yield url, database
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
         drop_database(database)
 
 

@@ -149,7 +149,7 @@ def document(app: FastAPI) -> dict[str, Any]:
         if not isinstance(route, APIRoute) or not route.include_in_schema:
             continue
         path = context.path_format or route.path_format
-        for method in context.methods or route.methods:
+        for method in context.methods or route.methods or ():
             operation = spec["paths"].get(path, {}).get(method.lower())
             if operation is None:
                 continue

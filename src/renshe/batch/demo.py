@@ -106,7 +106,7 @@ def units_chunk(rng: np.random.Generator, start: int, n: int) -> tuple[pl.DataFr
         "state_owned": rng.random(n) < m["state_owned"],
         "flags": flags,
         "work_injury_class": rng.integers(1, m["work_injury_classes"] + 1, n),
-        "finance_ui_contribution_months": rng.integers(*m["ui_contribution_months"], n),
+        "finance_ui_contribution_months": rng.integers(m["ui_contribution_months"][0], m["ui_contribution_months"][1], n),
         "finance_profit_tax_change_2019": np.round(rng.normal(m["profit_tax_change"]["mean"], m["profit_tax_change"]["sd"], n), 3),
     })
     return frame, employees
@@ -237,8 +237,8 @@ def make_registry(units: int, seed: int, out: Path, fmt: str = "parquet", progre
         import xlsxwriter
 
         workbook = xlsxwriter.Workbook(str(out / "registry.xlsx"))
-        for name, parts in frames.items():
-            pl.concat(parts).write_excel(workbook, worksheet=name)
+        for name, chunks in frames.items():
+            pl.concat(chunks).write_excel(workbook, worksheet=name)
         workbook.close()
     return counts
 

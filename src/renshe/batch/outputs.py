@@ -21,7 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -61,7 +61,11 @@ def part_amounts(results: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
             .agg(pl.col("amount").sum().alias("part_amount")))
 
 
-def with_net(rows: pl.DataFrame | pl.LazyFrame, as_of: dt.date, parts: pl.DataFrame | pl.LazyFrame | None) -> Any:
+#: a frame, eager or lazy (both sides of a join are the same kind)
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def with_net(rows: Frame, as_of: dt.date, parts: Frame | None) -> Any:
     """``rows`` (results of one or more policies) with ``counted`` (``counted_expr``),
     ``part_amount`` (what their parts, counted, deliver another way) and ``net`` (what a
     counted row adds to its flow: its amount net of its parts; null when not counted).
@@ -360,7 +364,7 @@ def policy_outputs(work: str, key: str, out: str, rule_ids: list[str], as_of_tex
             del mine
             rejected = units.listing(scope.filter(pl.col("status").is_in([INELIGIBLE, UNDETERMINED])),
                                      REJECTION_COLUMNS)
-            lists = [(rejected, o / "rejections" / f"{pid}.csv", {})]
+            lists: list[tuple[pl.DataFrame, Path, dict[str, Any]]] = [(rejected, o / "rejections" / f"{pid}.csv", {})]
             counted_rows = scope.filter(listed)
             kind = LISTS.get(flow)
             if kind is not None:
@@ -413,7 +417,7 @@ def workbook_task(work: str, key: str, out: str, flow: str, sheets: list[str]) -
 
 def _write_summary_json(out: Path, units: int, totals_fen: dict[str, int], rows: int, fen: int) -> dict[str, Any]:
     """``summary.json``: the units, the totals by flow (each money once) and the payment lists' rows and sum."""
-    body = {"units": units, "totals": {flow: _yuan(v) for flow, v in totals_fen.items()},
+    body: dict[str, Any] = {"units": units, "totals": {flow: _yuan(v) for flow, v in totals_fen.items()},
             "payments": {"rows": rows, "sum": _yuan(fen)}}
     (out / "summary.json").write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     # ``paid_units``/``total_amount``: the payment lists (cash), as the command line reports them
@@ -678,7 +682,7 @@ def _fill_skeleton(path: Path, skeleton: io.BytesIO, index: pl.DataFrame, frames
         if _sst_xml(mine, sst) != sst:
             raise _Unusual("shared strings differ from xlsxwriter's")
         strings = _shared_strings([index, *frames])
-        parts: dict[str, Any] = {"xl/sharedStrings.xml": _sst_xml(strings, sst)}
+        parts: dict[str, str | tuple[_Sheet, pl.DataFrame, int]] = {"xl/sharedStrings.xml": _sst_xml(strings, sst)}
         for b, (frame, head) in enumerate(zip(frames, heads, strict=True), start=1):
             if frame.height == 0:
                 continue  # header only: as in the skeleton

@@ -15,7 +15,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, reduce
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
@@ -358,7 +358,7 @@ class UnitKeys:
         """From the good units' ``_row``, ``uscc``, ``_part``, ``_u``."""
         packed = (pl.col("_part") * PACK + pl.col("_u").cast(pl.Int64)).alias("_pk")
         ranked = keys.select("_row", "uscc", packed).sort("uscc")
-        rows = int(keys["_row"].max() or 0) + 1 if keys.height else 1
+        rows = int(cast(int, keys["_row"].max()) or 0) + 1 if keys.height else 1  # (an integer column)
         by_row = pl.repeat(None, rows, dtype=pl.Int64, eager=True).alias("_pk").scatter(ranked["_row"], ranked["_pk"])
         return cls(uscc=ranked["uscc"], by_rank=ranked["_pk"], by_row=by_row, units=keys.height)
 

@@ -73,7 +73,7 @@ class BatchError(ValueError):
 class BatchConfig:
     registry: Path
     as_of: dt.date
-    out: Path
+    out: Path | str  # a local folder, or an fsspec URL (s3://…)
     policies: list[str] | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
     partition_size: int = 50_000

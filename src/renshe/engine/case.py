@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from renshe.domain import identifiers, industries, regions, size
 
@@ -146,7 +146,7 @@ Rate = Annotated[float, Field(ge=0, le=MAX_RATE)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 class Contribution(Strict):
@@ -912,7 +912,7 @@ def _limit(value: Any) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     given = err.get("input")
     shown = json.dumps(given, ensure_ascii=False) if not isinstance(given, (dict, list)) else type(given).__name__
@@ -1007,7 +1007,7 @@ def parse_case(raw: str | bytes | dict[str, Any]) -> Case:
     return case
 
 
-def _not_finite_message(shown: str, err: dict[str, Any] | None) -> str:
+def _not_finite_message(shown: str, err: ErrorDetails | None) -> str:
     """NaN or ±Infinity where the field (``err``: pydantic's error there) expects something."""
     kind = err["type"] if err else "finite_number"
     if kind in _EXPECT:

@@ -10,7 +10,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import polars as pl
 
@@ -20,6 +20,9 @@ from renshe.engine.money import round_fen
 from renshe.engine.parameters import NotInForce, ParameterView, local_note
 from renshe.engine.population import Population, fact_paths
 from renshe.engine.rules import Registry, Rule, registry
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 MONEY_UNITS = {"CNY", "CNY/month"}
 RESULT_COLUMNS = ("eligible", "amount", "reasons", "overlaps")
@@ -78,7 +81,7 @@ def status_of(conditions: list[Condition]) -> pl.Expr:
     gate_holds = [cond.holds.fill_null(False) for cond in conditions if cond.gate]
     fails = [(~cond.holds).fill_null(False) for cond in conditions]
     unknown = [cond.holds.is_null() for cond in conditions]
-    status = pl.when(pl.any_horizontal(fails)).then(pl.lit(INELIGIBLE)) if fails else None
+    status: Then | ChainedThen | None = pl.when(pl.any_horizontal(fails)).then(pl.lit(INELIGIBLE)) if fails else None
     if unknown:
         status = (status.when(pl.any_horizontal(unknown)) if status is not None
                   else pl.when(pl.any_horizontal(unknown))).then(pl.lit(UNDETERMINED))
@@ -194,7 +197,8 @@ def _restrict(r: Rule, pop: Population, frame: pl.DataFrame, cache: Restricted) 
         sub = frame.rechunk().lazy().filter(pl.lit(inside))
         tables = pop.tables.get(r.entity, {})
         # the long tables' rows of those units: a lookup by unit key (a gather, cheaper than is_in)
-        size = max(int(t[UNIT_KEY].max()) for t in [frame, *tables.values()] if t.height) + 1
+        # (the unit key is an integer column; Series.max is typed for a column of any kind)
+        size = max(int(cast(int, t[UNIT_KEY].max())) for t in [frame, *tables.values()] if t.height) + 1
         keep = pl.repeat(False, size, dtype=pl.Boolean, eager=True).scatter(frame[UNIT_KEY].filter(inside), True)
         tables = {name: t.filter(keep.gather(t[UNIT_KEY])).rechunk() if t.height else t
                   for name, t in tables.items()}
@@ -371,8 +375,9 @@ def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None
     rows = max((frame.height for frame in pop.entities.values()), default=0)
     # a few rows (the calculator, the API's concurrent requests): Polars' in-memory engine
     # has less fixed cost per plan; partitions of a registry stream
-    engine = "in-memory" if rows <= SMALL_POPULATION else "auto"
-    frames = pl.collect_all([o.results for o in planned], engine=engine)  # type: ignore[misc]
+    engine: Literal["in-memory", "auto"] = "in-memory" if rows <= SMALL_POPULATION else "auto"
+    # (``planned`` holds the outcomes whose results are still a LazyFrame, see Outcome)
+    frames = pl.collect_all([cast(pl.LazyFrame, o.results) for o in planned], engine=engine)
     for out, frame in zip(planned, frames, strict=True):
         out.results = frame
     resolved = same_money.resolve_frames({rid: out.results for rid, out in outcomes.items()}, reg, UNIT_KEY)

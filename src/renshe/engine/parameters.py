@@ -513,8 +513,8 @@ def override_kinds(param: Parameter) -> list[Any]:
             kinds.append(_List(item, 2 if window else None))
     if objects:
         values = [y for v in objects for y in v.values()]
-        item = _numbers(param.unit, values) if values and all(_is_number(y) for y in values) else _Text("code")
-        kinds.append(_Object(item))
+        member = _numbers(param.unit, values) if values and all(_is_number(y) for y in values) else _Text("code")
+        kinds.append(_Object(member))
     return kinds
 
 

@@ -153,7 +153,7 @@ def dated_facts(entity: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ..
 @cache
 def _plan(model: type[BaseModel]) -> tuple[tuple[str, str, Any], ...]:
     """How each field of ``model`` goes into a row or a long table (worked out once)."""
-    steps = []
+    steps: list[tuple[str, str, Any]] = []
     for name, info in model.model_fields.items():
         a = _unwrap(info.annotation)
         origin = get_origin(a)

@@ -164,7 +164,7 @@ def _relations(entries: list[Any], where: str, doc_defaults: dict[str, Any]) -> 
         if kind == "part_of":
             if not entry.get("part"):
                 raise ValueError(f"{here}: part_of needs 'part' (the rule whose amount is part of the whole)")
-            members = (str(entry["part_of"]), str(entry["part"]))
+            members: tuple[str, ...] = (str(entry["part_of"]), str(entry["part"]))
         else:
             members = tuple(str(m) for m in entry[kind])
             if len(members) < 2:

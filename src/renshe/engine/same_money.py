@@ -85,8 +85,8 @@ def _paid(rel: Relation, rules: dict[str, Rule], status: list[pl.Expr], amount: 
             how = "按文件规定" if rel.prefer is not None else "按金额较大者"
             text = f"与「{member.title}」不可同时享受（{_cite(rel)}），{how}享受{member.id}"
         taken_why = pl.when(best[i]).then(pl.lit(text)).otherwise(taken_why)
-    marks = [pl.when(elig[i] & several & ~best[i]).then(taken_id) for i in range(n)]
-    whys = [pl.when(elig[i] & several & ~best[i]).then(taken_why) for i in range(n)]
+    marks: list[pl.Expr] = [pl.when(elig[i] & several & ~best[i]).then(taken_id) for i in range(n)]
+    whys: list[pl.Expr] = [pl.when(elig[i] & several & ~best[i]).then(taken_why) for i in range(n)]
     return marks, whys
 
 
@@ -102,8 +102,8 @@ def decide(rel: Relation, rules: dict[str, Rule]) -> Decision:
         cut = (status[0] == INELIGIBLE) & (status[1] == ELIGIBLE)
         part_status = pl.when(cut).then(pl.lit(INELIGIBLE)).otherwise(status[1])
         mark = [nothing, pl.when(part_status == ELIGIBLE).then(pl.lit(whole.id))]
-        why = pl.when(cut).then(pl.lit(f"是「{whole.title}」的一部分（{_cite(rel)}），该项不符合，本项亦不适用"))
-        return Decision(rel, [status[0], part_status], mark, [nothing, why])
+        part_why = pl.when(cut).then(pl.lit(f"是「{whole.title}」的一部分（{_cite(rel)}），该项不符合，本项亦不适用"))
+        return Decision(rel, [status[0], part_status], mark, [nothing, part_why])
     why: list[pl.Expr] = [nothing] * n
     if rel.kind == "overlaps" and rel.local is not None:
         # the local document's conditions and exclusions bind the same money under the

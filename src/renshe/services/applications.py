@@ -84,6 +84,22 @@ def _subject(user: User, case: dict[str, Any]) -> tuple[str | None, str | None, 
     raise Forbidden("该角色不能提交申请")
 
 
+def eligible_result(case: dict[str, Any], policy_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The calculator's answer on ``case`` and its result for ``policy_id``, which one may apply
+    for (the form before filing and the filing itself): ServiceError when the case is bad, the
+    policy has no result or the result is not eligible."""
+    try:
+        body = evaluate_json(case)
+    except BadCase as bad:
+        raise ServiceError("案例有误：" + "；".join(p.line() for p in bad.problems)) from None
+    result = next((r for r in body["results"] if r["policy"] == policy_id), None)
+    if result is None:
+        raise ServiceError(f"测算结果中没有政策 {policy_id}")
+    if not result["eligible"]:
+        raise ServiceError("测算结果为不符合条件，不能申请：" + "；".join(result["reasons"]))
+    return body, result
+
+
 @implements("beijing.government_services_online_2020", "beijing.si_contactless_service_2020", "beijing.si_benefit_docs_by_email_2020", "beijing.hrss_services_online_2020", "beijing.stable_job_subsidy_online_publicity_2020", "beijing.training_subsidy_procedure_2020", "beijing.guaranteed_loan_green_channel_2020", "beijing.job_intro_subsidy_application_2020", "beijing.commercial_hr_agency_platform_participation_2020", "cn.hrss_no_contact_window_service_2020", "cn.hrss_no_contact_window_service_jan30_2020", "cn.si_online_benefit_claim_2020", "cn.si_no_contact_service_2020", "cn.ui_online_claim_platforms_2020", "cn.ui_remote_claim_phone_mail_2020", "cn.ui_onsite_claim_commitment_2020", "cn.pes_opening_hours_online_2020", "cn.internet_plus_training_online_application_2020", "cn.job_stabilisation_subsidy_pointer_2020", "henan.si_deferral_filing_2020", "henan.guaranteed_loan_priority_2020", "xinmi.job_search_subsidy_procedure_2020", "xinmi.streamlined_service_2020", "yongzhou.contactless_service_2022", "beijing.medical_staff_work_injury_fast_channel_2020", "cn.si_work_injury_fast_track_2020", tests=["tests/desk/test_flow.py::test_whole_flow"])
 def submit(s: Session, user: User, policy_id: str, case: dict[str, Any], idempotency_key: str, *,
            commitment: bool = False, missing_items: list[str] | None = None, bank_account: str | None = None,
@@ -97,15 +113,7 @@ def submit(s: Session, user: User, policy_id: str, case: dict[str, Any], idempot
                                                    Application.idempotency_key == idempotency_key)).scalar_one_or_none()
     if existing is not None:
         return existing, False
-    try:
-        body = evaluate_json(case)
-    except BadCase as bad:
-        raise ServiceError("案例有误：" + "；".join(p.line() for p in bad.problems)) from None
-    result = next((r for r in body["results"] if r["policy"] == policy_id), None)
-    if result is None:
-        raise ServiceError(f"测算结果中没有政策 {policy_id}")
-    if not result["eligible"]:
-        raise ServiceError("测算结果为不符合条件，不能申请：" + "；".join(result["reasons"]))
+    result = eligible_result(case, policy_id)[1]
     uscc, id_number, name, region = _subject(user, case)
     _serialise(s, uscc or id_number or f"user:{user.id}")
     refusal = same_money_refusal(s, user, policy_id, result, uscc, id_number)

@@ -10,8 +10,6 @@ import datetime as dt
 import json
 from typing import Any
 
-from renshe.engine.calculator import evaluate_json
-from renshe.engine.case import BadCase
 from renshe.engine.rules import FLOW_NAMES, registry
 from renshe.services import applications
 from renshe.services.errors import ServiceError
@@ -37,15 +35,7 @@ def offer(user: Any, policy_id: str, case: dict[str, Any]) -> dict[str, Any]:
     citations. Refused (Forbidden) first when the case is not the applicant's own unit (or
     person); ServiceError when the case is bad or the policy is not eligible on it."""
     applications._subject(user, case)  # another unit: refused before anything else
-    try:
-        body = evaluate_json(case)
-    except BadCase as bad:
-        raise ServiceError("案例有误：" + "；".join(p.line() for p in bad.problems)) from None
-    result = next((r for r in body["results"] if r["policy"] == policy_id), None)
-    if result is None:
-        raise ServiceError(f"测算结果中没有政策 {policy_id}")
-    if not result["eligible"]:
-        raise ServiceError("测算结果为不符合条件，不能申请：" + "；".join(result["reasons"]))
+    body, result = applications.eligible_result(case, policy_id)
     rule = registry().rules.get(policy_id)
     flow = result.get("flow") or (rule.flow if rule else "none")
     return {"policy": policy_id, "title": result.get("title") or (rule.title if rule else policy_id),

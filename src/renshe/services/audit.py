@@ -171,7 +171,7 @@ def _publish_after_commit(s: Session) -> None:
     if not s.info.pop(_DUE, False):
         return
     try:
-        with s.get_bind().connect() as conn:
+        with s.get_bind().engine.connect() as conn:
             checkpoint(conn)
     except Exception:  # the request that committed must not fail for it; the next one retries
         log.exception("审计检查点写入失败")

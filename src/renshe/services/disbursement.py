@@ -13,9 +13,10 @@ import datetime as dt
 import io
 import zipfile
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from renshe.engine.catalog import implements
@@ -87,8 +88,9 @@ def create(s: Session, user: User, numbers: list[str] | None = None) -> Disburse
     if missing_account:
         raise ServiceError("以下申请缺少收款账号：" + "、".join(missing_account))
     ids = [a.id for a in apps]
-    taken = s.execute(update(Application).where(Application.id.in_(ids), Application.status == "cleared")
-                      .values(status="disbursing").execution_options(synchronize_session=False))
+    # (an UPDATE's result is a CursorResult, which counts the rows)
+    taken = cast(CursorResult[Any], s.execute(update(Application).where(Application.id.in_(ids), Application.status == "cleared")
+                                              .values(status="disbursing").execution_options(synchronize_session=False)))
     if taken.rowcount != len(ids):  # another batch took some of them first
         s.rollback()
         raise Conflict("部分申请已被另一个拨付批次占用，本批次未生成；请刷新后重试")
@@ -215,7 +217,7 @@ def _table(filename: str, data: bytes, limit: int) -> list[list[str]]:
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):
             raise ReturnFileError([{"row": None, "field": None, "problem": "不是有效的 xlsx 工作簿"}]) from None
         sheet = book.worksheets[0]
-        out = []
+        out: list[list[str]] = []
         for row in sheet.iter_rows(values_only=True):
             if len(out) > limit:
                 break
@@ -233,10 +235,10 @@ def _table(filename: str, data: bytes, limit: int) -> list[list[str]]:
         else:
             raise ReturnFileError([{"row": None, "field": None, "problem": "文件编码无法识别（应为 UTF-8 或 GB18030）"}])
         out = []
-        for row in csv.reader(io.StringIO(text)):
+        for line in csv.reader(io.StringIO(text)):
             if len(out) > limit:
                 break
-            out.append(row)
+            out.append(line)
         return out
     raise ReturnFileError([{"row": None, "field": "文件", "problem": "银行回盘文件应为 .xlsx 或 .csv"}])
 
@@ -306,9 +308,9 @@ def import_return(s: Session, user: User, disbursement_id: int, filename: str, d
         raise ReturnFileError(problems)
     today = today or dt.date.today()
     failed = []
-    for number, (result, reason) in answers.items():
+    for number, (result, why) in answers.items():
         item = items[number]
-        item.result, item.failure_reason = result, reason if result == "failed" else None
+        item.result, item.failure_reason = result, why if result == "failed" else None
         if result == "paid":
             item.application.status = "paid"
         else:

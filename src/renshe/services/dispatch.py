@@ -497,7 +497,7 @@ def export_district(s: Session, user: User, cycle: dt.date) -> bytes:
     reports = [r for r in s.execute(select(DispatchReport).where(DispatchReport.cycle_date == cycle)
                                     .order_by(DispatchReport.id)).scalars() if covers(user, r.district)]
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = f"{cycle.isoformat()} 实名动态信息"[:31]
     exports.append_row(ws, ["报送机构", "机构统一社会信用代码", "所在区", "报送时间", "是否逾期", *columns()])
     unmasked = 0

@@ -97,7 +97,7 @@ def file(s: Session, user: User, *, kind: str, employer_name: str, facts: str, i
     region = region or user.region
     if not region or problem_with_region(region):
         problems.append("请填写用人单位所在地的 6 位行政区划代码（用于分派经办机构）")
-    if problems:
+    if problems or not region:
         raise ServiceError("；".join(problems))
     lim = limitation(infringement_known_on, obstacle_start, obstacle_end, today, region)
     case = DisputeCase(number=f"ZY{today:%Y%m%d}{secrets.token_hex(3).upper()}", kind=kind, person_id=user.id,

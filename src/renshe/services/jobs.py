@@ -309,7 +309,7 @@ def matches_for_job(s: Session, user: User, job_id: int, limit: int = 50) -> lis
     job = get(s, user, job_id)
     if user.role not in STAFF and job.enterprise_id != user.id:
         raise Forbidden("只能查看本单位岗位的匹配人选")
-    out = []
+    out: list[dict[str, Any]] = []
     for seeker in s.execute(select(JobSeeker)).scalars():
         pts, why = score(job, seeker)
         if pts > 0:

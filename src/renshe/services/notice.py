@@ -12,9 +12,10 @@ caseworker's (``applications.require_area``); filing an objection is open to any
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from renshe.domain.times import chinese_date as day
@@ -123,9 +124,11 @@ def is_open(batch: NoticeBatch) -> bool:
 def _close(s: Session, user: User | None, batch: NoticeBatch, today: dt.date, how: str) -> bool:
     """Close ``batch`` once: a conditional update, so two readers racing past the expiry
     (or a reader and the button) close it one time only; False when another did first."""
-    taken = s.execute(update(NoticeBatch).where(NoticeBatch.id == batch.id, NoticeBatch.closed_on.is_(None))
-                      .values(closed_on=today, closed_by=user.id if user is not None else None)
-                      .execution_options(synchronize_session=False))
+    # (an UPDATE's result is a CursorResult, which counts the rows)
+    taken = cast(CursorResult[Any], s.execute(
+        update(NoticeBatch).where(NoticeBatch.id == batch.id, NoticeBatch.closed_on.is_(None))
+        .values(closed_on=today, closed_by=user.id if user is not None else None)
+        .execution_options(synchronize_session=False)))
     s.refresh(batch)
     if taken.rowcount != 1:
         return False
@@ -199,6 +202,7 @@ def resolve_objection(s: Session, user: User, number: str, upheld: bool, note: s
         raise Conflict("该申请没有待复核的异议")
     if not note.strip():
         raise ServiceError("复核意见（note）不能为空：异议成立或不成立都须写明理由")
+    objection: Objection | None
     if objection_id is None:
         if len(pending) > 1:
             raise ServiceError("该申请有多条待复核的异议，请逐条复核并指明异议编号（objection）："

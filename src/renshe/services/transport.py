@@ -239,7 +239,7 @@ def export(s: Session, user: User, travel_date: dt.date, audience: str) -> bytes
     if not found:
         raise NotFound(f"{travel_date} 尚无车辆方案")
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     for v in found:
         ws = wb.create_sheet(v.code[-20:])
         exports.append_row(ws, ["车辆方案", v.code, "出发地", _name(v.origin), "目的地", v.destination, "日期",

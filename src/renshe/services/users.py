@@ -4,9 +4,10 @@ the login rate limit and lockout, and user management for administrators."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from renshe.domain.regions import problem_with_region, region_name
@@ -92,7 +93,8 @@ def prune_attempts(s: Session, t: dt.datetime) -> int:
     """Drop sign-in attempts older than the retention period: the lockout windows look back
     minutes, not months, and the audit log keeps every attempt for good."""
     cut = t - dt.timedelta(days=ATTEMPTS_RETENTION_DAYS)
-    return s.execute(delete(LoginAttempt).where(LoginAttempt.at < cut)).rowcount or 0
+    # (a DELETE's result is a CursorResult, which counts the rows)
+    return cast(CursorResult[Any], s.execute(delete(LoginAttempt).where(LoginAttempt.at < cut))).rowcount or 0
 
 
 def authenticate(s: Session, username: str, password: str, address: str = "-") -> User:

@@ -94,7 +94,7 @@ def cell(kind: str, month: str, insurance: str | None = None) -> str:
 
 def months(first: str, last: str) -> list[str]:
     y, m = int(first[:4]), int(first[5:])
-    out = []
+    out: list[str] = []
     while f"{y:04d}-{m:02d}" <= last and len(out) < GRID_MAX_MONTHS:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
@@ -306,19 +306,25 @@ def _grid(values: Values, errors: Errors, enterprise: dict[str, Any]) -> None:
         enterprise["contributions"] = rows
 
 
-def _enterprise(values: Values, errors: Errors, region: str | None) -> dict[str, Any]:
-    e: dict[str, Any] = {}
+def _unit(values: Values, errors: Errors, region: str | None) -> dict[str, Any]:
+    """A unit's USCC, name and region, as the enterprise and the agency forms both ask them."""
+    unit: dict[str, Any] = {}
     uscc = _text(values, "uscc")
     if uscc:
         problem, _ = uscc_advice(uscc)
         if problem:
             errors["uscc"] = problem
         else:
-            e["uscc"] = "".join(uscc.split()).upper()
+            unit["uscc"] = "".join(uscc.split()).upper()
     if _text(values, "name"):
-        e["name"] = _text(values, "name")
+        unit["name"] = _text(values, "name")
     if region:
-        e["region"] = region
+        unit["region"] = region
+    return unit
+
+
+def _enterprise(values: Values, errors: Errors, region: str | None) -> dict[str, Any]:
+    e = _unit(values, errors, region)
     unit_type = _text(values, "unit_type") or "enterprise"
     if unit_type not in labels()["unit_types"]:
         errors["unit_type"] = "请选择单位类型"
@@ -426,18 +432,7 @@ def _person(values: Values, errors: Errors, region: str | None) -> dict[str, Any
 
 
 def _agency(values: Values, errors: Errors, region: str | None) -> dict[str, Any]:
-    a: dict[str, Any] = {}
-    uscc = _text(values, "uscc")
-    if uscc:
-        problem, _ = uscc_advice(uscc)
-        if problem:
-            errors["uscc"] = problem
-        else:
-            a["uscc"] = "".join(uscc.split()).upper()
-    if _text(values, "name"):
-        a["name"] = _text(values, "name")
-    if region:
-        a["region"] = region
+    a = _unit(values, errors, region)
     placements = []
     for i in range(1, PLACEMENT_ROWS + 1):
         code_name, count_name = f"placement_uscc_{i}", f"placement_count_{i}"

@@ -159,7 +159,7 @@ def template_xlsx() -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "社保缴费明细"
     rows = list(csv.reader(io.StringIO(template_csv().decode("utf-8-sig"))))
     for row in rows:

@@ -164,7 +164,7 @@ def workbook(data: dict[str, Any], people: list[dict[str, Any]]) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "帮扶进度"
     exports.append_row(ws, ["统计日", data["today"], "依据", f'{data["citation"]["doc_no"]} {data["citation"]["article"]}'])
     exports.append_row(ws, ["姓名", "身份证号", "地区代码", "地区", "经办人员", "登记日", "本期起", "本期止",

@@ -5,6 +5,7 @@ approves or rejects it. Thin: services/local_standards.py does the work and the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from renshe.http.deps import db, optional_user
 from renshe.services import local_standards
 from renshe.services.errors import ServiceError
 from renshe.services.users import User
+from renshe.web import guarded
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -83,23 +85,14 @@ async def propose(request: Request, user: User | None = Depends(optional_user),
     return RedirectResponse(f"{PATH}?done=proposed", status_code=303)
 
 
-def _decide(request: Request, user: User | None, s: Session, action: Any, done: str) -> Response:
-    refused = _guard(request, user)
-    if refused is not None:
-        return refused
-    assert user is not None
-    try:
-        action()
-    except ServiceError as exc:
-        s.rollback()
-        return _page(request, user, s, status_code=exc.status, error=exc.message)
-    return RedirectResponse(f"{PATH}?done={done}", status_code=303)
+def _decide(request: Request, user: User | None, s: Session, action: Callable[[User], Any], done: str) -> Response:
+    return guarded.act(request, user, s, _guard, action, _page, f"{PATH}?done={done}")
 
 
 @router.post(PATH + "/{standard_id}/approve")
 def approve(request: Request, standard_id: int, user: User | None = Depends(optional_user),
             s: Session = Depends(db, scope="function")) -> Response:
-    return _decide(request, user, s, lambda: local_standards.approve(s, user, standard_id),  # type: ignore[arg-type]
+    return _decide(request, user, s, lambda u: local_standards.approve(s, u, standard_id),
                    "approved")
 
 
@@ -107,5 +100,5 @@ def approve(request: Request, standard_id: int, user: User | None = Depends(opti
 def reject(request: Request, standard_id: int, reason: str = Form(""), user: User | None = Depends(optional_user),
            s: Session = Depends(db, scope="function")) -> Response:
     return _decide(request, user, s,
-                   lambda: local_standards.reject(s, user, standard_id, reason[:2000]),  # type: ignore[arg-type]
+                   lambda u: local_standards.reject(s, u, standard_id, reason[:2000]),
                    "rejected")

@@ -3,6 +3,7 @@ assign a role and an area. Thin: services/users.py does the work and the checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -11,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from renshe.http.deps import db, optional_user
 from renshe.services import users
-from renshe.services.errors import ServiceError
 from renshe.services.security import PASSWORD_MIN_LENGTH
 from renshe.services.users import User
+from renshe.web import guarded
 from renshe.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -35,17 +36,8 @@ def _guard(request: Request, user: User | None) -> Response | None:
     return None
 
 
-def _act(request: Request, user: User | None, s: Session, action: Any, done: str) -> Response:
-    refused = _guard(request, user)
-    if refused is not None:
-        return refused
-    assert user is not None
-    try:
-        action()
-    except ServiceError as exc:
-        s.rollback()
-        return _page(request, user, s, status_code=exc.status, error=exc.message)
-    return RedirectResponse(f"{PATH}?done={done}", status_code=303)
+def _act(request: Request, user: User | None, s: Session, action: Callable[[User], Any], done: str) -> Response:
+    return guarded.act(request, user, s, _guard, action, _page, f"{PATH}?done={done}")
 
 
 @router.get(PATH, response_class=HTMLResponse)
@@ -62,28 +54,28 @@ def users_page(request: Request, done: str = "", user: User | None = Depends(opt
 def create(request: Request, username: str = Form(...), password: str = Form(...), role: str = Form(...),
            display_name: str = Form(...), region: str = Form(""), user: User | None = Depends(optional_user),
            s: Session = Depends(db, scope="function")) -> Response:
-    return _act(request, user, s, lambda: users.admin_create(s, user, username.strip(), password, role,  # type: ignore[arg-type]
-                                                             display_name.strip(), region=region.strip() or None),
+    return _act(request, user, s, lambda u: users.admin_create(s, u, username.strip(), password, role,
+                                                              display_name.strip(), region=region.strip() or None),
                 "created")
 
 
 @router.post(PATH + "/{username}/active")
 def set_active(request: Request, username: str, active: str = Form(...), user: User | None = Depends(optional_user),
                s: Session = Depends(db, scope="function")) -> Response:
-    return _act(request, user, s, lambda: users.set_active(s, user, username, active == "1"),  # type: ignore[arg-type]
+    return _act(request, user, s, lambda u: users.set_active(s, u, username, active == "1"),
                 "enabled" if active == "1" else "disabled")
 
 
 @router.post(PATH + "/{username}/password")
 def reset_password(request: Request, username: str, password: str = Form(...),
                    user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
-    return _act(request, user, s, lambda: users.reset_password(s, user, username, password),  # type: ignore[arg-type]
+    return _act(request, user, s, lambda u: users.reset_password(s, u, username, password),
                 "reset")
 
 
 @router.post(PATH + "/{username}/assign")
 def assign(request: Request, username: str, role: str = Form(...), region: str = Form(""),
            user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
-    return _act(request, user, s, lambda: users.assign(s, user, username, role=role,  # type: ignore[arg-type]
-                                                       region=region.strip() or None,
-                                                       clear_region=not region.strip()), "assigned")
+    return _act(request, user, s, lambda u: users.assign(s, u, username, role=role,
+                                                          region=region.strip() or None,
+                                                          clear_region=not region.strip()), "assigned")

@@ -216,7 +216,7 @@ def _concat_str(c: Compiler, args: list[RowFn], types: list[DType], options: Any
             return sep.join(t for t in texts if t is not None)
         if any(t is None for t in texts):
             return None
-        return sep.join(texts)  # type: ignore[arg-type]
+        return sep.join(texts)
     return f, STR
 
 
@@ -294,7 +294,7 @@ def _list_join(c: Compiler, args: list[RowFn], types: list[DType], options: Any)
             return None
         if not ignore_nulls and any(x is None for x in v):
             return None
-        return s.join(to_text(x) for x in v if x is not None)  # type: ignore[misc]
+        return s.join(to_text(x) for x in v if x is not None)
     return f, STR
 
 
@@ -388,6 +388,7 @@ def _strptime_make(c: Compiler, args: list[RowFn], types: list[DType], detail: A
 
 
 def _temporal(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
+    detail: Any  # ToString's format, the options of the others, None for a bare name
     name, detail = (options, None) if isinstance(options, str) else next(iter(options.items()))
     value = args[0]
     if name == "ToString":

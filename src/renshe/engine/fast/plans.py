@@ -81,8 +81,8 @@ def has_temporal(dtype: Any) -> bool:
     inner = getattr(dtype, "inner", None)
     if inner is not None:
         return has_temporal(inner)
-    fields = getattr(dtype, "fields", None)
-    return bool(fields) and any(has_temporal(f.dtype) for f in fields)
+    fields = getattr(dtype, "fields", None) or []
+    return any(has_temporal(f.dtype) for f in fields)
 
 
 def columns_of(frame: pl.DataFrame) -> Columns:

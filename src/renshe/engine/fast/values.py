@@ -54,7 +54,7 @@ def to_text(value: Any) -> str | None:
     if isinstance(value, float):
         return float_text(value)
     if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat() if type(value) is dt.date else value.isoformat(sep=" ")
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
     if isinstance(value, (int, str)):
         return str(value)
     raise Unsupported(f"text of {type(value).__name__}")

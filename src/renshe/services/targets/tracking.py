@@ -37,7 +37,7 @@ WRITE_ROLES = frozenset({"caseworker", "admin"})
 MONTHS_IN_YEAR = 12
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 STATUS_NAMES = {"done": "已完成", "behind": "落后于时间进度", "on_track": "符合时间进度", "no_target": "无目标"}
-PROGRESS_HEADERS = {"unit": ("单位", "unit"), "kind": ("指标", "kind"), "month": ("月份", "month"),
+PROGRESS_HEADERS: dict[str, tuple[str, ...]] = {"unit": ("单位", "unit"), "kind": ("指标", "kind"), "month": ("月份", "month"),
                     "value": ("完成数", "value")}
 
 
