@@ -151,7 +151,7 @@ def template(key: str) -> bytes:
 
     k = kind(key)
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = k.name[:31]
     exports.append_row(ws, [c.name for c in k.columns])
     out = io.BytesIO()
@@ -348,7 +348,7 @@ def export_day(s: Session, user: User, key: str, day: dt.date) -> bytes:
     reports = [r for r in s.execute(select(DailyReport).where(DailyReport.kind == key, DailyReport.report_date == day)
                                     .order_by(DailyReport.id)).scalars() if covers(user, r.district)]
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = f"{day.isoformat()} {k.name}"[:31]
     exports.append_row(ws, ["报送机构", "所在区", "报送时间", "是否逾期", "须立即报告", *[c.name for c in k.columns]])
     for r in reports:

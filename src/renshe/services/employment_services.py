@@ -178,7 +178,7 @@ def ledger_xlsx(data: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = data["kind_name"][:31]
     exports.append_row(ws, LEDGER_HEADER)
     for r in data["records"]:

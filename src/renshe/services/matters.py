@@ -652,7 +652,7 @@ def export_queue(s: Session, user: User, today: dt.date | None = None) -> bytes:
         raise Forbidden("办件队列导出仅供人社部门人员使用")
     rows = queue(s, user)
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "办件队列"
     exports.append_row(ws, QUEUE_HEADER)
     for r in rows:

@@ -143,7 +143,7 @@ def workbook(cat: OccupationCatalogue) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "急需紧缺职业（工种）目录"
     exports.append_row(ws, list(COLUMNS))
     for e in cat.entries:

@@ -475,7 +475,7 @@ def statistics_xlsx(stats: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "按地区月份"
     exports.append_row(ws, STAT_HEADER)
     for r in stats["rows"]:

@@ -132,7 +132,7 @@ def ledger(s: Session, user: User, today: dt.date | None = None) -> dict[str, An
     stale_days = int(param("training_needs.stale_after_days", today))
     rows = [n for n in s.execute(select(ParkTrainingNeed).order_by(ParkTrainingNeed.park, ParkTrainingNeed.id))
             .scalars() if covers(user, n.region)]
-    lines = [{"id": n.id, "region": n.region, "region_name": region_label(n.region), "park": n.park, "uscc": n.uscc,
+    lines: list[dict[str, Any]] = [{"id": n.id, "region": n.region, "region_name": region_label(n.region), "park": n.park, "uscc": n.uscc,
               "enterprise": n.enterprise, "occupation": n.occupation, "headcount": n.headcount,
               "updated_on": n.updated_on.isoformat(), "updated_text": chinese_date(n.updated_on),
               "stale": (today - n.updated_on).days > stale_days} for n in rows]
@@ -152,7 +152,7 @@ def ledger_xlsx(data: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "培训需求台账"
     exports.append_row(ws, list(HEADERS.values()))
     for line in data["lines"]:
