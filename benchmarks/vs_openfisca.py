@@ -12,7 +12,8 @@
    and henan.stable_job_refund_2020 (henan.ui_benefit_monthly_2019 = 1520),
    one process — what ``evaluate_partition`` does, without writing the file.
 3. OpenFisca (``benchmarks/openfisca_rules``): read the same staged files
-   (Polars), turn them into one numpy array per input variable and period,
+   (Polars; the pivoted monthly series, ``renshe.batch.series``, as plain column
+   reads), turn them into one numpy array per input variable and period,
    build one simulation of all N units (``SimulationBuilder``,
    ``set_input``), and calculate the four amounts with vectorised formulas.
 4. Checks that every amount is equal (ineligible = 0; both rounded half up to
@@ -93,6 +94,11 @@ def load_openfisca_inputs(work: Path, partition_size: int) -> dict[str, Any]:
         raise SystemExit("staged units are not in partition order")
     eternal = {c: u[c].to_numpy() for c in u.columns if c != "pos"}
 
+    imonths = month_range(INSURED_MONTHS_FROM, INSURED_MONTHS_TO)
+    pivoted = pivoted_inputs(work, n, imonths)
+    if pivoted is not None:
+        return {"n": n, "eternal": eternal, "monthly": pivoted}
+
     months = {m: i for i, m in enumerate(CONTRIBUTION_MONTHS)}
     insurances = {name: i for i, name in enumerate(INSURANCES)}
     k = len(months) * len(insurances)
@@ -114,7 +120,6 @@ def load_openfisca_inputs(work: Path, partition_size: int) -> dict[str, Any]:
         len(months), len(insurances), n)
     del contributions, key
 
-    imonths = month_range(INSURED_MONTHS_FROM, INSURED_MONTHS_TO)
     insured = (
         pl.scan_parquet(work / "tables" / "insured" / "**" / "*.parquet", hive_partitioning=True)
         .filter(pl.col("month").is_in(imonths))
@@ -136,6 +141,38 @@ def load_openfisca_inputs(work: Path, partition_size: int) -> dict[str, Any]:
     for i, m in enumerate(imonths):
         monthly.append(("insured_headcount", m, heads[i]))
     return {"n": n, "eternal": eternal, "monthly": monthly}
+
+
+def pivoted_inputs(work: Path, n: int, imonths: list[str]) -> list[tuple[str, str, np.ndarray]] | None:
+    """The monthly inputs as plain column reads of the staged series (``renshe.batch.series``:
+    one column per month × insurance, units in partition order), None when not staged.
+    An absent cell is 0 for money (no contribution row) and NaN for a headcount."""
+    import polars as pl
+
+    from renshe.batch.series import FOLDER
+    from renshe.engine.series import column
+
+    files = {t: sorted((work / FOLDER / t).glob("part-*.parquet")) for t in ("contributions", "insured")}
+    if not all(files.values()):
+        return None
+    wanted = {("contributions", f"employer_{kind}", m, ins): (f"employer_{kind}_{ins}", m, 0.0)
+              for m in CONTRIBUTION_MONTHS for ins in INSURANCES for kind in ("due", "paid")}
+    wanted.update({("insured", "headcount", m): ("insured_headcount", m, float("nan")) for m in imonths})
+    out: list[tuple[str, str, np.ndarray]] = []
+    for table, paths in files.items():
+        present = set(pl.read_parquet_schema(paths[0]))
+        keys = [key for key in wanted if key[0] == table]
+        names = [column(*key) for key in keys if column(*key) in present]
+        frame = pl.read_parquet(paths, columns=names)
+        if frame.height != n:
+            raise SystemExit("staged series do not cover the units")
+        for key in keys:
+            variable, month, absent = wanted[key]
+            name = column(*key)
+            values = (frame[name].cast(pl.Float64).fill_null(absent).to_numpy() if name in present
+                      else np.full(n, absent))
+            out.append((variable, month, values))
+    return out
 
 
 def run_openfisca(system: Any, work: Path, partition_size: int) -> tuple[float, float, float, dict[str, np.ndarray]]:
