@@ -1,7 +1,7 @@
 """renshe against OpenFisca on the same four enterprise rules and the same registry.
 
     .venv/bin/python benchmarks/vs_openfisca.py --units 100000 [--seed 1] [--json]
-        [--registry DIR] [--out DIR] [--partition-size 50000] [--repeat 1] [--float32]
+        [--registry DIR] [--out DIR] [--partition-size 50000] [--repeat 1] [--float32] [--openfisca-long]
 
 1. Makes (or reuses, ``--registry``) a demo registry of N units
    (``renshe.batch.demo.make_registry``) and stages it into partitions as the
@@ -59,7 +59,7 @@ def month_range(first: str, last: str) -> list[str]:
     return mr(first, last)
 
 
-def load_openfisca_inputs(work: Path, partition_size: int) -> dict[str, Any]:
+def load_openfisca_inputs(work: Path, partition_size: int, long: bool = False) -> dict[str, Any]:
     """Read the staged registry into one numpy array per OpenFisca input (and period).
 
     Vectorised: Polars reads and filters the parquet files; each long table is
@@ -95,7 +95,7 @@ def load_openfisca_inputs(work: Path, partition_size: int) -> dict[str, Any]:
     eternal = {c: u[c].to_numpy() for c in u.columns if c != "pos"}
 
     imonths = month_range(INSURED_MONTHS_FROM, INSURED_MONTHS_TO)
-    pivoted = pivoted_inputs(work, n, imonths)
+    pivoted = None if long else pivoted_inputs(work, n, imonths)
     if pivoted is not None:
         return {"n": n, "eternal": eternal, "monthly": pivoted}
 
@@ -175,13 +175,14 @@ def pivoted_inputs(work: Path, n: int, imonths: list[str]) -> list[tuple[str, st
     return out
 
 
-def run_openfisca(system: Any, work: Path, partition_size: int) -> tuple[float, float, float, dict[str, np.ndarray]]:
+def run_openfisca(system: Any, work: Path, partition_size: int, long: bool = False
+                  ) -> tuple[float, float, float, dict[str, np.ndarray]]:
     """(total s, input loading s, calculation s, amounts by rule id)."""
     import openfisca_rules as model
     from openfisca_core.simulations import SimulationBuilder
 
     start = time.perf_counter()
-    inputs = load_openfisca_inputs(work, partition_size)
+    inputs = load_openfisca_inputs(work, partition_size, long)
     simulation = SimulationBuilder().build_default_simulation(system, count=inputs["n"])
     for name, values in inputs["eternal"].items():
         simulation.set_input(name, "ETERNITY", values)
@@ -218,6 +219,8 @@ def main() -> None:
     parser.add_argument("--partition-size", type=int, default=50_000, help="renshe's batch partition size")
     parser.add_argument("--repeat", type=int, default=1, help="run each side this many times; report the fastest")
     parser.add_argument("--float32", action="store_true", help="stock OpenFisca float32 storage (amounts may differ)")
+    parser.add_argument("--openfisca-long", action="store_true",
+                        help="OpenFisca reads the long tables (scatter) even where the series are pivoted (information)")
     args = parser.parse_args()
 
     renshe_setup_s = common.load_renshe_registry()
@@ -240,7 +243,7 @@ def main() -> None:
             del r
             gc.collect()
             common.log(f"run {i + 1}/{args.repeat}: OpenFisca, one simulation of {staged.units:,} units…")
-            o = run_openfisca(system, staged.work, staged.partition_size)
+            o = run_openfisca(system, staged.work, staged.partition_size, args.openfisca_long)
             common.log(f"  OpenFisca {o[0]:.3f} s (inputs {o[1]:.3f} s, formulas {o[2]:.3f} s)")
             if best_o is None or o[0] < best_o[0]:
                 best_o = o
@@ -277,6 +280,7 @@ def main() -> None:
             "repeat": args.repeat,
             "seed": args.seed,
             "openfisca_float": "float32" if args.float32 else "float64",
+            "openfisca_inputs": "long tables" if args.openfisca_long else "pivoted series where staged",
             "peak_rss_gib": round(peak, 2),
             "machine": common.machine(),
         }
