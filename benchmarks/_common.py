@@ -151,14 +151,15 @@ def run_renshe(staged: Staged) -> RensheRun:
     import polars as pl
 
     from renshe.batch.partition import load_population
-    from renshe.engine.evaluate import run
+    from renshe.engine.evaluate import needs, run
 
     kept: list[tuple[int, dict[str, pl.DataFrame]]] = []
     load_s = run_s = 0.0
     start = time.perf_counter()
     for part in range(staged.partitions):
         t0 = time.perf_counter()
-        pop, _ = load_population(staged.work, part)
+        pop, _ = load_population(staged.work, part,  # only the long tables the rules read, as evaluate_partition
+                                 only=lambda shape: needs(shape, AS_OF, OVERRIDES, RULE_IDS))
         t1 = time.perf_counter()
         outcomes = run(pop, AS_OF, OVERRIDES, RULE_IDS, batch=True)  # as evaluate_partition does
         run_s += time.perf_counter() - t1

@@ -1,7 +1,7 @@
 """renshe against OpenFisca on the same four enterprise rules and the same registry.
 
     .venv/bin/python benchmarks/vs_openfisca.py --units 100000 [--seed 1] [--json]
-        [--registry DIR] [--out DIR] [--partition-size 50000] [--repeat 1] [--float32]
+        [--registry DIR] [--out DIR] [--partition-size 50000] [--repeat 1] [--float32] [--openfisca-long]
 
 1. Makes (or reuses, ``--registry``) a demo registry of N units
    (``renshe.batch.demo.make_registry``) and stages it into partitions as the
@@ -12,7 +12,8 @@
    and henan.stable_job_refund_2020 (henan.ui_benefit_monthly_2019 = 1520),
    one process — what ``evaluate_partition`` does, without writing the file.
 3. OpenFisca (``benchmarks/openfisca_rules``): read the same staged files
-   (Polars), turn them into one numpy array per input variable and period,
+   (Polars; the pivoted monthly series, ``renshe.batch.series``, as plain column
+   reads), turn them into one numpy array per input variable and period,
    build one simulation of all N units (``SimulationBuilder``,
    ``set_input``), and calculate the four amounts with vectorised formulas.
 4. Checks that every amount is equal (ineligible = 0; both rounded half up to
@@ -58,7 +59,7 @@ def month_range(first: str, last: str) -> list[str]:
     return mr(first, last)
 
 
-def load_openfisca_inputs(work: Path, partition_size: int) -> dict[str, Any]:
+def load_openfisca_inputs(work: Path, partition_size: int, long: bool = False) -> dict[str, Any]:
     """Read the staged registry into one numpy array per OpenFisca input (and period).
 
     Vectorised: Polars reads and filters the parquet files; each long table is
@@ -93,6 +94,11 @@ def load_openfisca_inputs(work: Path, partition_size: int) -> dict[str, Any]:
         raise SystemExit("staged units are not in partition order")
     eternal = {c: u[c].to_numpy() for c in u.columns if c != "pos"}
 
+    imonths = month_range(INSURED_MONTHS_FROM, INSURED_MONTHS_TO)
+    pivoted = None if long else pivoted_inputs(work, n, imonths)
+    if pivoted is not None:
+        return {"n": n, "eternal": eternal, "monthly": pivoted}
+
     months = {m: i for i, m in enumerate(CONTRIBUTION_MONTHS)}
     insurances = {name: i for i, name in enumerate(INSURANCES)}
     k = len(months) * len(insurances)
@@ -114,7 +120,6 @@ def load_openfisca_inputs(work: Path, partition_size: int) -> dict[str, Any]:
         len(months), len(insurances), n)
     del contributions, key
 
-    imonths = month_range(INSURED_MONTHS_FROM, INSURED_MONTHS_TO)
     insured = (
         pl.scan_parquet(work / "tables" / "insured" / "**" / "*.parquet", hive_partitioning=True)
         .filter(pl.col("month").is_in(imonths))
@@ -138,13 +143,46 @@ def load_openfisca_inputs(work: Path, partition_size: int) -> dict[str, Any]:
     return {"n": n, "eternal": eternal, "monthly": monthly}
 
 
-def run_openfisca(system: Any, work: Path, partition_size: int) -> tuple[float, float, float, dict[str, np.ndarray]]:
+def pivoted_inputs(work: Path, n: int, imonths: list[str]) -> list[tuple[str, str, np.ndarray]] | None:
+    """The monthly inputs as plain column reads of the staged series (``renshe.batch.series``:
+    one column per month × insurance, units in partition order), None when not staged.
+    An absent cell is 0 for money (no contribution row) and NaN for a headcount."""
+    import polars as pl
+
+    from renshe.batch.series import FOLDER
+    from renshe.engine.series import column
+
+    files = {t: sorted((work / FOLDER / t).glob("part-*.parquet")) for t in ("contributions", "insured")}
+    if not all(files.values()):
+        return None
+    wanted = {("contributions", f"employer_{kind}", m, ins): (f"employer_{kind}_{ins}", m, 0.0)
+              for m in CONTRIBUTION_MONTHS for ins in INSURANCES for kind in ("due", "paid")}
+    wanted.update({("insured", "headcount", m): ("insured_headcount", m, float("nan")) for m in imonths})
+    out: list[tuple[str, str, np.ndarray]] = []
+    for table, paths in files.items():
+        present = set(pl.read_parquet_schema(paths[0]))
+        keys = [key for key in wanted if key[0] == table]
+        names = [column(*key) for key in keys if column(*key) in present]
+        frame = pl.read_parquet(paths, columns=names)
+        if frame.height != n:
+            raise SystemExit("staged series do not cover the units")
+        for key in keys:
+            variable, month, absent = wanted[key]
+            name = column(*key)
+            values = (frame[name].cast(pl.Float64).fill_null(absent).to_numpy() if name in present
+                      else np.full(n, absent))
+            out.append((variable, month, values))
+    return out
+
+
+def run_openfisca(system: Any, work: Path, partition_size: int, long: bool = False
+                  ) -> tuple[float, float, float, dict[str, np.ndarray]]:
     """(total s, input loading s, calculation s, amounts by rule id)."""
     import openfisca_rules as model
     from openfisca_core.simulations import SimulationBuilder
 
     start = time.perf_counter()
-    inputs = load_openfisca_inputs(work, partition_size)
+    inputs = load_openfisca_inputs(work, partition_size, long)
     simulation = SimulationBuilder().build_default_simulation(system, count=inputs["n"])
     for name, values in inputs["eternal"].items():
         simulation.set_input(name, "ETERNITY", values)
@@ -181,6 +219,8 @@ def main() -> None:
     parser.add_argument("--partition-size", type=int, default=50_000, help="renshe's batch partition size")
     parser.add_argument("--repeat", type=int, default=1, help="run each side this many times; report the fastest")
     parser.add_argument("--float32", action="store_true", help="stock OpenFisca float32 storage (amounts may differ)")
+    parser.add_argument("--openfisca-long", action="store_true",
+                        help="OpenFisca reads the long tables (scatter) even where the series are pivoted (information)")
     args = parser.parse_args()
 
     renshe_setup_s = common.load_renshe_registry()
@@ -203,7 +243,7 @@ def main() -> None:
             del r
             gc.collect()
             common.log(f"run {i + 1}/{args.repeat}: OpenFisca, one simulation of {staged.units:,} units…")
-            o = run_openfisca(system, staged.work, staged.partition_size)
+            o = run_openfisca(system, staged.work, staged.partition_size, args.openfisca_long)
             common.log(f"  OpenFisca {o[0]:.3f} s (inputs {o[1]:.3f} s, formulas {o[2]:.3f} s)")
             if best_o is None or o[0] < best_o[0]:
                 best_o = o
@@ -240,6 +280,7 @@ def main() -> None:
             "repeat": args.repeat,
             "seed": args.seed,
             "openfisca_float": "float32" if args.float32 else "float64",
+            "openfisca_inputs": "long tables" if args.openfisca_long else "pivoted series where staged",
             "peak_rss_gib": round(peak, 2),
             "machine": common.machine(),
         }

@@ -11,17 +11,20 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from renshe.batch.series import BOUNDS, series_paths, series_rel
 from renshe.batch.store import Store
 from renshe.engine.calc import UNIT_KEY
 from renshe.engine.case import FLAGS, Enterprise
-from renshe.engine.evaluate import REASON_JOIN, run
+from renshe.engine.evaluate import REASON_JOIN, Needs, needs, run
 from renshe.engine.parameters import Overlay, overlay_in_force
 from renshe.engine.population import Population, layout, with_classification
+from renshe.engine.series import SERIES
 
 #: a result row of the batch (interface.md, contract version 2): ``status`` (eligible |
 #: ineligible | undetermined | out_of_scope) and ``missing`` (the facts an undetermined
@@ -86,27 +89,89 @@ def _flag_columns(units: pl.DataFrame) -> list[pl.Expr]:
     return [pl.lit((mask & b) != 0).alias(f"flag_{f}") for f, b in bit.items()]
 
 
-def load_population(work: Path, part: int) -> tuple[Population, pl.DataFrame]:
-    """The staged units of one partition as the enterprise entity, with its tables."""
-    units = pl.scan_parquet(work / "units.parquet").filter(pl.col("_part") == part).collect()
+#: the unit columns the classification reads (``with_classification``: ``size``, ``industry_class``)
+CLASSIFY_FROM = ("industry", "employees", "revenue", "assets", "size_given")
+
+
+def _wanted(columns: Collection[str] | None) -> set[str]:
+    """The entity columns to build for ``columns`` (None: all), with what the classification reads."""
     lay = layout(Enterprise)
+    want = set(lay.columns) if columns is None else set(columns) | {UNIT_KEY}
+    if want & {"size", "industry_class"}:
+        want |= set(CLASSIFY_FROM)
+    return want
+
+
+def _unit_columns(columns: Collection[str] | None) -> list[str] | None:
+    """The columns of ``units.parquet`` the entity ``columns`` come from (None: all)."""
+    if columns is None:
+        return None
+    want = _wanted(columns)
+    renamed = {"size_given": "size"}
+    sources = {"_u", *(renamed.get(c, c) for c in want if not c.startswith("flag_"))}
+    if any(c.startswith("flag_") for c in want):
+        sources.add("flags")
+    return sorted(sources)
+
+
+def _frame(units: pl.DataFrame, wide: list[pl.DataFrame], columns: Collection[str] | None) -> pl.DataFrame:
+    """The enterprise entity of staged units and series: every column, or ``columns``."""
+    lay = layout(Enterprise)
+    want = _wanted(columns)
+    classify = columns is None or bool(want & {"size", "industry_class"})
+    flags = [f for f in _flag_columns(units) if f.meta.output_name() in want] if any(
+        c.startswith("flag_") and c in want for c in lay.columns) else []
     frame = units.select(
         pl.col("_u").cast(pl.UInt32).alias(UNIT_KEY),
-        *_flag_columns(units),
-        pl.col("size").alias("size_given"),
+        *flags,
+        *([pl.col("size").alias("size_given")] if "size_given" in want else []),
         *[pl.col(c).cast(t) for c, t in lay.columns.items()
-          if c not in (UNIT_KEY, "size_given") and not c.startswith("flag_")],
-    ).select(list(lay.columns))
-    tables: dict[str, pl.DataFrame] = {}
-    for name, schema in lay.tables.items():
+          if c in want and c not in (UNIT_KEY, "size_given") and not c.startswith("flag_")],
+    ).select([c for c in lay.columns if c in want])
+    for series_frame in wide:
+        if not series_frame[UNIT_KEY].equals(frame[UNIT_KEY]):
+            raise ValueError("staged series are not in the partition's unit order")
+        frame = frame.hstack(series_frame.drop(UNIT_KEY))
+    return with_classification(frame) if classify else frame
+
+
+def load_population(work: Path, part: int, only: Callable[[Population], Needs] | None = None
+                    ) -> tuple[Population, pl.DataFrame]:
+    """The staged units of one partition as the enterprise entity, with its monthly series
+    (``batch.series``) as columns and its long tables.
+
+    ``only``: what the run reads (``evaluate.needs``), given the population's shape (no
+    rows): then only those columns and long tables are read (the other tables stay
+    empty); the population keeps the whole shape, so the rules' plans are those of
+    the whole population."""
+    lay = layout(Enterprise)
+    scan = pl.scan_parquet(work / "units.parquet").filter(pl.col("_part") == part)
+    paths = series_paths(work, part)
+    shape: Population | None = None
+    columns: Collection[str] | None = None
+    wanted: Collection[str] = lay.tables
+    if only is not None:
+        empty = {name: pl.DataFrame(schema=schema) for name, schema in lay.tables.items()}
+        shape = Population(entities={"enterprise": _frame(scan.head(0).collect(),
+                                                          [pl.read_parquet(p, n_rows=0) for p in paths], None)},
+                           tables={"enterprise": empty})
+        need = only(shape)
+        columns, wanted = need.columns, need.tables
+    read = _unit_columns(columns)
+    staged = scan.collect_schema()
+    units = (scan if read is None else scan.select([c for c in read if c in staged])).collect()
+    wide = [pl.read_parquet(p, columns=None if columns is None else
+                            [c for c in pl.read_parquet_schema(p) if c == UNIT_KEY or c in columns]) for p in paths]
+    tables = {name: pl.DataFrame(schema=schema) for name, schema in lay.tables.items()}
+    pop = Population(entities={"enterprise": _frame(units, wide, columns)}, tables={"enterprise": tables})
+    if shape is not None:  # the plans of the whole shape (they read only these columns)
+        pop._shapes["enterprise"] = shape.shape("enterprise")
+    for name in wanted:
         folder = partition_dir(work, name, part)
         files = sorted(folder.glob("*.parquet")) if folder.exists() else []
         if files:
-            t = pl.read_parquet(files).select([pl.col(c).cast(dtype) for c, dtype in schema.items()])
-        else:
-            t = pl.DataFrame(schema=schema)
-        tables[name] = t
-    pop = Population(entities={"enterprise": with_classification(frame)}, tables={"enterprise": tables})
+            schema = lay.tables[name]
+            tables[name] = pl.read_parquet(files).select([pl.col(c).cast(dtype) for c, dtype in schema.items()])
     return pop, units
 
 
@@ -118,16 +183,18 @@ def evaluate_partition(work_dir: str, part: int, as_of: str, overrides_json: str
     store = Store(work_dir)
     rel = result_rel(run_key(as_of, overrides_json, rule_ids, local_json), part)
     tables = [str(partition_dir(Path(), name, part)) for name in layout(Enterprise).tables]
-    with store.reading("units.parquet", *tables) as work, store.writing() as written:
+    wide = [series_rel(name, part) for name in (*SERIES, BOUNDS) if store.exists(series_rel(name, part))]
+    with store.reading("units.parquet", *tables, *wide) as work, store.writing() as written:
         _evaluate(work, part, as_of, overrides_json, rule_ids, written / rel, local_json)
     return rel
 
 
 def _evaluate(work: Path, part: int, as_of: str, overrides_json: str, rule_ids: list[str], target: Path,
               local_json: str = "") -> None:
-    pop, _ = load_population(work, part)
+    day, overrides = dt.date.fromisoformat(as_of), json.loads(overrides_json)
     with overlay_in_force(Overlay.from_json(local_json)):
-        outcomes = run(pop, dt.date.fromisoformat(as_of), json.loads(overrides_json), rule_ids, batch=True)
+        pop, _ = load_population(work, part, only=lambda shape: needs(shape, day, overrides, rule_ids))
+        outcomes = run(pop, day, overrides, rule_ids, batch=True)
     frames = []
     for pid, out in outcomes.items():
         extras = [n for n in out.outputs if n not in (*OUTPUT_COLUMNS, "unit") and not n.startswith("_")]

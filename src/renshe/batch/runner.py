@@ -40,6 +40,7 @@ from renshe.batch.registry import (
     validate_table,
     validate_units,
 )
+from renshe.batch.series import stage_bounds, stage_series
 from renshe.batch.store import Store, location
 from renshe.domain.size import classify_frame
 from renshe.engine.case import Enterprise
@@ -52,8 +53,8 @@ Progress = Callable[[int, int], None]
 PHASES = ("stage", "evaluate", "outputs")
 WORK = "_work"
 #: the way staging lays out ``_work``; bump it when that changes (2: units streamed into
-#: partition order, ``_u`` in file order within a partition)
-FORMAT_VERSION = 2
+#: partition order, ``_u`` in file order within a partition; 3: the monthly series pivoted, ``batch.series``)
+FORMAT_VERSION = 3
 
 
 #: the staged long tables: read whole, once per partition (no statistics needed), and
@@ -416,6 +417,8 @@ def stage(config: BatchConfig, executor: Executor | None = None, progress: Progr
         problems.select(list(PROBLEM_SCHEMA)).sort("file", "row").write_parquet(w / "problems.parquet")
     for rel in ("units_parts", "problems", KEYS):
         store.remove(rel)
+    stage_series(store.url, parts)
+    stage_bounds(store.url, parts)
     info = {"units": units, "partitions": parts, "rejected_rows": problems.height}
     store.write_text("stage.json", json.dumps(info))
     return info

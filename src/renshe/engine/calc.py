@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from renshe.engine import quantities, series
 from renshe.engine.parameters import ParameterView
 from renshe.engine.rules import Rule
 
@@ -112,9 +113,18 @@ class Calc:
     _steps: list[tuple[str, Any]] = field(default_factory=list)
     _base: pl.LazyFrame | None = None
     _version: dict[str, int] = field(default_factory=dict)  # times each column name was (re)defined
+    _cells: dict[str, dict[str, list[tuple[str, ...]]]] | None = None  # the frame's series (``engine.series``)
 
     def __post_init__(self) -> None:
         self._base = self.frame
+
+    def _series(self, table: str) -> dict[str, list[tuple[str, ...]]]:
+        """The pivoted series of ``table`` the entity frame carries: value → cells' keys
+        (empty: the helpers aggregate the long table)."""
+        if self._cells is None:
+            assert self._base is not None
+            self._cells = series.cells(self._base.collect_schema().names())
+        return self._cells.get(table, {})
 
     def _with(self, name: str, expr: pl.Expr) -> None:
         """Add (or replace) column ``name`` at the end of the plan."""
@@ -141,6 +151,15 @@ class Calc:
         """The value in force of parameter ``name`` (relative to the rule id, or global)."""
         local = f"{self.rule.id}.{name}"
         return self.params(local if local in self.params._parameters else name)
+
+    # ---- named quantities ---------------------------------------------------
+    def q(self, name: str, *args: Any) -> pl.Expr:
+        """The named quantity ``name`` (``engine.quantities``, declared beside its policy) for
+        ``args``: computed as one column the first time this plan reads it, reused after."""
+        column = quantities.column_name(name, args)
+        if column not in self._version:
+            self._with(column, quantities.declared(name).compute(self, *args))
+        return pl.col(column)
 
     # ---- columns ----------------------------------------------------------
     def col(self, name: str, expr: pl.Expr, label: str = "") -> pl.Expr:
@@ -239,20 +258,74 @@ class Calc:
                 name = self._tmp(bound)
                 extra.append(name)
                 bounds.append(pl.col(name))
+        wide = self._sum_cells("contributions", insurances, (start, end), bounds, value, tuple(extra))
+        if wide is not None:
+            return wide
         where = pl.col("insurance").is_in(insurances) & (pl.col("month") >= bounds[0]) & (pl.col("month") <= bounds[1])
         return self.aggregate("contributions", value.sum(), where=where, uses=tuple(extra), default=0.0)
+
+    def _sum_cells(self, table: str, insurances: list[str], months: tuple[Text, Text], bounds: list[pl.Expr],
+                   value: pl.Expr, uses: tuple[str, ...]) -> pl.Expr | None:
+        """``sum_contributions`` over the pivoted series: ``value`` on each cell of the
+        insurances and months, added (a cell outside per-row bounds counts nothing);
+        None when the frame has no such series or ``value`` reads other columns."""
+        cols = self._series(table)
+        values = [v for v in cols if v != series.ROWS]
+        keys = series.SERIES[table]
+        if not values or set(value.meta.root_names()) - {*values, *keys, *uses}:
+            return None
+        terms = []
+        for cell in cols[values[0]]:
+            month, insurance = cell
+            if insurance not in insurances:
+                continue
+            fixed = [isinstance(b, str) for b in months]
+            if (fixed[0] and month < str(months[0])) or (fixed[1] and month > str(months[1])):
+                continue
+            term = series.on_cell(value, {v: series.column(table, v, *cell) for v in values},
+                                  dict(zip(keys, cell, strict=True)))
+            guards = [g for g, f in ((pl.lit(month) >= bounds[0], fixed[0]), (pl.lit(month) <= bounds[1], fixed[1]))
+                      if not f]
+            terms.append(pl.when(pl.all_horizontal(guards)).then(term) if guards else term)
+        total = pl.sum_horizontal(terms).cast(pl.Float64) if terms else pl.lit(0.0)
+        return pl.col(self._tmp(total))
 
     def month_value(self, table: str, month: str, column: str, key: str = "month") -> pl.Expr:
         """The value of ``column`` for one month (or quarter, with ``key``) of a long
         table; null when the unit has no such row."""
+        cols = self._series(table)
+        if key == series.MONTH and series.SERIES[table] == (series.MONTH,) and column in cols:
+            return self._cell(table, column, month)
         return self.aggregate(table, pl.col(column).first(), where=pl.col(key) == month)
+
+    def _cell(self, table: str, column: str, month: str) -> pl.Expr:
+        """The series column of one month (null when no unit of the stage has that month)."""
+        if (month,) in self._series(table)[column]:
+            return pl.col(series.column(table, column, month))
+        assert self._base is not None
+        first = series.column(table, column, *self._series(table)[column][0])
+        return pl.lit(None, dtype=self._base.collect_schema()[first])
 
     def months_mean(self, table: str, months: list[str], column: str) -> tuple[pl.Expr, pl.Expr]:
         """(mean over the months present, how many of ``months`` are present)."""
+        cols = self._series(table)
+        if series.SERIES.get(table) == (series.MONTH,) and column in cols:
+            present = [self._cell(table, column, m) for m in months if (m,) in cols[column]]
+            mean = pl.mean_horizontal(present) if present else pl.lit(None, dtype=pl.Float64)
+            return pl.col(self._tmp(mean.cast(pl.Float64))), self.months_present(table, months)
         where = pl.col("month").is_in(months)
         mean = self.aggregate(table, pl.col(column).mean(), where=where)
         count = self.aggregate(table, pl.col("month").n_unique(), where=where, default=0)
         return mean, count
+
+    def months_present(self, table: str, months: list[str]) -> pl.Expr:
+        """How many of ``months`` the unit has rows of in ``table`` (0 when none)."""
+        cols = self._series(table)
+        if series.ROWS in cols:
+            have = [(pl.col(series.column(table, series.ROWS, m)) > 0).cast(pl.UInt32)
+                    for m in months if (m,) in cols[series.ROWS]]
+            return pl.col(self._tmp(pl.sum_horizontal(have).cast(pl.UInt32) if have else pl.lit(0, dtype=pl.UInt32)))
+        return self.aggregate(table, pl.col("month").n_unique(), where=pl.col("month").is_in(months), default=0)
 
 
 QUARTERS_PER_YEAR = 4

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 import polars as pl
 
-from renshe.engine import gates, same_money
+from renshe.engine import gates, same_money, series
 from renshe.engine.calc import UNIT_KEY, Calc, Condition, text
 from renshe.engine.money import round_fen
 from renshe.engine.parameters import NotInForce, ParameterView, local_note
-from renshe.engine.population import Population, fact_paths
+from renshe.engine.population import FIRST, LAST, Population, dated_facts, fact_paths
 from renshe.engine.rules import Registry, Rule, registry
 
 if TYPE_CHECKING:
@@ -104,6 +104,8 @@ def _sources(c: Calc) -> dict[str, set[tuple[str, str]]]:
                 found |= known[root]
             elif root in paths:
                 found.add((root, paths[root]))
+            elif (cell := series.parse(root)) is not None:  # a month of a pivoted long table
+                found.add((root, paths.get(cell[0], f"{c.rule.entity}.{cell[0]}")))
         return found
 
     for kind, step in c._steps:
@@ -386,6 +388,51 @@ def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None
         marks = [pl.lit(None, dtype=pl.String).alias(m) for m in same_money.MARK.values() if m not in frame.columns]
         out.results = frame.with_columns(marks) if marks else frame
     return outcomes
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What ``run`` reads of a population for some rules: the long tables their plans
+    aggregate and the entity columns their plans (and the gates) read."""
+
+    tables: frozenset[str]
+    columns: frozenset[str]
+
+
+def needs(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None,
+          rule_ids: list[str] | None = None, *, batch: bool = True) -> Needs:
+    """What ``run`` reads for the chosen rules over a population of ``pop``'s shape (its
+    rows need not be there): the tables and columns the rules' plans read, the region
+    (the jurisdiction gate), the fact bounds, and every dated table when a rule's window
+    has passed and the bounds are not among the columns. A batch partition reads only these."""
+    reg = registry()
+    params = ParameterView(reg.parameters, as_of, overrides)
+    chosen = rule_ids if rule_ids is not None else list(reg.rules)
+    tables: set[str] = set()
+    columns: set[str] = {UNIT_KEY, "region"}
+    for entity, frame in pop.entities.items():
+        dated = dated_facts(entity)[1]
+        columns |= {name for name in frame.columns if name.startswith((FIRST, LAST))}
+        if dated and FIRST + dated[0][0] not in frame.columns and any(
+                gates.window_passed(reg.rules[rid], as_of) for rid in chosen):
+            tables |= {table for table, _ in dated}
+    for rid in chosen:
+        r = reg.rules[rid]
+        if r.entity not in pop.entities or gates.unreached(r, as_of, None):
+            continue
+        plan = plan_for(r, params, batch, pop)
+        if isinstance(plan, str):
+            continue
+        tables |= plan.tables
+        exprs = list(plan.select)
+        for kind, step in plan.calc._steps:
+            if kind == "cols":
+                exprs += list(step.values())
+            else:
+                columns |= set(step.uses)
+        for expr in exprs:
+            columns |= set(expr.meta.root_names())
+    return Needs(frozenset(tables), frozenset(columns))
 
 
 __all__ = ["REASON_JOIN", "Outcome", "check_overrides", "run", "run_rule", "text"]

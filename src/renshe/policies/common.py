@@ -13,6 +13,7 @@ import polars as pl
 
 from renshe.domain import calendar
 from renshe.engine.calc import Calc, exact
+from renshe.engine.quantities import quantity
 
 # ---- dates and parameters ------------------------------------------------------------------
 
@@ -128,9 +129,17 @@ def parameter_amount(c: Calc, value: Any, pending: str, unit: str | None = None)
 
 
 def layoff_rate(c: Calc, base_month: str, year_end_month: str) -> pl.Expr:
-    """裁员率 r = 1 − (insured at year end + natural attrition) / insured a year before.
+    """裁员率 r = 1 − (insured at year end + natural attrition) / insured a year before, the
+    named quantity ``layoff_rate`` (one column per plan and pair of months, however many
+    of the rule's conditions and outputs read it).
 
     r ≤ 0 counts as no layoff (the rate is floored at 0). Null when data is missing."""
+    return c.q("layoff_rate", base_month, year_end_month)
+
+
+@quantity("layoff_rate", "裁员率 = 1 −（年末失业保险参保人数 + 年度自然减员人数）/ 上年末失业保险参保人数",
+          "京人社就字〔2020〕15号 一（二）1（1）")
+def _layoff_rate(c: Calc, base_month: str, year_end_month: str) -> pl.Expr:
     base = c.month_value("insured", base_month, "headcount")
     end = c.month_value("insured", year_end_month, "headcount")
     r = 1 - (end + pl.col("attrition_2019")) / base

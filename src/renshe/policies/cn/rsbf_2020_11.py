@@ -13,33 +13,56 @@ import polars as pl
 
 from renshe.domain.regions import jurisdiction_flags
 from renshe.engine.calc import Calc, month_end, month_of
+from renshe.engine.quantities import quantity
 from renshe.engine.rules import rule
 from renshe.policies.common import iso, num, require_fact
 
+RELIEF = "cn.si_relief_2020."
+DOC = "人社部发〔2020〕11号"
 
-def relief_terms(c: Calc) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
-    """Per unit: (ratio, last fee month of the window, is_sme_like, in_hubei).
 
-    ratio is null for units outside the measure (机关事业单位, unclassified)."""
-    sme_like = pl.col("size").is_in(c.p("cn.si_relief_2020.sme_sizes")) & (pl.col("unit_type") == "enterprise") | \
-        pl.col("unit_type").is_in(c.p("cn.si_relief_2020.sme_like_unit_types"))
+@quantity(RELIEF + "sme_like", "中小微企业或参照执行的单位（个体工商户等）", f"{DOC} 一")
+def sme_like(c: Calc) -> pl.Expr:
+    return pl.col("size").is_in(c.p(RELIEF + "sme_sizes")) & (pl.col("unit_type") == "enterprise") | \
+        pl.col("unit_type").is_in(c.p(RELIEF + "sme_like_unit_types"))
+
+
+@quantity(RELIEF + "in_hubei", "湖北省参保单位", f"{DOC} 二")
+def in_hubei(c: Calc) -> pl.Expr:
+    return jurisdiction_flags(pl.col("region"))[c.p(RELIEF + "hubei_jurisdiction")]
+
+
+@quantity(RELIEF + "ratio", "减免比例（免征 1、减半 0.5；机关事业单位及未划型为空）", f"{DOC} 一、二")
+def relief_ratio(c: Calc) -> pl.Expr:
+    sme, hubei = c.q(RELIEF + "sme_like"), c.q(RELIEF + "in_hubei")
     halved = ((pl.col("unit_type") == "enterprise") & (pl.col("size") == "large")) | \
-        pl.col("unit_type").is_in(c.p("cn.si_relief_2020.halving_unit_types"))
-    excluded = pl.col("unit_type").is_in(c.p("cn.si_relief_2020.excluded_unit_types"))
-    hubei = jurisdiction_flags(pl.col("region"))[c.p("cn.si_relief_2020.hubei_jurisdiction")]
-    full, half = c.p("cn.si_relief_2020.exemption_ratio"), c.p("cn.si_relief_2020.halving_ratio")
-    ratio = (
+        pl.col("unit_type").is_in(c.p(RELIEF + "halving_unit_types"))
+    excluded = pl.col("unit_type").is_in(c.p(RELIEF + "excluded_unit_types"))
+    full, half = c.p(RELIEF + "exemption_ratio"), c.p(RELIEF + "halving_ratio")
+    return (
         pl.when(excluded).then(None)
         .when(hubei).then(pl.lit(full))
-        .when(sme_like).then(pl.lit(full))
+        .when(sme).then(pl.lit(full))
         .when(halved).then(pl.lit(half))
         .otherwise(None)
     )
-    window_to = (
-        pl.when(hubei | sme_like).then(pl.lit(c.p("cn.si_relief_2020.exemption_to")))
-        .otherwise(pl.lit(c.p("cn.si_relief_2020.halving_to")))
+
+
+@quantity(RELIEF + "window_to", "减免截止费款所属期（免征至 12 月，减半至 6 月）", f"{DOC} 一、二")
+def relief_window_to(c: Calc) -> pl.Expr:
+    return (
+        pl.when(c.q(RELIEF + "in_hubei") | c.q(RELIEF + "sme_like")).then(pl.lit(c.p(RELIEF + "exemption_to")))
+        .otherwise(pl.lit(c.p(RELIEF + "halving_to")))
     )
-    return ratio, window_to, sme_like, hubei
+
+
+def relief_terms(c: Calc) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """Per unit: (ratio, last fee month of the window, is_sme_like, in_hubei), the named
+    quantities above (each computed once in a rule's plan).
+
+    ratio is null for units outside the measure (机关事业单位, unclassified)."""
+    return (c.q(RELIEF + "ratio"), c.q(RELIEF + "window_to"), c.q(RELIEF + "sme_like"),
+            c.q(RELIEF + "in_hubei"))
 
 
 def require_in_scope(c: Calc, ratio: pl.Expr) -> None:

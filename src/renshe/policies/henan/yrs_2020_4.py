@@ -40,8 +40,7 @@ def stable_job_refund(c: Calc) -> None:
               "缺少计算裁员率所需的 2018-12、2019-12 参保人数或 2019 年自然减员人数")
     c.output("layoff_rate", rate.round(6))
     window = month_range(*c.p(p + "alt_window"))
-    months_present = c.aggregate("contributions", pl.col("month").n_unique(),
-                                 where=pl.col("month").is_in(window), default=0)
+    months_present = c.months_present("contributions", window)
     paid = c.sum_contributions(ALL_INSURANCES, (window[0], window[-1]), pl.col("employer_paid"))
     c.output("alternative_amount", pl.when(months_present == len(window))
              .then((paid * c.p(p + "alt_share")).round(2)))
