@@ -72,8 +72,9 @@ def pivot(table: str, rows: pl.DataFrame, units: pl.Series, cell_list: list[tupl
     values = [c for c in rows.columns if c != UNIT_KEY and c not in keys]
     rows = rows.drop_nulls(list(keys))  # a row without its month or insurance is in no window
     n = units.len()
-    position = np.full(int(units.max() or 0) + 1 if n else 0, -1, dtype=np.int64)
-    position[units.to_numpy()] = np.arange(n)
+    unit_ids = units.to_numpy()
+    position = np.full(int(unit_ids.max()) + 1 if n else 0, -1, dtype=np.int64)
+    position[unit_ids] = np.arange(n)
     at = position[rows[UNIT_KEY].to_numpy()] if rows.height else np.zeros(0, dtype=np.int64)
     if (at < 0).any():
         raise ValueError(f"{table}: rows of units that are not in the partition")
@@ -88,8 +89,8 @@ def pivot(table: str, rows: pl.DataFrame, units: pl.Series, cell_list: list[tupl
         dtype = rows.schema[value]
         for cell in cell_list:
             column_ = pl.repeat(None, n, dtype=dtype, eager=True).alias(column(table, value, *cell))
-            part = parts.get(cell)
-            out.append(column_ if part is None or not n else column_.scatter(part["__at"], part[value]))
+            found = parts.get(cell)
+            out.append(column_ if found is None or not n else column_.scatter(found["__at"], found[value]))
     month_of = keys.index(MONTH)
     for month in sorted({cell[month_of] for cell in cell_list}):
         at_month = [parts[cell]["__at"].to_numpy() for cell in cell_list if cell[month_of] == month and cell in parts]
