@@ -20,8 +20,9 @@ from typing import Any
 
 import polars as pl
 
-from renshe.batch.baseline import GROUPS, KEYS, Baseline, counted_money, evaluate_run, load_or_make, unit_groups
+from renshe.batch.baseline import GROUPS, KEYS, Baseline, counted_money, load_or_make, unit_groups
 from renshe.batch.outputs import FLOW_NAMES, SIZE_NAMES, STYLE, _bars, _names, _region_label
+from renshe.batch.reform import keep_frames, reform_money
 from renshe.batch.runner import BatchConfig, Progress, batch_rules, evaluate_all, with_partners
 from renshe.domain.industries import section_name
 from renshe.engine.dependencies import reached, related
@@ -78,12 +79,12 @@ def simulation(config: BatchConfig, reform: dict[str, Any], progress: Progress |
         new = counted_money(config.work, reform_info["key"], rule_ids, config.as_of)
         return Simulation(tables_of(full_sums(base, new, unit_groups(config.work))), evaluated)
     baseline = load_or_make(config, rule_ids, evaluated, progress)
+    keep_frames(config)  # what a partition's rules start from, kept beside the baseline
     changed = [name for name, value in reform.items() if config.overrides.get(name, _UNSET) != value]
     recompute = related(registry(), reached(baseline.depends, changed), evaluated)
     listed = [rid for rid in recompute if rid in rule_ids]
     if recompute:
-        key = evaluate_run(reform_config, recompute, progress)
-        new = counted_money(config.work, key, listed, config.as_of)
+        new = reform_money(config, reform_config.overrides, recompute, listed, progress)
     else:
         new = baseline.counted([])
     return Simulation(tables_of(incremental_sums(baseline, baseline.counted(listed), new, listed)), recompute)
