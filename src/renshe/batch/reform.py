@@ -91,7 +91,8 @@ def _named(lf: pl.LazyFrame, columns: list[str]) -> set[str]:
             text = lf.serialize(format="json")
     except Exception:  # any failure: read every column
         return set(columns)
-    named = {json.loads(f'"{m}"') for m in re.findall(r'"Column":"((?:[^"\\]|\\.)*)"', text)}
+    found = set(re.findall(r'"Column":"((?:[^"\\]|\\.)*)"', text))
+    named = {json.loads(f'"{m}"') if "\\" in m else m for m in found}
     return named & set(columns)
 
 
