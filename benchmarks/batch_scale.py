@@ -12,8 +12,8 @@ so each phase's peak RSS is its own: ``make`` = ``make_registry``; ``stage`` =
 ``runner.evaluate_all`` over every partition (``--workers`` local processes;
 the peak RSS of the worker processes is reported apart as
 ``evaluate_workers_peak_rss_mib``); ``outputs`` = ``outputs.write_outputs`` (what
-``renshe batch`` writes after the evaluation, groups of policies in the same local
-processes; their peak: ``outputs_workers_peak_rss_mib``). Evaluation runs the four benchmark
+``renshe batch`` writes after the evaluation; a worker process's peak, if any:
+``outputs_workers_peak_rss_mib``). Evaluation runs the four benchmark
 rules (``_common.RULE_IDS``) unless ``--all-rules``.
 
 Progress goes to stderr; the last line of stdout is one JSON object with

@@ -1,5 +1,5 @@
-"""The batch's outputs written by several local processes (groups of policies, one per
-process) are the bytes of one process writing them all."""
+"""A batch run with two local processes (the partitions evaluated side by side) writes
+the bytes of a run in one process."""
 
 from __future__ import annotations
 

@@ -269,15 +269,13 @@ def write_outputs(work: Path | str, key: str, out: Path | str, rule_ids: list[st
             return _write_summary_json(o, stage["units"], totals, paid_rows, paid_fen)
     # the units' worth of each policy and each workbook (as many as the policies' units: ~1/3 of the time)
     weights = allot(stage["units"], [1] * len(rule_ids) + [max(1, len(rule_ids) // 6)] * len(LISTS))
-    # on a cluster 4 groups per worker thread; here one per local process (the groups' counts
-    # merge in order, so the files are those of one group)
-    groups = _groups(rule_ids, 4 * getattr(executor, "slots", 1) if executor.spread else getattr(executor, "workers", 1))
+    groups = _groups(rule_ids, 4 * getattr(executor, "slots", 1) if executor.spread else 1)
     calls, shares, at = [], [], 0
     for group in groups:
         calls.append((wstore.url, key, ostore.url, group, as_of.isoformat(), weights[at:at + len(group)]))
         shares.append(sum(weights[at:at + len(group)]))
         at += len(group)
-    parts = executor.run(policy_outputs, calls, shares, done, parallel=True)
+    parts = executor.run(policy_outputs, calls, shares, done)
     policy_rows = [row for part in parts for row in part["policies"]]
     summaries = [part["summary"] for part in parts if part["summary"] is not None]
     books: dict[str, list[tuple[str, int]]] = {flow: [] for flow in LISTS}
@@ -296,7 +294,7 @@ def write_outputs(work: Path | str, key: str, out: Path | str, rule_ids: list[st
             book_weights.append(weights[len(rule_ids) + i])
         else:
             done(weights[len(rule_ids) + i])
-    executor.run(workbook_task, book_calls, book_weights, done, parallel=True)
+    executor.run(workbook_task, book_calls, book_weights, done)
     wstore.remove(f"{BOOKS}/{key}")
     policies = pl.DataFrame(policy_rows, schema=POLICY_SCHEMA)
     summary = (
