@@ -6,12 +6,14 @@ the baseline already computed and kept (``renshe.batch.baseline``).
 
 For each size N (side by side, in one run): make the demo registry ``DIR/reg<N>`` unless
 it is there, stage it and compute and keep the baseline of every enterprise rule in
-``DIR/out<N>`` unless kept already (``baseline_s``, not in the figure), then time the
+``DIR/out<N>`` unless kept already, with the partitions' entity frames the reform starts
+from (``batch.reform.keep_frames``) (``baseline_s``, not in the figure), then time the
 reform R times in a child process of its own (``seconds``: the fastest, with its CPU
 seconds ``cpu_s``; the rule registry is loaded before the clock starts, ``setup_s``).
-Before each timed run the results of earlier reforms are removed, so the rules the reform
-reaches are evaluated again every time. ``--full`` times the reform evaluating every rule
-again instead (the simulation without the dependencies; the same answers).
+The reform evaluates the rules it reaches in that process and writes no results, so each
+run evaluates them again (results of earlier ``--full`` reforms are removed first).
+``--full`` times the reform evaluating every rule again instead, through the batch's
+process pool (the simulation without the dependencies; the same answers).
 
 Progress goes to stderr; each size prints one JSON line, and the last line of stdout is
 one JSON object: the largest size's ``units``, ``seconds``, ``peak_rss_mib`` (the reform's

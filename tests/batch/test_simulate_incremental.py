@@ -3,17 +3,18 @@ kept baseline, and the answers are those of evaluating every rule again."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import json
 from pathlib import Path
 
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from renshe.batch.baseline import CACHE
+from renshe.batch.baseline import CACHE, counted_money, evaluate_run
 from renshe.batch.demo import make_registry
 from renshe.batch.partition import load_population, run_key
+from renshe.batch.reform import frame_shape, frames_dir, reads, reform_money
 from renshe.batch.runner import BatchConfig, batch_rules, with_partners
 from renshe.batch.simulate import Simulation, simulation
 from renshe.engine.evaluate import Plan, plan_for
@@ -30,6 +31,11 @@ REFORM = {"cn.si_relief_2020.halving_ratio": 1.0, "xinmi.stable_job_refund_2020.
 
 def _config(reg: Path, out: Path) -> BatchConfig:
     return BatchConfig(reg, AS_OF, out, partition_size=300, workers=1)
+
+
+def _baselines(cache: Path) -> list[Path]:
+    """The kept baselines (the partitions' kept frames aside)."""
+    return [p for p in cache.iterdir() if p.is_dir() and not p.name.startswith("frames-")]
 
 
 def _same_tables(a: Simulation, b: Simulation) -> None:
@@ -83,12 +89,25 @@ def test_recomputes_only_the_dependent_rules_and_equals_a_full_run(registry_dir:
     assert {"cn.si_feb_refund_2020", "henan.stable_job_refund_2020", "henan.no_layoff_ui_refund_2020"} <= expected
     evaluated = with_partners(batch_rules(None))
     assert len(expected) < len(evaluated) // 4
-    # only those were evaluated again: the reform's results hold their rows and no other
-    reform_run = run_key(AS_OF.isoformat(), json.dumps(REFORM, sort_keys=True), sim.recomputed)
-    policies = pl.read_parquet(work / "results" / reform_run)["policy"].unique().to_list()
-    assert set(policies) == expected
-    assert {p.name for p in (work / "results").iterdir()} == {
-        reform_run, run_key(AS_OF.isoformat(), "{}", evaluated)}
+    # the reform ran in this process and wrote no results: only the baseline's are there
+    assert {p.name for p in (work / "results").iterdir()} == {run_key(AS_OF.isoformat(), "{}", evaluated)}
+    # it read only what those rules' plans read: a few of the entity's columns, their long tables
+    frame, empty = frame_shape(frames_dir(work))
+    columns, tables = reads(sim.recomputed, AS_OF, REFORM, frame, empty)
+    assert "_u" in columns and len(columns) < frame.width // 2
+    pop, _ = load_population(work, 0)
+    pop.with_fact_bounds()
+    params = ParameterView(registry().parameters, AS_OF, REFORM)
+    plans = [plan_for(registry().rules[rid], params, True, pop) for rid in sim.recomputed]
+    assert tables == set().union(*[p.tables for p in plans if isinstance(p, Plan)]) and "contributions" in tables
+    assert tables < set(empty)
+    # per unit and policy, the reform's counted money is the batch's: every rule evaluated by
+    # the batch's own path (the process pool, results written and read back) with the reform
+    listed = [rid for rid in sim.recomputed if rid in batch_rules(None)]
+    key = evaluate_run(dataclasses.replace(config, overrides=REFORM), sim.recomputed, None)
+    keys = ["_part", "_u", "policy", "flow"]
+    assert_frame_equal(reform_money(config, REFORM, sim.recomputed, listed).sort(keys),
+                       counted_money(work, key, listed, AS_OF).sort(keys))
 
 
 def test_a_reform_that_changes_nothing_recomputes_nothing(registry_dir: Path, tmp_path: Path) -> None:
@@ -105,7 +124,7 @@ def test_the_baseline_is_kept_and_invalidated_when_the_registry_changes(tmp_path
     config = _config(reg, tmp_path / "inc")
     cache = config.work / CACHE
     first = simulation(config, {"cn.si_relief_2020.halving_ratio": 1.0})
-    kept = [p for p in cache.iterdir() if p.is_dir()]
+    kept = _baselines(cache)
     assert len(kept) == 1
     made = (kept[0] / "done.json").stat().st_mtime_ns
     baseline_run = run_key(AS_OF.isoformat(), "{}", with_partners(batch_rules(None)))
@@ -113,7 +132,7 @@ def test_the_baseline_is_kept_and_invalidated_when_the_registry_changes(tmp_path
 
     # a second reform: the same kept baseline, not evaluated again
     second = simulation(config, {"xinmi.stable_job_refund_2020.months": 3})
-    assert [p for p in cache.iterdir() if p.is_dir()] == kept
+    assert _baselines(cache) == kept
     assert (kept[0] / "done.json").stat().st_mtime_ns == made
     assert {p: p.stat().st_mtime_ns for p in (config.work / "results" / baseline_run).iterdir()} == baseline_files
     assert "xinmi.stable_job_refund_2020" in second.recomputed and "cn.si_relief_2020" not in second.recomputed
@@ -123,7 +142,7 @@ def test_the_baseline_is_kept_and_invalidated_when_the_registry_changes(tmp_path
     # another registry in the same place: staged anew, a new baseline, the new registry's answers
     make_registry(500, 32, reg)
     third = simulation(config, {"xinmi.stable_job_refund_2020.months": 3})
-    now = [p for p in cache.iterdir() if p.is_dir()]
+    now = _baselines(cache)
     assert len(now) == 1 and now != kept
     full = simulation(_config(reg, tmp_path / "full"), {"xinmi.stable_job_refund_2020.months": 3}, full=True)
     _same_tables(third, full)
