@@ -173,6 +173,7 @@ class Finance(Strict):
 
 
 class EnterpriseCore(Strict):
+    model_config = ConfigDict(defer_build=True)  # validated only as the assembled model (``assemble``)
     uscc: Uscc | None = None
     name: str | None = None
     region: Region
@@ -205,6 +206,7 @@ class Days(Strict):
 
 
 class PersonCore(Strict):
+    model_config = ConfigDict(defer_build=True)  # validated only as the assembled model (``assemble``)
     id_number: IdNumber | None = None
     name: str | None = None
     region: Region
@@ -219,6 +221,7 @@ class Placement(Strict):
 
 
 class AgencyCore(Strict):
+    model_config = ConfigDict(defer_build=True)  # validated only as the assembled model (``assemble``)
     uscc: Uscc | None = None
     name: str | None = None
     region: Region
@@ -226,6 +229,7 @@ class AgencyCore(Strict):
 
 
 class BureauCore(Strict):
+    model_config = ConfigDict(defer_build=True)  # validated only as the assembled model (``assemble``)
     region: Region
 
 
@@ -239,6 +243,7 @@ class Loan(Strict):
 
 
 class CaseCore(Strict):
+    model_config = ConfigDict(defer_build=True)  # validated only as the assembled model (``assemble``)
     as_of: Date
     #: any JSON value here; its type is checked against the parameter's unit and registry values
     #: (``parameters.override_problems``, called by the calculator)

@@ -117,8 +117,9 @@ class Registry:
     rules: dict[str, Rule] = field(default_factory=dict)
     parameters: dict[str, Parameter] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
-    #: the case model: the core case with the facts every document declares (``case.Facts``)
-    case_models: CaseModels = field(default_factory=lambda: assemble([]))
+    #: the case model: the core case with the facts every document declares (``case.Facts``),
+    #: assembled by ``registry()`` once every document is loaded
+    case_models: CaseModels = field(init=False, repr=False)
 
     @property
     def overlap_groups(self) -> list[tuple[str, ...]]:
