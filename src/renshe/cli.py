@@ -122,6 +122,9 @@ def policies_show(policy_id: Annotated[str, typer.Argument(help="policy id, e.g.
     body["same_money"] = [{"kind": rel.kind, "members": list(rel.members), "citation": rel.citation.full()}
                           for rel in reg.relations if policy_id in rel.members]
     body["files"] = _rule_files(r)
+    body["catalog"] = _catalog_entries(r.implements)
+    # the facts its document declares beside it (case.Facts); a rule may also read others' and the core's
+    body["document_facts"] = sorted(p for p, m in reg.case_models.origins.items() if m == r.module)
     used = set()
     body["parameters"] = []
     for name, p in sorted(reg.parameters.items()):
@@ -149,6 +152,16 @@ def _rule_files(r: Any) -> dict[str, str | None]:
 
     return {"module": shown(module), "yaml": shown(module.with_suffix(".yaml")),
             "cases": shown(cases) if cases.exists() else None}
+
+
+def _catalog_entries(ids: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The catalog entries a rule implements (../shared/spec/policies): title and citation."""
+    from renshe import coverage
+
+    entries = coverage.catalog()
+    return [{"id": i, "file": entries[i]["file"], "title": entries[i].get("title"), "doc_no": entries[i].get("doc_no"),
+             "article": entries[i].get("article"), "quote": entries[i].get("quote")}
+            for i in ids if i in entries]
 
 
 def _progress(label: str) -> Any:

@@ -179,7 +179,7 @@ class Calc:
         """A condition of eligibility. ``holds`` true: met (``ok`` explains it); false: the
         result is ineligible (``fail`` says why); null: the case lacks a fact to judge it,
         and the result is undetermined (``missing`` says what the fact would decide,
-        default ``fail``; ``facts`` names its JSON paths, e.g. ``("person.standby_from",)``,
+        default ``fail``; ``facts`` names its JSON paths, e.g. ``("person.<fact>",)``,
         else the engine names the case fields the condition reads that are empty).
         A failing ``gate`` (jurisdiction, time in force) is the only reason shown."""
         self.conditions.append(

@@ -2,7 +2,7 @@
 
 A parameter file is YAML::
 
-    cn.si_relief_2020.exemption_ratio:
+    <rule id>.exemption_ratio:
       description: 中小微企业免征比例
       unit: ratio
       values:

@@ -4,8 +4,9 @@ long tables of each entity's repeated facts, keyed by ``_u`` (the entity's row).
 A single case becomes a population of one row; a registry partition becomes a
 population of many rows. Rules see the same columns either way.
 
-Columns are derived from the case models in ``case.py``, so a new optional
-field there becomes a column here with no further code:
+Columns are derived from the case model (``case.case_models()``: the core case with the
+facts each document declares beside its rules), so a new fact becomes a column here with
+no further code:
 
 - a scalar field → a column of the same name (``size`` becomes ``size_given``;
   the classified ``size`` is added beside it);

@@ -6,7 +6,7 @@ Each policy module ``policies/<jurisdiction>/<document>.py`` has a YAML file of
 the same stem beside it holding the law (document, rules, citations,
 parameters). The Python file holds only the computation::
 
-    @rule("cn.si_relief_2020")
+    @rule("<jurisdiction>.<measure>")
     def si_relief(c: Calc) -> None:
         ...
 """
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from renshe.engine.case import CaseModels, Facts, assemble, declared_in
 from renshe.engine.parameters import Parameter, parse_parameters
 from renshe.engine.references import Reference
 
@@ -116,6 +117,9 @@ class Registry:
     rules: dict[str, Rule] = field(default_factory=dict)
     parameters: dict[str, Parameter] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
+    #: the case model: the core case with the facts every document declares (``case.Facts``),
+    #: assembled by ``registry()`` once every document is loaded
+    case_models: CaseModels = field(init=False, repr=False)
 
     @property
     def overlap_groups(self) -> list[tuple[str, ...]]:
@@ -245,10 +249,12 @@ def registry() -> Registry:
     import renshe.policies as root
 
     reg = Registry()
+    facts: list[type[Facts]] = []
     for info in pkgutil.walk_packages(root.__path__, root.__name__ + "."):
         if info.ispkg:
             continue
         module = importlib.import_module(info.name)
+        facts += declared_in(info.name)
         path = Path(module.__file__ or "").with_suffix(".yaml")
         functions = _pending.get(info.name, {})
         if not path.exists():
@@ -278,4 +284,6 @@ def registry() -> Registry:
         unknown = [m for m in rel.members if m not in reg.rules]
         if unknown:
             raise ValueError(f"same_money {rel.kind} {list(rel.members)}: unknown rules {unknown}")
+    # the case model: the core case and the facts the documents declare beside their rules
+    reg.case_models = assemble(facts, tuple(r.id for r in reg.rules.values() if r.entity == "bureau"))
     return reg

@@ -7,8 +7,20 @@ from __future__ import annotations
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Date, Facts
 from renshe.engine.rules import rule
 from renshe.policies.common import as_date, as_of, flag, iso
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class EnterpriseFacts(Facts, entity="enterprise"):
+    bj_hpf_deferral_applied: bool | None = None  # beijing.housing_fund_deferral_2020
+
+
+class PersonFacts(Facts, entity="person"):
+    bj_hpf_rent_withdrawal_date: Date | None = None  # beijing.housing_fund_rent_withdrawal_2020
+    bj_hpf_lease_and_invoice: bool | None = None  # beijing.housing_fund_rent_withdrawal_2020
+
 
 SUB_CENTRES = "中直分中心、国管分中心、北京铁路分中心参照执行"
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Facts
 from renshe.engine.rules import rule
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class AgencyFacts(Facts, entity="agency"):
+    bj_free_online_training_provided: bool | None = None  # beijing.free_training_providers_priority_2020
 
 
 @rule("beijing.free_training_providers_priority_2020")

@@ -9,8 +9,35 @@ from __future__ import annotations
 import polars as pl
 
 from renshe.engine.calc import Calc, add_months, month_range
+from renshe.engine.case import Date, Facts, Strict
 from renshe.engine.rules import rule
 from renshe.policies.common import iso, known_any
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class BjLabourPractices2020(Strict):  # beijing.no_regional_discrimination_2020 and other 23号/20号 checks
+    posting_excludes_severe_areas: bool | None = None
+    refused_hire_for_origin: bool | None = None
+    graduate_discrimination_quarantined_or_infected: bool | None = None
+    government_supply_task: bool | None = None
+    overtime_health_safety_ensured: bool | None = None
+    unable_to_pay_wages: bool | None = None
+    wage_deferral_agreed_with_union: bool | None = None
+    outstanding_labour_relations_contribution: bool | None = None
+
+
+class BjStartupLoan(Strict):  # beijing.guaranteed_loan_extension_infected_2020
+    granted: bool = True
+    maturity_date: Date
+    borrower_infected: bool = False
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    bj_labour_practices_2020: BjLabourPractices2020 | None = None  # beijing.no_regional_discrimination_2020 …
+
+
+class PersonFacts(Facts, entity="person"):
+    bj_startup_loan: BjStartupLoan | None = None  # beijing.guaranteed_loan_extension_infected_2020
 
 
 @rule("beijing.hiring_subsidy_2020")

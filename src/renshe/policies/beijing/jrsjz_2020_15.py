@@ -6,11 +6,45 @@ difficulty) and 一（三）一次性社会保险补贴 (one-time social-insuran
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
+from pydantic import Field
 
 from renshe.engine.calc import Calc, exact, first_day_of, month_index, month_range, quarter_index
+from renshe.engine.case import Facts, Money, Month, MonthCount, Persons, Strict
 from renshe.engine.rules import rule
 from renshe.policies.common import layoff_rate, months_of_benefit, pending_amount
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class BjHardToEmployHire(Strict):  # beijing.hard_to_employ_hiring_eligibility_2020 and the 15号 一（一） subsidies
+    group: Literal["4050", "minimum_living_allowance", "military_spouse_first_entry", "unemployed_over_1_year",
+                   "zero_employment_household", "low_income_rural_household", "rural_hard_area_transferred",
+                   "registered_unemployed_other", "other"]
+    registered: bool = True
+    contract_months: MonthCount | None = None
+    si_paid: bool | None = None
+    lowest_monthly_wage: Money | None = None
+    start_month: Month | None = None
+    months_employed: MonthCount = 0
+    contribution_base: Money | None = None
+    one_time_si_offset: Money = 0.0
+
+
+class BjSkillTraining2020(Strict):  # beijing.enterprise_training_subsidy_2020, beijing.online_training_*_2020
+    received_ui_refund_or_one_time_si: bool | None = None
+    trainees_40h: Persons | None = None
+    trainees_40h_offline: Persons | None = None
+    trainees_claimed_elsewhere: Persons = 0
+    online_platform_features: list[Literal["learner_management", "live_view", "statistics", "data_export",
+                                           "online_teaching", "process_records"]] = Field(default_factory=list)
+    online_records_kept: bool | None = None
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    bj_hard_to_employ_hires: list[BjHardToEmployHire] = Field(default_factory=list)  # beijing.hard_to_employ_hiring_eligibility_2020 …
+    bj_skill_training_2020: BjSkillTraining2020 | None = None  # beijing.enterprise_training_subsidy_2020, online_training_*
 
 
 @rule("beijing.unemployment_refund_2020")
@@ -84,7 +118,7 @@ def one_time_si_subsidy(c: Calc) -> None:
     c.note(pl.format("按 2-4 月单位实缴 {} 元的 {}% 补贴，上限 {} 元", paid.round(2), (ratio * 100).round(0), cap.round(2)))
 
 
-# ---- Beijing part B: 一（一）岗位补贴和社会保险补贴, application windows, 一（四）培训补贴 ----------------
+# ---- 一（一）岗位补贴和社会保险补贴, application windows, 一（四）培训补贴 ----------------
 
 from renshe.policies.beijing._helpers import application_window  # noqa: E402
 from renshe.policies.common import as_of, iso  # noqa: E402

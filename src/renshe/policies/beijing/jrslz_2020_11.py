@@ -4,10 +4,30 @@ annual leave (年休假), standby living allowance (待岗基本生活费) and s
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Date, DayCount, Facts, Money, Strict
 from renshe.engine.rules import rule
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class ProtectedPeriod(Strict):  # beijing.contract_expiry_extension_quarantine_2020
+    kind: Literal["medical_period", "medical_observation", "isolation", "emergency_measures"]
+    start: Date
+    end: Date | None = None
+
+
+class PersonFacts(Facts, entity="person"):
+    normal_monthly_wage: Money | None = None
+    quarantine_days: DayCount | None = None
+    quarantine_cleared: bool | None = None
+    stranded_business_trip_days: DayCount | None = None
+    protected_period: ProtectedPeriod | None = None
+    on_standby: bool | None = None  # beijing.standby_living_allowance_floor: on standby (待岗) by agreement; absent: undetermined
+    on_sick_leave: bool | None = None  # beijing.sick_pay_floor: off work sick within the medical period (医疗期); absent: undetermined
 
 
 @rule("beijing.annual_leave_days")
@@ -53,7 +73,7 @@ def sick_pay_floor(c: Calc) -> None:
               f"未说明职工是否在医疗期内病休（person.on_sick_leave）；病休的，{floor}", facts=("person.on_sick_leave",))
 
 
-# ---- Beijing part A: wages during quarantine and stranded business trips (二) -----------------
+# ---- 二: wages during quarantine and stranded business trips (二) -----------------
 from renshe.policies.beijing._helpers import per_day  # noqa: E402
 from renshe.policies.common import has_group, require_fact  # noqa: E402
 

@@ -4,11 +4,30 @@ dismissal, contract extended to the end of the emergency measures."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Date, DayCount, Facts, MonthCount, Strict
 from renshe.engine.rules import rule
 from renshe.policies.common import date_lit, iso
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class BjChildcare2020(Strict):  # beijing.childcare_leave_wage_2020 / _no_dismissal / _definition / _flexible_work_options
+    child_age: MonthCount | None = None
+    child_school: Literal["kindergarten", "primary", "secondary", "college", "none"] | None = None
+    school_opening_postponed: bool = True
+    designated_household_carer: bool | None = None
+    care_days: DayCount | None = None
+    arrangement: Literal["leave", "remote", "flexible_hours", "rest_day_swap"] = "leave"
+
+
+class PersonFacts(Facts, entity="person"):
+    contract_end_date: Date | None = None
+    bj_childcare_2020: BjChildcare2020 | None = None  # beijing.childcare_leave_wage_2020, childcare_no_dismissal_2020 …
+
 
 WAGE = "beijing.childcare_leave_wage_2020."
 

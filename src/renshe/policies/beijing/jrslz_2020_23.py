@@ -6,8 +6,16 @@ from __future__ import annotations
 import polars as pl
 
 from renshe.engine.calc import Calc, add_months
+from renshe.engine.case import Facts
 from renshe.engine.rules import rule
 from renshe.policies.common import as_of, flag, iso, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class PersonFacts(Facts, entity="person"):
+    bj_affected_by_measures: bool | None = None  # beijing.no_dismissal_during_measures_2020
+    bj_refused_return_without_reason: bool | None = None  # beijing.no_dismissal_during_measures_2020
+    bj_leave_used_up: bool | None = None  # beijing.non_return_period_pay_2020
 
 
 @rule("beijing.non_return_period_pay_2020")

@@ -18,9 +18,41 @@ from typing import Any
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Date, Facts, Money, Persons, Strict
 from renshe.engine.rules import rule
 from renshe.policies.beijing._dispatch_schedule import param as service_param
 from renshe.policies.common import as_of, iso, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class BjWorkplaceDensity(Strict):  # beijing.workplace_density_standards_2020, beijing.real_name_density_requirements_2020
+    office_area_m2: Money | None = None
+    office_headcount: Persons | None = None
+    dorm_max_occupants_per_room: Persons | None = None
+    dorm_min_area_per_person_m2: Money | None = None
+    dorm_underground: bool = False
+
+
+class BjDispatchScreening(Strict):  # beijing.dispatch_health_record_screening_2020, real_name_pre_dispatch_screening_2020
+    health_record: bool = False
+    wuhan_or_close_contact: bool = False
+    isolation_end: Date | None = None
+    symptoms: bool = False
+    in_hubei: bool = False
+    returned_to_beijing: Date | None = None
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    bj_workplace_density: BjWorkplaceDensity | None = None  # beijing.workplace_density_standards_2020
+
+
+class PersonFacts(Facts, entity="person"):
+    bj_dispatch_screening: BjDispatchScreening | None = None  # beijing.dispatch_health_record_screening_2020
+
+
+class AgencyFacts(Facts, entity="agency"):
+    bj_client_units: Persons | None = None  # beijing.dispatch_safety_officer_2020
+    bj_client_units_with_safety_officer: Persons | None = None  # beijing.dispatch_safety_officer_2020
 
 
 # ---- the document's lines, read once for the rules and the services -------------------------

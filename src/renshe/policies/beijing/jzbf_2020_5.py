@@ -9,9 +9,47 @@ projects (9), flexible work and job retention (10), social-insurance deferral
 from __future__ import annotations
 
 import polars as pl
+from pydantic import Field
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Date, Facts, Money, Strict
 from renshe.engine.rules import rule
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class EpidemicImport(Strict):  # beijing.donated_import_tax_exemption_2020, beijing.import_tax_refund_2020
+    declaration_date: Date
+    donated: bool = False
+    by_health_authority: bool = False
+    duty: Money = 0.0
+    import_vat: Money = 0.0
+    consumption_tax: Money = 0.0
+    taxes_paid: Money = 0.0
+
+
+class WorkInjuryClaim(Strict):  # beijing.medical_staff_covid_work_injury_2020, beijing.covid_treatment_work_injury_fund_scope_2020
+    accepted_date: Date | None = None
+    facts_clear_documents_complete: bool = False
+    recognised: bool = False
+    employer_insured: bool | None = None
+
+
+class EnterpriseFacts(Facts, entity="enterprise", flags=(
+    "epidemic_control_related", "key_supply_list", "supplies_capacity_project", "worker_consultation_agreed",
+    "development_prospects",
+)):
+    epidemic_imports: list[EpidemicImport] = Field(default_factory=list)
+    epidemic_remittance_fees: Money | None = None
+    essential_transport_tolls: Money | None = None
+
+
+class PersonFacts(Facts, entity="person"):
+    arrival_beijing_date: Date | None = None
+    left_hubei_date: Date | None = None
+    hubei_contact_date: Date | None = None
+    covid_treatment_self_pay: Money | None = None
+    covid_infected_on_duty: bool = False
+    work_injury_claim: WorkInjuryClaim | None = None
 
 
 @rule("beijing.frontline_allowance_2020")
@@ -25,7 +63,7 @@ def frontline_allowance(c: Calc) -> None:
     c.note(pl.format("直接接触 {} 天 × {} 元 + 其他一线 {} 天 × {} 元", direct, pl.lit(rate_direct), other, pl.lit(rate_other)))
 
 
-# ---- Beijing part A: the other measures of 京政办发〔2020〕5号 ------------------------------------
+# ---- the other measures of 京政办发〔2020〕5号 ------------------------------------
 from renshe.policies.beijing._helpers import hubei_exposure  # noqa: E402
 from renshe.policies.common import date_lit, flag, has_group, in_industries, iso, parameter_amount, require_fact  # noqa: E402
 

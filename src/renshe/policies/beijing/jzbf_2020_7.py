@@ -7,12 +7,55 @@ unemployment-insurance refund and the one-time social-insurance subsidy of
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
 
 from renshe.engine.calc import Calc, add_months, exact
+from renshe.engine.case import Date, Facts, Money, Persons, Strict
 from renshe.engine.rules import rule
 from renshe.policies.beijing._helpers import require_sme_scope
 from renshe.policies.common import date_lit, flag, has_group, in_industries, iso, pending_amount, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class SoeLease(Strict):  # beijing.sme_soe_rent_waiver_2020
+    landlord_beijing_soe: bool = False
+    use: Literal["operating", "office"] | None = None
+    rent_feb_2020: Money | None = None
+
+
+class SuspendedFees(Strict):  # beijing.sme_admin_fee_suspension_2020
+    special_equipment_inspection: Money = 0.0
+    sewage_treatment: Money = 0.0
+    road_occupation: Money = 0.0
+
+
+class Exhibition(Strict):  # beijing.exhibition_venue_rent_subsidy_2020
+    suspended_by_epidemic: bool = False
+    held_in_beijing_2020: bool = False
+    sme_exhibitors: Persons | None = None
+    total_exhibitors: Persons | None = None
+
+
+class EnterpriseFacts(Facts, entity="enterprise", flags=(
+    "zgc_tech_enterprise", "life_services_supplier", "kept_open_or_closed_per_rules", "no_or_few_layoffs",
+    "travel_agency_good_standing", "taxi_fee_reduced", "ice_snow_venue", "cultural_enterprise",
+    "chain_outlet_project", "repayment_difficulty", "incubator_or_park",
+)):
+    soe_lease: SoeLease | None = None
+    suspended_fees_2020: SuspendedFees | None = None
+    sme_tenant_rent_reduction: Money | None = None
+    tax_original_due_date: Date | None = None
+    rnd_expense_2020: Money | None = None
+    chain_outlet_supported_cost: Money | None = None
+    exhibition_2020: Exhibition | None = None
+    key_supply_loan_interest: Money | None = None
+    share_pledge_maturity_date: Date | None = None
+    guarantee_base_rate_percent: Money | None = None
+    service_voucher_contract_amount: Money | None = None
+    travel_agency_quality_deposit: Money | None = None  # beijing.travel_agency_deposit_refund_2020
+
 
 P = "beijing."
 

@@ -8,9 +8,15 @@ from __future__ import annotations
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Facts
 from renshe.engine.rules import rule
 from renshe.policies.beijing._helpers import hubei_exposure
 from renshe.policies.common import flag, in_industries, iso, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class EnterpriseFacts(Facts, entity="enterprise", flags=("essential_operations",)):
+    """Flags an authority confirms (enterprise.flags)."""
 
 
 @rule("beijing.essential_enterprise_onsite_work_2020")

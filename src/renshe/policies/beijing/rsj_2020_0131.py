@@ -11,10 +11,32 @@ from __future__ import annotations
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Date, DayCount, Facts, Strict
 from renshe.engine.rules import rule
 from renshe.policies.beijing._helpers import per_day
 from renshe.policies.beijing.jrslz_2020_11 import normal_wage_for_days
 from renshe.policies.common import date_lit, flag, has_group, iso, known, pending_amount, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class ArbitrationCase(Strict):  # beijing.labour_arbitration_suspension_2020
+    original_deadline: Date
+    suspension_start: Date | None = None
+    suspension_end: Date | None = None
+
+
+class EnterpriseFacts(Facts, entity="enterprise", flags=("public_health_outstanding_contribution",)):
+    """Flags an authority confirms (enterprise.flags)."""
+
+
+class PersonFacts(Facts, entity="person"):
+    remote_work_required: bool = False
+    holiday_extension_days_worked: DayCount | None = None
+    holiday_extension_comp_days: DayCount | None = None
+    arbitration_case: ArbitrationCase | None = None
+    disability_assessment_deadline: Date | None = None
+    employment_agreement_date: Date | None = None
+
 
 P = "beijing."
 KINDS = {"medical_period": "医疗期", "medical_observation": "医学观察期", "isolation": "隔离期",

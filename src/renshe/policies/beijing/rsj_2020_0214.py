@@ -7,7 +7,15 @@ from __future__ import annotations
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Facts, Money
 from renshe.engine.rules import rule
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class AgencyFacts(Facts, entity="agency"):
+    bj_placements_via_urgent_board: bool | None = None  # beijing.job_intro_service_subsidy_conditions_2020
+    bj_job_intro_subsidy_received: Money | None = None  # beijing.job_intro_subsidy_clawback_2020
+    bj_job_intro_subsidy_fraud_found: bool | None = None  # beijing.job_intro_subsidy_clawback_2020
 
 
 @rule("beijing.job_intro_service_subsidy_conditions_2020")

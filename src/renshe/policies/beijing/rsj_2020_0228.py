@@ -7,13 +7,23 @@ which the report intake (services/dispatch.py) uses too, so the schedule is writ
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import polars as pl
+from pydantic import Field
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Facts
 from renshe.engine.rules import rule
 from renshe.policies.beijing import _dispatch_schedule as schedule
 from renshe.policies.common import as_date, as_of
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class AgencyFacts(Facts, entity="agency"):
+    bj_licences: list[Literal["labour_dispatch", "hr_service", "job_agency"]] = Field(default_factory=list)  # beijing.real_name_management_scope_2020, job_intro_service_subsidy_conditions_2020
+    bj_supply_channels: list[Literal["dispatch", "outsourcing", "flexible", "intermediation"]] = Field(default_factory=list)  # beijing.real_name_management_scope_2020
+
 
 LABELS = {"labour_dispatch": "劳务派遣许可证", "hr_service": "人力资源服务许可证", "job_agency": "职业中介许可",
           "dispatch": "劳务派遣", "outsourcing": "人力资源服务外包", "flexible": "灵活用工", "intermediation": "职业中介"}

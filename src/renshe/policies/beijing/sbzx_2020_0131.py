@@ -7,11 +7,37 @@ is computed by ``beijing.si_deferral_jan_feb_2020``."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
 
 from renshe.engine.calc import Calc, add_months
+from renshe.engine.case import Date, Facts, Month, MonthCount, Span, Strict
 from renshe.engine.rules import rule
 from renshe.policies.common import date_lit, iso, pending_amount, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class SiRequest(Strict):  # beijing.si_commitment_processing_2020, beijing.si_accept_with_gaps_2020
+    type: Literal["back_pay", "refund", "change"]
+    account_type: Literal["general", "temporary"] | None = None
+    beijing_pension_years: Span | None = None
+    years_to_statutory_age: Span | None = None
+    back_pay_from: Month | None = None
+    back_pay_months: MonthCount | None = None
+    declared_by_unit_for_individual: bool = False
+    change_field: str | None = None
+
+
+class SiAuditCase(Strict):  # beijing.si_audit_suspension_2020
+    filed_date: Date
+    original_deadline: Date
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    si_request: SiRequest | None = None
+    si_audit_case: SiAuditCase | None = None
+
 
 P = "beijing."
 

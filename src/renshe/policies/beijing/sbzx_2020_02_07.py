@@ -5,11 +5,37 @@ deadlines, back payment, flexible workers' gaps and the late-fee rule."""
 from __future__ import annotations
 
 import polars as pl
+from pydantic import Field
 
 from renshe.engine.calc import Calc, add_months
+from renshe.engine.case import Date, Facts, Money, Month, Strict
 from renshe.engine.rules import rule
 from renshe.policies.beijing._helpers import application_window
 from renshe.policies.common import as_date, as_of, date_lit, flag, iso
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class BjSiBackPayment(Strict):  # beijing.si_deferral_late_fee_rule_2020
+    fee_month: Month
+    amount: Money
+    due_date: Date
+    paid_date: Date | None = None
+
+
+class BjFlexibleSi2020(Strict):  # beijing.flexible_worker_contribution_gap_2020
+    flexible_worker: bool = True
+    failed_months: list[Month] = Field(default_factory=list)
+    back_paid_date: Date | None = None
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    bj_si_july_application_date: Date | None = None  # beijing.si_deferral_to_july_application_2020
+    bj_si_back_payments: list[BjSiBackPayment] = Field(default_factory=list)  # beijing.si_deferral_late_fee_rule_2020
+
+
+class PersonFacts(Facts, entity="person"):
+    bj_flexible_si_2020: BjFlexibleSi2020 | None = None  # beijing.flexible_worker_contribution_gap_2020
+
 
 MARCH = "beijing.si_deferral_to_march_rules_2020."
 

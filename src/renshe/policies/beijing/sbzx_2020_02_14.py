@@ -4,11 +4,27 @@ automatic extension where the January debit failed."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Date, Facts, Money, Strict
 from renshe.engine.rules import rule
 from renshe.policies.common import as_date, date_lit, iso
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class BjJanSiApplication(Strict):  # beijing.jan_si_deducted_refund_2020, jan_si_refund_timing_2020, feb_si_auto_debit_stop_2020
+    date: Date
+    type: Literal["refund", "defer_only"]
+    settled_persons_amount: Money = 0.0
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    bj_jan_si_debit_succeeded: bool | None = None  # beijing.jan_deducted_si_auto_extension_2020
+    bj_jan_si_application: BjJanSiApplication | None = None  # beijing.jan_si_deducted_refund_2020, jan_si_refund_timing, feb_si_auto_debit_stop
+
 
 REFUND = "beijing.jan_si_deducted_refund_2020."
 APP_DATE = pl.col("bj_jan_si_application_date")

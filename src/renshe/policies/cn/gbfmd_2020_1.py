@@ -4,11 +4,22 @@ pay of workers kept at work by epidemic control during the holiday."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
+from pydantic import Field
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Date, Facts, Money
 from renshe.engine.rules import rule
 from renshe.policies.common import as_date, as_of, known, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class PersonFacts(Facts, entity="person"):
+    spring_festival_holiday_dates_worked: list[Date] = Field(default_factory=list)  # cn.holiday_work_compensation_2020
+    daily_wage: Money | None = None  # cn.holiday_work_compensation_2020, cn.quarantine_wage_2020
+    child_school_type: Literal["university", "school", "kindergarten"] | None = None  # cn.school_opening_postponed_2020
 
 
 @rule("cn.spring_festival_extension_2020")

@@ -5,10 +5,28 @@ and the dormitory density limits."""
 from __future__ import annotations
 
 import polars as pl
+from pydantic import Field
 
 from renshe.engine.calc import Calc, exact
+from renshe.engine.case import Date, Facts, Money, Persons, Strict
 from renshe.engine.rules import rule
 from renshe.policies.common import as_of, iso
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class DormitoryRoom(Strict):  # cn.rtw_dormitory_density_2020
+    room: str
+    occupants: Persons
+    area_m2: Money
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    dormitory_rooms: list[DormitoryRoom] = Field(default_factory=list)  # cn.rtw_dormitory_density_2020
+
+
+class PersonFacts(Facts, entity="person"):
+    came_from_severe_area: bool | None = None  # cn.rtw_isolation_from_severe_areas_2020
+    severe_area_arrival_date: Date | None = None  # cn.rtw_isolation_from_severe_areas_2020
 
 
 @rule("cn.rtw_isolation_from_severe_areas_2020")

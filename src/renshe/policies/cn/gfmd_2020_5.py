@@ -7,9 +7,22 @@ from __future__ import annotations
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Date, Facts, Money, Span
 from renshe.engine.rules import rule
 from renshe.policies.cn._helpers import EPIDEMIC_END
 from renshe.policies.common import as_date, as_of, has_group, in_regions, pending_amount, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class PersonFacts(Facts, entity="person"):
+    baseline_monthly_pay: Money | None = None  # hubei.frontline_medical_pay_triple_2020
+    frontline_months: Span | None = None  # hubei.frontline_medical_pay_triple_2020
+    grassroots_years: Span | None = None  # cn.medical_grassroots_experience_credit_2020
+    frontline_assignment_end: Date | None = None  # cn.medical_post_epidemic_health_check_2020
+    died_in_epidemic_duty: bool = False  # cn.epidemic_martyr_recognition_2020
+    parent_medical_commended: bool = False  # cn.medical_children_education_benefit_2020
+    parent_medical_martyr: bool = False  # cn.medical_children_education_benefit_2020
+
 
 BASE = "cn.medical_temp_work_subsidy_2020."
 DOUBLE = "hubei.medical_temp_work_subsidy_double_2020."

@@ -6,12 +6,44 @@ at SME bases, credit-record exemption."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import polars as pl
+from pydantic import Field
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Date, Facts, Money, Month, Strict
 from renshe.engine.rules import rule
 from renshe.policies.common import num, pending_amount
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class UtilityBill(Strict):  # cn.miit_sme_utility_fee_deferral_2020
+    month: Month
+    kind: Literal["electricity", "water", "gas"]
+    amount: Money
+
+
+class ObligationFailure(Strict):  # cn.miit_sme_credit_record_exemption_2020
+    date: Date
+    obligation: str
+    epidemic_cause: bool = False
+
+
+class EnterpriseFacts(Facts, entity="enterprise", flags=(
+    "central_key_supplier_list", "viable_prospects", "specialised_sme", "epidemic_tech_breakthrough",
+)):
+    utility_bills: list[UtilityBill] = Field(default_factory=list)  # cn.miit_sme_utility_fee_deferral_2020
+    government_guaranteed_loan: bool | None = None  # cn.miit_sme_guarantee_terms_2020
+    guaranteed_loan_unable_to_repay: bool | None = None  # cn.miit_sme_guarantee_compensation_2020
+    landlord_type: Literal["national_or_provincial_sme_demo_base", "fiscally_supported_carrier", "other"] | None = None  # cn.miit_sme_base_rent_relief_2020
+    rent_due_epidemic: Money | None = None  # cn.miit_sme_base_rent_relief_2020
+    obligation_failures: list[ObligationFailure] = Field(default_factory=list)  # cn.miit_sme_credit_record_exemption_2020
+
+
+class BureauFacts(Facts, entity="bureau"):
+    npl_small_micro_epidemic_loans: Money | None = None  # 疫情期间向小微企业发放贷款的不良部分, yuan
+
 
 SME_MISSING = "未能划型，无法确认中小企业条件"
 

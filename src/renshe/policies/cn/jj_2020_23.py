@@ -7,12 +7,38 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+from pydantic import Field
 
 from renshe.domain.regions import jurisdiction_flags
 from renshe.engine.calc import Calc, month_index
+from renshe.engine.case import Date, Facts, Money, Month, Rate, Strict
 from renshe.engine.rules import rule
 from renshe.policies.cn._helpers import BEIJING
 from renshe.policies.common import in_regions, num, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class MonthSpan(Strict):  # cn.housing_fund_deferral_2020
+    first_month: Month
+    last_month: Month
+
+
+class HousingFundInstallment(Strict):  # cn.housing_fund_loan_no_overdue_2020
+    due_date: Date
+    amount: Money
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    hpf_deferral: MonthSpan | None = None  # cn.housing_fund_deferral_2020
+    hpf_consultation_done: bool | None = None  # cn.housing_fund_voluntary_contribution_2020
+    hpf_rate_chosen: Rate | None = None  # cn.housing_fund_voluntary_contribution_2020 (percent)
+
+
+class PersonFacts(Facts, entity="person"):
+    hpf_epidemic_affected: bool | None = None  # cn.housing_fund_loan_no_overdue_2020
+    hpf_missed_installments: list[HousingFundInstallment] = Field(default_factory=list)  # cn.housing_fund_loan_no_overdue_2020
+    hpf_balance: Money | None = None  # cn.housing_fund_rent_withdrawal_2020
+    rent_paid_monthly: Money | None = None  # cn.housing_fund_rent_withdrawal_2020
 
 
 @rule("cn.housing_fund_deferral_2020")

@@ -8,12 +8,48 @@ institutions found to have defrauded training funds. 人社厅函〔2020〕24号
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
+from pydantic import Field
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Date, DaySpan, Facts, Money, Persons, Strict
 from renshe.engine.rules import rule
 from renshe.policies.cn.rsbf_2020_8 import training_trainees
 from renshe.policies.common import has_group, num
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class StaffTraining(Strict):  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
+    start: Date
+    end: Date
+    mode: Literal["online", "offline"]
+    trainees: Persons
+    organiser: Literal["self", "commissioned"] = "self"
+
+
+class OnlineTraining(Strict):  # cn.internet_plus_training_trainee_subsidy_2020
+    course: str | None = None
+    platform: str | None = None
+    hours: Money | None = None
+    certificate: bool = False
+    platform_in_catalogue: bool = False
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    staff_trainings_2020: list[StaffTraining] = Field(default_factory=list)  # same two rules
+
+
+class PersonFacts(Facts, entity="person"):
+    online_trainings_2020: list[OnlineTraining] = Field(default_factory=list)  # cn.internet_plus_training_trainee_subsidy_2020
+    online_training_days: DaySpan | None = None  # cn.internet_plus_training_living_allowance_2020
+    training_subsidy_fraud_found: bool = False  # cn.internet_plus_training_fraud_sanction_2020 (and the trainee subsidies)
+
+
+class AgencyFacts(Facts, entity="agency"):
+    training_subsidy_fraud_found: bool = False  # cn.internet_plus_training_fraud_sanction_2020
+
 
 FRAUD = "经查以虚假线上培训等套取、骗取培训补贴资金，不得享受培训补贴，已拨资金予以追回"
 

@@ -9,16 +9,44 @@ offset (冲抵).
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
+from pydantic import Field
 
 from renshe.domain.regions import jurisdiction_flags
 from renshe.engine.calc import Calc, month_end, month_of
+from renshe.engine.case import Facts, Money, Month, MonthsAtLeastOne, Persons, Strict, Uscc
 from renshe.engine.quantities import quantity
 from renshe.engine.rules import rule
 from renshe.policies.common import iso, num, require_fact
 
 RELIEF = "cn.si_relief_2020."
 DOC = "人社部发〔2020〕11号"
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class SiHardshipDeferral(Strict):  # cn.si_relief_hardship_deferral_2020
+    first_fee_month: Month
+    months: MonthsAtLeastOne
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    enterprise_pension_scheme: bool | None = None  # cn.si_relief_hardship_deferral_2020 (事业单位参加企业养老)
+    si_hardship_deferral: SiHardshipDeferral | None = None  # cn.si_relief_hardship_deferral_2020
+    parent_uscc: Uscc | None = None  # cn.si_relief_size_classification_2020 (分支机构)
+    parent_size: Literal["large", "medium", "small", "micro"] | None = None  # cn.si_relief_size_classification_2020
+    declared_size: Literal["large", "medium", "small", "micro"] | None = None  # cn.si_relief_size_classification_2020 (告知承诺)
+
+
+class PersonFacts(Facts, entity="person"):
+    pension_transfer_cross_province: bool | None = None  # cn.pension_transfer_12pct_during_relief_2020
+    pension_contribution_bases: dict[Month, Money] = Field(default_factory=dict)  # cn.pension_transfer_12pct_during_relief_2020
+
+
+class BureauFacts(Facts, entity="bureau"):
+    province_average_wage: Money | None = None  # 全省职工平均工资, yuan a year
+    province_insured_workers: Persons | None = None  # 在职应参保人数
+
 
 
 @quantity(RELIEF + "sme_like", "中小微企业或参照执行的单位（个体工商户等）", f"{DOC} 一")

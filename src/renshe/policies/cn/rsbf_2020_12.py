@@ -4,13 +4,40 @@ subsidy, temporary posts, priority areas, unemployment allowance, training."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Facts, MonthCount, Persons, Strict
 from renshe.engine.rules import rule
 from renshe.policies.cn._helpers import local_amount
 from renshe.policies.cn.rsbmd_2020_2 import capped_allowance, require_ui_allowance_conditions
 from renshe.policies.common import has_group, in_regions, pending_amount
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class TrainingCourse(Strict):  # henan.internet_plus_*_training_subsidy_2020
+    mode: Literal["online", "offline"]
+    type: Literal["startup", "skills"]
+    platform: str | None = None
+    completed: bool = False
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    key_enterprise_confirmed: bool = False  # cn.poverty_hiring_subsidy_2020 (重点企业)
+    agricultural_operator: bool = False  # cn.poverty_agri_hiring_subsidy_2020 (农资企业、农业经营主体)
+    registered_poor_hires: Persons | None = None  # cn.poverty_hiring_subsidy_2020, cn.poverty_agri_hiring_subsidy_2020
+
+
+class PersonFacts(Facts, entity="person"):
+    training_course: TrainingCourse | None = None  # henan.internet_plus_*_training_subsidy_2020
+    temp_epidemic_post_months: MonthCount | None = None  # cn.poverty_temp_post_subsidy_2020
+
+
+class AgencyFacts(Facts, entity="agency"):
+    poor_workers_exported: Persons | None = None  # cn.poverty_labour_export_service_subsidy_2020
+
 
 HIRE = "cn.poverty_hiring_subsidy_2020."
 

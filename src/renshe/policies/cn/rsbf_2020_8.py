@@ -9,14 +9,67 @@ recruitment-fee waiver, honours) and the support funds of 四（八）.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import polars as pl
+from pydantic import Field
 
 from renshe.domain.regions import jurisdiction_flags
 from renshe.engine.calc import Calc, add_months
+from renshe.engine.case import Date, DaySpan, Facts, Money, MonthsAtLeastOne, Strict
 from renshe.engine.rules import rule
 from renshe.policies.cn._helpers import BEIJING, local_minimum_wage
 from renshe.policies.common import as_of_lit, iso, known, layoff_rate, num, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class DatePeriod(Strict):  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
+    start: Date
+    end: Date | None = None
+
+
+class EnterpriseFacts(Facts, entity="enterprise", flags=(
+    "government_epidemic_task", "severe_labour_shortage", "union_fund_support_conditions",
+    "lr_outstanding_contribution_2020",
+)):
+    overtime_consulted_with_union: bool | None = None  # cn.stable_labour_overtime_limit_exemption_2020
+    epidemic_shutdown: DatePeriod | None = None  # cn.stable_labour_shutdown_training_subsidy_2020, cn.internet_plus_training_enterprise_subsidy_2020
+    epidemic_recovery: DatePeriod | None = None  # cn.stable_labour_shutdown_training_subsidy_2020
+    union_fund_paid: Money | None = None  # cn.stable_labour_union_fund_refund_2020
+    association_fee_paid: Money | None = None  # cn.stable_labour_association_fee_refund_2020
+
+
+class PersonFacts(Facts, entity="person"):
+    epidemic_absence_days: DaySpan | None = None  # cn.stable_labour_remote_work_or_leave_first_2020
+    can_work_remotely: bool | None = None  # cn.stable_labour_remote_work_or_leave_first_2020
+    annual_leave_days_remaining: DaySpan | None = None  # cn.stable_labour_remote_work_or_leave_first_2020
+    welfare_leave_days_remaining: DaySpan | None = None  # cn.stable_labour_remote_work_or_leave_first_2020
+    agreed_leave_days: DaySpan | None = None  # cn.stable_labour_remote_work_or_leave_first_2020
+    termination_date: Date | None = None  # cn.stable_labour_no_dismissal_isolated_2020
+    dispatched_worker: bool = False  # cn.stable_labour_no_dismissal_isolated_2020
+    termination_ground: Literal["art39", "art40", "art41", "contract_expiry", "other"] | None = None  # same
+    employer_resumed_lawfully: bool | None = None  # cn.stable_labour_return_to_work_refusal_2020
+    employer_protection_provided: bool | None = None  # cn.stable_labour_return_to_work_refusal_2020
+    persuaded_to_return: bool | None = None  # cn.stable_labour_return_to_work_refusal_2020
+    return_refusal_reason: Literal["none", "isolation", "illness", "family_isolation_care", "transport_shutdown", "other"] | None = None  # same
+    contract_wage_monthly: Money | None = None  # cn.stable_labour_standby_wage_2020, quarantine_wage, spring_festival_overtime
+    standby_from: Date | None = None  # cn.stable_labour_standby_wage_2020
+    standby_to: Date | None = None  # cn.stable_labour_standby_wage_2020
+    wage_cycle_months: MonthsAtLeastOne | None = None  # cn.stable_labour_standby_wage_2020
+    employer_epidemic_difficulty: bool | None = None  # cn.stable_labour_pay_adjustment_consultation_2020
+    pay_adjustment_consulted: bool | None = None  # cn.stable_labour_pay_adjustment_consultation_2020
+    adjusted_wage_monthly: Money | None = None  # cn.stable_labour_pay_adjustment_consultation_2020
+    regular_pay_date: Date | None = None  # cn.stable_labour_wage_payment_deferral_2020
+    employer_no_wage_capacity: bool | None = None  # cn.stable_labour_wage_payment_deferral_2020
+    wage_deferral_agreed_with_union: bool | None = None  # cn.stable_labour_wage_payment_deferral_2020
+    wage_deferral_new_pay_date: Date | None = None  # cn.stable_labour_wage_payment_deferral_2020
+    quarantine_lawful: bool | None = None  # cn.stable_labour_quarantine_wage_2020
+    quarantine_paid_days: DaySpan | None = None  # cn.stable_labour_quarantine_wage_2020
+    treatment_after_quarantine_to: Date | None = None  # cn.stable_labour_post_quarantine_medical_period_pay_2020
+    medical_period_end: Date | None = None  # cn.stable_labour_post_quarantine_medical_period_pay_2020
+    sick_pay_agreed_monthly: Money | None = None  # cn.stable_labour_post_quarantine_medical_period_pay_2020
+    spring_festival_extension_dates_worked: list[Date] = Field(default_factory=list)  # cn.stable_labour_spring_festival_overtime_2020
+    compensatory_days_granted: DaySpan | None = None  # cn.stable_labour_spring_festival_overtime_2020
 
 
 @rule("cn.stable_labour_remote_work_or_leave_first_2020")

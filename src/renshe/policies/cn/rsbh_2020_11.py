@@ -7,8 +7,19 @@ from __future__ import annotations
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Facts, Money
 from renshe.engine.rules import rule
 from renshe.policies.common import has_group, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class EnterpriseFacts(Facts, entity="enterprise"):
+    fiscally_funded: bool = False  # cn.covid_work_injury_fiscal_subsidy_2020 (财政补助单位)
+    uninsured_work_injury_costs: Money | None = None  # cn.covid_work_injury_fiscal_subsidy_2020
+
+
+class PersonFacts(Facts, entity="person"):
+    died_of_covid: bool = False  # cn.covid_work_injury_medical_2020
 
 
 def require_recognised(c: Calc) -> None:

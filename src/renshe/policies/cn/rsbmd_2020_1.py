@@ -3,11 +3,20 @@ public institutions who contributed to epidemic control)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import UNIT_TYPES, Facts
 from renshe.engine.rules import rule
 from renshe.policies.common import has_group
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class PersonFacts(Facts, entity="person"):
+    employer_unit_type: Literal[UNIT_TYPES] | None = None  # type: ignore[valid-type]  # cn.public_institution_timely_award_2020
+    epidemic_contribution: bool = False  # cn.public_institution_timely_award_2020
 
 
 @rule("cn.public_institution_timely_award_2020")

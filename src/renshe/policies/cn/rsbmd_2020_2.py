@@ -7,9 +7,13 @@ term of the subsidies (疫情防控期间)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
+from pydantic import Field
 
 from renshe.engine.calc import Calc, add_months, month_range
+from renshe.engine.case import Date, Facts, Persons, Strict
 from renshe.engine.rules import rule
 from renshe.policies.cn._helpers import EPIDEMIC_END, local_amount, require_epidemic_period
 from renshe.policies.common import (
@@ -24,6 +28,39 @@ from renshe.policies.common import (
     pending_amount,
     require_fact,
 )
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class PlannedEvent(Strict):  # cn.outbreak_suspend_large_recruitment_2020, cn.suspend_onsite_recruitment_2020, cn.hr_agency_onsite_event_suspension_2020
+    kind: Literal["large_recruitment", "onsite_recruitment", "cross_region_labour", "hr_training", "matching_event",
+                  "online_recruitment"]
+    date: Date
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    posting_excludes_severe_areas: bool = False  # cn.no_epidemic_area_discrimination_2020
+    refused_applicant_from_severe_area: bool = False  # cn.no_epidemic_area_discrimination_2020
+    epidemic_training_participants: Persons | None = None  # cn.epidemic_enterprise_training_subsidy_2020
+    training_in_stoppage_or_recovery: bool = False  # cn.epidemic_enterprise_training_subsidy_2020
+    incubator_rent_reduced: bool = False  # cn.incubator_rent_relief_award_2020
+    lost_income_due_to_epidemic: bool = False  # cn.guaranteed_loan_priority_2020
+
+
+class PersonFacts(Facts, entity="person"):
+    unable_to_return_due_to_epidemic: bool = False  # cn.no_dismissal_unable_to_return_2020
+    ui_insured: bool | None = None  # cn.poverty_ui_allowance_2020, hubei.ui_allowance_severe_areas_2020
+    unemployed_due_to_epidemic: bool = False  # same two rules
+    receives_ui_benefit: bool = False  # same two rules, cn.ui_benefit_allowance_exclusive_2020
+    receives_ui_allowance: bool = False  # cn.ui_benefit_allowance_exclusive_2020
+    unable_to_leave_due_to_epidemic: bool = False  # cn.migrant_local_startup_subsidy_2020
+    covid_infected: bool = False  # cn.guaranteed_loan_extension_covid_2020
+    lost_income_due_to_epidemic: bool = False  # cn.guaranteed_loan_priority_2020
+    graduate_registration_deadline: Date | None = None  # cn.graduate_registration_extension_2020
+
+
+class AgencyFacts(Facts, entity="agency"):
+    planned_events: list[PlannedEvent] = Field(default_factory=list)  # cn.*suspend*recruitment_2020, cn.hr_agency_onsite_event_suspension_2020
+
 
 PERIOD = "疫情防控期间补贴类政策"
 

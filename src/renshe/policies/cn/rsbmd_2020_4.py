@@ -6,8 +6,21 @@ from __future__ import annotations
 import polars as pl
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Facts, Money
 from renshe.engine.rules import rule
 from renshe.policies.common import num
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class PersonFacts(Facts, entity="person"):
+    predeparture_temperature_normal: bool | None = None  # cn.migrant_p2p_predeparture_screening_2020
+    close_contact_hit: bool | None = None  # cn.migrant_p2p_predeparture_screening_2020
+    p2p_charter_registered: bool | None = None  # cn.migrant_p2p_charter_fare_subsidy_2020
+    charter_fare: Money | None = None  # cn.migrant_p2p_charter_fare_subsidy_2020
+    symptoms_14d_before_departure: bool | None = None  # cn.migrant_p2p_arrival_health_check_2020
+    symptoms_en_route: bool | None = None  # cn.migrant_p2p_arrival_health_check_2020
+    arrival_temperature_normal: bool | None = None  # cn.migrant_p2p_arrival_health_check_2020
+    current_symptoms: bool | None = None  # cn.migrant_p2p_arrival_health_check_2020
 
 
 @rule("cn.migrant_p2p_predeparture_screening_2020")

@@ -5,12 +5,26 @@ rent relief and rewards for outstanding agencies."""
 from __future__ import annotations
 
 import polars as pl
+from pydantic import Field
 
 from renshe.domain.regions import jurisdiction_flags
 from renshe.engine.calc import Calc
+from renshe.engine.case import Facts, Persons, Strict
 from renshe.engine.rules import rule
 from renshe.policies.cn._helpers import BEIJING
 from renshe.policies.common import num
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class AgencyTraining(Strict):  # cn.hr_services_training_subsidy_inclusion_2020
+    client_key_unit: bool = False
+    meets_training_conditions: bool = False
+    trainees: Persons = 0
+
+
+class AgencyFacts(Facts, entity="agency"):
+    hr_trainings_2020: list[AgencyTraining] = Field(default_factory=list)  # cn.hr_services_training_subsidy_inclusion_2020
+    hr_agency_outstanding_2020: bool | None = None  # cn.hr_services_park_rent_relief_reward_2020
 
 
 @rule("cn.hr_services_job_intro_subsidy_2020")

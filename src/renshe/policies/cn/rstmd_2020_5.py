@@ -5,13 +5,49 @@ pay, and the suspension of arbitration time limits."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
 
 from renshe.domain.regions import jurisdiction_flags
 from renshe.engine.calc import Calc, add_months, days_between
+from renshe.engine.case import Date, DayCount, Facts, Money, Strict
 from renshe.engine.rules import rule
 from renshe.policies.cn._helpers import BEIJING, local_minimum_wage
 from renshe.policies.common import iso, known, num, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class ContractTermination(Strict):  # cn.quarantine_dismissal_ban_2020, cn.no_dismissal_unable_to_return_2020
+    date: Date
+    basis: Literal["lcl_36_mutual", "lcl_39", "lcl_40", "lcl_41", "unable_to_return", "dispatch_return", "other"]
+
+
+class WorkStoppage(Strict):  # cn.stoppage_wage_2020
+    start: Date
+    end: Date
+    contract_monthly_wage: Money
+    worked_normally: bool = False
+
+
+class LabourDispute(Strict):  # cn.arbitration_limitation_suspension_2020, cn.arbitration_hearing_extension_2020
+    limitation_start: Date | None = None
+    obstacle_start: Date | None = None
+    obstacle_end: Date | None = None
+    accepted_on: Date | None = None
+    extended_by_chair: bool = False
+    epidemic_delay_days: DayCount = 0
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    job_retention_measure_agreed: bool | None = None  # cn.difficulty_job_retention_measures_2020
+
+
+class PersonFacts(Facts, entity="person"):
+    contract_termination: ContractTermination | None = None  # cn.quarantine_dismissal_ban_2020, cn.no_dismissal_unable_to_return_2020
+    work_stoppage: WorkStoppage | None = None  # cn.stoppage_wage_2020
+    labour_dispute: LabourDispute | None = None  # cn.arbitration_*_2020
+
 
 KINDS = {"medical_period": "医疗期", "medical_observation": "医学观察期", "isolation": "隔离期",
          "emergency_measures": "政府紧急措施期间"}

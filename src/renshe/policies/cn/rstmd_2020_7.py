@@ -6,13 +6,32 @@ residents deferred, catch-up within three months after the epidemic ends."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import polars as pl
 
 from renshe.engine.calc import Calc, add_months
+from renshe.engine.case import Date, Facts, Money, Month, Strict
 from renshe.engine.rules import rule
 from renshe.policies.cn._helpers import EPIDEMIC_END
 from renshe.policies.common import as_date, as_of, iso, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class NewRetiree(Strict):  # cn.new_retiree_pension_back_pay_2020
+    entitlement_month: Month
+    review_month: Month
+    monthly_pension: Money | None = None
+
+
+class PersonFacts(Facts, entity="person"):
+    pension_certification_due: Date | None = None  # cn.pension_no_suspension_without_certification_2020
+    pension_certification_done: bool = False  # cn.pension_no_suspension_without_certification_2020
+    new_retiree: NewRetiree | None = None  # cn.new_retiree_pension_back_pay_2020
+    si_insured_as: Literal["flexible_employment", "urban_rural_resident", "employee"] | None = None  # cn.si_flexible_resident_deferral_2020
+    si_2020_payment_due: Date | None = None  # cn.si_flexible_resident_deferral_2020
+    si_2020_payment_done: Date | None = None  # cn.si_flexible_resident_deferral_2020
+
 
 WINDOW = "cn.si_late_handling_window_2020."
 

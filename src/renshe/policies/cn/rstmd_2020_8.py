@@ -4,12 +4,24 @@ the blacklist."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
+from pydantic import Field
 
 from renshe.engine.calc import Calc
+from renshe.engine.case import Date, Facts
 from renshe.engine.rules import rule
 from renshe.policies.cn.rsbmd_2020_2 import EVENT_NAMES, require_no_suspended_events
 from renshe.policies.common import as_date, iso, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class AgencyFacts(Facts, entity="agency"):
+    annual_report_due: Date | None = None  # cn.hr_agency_annual_report_extension_2020
+    served_frontline_units: bool = False  # cn.hr_agency_integrity_model_priority_2020
+    market_violations: list[Literal["price_gouging", "employment_discrimination", "false_job_information"]] = Field(default_factory=list)  # cn.hr_agency_blacklist_2020
+
 
 VIOLATIONS = {"price_gouging": "哄抬服务价格", "employment_discrimination": "就业歧视", "false_job_information": "发布虚假就业信息"}
 

@@ -3,7 +3,10 @@ for Henan SMEs, extended to 2020-12-31 with loosened layoff-rate limits."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 import polars as pl
+from pydantic import Field
 
 from renshe.domain.calendar import covered_years
 from renshe.engine.calc import (
@@ -17,8 +20,66 @@ from renshe.engine.calc import (
     month_of_index,
     month_range,
 )
+from renshe.engine.case import Date, Facts, Money, Month, MonthsAtLeastOne, Persons, Strict
 from renshe.engine.rules import rule
 from renshe.policies.common import as_date, as_of_lit, date_lit, iso, layoff_rate, months_of_benefit, require_fact
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class LateSiPayment(Strict):  # henan.late_registration_late_fee_waiver_2020
+    month: Month
+    amount: Money
+    due_date: Date
+    paid_on: Date
+
+
+class SiStopOvercollection(Strict):  # henan.si_overpayment_refund_2020
+    employee: str | None = None
+    stop_month: Month
+    month: Month
+    amount: Money
+    reason: Literal["no_ca_certificate", "other_online_obstacle"] = "no_ca_certificate"
+
+
+class RetirementClaim(Strict):  # henan.retirement_pension_back_pay_2020, yongzhou.deferred_retirement_processing_2022
+    age: Annotated[int, Field(ge=40, le=70)]
+    processed_month: Month
+    monthly_pension: Money | None = None
+    prevented_by_epidemic: bool = False
+
+
+class GuaranteedLoanTerms(Strict):  # henan.guaranteed_loan_extension_2020 (+ application deadline)
+    maturity_date: Date
+    extension_applied_on: Date | None = None
+    extension_months_requested: MonthsAtLeastOne | None = None
+    repayment_difficulty: bool = False
+
+
+class SiSubsidyTerm(Strict):  # henan.si_post_subsidy_extension_2020, xinmi si-subsidy rules
+    kind: Literal["si_subsidy", "post_subsidy"]
+    start_month: Month
+    original_end: Date | None = None
+    retirement_age: Annotated[int, Field(ge=40, le=70)] | None = None
+    stably_employed: bool | None = None
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    si_deferral_filed: bool | None = None  # henan.si_deferral_2020, henan.si_deferral_repayment_deadline_2020
+    late_registration_on: Date | None = None  # henan.late_registration_2020
+    registration_missed_due_to_epidemic: bool | None = None  # henan.late_registration_2020: did not register in time (未能及时办理参保登记) because of the epidemic
+    late_si_payments: list[LateSiPayment] = Field(default_factory=list)  # henan.late_registration_late_fee_waiver_2020
+    si_stop_overcollections: list[SiStopOvercollection] = Field(default_factory=list)  # henan.si_overpayment_refund_2020
+    hiring_subsidy_qualifying_hires: Persons | None = None  # henan.hiring_subsidy_2020
+    project_training_subsidy_total: Money | None = None  # henan.project_training_advance_2020
+    guaranteed_loan: GuaranteedLoanTerms | None = None  # henan.guaranteed_loan_extension_2020 (enterprise borrower)
+
+
+class PersonFacts(Facts, entity="person"):
+    employer_si_deferral_filed: bool | None = None  # henan.si_deferral_benefits_protected_2020
+    retirement: RetirementClaim | None = None  # henan.retirement_pension_back_pay_2020, yongzhou.deferred_retirement_processing_2022
+    guaranteed_loan: GuaranteedLoanTerms | None = None  # henan.guaranteed_loan_extension_2020 (+ application deadline)
+    si_subsidy: SiSubsidyTerm | None = None  # henan.si_post_subsidy_extension_2020, xinmi.si_subsidy_period_2020 …
+
 
 ALL_INSURANCES = ["pension", "unemployment", "work_injury", "medical", "maternity"]
 

@@ -3,7 +3,10 @@ Zhengzhou benefit standard, and 创业担保贷款 limits."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
+from pydantic import Field
 
 from renshe.engine.calc import (
     MONTHS_PER_YEAR,
@@ -17,10 +20,111 @@ from renshe.engine.calc import (
     month_number_of,
     month_of_index,
 )
+from renshe.engine.case import Date, Facts, Money, Month, MonthCount, MonthsAtLeastOne, Persons, Rate, Span, Strict
 from renshe.engine.rules import rule
 from renshe.policies.cn._helpers import medical_due_net_of_halving
 from renshe.policies.common import as_date, as_of_lit, has_group, iso, known, require_fact
 from renshe.policies.loans import enterprise_hiring_condition, limit_by_applicant
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+Level = Literal["municipal", "provincial", "national"]
+
+
+class MedicalDeferral(Strict):  # xinmi.medical_deferral_2020
+    start_month: Month
+    months: MonthsAtLeastOne
+
+
+class GuarantorActivity(Strict):  # xinmi.guarantee_agency_award_2020
+    small_micro_volume: Money
+    previous_small_micro_volume: Money
+    fee_rate: Rate
+    previous_fee_rate: Rate
+
+
+class Incubatee(Strict):  # xinmi.incubation_result_subsidy
+    name: str | None = None
+    operating_months: MonthCount
+    jobs: Persons
+    years_subsidised: MonthCount = 0
+
+
+class TaxReliefHire(Strict):  # xinmi.hiring_tax_deduction
+    group: Literal["registered_poor", "registered_unemployed"]
+    unemployed_months: MonthCount | None = None
+    certificate: bool = False
+    contract_years: Span
+    si_start_month: Month
+
+
+class HardToEmploySiPaid(Strict):  # xinmi.employer_hard_to_employ_si_subsidy_2020
+    employee: str | None = None
+    subsidy_start: Month
+    month: Month
+    employer_paid: Money
+    retirement_month: Month | None = None
+    labour_contract: bool = True
+
+
+class GraduateSiPaid(Strict):  # xinmi.graduate_hiring_si_subsidy_2020
+    employee: str | None = None
+    hired_month: Month
+    month: Month
+    employer_paid: Money
+    contract_years: Span
+    graduating_year_or_registered_unemployed: bool = True
+
+
+class Internship(Strict):  # xinmi.internship_eligibility_2020
+    start: Date
+    months: MonthCount
+
+
+class OwnBusiness(Strict):  # xinmi.startup_subsidy_2020, xinmi.self_employment_tax_deduction
+    kind: Literal["individual_business", "enterprise"]
+    registered_on: Date
+    first_business: bool = True
+    operating_normally: bool = True
+    taxes_due_year: Money | None = None
+
+
+class PostponedFormality(Strict):  # xinmi.employment_service_postponement_2020
+    original_deadline: Date
+    completed_on: Date | None = None
+    prevented_by_epidemic: bool = False
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    self_funded_institution: bool = False  # xinmi.medical_deferral_2020 (自收自支事业单位)
+    medical_deferral: MedicalDeferral | None = None  # xinmi.medical_deferral_2020
+    onjob_training_end_date: Date | None = None  # xinmi.onjob_training_subsidy_extension_2020
+    high_tech_certified: bool = False  # xinmi.high_tech_cit_rate_2020
+    guarantor: GuarantorActivity | None = None  # xinmi.guarantee_agency_award_2020
+    new_business_form: bool = False  # xinmi.new_business_form_hiring_2020
+    graduates_hard_to_employ_hired: Persons | None = None  # xinmi.new_business_form_hiring_2020
+    interns_completed: Persons | None = None  # xinmi.internship_subsidy_2020
+    intern_months_completed: Persons | None = None  # xinmi.internship_subsidy_2020
+    internship_base_level: Level | None = None  # xinmi.internship_base_award
+    incubator_level: Level | None = None  # xinmi.incubation_result_subsidy
+    incubator_demonstration_level: Level | None = None  # xinmi.incubation_base_award
+    incubatees: list[Incubatee] = Field(default_factory=list)  # xinmi.incubation_result_subsidy
+    tax_relief_hires: list[TaxReliefHire] = Field(default_factory=list)  # xinmi.hiring_tax_deduction
+    hiring_taxes_due_year: Money | None = None  # xinmi.hiring_tax_deduction
+    certified_trainees: Persons | None = None  # xinmi.enterprise_training_subsidy_2020
+    hard_to_employ_si_paid: list[HardToEmploySiPaid] = Field(default_factory=list)  # xinmi.employer_hard_to_employ_si_subsidy_2020
+    graduate_si_paid: list[GraduateSiPaid] = Field(default_factory=list)  # xinmi.graduate_hiring_si_subsidy_2020
+
+
+class PersonFacts(Facts, entity="person"):
+    graduated_on: Date | None = None  # xinmi.internship_eligibility_2020, job_search_subsidy, startup_subsidy
+    internship: Internship | None = None  # xinmi.internship_eligibility_2020
+    own_business: OwnBusiness | None = None  # xinmi.startup_subsidy_2020, xinmi.self_employment_tax_deduction
+    si_paid_as_individual: dict[Month, Money] = Field(default_factory=dict)  # xinmi.flexible_employment_si_subsidy_2020
+    postponed_formality: PostponedFormality | None = None  # xinmi.employment_service_postponement_2020
+
+
+class AgencyFacts(Facts, entity="agency"):
+    new_guaranteed_loans_total: Money | None = None  # xinmi.guaranteed_loan_operator_award_2020
 
 
 @rule("xinmi.stable_job_refund_2020")
@@ -49,7 +153,6 @@ def guaranteed_loan_limit(c: Calc) -> None:
         "partnership": pl.lit(float(c.p(p + "partnership"))),
         "enterprise": pl.lit(float(c.p(p + "enterprise"))),
     }, enterprise_ok)
-
 
 
 # ---- the other measures of 新密政〔2020〕4号 ---------------------------------------------------

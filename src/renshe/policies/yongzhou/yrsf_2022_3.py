@@ -3,12 +3,38 @@ during the epidemic: work-injury base rates (一) and guaranteed loan limits (�
 
 from __future__ import annotations
 
+from typing import Literal
+
 import polars as pl
 
 from renshe.engine.calc import MONTHS_PER_YEAR, Calc, exact, month_index, month_index_of, month_of_index, month_range
+from renshe.engine.case import Date, Facts, Persons, Strict
 from renshe.engine.rules import rule
 from renshe.policies.common import as_date, as_of_lit, has_group, iso, known, num, pending_amount, require_fact
 from renshe.policies.loans import limit_by_applicant
+
+
+# ---- the facts this document reads beyond the core case (事实; docs/case-format.md) ----
+class ArbitrationAttendance(Strict):  # yongzhou.arbitration_hearing_postponement_2022
+    role: Literal["party", "agent"]
+    prevented_by_epidemic: bool = False
+
+
+class IsolationPeriod(Strict):  # yongzhou.proxy_for_isolated_persons_2022
+    start: Date
+    end: Date | None = None
+    relative_proxy: bool = True
+
+
+class EnterpriseFacts(Facts, entity="enterprise"):
+    attrition_2021: Persons | None = None  # yongzhou.stable_job_refund_2022
+    online_trainees_qualifying: Persons | None = None  # yongzhou.enterprise_online_training_subsidy_2022
+
+
+class PersonFacts(Facts, entity="person"):
+    work_injury_claim_filed_on: Date | None = None  # yongzhou.work_injury_claims_any_day_2022
+    arbitration: ArbitrationAttendance | None = None  # yongzhou.arbitration_hearing_postponement_2022
+    isolation: IsolationPeriod | None = None  # yongzhou.proxy_for_isolated_persons_2022
 
 
 @rule("yongzhou.work_injury_base_rate")
