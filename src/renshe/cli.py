@@ -40,9 +40,6 @@ def evaluate(
 ) -> None:
     """Evaluate one case: every policy in scope, its status, amount, money flow, reasons and
     citations, and the totals by flow."""
-    # renshe uses no Pydantic plugin: looking for one reads the metadata of every installed
-    # distribution, a seventh of a cold evaluation (benchmarks/cold_start.py)
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from renshe.engine.calculator import evaluate_json
     from renshe.engine.case import BadCase
 

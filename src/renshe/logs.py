@@ -21,6 +21,8 @@ import sys
 import traceback
 from typing import IO, Any
 
+from renshe.services.security import mask_account, mask_id_number, mask_phone
+
 #: a resident ID number (居民身份证号码): 17 digits and a check digit or X, not part of a longer code
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 #: a bank account (银行账号): 12 to 19 digits (the lengths of Chinese bank card and account numbers),
@@ -42,9 +44,6 @@ LEVEL_VARIABLE = "RENSHE_LOG_LEVEL"
 def mask(text: str) -> str:
     """``text`` with every ID number, bank account and mobile phone masked by the same functions
     the services use for their views (ID first: an 18-digit ID is also 12–19 digits)."""
-    # imported here: the services' module loads argon2, which a command that logs nothing never needs
-    from renshe.services.security import mask_account, mask_id_number, mask_phone
-
     text = _ID_RE.sub(lambda m: mask_id_number(m.group()) or "", text)
     text = _ACCOUNT_RE.sub(lambda m: mask_account(m.group()) or "", text)
     return _PHONE_RE.sub(lambda m: mask_phone(m.group()) or "", text)

@@ -132,7 +132,7 @@ Rate = Annotated[float, Field(ge=0, le=MAX_RATE)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 # ---- the core case, and the facts the documents declare beside it ---------------------------
