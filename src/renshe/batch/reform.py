@@ -6,10 +6,9 @@ What the batch builds for a partition before any rule runs (``partition.load_pop
 the units as the enterprise entity, classified, with the fact bounds of their dated
 tables) depends only on the staged registry and the code, so it is kept once per staged
 registry beside the baseline (:func:`keep_frames`, ``_work/simulate/frames-<code>/``).
-A reform then reads from it only the columns the recomputed rules' plans read (found
-from the plans, checked by replaying them over the narrower frame), and of the long
-tables only those the plans aggregate (the others stay empty: the plans' shape is the
-same). Every rule runs through ``engine.evaluate.run`` exactly as in the batch, and its
+A reform then reads from it only the columns and long tables the recomputed rules read
+(``evaluate.needs``, as a batch partition does; the other tables stay empty: the plans'
+shape is the same). Every rule runs through ``engine.evaluate.run`` exactly as in the batch, and its
 money is counted by the batch's rule (``same_money.counted_expr``; a part in its own
 flow, its whole net of it), so the sums are those of evaluating the batch again.
 """
@@ -18,9 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import shutil
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -32,11 +29,9 @@ from renshe.batch.partition import load_population, partition_dir, partition_uni
 from renshe.batch.runner import BatchConfig, Counter, LocalExecutor, Progress
 from renshe.engine.calc import UNIT_KEY
 from renshe.engine.case import Enterprise
-from renshe.engine.evaluate import Plan, plan_for, run
-from renshe.engine.gates import not_yet as time_problem
-from renshe.engine.parameters import Overlay, ParameterView, overlay_in_force
-from renshe.engine.population import FIRST, Population, dated_facts, layout
-from renshe.engine.rules import registry
+from renshe.engine.evaluate import needs, run
+from renshe.engine.parameters import Overlay, overlay_in_force
+from renshe.engine.population import Population, layout
 
 ENTITY = "enterprise"
 #: the result columns the counting reads (``same_money.counted_expr``, ``outputs.part_amounts``)
@@ -82,20 +77,6 @@ def keep_frames(config: BatchConfig, progress: Progress | None = None) -> Path:
     return folder
 
 
-def _named(lf: pl.LazyFrame, columns: list[str]) -> set[str]:
-    """The ``columns`` the plan ``lf`` names in a column expression (its JSON form; the
-    caller checks that they suffice), or all of them when the plan cannot be read so."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # Polars calls its JSON form unstable: checked below
-            text = lf.serialize(format="json")
-    except Exception:  # any failure: read every column
-        return set(columns)
-    found = set(re.findall(r'"Column":"((?:[^"\\]|\\.)*)"', text))
-    named = {json.loads(f'"{m}"') if "\\" in m else m for m in found}
-    return named & set(columns)
-
-
 def frame_shape(folder: Path) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """The kept frames' shape: an empty entity frame and empty long tables."""
     frame = pl.DataFrame(schema=pl.read_parquet_schema(_frame_path(folder, 0)))
@@ -105,40 +86,12 @@ def frame_shape(folder: Path) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
 def reads(rule_ids: list[str], as_of: dt.date, overrides: dict[str, object], frame: pl.DataFrame,
           tables: dict[str, pl.DataFrame]) -> tuple[list[str], set[str]]:
     """The entity columns (in the frame's order) and long tables the rules read on ``as_of``
-    with ``overrides``, from their plans over the empty ``frame`` and ``tables``: the
-    columns each plan names, the unit key, the region (the jurisdiction gate) and the
-    first fact bound (whose presence says the bounds are there); each plan is replayed over
-    the narrower frame and must give the same columns, else every column is read."""
-    reg = registry()
-    params = ParameterView(reg.parameters, as_of, overrides)
+    with ``overrides``, over a population of the kept frames' shape: what the batch reads
+    for them (``evaluate.needs``, the one answer to that question — the series columns of
+    the staged layout included)."""
     pop = Population(entities={ENTITY: frame}, tables={ENTITY: tables})
-    _, dated = dated_facts(ENTITY)
-    needed = {UNIT_KEY, "region", *([FIRST + dated[0][0]] if dated else [])}
-    used: set[str] = set()
-    plans: list[Plan] = []
-    for rid in rule_ids:
-        r = reg.rules[rid]
-        if r.entity != ENTITY or time_problem(r, as_of):
-            continue
-        plan = plan_for(r, params, True, pop)
-        if isinstance(plan, str):
-            continue
-        plans.append(plan)
-        lazy = {name: t.lazy() for name, t in tables.items()}
-        needed |= _named(plan.calc.replay(frame.lazy(), lazy).select(plan.select), frame.columns)
-        used |= plan.tables
-    columns = [c for c in frame.columns if c in needed]
-    narrow = frame.select(columns).lazy()
-    for plan in plans:
-        lazy = {name: t.lazy() for name, t in tables.items()}
-        full = plan.calc.replay(frame.lazy(), lazy).select(plan.select).collect_schema()
-        try:
-            same = plan.calc.replay(narrow, lazy).select(plan.select).collect_schema() == full
-        except pl.exceptions.PolarsError:
-            same = False
-        if not same:
-            return list(frame.columns), used
-    return columns, used
+    need = needs(pop, as_of, dict(overrides), list(rule_ids), batch=True)
+    return [c for c in frame.columns if c in need.columns], set(need.tables)
 
 
 def _tables(work: Path, part: int, used: set[str], empty: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -176,12 +129,15 @@ def _result_rows(part: int, outcomes: dict) -> pl.LazyFrame:  # type: ignore[typ
 
 
 def _partition_money(work: Path, folder: Path, part: int, columns: list[str], used: set[str],
-                     empty: dict[str, pl.DataFrame], as_of: dt.date, overrides: dict[str, object],
+                     empty: dict[str, pl.DataFrame], shape: str, as_of: dt.date, overrides: dict[str, object],
                      rule_ids: list[str], listed: list[str]) -> pl.DataFrame:
     """One partition: its entity frame (the ``columns``) and long tables (``used``), the
-    rules run as the batch runs them, their money counted."""
+    rules run as the batch runs them — with the plans of the kept frames' whole ``shape``,
+    as ``partition.load_population`` keeps it (a plan's form depends on which monthly
+    series columns there are) — their money counted."""
     pop = Population(entities={ENTITY: pl.read_parquet(_frame_path(folder, part), columns=columns)},
                      tables={ENTITY: _tables(work, part, used, empty)})
+    pop._shapes[ENTITY] = shape
     outcomes = run(pop, as_of, overrides, rule_ids, batch=True)
     return counted_rows(_result_rows(part, outcomes), listed, as_of).collect()
 
@@ -199,10 +155,11 @@ def reform_money(config: BatchConfig, overrides: dict[str, object], rule_ids: li
     done = Counter(progress, int(stage["units"]))
     with overlay_in_force(Overlay.from_json(config.local_json)):  # for this process, its threads included
         columns, used = reads(rule_ids, config.as_of, overrides, frame, empty)
+        shape = Population(entities={ENTITY: frame}, tables={ENTITY: empty}).shape(ENTITY)
 
         def one(part: int) -> pl.DataFrame:
-            money = _partition_money(work, folder, part, columns, used, empty, config.as_of, overrides, rule_ids,
-                                     listed)
+            money = _partition_money(work, folder, part, columns, used, empty, shape, config.as_of, overrides,
+                                     rule_ids, listed)
             done(partition_units(stage, config.partition_size, part))
             return money
 
