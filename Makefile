@@ -22,6 +22,7 @@ demo: setup
 
 test: setup
 	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy src
 	RENSHE_TEST_DATABASE_URL=$$(scripts/test-services.sh) $(BIN)/python -m pytest
 

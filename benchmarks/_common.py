@@ -128,8 +128,9 @@ def prepare(units: int, seed: int, registry: Path | None, out: Path | None, part
         log(f"note: the registry holds {info['units']:,} units (asked for {units:,}); using them all")
     if info["rejected_rows"]:
         log(f"note: staging rejected {info['rejected_rows']} rows (see {config.work / 'problems.parquet'})")
-    return Staged(registry, config.work, int(info["units"]), int(info["partitions"]), partition_size,
-                  make_s, stage_s, cleanup)
+    return Staged(
+        registry, config.work, int(info["units"]), int(info["partitions"]), partition_size, make_s, stage_s, cleanup
+    )
 
 
 # ---- renshe's side --------------------------------------------------------------------------
@@ -158,8 +159,11 @@ def run_renshe(staged: Staged) -> RensheRun:
     start = time.perf_counter()
     for part in range(staged.partitions):
         t0 = time.perf_counter()
-        pop, _ = load_population(staged.work, part,  # only the long tables the rules read, as evaluate_partition
-                                 only=lambda shape: needs(shape, AS_OF, OVERRIDES, RULE_IDS))
+        pop, _ = load_population(
+            staged.work,
+            part,  # only the long tables the rules read, as evaluate_partition
+            only=lambda shape: needs(shape, AS_OF, OVERRIDES, RULE_IDS),
+        )
         t1 = time.perf_counter()
         outcomes = run(pop, AS_OF, OVERRIDES, RULE_IDS, batch=True)  # as evaluate_partition does
         run_s += time.perf_counter() - t1
@@ -172,9 +176,11 @@ def run_renshe(staged: Staged) -> RensheRun:
     for part, frames in kept:
         for rid, frame in frames.items():
             idx = part * staged.partition_size + frame["_u"].to_numpy().astype(np.int64)
-            value = frame.select(
-                pl.when(pl.col("eligible")).then(pl.col("amount").fill_null(0.0)).otherwise(0.0)
-            ).to_series().to_numpy()
+            value = (
+                frame.select(pl.when(pl.col("eligible")).then(pl.col("amount").fill_null(0.0)).otherwise(0.0))
+                .to_series()
+                .to_numpy()
+            )
             amounts[rid][idx] = value
     return RensheRun(seconds, load_s, run_s, amounts)
 
@@ -189,8 +195,14 @@ def half_up_fen(values: np.ndarray) -> np.ndarray:
     return np.round(np.sign(values) * np.floor(scaled + 0.5) / 100, 2)
 
 
-def compare(left_name: str, left: dict[str, np.ndarray], right_name: str, right: dict[str, np.ndarray],
-            uscc: np.ndarray | None = None, show: int = 10) -> tuple[bool, int]:
+def compare(
+    left_name: str,
+    left: dict[str, np.ndarray],
+    right_name: str,
+    right: dict[str, np.ndarray],
+    uscc: np.ndarray | None = None,
+    show: int = 10,
+) -> tuple[bool, int]:
     """Every amount equal within TOLERANCE after rounding both sides half up to the fen.
     Prints the first ``show`` mismatches to stderr; returns (equal, number of mismatches)."""
     total = 0
@@ -203,8 +215,10 @@ def compare(left_name: str, left: dict[str, np.ndarray], right_name: str, right:
             who = f"{uscc[i]}" if uscc is not None else f"row {i}"
             lines.append(f"  {rid} {who}: {left_name} {a[i]:.2f} != {right_name} {b[i]:.2f}")
         nonzero = int(((a != 0) | (b != 0)).sum())
-        log(f"{rid}: {nonzero:,} units with an amount; Σ {left_name} {a.sum():,.2f} / Σ {right_name} {b.sum():,.2f}; "
-            f"{bad.size} mismatches")
+        log(
+            f"{rid}: {nonzero:,} units with an amount; Σ {left_name} {a.sum():,.2f} / Σ {right_name} {b.sum():,.2f}; "
+            f"{bad.size} mismatches"
+        )
     if total:
         log(f"MISMATCH: {total} amounts differ (first {min(show, total)}):")
         for line in lines:

@@ -27,8 +27,13 @@ def free_port() -> int:
 
 
 def start(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen([str(RENSHE), "serve", "--port", str(port), "--demo"], env=env,
-                              stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [str(RENSHE), "serve", "--port", str(port), "--demo"],
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     SERVERS.append(server.pid)
     return server
 

@@ -64,8 +64,11 @@ def _timed(cmd: list[str], cwd: Path) -> dict[str, Any]:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and "_work" not in p.parts}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "_work" not in p.parts
+    }
 
 
 def _task_seconds(dask_worker: Any) -> dict[str, float]:
@@ -95,8 +98,22 @@ def main() -> None:
     try:
         reg = root / "reg"
         log(f"making a demo registry of {args.units:,} units in {reg}")
-        subprocess.run([str(BIN / "renshe"), "demo", "registry", "--units", str(args.units), "--seed", str(args.seed),
-                        "--out", str(reg)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                str(BIN / "renshe"),
+                "demo",
+                "registry",
+                "--units",
+                str(args.units),
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(reg),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         batch = [str(BIN / "renshe"), "batch", str(reg), "--as-of", AS_OF, "--partition-size", str(args.partition_size)]
         load_before = os.getloadavg()
         local = _timed([*batch, "--out", str(root / "local")], root)
@@ -104,16 +121,45 @@ def main() -> None:
         procs = []
         try:
             (root / "scheduler").mkdir()
-            procs.append(subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port",
-                                           address.rsplit(":", 1)[1], "--no-dashboard"], cwd=root / "scheduler",
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        str(BIN / "dask"),
+                        "scheduler",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        address.rsplit(":", 1)[1],
+                        "--no-dashboard",
+                    ],
+                    cwd=root / "scheduler",
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
             for name in ("w1", "w2"):
                 (root / name).mkdir()
-                procs.append(subprocess.Popen(
-                    [str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                     "--name", name, "--local-directory", str(root / name / "dask")],
-                    cwd=root / name, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    env={**os.environ, "POLARS_MAX_THREADS": "1"}))  # as each local pool process has
+                procs.append(
+                    subprocess.Popen(
+                        [
+                            str(BIN / "dask"),
+                            "worker",
+                            address,
+                            "--nthreads",
+                            "1",
+                            "--no-nanny",
+                            "--no-dashboard",
+                            "--name",
+                            name,
+                            "--local-directory",
+                            str(root / name / "dask"),
+                        ],
+                        cwd=root / name,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        env={**os.environ, "POLARS_MAX_THREADS": "1"},
+                    )
+                )  # as each local pool process has
             from distributed import Client
 
             deadline = time.time() + 120
@@ -138,9 +184,16 @@ def main() -> None:
         cluster["worker_peak_rss_mib"] = list(reversed(peaks[:2]))
         cluster["scheduler_peak_rss_mib"] = peaks[2]
         identical = _digest(root / "local") == _digest(root / "cluster")
-        result = {"units": args.units, "partition_size": args.partition_size, "local": local, "cluster": cluster,
-                  "identical": identical, "load_before": [round(x, 1) for x in load_before],
-                  "load_after": [round(x, 1) for x in os.getloadavg()], "cores": os.cpu_count()}
+        result = {
+            "units": args.units,
+            "partition_size": args.partition_size,
+            "local": local,
+            "cluster": cluster,
+            "identical": identical,
+            "load_before": [round(x, 1) for x in load_before],
+            "load_after": [round(x, 1) for x in os.getloadavg()],
+            "cores": os.cpu_count(),
+        }
         print(json.dumps(result))
     finally:
         if args.keep:

@@ -82,9 +82,15 @@ def phase(args: argparse.Namespace) -> dict[str, Any]:
             with_partners,
         )
 
-        config = BatchConfig(registry=registry, as_of=AS_OF, out=out, overrides=OVERRIDES,
-                             partition_size=args.partition_size, workers=args.workers,
-                             policies=None if args.all_rules else RULE_IDS)
+        config = BatchConfig(
+            registry=registry,
+            as_of=AS_OF,
+            out=out,
+            overrides=OVERRIDES,
+            partition_size=args.partition_size,
+            workers=args.workers,
+            policies=None if args.all_rules else RULE_IDS,
+        )
         if args.phase == "stage":
             info = _prepare(config)
         elif args.phase == "outputs":
@@ -102,14 +108,34 @@ def phase(args: argparse.Namespace) -> dict[str, Any]:
             info = {k: v for k, v in evaluate_all(config, rules).items() if k != "key"}
             info["rules"] = len(rules)
     seconds = time.perf_counter() - start
-    return {"s": round(seconds, 2), "cpu_s": round(_cpu() - cpu, 2), "peak_rss_mib": _peak_mib(resource.RUSAGE_SELF),
-            "children_peak_rss_mib": _peak_mib(resource.RUSAGE_CHILDREN), "info": info}
+    return {
+        "s": round(seconds, 2),
+        "cpu_s": round(_cpu() - cpu, 2),
+        "peak_rss_mib": _peak_mib(resource.RUSAGE_SELF),
+        "children_peak_rss_mib": _peak_mib(resource.RUSAGE_CHILDREN),
+        "info": info,
+    }
 
 
 def run_phase(name: str, args: argparse.Namespace, registry: Path, out: Path) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--phase", name, "--units", str(args.units), "--seed", str(args.seed),
-           "--registry", str(registry), "--out", str(out), "--partition-size", str(args.partition_size),
-           "--format", args.format]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--phase",
+        name,
+        "--units",
+        str(args.units),
+        "--seed",
+        str(args.seed),
+        "--registry",
+        str(registry),
+        "--out",
+        str(out),
+        "--partition-size",
+        str(args.partition_size),
+        "--format",
+        args.format,
+    ]
     if args.workers:
         cmd += ["--workers", str(args.workers)]
     if args.all_rules:
@@ -117,8 +143,11 @@ def run_phase(name: str, args: argparse.Namespace, registry: Path, out: Path) ->
     print(f"[{dt.datetime.now():%H:%M:%S}] {name} …", file=sys.stderr, flush=True)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=True)
     result = dict(json.loads(proc.stdout.strip().splitlines()[-1]))
-    print(f"[{dt.datetime.now():%H:%M:%S}] {name}: {result['s']} s, peak RSS {result['peak_rss_mib']} MiB",
-          file=sys.stderr, flush=True)
+    print(
+        f"[{dt.datetime.now():%H:%M:%S}] {name}: {result['s']} s, peak RSS {result['peak_rss_mib']} MiB",
+        file=sys.stderr,
+        flush=True,
+    )
     return result
 
 
@@ -161,24 +190,40 @@ def main() -> None:
         "units": args.units,
         "seconds": round(sum(p["s"] for p in phases), 2) if evaluate else None,
         "cpu_s": round(sum(p["cpu_s"] for p in phases), 2) if evaluate else None,
-        "seed": args.seed, "format": args.format, "partition_size": args.partition_size,
-        "make_s": make["s"], "stage_s": stage["s"], "evaluate_s": evaluate["s"] if evaluate else None,
-        "stage_cpu_s": stage["cpu_s"], "evaluate_cpu_s": evaluate["cpu_s"] if evaluate else None,
+        "seed": args.seed,
+        "format": args.format,
+        "partition_size": args.partition_size,
+        "make_s": make["s"],
+        "stage_s": stage["s"],
+        "evaluate_s": evaluate["s"] if evaluate else None,
+        "stage_cpu_s": stage["cpu_s"],
+        "evaluate_cpu_s": evaluate["cpu_s"] if evaluate else None,
         "outputs_cpu_s": outputs["cpu_s"] if outputs else None,
-        "make_peak_rss_mib": make["peak_rss_mib"], "stage_peak_rss_mib": stage["peak_rss_mib"],
+        "make_peak_rss_mib": make["peak_rss_mib"],
+        "stage_peak_rss_mib": stage["peak_rss_mib"],
         "evaluate_peak_rss_mib": evaluate["peak_rss_mib"] if evaluate else None,
         "evaluate_workers_peak_rss_mib": evaluate["children_peak_rss_mib"] if evaluate else None,
         "outputs_s": outputs["s"] if outputs else None,
         "outputs_peak_rss_mib": outputs["peak_rss_mib"] if outputs else None,
         "outputs_workers_peak_rss_mib": outputs["children_peak_rss_mib"] if outputs else None,
-        "peak_rss_mib": max(stage["peak_rss_mib"], *([p[k] for p in (evaluate, outputs)
-                                                       for k in ("peak_rss_mib", "children_peak_rss_mib")]
-                                                      if evaluate and outputs else [])),
+        "peak_rss_mib": max(
+            stage["peak_rss_mib"],
+            *(
+                [p[k] for p in (evaluate, outputs) for k in ("peak_rss_mib", "children_peak_rss_mib")]
+                if evaluate and outputs
+                else []
+            ),
+        ),
         "load_avg_start": load_start,
-        "registry_mib": registry_mib, "staged_mib": staged_mib,
-        "rows": make["info"], "stage": stage["info"], "rules": evaluate["info"].get("rules") if evaluate else None,
-        "cpus": os.cpu_count(), "load_avg": [round(x, 2) for x in os.getloadavg()],
-        "polars": metadata.version("polars"), "numpy": metadata.version("numpy"),
+        "registry_mib": registry_mib,
+        "staged_mib": staged_mib,
+        "rows": make["info"],
+        "stage": stage["info"],
+        "rules": evaluate["info"].get("rules") if evaluate else None,
+        "cpus": os.cpu_count(),
+        "load_avg": [round(x, 2) for x in os.getloadavg()],
+        "polars": metadata.version("polars"),
+        "numpy": metadata.version("numpy"),
         "kept": str(root) if args.keep else None,
     }
     print(json.dumps(result, ensure_ascii=False))

@@ -57,14 +57,32 @@ def main() -> None:
             answers.add(proc.stdout)
     if len(answers) != 1:
         raise SystemExit("the baseline answers differently")
-    print(f"cold evaluate ({args.example}): min {min(times):.3f} s, median {statistics.median(times):.3f} s, "
-          f"max {max(times):.3f} s over {args.runs} runs; CPU min {min(cpus):.3f} s, median {statistics.median(cpus):.3f} s")
-    print(json.dumps({"example": args.example, "runs": args.runs, "min_s": round(min(times), 3),
-                      "median_s": round(statistics.median(times), 3), "max_s": round(max(times), 3),
-                      "min_cpu_s": round(min(cpus), 3), "median_cpu_s": round(statistics.median(cpus), 3),
-                      "load_average": round(os.getloadavg()[0], 1),
-                      **({"baseline_median_s": round(statistics.median(base_times), 3),
-                          "baseline_median_cpu_s": round(statistics.median(base_cpus), 3)} if args.baseline else {})}))
+    print(
+        f"cold evaluate ({args.example}): min {min(times):.3f} s, median {statistics.median(times):.3f} s, "
+        f"max {max(times):.3f} s over {args.runs} runs; CPU min {min(cpus):.3f} s, median {statistics.median(cpus):.3f} s"
+    )
+    print(
+        json.dumps(
+            {
+                "example": args.example,
+                "runs": args.runs,
+                "min_s": round(min(times), 3),
+                "median_s": round(statistics.median(times), 3),
+                "max_s": round(max(times), 3),
+                "min_cpu_s": round(min(cpus), 3),
+                "median_cpu_s": round(statistics.median(cpus), 3),
+                "load_average": round(os.getloadavg()[0], 1),
+                **(
+                    {
+                        "baseline_median_s": round(statistics.median(base_times), 3),
+                        "baseline_median_cpu_s": round(statistics.median(base_cpus), 3),
+                    }
+                    if args.baseline
+                    else {}
+                ),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -28,8 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _server import PASSWORD, free_port, start, wait_up
 
 ROOT = Path(__file__).resolve().parents[1]
-CASE = json.loads((ROOT / "src" / "renshe" / "web" / "demo_cases" / "06_beijing_frontline_nurse.json")
-                  .read_text(encoding="utf-8"))["case"]
+CASE = json.loads(
+    (ROOT / "src" / "renshe" / "web" / "demo_cases" / "06_beijing_frontline_nurse.json").read_text(encoding="utf-8")
+)["case"]
 
 
 async def run(submissions: int, concurrency: int, database_url: str | None) -> dict[str, Any]:
@@ -58,7 +59,9 @@ async def run(submissions: int, concurrency: int, database_url: str | None) -> d
             async with semaphore:
                 try:
                     sent += 1
-                    r = await client.post("/api/v1/applications", json=body, headers={**headers, "Idempotency-Key": key})
+                    r = await client.post(
+                        "/api/v1/applications", json=body, headers={**headers, "Idempotency-Key": key}
+                    )
                     if r.status_code in (200, 201):
                         acknowledged[key] = r.json()["number"]
                         return
@@ -84,17 +87,26 @@ async def run(submissions: int, concurrency: int, database_url: str | None) -> d
     server.wait()
     engine = create_engine(url_db)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT idempotency_key, number FROM applications WHERE idempotency_key LIKE 'load-%'"))
+        rows = conn.execute(
+            text("SELECT idempotency_key, number FROM applications WHERE idempotency_key LIKE 'load-%'")
+        )
         stored: dict[str, list[str]] = {}
         for key, number in rows:
             stored.setdefault(key, []).append(number)
     engine.dispose()
     duplicates = sum(len(v) - 1 for v in stored.values() if len(v) > 1)
     lost = [k for k, n in acknowledged.items() if n not in stored.get(k, [])]
-    return {"submissions": submissions, "acknowledged": len(acknowledged), "present": len(stored),
-            "duplicates": duplicates, "lost": len(lost), "requests_sent": sent, "restarted": restarted.is_set(),
-            "seconds": round(seconds, 2),
-            "ok": restarted.is_set() and not lost and duplicates == 0 and len(acknowledged) == submissions}
+    return {
+        "submissions": submissions,
+        "acknowledged": len(acknowledged),
+        "present": len(stored),
+        "duplicates": duplicates,
+        "lost": len(lost),
+        "requests_sent": sent,
+        "restarted": restarted.is_set(),
+        "seconds": round(seconds, 2),
+        "ok": restarted.is_set() and not lost and duplicates == 0 and len(acknowledged) == submissions,
+    }
 
 
 def main() -> None:
@@ -104,9 +116,11 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     result = asyncio.run(run(args.submissions, args.concurrency, args.database_url))
-    print(f"{result['acknowledged']}/{result['submissions']} acknowledged, {result['present']} stored, "
-          f"{result['duplicates']} duplicated, {result['lost']} lost, server killed and restarted: "
-          f"{result['restarted']}, {result['seconds']} s")
+    print(
+        f"{result['acknowledged']}/{result['submissions']} acknowledged, {result['present']} stored, "
+        f"{result['duplicates']} duplicated, {result['lost']} lost, server killed and restarted: "
+        f"{result['restarted']}, {result['seconds']} s"
+    )
     print(json.dumps(result))
     raise SystemExit(0 if result["ok"] else 1)
 

@@ -50,8 +50,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _server import PASSWORD, SERVERS, free_port, start, wait_up
 
 ROOT = Path(__file__).resolve().parents[1]
-CASE = json.loads((ROOT / "src" / "renshe" / "web" / "demo_cases" / "06_beijing_frontline_nurse.json")
-                  .read_text(encoding="utf-8"))["case"]
+CASE = json.loads(
+    (ROOT / "src" / "renshe" / "web" / "demo_cases" / "06_beijing_frontline_nurse.json").read_text(encoding="utf-8")
+)["case"]
 POLICY = "beijing.frontline_allowance_2020"
 #: a client gives up on one attempt after this long (a browser or proxy would too)
 CLIENT_TIMEOUT_S = 120.0
@@ -84,8 +85,11 @@ def percentiles(values: list[float]) -> dict[str, float | None]:
     if not values:
         return {"p50_ms": None, "p95_ms": None, "max_ms": None}
     if len(values) == 1:
-        return {"p50_ms": round(values[0] * 1000, 1), "p95_ms": round(values[0] * 1000, 1),
-                "max_ms": round(values[0] * 1000, 1)}
+        return {
+            "p50_ms": round(values[0] * 1000, 1),
+            "p95_ms": round(values[0] * 1000, 1),
+            "max_ms": round(values[0] * 1000, 1),
+        }
     q = statistics.quantiles(values, n=100, method="inclusive")
     return {"p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1), "max_ms": round(max(values) * 1000, 1)}
 
@@ -95,15 +99,20 @@ class Phase:
 
     def __init__(self) -> None:
         self.codes: Counter[str] = Counter()
-        self.first: list[float] = []       # first attempt of each request
+        self.first: list[float] = []  # first attempt of each request
         self.end_to_end: list[float] = []  # first send to a 2xx
         self.retries = 0
-        self.bad: list[str] = []           # 5xx other than 503 + Retry-After, or 4xx
+        self.bad: list[str] = []  # 5xx other than 503 + Retry-After, or 4xx
 
     def summary(self) -> dict[str, Any]:
-        return {"codes": dict(sorted(self.codes.items())), "retries": self.retries,
-                "first_attempt": percentiles(self.first), "end_to_end": percentiles(self.end_to_end),
-                "unexpected": self.bad[:5], "unexpected_total": len(self.bad)}
+        return {
+            "codes": dict(sorted(self.codes.items())),
+            "retries": self.retries,
+            "first_attempt": percentiles(self.first),
+            "end_to_end": percentiles(self.end_to_end),
+            "unexpected": self.bad[:5],
+            "unexpected_total": len(self.bad),
+        }
 
 
 async def attempt_loop(phase: Phase, send: Any, ok: Any, killing: bool) -> Any:
@@ -173,8 +182,9 @@ async def run(n: int, database_url: str | None, kill: bool) -> dict[str, Any]:
             acknowledged[key] = number
 
     async def read(client: httpx.AsyncClient) -> None:
-        await attempt_loop(reads, lambda: client.get("/api/v1/applications", headers=headers),
-                           lambda r: r.status_code, kill)
+        await attempt_loop(
+            reads, lambda: client.get("/api/v1/applications", headers=headers), lambda r: r.status_code, kill
+        )
 
     async def killer() -> None:
         nonlocal server
@@ -200,8 +210,10 @@ async def run(n: int, database_url: str | None, kill: bool) -> dict[str, Any]:
     server.wait()
     engine = create_engine(url_db)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT idempotency_key, number FROM applications WHERE idempotency_key LIKE :p"),
-                            {"p": f"load-{run_id}-%"})
+        rows = conn.execute(
+            text("SELECT idempotency_key, number FROM applications WHERE idempotency_key LIKE :p"),
+            {"p": f"load-{run_id}-%"},
+        )
         stored: dict[str, list[str]] = {}
         for key, number in rows:
             stored.setdefault(key, []).append(number)
@@ -210,18 +222,34 @@ async def run(n: int, database_url: str | None, kill: bool) -> dict[str, Any]:
         drop_database(database_url, dropped)
     duplicates = sum(len(v) - 1 for v in stored.values() if len(v) > 1)
     lost = [k for k, number in acknowledged.items() if number not in stored.get(k, [])]
-    five_xx = sum(v for k, v in writes.codes.items() if k.isdigit() and k.startswith("5") and k != "503") + \
-        sum(v for k, v in reads.codes.items() if k.isdigit() and k.startswith("5") and k != "503")
-    ok = (len(acknowledged) == n and not lost and duplicates == 0 and five_xx == 0
-          and not writes.bad and not reads.bad and (restarted.is_set() or not kill))
-    return {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "database": "postgresql" if url_db.startswith("postgresql") else "sqlite",
-            "n": n, "kill": kill, "restarted": restarted.is_set(),
-            "machine": {"nproc": os.cpu_count(), "loadavg_before_after": None},
-            "submissions": {**writes.summary(), "seconds": round(write_seconds, 2)},
-            "reads": {**reads.summary(), "seconds": round(read_seconds, 2)},
-            "acknowledged": len(acknowledged), "present": len(stored), "duplicates": duplicates,
-            "lost": len(lost), "server_errors": five_xx, "ok": ok}
+    five_xx = sum(v for k, v in writes.codes.items() if k.isdigit() and k.startswith("5") and k != "503") + sum(
+        v for k, v in reads.codes.items() if k.isdigit() and k.startswith("5") and k != "503"
+    )
+    ok = (
+        len(acknowledged) == n
+        and not lost
+        and duplicates == 0
+        and five_xx == 0
+        and not writes.bad
+        and not reads.bad
+        and (restarted.is_set() or not kill)
+    )
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "database": "postgresql" if url_db.startswith("postgresql") else "sqlite",
+        "n": n,
+        "kill": kill,
+        "restarted": restarted.is_set(),
+        "machine": {"nproc": os.cpu_count(), "loadavg_before_after": None},
+        "submissions": {**writes.summary(), "seconds": round(write_seconds, 2)},
+        "reads": {**reads.summary(), "seconds": round(read_seconds, 2)},
+        "acknowledged": len(acknowledged),
+        "present": len(stored),
+        "duplicates": duplicates,
+        "lost": len(lost),
+        "server_errors": five_xx,
+        "ok": ok,
+    }
 
 
 async def run_and_stop(n: int, database_url: str | None, kill: bool) -> dict[str, Any]:
@@ -245,12 +273,18 @@ def main() -> None:
     result["machine"]["loadavg_before_after"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
     w, r = result["submissions"], result["reads"]
     print(f"{result['database']}, {args.n} concurrent{' (server killed -9 and restarted)' if args.kill else ''}:")
-    print(f"  submissions: {w['codes']}, retries {w['retries']}, first attempt p50 {w['first_attempt']['p50_ms']} ms "
-          f"p95 {w['first_attempt']['p95_ms']} ms, all acknowledged in {w['seconds']} s")
-    print(f"  list reads:  {r['codes']}, retries {r['retries']}, first attempt p50 {r['first_attempt']['p50_ms']} ms "
-          f"p95 {r['first_attempt']['p95_ms']} ms, all answered in {r['seconds']} s")
-    print(f"  {result['acknowledged']}/{args.n} acknowledged, {result['present']} stored, {result['duplicates']} "
-          f"duplicated, {result['lost']} lost, {result['server_errors']} server errors (5xx other than 503)")
+    print(
+        f"  submissions: {w['codes']}, retries {w['retries']}, first attempt p50 {w['first_attempt']['p50_ms']} ms "
+        f"p95 {w['first_attempt']['p95_ms']} ms, all acknowledged in {w['seconds']} s"
+    )
+    print(
+        f"  list reads:  {r['codes']}, retries {r['retries']}, first attempt p50 {r['first_attempt']['p50_ms']} ms "
+        f"p95 {r['first_attempt']['p95_ms']} ms, all answered in {r['seconds']} s"
+    )
+    print(
+        f"  {result['acknowledged']}/{args.n} acknowledged, {result['present']} stored, {result['duplicates']} "
+        f"duplicated, {result['lost']} lost, {result['server_errors']} server errors (5xx other than 503)"
+    )
     print(json.dumps(result, ensure_ascii=False))
     raise SystemExit(0 if result["ok"] else 1)
 

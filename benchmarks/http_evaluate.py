@@ -71,18 +71,27 @@ async def post(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, reque
 
 def request_bytes(port: int, case: dict[str, Any]) -> bytes:
     body = json.dumps(case, ensure_ascii=False).encode()
-    return (f"POST /api/v1/evaluate HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    return (
+        f"POST /api/v1/evaluate HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
 
 
 async def main_async(requests: int, concurrency: int, example: str, distinct: int, workers: int) -> dict[str, Any]:
-    case = json.loads((ROOT / "src" / "renshe" / "web" / "demo_cases" / f"{example}.json").read_text(encoding="utf-8"))["case"]
+    case = json.loads((ROOT / "src" / "renshe" / "web" / "demo_cases" / f"{example}.json").read_text(encoding="utf-8"))[
+        "case"
+    ]
     cases = variants(case, distinct)
     folder = Path(tempfile.mkdtemp(prefix="renshe-http-"))
     port = free_port()
     env = {**os.environ, "RENSHE_DATABASE_URL": f"sqlite:///{folder / 'renshe.db'}"}
-    server = subprocess.Popen([str(RENSHE), "serve", "--port", str(port), "--workers", str(workers)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    server = subprocess.Popen(
+        [str(RENSHE), "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     payloads = [request_bytes(port, c) for c in cases]
     answers: dict[int, set[bytes]] = {i: set() for i in range(distinct)}
     latencies: list[float] = []
@@ -118,11 +127,22 @@ async def main_async(requests: int, concurrency: int, example: str, distinct: in
     from renshe.engine.calculator import evaluate_json
 
     # every answer to a case is the same bytes, and equals evaluating that case alone
-    equal = all(len(bodies) == 1 and json.loads(next(iter(bodies))) == evaluate_json(cases[i])
-                for i, bodies in answers.items() if bodies)
-    return {"requests": requests, "concurrency": concurrency, "workers": workers, "distinct_cases": distinct,
-            "p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1), "p99_ms": round(q[98] * 1000, 1),
-            "rps": round(requests / wall, 1), "answers_equal_single_evaluation": equal}
+    equal = all(
+        len(bodies) == 1 and json.loads(next(iter(bodies))) == evaluate_json(cases[i])
+        for i, bodies in answers.items()
+        if bodies
+    )
+    return {
+        "requests": requests,
+        "concurrency": concurrency,
+        "workers": workers,
+        "distinct_cases": distinct,
+        "p50_ms": round(q[49] * 1000, 1),
+        "p95_ms": round(q[94] * 1000, 1),
+        "p99_ms": round(q[98] * 1000, 1),
+        "rps": round(requests / wall, 1),
+        "answers_equal_single_evaluation": equal,
+    }
 
 
 def main() -> None:
@@ -134,8 +154,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="renshe serve --workers")
     args = parser.parse_args()
     result = asyncio.run(main_async(args.requests, args.concurrency, args.example, args.distinct, args.workers))
-    print(f"evaluate over HTTP ({args.example}): p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
-          f"p99 {result['p99_ms']} ms, {result['rps']} requests/s")
+    print(
+        f"evaluate over HTTP ({args.example}): p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
+        f"p99 {result['p99_ms']} ms, {result['rps']} requests/s"
+    )
     print(json.dumps(result))
 
 

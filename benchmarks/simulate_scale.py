@@ -54,8 +54,9 @@ def _config(args: argparse.Namespace, units: int) -> Any:
     from renshe.batch.runner import BatchConfig
 
     root = Path(args.dir)
-    return BatchConfig(root / f"reg{units}", AS_OF, root / f"out{units}", partition_size=args.partition_size,
-                       workers=args.workers)
+    return BatchConfig(
+        root / f"reg{units}", AS_OF, root / f"out{units}", partition_size=args.partition_size, workers=args.workers
+    )
 
 
 def _cpu() -> float:
@@ -78,8 +79,9 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     config = _config(args, args.units[0])
     reform = _reform(args.set) if args.phase == "reform" else {}
     if args.phase == "reform":  # results of earlier reforms: all but the baseline's
-        base = run_key(AS_OF.isoformat(), json.dumps(config.overrides, sort_keys=True),
-                       with_partners(batch_rules(config.policies)))
+        base = run_key(
+            AS_OF.isoformat(), json.dumps(config.overrides, sort_keys=True), with_partners(batch_rules(config.policies))
+        )
         for folder in (config.work / "results").iterdir():
             if folder.name != base:
                 shutil.rmtree(folder)
@@ -87,16 +89,32 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     sim = simulation(config, reform, full=args.full and args.phase == "reform")
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     by_flow = {r["flow"]: r["difference"] for r in sim.tables["by_flow"].iter_rows(named=True) if r["difference"]}
-    return {"seconds": round(seconds, 3), "cpu_s": round(cpu, 2), "setup_s": round(setup, 2),
-            "recomputed_rules": sim.recomputed,
-            "difference_by_flow": by_flow,
-            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "children_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
+    return {
+        "seconds": round(seconds, 3),
+        "cpu_s": round(cpu, 2),
+        "setup_s": round(setup, 2),
+        "recomputed_rules": sim.recomputed,
+        "difference_by_flow": by_flow,
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "children_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+    }
 
 
 def _run_child(args: argparse.Namespace, units: int, phase: str) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--phase", phase, "--units", str(units), "--dir", args.dir,
-           "--partition-size", str(args.partition_size), "--set", *args.set]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--phase",
+        phase,
+        "--units",
+        str(units),
+        "--dir",
+        args.dir,
+        "--partition-size",
+        str(args.partition_size),
+        "--set",
+        *args.set,
+    ]
     if args.workers:
         cmd += ["--workers", str(args.workers)]
     if args.full:
@@ -124,15 +142,24 @@ def one_size(args: argparse.Namespace, units: int) -> dict[str, Any]:
     best: dict[str, Any] | None = None
     for i in range(args.repeat):
         run = _run_child(args, units, "reform")
-        _log(f"{units}: reform run {i + 1}: {run['seconds']} s (CPU {run['cpu_s']} s), "
-             f"{len(run['recomputed_rules'])} rules, "
-             f"peak {run['peak_rss_mib']} MiB")
+        _log(
+            f"{units}: reform run {i + 1}: {run['seconds']} s (CPU {run['cpu_s']} s), "
+            f"{len(run['recomputed_rules'])} rules, "
+            f"peak {run['peak_rss_mib']} MiB"
+        )
         if best is None or run["seconds"] < best["seconds"]:
             best = run
     assert best is not None
-    return {"units": units, **best, "make_registry_s": made, "baseline_s": baseline,
-            "reform": _reform(args.set), "repeat": args.repeat, "full": args.full,
-            "load_average": os.getloadavg()[0]}
+    return {
+        "units": units,
+        **best,
+        "make_registry_s": made,
+        "baseline_s": baseline,
+        "reform": _reform(args.set),
+        "repeat": args.repeat,
+        "full": args.full,
+        "load_average": os.getloadavg()[0],
+    }
 
 
 def main() -> None:
@@ -144,8 +171,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--partition-size", type=int, default=50_000)
-    parser.add_argument("--full", action="store_true",
-                        help="evaluate every rule for the reform (the simulation before the kept baseline)")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="evaluate every rule for the reform (the simulation before the kept baseline)",
+    )
     parser.add_argument("--phase", choices=["baseline", "reform"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
@@ -157,8 +187,18 @@ def main() -> None:
         runs.append(run)
         print(json.dumps(run, ensure_ascii=False), flush=True)
     last = runs[-1]
-    print(json.dumps({"units": last["units"], "seconds": last["seconds"], "peak_rss_mib": last["peak_rss_mib"],
-                      "recomputed_rules": last["recomputed_rules"], "runs": runs}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "units": last["units"],
+                "seconds": last["seconds"],
+                "peak_rss_mib": last["peak_rss_mib"],
+                "recomputed_rules": last["recomputed_rules"],
+                "runs": runs,
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

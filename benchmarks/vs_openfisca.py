@@ -68,13 +68,16 @@ def load_openfisca_inputs(work: Path, partition_size: int, long: bool = False) -
     import openfisca_rules as model
     import polars as pl
 
-    pos = (pl.col("_part") * partition_size + pl.col("_u").cast(pl.Int64))
+    pos = pl.col("_part") * partition_size + pl.col("_u").cast(pl.Int64)
 
     def code(column: str, values: list[str]) -> pl.Expr:
         """The position of each (already filtered) value in ``values``, as Int64."""
         return pl.col(column).cast(pl.Enum(values)).to_physical().cast(pl.Int64)
-    units = pl.read_parquet(work / "units.parquet", columns=[
-        "_part", "_u", "region", "unit_type", "size_class", "state_owned", "flags", "attrition_2019"])
+
+    units = pl.read_parquet(
+        work / "units.parquet",
+        columns=["_part", "_u", "region", "unit_type", "size_class", "state_owned", "flags", "attrition_2019"],
+    )
     n = units.height
     unit_types = {name: member.index for name, member in model.UnitType.__members__.items()}
     sizes = {name: member.index for name, member in model.Size.__members__.items()}
@@ -86,8 +89,10 @@ def load_openfisca_inputs(work: Path, partition_size: int, long: bool = False) -
         pl.col("unit_type").replace_strict(unit_types, default=unit_types["unknown"], return_dtype=pl.Int16),
         pl.col("size_class").replace_strict(sizes, default=sizes["unknown"], return_dtype=pl.Int16).alias("size"),
         pl.col("state_owned").fill_null(False),
-        *[pl.col("flags").list.contains(f).fill_null(False).alias(f"flag_{f}")
-          for f in ("capital_function", "restricted_list", "epidemic_affected")],
+        *[
+            pl.col("flags").list.contains(f).fill_null(False).alias(f"flag_{f}")
+            for f in ("capital_function", "restricted_list", "epidemic_affected")
+        ],
         pl.col("attrition_2019").cast(pl.Float64).fill_null(float("nan")),
     )
     if not np.array_equal(u["pos"].to_numpy(), np.arange(n)):
@@ -106,8 +111,9 @@ def load_openfisca_inputs(work: Path, partition_size: int, long: bool = False) -
         pl.scan_parquet(work / "tables" / "contributions" / "**" / "*.parquet", hive_partitioning=True)
         .filter(pl.col("month").is_in(CONTRIBUTION_MONTHS) & pl.col("insurance").is_in(INSURANCES))
         .select(
-            ((code("month", CONTRIBUTION_MONTHS) * len(insurances) + code("insurance", INSURANCES)) * n
-             + pos).alias("key"),
+            ((code("month", CONTRIBUTION_MONTHS) * len(insurances) + code("insurance", INSURANCES)) * n + pos).alias(
+                "key"
+            ),
             pl.col("employer_due").fill_null(0.0),
             pl.col("employer_paid").fill_null(0.0),
         )
@@ -115,9 +121,11 @@ def load_openfisca_inputs(work: Path, partition_size: int, long: bool = False) -
     )
     key = contributions["key"].to_numpy()
     due = np.bincount(key, weights=contributions["employer_due"].to_numpy(), minlength=k * n).reshape(
-        len(months), len(insurances), n)
+        len(months), len(insurances), n
+    )
     paid = np.bincount(key, weights=contributions["employer_paid"].to_numpy(), minlength=k * n).reshape(
-        len(months), len(insurances), n)
+        len(months), len(insurances), n
+    )
     del contributions, key
 
     insured = (
@@ -155,8 +163,12 @@ def pivoted_inputs(work: Path, n: int, imonths: list[str]) -> list[tuple[str, st
     files = {t: sorted((work / FOLDER / t).glob("part-*.parquet")) for t in ("contributions", "insured")}
     if not all(files.values()):
         return None
-    wanted = {("contributions", f"employer_{kind}", m, ins): (f"employer_{kind}_{ins}", m, 0.0)
-              for m in CONTRIBUTION_MONTHS for ins in INSURANCES for kind in ("due", "paid")}
+    wanted = {
+        ("contributions", f"employer_{kind}", m, ins): (f"employer_{kind}_{ins}", m, 0.0)
+        for m in CONTRIBUTION_MONTHS
+        for ins in INSURANCES
+        for kind in ("due", "paid")
+    }
     wanted.update({("insured", "headcount", m): ("insured_headcount", m, float("nan")) for m in imonths})
     out: list[tuple[str, str, np.ndarray]] = []
     for table, paths in files.items():
@@ -169,14 +181,16 @@ def pivoted_inputs(work: Path, n: int, imonths: list[str]) -> list[tuple[str, st
         for key in keys:
             variable, month, absent = wanted[key]
             name = column(*key)
-            values = (frame[name].cast(pl.Float64).fill_null(absent).to_numpy() if name in present
-                      else np.full(n, absent))
+            values = (
+                frame[name].cast(pl.Float64).fill_null(absent).to_numpy() if name in present else np.full(n, absent)
+            )
             out.append((variable, month, values))
     return out
 
 
-def run_openfisca(system: Any, work: Path, partition_size: int, long: bool = False
-                  ) -> tuple[float, float, float, dict[str, np.ndarray]]:
+def run_openfisca(
+    system: Any, work: Path, partition_size: int, long: bool = False
+) -> tuple[float, float, float, dict[str, np.ndarray]]:
     """(total s, input loading s, calculation s, amounts by rule id)."""
     import openfisca_rules as model
     from openfisca_core.simulations import SimulationBuilder
@@ -219,8 +233,11 @@ def main() -> None:
     parser.add_argument("--partition-size", type=int, default=50_000, help="renshe's batch partition size")
     parser.add_argument("--repeat", type=int, default=1, help="run each side this many times; report the fastest")
     parser.add_argument("--float32", action="store_true", help="stock OpenFisca float32 storage (amounts may differ)")
-    parser.add_argument("--openfisca-long", action="store_true",
-                        help="OpenFisca reads the long tables (scatter) even where the series are pivoted (information)")
+    parser.add_argument(
+        "--openfisca-long",
+        action="store_true",
+        help="OpenFisca reads the long tables (scatter) even where the series are pivoted (information)",
+    )
     args = parser.parse_args()
 
     renshe_setup_s = common.load_renshe_registry()
@@ -285,8 +302,10 @@ def main() -> None:
             "machine": common.machine(),
         }
         if not args.json:
-            print(f"{staged.units:,} units: renshe {result['renshe_s']} s, OpenFisca {result['openfisca_s']} s "
-                  f"(OpenFisca / renshe = {result['ratio']}); amounts equal: {equal}")
+            print(
+                f"{staged.units:,} units: renshe {result['renshe_s']} s, OpenFisca {result['openfisca_s']} s "
+                f"(OpenFisca / renshe = {result['ratio']}); amounts equal: {equal}"
+            )
         common.last_line(result)
     finally:
         staged.close()

@@ -56,15 +56,24 @@ def fen(expr: pl.Expr) -> pl.Expr:
 def query(work: Path, partition_size: int) -> pl.LazyFrame:
     pos = (pl.col("_part") * partition_size + pl.col("_u").cast(pl.Int64)).alias("pos")
     units = pl.scan_parquet(work / "units.parquet").select(
-        pos, "region", "unit_type", pl.col("size_class").alias("size"), "state_owned", "flags", "attrition_2019")
+        pos, "region", "unit_type", pl.col("size_class").alias("size"), "state_owned", "flags", "attrition_2019"
+    )
     hubei = pl.col("region").str.starts_with("42")
-    sme_like = (pl.col("size").is_in(SME) & (pl.col("unit_type") == "enterprise")) | \
-        (pl.col("unit_type") == "individual_business")
-    halved = ((pl.col("unit_type") == "enterprise") & (pl.col("size") == "large")) | \
-        pl.col("unit_type").is_in(["private_non_enterprise", "social_group"])
+    sme_like = (pl.col("size").is_in(SME) & (pl.col("unit_type") == "enterprise")) | (
+        pl.col("unit_type") == "individual_business"
+    )
+    halved = ((pl.col("unit_type") == "enterprise") & (pl.col("size") == "large")) | pl.col("unit_type").is_in(
+        ["private_non_enterprise", "social_group"]
+    )
     excluded = pl.col("unit_type").is_in(["public_institution", "government_agency"])
     units = units.with_columns(
-        pl.when(excluded).then(None).when(hubei | sme_like).then(1.0).when(halved).then(0.5).otherwise(None)
+        pl.when(excluded)
+        .then(None)
+        .when(hubei | sme_like)
+        .then(1.0)
+        .when(halved)
+        .then(0.5)
+        .otherwise(None)
         .alias("ratio"),
         (hubei | sme_like).fill_null(False).alias("full_window"),
     )
@@ -75,8 +84,10 @@ def query(work: Path, partition_size: int) -> pl.LazyFrame:
     due, paid = pl.col("employer_due").fill_null(0.0), pl.col("employer_paid").fill_null(0.0)
     si3 = ins.is_in(SI3)
     feb = si3 & (month == "2020-02")
-    rows = pl.scan_parquet(work / "tables" / "contributions" / "**" / "*.parquet", hive_partitioning=True) \
-        .filter(month.is_between(pl.lit("2020-02"), pl.lit("2020-06")) & ins.is_in(SI3 + BJ_INSURANCES)).select(
+    rows = (
+        pl.scan_parquet(work / "tables" / "contributions" / "**" / "*.parquet", hive_partitioning=True)
+        .filter(month.is_between(pl.lit("2020-02"), pl.lit("2020-06")) & ins.is_in(SI3 + BJ_INSURANCES))
+        .select(
             pos,
             pl.when(si3 & (month <= "2020-04")).then(due).otherwise(0.0).alias("due_feb_apr"),
             pl.when(si3 & (month >= "2020-05")).then(due).otherwise(0.0).alias("due_may_jun"),
@@ -86,32 +97,55 @@ def query(work: Path, partition_size: int) -> pl.LazyFrame:
             pl.when(feb).then(paid.clip(lower_bound=0)).otherwise(0.0).alias("refund_full"),
             pl.when(feb).then((paid - due * 0.5).clip(lower_bound=0)).otherwise(0.0).alias("refund_half"),
         )
+    )
     sums = rows.group_by("pos").agg(pl.exclude("pos").sum())
     h = pl.col("headcount").cast(pl.Float64)
     in19, in20, insub = month.is_in(M2019), month.is_in(M2020), month.is_in(MSUB)
-    heads = pl.scan_parquet(work / "tables" / "insured" / "**" / "*.parquet", hive_partitioning=True) \
-        .filter(month.is_between(pl.lit("2018-12"), pl.lit("2020-04"))).select(
+    heads = (
+        pl.scan_parquet(work / "tables" / "insured" / "**" / "*.parquet", hive_partitioning=True)
+        .filter(month.is_between(pl.lit("2018-12"), pl.lit("2020-04")))
+        .select(
             pos,
             pl.when(month == "2018-12").then(h).alias("h_2018_12"),
             pl.when(month == "2019-12").then(h).alias("h_2019_12"),
-            pl.when(in19).then(h).otherwise(0.0).alias("s19"), in19.cast(pl.Int32).alias("n19"),
-            pl.when(in20).then(h).otherwise(0.0).alias("s20"), in20.cast(pl.Int32).alias("n20"),
-            pl.when(insub).then(h).otherwise(0.0).alias("ssub"), insub.cast(pl.Int32).alias("nsub"),
-        ).group_by("pos").agg(pl.col("h_2018_12", "h_2019_12").max(),
-                              pl.col("s19", "n19", "s20", "n20", "ssub", "nsub").sum())
+            pl.when(in19).then(h).otherwise(0.0).alias("s19"),
+            in19.cast(pl.Int32).alias("n19"),
+            pl.when(in20).then(h).otherwise(0.0).alias("s20"),
+            in20.cast(pl.Int32).alias("n20"),
+            pl.when(insub).then(h).otherwise(0.0).alias("ssub"),
+            insub.cast(pl.Int32).alias("nsub"),
+        )
+        .group_by("pos")
+        .agg(pl.col("h_2018_12", "h_2019_12").max(), pl.col("s19", "n19", "s20", "n20", "ssub", "nsub").sum())
+    )
     t = units.join(sums, on="pos", how="left").join(heads, on="pos", how="left")
 
-    due = pl.col("due_feb_apr").fill_null(0.0) + pl.when(pl.col("full_window")).then(pl.col("due_may_jun"))\
-        .otherwise(0.0).fill_null(0.0)
+    due = pl.col("due_feb_apr").fill_null(0.0) + pl.when(pl.col("full_window")).then(pl.col("due_may_jun")).otherwise(
+        0.0
+    ).fill_null(0.0)
     relief = pl.when(pl.col("ratio").is_not_null()).then(due * pl.col("ratio")).otherwise(0.0)
-    refund = pl.when(pl.col("ratio") == 1.0).then(pl.col("refund_full")) \
-        .when(pl.col("ratio") == 0.5).then(pl.col("refund_half")).otherwise(0.0).fill_null(0.0)
+    refund = (
+        pl.when(pl.col("ratio") == 1.0)
+        .then(pl.col("refund_full"))
+        .when(pl.col("ratio") == 0.5)
+        .then(pl.col("refund_half"))
+        .otherwise(0.0)
+        .fill_null(0.0)
+    )
 
-    growth = (pl.when(pl.col("n20") == len(M2020)).then(pl.col("s20") / len(M2020))
-              / pl.when(pl.col("n19") == len(M2019)).then(pl.col("s19") / len(M2019)) - 1).round(10)
-    bj_ok = pl.col("region").str.starts_with("11") & pl.col("size").is_in(SME) & ~pl.col("state_owned") \
-        & pl.col("flags").list.contains("capital_function") & ~pl.col("flags").list.contains("restricted_list") \
+    growth = (
+        pl.when(pl.col("n20") == len(M2020)).then(pl.col("s20") / len(M2020))
+        / pl.when(pl.col("n19") == len(M2019)).then(pl.col("s19") / len(M2019))
+        - 1
+    ).round(10)
+    bj_ok = (
+        pl.col("region").str.starts_with("11")
+        & pl.col("size").is_in(SME)
+        & ~pl.col("state_owned")
+        & pl.col("flags").list.contains("capital_function")
+        & ~pl.col("flags").list.contains("restricted_list")
         & (growth >= 0)
+    )
     share = pl.when(growth >= 0.2).then(0.5).otherwise(0.3) * pl.col("bj_paid").fill_null(0.0)
     cap = pl.when(pl.col("nsub") > 0).then(pl.col("ssub") / pl.col("nsub")) * 6315
     bj = pl.when(bj_ok.fill_null(False)).then(pl.min_horizontal(share, cap)).otherwise(0.0)
@@ -119,8 +153,12 @@ def query(work: Path, partition_size: int) -> pl.LazyFrame:
     base, end = pl.col("h_2018_12"), pl.col("h_2019_12")
     rate = pl.when(base > 0).then((1 - (end + pl.col("attrition_2019")) / base).clip(lower_bound=0.0).round(10))
     limit = pl.when(end <= 30).then(0.2).otherwise(0.055)
-    hn_ok = pl.col("region").str.starts_with("41") & pl.col("size").is_in(SME) \
-        & pl.col("flags").list.contains("epidemic_affected") & (rate <= limit)
+    hn_ok = (
+        pl.col("region").str.starts_with("41")
+        & pl.col("size").is_in(SME)
+        & pl.col("flags").list.contains("epidemic_affected")
+        & (rate <= limit)
+    )
     hn = pl.when(hn_ok.fill_null(False)).then(6 * HENAN_BENEFIT * end).otherwise(0.0)
 
     return t.select(
@@ -202,8 +240,10 @@ def main() -> None:
             "machine": common.machine(),
         }
         if not args.json:
-            print(f"{staged.units:,} units: polars {result['polars_s']} s, renshe {result['renshe_s']} s "
-                  f"(renshe / polars = {result['multiple']}); amounts equal: {equal}")
+            print(
+                f"{staged.units:,} units: polars {result['polars_s']} s, renshe {result['renshe_s']} s "
+                f"(renshe / polars = {result['multiple']}); amounts equal: {equal}"
+            )
         common.last_line(result)
     finally:
         staged.close()

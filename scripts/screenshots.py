@@ -55,9 +55,13 @@ def demo_server(folder: Path) -> Iterator[tuple[str, str]]:
     """(URL, database URL) of `renshe serve --demo` on its own SQLite database in ``folder``."""
     port, database = _free_port(), f"sqlite:///{folder / 'renshe.db'}"
     log = (folder / "server.log").open("w")
-    proc = subprocess.Popen([str(RENSHE), "serve", "--port", str(port), "--demo"],
-                            env={**os.environ, "RENSHE_DATABASE_URL": database}, stdout=log, stderr=subprocess.STDOUT,
-                            cwd=folder)
+    proc = subprocess.Popen(
+        [str(RENSHE), "serve", "--port", str(port), "--demo"],
+        env={**os.environ, "RENSHE_DATABASE_URL": database},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=folder,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 180
     while time.time() < deadline:
@@ -102,8 +106,10 @@ def expire_notices(database: str) -> None:
     today = dt.date.today()
     engine = create_engine(database)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE notice_batches SET published_on = :p, closes_on = :c WHERE closed_on IS NULL"),
-                     {"p": today - dt.timedelta(days=40), "c": today - dt.timedelta(days=30)})
+        conn.execute(
+            text("UPDATE notice_batches SET published_on = :p, closes_on = :c WHERE closed_on IS NULL"),
+            {"p": today - dt.timedelta(days=40), "c": today - dt.timedelta(days=30)},
+        )
     engine.dispose()
 
 

@@ -54,8 +54,9 @@ def demo_server(folder: Path, database: str | None = None) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "RENSHE_DATABASE_URL": database or f"sqlite:///{folder / 'renshe.db'}"}
     log = (folder / "server.log").open("w")
-    proc = subprocess.Popen([str(RENSHE), "serve", "--port", str(port), "--demo"], env=env, stdout=log,
-                            stderr=subprocess.STDOUT, cwd=folder)
+    proc = subprocess.Popen(
+        [str(RENSHE), "serve", "--port", str(port), "--demo"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=folder
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 180
     while time.time() < deadline:

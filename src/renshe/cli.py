@@ -10,7 +10,12 @@ from typing import Annotated, Any
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="renshe 人社 — 疫情期间人社政策计算器")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="renshe 人社 — 疫情期间人社政策计算器",
+)
 policies_app = typer.Typer(no_args_is_help=True, help="政策目录 (the policies renshe evaluates)")
 app.add_typer(policies_app, name="policies")
 demo_app = typer.Typer(no_args_is_help=True, help="演示数据 (demo data)")
@@ -33,10 +38,19 @@ def _dump(data: Any) -> None:
 def evaluate(
     case_file: Annotated[str, typer.Argument(help="case JSON file (案例), or - for standard input")],
     explain: Annotated[bool, typer.Option("--explain", help="add each result's trace (计算过程)")] = False,
-    everything: Annotated[bool, typer.Option("--all", help="also list policies out of the case's scope "
-                                                           "(status out_of_scope: another region, not in force)")] = False,
-    local_standards: Annotated[Path | None, typer.Option(
-        "--local-standards", help="approved local standards (地方标准): a file from 'renshe standards export'")] = None,
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="also list policies out of the case's scope (status out_of_scope: another region, not in force)",
+        ),
+    ] = False,
+    local_standards: Annotated[
+        Path | None,
+        typer.Option(
+            "--local-standards", help="approved local standards (地方标准): a file from 'renshe standards export'"
+        ),
+    ] = None,
 ) -> None:
     """Evaluate one case: every policy in scope, its status, amount, money flow, reasons and
     citations, and the totals by flow."""
@@ -76,8 +90,10 @@ def policies_list(
         return
     for row in rows:
         eff = row["effective"]
-        print(f"{row['id']:<48} {row['jurisdiction']:<9} {eff['from'] or '…'}..{eff['to'] or '…'}  "
-              f"{row['doc_no']}  {row['title']}")
+        print(
+            f"{row['id']:<48} {row['jurisdiction']:<9} {eff['from'] or '…'}..{eff['to'] or '…'}  "
+            f"{row['doc_no']}  {row['title']}"
+        )
 
 
 @catalog_app.command("coverage")
@@ -116,8 +132,11 @@ def policies_show(policy_id: Annotated[str, typer.Argument(help="policy id, e.g.
     body["citations"] = [c.full() for c in r.citations]
     if r.flow_basis is not None:
         body["flow_basis"] = r.flow_basis.full()
-    body["same_money"] = [{"kind": rel.kind, "members": list(rel.members), "citation": rel.citation.full()}
-                          for rel in reg.relations if policy_id in rel.members]
+    body["same_money"] = [
+        {"kind": rel.kind, "members": list(rel.members), "citation": rel.citation.full()}
+        for rel in reg.relations
+        if policy_id in rel.members
+    ]
     body["files"] = _rule_files(r)
     body["catalog"] = _catalog_entries(r.implements)
     # the facts its document declares beside it (case.Facts); a rule may also read others' and the core's
@@ -127,11 +146,15 @@ def policies_show(policy_id: Annotated[str, typer.Argument(help="policy id, e.g.
     for name, p in sorted(reg.parameters.items()):
         if name.startswith(policy_id + ".") and name not in used:
             used.add(name)
-            body["parameters"].append({
-                "name": name, "unit": p.unit, "description": p.description,
-                "values": {d.isoformat(): v for d, v in p.values},
-                "reference": p.reference.full(),
-            })
+            body["parameters"].append(
+                {
+                    "name": name,
+                    "unit": p.unit,
+                    "description": p.description,
+                    "values": {d.isoformat(): v for d, v in p.values},
+                    "reference": p.reference.full(),
+                }
+            )
     _dump(body)
 
 
@@ -147,8 +170,11 @@ def _rule_files(r: Any) -> dict[str, str | None]:
     def shown(path: Path) -> str:
         return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
-    return {"module": shown(module), "yaml": shown(module.with_suffix(".yaml")),
-            "cases": shown(cases) if cases.exists() else None}
+    return {
+        "module": shown(module),
+        "yaml": shown(module.with_suffix(".yaml")),
+        "cases": shown(cases) if cases.exists() else None,
+    }
 
 
 def _catalog_entries(ids: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -156,9 +182,18 @@ def _catalog_entries(ids: tuple[str, ...]) -> list[dict[str, Any]]:
     from renshe import coverage
 
     entries = coverage.catalog()
-    return [{"id": i, "file": entries[i]["file"], "title": entries[i].get("title"), "doc_no": entries[i].get("doc_no"),
-             "article": entries[i].get("article"), "quote": entries[i].get("quote")}
-            for i in ids if i in entries]
+    return [
+        {
+            "id": i,
+            "file": entries[i]["file"],
+            "title": entries[i].get("title"),
+            "doc_no": entries[i].get("doc_no"),
+            "article": entries[i].get("article"),
+            "quote": entries[i].get("quote"),
+        }
+        for i in ids
+        if i in entries
+    ]
 
 
 def _progress(label: str) -> Any:
@@ -211,8 +246,15 @@ def _unit_progress(label: str) -> Any:
     if sys.stderr.isatty():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("单位"),
-                       TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), transient=False)
+        bar = Progress(
+            TextColumn(label),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("单位"),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            transient=False,
+        )
         bar.start()
         task = bar.add_task(label, total=None, rate="")
 
@@ -259,8 +301,10 @@ def _overrides(settings: list[str]) -> dict[str, Any]:
     from renshe.engine.parameters import override_problems
 
     # a value of the wrong kind is refused here, as the calculator refuses it in a case
-    problems += [f"--set {p.path.removeprefix('parameters.')}: {p.message}"
-                 for p in override_problems(registry().parameters, out)]
+    problems += [
+        f"--set {p.path.removeprefix('parameters.')}: {p.message}"
+        for p in override_problems(registry().parameters, out)
+    ]
     if problems:
         _fail(problems)
     return out
@@ -272,7 +316,7 @@ def _as_of(value: str) -> Any:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        _fail([f"--as-of: \"{value}\" is not a date (YYYY-MM-DD)"])
+        _fail([f'--as-of: "{value}" is not a date (YYYY-MM-DD)'])
 
 
 def _local_standards(path: Path | None, url: str | None) -> str:
@@ -335,14 +379,27 @@ def batch(
     out: Annotated[str, typer.Option("--out", help="output directory, or an fsspec URL (s3://bucket/run)")],
     policies: Annotated[list[str] | None, typer.Option("--policies", help="only these policy ids (repeatable)")] = None,
     setting: Annotated[list[str] | None, typer.Option("--set", help="PARAM=VALUE parameter override")] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler: tcp://HOST:8786 or 'local' (every phase "
-                                                       "runs on its workers; --out may be an fsspec URL, e.g. s3://…)")] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler: tcp://HOST:8786 or 'local' (every phase "
+            "runs on its workers; --out may be an fsspec URL, e.g. s3://…)"
+        ),
+    ] = None,
     partition_size: Annotated[int, typer.Option(help="units per partition")] = 50_000,
     workers: Annotated[int | None, typer.Option(help="local worker processes (default: all cores)")] = None,
-    local_standards: Annotated[Path | None, typer.Option(
-        "--local-standards", help="approved local standards (地方标准): a file from 'renshe standards export'")] = None,
-    database_url: Annotated[str | None, typer.Option(
-        "--database-url", help="use the local standards approved in this database (e.g. $RENSHE_DATABASE_URL)")] = None,
+    local_standards: Annotated[
+        Path | None,
+        typer.Option(
+            "--local-standards", help="approved local standards (地方标准): a file from 'renshe standards export'"
+        ),
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url", help="use the local standards approved in this database (e.g. $RENSHE_DATABASE_URL)"
+        ),
+    ] = None,
     headers: Annotated[Path | None, typer.Option("--headers", help=HEADERS_HELP)] = None,
 ) -> None:
     """No-application batch (免申即享): evaluate a whole registry, write payment lists and a report."""
@@ -350,9 +407,17 @@ def batch(
     from renshe.batch.registry import RegistryError
     from renshe.batch.runner import BatchConfig, BatchError, run_batch
 
-    config = BatchConfig(registry=registry_path, as_of=_as_of(as_of), out=out if "://" in out else Path(out),
-                         policies=policies or None, overrides=_overrides(setting or []), partition_size=partition_size,
-                         workers=workers, scheduler=scheduler, local_json=_local_standards(local_standards, database_url))
+    config = BatchConfig(
+        registry=registry_path,
+        as_of=_as_of(as_of),
+        out=out if "://" in out else Path(out),
+        policies=policies or None,
+        overrides=_overrides(setting or []),
+        partition_size=partition_size,
+        workers=workers,
+        scheduler=scheduler,
+        local_json=_local_standards(local_standards, database_url),
+    )
     try:
         summary = run_batch(config, phases=lambda phase: _unit_progress(BATCH_PHASES[phase]))
     except (RegistryError, BatchError) as exc:
@@ -361,10 +426,11 @@ def batch(
     from renshe.engine.rules import FLOW_NAMES
 
     money = "，".join(f"{FLOW_NAMES[f]} {v:,.2f} 元" for f, v in summary["totals"].items() if v)
-    print(f"单位 {summary['units']:,} 个（输入中有误的行 {summary['rejected_rows']:,} 行，见 problems.csv）；"
-          f"拨付名单 {summary['payments']['rows']:,} 笔 {summary['payments']['sum']:,.2f} 元；"
-          f"按资金性质（分列，不相加）：{money or '无'}。结果在 {out}/（summary.json, report.html）")
-
+    print(
+        f"单位 {summary['units']:,} 个（输入中有误的行 {summary['rejected_rows']:,} 行，见 problems.csv）；"
+        f"拨付名单 {summary['payments']['rows']:,} 笔 {summary['payments']['sum']:,.2f} 元；"
+        f"按资金性质（分列，不相加）：{money or '无'}。结果在 {out}/（summary.json, report.html）"
+    )
 
 
 @app.command()
@@ -385,6 +451,7 @@ def letters(
         return
     print(f"已出具政策告知书 {len(written):,} 份，结果在 {out}/（按统一社会信用代码命名）")
 
+
 @app.command()
 def simulate(
     registry_path: Annotated[Path, typer.Argument(metavar="REGISTRY", help="registry directory or .xlsx workbook")],
@@ -395,10 +462,16 @@ def simulate(
     policies: Annotated[list[str] | None, typer.Option("--policies", help="only these policy ids")] = None,
     partition_size: Annotated[int, typer.Option(help="units per partition")] = 50_000,
     workers: Annotated[int | None, typer.Option(help="local worker processes")] = None,
-    local_standards: Annotated[Path | None, typer.Option(
-        "--local-standards", help="approved local standards (地方标准) for both runs: 'renshe standards export'")] = None,
-    database_url: Annotated[str | None, typer.Option(
-        "--database-url", help="use the local standards approved in this database, for both runs")] = None,
+    local_standards: Annotated[
+        Path | None,
+        typer.Option(
+            "--local-standards", help="approved local standards (地方标准) for both runs: 'renshe standards export'"
+        ),
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="use the local standards approved in this database, for both runs"),
+    ] = None,
 ) -> None:
     """Policy simulation (政策模拟): baseline vs reform cost, winners and losers."""
     from renshe.batch.registry import RegistryError
@@ -406,9 +479,16 @@ def simulate(
     from renshe.batch.simulate import simulate as run_simulation
     from renshe.batch.simulate import write_simulation
 
-    config = BatchConfig(registry=registry_path, as_of=_as_of(as_of), out=out, policies=policies or None,
-                         overrides=_overrides(base or []), partition_size=partition_size, workers=workers,
-                         local_json=_local_standards(local_standards, database_url))
+    config = BatchConfig(
+        registry=registry_path,
+        as_of=_as_of(as_of),
+        out=out,
+        policies=policies or None,
+        overrides=_overrides(base or []),
+        partition_size=partition_size,
+        workers=workers,
+        local_json=_local_standards(local_standards, database_url),
+    )
     reform = _overrides(setting)
     try:
         tables = run_simulation(config, reform, progress=_progress("单位"))
@@ -422,7 +502,9 @@ def simulate(
         print(f"{r['policy']:<48}{r['flow']:<12}{r['baseline']:>20,.2f}{r['reform']:>20,.2f}{r['difference']:>20,.2f}")
     for r in by_flow.iter_rows(named=True):
         if r["baseline"] or r["reform"]:
-            print(f"合计（{r['flow_name']}）{'':<36}{r['baseline']:>20,.2f}{r['reform']:>20,.2f}{r['difference']:>20,.2f}")
+            print(
+                f"合计（{r['flow_name']}）{'':<36}{r['baseline']:>20,.2f}{r['reform']:>20,.2f}{r['difference']:>20,.2f}"
+            )
     print(f"各类资金分列，不相加；明细与图表在 {out}/（simulation.html, simulation.png, simulation_*.csv）")
 
 
@@ -484,8 +566,15 @@ def serve(
     from renshe.app import DEMO_VARIABLE
 
     os.environ[DEMO_VARIABLE] = "1" if demo else "0"  # the workers serve as the parent was asked to
-    uvicorn.run("renshe.app:worker_app", factory=True, host=host, port=port, workers=workers, log_level="info",
-                log_config=uvicorn_config())
+    uvicorn.run(
+        "renshe.app:worker_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        log_config=uvicorn_config(),
+    )
 
 
 dispatch_app = typer.Typer(no_args_is_help=True, help="劳务派遣实名动态管理 (dispatch real-name reports)")
@@ -515,8 +604,10 @@ def dispatch_check(
     if as_json:
         print(json.dumps(result.summary(), ensure_ascii=False))
         return
-    print(f"接收 {len(result.accepted)} 行，不予接收 {len({r['row'] for r in result.rejected})} 行"
-          + (f"（空行 {len(result.empty_rows)} 行已跳过）" if result.empty_rows else ""))
+    print(
+        f"接收 {len(result.accepted)} 行，不予接收 {len({r['row'] for r in result.rejected})} 行"
+        + (f"（空行 {len(result.empty_rows)} 行已跳过）" if result.empty_rows else "")
+    )
     for r in result.rejected:
         print(f"第 {r['row']} 行 {r['field']}：{r['problem']}")
 
@@ -579,9 +670,11 @@ def monitor(
     except RegistryError as exc:
         _fail([str(exc)])
     s = report["summary"]
-    print(f"监测月份 {report['as_of']}：{s['regions']} 个地区，{s['units']} 户单位，参保 {s['headcount']} 人；"
-          f"预警 {s['warnings']} 条（裁员率超线 {s['by_kind']['layoff_rate']}，参保人数环比下降 "
-          f"{s['by_kind']['headcount_drop']}，地区环比下降 {s['by_kind']['region_drop']}）")
+    print(
+        f"监测月份 {report['as_of']}：{s['regions']} 个地区，{s['units']} 户单位，参保 {s['headcount']} 人；"
+        f"预警 {s['warnings']} 条（裁员率超线 {s['by_kind']['layoff_rate']}，参保人数环比下降 "
+        f"{s['by_kind']['headcount_drop']}，地区环比下降 {s['by_kind']['region_drop']}）"
+    )
     for w in report["warnings"][:20]:
         print(f"  [{w['kind_name']}] {w['name']}（{w['region']}）：{w['reason']}")
     if len(report["warnings"]) > 20:

@@ -35,9 +35,17 @@ NOT_COMPUTABLE_KINDS = ("service_rule", "reporting_obligation", "target", "legal
 
 #: the catalog kinds in Chinese, as a user reads them on the policy page
 KIND_NAMES = {
-    "fee_relief": "社保费减免缓", "subsidy": "补贴", "refund": "返还", "loan": "贷款",
-    "rate": "费率", "eligibility": "资格认定", "deadline": "期限", "labour_standard": "劳动待遇标准",
-    "service_rule": "经办服务规定", "reporting_obligation": "报送义务", "target": "目标任务",
+    "fee_relief": "社保费减免缓",
+    "subsidy": "补贴",
+    "refund": "返还",
+    "loan": "贷款",
+    "rate": "费率",
+    "eligibility": "资格认定",
+    "deadline": "期限",
+    "labour_standard": "劳动待遇标准",
+    "service_rule": "经办服务规定",
+    "reporting_obligation": "报送义务",
+    "target": "目标任务",
     "legal_reference": "法律适用",
 }
 STATUS_NAMES = {"implemented": "已实现", "information": "仅供查阅", "missing": "尚未实现"}
@@ -108,7 +116,8 @@ def _rule_tests() -> dict[str, list[str]]:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for case in doc.get("cases") or []:
             out.setdefault(doc["policy"], []).append(
-                f"tests/policies/test_policy_cases.py::test_policy_case[{path.stem}:{case['name']}]")
+                f"tests/policies/test_policy_cases.py::test_policy_case[{path.stem}:{case['name']}]"
+            )
     return out
 
 
@@ -142,9 +151,12 @@ def report() -> list[dict[str, Any]]:
             implemented_by += routes.get(d.target, [])
             implemented_by += _PAGES.get(d.target.split(":")[0], [])
             tests += d.tests
-        row: dict[str, Any] = {"id": cid, "kind": entry["kind"],
-                               "implemented_by": list(dict.fromkeys(implemented_by)),
-                               "tests": list(dict.fromkeys(tests))}
+        row: dict[str, Any] = {
+            "id": cid,
+            "kind": entry["kind"],
+            "implemented_by": list(dict.fromkeys(implemented_by)),
+            "tests": list(dict.fromkeys(tests)),
+        }
         if cid in missing:
             row["status"], row["reason"] = "missing", missing[cid]
         elif implemented_by:

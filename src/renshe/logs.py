@@ -92,8 +92,12 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         _FILTER.filter(record)
-        line: dict[str, Any] = {"at": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
-                                "logger": record.name, "message": record.getMessage()}
+        line: dict[str, Any] = {
+            "at": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
         if record.exc_text:
             line["exc"] = record.exc_text
         if record.stack_info:
@@ -135,8 +139,12 @@ def configure_logging(level: str | int | None = None, stream: IO[str] | None = N
 def uvicorn_config(level: str = "info") -> dict[str, Any]:
     """uvicorn's ``log_config``: its loggers write through the same filter and JSON lines (each
     worker process of ``renshe serve --workers N`` applies it again)."""
-    handler = {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "json",
-               "filters": ["personal_data"]}
+    handler = {
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stderr",
+        "formatter": "json",
+        "filters": ["personal_data"],
+    }
     return {
         "version": 1,
         "disable_existing_loggers": False,

@@ -72,7 +72,9 @@ def test_calculator_page_shows_results(client: TestClient, example_case: dict[st
 
 
 def test_calculator_page_shows_problems_in_chinese(client: TestClient) -> None:
-    result = client.post("/calculate", data={"case_json": '{"as_of": "2020-07-31", "enterprise": {"region": "999999"}}'})
+    result = client.post(
+        "/calculate", data={"case_json": '{"as_of": "2020-07-31", "enterprise": {"region": "999999"}}'}
+    )
     assert result.status_code == 422
     assert "案例有误" in result.text and "enterprise.region" in result.text
 

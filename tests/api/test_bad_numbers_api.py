@@ -34,35 +34,44 @@ def assert_422(response: Any, path: str, expected: str = "") -> None:
 
 
 @pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e400"])
-@pytest.mark.parametrize("path", ["enterprise.employees", "enterprise.revenue", "enterprise.contributions.0.employer_due"])
-def test_non_finite_number_is_422(client: TestClient, example_case: dict[str, Any], path: str,
-                                  token: str) -> None:
+@pytest.mark.parametrize(
+    "path", ["enterprise.employees", "enterprise.revenue", "enterprise.contributions.0.employer_due"]
+)
+def test_non_finite_number_is_422(client: TestClient, example_case: dict[str, Any], path: str, token: str) -> None:
     response = post_text(client, with_token(example_case, path, token))
     assert_422(response, path.replace(".0.", "[0]."), "not a finite number")
 
 
-@pytest.mark.parametrize(("path", "value", "expected"), [
-    ("enterprise.revenue", 1e20, "too large"),
-    ("enterprise.employees", 50_000_000, "too large"),
-    ("enterprise.attrition_2019", -1, "negative"),
-    ("as_of", "9999-12-31", "1950-01-01 to 2100-12-31"),
-    ("enterprise.contributions.0.month", "1900-01", "1950-01 to 2100-12"),
-])
-def test_beyond_the_limits_is_422(client: TestClient, example_case: dict[str, Any], path: str,
-                                  value: Any, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        ("enterprise.revenue", 1e20, "too large"),
+        ("enterprise.employees", 50_000_000, "too large"),
+        ("enterprise.attrition_2019", -1, "negative"),
+        ("as_of", "9999-12-31", "1950-01-01 to 2100-12-31"),
+        ("enterprise.contributions.0.month", "1900-01", "1950-01 to 2100-12"),
+    ],
+)
+def test_beyond_the_limits_is_422(
+    client: TestClient, example_case: dict[str, Any], path: str, value: Any, expected: str
+) -> None:
     response = client.post("/api/v1/evaluate", json=patched(example_case, path, value))
     assert_422(response, path.replace(".0.", "[0]."), expected)
 
 
-@pytest.mark.parametrize(("name", "value", "expected"), [
-    ("beijing.ui_benefit_monthly_2019", "abc", "expected a number"),
-    ("beijing.ui_benefit_monthly_2019", [1, 2], "expected a number"),
-    ("beijing.ui_benefit_monthly_2019", -100, "negative amount"),
-    ("henan.epidemic_end_date", "2020-02-30", "expected a date"),
-    ("henan.epidemic_end_date", "not a date", "expected a date"),
-])
-def test_override_of_the_wrong_type_is_422(client: TestClient, example_case: dict[str, Any], name: str,
-                                           value: Any, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("beijing.ui_benefit_monthly_2019", "abc", "expected a number"),
+        ("beijing.ui_benefit_monthly_2019", [1, 2], "expected a number"),
+        ("beijing.ui_benefit_monthly_2019", -100, "negative amount"),
+        ("henan.epidemic_end_date", "2020-02-30", "expected a date"),
+        ("henan.epidemic_end_date", "not a date", "expected a date"),
+    ],
+)
+def test_override_of_the_wrong_type_is_422(
+    client: TestClient, example_case: dict[str, Any], name: str, value: Any, expected: str
+) -> None:
     response = client.post("/api/v1/evaluate", json=patched(example_case, "parameters", {name: value}))
     assert_422(response, f"parameters.{name}", expected)
 

@@ -92,8 +92,13 @@ def free_port() -> int:
 def test_serve_with_several_workers_and_demo_data(tmp_path: Path, workers: int) -> None:
     port = free_port()
     env = {**os.environ, "RENSHE_DATABASE_URL": f"sqlite:///{tmp_path / 'renshe.db'}"}
-    server = subprocess.Popen([str(RENSHE), "serve", "--demo", "--port", str(port), "--workers", str(workers)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [str(RENSHE), "serve", "--demo", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
@@ -110,8 +115,9 @@ def test_serve_with_several_workers_and_demo_data(tmp_path: Path, workers: int) 
         assert answers[0].json() == json.loads(json.dumps(evaluate_json(case)))
         assert httpx.get(f"{url}/api/v1/applications").status_code == 401  # the store is there, guarded
         # the workers serve in demo mode as the parent: the session cookie works on http://
-        signed_in = httpx.post(f"{url}/login", data={"username": "qiye", "password": DEMO_PASSWORD, "next": "/my"},
-                               headers={"origin": url})
+        signed_in = httpx.post(
+            f"{url}/login", data={"username": "qiye", "password": DEMO_PASSWORD, "next": "/my"}, headers={"origin": url}
+        )
         cookie = signed_in.headers.get("set-cookie", "")
         assert signed_in.status_code == 303 and "renshe_token=" in cookie and "secure" not in cookie.lower(), cookie
     finally:

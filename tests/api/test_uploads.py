@@ -47,16 +47,22 @@ def token(url: str, username: str) -> str:
 
 
 def multipart_head(filename: str) -> bytes:
-    return (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-            "Content-Type: text/csv\r\n\r\n").encode()
+    return (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        "Content-Type: text/csv\r\n\r\n"
+    ).encode()
 
 
 def connect(url: str, path: str, headers: dict[str, str]) -> socket.socket:
     """A raw connection with the request line and headers sent; the body is the caller's."""
     parts = urlsplit(url)
     sock = socket.create_connection((parts.hostname, parts.port), timeout=30)
-    lines = [f"POST {path} HTTP/1.1", f"Host: {parts.netloc}",
-             f"Content-Type: multipart/form-data; boundary={BOUNDARY}", *(f"{k}: {v}" for k, v in headers.items())]
+    lines = [
+        f"POST {path} HTTP/1.1",
+        f"Host: {parts.netloc}",
+        f"Content-Type: multipart/form-data; boundary={BOUNDARY}",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
     sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
     return sock
 
@@ -82,8 +88,7 @@ def answered(sock: socket.socket) -> bool:
 
 def test_declared_oversize_is_413_without_reading_the_body(server: str) -> None:
     auth = {"Authorization": f"Bearer {token(server, 'jigou')}"}
-    sock = connect(server, "/api/v1/dispatch/check",
-                   {**auth, "Content-Length": str(uploads.REPORT_FILE_LIMIT + 1)})
+    sock = connect(server, "/api/v1/dispatch/check", {**auth, "Content-Length": str(uploads.REPORT_FILE_LIMIT + 1)})
     with sock:
         sock.sendall(multipart_head("big.csv"))  # a few bytes of the 20 MB announced, then nothing
         assert status_of(sock, wait=10) == 413
@@ -97,6 +102,7 @@ def test_streamed_oversize_is_cut_off_at_the_limit(server: str) -> None:
     planned = 3 * uploads.REPORT_FILE_LIMIT
     sent, status = 0, None
     with connect(server, "/api/v1/dispatch/check", {**auth, "Transfer-Encoding": "chunked"}) as sock:
+
         def send(data: bytes) -> None:
             sock.sendall(f"{len(data):x}\r\n".encode() + data + b"\r\n")
 
@@ -122,7 +128,9 @@ def test_sender_is_checked_before_the_body(server: str) -> None:
     huge = {"Content-Length": str(10 * uploads.REPORT_FILE_LIMIT)}
     with connect(server, "/api/v1/dispatch/check", huge) as sock:
         assert status_of(sock, wait=10) == 401
-    with connect(server, "/api/v1/dispatch/reports", {**huge, "Authorization": f"Bearer {token(server, 'qiye')}"}) as sock:
+    with connect(
+        server, "/api/v1/dispatch/reports", {**huge, "Authorization": f"Bearer {token(server, 'qiye')}"}
+    ) as sock:
         assert status_of(sock, wait=10) == 403  # an enterprise is not a dispatch agency
     with connect(server, "/api/v1/dispatch/check", {**huge, "Authorization": "Bearer not-a-token"}) as sock:
         assert status_of(sock, wait=10) == 401
@@ -154,8 +162,9 @@ def test_healthz_answers_while_a_big_workbook_is_checked(server: str) -> None:
     result: dict[str, httpx.Response] = {}
 
     def check() -> None:
-        result["r"] = httpx.post(server + "/api/v1/dispatch/check", headers=auth,
-                                 files={"file": ("big.xlsx", data)}, timeout=120)
+        result["r"] = httpx.post(
+            server + "/api/v1/dispatch/check", headers=auth, files={"file": ("big.xlsx", data)}, timeout=120
+        )
 
     worker = threading.Thread(target=check)
     started = time.monotonic()
@@ -212,22 +221,25 @@ def test_check_answer_is_capped_and_the_full_list_is_a_download(client: TestClie
     body = r.json()
     assert body["rejected_total"] == n and body["rejected_rows"] == n and body["rejected_truncated"] is True
     assert len(body["rejected"]) == uploads.REJECTED_SHOWN and body["rejected"][0]["row"] == 1
-    full = client.post("/api/v1/dispatch/check", params={"format": "xlsx"}, headers=who,
-                       files={"file": ("报送.csv", bad_rows(n))})
+    full = client.post(
+        "/api/v1/dispatch/check", params={"format": "xlsx"}, headers=who, files={"file": ("报送.csv", bad_rows(n))}
+    )
     assert full.status_code == 200
     assert "filename*=UTF-8''%E6%8A%A5%E9%80%81" in full.headers["content-disposition"]  # 报送
     sheet = list(load_workbook(io.BytesIO(full.content)).active.iter_rows(values_only=True))
     assert sheet[0] == ("行", "列", "问题") and len(sheet) == n + 1 and sheet[-1][0] == n
-    csv_file = client.post("/api/v1/dispatch/check", params={"format": "csv"}, headers=who,
-                           files={"file": ("r.csv", bad_rows(n))})
+    csv_file = client.post(
+        "/api/v1/dispatch/check", params={"format": "csv"}, headers=who, files={"file": ("r.csv", bad_rows(n))}
+    )
     assert csv_file.status_code == 200 and csv_file.content.decode("utf-8-sig").count("\n") == n + 1
 
 
 def test_stored_report_answer_is_capped_with_a_download(client: TestClient) -> None:
     who = login(client, "jigou")
     n = uploads.REJECTED_SHOWN + 20
-    r = client.post("/api/v1/dispatch/reports", headers=who,
-                    files={"file": ("r.csv", bad_rows(n) + (GOOD + "\n").encode())})
+    r = client.post(
+        "/api/v1/dispatch/reports", headers=who, files={"file": ("r.csv", bad_rows(n) + (GOOD + "\n").encode())}
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["accepted"] == 1 and body["rejected_total"] == n and len(body["rejected"]) == uploads.REJECTED_SHOWN
@@ -239,11 +251,10 @@ def test_stored_report_answer_is_capped_with_a_download(client: TestClient) -> N
 
 
 def test_general_write_limit(client: TestClient) -> None:
-    r = client.post("/api/v1/login", content=b"x" * (uploads.BODY_LIMIT + 1),
-                    headers={"Content-Type": "application/json"})
+    r = client.post(
+        "/api/v1/login", content=b"x" * (uploads.BODY_LIMIT + 1), headers={"Content-Type": "application/json"}
+    )
     assert r.status_code == 413 and "上限" in r.json()["detail"]
-
-
 
 
 def test_dispatch_page_caps_the_list_and_links_the_download(client: TestClient) -> None:

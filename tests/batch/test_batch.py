@@ -42,8 +42,11 @@ def baseline(registry: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and "_work" not in p.parts}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "_work" not in p.parts
+    }
 
 
 def test_demo_registry_is_deterministic(tmp_path: Path) -> None:
@@ -65,19 +68,29 @@ def case_for(registry: Path, uscc: str) -> dict[str, Any]:
     additions = pl.read_parquet(registry / "si_additions").filter(pl.col("uscc") == uscc)
     profits = pl.read_parquet(registry / "quarterly_profit").filter(pl.col("uscc") == uscc)
     return {
-        "as_of": AS_OF.isoformat(), "parameters": OVERRIDES,
+        "as_of": AS_OF.isoformat(),
+        "parameters": OVERRIDES,
         "enterprise": {
-            "uscc": uscc, "name": unit["name"], "region": unit["region"], "unit_type": unit["unit_type"],
-            "industry": unit["industry"], "employees": unit["employees"], "revenue": unit["revenue"],
-            "assets": unit["assets"], "state_owned": unit["state_owned"],
-            "flags": [f for f in unit["flags"].split(";") if f], "attrition_2019": unit["attrition_2019"],
+            "uscc": uscc,
+            "name": unit["name"],
+            "region": unit["region"],
+            "unit_type": unit["unit_type"],
+            "industry": unit["industry"],
+            "employees": unit["employees"],
+            "revenue": unit["revenue"],
+            "assets": unit["assets"],
+            "state_owned": unit["state_owned"],
+            "flags": [f for f in unit["flags"].split(";") if f],
+            "attrition_2019": unit["attrition_2019"],
             "work_injury_class": unit["work_injury_class"],
             "insured": dict(zip(insured["month"], insured["headcount"], strict=True)),
             "si_additions": dict(zip(additions["month"], additions["count"], strict=True)),
             "contributions": contributions.drop("uscc").to_dicts(),
-            "finance": {"profit_tax_change_2019": unit["finance_profit_tax_change_2019"],
-                        "ui_contribution_months": unit["finance_ui_contribution_months"],
-                        "quarterly_profit": dict(zip(profits["quarter"], profits["profit"], strict=True))},
+            "finance": {
+                "profit_tax_change_2019": unit["finance_profit_tax_change_2019"],
+                "ui_contribution_months": unit["finance_ui_contribution_months"],
+                "quarterly_profit": dict(zip(profits["quarter"], profits["profit"], strict=True)),
+            },
         },
     }
 
@@ -92,8 +105,9 @@ def listed_amounts(out: Path, uscc: str) -> dict[str, float]:
     found: dict[str, float] = {}
     for kind in LISTS.values():
         for path in sorted((out / kind.folder).glob("*.csv")):
-            rows = pl.read_csv(path, schema_overrides={"region": pl.String, "amount": pl.Float64}) \
-                .filter(pl.col("uscc") == uscc)
+            rows = pl.read_csv(path, schema_overrides={"region": pl.String, "amount": pl.Float64}).filter(
+                pl.col("uscc") == uscc
+            )
             assert rows.height <= 1, (path, uscc)
             if rows.height:
                 found[path.stem] = rows["amount"][0]
@@ -116,7 +130,9 @@ def test_batch_equals_the_calculator(registry: Path, baseline: Path) -> None:
         expected: dict[str, float] = {}
         for r in results:
             if counted(r, body["as_of"]) and r["flow"] in LISTED:
-                parts = sum(p["amount"] for p in results if p.get("part_of") == r["policy"] and counted(p, body["as_of"]))
+                parts = sum(
+                    p["amount"] for p in results if p.get("part_of") == r["policy"] and counted(p, body["as_of"])
+                )
                 if round(r["amount"] - parts, 2) > 0:
                     expected[r["policy"]] = round(r["amount"] - parts, 2)
         listed = listed_amounts(baseline, uscc)
@@ -139,8 +155,9 @@ def test_outputs(baseline: Path) -> None:
     assert not (baseline / "payments" / "cn.si_relief_2020.csv").exists()  # a reduction is not paid
     summary = pl.read_csv(baseline / "summary.csv", schema_overrides={"prefecture": pl.String})
     assert abs(summary.filter(pl.col("policy") == "cn.si_relief_2020")["amount"].sum() - relief["amount"]) < 0.01
-    assert {"prefecture", "size", "industry_section", "flow", "units", "eligible", "counted_units",
-            "amount"} <= set(summary.columns)
+    assert {"prefecture", "size", "industry_section", "flow", "units", "eligible", "counted_units", "amount"} <= set(
+        summary.columns
+    )
     totals = json.loads((baseline / "summary.json").read_text(encoding="utf-8"))["totals"]
     by_flow = policies.group_by("flow").agg(pl.col("amount").sum())
     for flow, amount in by_flow.iter_rows():
@@ -171,7 +188,8 @@ def test_bad_rows_reported_and_good_rows_run(tmp_path: Path) -> None:
         "91420100MA4K0AAA17,丙,999999,enterprise,C38,50,5000000,100,\n"
         "91410183MA45CCCC35,丁,410183,enterprise,F52,-5,3000000,100,\n"
         "91410105MA44BBBB2T,戊,410105,enterprise,F52,25,3000000,100,lucky\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (reg / "contributions.csv").write_text(
         "uscc,month,insurance,employer_due,employer_paid\n"
         "91110108MA01C7LM3W,2020-02,pension,1000,1000\n"
@@ -179,16 +197,26 @@ def test_bad_rows_reported_and_good_rows_run(tmp_path: Path) -> None:
         "91110108MA01C7LM3W,2020-03,pension,abc,1000\n"
         "91431100MA4LFFFF6K,2020-03,pension,1000,1000\n"
         "91110108MA01C7LM3W,2020-04,pension,1000,1000\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
-    proc = subprocess.run([str(RENSHE), "batch", str(reg), "--as-of", "2020-07-31", "--out", str(out)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(RENSHE), "batch", str(reg), "--as-of", "2020-07-31", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     problems = pl.read_csv(out / "problems.csv")
     got = {(r["file"], r["row"], r["field"]) for r in problems.iter_rows(named=True)}
     assert got == {
-        ("units.csv", 2, "uscc"), ("units.csv", 3, "region"), ("units.csv", 4, "employees"), ("units.csv", 5, "flags"),
-        ("contributions.csv", 2, "month"), ("contributions.csv", 3, "employer_due"), ("contributions.csv", 4, "uscc"),
+        ("units.csv", 2, "uscc"),
+        ("units.csv", 3, "region"),
+        ("units.csv", 4, "employees"),
+        ("units.csv", 5, "flags"),
+        ("contributions.csv", 2, "month"),
+        ("contributions.csv", 3, "employer_due"),
+        ("contributions.csv", 4, "uscc"),
     }
     assert all(p for p in problems["problem"])
     # 2000.00 of relief (February and April): the February part refunded in cash (paid in
@@ -197,8 +225,9 @@ def test_bad_rows_reported_and_good_rows_run(tmp_path: Path) -> None:
     refund = pl.read_csv(out / "payments" / "cn.si_feb_refund_2020.csv")
     assert relief["uscc"].to_list() == ["91110108MA01C7LM3W"]
     assert refund["uscc"].to_list() in ([], ["91110108MA01C7LM3W"])
-    netted = ("cn.si_relief_2020", "cn.si_feb_refund_2020") in [rel.members for rel in rule_registry().relations
-                                                               if rel.kind == "part_of"]
+    netted = ("cn.si_relief_2020", "cn.si_feb_refund_2020") in [
+        rel.members for rel in rule_registry().relations if rel.kind == "part_of"
+    ]
     assert relief["amount"].sum() + (refund["amount"].sum() if netted else 0.0) == 2000.0
 
 
@@ -213,10 +242,22 @@ def test_xlsx_workbook_registry(tmp_path: Path) -> None:
 
 def test_resume_after_kill_is_byte_identical(registry: Path, baseline: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    args = [str(RENSHE), "batch", str(registry), "--as-of", AS_OF.isoformat(), "--out", str(out),
-            "--partition-size", "150", "--workers", "1",
-            *[x for k, v in OVERRIDES.items() for x in ("--set", f"{k}={v}")]]
+    args = [
+        str(RENSHE),
+        "batch",
+        str(registry),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--out",
+        str(out),
+        "--partition-size",
+        "150",
+        "--workers",
+        "1",
+        *[x for k, v in OVERRIDES.items() for x in ("--set", f"{k}={v}")],
+    ]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
     def finished() -> list[Path]:
         return sorted((out / "_work" / "results").glob("*/part-*.parquet"))
 
@@ -239,14 +280,22 @@ def test_dask_local_cluster_equals_local(registry: Path, baseline: Path, tmp_pat
 
 
 def test_unknown_policy_is_refused(registry: Path, tmp_path: Path) -> None:
-    proc = subprocess.run([str(RENSHE), "batch", str(registry), "--as-of", "2020-07-31", "--out", str(tmp_path),
-                           "--policies", "cn.nope"], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [str(RENSHE), "batch", str(registry), "--as-of", "2020-07-31", "--out", str(tmp_path), "--policies", "cn.nope"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2 and "cn.nope" in proc.stderr
 
 
 def test_demo_command(tmp_path: Path) -> None:
-    proc = subprocess.run([str(RENSHE), "demo", "registry", "--units", "30", "--seed", "1", "--out", str(tmp_path),
-                           "--format", "csv"], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [str(RENSHE), "demo", "registry", "--units", "30", "--seed", "1", "--out", str(tmp_path), "--format", "csv"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert pl.read_csv(tmp_path / "units.csv").height == 30
     assert json.loads(json.dumps({"ok": True}))["ok"]
@@ -254,13 +303,20 @@ def test_demo_command(tmp_path: Path) -> None:
 
 # --- outputs: the fast writers give the bytes of the straightforward ones -------------------
 
+
 def _text(frame: pl.DataFrame) -> pl.DataFrame:
     """Text cells a spreadsheet would take for a formula, with a leading apostrophe (cell by cell)."""
+
     def safe(value: str | None) -> str | None:
         return "'" + value if value and value[0] in "=+-@\t\r" else value
 
-    return frame.with_columns([pl.col(c).map_elements(safe, return_dtype=pl.String, skip_nulls=False)
-                               for c, t in frame.schema.items() if t == pl.String])
+    return frame.with_columns(
+        [
+            pl.col(c).map_elements(safe, return_dtype=pl.String, skip_nulls=False)
+            for c, t in frame.schema.items()
+            if t == pl.String
+        ]
+    )
 
 
 def _reference_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_of: dt.date) -> None:
@@ -280,18 +336,35 @@ def _reference_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_
     _text(problems).write_csv(out / "problems.csv")
     mine = o.load_results(work, key).filter(pl.col("policy").is_in(rule_ids) & (pl.col("status") != "out_of_scope"))
     frame = mine.with_columns(pl.lit(as_of.isoformat()).alias("as_of")).with_columns(
-        counted_expr().alias("counted"), pl.col("region").str.slice(0, 4).alias("prefecture"),
+        counted_expr().alias("counted"),
+        pl.col("region").str.slice(0, 4).alias("prefecture"),
         pl.col("industry").str.slice(0, 1).alias("industry_section"),
-        ((pl.col("unit") == "CNY") & (pl.col("status") == "eligible") & pl.col("amount").is_null()).fill_null(False)
-        .alias("pending"))
-    parts = o.load_results(work, key).with_columns(pl.lit(as_of.isoformat()).alias("as_of")).filter(
-        counted_expr() & pl.col("part_of").is_not_null()).group_by(
-        "uscc", pl.col("part_of").alias("policy")).agg(pl.col("amount").sum().alias("part_amount"))
-    frame = frame.join(parts, on=["uscc", "policy"], how="left").with_columns(
-        pl.when(pl.col("counted")).then(pl.col("part_amount").fill_null(0.0)).otherwise(0.0).alias("part_amount"),
-    ).with_columns(pl.when(pl.col("counted")).then(
-        pl.when(pl.col("part_amount") == 0).then(pl.col("amount"))
-        .otherwise((pl.col("amount") - pl.col("part_amount")).round(2))).alias("net"))
+        ((pl.col("unit") == "CNY") & (pl.col("status") == "eligible") & pl.col("amount").is_null())
+        .fill_null(False)
+        .alias("pending"),
+    )
+    parts = (
+        o.load_results(work, key)
+        .with_columns(pl.lit(as_of.isoformat()).alias("as_of"))
+        .filter(counted_expr() & pl.col("part_of").is_not_null())
+        .group_by("uscc", pl.col("part_of").alias("policy"))
+        .agg(pl.col("amount").sum().alias("part_amount"))
+    )
+    frame = (
+        frame.join(parts, on=["uscc", "policy"], how="left")
+        .with_columns(
+            pl.when(pl.col("counted")).then(pl.col("part_amount").fill_null(0.0)).otherwise(0.0).alias("part_amount"),
+        )
+        .with_columns(
+            pl.when(pl.col("counted"))
+            .then(
+                pl.when(pl.col("part_amount") == 0)
+                .then(pl.col("amount"))
+                .otherwise((pl.col("amount") - pl.col("part_amount")).round(2))
+            )
+            .alias("net")
+        )
+    )
     books: dict[str, dict[str, pl.DataFrame]] = {flow: {} for flow in o.LISTS}
     rows, fen = [], {flow: 0 for flow in MONEY_FLOWS}
     paid_rows = paid_fen = 0
@@ -299,8 +372,11 @@ def _reference_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_
         rule = reg.rules[pid]
         scope = frame.filter(pl.col("policy") == pid).collect()
         listed = scope.filter(pl.col("counted") & (pl.col("net") > 0)).sort("uscc")
-        rejected = scope.filter(pl.col("status").is_in(["ineligible", "undetermined"])).sort("uscc").select(
-            "uscc", "name", "region", "status", "missing", "reasons")
+        rejected = (
+            scope.filter(pl.col("status").is_in(["ineligible", "undetermined"]))
+            .sort("uscc")
+            .select("uscc", "name", "region", "status", "missing", "reasons")
+        )
         _text(rejected).write_csv(out / "rejections" / f"{pid}.csv")
         if rule.flow in o.LISTS:
             kind = o.LISTS[rule.flow]
@@ -309,33 +385,65 @@ def _reference_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_
             if lst.height:
                 books[rule.flow][pid] = lst
         else:
-            _text(scope.filter(pl.col("status") == "eligible").sort("uscc").select(
-                "uscc", "name", "region", "amount", "unit", "period_from", "period_to", "deadline", "extras",
-                "overlaps", "part_of", "excluded_by", "reasons",
-            )).write_csv(out / "eligible" / f"{pid}.csv")
+            _text(
+                scope.filter(pl.col("status") == "eligible")
+                .sort("uscc")
+                .select(
+                    "uscc",
+                    "name",
+                    "region",
+                    "amount",
+                    "unit",
+                    "period_from",
+                    "period_to",
+                    "deadline",
+                    "extras",
+                    "overlaps",
+                    "part_of",
+                    "excluded_by",
+                    "reasons",
+                )
+            ).write_csv(out / "eligible" / f"{pid}.csv")
         cents = int(scope.filter(pl.col("counted")).select((pl.col("net") * 100).round().cast(pl.Int64).sum()).item())
         if rule.flow in fen:
             fen[rule.flow] += cents
         if rule.flow == "cash":
             paid_rows += listed.height
             paid_fen += int(listed.select((pl.col("net") * 100).round().cast(pl.Int64).sum()).item())
-        rows.append({"policy": pid, "title": rule.title, "doc_no": rule.doc_no, "flow": rule.flow,
-                     "units_in_scope": scope.height, "eligible": int((scope["status"] == "eligible").sum()),
-                     "undetermined": int((scope["status"] == "undetermined").sum()),
-                     "rejected": int((scope["status"] == "ineligible").sum()), "counted_units": listed.height,
-                     "amount": round(cents / 100, 2),
-                     "part_amount": round(int(scope.select((pl.col("part_amount") * 100).round().cast(pl.Int64)
-                                                           .sum()).item()) / 100, 2),
-                     "pending": int(scope["pending"].sum())})
+        rows.append(
+            {
+                "policy": pid,
+                "title": rule.title,
+                "doc_no": rule.doc_no,
+                "flow": rule.flow,
+                "units_in_scope": scope.height,
+                "eligible": int((scope["status"] == "eligible").sum()),
+                "undetermined": int((scope["status"] == "undetermined").sum()),
+                "rejected": int((scope["status"] == "ineligible").sum()),
+                "counted_units": listed.height,
+                "amount": round(cents / 100, 2),
+                "part_amount": round(
+                    int(scope.select((pl.col("part_amount") * 100).round().cast(pl.Int64).sum()).item()) / 100, 2
+                ),
+                "pending": int(scope["pending"].sum()),
+            }
+        )
     policies = pl.DataFrame(rows, schema=o.POLICY_SCHEMA)
     policies.write_csv(out / "policies.csv", float_precision=2)
     summary = (
         frame.group_by("policy", "flow", "prefecture", "size", "industry_section")
-        .agg(pl.len().alias("units"), (pl.col("status") == "eligible").sum().alias("eligible"),
-             (pl.col("counted") & (pl.col("net") > 0)).fill_null(False).sum().alias("counted_units"),
-             pl.when(pl.col("counted")).then((pl.col("net") * 100).round().cast(pl.Int64)).otherwise(0).sum()
-             .alias("fen"))
-        .with_columns((pl.col("fen") / 100).round(2).alias("amount")).drop("fen")
+        .agg(
+            pl.len().alias("units"),
+            (pl.col("status") == "eligible").sum().alias("eligible"),
+            (pl.col("counted") & (pl.col("net") > 0)).fill_null(False).sum().alias("counted_units"),
+            pl.when(pl.col("counted"))
+            .then((pl.col("net") * 100).round().cast(pl.Int64))
+            .otherwise(0)
+            .sum()
+            .alias("fen"),
+        )
+        .with_columns((pl.col("fen") / 100).round(2).alias("amount"))
+        .drop("fen")
         .sort("policy", "prefecture", "size", "industry_section", nulls_last=True)
         .collect(engine="streaming")
     )
@@ -345,7 +453,9 @@ def _reference_outputs(work: Path, key: str, out: Path, rule_ids: list[str], as_
     for flow, kind in o.LISTS.items():
         o.write_lists_workbook(out / kind.workbook, flow, books[flow], reg, plain=True)
     result = o._write_summary_json(out, stage["units"], fen, paid_rows, paid_fen)
-    o.write_report(out / "report.html", policies, summary, result["totals"], as_of, problems.height, stage["units"], reg)
+    o.write_report(
+        out / "report.html", policies, summary, result["totals"], as_of, problems.height, stage["units"], reg
+    )
 
 
 def _run_key(work: Path) -> str:
@@ -385,30 +495,68 @@ def _workbook_inputs(names: list[str | None], odd: list[float]) -> tuple[pl.Data
 
     amounts = odd + [0.1 + 0.2, 1e16, 123456789.125, 1 / 3, -5.5, 0.0, None, 1e-7, 12345678901234567.0, 7000.0]
     n = len(names)
-    big = pl.DataFrame({
-        "uscc": [f"9111{i:014d}" for i in range(n)], "name": names, "region": ["110105"] * n,
-        "amount": [amounts[i % len(amounts)] for i in range(n)], "mode": [None, "", "减半"] * (n // 3) + [None] * (n % 3),
-        "period_from": ["2020-02"] * n, "period_to": ["2020-06"] * n,
-        "reasons": [f"理由 {i % 5}" if i % 4 else "cn.si_relief_2020" for i in range(n)],
-    }, schema_overrides={"name": pl.String, "mode": pl.String})
+    big = pl.DataFrame(
+        {
+            "uscc": [f"9111{i:014d}" for i in range(n)],
+            "name": names,
+            "region": ["110105"] * n,
+            "amount": [amounts[i % len(amounts)] for i in range(n)],
+            "mode": [None, "", "减半"] * (n // 3) + [None] * (n % 3),
+            "period_from": ["2020-02"] * n,
+            "period_to": ["2020-06"] * n,
+            "reasons": [f"理由 {i % 5}" if i % 4 else "cn.si_relief_2020" for i in range(n)],
+        },
+        schema_overrides={"name": pl.String, "mode": pl.String},
+    )
     frames = [f.rename(PAY_HEADERS) for f in (big, big.clear(), big.slice(3, 1), big.reverse())]
-    index = pl.DataFrame({
-        "工作表": ["1", "2", "3", "4", ""], "政策": ["阶段性减免 & <社保>", "空", " 一条", "=再来", "合计（现金拨付）"],
-        "文号": ["人社部发〔2020〕11号", None, "", "x", ""], "政策编号": ["cn.si_relief_2020", "cn.empty", "cn.one", "cn.again", ""],
-        "拨付单位数": [n, 0, 1, n, 2 * n + 1], "拨付金额（元）": [1.5, 0.0, 2.25, 3.0, 6.75]})
+    index = pl.DataFrame(
+        {
+            "工作表": ["1", "2", "3", "4", ""],
+            "政策": ["阶段性减免 & <社保>", "空", " 一条", "=再来", "合计（现金拨付）"],
+            "文号": ["人社部发〔2020〕11号", None, "", "x", ""],
+            "政策编号": ["cn.si_relief_2020", "cn.empty", "cn.one", "cn.again", ""],
+            "拨付单位数": [n, 0, 1, n, 2 * n + 1],
+            "拨付金额（元）": [1.5, 0.0, 2.25, 3.0, 6.75],
+        }
+    )
     return index, frames
 
 
-TRICKY = ["A&B<C>D\"E'", " leading", "trailing ", "\ttab", "line\nbreak", "\u3000全角", "_x0041_ literal",
-          "ctrl\x01char", "bad\ufffe", "<r>rich</r>", "", None, "单位名称", "cn.si_relief_2020", "1", "普通单位",
-          "普通单位", "x" * 300]
+TRICKY = [
+    "A&B<C>D\"E'",
+    " leading",
+    "trailing ",
+    "\ttab",
+    "line\nbreak",
+    "\u3000全角",
+    "_x0041_ literal",
+    "ctrl\x01char",
+    "bad\ufffe",
+    "<r>rich</r>",
+    "",
+    None,
+    "单位名称",
+    "cn.si_relief_2020",
+    "1",
+    "普通单位",
+    "普通单位",
+    "x" * 300,
+]
 
 
-@pytest.mark.parametrize("extra, odd, fast", [
-    ([], [], True), (["=SUM(A1:A2)", "{=A1}", "+1", "-2", "@x"], [], True), (["http://example.com", "mailto:a@b.c"], [], True),
-    (["y" * 20_000], [], False), ([], [-0.0], False)])
-def test_workbook_fast_equals_cell_by_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          extra: list[str], odd: list[float], fast: bool) -> None:
+@pytest.mark.parametrize(
+    "extra, odd, fast",
+    [
+        ([], [], True),
+        (["=SUM(A1:A2)", "{=A1}", "+1", "-2", "@x"], [], True),
+        (["http://example.com", "mailto:a@b.c"], [], True),
+        (["y" * 20_000], [], False),
+        ([], [-0.0], False),
+    ],
+)
+def test_workbook_fast_equals_cell_by_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: list[str], odd: list[float], fast: bool
+) -> None:
     """Every kind of text and number in the rows; the cells xlsxwriter writes otherwise (a
     text too long to be sure of, -0.0) leave the workbook to xlsxwriter. A text that looks
     like a formula or a link is data: a string in both, never a formula or a hyperlink."""

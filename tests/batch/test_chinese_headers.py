@@ -26,15 +26,34 @@ POLICIES = ["cn.si_relief_2020", "beijing.one_time_si_subsidy_2020"]
 ROOT = Path(__file__).resolve().parents[2]
 #: the bureau's headers of each table (as docs/registry-headers.md lists them)
 BUREAU = {
-    "units": {"uscc": "统一社会信用代码", "name": "单位名称", "region": "行政区划", "industry": "行业",
-              "employees": "从业人数", "revenue": "营业收入", "assets": "资产总额", "unit_type": "单位类型",
-              "state_owned": "是否国有", "flags": "标志"},
-    "contributions": {"uscc": "统一社会信用代码", "month": "费款所属期", "insurance": "险种",
-                      "employer_due": "单位应缴", "employer_paid": "单位实缴"},
+    "units": {
+        "uscc": "统一社会信用代码",
+        "name": "单位名称",
+        "region": "行政区划",
+        "industry": "行业",
+        "employees": "从业人数",
+        "revenue": "营业收入",
+        "assets": "资产总额",
+        "unit_type": "单位类型",
+        "state_owned": "是否国有",
+        "flags": "标志",
+    },
+    "contributions": {
+        "uscc": "统一社会信用代码",
+        "month": "费款所属期",
+        "insurance": "险种",
+        "employer_due": "单位应缴",
+        "employer_paid": "单位实缴",
+    },
     "insured": {"uscc": "统一社会信用代码", "month": "费款所属期", "headcount": "参保人数"},
 }
-INSURANCE_WORDS = {"pension": "企业职工基本养老保险", "unemployment": "失业保险", "work_injury": "工伤保险",
-                   "medical": "职工基本医疗保险", "maternity": "生育保险"}
+INSURANCE_WORDS = {
+    "pension": "企业职工基本养老保险",
+    "unemployment": "失业保险",
+    "work_injury": "工伤保险",
+    "medical": "职工基本医疗保险",
+    "maternity": "生育保险",
+}
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +74,10 @@ def bureau_tables(canonical: Path) -> dict[str, pl.DataFrame]:
         if "month" in frame.columns:
             frame = frame.with_columns(pl.col("month").str.replace("-", ""))
         if name == "contributions":
-            frame = frame.with_columns(pl.col("insurance").replace(INSURANCE_WORDS),
-                                       pl.col("employer_due").cast(pl.Float64).map_elements(
-                                           lambda v: f"{v:,.2f}", return_dtype=pl.String))
+            frame = frame.with_columns(
+                pl.col("insurance").replace(INSURANCE_WORDS),
+                pl.col("employer_due").cast(pl.Float64).map_elements(lambda v: f"{v:,.2f}", return_dtype=pl.String),
+            )
         frame = frame.rename({c: h for c, h in headers.items() if c in frame.columns})
         tables[name] = frame.with_row_index("序号", offset=1).with_columns(pl.col("序号").cast(pl.String))
     return tables
@@ -85,8 +105,9 @@ def totals(registry: Path, out: Path) -> dict[str, object]:
 
 
 def test_required_columns_agree_with_the_batch() -> None:
-    assert {k: tuple(v) for k, v in registry_headers.REQUIRED_COLUMNS.items()} == \
-        {k: tuple(v) for k, v in REQUIRED_COLUMNS.items()}
+    assert {k: tuple(v) for k, v in registry_headers.REQUIRED_COLUMNS.items()} == {
+        k: tuple(v) for k, v in REQUIRED_COLUMNS.items()
+    }
 
 
 def test_the_documented_header_table_lists_every_header() -> None:
@@ -146,24 +167,69 @@ def test_missing_and_unknown_columns_are_named_before_anything_runs(canonical: P
 
 def test_a_mapping_file_maps_other_headers(canonical: Path, tmp_path: Path) -> None:
     tables = bureau_tables(canonical)
-    tables["units"] = tables["units"].rename({"统一社会信用代码": "信用代码", "行政区划": "区划"}) \
+    tables["units"] = (
+        tables["units"]
+        .rename({"统一社会信用代码": "信用代码", "行政区划": "区划"})
         .with_columns(pl.lit("北京市海淀区").alias("注册地址"))
+    )
     tables["contributions"] = tables["contributions"].with_columns(
-        pl.col("险种").replace({"企业职工基本养老保险": "养老（企业）"}))
+        pl.col("险种").replace({"企业职工基本养老保险": "养老（企业）"})
+    )
     folder = write_dir(tables, tmp_path / "reg")
     mapping = tmp_path / "mapping.yaml"
-    mapping.write_text(yaml.safe_dump({"aliases": {"units": {"区划": "region"}, "all": {"信用代码": "uscc"}},
-                                       "ignore": ["注册地址"], "insurance_names": {"养老（企业）": "pension"}},
-                                      allow_unicode=True), encoding="utf-8")
-    plain = subprocess.run([str(RENSHE), "batch", str(folder), "--as-of", "2020-07-31", "--out", str(tmp_path / "x"),
-                            "--policies", POLICIES[0], "--workers", "1"], capture_output=True, text=True, check=False)
+    mapping.write_text(
+        yaml.safe_dump(
+            {
+                "aliases": {"units": {"区划": "region"}, "all": {"信用代码": "uscc"}},
+                "ignore": ["注册地址"],
+                "insurance_names": {"养老（企业）": "pension"},
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    plain = subprocess.run(
+        [
+            str(RENSHE),
+            "batch",
+            str(folder),
+            "--as-of",
+            "2020-07-31",
+            "--out",
+            str(tmp_path / "x"),
+            "--policies",
+            POLICIES[0],
+            "--workers",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert plain.returncode == 2
     assert "无法识别的列 信用代码、区划、注册地址" in plain.stderr
     assert "缺少必需的列 统一社会信用代码（uscc）、行政区划（region）" in plain.stderr
     assert not (tmp_path / "x").exists()
-    mapped = subprocess.run([str(RENSHE), "batch", str(folder), "--as-of", "2020-07-31", "--out", str(tmp_path / "y"),
-                             "--policies", POLICIES[0], "--workers", "1", "--headers", str(mapping)],
-                            capture_output=True, text=True, check=False)
+    mapped = subprocess.run(
+        [
+            str(RENSHE),
+            "batch",
+            str(folder),
+            "--as-of",
+            "2020-07-31",
+            "--out",
+            str(tmp_path / "y"),
+            "--policies",
+            POLICIES[0],
+            "--workers",
+            "1",
+            "--headers",
+            str(mapping),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert mapped.returncode == 0, mapped.stderr
     summary = json.loads((tmp_path / "y" / "summary.json").read_text(encoding="utf-8"))
     expected = run_batch(BatchConfig(canonical, AS_OF, tmp_path / "z", policies=POLICIES[:1], workers=1))

@@ -40,15 +40,22 @@ def _env() -> dict[str, str]:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and "_work" not in p.parts}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "_work" not in p.parts
+    }
 
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("client") / "reg"
-    proc = subprocess.run([str(RENSHE), "demo", "registry", "--units", "3000", "--out", str(out)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(RENSHE), "demo", "registry", "--units", "3000", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -63,18 +70,44 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         scheduler_dir = logs / "scheduler"
         scheduler_dir.mkdir()
-        procs.append(subprocess.Popen(
-            [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-            cwd=scheduler_dir, env=_env(), stdout=subprocess.DEVNULL, stderr=open(logs / "scheduler.log", "w"),  # noqa: SIM115 (the process keeps it)
-            start_new_session=True))
+        procs.append(
+            subprocess.Popen(
+                [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                cwd=scheduler_dir,
+                env=_env(),
+                stdout=subprocess.DEVNULL,
+                stderr=open(logs / "scheduler.log", "w"),  # noqa: SIM115 (the process keeps it)
+                start_new_session=True,
+            )
+        )
         for name in ("w1", "w2"):
             cwd = logs / name
             cwd.mkdir()
-            procs.append(subprocess.Popen(
-                [str(DASK), "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
-                 "--name", name, "--local-directory", str(cwd / "dask"), "--memory-limit", "0"],
-                cwd=cwd, env=_env(), stdout=subprocess.DEVNULL, stderr=open(logs / f"{name}.log", "w"),  # noqa: SIM115
-                start_new_session=True))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        str(DASK),
+                        "worker",
+                        address,
+                        "--nworkers",
+                        "1",
+                        "--nthreads",
+                        "1",
+                        "--no-dashboard",
+                        "--name",
+                        name,
+                        "--local-directory",
+                        str(cwd / "dask"),
+                        "--memory-limit",
+                        "0",
+                    ],
+                    cwd=cwd,
+                    env=_env(),
+                    stdout=subprocess.DEVNULL,
+                    stderr=open(logs / f"{name}.log", "w"),  # noqa: SIM115
+                    start_new_session=True,
+                )
+            )
         from distributed import Client
 
         deadline = time.time() + 120
@@ -104,8 +137,7 @@ def _task_kinds(address: str) -> tuple[dict[str, int], list[int]]:
     from distributed import Client
 
     def finished(dask_scheduler: object) -> dict[str, int]:
-        return {name: tp.state_counts.get("memory", 0)
-                for name, tp in dask_scheduler.task_prefixes.items()}  # type: ignore[attr-defined]
+        return {name: tp.state_counts.get("memory", 0) for name, tp in dask_scheduler.task_prefixes.items()}  # type: ignore[attr-defined]
 
     def busy(dask_worker: object) -> int:
         return int(dask_worker.state.transition_counter)  # type: ignore[attr-defined]
@@ -116,8 +148,14 @@ def _task_kinds(address: str) -> tuple[dict[str, int], list[int]]:
 
 def _batch(cwd: Path, out: str, *extra: str) -> subprocess.CompletedProcess[str]:
     """``renshe batch`` run from ``cwd`` with paths relative to it."""
-    proc = subprocess.run([str(RENSHE), "batch", "reg", "--as-of", AS_OF, "--out", out, "--partition-size", "500",
-                           *extra], cwd=cwd, env=_env(), capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [str(RENSHE), "batch", "reg", "--as-of", AS_OF, "--out", out, "--partition-size", "500", *extra],
+        cwd=cwd,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc
 
@@ -139,8 +177,16 @@ def test_tcp_cluster_equals_local(registry: Path, cluster: str) -> None:
     assert ran.get("policy_outputs", 0) >= 2 and ran.get("workbook_task", 0) == 3
     assert len(workers) == 2 and min(workers) > 0
     a, b = digest(cwd / "local-out"), digest(cwd / "dask-out")
-    assert len(a) > 100 and {"summary.json", "payments.xlsx", "reductions.xlsx", "deferrals.xlsx", "report.html",
-                             "summary.csv", "policies.csv", "problems.csv"} <= set(a)
+    assert len(a) > 100 and {
+        "summary.json",
+        "payments.xlsx",
+        "reductions.xlsx",
+        "deferrals.xlsx",
+        "report.html",
+        "summary.csv",
+        "policies.csv",
+        "problems.csv",
+    } <= set(a)
     assert [k for k in a if k.startswith("payments/")], "payment lists written"
     assert a == b
     # the distributed run's progress counts units too, up to all 3 000 of them
@@ -165,8 +211,9 @@ def test_memory_store_equals_local(tmp_path: Path) -> None:
     assert memory == local
     fs = fsspec.filesystem("memory")
     root = "/renshe-test/out"
-    files = {p[len(root) + 1:]: hashlib.sha256(fs.cat_file(p)).hexdigest()
-             for p in fs.find(root) if "/_work/" not in p}
+    files = {
+        p[len(root) + 1 :]: hashlib.sha256(fs.cat_file(p)).hexdigest() for p in fs.find(root) if "/_work/" not in p
+    }
     assert files == digest(tmp_path / "local")
     assert fs.exists(f"{root}/_work/stage.json") and not (tmp_path / "memory:").exists()
     fs.rm(root, recursive=True)

@@ -25,7 +25,7 @@ from renshe.engine.same_money import MONEY_FLOWS, counted_expr
 
 AS_OF = dt.date(2020, 7, 31)
 #: names a spreadsheet would take for formulas: they must stay text
-FORMULA_NAMES = ["=1+2", "+8613800000000", "-1", "@SUM(A1:A9)", "=HYPERLINK(\"http://x\",\"y\")"]
+FORMULA_NAMES = ["=1+2", "+8613800000000", "-1", "@SUM(A1:A9)", '=HYPERLINK("http://x","y")']
 REFORM = {"xinmi.stable_job_refund_2020.months": 3, "cn.si_relief_2020.halving_ratio": 1.0}
 
 
@@ -39,16 +39,22 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     i = pl.int_range(pl.len())
     units = units.with_columns(
         (i % 3 == 0).alias("si_deferral_filed"),
-        pl.when(i % 11 == 0).then(pl.lit(pl.Series(FORMULA_NAMES)).gather(i // 11 % len(FORMULA_NAMES)))
-        .otherwise(pl.col("name")).alias("name"),
+        pl.when(i % 11 == 0)
+        .then(pl.lit(pl.Series(FORMULA_NAMES)).gather(i // 11 % len(FORMULA_NAMES)))
+        .otherwise(pl.col("name"))
+        .alias("name"),
     )
     units.write_parquet(reg / "units.parquet")
     filed = units.filter("si_deferral_filed")["uscc"].implode()
     contributions = pl.read_parquet(reg / "contributions")
     unpaid = pl.col("uscc").is_in(filed) & (pl.col("month") == "2020-01")
     contributions = contributions.with_columns(
-        pl.when(unpaid).then(0).otherwise(pl.col("employer_paid")).cast(contributions.schema["employer_paid"])
-        .alias("employer_paid"))
+        pl.when(unpaid)
+        .then(0)
+        .otherwise(pl.col("employer_paid"))
+        .cast(contributions.schema["employer_paid"])
+        .alias("employer_paid")
+    )
     for part in (reg / "contributions").glob("*.parquet"):
         part.unlink()
     contributions.write_parquet(reg / "contributions" / "part-00000.parquet")
@@ -63,15 +69,21 @@ def batch(demo: Path) -> Path:
 
 
 def _read(path: Path) -> pl.DataFrame:
-    return pl.read_csv(path, schema_overrides={"region": pl.String, "amount": pl.Float64, "name": pl.String,
-                                               "deadline": pl.String})
+    return pl.read_csv(
+        path, schema_overrides={"region": pl.String, "amount": pl.Float64, "name": pl.String, "deadline": pl.String}
+    )
 
 
 def _lists(out: Path, folder: str) -> pl.DataFrame:
     """Every list of a folder, one frame, with the policy of each row."""
-    frames = [_read(p).select("uscc", "amount", pl.lit(p.stem).alias("policy")) for p in sorted((out / folder).glob("*.csv"))]
-    return pl.concat(frames) if frames else pl.DataFrame(schema={"uscc": pl.String, "amount": pl.Float64,
-                                                                 "policy": pl.String})
+    frames = [
+        _read(p).select("uscc", "amount", pl.lit(p.stem).alias("policy")) for p in sorted((out / folder).glob("*.csv"))
+    ]
+    return (
+        pl.concat(frames)
+        if frames
+        else pl.DataFrame(schema={"uscc": pl.String, "amount": pl.Float64, "policy": pl.String})
+    )
 
 
 def _results(out: Path) -> pl.DataFrame:
@@ -110,7 +122,9 @@ def test_payment_lists_add_up_to_the_cash_total(batch: Path) -> None:
     # the totals are the policies' counted money by flow, and the report shows them side by side
     policies = pl.read_csv(batch / "policies.csv")
     for flow in MONEY_FLOWS:
-        assert policies.filter(pl.col("flow") == flow)["amount"].sum() == pytest.approx(summary["totals"][flow], abs=0.005)
+        assert policies.filter(pl.col("flow") == flow)["amount"].sum() == pytest.approx(
+            summary["totals"][flow], abs=0.005
+        )
     report = (batch / "report.html").read_text(encoding="utf-8")
     assert f"{summary['totals']['cash']:,.2f}" in report and f"{summary['totals']['reduction']:,.2f}" in report
     assert "现金拨付" in report and "减免" in report and "缓缴" in report
@@ -156,8 +170,12 @@ def test_no_unit_is_paid_twice_for_the_same_money(batch: Path) -> None:
         members = listed.filter(pl.col("policy").is_in(list(rel.members)))
         twice = members.group_by("uscc").agg(pl.col("policy").n_unique().alias("n")).filter(pl.col("n") > 1)
         assert twice.is_empty(), (rel.kind, rel.members, twice.head())
-        both = results.filter(pl.col("policy").is_in(list(rel.members)) & (pl.col("status") == "eligible")) \
-            .group_by("uscc").len().filter(pl.col("len") > 1)
+        both = (
+            results.filter(pl.col("policy").is_in(list(rel.members)) & (pl.col("status") == "eligible"))
+            .group_by("uscc")
+            .len()
+            .filter(pl.col("len") > 1)
+        )
         checked += both.height
     assert checked > 0  # some unit was eligible under two members of a relation
     # a part (part_of) and its whole together are the whole's amount, once
@@ -165,8 +183,10 @@ def test_no_unit_is_paid_twice_for_the_same_money(batch: Path) -> None:
         whole, part = rel.members if rel.kind == "part_of" else (None, None)
         if whole is None or reg.rules[whole].entity != "enterprise":
             continue
-        gross = results.filter((pl.col("policy") == whole) & pl.col("uscc").is_in(
-            listed.filter(pl.col("policy") == part)["uscc"].implode()))
+        gross = results.filter(
+            (pl.col("policy") == whole)
+            & pl.col("uscc").is_in(listed.filter(pl.col("policy") == part)["uscc"].implode())
+        )
         both = listed.filter(pl.col("policy").is_in([whole, part]) & pl.col("uscc").is_in(gross["uscc"].implode()))
         if gross.height:
             assert both["amount"].sum() == pytest.approx(gross["amount"].sum(), abs=0.01 * gross.height)
@@ -177,8 +197,12 @@ def test_deferral_list_carries_due_dates(batch: Path) -> None:
     is not listed (nor counted)."""
     summary = _summary(batch)
     results = _results(batch)
-    listed = pl.concat([_read(p).select("uscc", "amount", "deadline", pl.lit(p.stem).alias("policy"))
-                        for p in sorted((batch / "deferrals").glob("*.csv"))])
+    listed = pl.concat(
+        [
+            _read(p).select("uscc", "amount", "deadline", pl.lit(p.stem).alias("policy"))
+            for p in sorted((batch / "deferrals").glob("*.csv"))
+        ]
+    )
     henan = listed.filter(pl.col("policy") == "henan.si_deferral_2020")
     assert henan.height > 10 and (henan["deadline"] == "2020-09-30").all()
     joined = listed.join(results, on=["uscc", "policy"], how="left", suffix="_result")
@@ -187,8 +211,12 @@ def test_deferral_list_carries_due_dates(batch: Path) -> None:
     dated = listed["deadline"].drop_nulls().str.to_date("%Y-%m-%d")
     assert dated.len() and (dated >= AS_OF).all()  # money still owed: due on or after the day of the run
     assert listed["amount"].sum() == pytest.approx(summary["totals"]["deferral"], abs=0.005)
-    overdue = results.filter((pl.col("flow") == "deferral") & (pl.col("status") == "eligible")
-                             & (pl.col("deadline") < AS_OF.isoformat()) & (pl.col("amount") > 0))
+    overdue = results.filter(
+        (pl.col("flow") == "deferral")
+        & (pl.col("status") == "eligible")
+        & (pl.col("deadline") < AS_OF.isoformat())
+        & (pl.col("amount") > 0)
+    )
     assert overdue.height and listed.join(overdue, on=["uscc", "policy"], how="semi").is_empty()
     index = pl.read_excel(batch / "deferrals.xlsx", sheet_name="目录")
     position = index["政策编号"].to_list().index("henan.si_deferral_2020") + 1
@@ -217,8 +245,9 @@ def test_a_batch_of_some_policies_decides_the_same_money(demo: Path, batch: Path
     weighed beside it), and the relief is listed net of the February refund (paid in cash
     by another list) — two batches never deliver the same money twice."""
     asked = ["xinmi.stable_job_refund_2020", "cn.si_relief_2020"]
-    assert {"henan.stable_job_refund_2020", "henan.no_layoff_ui_refund_2020",
-            "cn.si_feb_refund_2020"} <= set(with_partners(asked))
+    assert {"henan.stable_job_refund_2020", "henan.no_layoff_ui_refund_2020", "cn.si_feb_refund_2020"} <= set(
+        with_partners(asked)
+    )
     out = demo.parent / "some"
     shutil.copytree(batch / "payments", out / "payments")  # lists of an earlier run into the same folder
     result = run_batch(BatchConfig(demo, AS_OF, out, policies=asked, partition_size=1000, workers=1))
@@ -245,14 +274,27 @@ def test_simulation_costs_by_flow(demo: Path, batch: Path) -> None:
     rules_run = with_partners(batch_rules(None))
     reform_key = run_key(AS_OF.isoformat(), json.dumps(REFORM, sort_keys=True), rules_run)
     assert {p.name for p in (work / "results").iterdir()} == {
-        run_key(AS_OF.isoformat(), "{}", rules_run), reform_key}  # the baseline is the batch's run
+        run_key(AS_OF.isoformat(), "{}", rules_run),
+        reform_key,
+    }  # the baseline is the batch's run
     units = pl.read_parquet(work / "units.parquet", columns=["_part", "_u", "uscc"])
-    results = pl.read_parquet(work / "results" / reform_key).join(units, on=["_part", "_u"]) \
-        .with_columns(pl.lit(AS_OF.isoformat()).alias("as_of")).filter(counted_expr())
-    parts = results.filter(pl.col("part_of").is_not_null()).group_by("uscc", pl.col("part_of").alias("policy")) \
+    results = (
+        pl.read_parquet(work / "results" / reform_key)
+        .join(units, on=["_part", "_u"])
+        .with_columns(pl.lit(AS_OF.isoformat()).alias("as_of"))
+        .filter(counted_expr())
+    )
+    parts = (
+        results.filter(pl.col("part_of").is_not_null())
+        .group_by("uscc", pl.col("part_of").alias("policy"))
         .agg(pl.col("amount").sum().alias("part"))
-    expected = results.join(parts, on=["uscc", "policy"], how="left").with_columns(
-        (pl.col("amount") - pl.col("part").fill_null(0.0)).alias("net")).group_by("flow").agg(pl.col("net").sum())
+    )
+    expected = (
+        results.join(parts, on=["uscc", "policy"], how="left")
+        .with_columns((pl.col("amount") - pl.col("part").fill_null(0.0)).alias("net"))
+        .group_by("flow")
+        .agg(pl.col("net").sum())
+    )
     expected_by_flow = dict(expected.iter_rows())
     for r in by_flow.iter_rows(named=True):
         assert r["reform"] == pytest.approx(expected_by_flow.get(r["flow"], 0.0), abs=0.01), r["flow"]

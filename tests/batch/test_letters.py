@@ -21,8 +21,13 @@ AS_OF = "2020-06-30"
 def batch_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("letters")
     make_registry(300, 1, root / "reg")
-    proc = subprocess.run([str(RENSHE), "batch", str(root / "reg"), "--as-of", AS_OF, "--out", str(root / "out"),
-                           "--workers", "1"], capture_output=True, text=True, timeout=600, check=False)
+    proc = subprocess.run(
+        [str(RENSHE), "batch", str(root / "reg"), "--as-of", AS_OF, "--out", str(root / "out"), "--workers", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return root / "out"
 
@@ -32,8 +37,9 @@ def _letters(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _listed(out: Path, folder: str) -> pl.DataFrame:
-    return pl.concat([pl.read_csv(f, infer_schema=False).select("uscc", "name")
-                      for f in (out / folder).glob("*.csv")]).unique()
+    return pl.concat(
+        [pl.read_csv(f, infer_schema=False).select("uscc", "name") for f in (out / folder).glob("*.csv")]
+    ).unique()
 
 
 def test_letters_of_eligible_units_name_the_unit_and_keep_flows_apart(batch_out: Path, tmp_path: Path) -> None:
@@ -44,8 +50,12 @@ def test_letters_of_eligible_units_name_the_unit_and_keep_flows_apart(batch_out:
     names = dict(paid.iter_rows())
     written = sorted(p.stem for p in (tmp_path / "letters").glob("*.pdf"))
     assert len(written) == 2
-    eligible = set(_listed(batch_out, "payments")["uscc"]) | set(_listed(batch_out, "eligible")["uscc"]) \
-        | set(_listed(batch_out, "reductions")["uscc"]) | set(_listed(batch_out, "deferrals")["uscc"])
+    eligible = (
+        set(_listed(batch_out, "payments")["uscc"])
+        | set(_listed(batch_out, "eligible")["uscc"])
+        | set(_listed(batch_out, "reductions")["uscc"])
+        | set(_listed(batch_out, "deferrals")["uscc"])
+    )
     assert set(written) <= eligible
     for uscc in written:
         text = pdf_text((tmp_path / "letters" / f"{uscc}.pdf").read_bytes())
@@ -55,7 +65,7 @@ def test_letters_of_eligible_units_name_the_unit_and_keep_flows_apart(batch_out:
             assert names[uscc] in text
         assert "测算日期：2020年6月30日" in text
         # the money section: each flow on its own line, never one grand total
-        money = text[text.index("一、可享受的资金"):text.index("二、可享受的政策")]
+        money = text[text.index("一、可享受的资金") : text.index("二、可享受的政策")]
         assert "现金拨付：" in money and "减免：" in money and "缓缴：" in money
         assert "合计" not in money and "总计" not in money
 
@@ -73,13 +83,17 @@ def test_a_named_unit_gets_its_letter_with_its_cash(batch_out: Path, tmp_path: P
     assert f"现金拨付：{cash:,.2f}元" in text
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--units", "12345"], "--units 中的统一社会信用代码格式有误：12345"),
-    (["--units", "91110101000000009Y"], "批量测算结果中没有这些单位：91110101000000009Y"),
-    (["--limit", "0"], "--limit 须为正整数"),
-])
-def test_bad_arguments_are_refused_with_a_chinese_message(batch_out: Path, tmp_path: Path, args: list[str],
-                                                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--units", "12345"], "--units 中的统一社会信用代码格式有误：12345"),
+        (["--units", "91110101000000009Y"], "批量测算结果中没有这些单位：91110101000000009Y"),
+        (["--limit", "0"], "--limit 须为正整数"),
+    ],
+)
+def test_bad_arguments_are_refused_with_a_chinese_message(
+    batch_out: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
     proc = _letters(str(batch_out), "--out", str(tmp_path / "none"), *args)
     assert proc.returncode == 2
     assert message in proc.stderr

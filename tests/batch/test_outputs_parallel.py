@@ -15,8 +15,11 @@ AS_OF = dt.date(2020, 7, 31)
 
 def _files(out: Path) -> dict[str, str]:
     """Every output file (the working folder aside) by its path, with its sha256."""
-    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file() and "_work" not in p.relative_to(out).parts}
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and "_work" not in p.relative_to(out).parts
+    }
 
 
 def test_outputs_of_two_processes_equal_one(tmp_path: Path) -> None:

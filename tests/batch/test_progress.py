@@ -26,9 +26,24 @@ def _lines(stderr: str) -> dict[str, list[tuple[int, int, bool]]]:
 
 def test_progress_counts_units_for_every_phase(tmp_path: Path) -> None:
     make_registry(300, 4, tmp_path / "reg")
-    proc = subprocess.run([str(RENSHE), "batch", str(tmp_path / "reg"), "--as-of", "2020-07-31", "--out",
-                           str(tmp_path / "out"), "--partition-size", "50", "--workers", "1"],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            str(RENSHE),
+            "batch",
+            str(tmp_path / "reg"),
+            "--as-of",
+            "2020-07-31",
+            "--out",
+            str(tmp_path / "out"),
+            "--partition-size",
+            "50",
+            "--workers",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     phases = _lines(proc.stderr)
     for label, steps in phases.items():
@@ -48,8 +63,21 @@ def test_progress_counts_units_for_every_phase(tmp_path: Path) -> None:
 
 def test_progress_of_a_resumed_run_starts_at_what_is_done(tmp_path: Path) -> None:
     make_registry(120, 4, tmp_path / "reg")
-    args = [str(RENSHE), "batch", str(tmp_path / "reg"), "--as-of", "2020-07-31", "--out", str(tmp_path / "out"),
-            "--partition-size", "40", "--workers", "1", "--policies", "cn.si_relief_2020"]
+    args = [
+        str(RENSHE),
+        "batch",
+        str(tmp_path / "reg"),
+        "--as-of",
+        "2020-07-31",
+        "--out",
+        str(tmp_path / "out"),
+        "--partition-size",
+        "40",
+        "--workers",
+        "1",
+        "--policies",
+        "cn.si_relief_2020",
+    ]
     first = subprocess.run(args, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr
     again = subprocess.run(args, capture_output=True, text=True, timeout=600)

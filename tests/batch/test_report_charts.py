@@ -42,14 +42,17 @@ def batch(reg: Path) -> Path:
 
 def _charts(page: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """Each chart: its aria label and its bars (the label shown, the whole label)."""
-    return [(label, re.findall(r'<text x="0"[^>]*>([^<]*)<title>([^<]*)</title></text>', svg))
-            for label, svg in re.findall(r'<svg class="chart"[^>]*aria-label="([^"]*)"[^>]*>(.*?)</svg>', page,
-                                         re.DOTALL)]
+    return [
+        (label, re.findall(r'<text x="0"[^>]*>([^<]*)<title>([^<]*)</title></text>', svg))
+        for label, svg in re.findall(r'<svg class="chart"[^>]*aria-label="([^"]*)"[^>]*>(.*?)</svg>', page, re.DOTALL)
+    ]
 
 
 def _values(svg_bars: str) -> dict[str, float]:
-    return {name: float(v.replace(",", "")) for name, v in
-            re.findall(r"<title>([^<：]+)：(-?[\d,]+\.\d\d) 元</title></rect>", svg_bars)}
+    return {
+        name: float(v.replace(",", ""))
+        for name, v in re.findall(r"<title>([^<：]+)：(-?[\d,]+\.\d\d) 元</title></rect>", svg_bars)
+    }
 
 
 def test_report_opens_with_charts_by_flow_region_and_size(batch: Path) -> None:
@@ -62,28 +65,30 @@ def test_report_opens_with_charts_by_flow_region_and_size(batch: Path) -> None:
     charts = _charts(page)
     with_money = [f for f in MONEY_FLOWS if summary.filter(pl.col("flow") == f)["amount"].sum() > 0]
     assert len(with_money) >= 2
-    assert [label for label, _ in charts] == [f"{FLOW_NAMES[f]}：{by}" for f in with_money for by in ("按地区", "按企业规模")]
+    assert [label for label, _ in charts] == [
+        f"{FLOW_NAMES[f]}：{by}" for f in with_money for by in ("按地区", "按企业规模")
+    ]
     for label, bars in charts:
         for shown, whole in bars:
             assert not BARE_CODE.search(shown) and not BARE_CODE.search(whole), (label, whole)
     for flow in with_money:
         mine = summary.filter(pl.col("flow") == flow)
         # by region: each prefecture by its name, with its own flow's money only
-        svg = page[page.index(f'aria-label="{FLOW_NAMES[flow]}：按地区"'):]
-        svg = svg[:svg.index("</svg>")]
+        svg = page[page.index(f'aria-label="{FLOW_NAMES[flow]}：按地区"') :]
+        svg = svg[: svg.index("</svg>")]
         shown = _values(svg)
         expected = mine.group_by("prefecture").agg(pl.col("amount").sum()).sort("amount", descending=True).head(20)
         for code, amount in expected.iter_rows():
             assert shown[region_name(code + "00")] == pytest.approx(amount, abs=0.01)
         # by size: large → micro
-        svg = page[page.index(f'aria-label="{FLOW_NAMES[flow]}：按企业规模"'):]
-        svg = svg[:svg.index("</svg>")]
+        svg = page[page.index(f'aria-label="{FLOW_NAMES[flow]}：按企业规模"') :]
+        svg = svg[: svg.index("</svg>")]
         order = [name for _, name in re.findall(r'<text x="0"[^>]*>([^<]*)<title>([^<]*)</title>', svg)]
         sizes = [n for n in SIZE_NAMES.values() if n in order]
-        assert order[:len(sizes)] == sizes and "大型" in order
+        assert order[: len(sizes)] == sizes and "大型" in order
     # the table by region: a column per flow, never a total over flows
-    table = page[page.index("<table id='by-region'>"):]
-    table = table[:table.index("</table>")]
+    table = page[page.index("<table id='by-region'>") :]
+    table = table[: table.index("</table>")]
     heads = re.findall(r"<th[^>]*>([^<]*)</th>", table)
     assert heads == ["地区（地市）", *[f"{FLOW_NAMES[f]}（元）" for f in with_money]]
     assert "合计" not in table and not BARE_CODE.search(re.sub(r"<[^>]+>", " ", table))
@@ -116,11 +121,22 @@ def test_simulation_charts_carry_titles_and_names(reg: Path, tmp_path: Path) -> 
     names = {name for label, bars in charts if "地区" in label for _, name in bars}
     sections = {name for label, bars in charts if "行业门类" in label for _, name in bars}
     assert names and all(not BARE_CODE.search(n) for n in names)
-    assert {region_name(c + "00") for c in tables["by_prefecture"].filter(pl.col("difference") != 0)["prefecture"]
-            .drop_nulls().to_list()} <= names
-    assert sections and {section_name(s) for s in tables["by_industry_section"].filter(pl.col("difference") != 0)
-                         ["industry_section"].drop_nulls().to_list()} <= sections
+    assert {
+        region_name(c + "00")
+        for c in tables["by_prefecture"].filter(pl.col("difference") != 0)["prefecture"].drop_nulls().to_list()
+    } <= names
+    assert (
+        sections
+        and {
+            section_name(s)
+            for s in tables["by_industry_section"]
+            .filter(pl.col("difference") != 0)["industry_section"]
+            .drop_nulls()
+            .to_list()
+        }
+        <= sections
+    )
     # a loss (the refund's months cut) is charted too, red and leftward, not left out
     losers = tables["by_prefecture"].filter(pl.col("difference") < 0)
     assert losers.height and 'fill="#c0392b"' in page
-    assert "<svg" not in page[page.index('<h2 id="policies">'):]
+    assert "<svg" not in page[page.index('<h2 id="policies">') :]

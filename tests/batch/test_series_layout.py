@@ -29,8 +29,12 @@ from tests.batch.test_batch import AS_OF, OVERRIDES, case_for
 
 PARTITION = 150
 #: the rules whose helpers read the series (contributions by month × insurance, headcounts by month)
-SERIES_RULES = ("cn.si_relief_2020", "cn.si_feb_refund_2020", "beijing.one_time_si_subsidy_2020",
-                "henan.stable_job_refund_2020")
+SERIES_RULES = (
+    "cn.si_relief_2020",
+    "cn.si_feb_refund_2020",
+    "beijing.one_time_si_subsidy_2020",
+    "henan.stable_job_refund_2020",
+)
 
 
 @pytest.fixture(scope="module")
@@ -128,16 +132,26 @@ def test_helpers_over_series_equal_them_over_long_tables_with_gaps(staged: tuple
     tables = dict(pop.tables["enterprise"])
     tables["contributions"] = gaps(tables["contributions"], "employer_paid")
     tables["insured"] = gaps(tables["insured"], "headcount")
-    wide = [series.pivot(t, tables[t], base[UNIT_KEY], sorted(
-        {tuple(r) for r in tables[t].select(series.SERIES[t]).unique().drop_nulls().iter_rows()}))
-        for t in series.SERIES]
+    wide = [
+        series.pivot(
+            t,
+            tables[t],
+            base[UNIT_KEY],
+            sorted({tuple(r) for r in tables[t].select(series.SERIES[t]).unique().drop_nulls().iter_rows()}),
+        )
+        for t in series.SERIES
+    ]
     long_pop = Population(entities={"enterprise": base}, tables={"enterprise": tables})
-    wide_pop = Population(entities={"enterprise": base.hstack([c for w in wide for c in w.drop(UNIT_KEY)])},
-                          tables={"enterprise": tables})
+    wide_pop = Population(
+        entities={"enterprise": base.hstack([c for w in wide for c in w.drop(UNIT_KEY)])}, tables={"enterprise": tables}
+    )
     params = ParameterView(rule_registry().parameters, AS_OF, OVERRIDES)
-    readers = [rid for rid in batch_rules(None)
-               if not isinstance(plan := plan_for(rule_registry().rules[rid], params, False, long_pop), str)
-               and plan.tables & set(series.SERIES)]
+    readers = [
+        rid
+        for rid in batch_rules(None)
+        if not isinstance(plan := plan_for(rule_registry().rules[rid], params, False, long_pop), str)
+        and plan.tables & set(series.SERIES)
+    ]
     assert set(SERIES_RULES) <= set(readers)
     over_long = run(long_pop, AS_OF, OVERRIDES, readers)
     over_wide = run(wide_pop, AS_OF, OVERRIDES, readers)
@@ -149,8 +163,15 @@ def test_helpers_over_series_equal_them_over_long_tables_with_gaps(staged: tuple
 
 
 def test_a_table_with_two_rows_of_one_cell_is_not_pivoted() -> None:
-    rows = pl.DataFrame({UNIT_KEY: [0, 0], "month": ["2020-02", "2020-02"], "insurance": ["pension", "pension"],
-                         "employer_due": [1.0, 2.0], "employer_paid": [1.0, 2.0]},
-                        schema_overrides={UNIT_KEY: pl.UInt32})
+    rows = pl.DataFrame(
+        {
+            UNIT_KEY: [0, 0],
+            "month": ["2020-02", "2020-02"],
+            "insurance": ["pension", "pension"],
+            "employer_due": [1.0, 2.0],
+            "employer_paid": [1.0, 2.0],
+        },
+        schema_overrides={UNIT_KEY: pl.UInt32},
+    )
     with pytest.raises(series.NotUnique):
         series.pivot("contributions", rows, pl.Series([0], dtype=pl.UInt32), [("2020-02", "pension")])

@@ -43,9 +43,23 @@ def test_simulate_command_writes_table_csv_and_charts(tmp_path: Path) -> None:
     make_registry(200, 12, reg)
     out = tmp_path / "out"
     proc = subprocess.run(
-        [str(RENSHE), "simulate", str(reg), "--as-of", "2020-07-31", "--set", "xinmi.stable_job_refund_2020.months=3",
-         "--policies", "xinmi.stable_job_refund_2020", "--out", str(out)],
-        capture_output=True, text=True, timeout=300)
+        [
+            str(RENSHE),
+            "simulate",
+            str(reg),
+            "--as-of",
+            "2020-07-31",
+            "--set",
+            "xinmi.stable_job_refund_2020.months=3",
+            "--policies",
+            "xinmi.stable_job_refund_2020",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "xinmi.stable_job_refund_2020" in proc.stdout
     by_policy = pl.read_csv(out / "simulation_by_policy.csv")
@@ -58,6 +72,10 @@ def test_simulate_command_writes_table_csv_and_charts(tmp_path: Path) -> None:
 
 
 def test_unknown_reform_parameter(tmp_path: Path) -> None:
-    proc = subprocess.run([str(RENSHE), "simulate", str(tmp_path), "--as-of", "2020-07-31", "--set", "nope.x=1"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [str(RENSHE), "simulate", str(tmp_path), "--as-of", "2020-07-31", "--set", "nope.x=1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2 and "nope.x" in proc.stderr

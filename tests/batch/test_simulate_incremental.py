@@ -25,8 +25,11 @@ AS_OF = dt.date(2020, 7, 31)
 #: parameters of three rules: the relief (whole of the February refund: ``part_of``), the Xinmi
 #: refund (same money as the Henan refunds: ``overlaps``, ``exclusive_with``) and Beijing's
 #: one-time subsidy (in no relation)
-REFORM = {"cn.si_relief_2020.halving_ratio": 1.0, "xinmi.stable_job_refund_2020.months": 3,
-          "beijing.one_time_si_subsidy_2020.cap_per_person": 500}
+REFORM = {
+    "cn.si_relief_2020.halving_ratio": 1.0,
+    "xinmi.stable_job_refund_2020.months": 3,
+    "beijing.one_time_si_subsidy_2020.cap_per_person": 500,
+}
 
 
 def _config(reg: Path, out: Path) -> BatchConfig:
@@ -106,8 +109,10 @@ def test_recomputes_only_the_dependent_rules_and_equals_a_full_run(registry_dir:
     listed = [rid for rid in sim.recomputed if rid in batch_rules(None)]
     key = evaluate_run(dataclasses.replace(config, overrides=REFORM), sim.recomputed, None)
     keys = ["_part", "_u", "policy", "flow"]
-    assert_frame_equal(reform_money(config, REFORM, sim.recomputed, listed).sort(keys),
-                       counted_money(work, key, listed, AS_OF).sort(keys))
+    assert_frame_equal(
+        reform_money(config, REFORM, sim.recomputed, listed).sort(keys),
+        counted_money(work, key, listed, AS_OF).sort(keys),
+    )
 
 
 def test_a_reform_that_changes_nothing_recomputes_nothing(registry_dir: Path, tmp_path: Path) -> None:
@@ -136,8 +141,9 @@ def test_the_baseline_is_kept_and_invalidated_when_the_registry_changes(tmp_path
     assert (kept[0] / "done.json").stat().st_mtime_ns == made
     assert {p: p.stat().st_mtime_ns for p in (config.work / "results" / baseline_run).iterdir()} == baseline_files
     assert "xinmi.stable_job_refund_2020" in second.recomputed and "cn.si_relief_2020" not in second.recomputed
-    assert_frame_equal(second.tables["by_flow"].select("flow", "baseline"),
-                       first.tables["by_flow"].select("flow", "baseline"))
+    assert_frame_equal(
+        second.tables["by_flow"].select("flow", "baseline"), first.tables["by_flow"].select("flow", "baseline")
+    )
 
     # another registry in the same place: staged anew, a new baseline, the new registry's answers
     make_registry(500, 32, reg)

@@ -21,8 +21,11 @@ AS_OF = dt.date(2020, 7, 31)
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -48,7 +51,8 @@ def test_demo_chunks_same_seed_same_bytes(tmp_path: Path, small_chunks: int) -> 
     other = make_registry(130, 4, tmp_path / "c", "parquet")
     assert other == a
     assert not pl.read_parquet(tmp_path / "c" / "units.parquet").equals(
-        pl.read_parquet(tmp_path / "a-parquet" / "units.parquet"))
+        pl.read_parquet(tmp_path / "a-parquet" / "units.parquet")
+    )
 
 
 def test_demo_mix(tmp_path: Path) -> None:
@@ -84,22 +88,27 @@ def _bad_registry(root: Path) -> dict[tuple[str, int], str]:
     units = chunk_tables(5, 0, 30)["units"]
     uscc = units["uscc"].to_list()
     root.mkdir()
-    text = units.with_columns(pl.lit(None, dtype=pl.String).alias("tax_original_due_date"),
-                              pl.lit(None, dtype=pl.String).alias("size")).cast(pl.String)
+    text = units.with_columns(
+        pl.lit(None, dtype=pl.String).alias("tax_original_due_date"), pl.lit(None, dtype=pl.String).alias("size")
+    ).cast(pl.String)
 
     def put(i: int, **values: str) -> None:
         nonlocal text
-        text = text.with_columns([pl.when(pl.int_range(pl.len()) == i).then(pl.lit(v)).otherwise(pl.col(c)).alias(c)
-                                  for c, v in values.items()])
+        text = text.with_columns(
+            [
+                pl.when(pl.int_range(pl.len()) == i).then(pl.lit(v)).otherwise(pl.col(c)).alias(c)
+                for c, v in values.items()
+            ]
+        )
 
     wrong_check = uscc[1][:-1] + ("0" if uscc[1][-1] != "0" else "1")
     put(1, uscc=wrong_check)
-    put(2, uscc=uscc[0])               # duplicate of a good row
+    put(2, uscc=uscc[0])  # duplicate of a good row
     put(3, region="999999")
-    put(4, uscc=uscc[3])               # duplicate of a bad row: still a duplicate
+    put(4, uscc=uscc[3])  # duplicate of a bad row: still a duplicate
     put(5, region="")
     put(6, industry="Z99")
-    put(7, industry="F")               # a split section without size
+    put(7, industry="F")  # a split section without size
     put(8, unit_type="company")
     put(9, size="huge")
     put(10, flags="lucky;epidemic_affected")
@@ -108,11 +117,11 @@ def _bad_registry(root: Path) -> dict[tuple[str, int], str]:
     put(13, employees="abc")
     put(14, revenue="-5")
     put(15, work_injury_class="9")
-    put(16, region=" 110108 ")         # padded: fine
+    put(16, region=" 110108 ")  # padded: fine
     put(17, uscc="")
     put(18, flags="epidemic_affected、restricted_list")  # other separators: fine
     put(19, industry="G", size="micro")  # a split section with size: fine
-    put(20, uscc=uscc[0])              # a third row of the same USCC
+    put(20, uscc=uscc[0])  # a third row of the same USCC
     text.write_csv(root / "units.csv")
     good = uscc[25]
     (root / "contributions.csv").write_text(
@@ -126,18 +135,41 @@ def _bad_registry(root: Path) -> dict[tuple[str, int], str]:
         "91110108MA01C7LM3X,2020-02,pension,1,1\n"
         f" {good} , 2020-03 ,pension, 5 ,5\n"
         f"{uscc[3]},2020-02,pension,1,1\n"
-        ",2020-02,pension,1,1\n", encoding="utf-8")
+        ",2020-02,pension,1,1\n",
+        encoding="utf-8",
+    )
     (root / "quarterly_profit.csv").write_text(
-        f"uscc,quarter,profit\n{good},2020Q5,1\n{good},2020Q2,-7\n{good},2020Q2,\n{good},2020Q1,3\n", encoding="utf-8")
+        f"uscc,quarter,profit\n{good},2020Q5,1\n{good},2020Q2,-7\n{good},2020Q2,\n{good},2020Q1,3\n", encoding="utf-8"
+    )
     u, c, q = "units.csv", "contributions.csv", "quarterly_profit.csv"
     return {
-        (u, 2): "uscc", (u, 3): "uscc", (u, 4): "region", (u, 5): "uscc", (u, 6): "region", (u, 7): "industry",
-        (u, 8): "industry", (u, 9): "unit_type", (u, 10): "size", (u, 11): "flags", (u, 12): "state_owned",
-        (u, 13): "tax_original_due_date", (u, 14): "employees", (u, 15): "revenue", (u, 16): "work_injury_class",
-        (u, 18): "uscc", (u, 21): "uscc",
-        (c, 2): "month", (c, 3): "insurance", (c, 4): "employer_due", (c, 5): "employer_due",
-        (c, 6): "employer_due", (c, 7): "uscc", (c, 9): "uscc", (c, 10): "uscc",
-        (q, 1): "quarter", (q, 3): "profit",
+        (u, 2): "uscc",
+        (u, 3): "uscc",
+        (u, 4): "region",
+        (u, 5): "uscc",
+        (u, 6): "region",
+        (u, 7): "industry",
+        (u, 8): "industry",
+        (u, 9): "unit_type",
+        (u, 10): "size",
+        (u, 11): "flags",
+        (u, 12): "state_owned",
+        (u, 13): "tax_original_due_date",
+        (u, 14): "employees",
+        (u, 15): "revenue",
+        (u, 16): "work_injury_class",
+        (u, 18): "uscc",
+        (u, 21): "uscc",
+        (c, 2): "month",
+        (c, 3): "insurance",
+        (c, 4): "employer_due",
+        (c, 5): "employer_due",
+        (c, 6): "employer_due",
+        (c, 7): "uscc",
+        (c, 9): "uscc",
+        (c, 10): "uscc",
+        (q, 1): "quarter",
+        (q, 3): "profit",
     }
 
 
@@ -149,11 +181,16 @@ def test_every_kind_of_bad_row_is_reported_and_skipped(tmp_path: Path, partition
     problems = pl.read_parquet(work / "problems.parquet")
     # the long rows of rejected units are rejected too (uscc not among the good units)
     rejected_units = {r for (f, r) in expected if f == "units.csv"}
-    got = {(r["file"], r["row"]): r["field"] for r in problems.iter_rows(named=True)
-           if r["file"] == "units.csv" or r["file"] in ("contributions.csv", "quarterly_profit.csv")}
+    got = {
+        (r["file"], r["row"]): r["field"]
+        for r in problems.iter_rows(named=True)
+        if r["file"] == "units.csv" or r["file"] in ("contributions.csv", "quarterly_profit.csv")
+    }
     assert got == expected
     assert problems["problem"].str.len_chars().min() > 0
-    assert problems.filter(pl.col("row") == 5, pl.col("file") == "units.csv")["problem"].item().endswith("与前面的行重复")
+    assert (
+        problems.filter(pl.col("row") == 5, pl.col("file") == "units.csv")["problem"].item().endswith("与前面的行重复")
+    )
     assert info["units"] == 30 - len(rejected_units)
     units = pl.read_parquet(work / "units.parquet")
     assert units.height == info["units"] and units["uscc"].is_unique().all()
@@ -170,10 +207,12 @@ def test_typed_parquet_input(tmp_path: Path) -> None:
     tables = chunk_tables(2, 0, 20)
     reg.mkdir()
     units = tables["units"].with_columns(
-        pl.when(pl.int_range(pl.len()) == 3).then(-1.0).otherwise(pl.col("assets")).alias("assets"))
+        pl.when(pl.int_range(pl.len()) == 3).then(-1.0).otherwise(pl.col("assets")).alias("assets")
+    )
     units.write_parquet(reg / "units.parquet")
     insured = tables["insured"].with_columns(
-        pl.when(pl.int_range(pl.len()) == 5).then(-2).otherwise(pl.col("headcount")).alias("headcount"))
+        pl.when(pl.int_range(pl.len()) == 5).then(-2).otherwise(pl.col("headcount")).alias("headcount")
+    )
     insured.write_parquet(reg / "insured.parquet")
     info = _prepare(BatchConfig(reg, AS_OF, tmp_path / "out"))
     problems = pl.read_parquet(tmp_path / "out" / "_work" / "problems.parquet")
@@ -197,29 +236,45 @@ def test_staged_layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_open
     units = pl.read_parquet(work / "units.parquet")
     # rows ordered by partition, _u numbering each partition's units 0, 1, 2… in file order
     assert units.select(pl.col("_part").is_sorted()).item()
-    assert units.group_by("_part").agg((pl.col("_u") == pl.int_range(pl.len())).all(),
-                                       pl.col("_row").is_sorted())[:, 1:].to_numpy().all()
+    assert (
+        units.group_by("_part")
+        .agg((pl.col("_u") == pl.int_range(pl.len())).all(), pl.col("_row").is_sorted())[:, 1:]
+        .to_numpy()
+        .all()
+    )
     assert units.group_by("_part").len().sort("_part")["len"].to_list() == [50, 50, 50, 50, 30]
     # partitions are runs of USCCs (most hold one province)
-    ranges = units.group_by("_part").agg(pl.col("uscc").min().alias("lo"), pl.col("uscc").max().alias("hi")).sort("_part")
+    ranges = (
+        units.group_by("_part").agg(pl.col("uscc").min().alias("lo"), pl.col("uscc").max().alias("hi")).sort("_part")
+    )
     assert all(a < b for a, b in zip(ranges["hi"][:-1], ranges["lo"][1:], strict=True))
-    assert units["size_class"].null_count() == 0 and set(units["size_class"]) <= {"large", "medium", "small", "micro",
-                                                                                    "unclassifiable"}
+    assert units["size_class"].null_count() == 0 and set(units["size_class"]) <= {
+        "large",
+        "medium",
+        "small",
+        "micro",
+        "unclassifiable",
+    }
     for name in ("contributions", "insured", "si_additions", "quarterly_profit"):
         files = sorted((work / "tables" / name).rglob("*.parquet"))
         assert [f.parent.name for f in files] == [f"_part={k}" for k in range(5)]
-        staged = pl.concat([pl.read_parquet(f).with_columns(pl.lit(int(f.parent.name.split("=")[1])).alias("_part"))
-                            for f in files])
+        staged = pl.concat(
+            [pl.read_parquet(f).with_columns(pl.lit(int(f.parent.name.split("=")[1])).alias("_part")) for f in files]
+        )
         assert staged.height == counts[name]
-        keyed = staged.join(units.select(pl.col("_part").cast(pl.Int32), "_u", "uscc"),
-                            on=["_part", "_u"], how="left")
+        keyed = staged.join(units.select(pl.col("_part").cast(pl.Int32), "_u", "uscc"), on=["_part", "_u"], how="left")
         assert keyed["uscc"].null_count() == 0
     # the staged long rows carry the registry's values for the right unit
     raw = pl.read_parquet(reg / "contributions").sort("uscc", "month", "insurance")
     files = sorted((work / "tables" / "contributions").rglob("*.parquet"))
-    staged = pl.concat([pl.read_parquet(f).with_columns(pl.lit(int(f.parent.name.split("=")[1])).alias("_part"))
-                        for f in files]).join(units.select(pl.col("_part").cast(pl.Int32), "_u", "uscc"),
-                                              on=["_part", "_u"]).select(raw.columns).sort("uscc", "month", "insurance")
+    staged = (
+        pl.concat(
+            [pl.read_parquet(f).with_columns(pl.lit(int(f.parent.name.split("=")[1])).alias("_part")) for f in files]
+        )
+        .join(units.select(pl.col("_part").cast(pl.Int32), "_u", "uscc"), on=["_part", "_u"])
+        .select(raw.columns)
+        .sort("uscc", "month", "insurance")
+    )
     assert staged.equals(raw)
 
 
@@ -255,8 +310,16 @@ def test_fingerprint_follows_the_staged_layout(tmp_path: Path, monkeypatch: pyte
 def test_unit_keys_lookup() -> None:
     from renshe.batch.registry import PACK, UnitKeys
 
-    keys = UnitKeys.of(pl.DataFrame({"_row": pl.Series([4, 1, 2], dtype=pl.UInt32), "uscc": ["c", "a", "b"],
-                                     "_part": [1, 0, 0], "_u": pl.Series([0, 0, 1], dtype=pl.UInt32)}))
+    keys = UnitKeys.of(
+        pl.DataFrame(
+            {
+                "_row": pl.Series([4, 1, 2], dtype=pl.UInt32),
+                "uscc": ["c", "a", "b"],
+                "_part": [1, 0, 0],
+                "_u": pl.Series([0, 0, 1], dtype=pl.UInt32),
+            }
+        )
+    )
     batch = pl.Series(["a", "a", "x", "c", None, "b", "b", "a", "", "zz", "0"])
     want = [0, 0, None, PACK, None, 1, 1, 0, None, None, None]
     assert keys.packed(batch).to_list() == want
@@ -264,7 +327,8 @@ def test_unit_keys_lookup() -> None:
     assert pl.concat([keys.packed(batch[:3]), keys.packed(batch[3:])]).to_list() == want
     frame = pl.DataFrame({"u": batch, "r": pl.Series([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 4], dtype=pl.UInt32)})
     out = frame.with_columns(keys.by_uscc_expr(pl.col("u"))).with_columns(
-        pl.struct(keys.by_row_expr(pl.col("r"))).alias("by_row"))
+        pl.struct(keys.by_row_expr(pl.col("r"))).alias("by_row")
+    )
     assert out["_part"].to_list() == [0, 0, None, 1, None, 0, 0, 0, None, None, None]
     assert out["_u"].to_list() == [0, 0, None, 0, None, 1, 1, 0, None, None, None]
     assert out["by_row"].struct.field("_part").to_list()[:5] == [None, 0, 0, None, 1]

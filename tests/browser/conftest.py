@@ -20,15 +20,24 @@ from tests.desk.conftest import DATABASES
 from tests.desk.server import real_server
 
 CHROMIUM = os.environ.get("RENSHE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 #: the walks that run on every database under test (SQLite, and PostgreSQL when configured)
 WALKS_ON_EVERY_DATABASE = {"test_desk_walk", "test_apply_walk"}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if metafunc.module.__name__.rsplit(".", 1)[-1] in WALKS_ON_EVERY_DATABASE \
-            and "database_kind" in metafunc.fixturenames:
+    if (
+        metafunc.module.__name__.rsplit(".", 1)[-1] in WALKS_ON_EVERY_DATABASE
+        and "database_kind" in metafunc.fixturenames
+    ):
         metafunc.parametrize("database_kind", DATABASES, indirect=True, scope="session")
 
 

@@ -27,12 +27,26 @@ def beijing_restaurant() -> dict[str, Any]:
     case = copy.deepcopy(json.loads((EXAMPLES / "01_beijing_medium_software.json").read_text(encoding="utf-8"))["case"])
     e = case["enterprise"]
     first17 = "91110105MA01C8CY4"
-    e.update(region="110105", industry="H62", name="北京示例餐饮有限公司", uscc=first17 + uscc_check_char(first17),
-             employees=40, revenue=8_000_000, assets=3_000_000, flags=[])
+    e.update(
+        region="110105",
+        industry="H62",
+        name="北京示例餐饮有限公司",
+        uscc=first17 + uscc_check_char(first17),
+        employees=40,
+        revenue=8_000_000,
+        assets=3_000_000,
+        flags=[],
+    )
     due = {"pension": 8000.0, "unemployment": 400.0, "work_injury": 100.0}
-    e["contributions"] = [{**row, "employer_due": due[row["insurance"]],
-                           "employer_paid": due[row["insurance"]] if row["month"] == "2020-02" else 0.0}
-                          for row in e["contributions"] if row["insurance"] in due]
+    e["contributions"] = [
+        {
+            **row,
+            "employer_due": due[row["insurance"]],
+            "employer_paid": due[row["insurance"]] if row["month"] == "2020-02" else 0.0,
+        }
+        for row in e["contributions"]
+        if row["insurance"] in due
+    ]
     e["insured"] = dict.fromkeys(e["insured"], 30)
     return case
 
@@ -50,9 +64,14 @@ def rows(page: Page) -> dict[str, dict[str, Any]]:
         get = row.get_attribute
         amount = get("data-amount")
         out[str(get("data-policy"))] = {
-            "status": get("data-status"), "flow": get("data-flow"), "unit": get("data-unit"),
-            "amount": float(amount) if amount else None, "counted": get("data-counted") == "true",
-            "part_of": get("data-part-of"), "overlaps": get("data-overlaps"), "excluded_by": get("data-excluded-by"),
+            "status": get("data-status"),
+            "flow": get("data-flow"),
+            "unit": get("data-unit"),
+            "amount": float(amount) if amount else None,
+            "counted": get("data-counted") == "true",
+            "part_of": get("data-part-of"),
+            "overlaps": get("data-overlaps"),
+            "excluded_by": get("data-excluded-by"),
         }
     return out
 
@@ -118,8 +137,11 @@ def test_beijing_restaurant_flows_side_by_side(page: Page, server: str, tmp_path
     assert shown["reduction"] == 34000.0 and shown["cash"] >= 8500.0
     for flow in FLOWS:
         assert shown[flow] == counted_sum(flow), flow
-    parts = sum(r["amount"] for r in results.values()
-                if r["counted"] and r["part_of"] and results.get(r["part_of"], {}).get("counted"))
+    parts = sum(
+        r["amount"]
+        for r in results.values()
+        if r["counted"] and r["part_of"] and results.get(r["part_of"], {}).get("counted")
+    )
     every = sum(r["amount"] for r in results.values() if r["counted"])
     assert round(sum(shown.values()), 2) == round(every - parts, 2), "each money once"
     assert round(sum(shown.values()), 2) != round(every, 2), "not the February money twice"

@@ -90,7 +90,9 @@ def test_enterprise_fills_the_form_and_downloads_the_letter(page: Page, server: 
     expect(relief.locator("td.cite a").first).to_have_attribute("href", "/policies/cn.si_relief_2020")
     expect(relief.locator("td.cite q.quote").first).not_to_be_empty()
     # the fact still missing, by its Chinese name
-    expect(page.locator('#group-undetermined li[data-path="enterprise.attrition_2019"]')).to_contain_text("2019年自然减员人数")
+    expect(page.locator('#group-undetermined li[data-path="enterprise.attrition_2019"]')).to_contain_text(
+        "2019年自然减员人数"
+    )
     # totals by flow, side by side, never one 合计
     reduction = yuan(page.locator('#totals .flow-total[data-flow="reduction"] .flow-value').inner_text())
     cash = yuan(page.locator('#totals .flow-total[data-flow="cash"] .flow-value').inner_text())
@@ -122,9 +124,13 @@ def test_statement_upload_fills_the_grid_and_a_bad_field_is_named(page: Page, se
     statement = tmp_path / "社保缴费明细.csv"
     lines = ["费款所属期,险种,单位应缴金额,单位实缴金额,参保人数"]
     for month in RELIEF_MONTHS:
-        for ins, word in (("pension", "企业职工基本养老保险"), ("unemployment", "失业保险"), ("work_injury", "工伤保险")):
+        for ins, word in (
+            ("pension", "企业职工基本养老保险"),
+            ("unemployment", "失业保险"),
+            ("work_injury", "工伤保险"),
+        ):
             paid = DUE[ins] if month == "2020-02" else 0
-            lines.append(f"{month.replace('-', '')},{word},\"{DUE[ins]:,.2f}\",{paid},30")
+            lines.append(f'{month.replace("-", "")},{word},"{DUE[ins]:,.2f}",{paid},30')
     statement.write_text("\n".join(lines) + "\n", encoding="utf-8")
     page.set_input_files("#f-contributions_file", str(statement))
     page.click("#grid-update")

@@ -39,8 +39,14 @@ def test_caseworker_and_finance_walk(page: Page, served: tuple[str, str], tmp_pa
     url, database = served
     qiye = token(url, "qiye")
     b = submit(url, qiye, "cn.si_feb_refund_2020", example("01_beijing_medium_software"), ACCOUNT_B, "walk-b")
-    chaoyang = submit(url, token(url, "geren"), "beijing.frontline_allowance_2020",
-                      example("06_beijing_frontline_nurse"), "6222020200077778888", "walk-c")
+    chaoyang = submit(
+        url,
+        token(url, "geren"),
+        "beijing.frontline_allowance_2020",
+        example("06_beijing_frontline_nurse"),
+        "6222020200077778888",
+        "walk-c",
+    )
 
     # the 海淀 caseworker's queue: 海淀 only
     sign_in(page, url, "haidian_jingban")
@@ -49,8 +55,9 @@ def test_caseworker_and_finance_walk(page: Page, served: tuple[str, str], tmp_pa
     expect(queue.locator(f'tr[data-number="{b}"]')).to_be_visible()
     expect(queue).not_to_contain_text(chaoyang)
     expect(queue).not_to_contain_text("新密")
-    a = next(n for n in queue.locator("tr[data-number]").evaluate_all("rows => rows.map(r => r.dataset.number)")
-             if n != b)
+    a = next(
+        n for n in queue.locator("tr[data-number]").evaluate_all("rows => rows.map(r => r.dataset.number)") if n != b
+    )
     expect(queue.locator(f'tr[data-number="{a}"]')).to_contain_text("已提交待审核")
     assert CHINESE_DAY.search(queue.inner_text())
 
@@ -63,7 +70,10 @@ def test_caseworker_and_finance_walk(page: Page, served: tuple[str, str], tmp_pa
     page.click("#approve")
     page.goto(url + f"/my/{b}")
     page.click("#approve")
-    for n, title in ((a, "2020年一次性社保补贴拟享受单位公示"), (b, "2020年2月社会保险费退费公示")):  # one policy a batch
+    for n, title in (
+        (a, "2020年一次性社保补贴拟享受单位公示"),
+        (b, "2020年2月社会保险费退费公示"),
+    ):  # one policy a batch
         page.goto(url + "/desk")
         page.locator(f'#queue tr[data-number="{n}"] input[name="numbers"]').check()
         page.fill("#notice-title", title)

@@ -13,17 +13,26 @@ from renshe.services import disputes
 from tests.browser.conftest import sign_in
 
 HEADER = "劳动者姓名,劳动者身份证号,劳动者手机号,用人单位名称,用人单位统一社会信用代码"
-REPORT = "\n".join([HEADER, "张三,110105198001011238,13912345678,北京示例科技有限公司,91110108MA01C7LM3W",
-                    "李四,110105198001011239,13912345678,北京示例科技有限公司,91110108MA01C7LM3W",
-                    "王五,110105199003071239,13700001111,北京示例科技有限公司,91110108MA01C7LM3W"]) + "\n"
+REPORT = (
+    "\n".join(
+        [
+            HEADER,
+            "张三,110105198001011238,13912345678,北京示例科技有限公司,91110108MA01C7LM3W",
+            "李四,110105198001011239,13912345678,北京示例科技有限公司,91110108MA01C7LM3W",
+            "王五,110105199003071239,13700001111,北京示例科技有限公司,91110108MA01C7LM3W",
+        ]
+    )
+    + "\n"
+)
 
 
 def test_agency_uploads_and_district_sees_who_is_late(page: Page, server: str) -> None:
     sign_in(page, server, "jigou")
     page.goto(server + "/dispatch")
     expect(page.locator("h1")).to_contain_text("实名动态信息报送")
-    page.set_input_files("#report-file", files=[{"name": "report.csv", "mimeType": "text/csv",
-                                                  "buffer": REPORT.encode("utf-8")}])
+    page.set_input_files(
+        "#report-file", files=[{"name": "report.csv", "mimeType": "text/csv", "buffer": REPORT.encode("utf-8")}]
+    )
     page.click("#upload")
     expect(page.locator("#accepted-count")).to_have_text("2")
     expect(page.locator("#rejected-count")).to_have_text("1")
@@ -103,8 +112,9 @@ def test_worker_files_dispute_and_caseworker_accepts(page: Page, server: str) ->
     expect(page.locator("#employer-name")).to_have_value("北京示例科技有限公司")
     page.fill("#employer-uscc", "91110108MA01C7LM3W")
     page.click("#dispute-submit")
-    expected = disputes.limitation(dt.date(2020, 2, 15), dt.date(2020, 2, 15), dt.date(2020, 4, 15), dt.date.today(),
-                                   "110105")
+    expected = disputes.limitation(
+        dt.date(2020, 2, 15), dt.date(2020, 2, 15), dt.date(2020, 4, 15), dt.date.today(), "110105"
+    )
     expect(page.locator("#filed")).to_be_visible()
     expect(page.locator("#limitation-deadline")).to_have_text(expected["deadline"])
     expect(page.locator("#limitation")).to_contain_text(expected["reasons"][0])

@@ -43,8 +43,11 @@ def refund_row(page: Page, server: str) -> dict[str, str | None]:
     page.fill("#case_json", henan_case())
     page.click("#calculate-json")
     row = page.locator(f'tr[data-policy="{RULE}"]')
-    return {"amount": row.get_attribute("data-amount"), "cite": row.locator("td.cite").inner_text(),
-            "reasons": row.locator("ul.reasons").inner_text()}
+    return {
+        "amount": row.get_attribute("data-amount"),
+        "cite": row.locator("td.cite").inner_text(),
+        "reasons": row.locator("ul.reasons").inner_text(),
+    }
 
 
 def second_admin(page: Page, server: str) -> None:

@@ -9,10 +9,17 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import sign_in
 
-REPORT = "\n".join(["姓名,身份证号,用人单位名称,体温（℃）,症状",
-                    "张三,110105198001011238,北京示例科技有限公司,38.4,发热",
-                    "李四,110105198001011239,北京示例科技有限公司,36.5,无",
-                    "王五,110105199003071239,北京示例科技有限公司,36.6,无"]) + "\n"
+REPORT = (
+    "\n".join(
+        [
+            "姓名,身份证号,用人单位名称,体温（℃）,症状",
+            "张三,110105198001011238,北京示例科技有限公司,38.4,发热",
+            "李四,110105198001011239,北京示例科技有限公司,36.5,无",
+            "王五,110105199003071239,北京示例科技有限公司,36.6,无",
+        ]
+    )
+    + "\n"
+)
 
 
 def test_daily_report_upload_and_an_announcement(page: Page, server: str) -> None:
@@ -22,8 +29,9 @@ def test_daily_report_upload_and_an_announcement(page: Page, server: str) -> Non
     page.select_option("#daily-kind", "dispatch_temperature")
     page.click("#daily-kind-show")
     expect(page.locator("#daily-upload-form")).to_contain_text("用人单位名称")
-    page.set_input_files("#daily-file", files=[{"name": "体温.csv", "mimeType": "text/csv",
-                                                "buffer": REPORT.encode("utf-8")}])
+    page.set_input_files(
+        "#daily-file", files=[{"name": "体温.csv", "mimeType": "text/csv", "buffer": REPORT.encode("utf-8")}]
+    )
     page.click("#daily-upload")
     expect(page.locator("#daily-accepted")).to_have_text("2")
     expect(page.locator("#daily-flagged")).to_have_text("1")

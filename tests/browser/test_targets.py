@@ -26,8 +26,9 @@ def test_dashboard_order_and_chart(page: Page, server: str) -> None:
     assert bars.first.get_attribute("data-status") == "behind"
     expect(chart.locator("#year-marker")).to_have_count(1)
     expect(page.locator("svg#trend-chart polyline.series")).to_have_count(2)
-    expect(page.locator("#export-xlsx")).to_have_attribute("href", "/api/v1/targets/xinmi-2020/dashboard.xlsx"
-                                                           "?kind=new_urban_jobs&month=2020-06")
+    expect(page.locator("#export-xlsx")).to_have_attribute(
+        "href", "/api/v1/targets/xinmi-2020/dashboard.xlsx?kind=new_urban_jobs&month=2020-06"
+    )
 
     # enter progress in the form: the page comes back with it counted
     before = rows.filter(has_text="米村镇政府").locator("td:nth-child(4)").inner_text()

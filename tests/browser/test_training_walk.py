@@ -61,6 +61,8 @@ def test_catalogue_and_project_filing(page: Page, server: str) -> None:
     row = page.locator("#projects tr.project", has_text="养老护理员线上培训班")
     row.locator("button.approve").click()
     expect(page.locator("#decided")).to_be_visible()
-    expect(page.locator("#projects tr.project", has_text="养老护理员线上培训班").locator(".status")).to_have_text("已通过")
+    expect(page.locator("#projects tr.project", has_text="养老护理员线上培训班").locator(".status")).to_have_text(
+        "已通过"
+    )
     page.goto(server + "/training/statistics")
     expect(page.locator("h1")).to_contain_text("职业培训调度统计")

@@ -34,7 +34,11 @@ def patched(case: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 
 
 BAD = [
-    ("enterprise.contributions.3.month", "2020-13", 'enterprise.contributions[3].month: "2020-13" is not a month (YYYY-MM)'),
+    (
+        "enterprise.contributions.3.month",
+        "2020-13",
+        'enterprise.contributions[3].month: "2020-13" is not a month (YYYY-MM)',
+    ),
     ("enterprise.uscc", "91110108MA01C7LM3X", "enterprise.uscc:"),
     ("enterprise.region", "999999", "enterprise.region:"),
     ("enterprise.industry", "Z99", "enterprise.industry:"),
@@ -71,7 +75,10 @@ def test_every_problem_reported_once_per_line(example_case: dict[str, Any], tmp_
     lines = err.strip().splitlines()
     assert len(lines) == 3
     assert {x.split(":")[0] for x in lines} == {
-        "enterprise.region", "enterprise.contributions[1].month", "enterprise.employees"}
+        "enterprise.region",
+        "enterprise.contributions[1].month",
+        "enterprise.employees",
+    }
 
 
 def test_bad_id_number(tmp_path: Path) -> None:

@@ -47,10 +47,10 @@ def assert_bad(code: int, out: str, err: str, line: str) -> None:
 
 TOKENS = ["NaN", "Infinity", "-Infinity", "1e400", "-1e400"]
 NON_FINITE_FIELDS = [
-    "enterprise.employees",                      # a headcount (float)
-    "enterprise.revenue",                        # money
+    "enterprise.employees",  # a headcount (float)
+    "enterprise.revenue",  # money
     "enterprise.contributions.0.employer_paid",  # money in a list of objects
-    "enterprise.insured.2019-06",                # a whole number in a mapping keyed by month
+    "enterprise.insured.2019-06",  # a whole number in a mapping keyed by month
 ]
 
 
@@ -73,8 +73,11 @@ def test_non_finite_number_named_in_every_kind_of_field(example_case: dict[str, 
 
 def test_non_finite_where_a_date_or_a_code_is_expected(example_case: dict[str, Any]) -> None:
     with pytest.raises(BadCase) as info:
-        parse_case(text_with(patched(example_case, "enterprise.unit_type", MARK), "as_of", "NaN")
-                   .replace(f'"{MARK}"', "Infinity"))
+        parse_case(
+            text_with(patched(example_case, "enterprise.unit_type", MARK), "as_of", "NaN").replace(
+                f'"{MARK}"', "Infinity"
+            )
+        )
     lines = {p.path: p.message for p in info.value.problems}
     assert set(lines) == {"as_of", "enterprise.unit_type"}
     assert "expected a date (YYYY-MM-DD)" in lines["as_of"]
@@ -89,8 +92,9 @@ def test_every_non_finite_number_reported_once(example_case: dict[str, Any], tmp
 
 
 def test_overlong_integer_and_deep_nesting_are_bad_json(tmp_path: Path) -> None:
-    code, out, err = evaluate_text('{"as_of": "2020-03-31", "person": {"region": "110105", "work_years": '
-                                   + "9" * 5000 + "}}", tmp_path)
+    code, out, err = evaluate_text(
+        '{"as_of": "2020-03-31", "person": {"region": "110105", "work_years": ' + "9" * 5000 + "}}", tmp_path
+    )
     assert code == 2 and out == "" and "Traceback" not in err and err.startswith("invalid JSON")
     with pytest.raises(BadCase) as info:
         parse_case("[" * 100_000 + "]" * 100_000)
@@ -115,14 +119,18 @@ TOO_LARGE = [
     ("enterprise.finance", {"quarterly_profit": {"2020Q1": -1e20}}, 'enterprise.finance.quarterly_profit["2020Q1"]:'),
     ("enterprise.tax_original_due_date", "0999-01-01", "enterprise.tax_original_due_date:"),
     # spans of time: a century at most (10 million months would overflow the rules' date arithmetic)
-    ("enterprise.medical_deferral", {"start_month": "2020-02", "months": 10_000_000},
-     "enterprise.medical_deferral.months: 10000000 is too large (超出合理范围); expected a number ≤ 1200"),
+    (
+        "enterprise.medical_deferral",
+        {"start_month": "2020-02", "months": 10_000_000},
+        "enterprise.medical_deferral.months: 10000000 is too large (超出合理范围); expected a number ≤ 1200",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("path", "value", "line"), TOO_LARGE, ids=[f"{t[0]}={t[1]}" for t in TOO_LARGE])
-def test_beyond_the_limits_is_a_bad_case(example_case: dict[str, Any], tmp_path: Path, path: str, value: Any,
-                                         line: str) -> None:
+def test_beyond_the_limits_is_a_bad_case(
+    example_case: dict[str, Any], tmp_path: Path, path: str, value: Any, line: str
+) -> None:
     code, out, err = evaluate_text(json.dumps(patched(example_case, path, value)), tmp_path)
     assert_bad(code, out, err, line)
 
@@ -144,16 +152,22 @@ def test_the_limits_themselves_are_accepted(example_case: dict[str, Any]) -> Non
 
 
 def test_a_span_of_days_is_at_most_a_century() -> None:
-    case = {"as_of": "2020-03-31", "person": {"region": "110105", "labour_dispute": {"epidemic_delay_days": 10_000_000}}}
+    case = {
+        "as_of": "2020-03-31",
+        "person": {"region": "110105", "labour_dispute": {"epidemic_delay_days": 10_000_000}},
+    }
     with pytest.raises(BadCase) as info:
         parse_case(case)
     assert [p.line() for p in info.value.problems] == [
-        "person.labour_dispute.epidemic_delay_days: 10000000 is too large (超出合理范围); expected a number ≤ 36600"]
+        "person.labour_dispute.epidemic_delay_days: 10000000 is too large (超出合理范围); expected a number ≤ 36600"
+    ]
 
 
 def test_a_person_date_list_names_the_item() -> None:
-    case = {"as_of": "2020-03-31", "person": {"region": "110105",
-                                              "spring_festival_holiday_dates_worked": ["2020-01-25", "2200-01-01"]}}
+    case = {
+        "as_of": "2020-03-31",
+        "person": {"region": "110105", "spring_festival_holiday_dates_worked": ["2020-01-25", "2200-01-01"]},
+    }
     with pytest.raises(BadCase) as info:
         parse_case(case)
     assert [p.path for p in info.value.problems] == ["person.spring_festival_holiday_dates_worked[1]"]
@@ -201,8 +215,10 @@ def test_every_number_and_date_of_the_case_is_bounded() -> None:
                 if isinstance(base, type) and issubclass(base, BaseModel):
                     walk(base)
                 elif base in (int, float):
-                    if not (any(isinstance(m, (annotated_types.Le, annotated_types.Lt)) for m in meta)
-                            and any(isinstance(m, (annotated_types.Ge, annotated_types.Gt)) for m in meta)):
+                    if not (
+                        any(isinstance(m, (annotated_types.Le, annotated_types.Lt)) for m in meta)
+                        and any(isinstance(m, (annotated_types.Ge, annotated_types.Gt)) for m in meta)
+                    ):
                         unbounded.append(f"{model.__name__}.{name}")
                 elif base is dt.date:
                     if not any(getattr(getattr(m, "func", None), "__name__", "") == "_date" for m in meta):
@@ -210,7 +226,9 @@ def test_every_number_and_date_of_the_case_is_bounded() -> None:
 
     walk(Case)
     assert len(seen) > 40
-    assert unbounded == [], "use the bounded types of engine/case.py (Money, Persons, Date…) for " + ", ".join(unbounded)
+    assert unbounded == [], "use the bounded types of engine/case.py (Money, Persons, Date…) for " + ", ".join(
+        unbounded
+    )
 
 
 # ---- 3. parameter overrides of the wrong type -----------------------------------------------
@@ -238,10 +256,12 @@ BAD_OVERRIDES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "value", "expected"), BAD_OVERRIDES,
-                         ids=[f"{b[0]}={json.dumps(b[1])}" for b in BAD_OVERRIDES])
-def test_override_of_the_wrong_type_is_a_bad_case(example_case: dict[str, Any], name: str, value: Any,
-                                                  expected: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "value", "expected"), BAD_OVERRIDES, ids=[f"{b[0]}={json.dumps(b[1])}" for b in BAD_OVERRIDES]
+)
+def test_override_of_the_wrong_type_is_a_bad_case(
+    example_case: dict[str, Any], name: str, value: Any, expected: str
+) -> None:
     assert name in registry().parameters
     with pytest.raises(BadCase) as info:
         evaluate_json(patched(example_case, "parameters", {name: value}))
@@ -250,17 +270,23 @@ def test_override_of_the_wrong_type_is_a_bad_case(example_case: dict[str, Any], 
     assert expected in problem.message, problem.message
 
 
-@pytest.mark.parametrize(("name", "token"), [("beijing.ui_benefit_monthly_2019", "NaN"),
-                                             ("beijing.ui_benefit_monthly_2019", "1e400"),
-                                             ("henan.epidemic_end_date", "-Infinity")])
+@pytest.mark.parametrize(
+    ("name", "token"),
+    [
+        ("beijing.ui_benefit_monthly_2019", "NaN"),
+        ("beijing.ui_benefit_monthly_2019", "1e400"),
+        ("henan.epidemic_end_date", "-Infinity"),
+    ],
+)
 def test_non_finite_override(example_case: dict[str, Any], tmp_path: Path, name: str, token: str) -> None:
     text = json.dumps(patched(example_case, "parameters", {name: MARK})).replace(f'"{MARK}"', token)
     code, out, err = evaluate_text(text, tmp_path)
     assert_bad(code, out, err, f"parameters.{name}: ")
 
 
-@pytest.mark.parametrize(("value", "expected"), [("abc", "expected a number"), ([1, 2], "expected a number"),
-                                                 (-5, "negative amount")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("abc", "expected a number"), ([1, 2], "expected a number"), (-5, "negative amount")]
+)
 def test_override_through_the_cli(example_case: dict[str, Any], tmp_path: Path, value: Any, expected: str) -> None:
     case = patched(example_case, "parameters", {"beijing.ui_benefit_monthly_2019": value})
     code, out, err = evaluate_text(json.dumps(case), tmp_path)
@@ -272,7 +298,9 @@ def test_override_item_named_by_its_path(example_case: dict[str, Any]) -> None:
     tiers = [{"min_placements": 200, "amount": "lots"}]
     with pytest.raises(BadCase) as info:
         evaluate_json(patched(example_case, "parameters", {"beijing.job_intro_service_subsidy_2020.tiers": tiers}))
-    assert [p.path for p in info.value.problems] == ['parameters.beijing.job_intro_service_subsidy_2020.tiers[0]["amount"]']
+    assert [p.path for p in info.value.problems] == [
+        'parameters.beijing.job_intro_service_subsidy_2020.tiers[0]["amount"]'
+    ]
 
 
 def test_every_registry_value_is_a_valid_override() -> None:
@@ -287,19 +315,25 @@ def test_every_registry_value_is_a_valid_override() -> None:
 
 
 def test_good_overrides_still_change_the_answer(example_case: dict[str, Any]) -> None:
-    good = {"henan.epidemic_end_date": "2020-06-30", "xinmi.flexible_employment_si_subsidy_2020.share": "1/2",
-            "henan.guaranteed_loan_extension_2020.interest_subsidy_continues": False,
-            "yongzhou.work_injury_base_rate.class_rates": [0.5] * 8}
+    good = {
+        "henan.epidemic_end_date": "2020-06-30",
+        "xinmi.flexible_employment_si_subsidy_2020.share": "1/2",
+        "henan.guaranteed_loan_extension_2020.interest_subsidy_continues": False,
+        "yongzhou.work_injury_base_rate.class_rates": [0.5] * 8,
+    }
     body = evaluate_json(patched(example_case, "parameters", good))
     assert body["results"]
 
 
 # ---- 4. no NaN or Infinity in any answer ---------------------------------------------------
 
+
 def _cases() -> list[Any]:
     out = [pytest.param(build(p.values[2]), id=p.id) for p in load_cases()]
-    out += [pytest.param(json.loads(f.read_text(encoding="utf-8"))["case"], id=f"{f.parent.name}/{f.stem}")
-            for f in example_files()]
+    out += [
+        pytest.param(json.loads(f.read_text(encoding="utf-8"))["case"], id=f"{f.parent.name}/{f.stem}")
+        for f in example_files()
+    ]
     return out
 
 
@@ -335,8 +369,16 @@ def test_no_nan_or_infinity_on_the_polars_path(path: Path) -> None:
 
 def test_a_simulation_refuses_a_parameter_of_the_wrong_kind(tmp_path: Path) -> None:
     """``renshe simulate --set`` checks values as a case's ``parameters`` are checked: exit 2, no traceback."""
-    proc = run_cli("simulate", str(tmp_path), "--as-of", "2020-07-31", "--set", "cn.si_relief_2020.halving_ratio=abc",
-                   "--out", str(tmp_path / "sim"))
+    proc = run_cli(
+        "simulate",
+        str(tmp_path),
+        "--as-of",
+        "2020-07-31",
+        "--set",
+        "cn.si_relief_2020.halving_ratio=abc",
+        "--out",
+        str(tmp_path / "sim"),
+    )
     assert proc.returncode == 2, proc.stderr
     assert "cn.si_relief_2020.halving_ratio" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -345,9 +387,12 @@ def test_an_override_of_zero_as_a_divisor_gives_no_infinity() -> None:
     """A divisor overridden to 0 (月计薪天数) makes no ±inf or NaN amount: the amount is null."""
     from tests.policies.test_policy_cases import build
 
-    case = build({"base": "beijing_worker",
-                  "patch": {"person": {"quarantine_lawful": True, "contract_wage_monthly": 8700,
-                                       "quarantine_paid_days": 14}}})
+    case = build(
+        {
+            "base": "beijing_worker",
+            "patch": {"person": {"quarantine_lawful": True, "contract_wage_monthly": 8700, "quarantine_paid_days": 14}},
+        }
+    )
     case["parameters"] = {"cn.stable_labour_quarantine_wage_2020.monthly_paid_days": 0}
     for body in (evaluate_json(case), evaluate_json(case, one_off=True)):
         json.dumps(body, allow_nan=False)

@@ -77,8 +77,21 @@ def login(client: TestClient, username: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def tokens(client: TestClient) -> dict[str, dict[str, str]]:
-    return {u: login(client, u) for u in ("qiye", "xinmi_qiye", "jigou", "geren", "jingban", "xinmi_jingban",
-                                          "caiwu", "xinmi_caiwu", "shenji", "admin")}
+    return {
+        u: login(client, u)
+        for u in (
+            "qiye",
+            "xinmi_qiye",
+            "jigou",
+            "geren",
+            "jingban",
+            "xinmi_jingban",
+            "caiwu",
+            "xinmi_caiwu",
+            "shenji",
+            "admin",
+        )
+    }
 
 
 def example(name: str) -> dict[str, Any]:

@@ -37,8 +37,12 @@ def token(url: str, username: str) -> dict[str, str]:
 
 
 def submit(url: str, who: dict[str, str], policy: str, case: dict[str, Any], account: str, key: str) -> str:
-    r = httpx.post(url + "/api/v1/applications", json={"policy": policy, "case": case, "bank_account": account},
-                   headers={**who, "Idempotency-Key": key}, timeout=60)
+    r = httpx.post(
+        url + "/api/v1/applications",
+        json={"policy": policy, "case": case, "bank_account": account},
+        headers={**who, "Idempotency-Key": key},
+        timeout=60,
+    )
     assert r.status_code in (200, 201), r.text
     return str(r.json()["number"])
 
@@ -48,19 +52,26 @@ def expire_notices(database: str) -> None:
     today = dt.date.today()
     engine = create_engine(database)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE notice_batches SET published_on = :p, closes_on = :c WHERE closed_on IS NULL"),
-                     {"p": today - dt.timedelta(days=40), "c": today - dt.timedelta(days=30)})
+        conn.execute(
+            text("UPDATE notice_batches SET published_on = :p, closes_on = :c WHERE closed_on IS NULL"),
+            {"p": today - dt.timedelta(days=40), "c": today - dt.timedelta(days=30)},
+        )
     engine.dispose()
 
 
 def clear(url: str, database: str, numbers: list[str], caseworker: dict[str, str]) -> None:
     """Approve, publish, let the window pass and read the notices (which closes it): cleared."""
     for n in numbers:
-        r = httpx.post(f"{url}/api/v1/applications/{n}/review", json={"action": "approve"}, headers=caseworker,
-                       timeout=60)
+        r = httpx.post(
+            f"{url}/api/v1/applications/{n}/review", json={"action": "approve"}, headers=caseworker, timeout=60
+        )
         assert r.status_code == 200, r.text
-    r = httpx.post(url + "/api/v1/notices", json={"applications": numbers, "title": "拟拨付名单公示"},
-                   headers=caseworker, timeout=60)
+    r = httpx.post(
+        url + "/api/v1/notices",
+        json={"applications": numbers, "title": "拟拨付名单公示"},
+        headers=caseworker,
+        timeout=60,
+    )
     assert r.status_code == 201, r.text
     expire_notices(database)
     assert httpx.get(url + "/api/v1/notices", timeout=60).status_code == 200

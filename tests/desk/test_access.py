@@ -10,12 +10,24 @@ from tests.desk.conftest import example
 
 @pytest.fixture(scope="module")
 def numbers(client: TestClient, tokens: dict[str, dict[str, str]]) -> dict[str, str]:
-    beijing = client.post("/api/v1/applications", json={
-        "policy": "cn.si_relief_2020", "case": example("01_beijing_medium_software"),
-        "bank_account": "6222020200011112222"}, headers={**tokens["qiye"], "Idempotency-Key": "acc-1"}).json()
-    person = client.post("/api/v1/applications", json={
-        "policy": "beijing.frontline_allowance_2020", "case": example("06_beijing_frontline_nurse"),
-        "bank_account": "6222020200033334444"}, headers={**tokens["geren"], "Idempotency-Key": "acc-2"}).json()
+    beijing = client.post(
+        "/api/v1/applications",
+        json={
+            "policy": "cn.si_relief_2020",
+            "case": example("01_beijing_medium_software"),
+            "bank_account": "6222020200011112222",
+        },
+        headers={**tokens["qiye"], "Idempotency-Key": "acc-1"},
+    ).json()
+    person = client.post(
+        "/api/v1/applications",
+        json={
+            "policy": "beijing.frontline_allowance_2020",
+            "case": example("06_beijing_frontline_nurse"),
+            "bank_account": "6222020200033334444",
+        },
+        headers={**tokens["geren"], "Idempotency-Key": "acc-2"},
+    ).json()
     return {"beijing": beijing["number"], "person": person["number"]}
 
 
@@ -40,22 +52,33 @@ def test_wrong_password(client: TestClient) -> None:
 
 MATRIX = [
     # (who, what, expected status)
-    ("qiye", "own", 200), ("xinmi_qiye", "other", 403), ("jigou", "other", 403), ("geren", "other", 403),
-    ("jingban", "own_area", 200), ("xinmi_jingban", "other_area", 403), ("shenji", "any", 200), ("admin", "any", 200),
+    ("qiye", "own", 200),
+    ("xinmi_qiye", "other", 403),
+    ("jigou", "other", 403),
+    ("geren", "other", 403),
+    ("jingban", "own_area", 200),
+    ("xinmi_jingban", "other_area", 403),
+    ("shenji", "any", 200),
+    ("admin", "any", 200),
 ]
 
 
 @pytest.mark.parametrize(("who", "what", "status"), MATRIX)
-def test_read_matrix(client: TestClient, tokens: dict[str, dict[str, str]], numbers: dict[str, str],
-                     who: str, what: str, status: int) -> None:
+def test_read_matrix(
+    client: TestClient, tokens: dict[str, dict[str, str]], numbers: dict[str, str], who: str, what: str, status: int
+) -> None:
     assert client.get(f"/api/v1/applications/{numbers['beijing']}", headers=tokens[who]).status_code == status
 
 
 @pytest.mark.parametrize("who", ["qiye", "xinmi_qiye", "jigou", "geren", "xinmi_jingban", "shenji", "admin"])
-def test_only_the_area_caseworker_reviews(client: TestClient, tokens: dict[str, dict[str, str]],
-                                          numbers: dict[str, str], who: str) -> None:
-    r = client.post(f"/api/v1/applications/{numbers['beijing']}/review", json={"action": "reject", "reason": "x"},
-                    headers=tokens[who])
+def test_only_the_area_caseworker_reviews(
+    client: TestClient, tokens: dict[str, dict[str, str]], numbers: dict[str, str], who: str
+) -> None:
+    r = client.post(
+        f"/api/v1/applications/{numbers['beijing']}/review",
+        json={"action": "reject", "reason": "x"},
+        headers=tokens[who],
+    )
     assert r.status_code == 403
 
 

@@ -34,8 +34,11 @@ def api_login(client: TestClient, username: str, password: str) -> tuple[int, di
 
 def events(action: str, entity_id: str) -> list[AuditEvent]:
     with session() as s:
-        return list(s.execute(select(AuditEvent).where(AuditEvent.action == action,
-                                                        AuditEvent.entity_id == entity_id)).scalars())
+        return list(
+            s.execute(
+                select(AuditEvent).where(AuditEvent.action == action, AuditEvent.entity_id == entity_id)
+            ).scalars()
+        )
 
 
 def age_attempts(username: str, minutes: int) -> None:
@@ -46,6 +49,7 @@ def age_attempts(username: str, minutes: int) -> None:
 
 
 # --- rate limit and lockout ----------------------------------------------------------------
+
 
 def test_failed_api_login_is_audited(client: TestClient) -> None:
     status, body = api_login(client, "qiye", "wrong-password")
@@ -114,6 +118,7 @@ def test_one_address_spraying_many_names_is_refused(client: TestClient) -> None:
 
 # --- constant-time user lookup -------------------------------------------------------------
 
+
 def test_unknown_user_costs_one_argon2_verification(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     make_user("timed")
     calls: list[str] = []
@@ -153,11 +158,15 @@ def test_unknown_and_known_names_take_about_as_long(client: TestClient) -> None:
 
 # --- sessions ------------------------------------------------------------------------------
 
+
 def test_token_lives_session_hours(client: TestClient) -> None:
     login(client, "geren")
     with session() as s:
-        row = s.execute(select(UserSession).join(User).where(User.username == "geren")
-                        .order_by(UserSession.id.desc())).scalars().first()
+        row = (
+            s.execute(select(UserSession).join(User).where(User.username == "geren").order_by(UserSession.id.desc()))
+            .scalars()
+            .first()
+        )
         assert row is not None and row.expires_at - row.created_at == dt.timedelta(hours=users.SESSION_HOURS)
 
 
@@ -186,35 +195,52 @@ def test_expired_token_is_refused(client: TestClient) -> None:
     assert client.get("/api/v1/me", headers=headers).status_code == 200
     digest = security.token_digest(headers["Authorization"].removeprefix("Bearer "))
     with session() as s:
-        s.execute(update(UserSession).where(UserSession.token_hash == digest)
-                  .values(expires_at=now() - dt.timedelta(seconds=1)))
+        s.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == digest)
+            .values(expires_at=now() - dt.timedelta(seconds=1))
+        )
     r = client.get("/api/v1/me", headers=headers)
     assert r.status_code == 401 and r.json()["detail"] == "登录已失效，请重新登录"
 
 
 # --- password policy and user management ---------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def admin(client: TestClient) -> dict[str, str]:
     return login(client, "admin")
 
 
-def new_user(client: TestClient, headers: dict[str, str], username: str, password: str = GOOD,
-             role: str = "caseworker", region: str | None = "410183") -> tuple[int, dict]:  # type: ignore[type-arg]
-    r = client.post("/api/v1/users", headers=headers, json={"username": username, "password": password, "role": role,
-                                                            "display_name": "新经办", "region": region})
+def new_user(
+    client: TestClient,
+    headers: dict[str, str],
+    username: str,
+    password: str = GOOD,
+    role: str = "caseworker",
+    region: str | None = "410183",
+) -> tuple[int, dict]:  # type: ignore[type-arg]
+    r = client.post(
+        "/api/v1/users",
+        headers=headers,
+        json={"username": username, "password": password, "role": role, "display_name": "新经办", "region": region},
+    )
     return r.status_code, r.json()
 
 
-@pytest.mark.parametrize(("password", "expected"), [
-    ("Short-1", "密码：至少需要 12 个字符，实际为 7 个"),
-    ("password2020!", "密码：属于常见或已泄露的密码"),
-    ("QWERTYUIOP123", "密码：属于常见或已泄露的密码"),
-    ("policy_user-longer-1", "密码：不能包含用户名 policy_user"),
-    ("renshe-demo-2020", "密码：不能包含易猜词“renshe”"),
-])
-def test_password_policy_refuses_in_chinese(client: TestClient, admin: dict[str, str], password: str,
-                                           expected: str) -> None:
+@pytest.mark.parametrize(
+    ("password", "expected"),
+    [
+        ("Short-1", "密码：至少需要 12 个字符，实际为 7 个"),
+        ("password2020!", "密码：属于常见或已泄露的密码"),
+        ("QWERTYUIOP123", "密码：属于常见或已泄露的密码"),
+        ("policy_user-longer-1", "密码：不能包含用户名 policy_user"),
+        ("renshe-demo-2020", "密码：不能包含易猜词“renshe”"),
+    ],
+)
+def test_password_policy_refuses_in_chinese(
+    client: TestClient, admin: dict[str, str], password: str, expected: str
+) -> None:
     status, body = new_user(client, admin, "policy_user", password)
     assert status == 400 and expected in body["detail"], body
 
@@ -275,20 +301,33 @@ def test_admin_page(client: TestClient, admin: dict[str, str], tokens: dict[str,
     cookie = {"renshe_token": admin["Authorization"].removeprefix("Bearer ")}
     page = client.get("/admin/users", cookies=cookie)
     assert page.status_code == 200 and "用户管理" in page.text and "河南省郑州市新密市" in page.text
-    r = client.post("/admin/users", cookies=cookie, headers=SAME_SITE, data={"username": "web_user", "password": "short", "role": "person",
-                                                          "display_name": "李四", "region": ""})
+    r = client.post(
+        "/admin/users",
+        cookies=cookie,
+        headers=SAME_SITE,
+        data={"username": "web_user", "password": "short", "role": "person", "display_name": "李四", "region": ""},
+    )
     assert r.status_code == 400 and "密码：至少需要 12 个字符" in r.text
-    r = client.post("/admin/users", cookies=cookie, headers=SAME_SITE, follow_redirects=False,
-                    data={"username": "web_user", "password": GOOD, "role": "person", "display_name": "李四",
-                          "region": ""})
+    r = client.post(
+        "/admin/users",
+        cookies=cookie,
+        headers=SAME_SITE,
+        follow_redirects=False,
+        data={"username": "web_user", "password": GOOD, "role": "person", "display_name": "李四", "region": ""},
+    )
     assert r.status_code == 303
-    r = client.post("/admin/users/web_user/active", cookies=cookie, headers=SAME_SITE, data={"active": "0"}, follow_redirects=False)
+    r = client.post(
+        "/admin/users/web_user/active", cookies=cookie, headers=SAME_SITE, data={"active": "0"}, follow_redirects=False
+    )
     assert r.status_code == 303
     with session() as s:
         assert s.execute(select(User.active).where(User.username == "web_user")).scalar() is False
     other = {"renshe_token": tokens["jingban"]["Authorization"].removeprefix("Bearer ")}
     assert client.get("/admin/users", cookies=other).status_code == 403
-    assert client.post("/admin/users/web_user/active", cookies=other, headers=SAME_SITE, data={"active": "1"}).status_code == 403
+    assert (
+        client.post("/admin/users/web_user/active", cookies=other, headers=SAME_SITE, data={"active": "1"}).status_code
+        == 403
+    )
 
 
 def login_as(client: TestClient, username: str, password: str) -> dict[str, str]:
@@ -300,8 +339,13 @@ def login_as(client: TestClient, username: str, password: str) -> dict[str, str]
 def events_for_user(username: str) -> Iterator[AuditEvent]:
     with session() as s:
         uid = s.execute(select(User.id).where(User.username == username)).scalar()
-        return iter(list(s.execute(select(AuditEvent).where(AuditEvent.entity == "user",
-                                                              AuditEvent.entity_id == str(uid))).scalars()))
+        return iter(
+            list(
+                s.execute(
+                    select(AuditEvent).where(AuditEvent.entity == "user", AuditEvent.entity_id == str(uid))
+                ).scalars()
+            )
+        )
 
 
 def test_a_refused_login_says_when_to_try_again(client: TestClient) -> None:
@@ -314,6 +358,7 @@ def test_a_refused_login_says_when_to_try_again(client: TestClient) -> None:
     seconds = int(response.headers["Retry-After"])
     assert 0 < seconds <= users.LOCKOUT_MINUTES * 60
     assert f"{seconds // 60} 分钟后再试" in response.json()["detail"]
-    page = client.post("/login", data={"username": "wait_for_it", "password": GOOD},
-                       headers={"Origin": "http://testserver"})
+    page = client.post(
+        "/login", data={"username": "wait_for_it", "password": GOOD}, headers={"Origin": "http://testserver"}
+    )
     assert page.status_code == 429 and page.headers["Retry-After"].isdigit()

@@ -26,8 +26,9 @@ PHOTO = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture()
-def s(client: TestClient, tmp_path_factory: pytest.TempPathFactory,
-      monkeypatch: pytest.MonkeyPatch) -> Iterator[Session]:
+def s(
+    client: TestClient, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Session]:
     monkeypatch.setenv("RENSHE_ATTACHMENTS_DIR", str(tmp_path_factory.mktemp("attachments")))
     with session() as db:
         yield db
@@ -47,12 +48,26 @@ def test_filing_with_remote_verification_is_reviewed_in_the_district(s: Session)
     assert fields["services"] == "服务范围不能为空"
     assert fields["files"].startswith("非现场核查须上传核查材料")
     with pytest.raises(FieldProblems, match=r"附件“a\.png”的内容不是可上传的材料类型"):
-        agencies.file(s, agency, kind="permit", services="职业中介", verification="remote",
-                      files=[("a.png", b"not an image")], at=AT)
+        agencies.file(
+            s,
+            agency,
+            kind="permit",
+            services="职业中介",
+            verification="remote",
+            files=[("a.png", b"not an image")],
+            at=AT,
+        )
     s.flush()
     assert s.execute(select(func.count()).select_from(AgencyFiling)).scalar_one() == before
-    f = agencies.file(s, agency, kind="permit", services="职业中介、人力资源外包", verification="remote",
-                      files=[("经营场所.png", PHOTO)], at=AT)
+    f = agencies.file(
+        s,
+        agency,
+        kind="permit",
+        services="职业中介、人力资源外包",
+        verification="remote",
+        files=[("经营场所.png", PHOTO)],
+        at=AT,
+    )
     assert f.district == "110105" and f.status == "submitted"
     assert path_of(f.attachments[0]["sha256"]).read_bytes() == PHOTO
     with pytest.raises(Forbidden):
@@ -77,8 +92,14 @@ def test_annual_report_with_good_practice_is_published(s: Session) -> None:
     with pytest.raises(FieldProblems) as err:
         agencies.submit_annual(s, agency, year="2019", summary="", good_practice="", at=AT)
     assert {p["field"] for p in err.value.problems} == {"year", "summary"}
-    r = agencies.submit_annual(s, agency, year=2020, summary="全年服务企业120家。",
-                               good_practice="疫情期间免费为重点企业招聘防疫物资生产工人300名。", at=AT)
+    r = agencies.submit_annual(
+        s,
+        agency,
+        year=2020,
+        summary="全年服务企业120家。",
+        good_practice="疫情期间免费为重点企业招聘防疫物资生产工人300名。",
+        at=AT,
+    )
     with pytest.raises(FieldProblems, match="2020 年度报告已报送"):
         agencies.submit_annual(s, agency, year=2020, summary="再报", good_practice="", at=AT)
     assert r.id not in [x.id for x in agencies.annual_reports(s, None)]  # not public before publication
@@ -104,15 +125,23 @@ def test_fee_complaint_becomes_a_case_with_an_outcome(s: Session) -> None:
         agencies.open_case(s, cw, agency_id="99999999999999999999", category="fee", complaint="x", at=AT)
     s.flush()
     assert s.execute(select(func.count()).select_from(EnforcementCase)).scalar_one() == before
-    case = agencies.open_case(s, cw, agency_id=target.id, category="price_gouging",
-                              complaint="派遣服务费由每人每月200元涨至800元。", complainant="某物流企业", at=AT)
+    case = agencies.open_case(
+        s,
+        cw,
+        agency_id=target.id,
+        category="price_gouging",
+        complaint="派遣服务费由每人每月200元涨至800元。",
+        complainant="某物流企业",
+        at=AT,
+    )
     assert [c.id for c in agencies.cases(s, target)] == [case.id]  # the agency sees the case against it
     assert agencies.cases(s, user(s, "jigou_hd")) == []
     assert agencies.cases(s, user(s, "xinmi_jingban")) == []
     with pytest.raises(Forbidden):
         agencies.close_case(s, user(s, "xinmi_jingban"), case.id, outcome="penalised", note="x")
-    closed = agencies.close_case(s, cw, case.id, outcome="corrected", note="约谈后恢复原收费标准。",
-                                 at=AT + dt.timedelta(days=3))
+    closed = agencies.close_case(
+        s, cw, case.id, outcome="corrected", note="约谈后恢复原收费标准。", at=AT + dt.timedelta(days=3)
+    )
     v = agencies.case_view(closed)
     assert (v["outcome_name"], v["category_name"]) == ("责令改正，已整改", "哄抬服务价格或劳动力价格")
     with pytest.raises(Conflict):

@@ -62,14 +62,22 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def form(key: str, **extra: Any) -> dict[str, Any]:
-    return {"policy": POLICY, "case_json": json.dumps(example(CASE), ensure_ascii=False), "idempotency_key": key,
-            "bank_account": "6222020200055556666", "missing_items": "", **extra}
+    return {
+        "policy": POLICY,
+        "case_json": json.dumps(example(CASE), ensure_ascii=False),
+        "idempotency_key": key,
+        "bank_account": "6222020200055556666",
+        "missing_items": "",
+        **extra,
+    }
 
 
 def counts() -> tuple[int, int]:
     with session() as s:
-        return (s.execute(select(func.count()).select_from(Application)).scalar_one(),
-                s.execute(select(func.count()).select_from(Attachment)).scalar_one())
+        return (
+            s.execute(select(func.count()).select_from(Application)).scalar_one(),
+            s.execute(select(func.count()).select_from(Attachment)).scalar_one(),
+        )
 
 
 @pytest.mark.parametrize(("data", "kind"), [(PDF, "pdf"), (PNG, "png"), (JPG, "jpg")])
@@ -83,9 +91,12 @@ def test_xlsx_is_a_workbook_not_any_zip() -> None:
     assert attachments.kind_of(plain_zip()) is None
 
 
-def test_the_form_shows_title_amount_and_the_gap_deadline(client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
-    r = client.post("/apply/form", data={"policy": POLICY, "case_json": json.dumps(example(CASE))},
-                    headers=tokens["qiye"])
+def test_the_form_shows_title_amount_and_the_gap_deadline(
+    client: TestClient, tokens: dict[str, dict[str, str]]
+) -> None:
+    r = client.post(
+        "/apply/form", data={"policy": POLICY, "case_json": json.dumps(example(CASE))}, headers=tokens["qiye"]
+    )
     assert r.status_code == 200
     assert 'id="apply-title"' in r.text and "2月" in r.text
     assert "34,000.00 元（现金拨付）" in r.text
@@ -97,30 +108,47 @@ def test_the_form_shows_title_amount_and_the_gap_deadline(client: TestClient, to
 
 def test_another_unit_is_refused_before_the_form(client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
     other = example("04_xinmi_small_retailer")
-    r = client.post("/apply/form", data={"policy": "xinmi.stable_job_refund_2020", "case_json": json.dumps(other)},
-                    headers=tokens["qiye"])
+    r = client.post(
+        "/apply/form",
+        data={"policy": "xinmi.stable_job_refund_2020", "case_json": json.dumps(other)},
+        headers=tokens["qiye"],
+    )
     assert r.status_code == 403
     assert "只能为本单位申请" in r.text and 'id="apply-form"' not in r.text
 
 
 def test_good_files_are_stored_with_their_sha256(client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
     book = xlsx()
-    files = [("attachments", ("营业执照.pdf", PDF, "application/pdf")),
-             ("attachments", ("照片.pdf", PNG, "application/pdf")),  # a PNG named .pdf: a PNG
-             ("attachments", ("现场.jpg", JPG, "image/jpeg")),
-             ("attachments", ("缴费明细.xlsx", book, "application/octet-stream"))]
-    r = client.post("/apply", data=form("att-good", missing_items="2019年12月失业保险缴费明细\n劳动合同"),
-                    files=files, headers=tokens["qiye"], follow_redirects=False)
+    files = [
+        ("attachments", ("营业执照.pdf", PDF, "application/pdf")),
+        ("attachments", ("照片.pdf", PNG, "application/pdf")),  # a PNG named .pdf: a PNG
+        ("attachments", ("现场.jpg", JPG, "image/jpeg")),
+        ("attachments", ("缴费明细.xlsx", book, "application/octet-stream")),
+    ]
+    r = client.post(
+        "/apply",
+        data=form("att-good", missing_items="2019年12月失业保险缴费明细\n劳动合同"),
+        files=files,
+        headers=tokens["qiye"],
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     number = r.headers["location"].rsplit("/", 1)[1]
     with session() as s:
         app = s.execute(select(Application).where(Application.number == number)).scalar_one()
-        rows = s.execute(select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.id)).scalars().all()
+        rows = (
+            s.execute(select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.id))
+            .scalars()
+            .all()
+        )
         assert app.missing_items == ["2019年12月失业保险缴费明细", "劳动合同"]
         assert app.missing_due == applying.gap_terms(app.submitted_on)["due"]
         assert [(a.filename, a.kind, a.size) for a in rows] == [
-            ("营业执照.pdf", "pdf", len(PDF)), ("照片.pdf", "png", len(PNG)), ("现场.jpg", "jpg", len(JPG)),
-            ("缴费明细.xlsx", "xlsx", len(book))]
+            ("营业执照.pdf", "pdf", len(PDF)),
+            ("照片.pdf", "png", len(PNG)),
+            ("现场.jpg", "jpg", len(JPG)),
+            ("缴费明细.xlsx", "xlsx", len(book)),
+        ]
         for a, data in zip(rows, (PDF, PNG, JPG, book), strict=True):
             assert a.sha256 == hashlib.sha256(data).hexdigest()
             assert attachments.path_of(a.sha256).read_bytes() == data
@@ -133,21 +161,31 @@ def test_good_files_are_stored_with_their_sha256(client: TestClient, tokens: dic
     assert client.get(f"/my/{number}/attachments/{first}", headers=tokens["xinmi_qiye"]).status_code == 403
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("申请表.pdf", b"just some text, not a PDF", "附件“申请表.pdf”的内容不是可上传的材料类型"),
-    ("名单.xlsx", plain_zip(), "附件“名单.xlsx”的内容不是可上传的材料类型"),
-    ("setup.png", b"MZ\x90\x00" + bytes(64), "附件“setup.png”的内容不是可上传的材料类型"),
-    ("空白.pdf", b"", "附件“空白.pdf”是空文件"),
-    ("大图.png", b"\x89PNG\r\n\x1a\n" + bytes(5 * 1024 * 1024), "附件“大图.png”超过大小上限 5.0 MB"),
-])
-def test_bad_files_are_refused_nothing_saved_and_the_form_kept(client: TestClient, tokens: dict[str, dict[str, str]],
-                                                              name: str, data: bytes, message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("申请表.pdf", b"just some text, not a PDF", "附件“申请表.pdf”的内容不是可上传的材料类型"),
+        ("名单.xlsx", plain_zip(), "附件“名单.xlsx”的内容不是可上传的材料类型"),
+        ("setup.png", b"MZ\x90\x00" + bytes(64), "附件“setup.png”的内容不是可上传的材料类型"),
+        ("空白.pdf", b"", "附件“空白.pdf”是空文件"),
+        ("大图.png", b"\x89PNG\r\n\x1a\n" + bytes(5 * 1024 * 1024), "附件“大图.png”超过大小上限 5.0 MB"),
+    ],
+)
+def test_bad_files_are_refused_nothing_saved_and_the_form_kept(
+    client: TestClient, tokens: dict[str, dict[str, str]], name: str, data: bytes, message: str
+) -> None:
     before = counts()
     key = "att-bad-" + hashlib.sha256(name.encode()).hexdigest()[:8]
-    r = client.post("/apply", data=form(key, missing_items="劳动合同"),
-                    files=[("attachments", ("营业执照.pdf", PDF, "application/pdf")),
-                           ("attachments", (name, data, "application/octet-stream"))],
-                    headers=tokens["qiye"], follow_redirects=False)
+    r = client.post(
+        "/apply",
+        data=form(key, missing_items="劳动合同"),
+        files=[
+            ("attachments", ("营业执照.pdf", PDF, "application/pdf")),
+            ("attachments", (name, data, "application/octet-stream")),
+        ],
+        headers=tokens["qiye"],
+        follow_redirects=False,
+    )
     assert r.status_code == 400, r.text
     assert message in r.text and 'id="apply-error"' in r.text
     assert 'value="6222020200055556666"' in r.text and 'value="劳动合同"' in r.text

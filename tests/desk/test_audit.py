@@ -15,7 +15,9 @@ def test_append_only_and_verified(database: str) -> None:
     upgrade(database)
     with session() as s:
         for i in range(3):
-            audit.record(s, None, "test.event", "thing", i, {"note": f"电话 13812345678 身份证 110105198001011238 #{i}"})
+            audit.record(
+                s, None, "test.event", "thing", i, {"note": f"电话 13812345678 身份证 110105198001011238 #{i}"}
+            )
     with session() as s:
         check = audit.verify(s)
         assert check.ok and check.events >= 3

@@ -127,8 +127,10 @@ def test_rewrite_with_recomputed_hashes_is_detected(fresh: Path) -> None:
             e = s.get(AuditEvent, event_id)
             assert e is not None
             digest = audit._digest(prev, audit._payload(e))
-            s.execute(text("UPDATE audit_events SET prev_hash = :p, hash = :h WHERE id = :i"),
-                      {"p": prev, "h": digest, "i": event_id})
+            s.execute(
+                text("UPDATE audit_events SET prev_hash = :p, hash = :h WHERE id = :i"),
+                {"p": prev, "h": digest, "i": event_id},
+            )
             prev = digest
     with session() as s:
         assert audit.verify(s, path=fresh.with_name("none.log")).ok  # a perfect forgery for the chain alone
@@ -158,8 +160,11 @@ def test_emptying_the_table_is_refused(fresh: Path) -> None:
     _events(1)
     with session() as s:
         dialect = s.bind.dialect.name  # type: ignore[union-attr]
-    statement, refusal = (("TRUNCATE audit_events", "TRUNCATE refused") if dialect == "postgresql"
-                          else ("DELETE FROM audit_events", "append-only"))
+    statement, refusal = (
+        ("TRUNCATE audit_events", "TRUNCATE refused")
+        if dialect == "postgresql"
+        else ("DELETE FROM audit_events", "append-only")
+    )
     with pytest.raises(DBAPIError, match=refusal), session() as s:
         s.execute(text(statement))
     with session() as s:
@@ -177,13 +182,21 @@ def test_service_role_of_the_docs_can_append_but_not_change(tmp_path: Path, monk
     from renshe.store import db
 
     base = os.environ["RENSHE_TEST_DATABASE_URL"]
-    sql = re.search(r"```sql\n(.*?)```", (Path(__file__).parents[2] / "docs" / "audit.md").read_text(encoding="utf-8"),
-                    re.S)
+    sql = re.search(
+        r"```sql\n(.*?)```", (Path(__file__).parents[2] / "docs" / "audit.md").read_text(encoding="utf-8"), re.S
+    )
     assert sql is not None
     tag = uuid.uuid4().hex[:8]
     owner, app_role, name = f"renshe_owner_{tag}", f"renshe_app_{tag}", f"renshe_roles_{tag}"
-    statements = [s.strip() for s in re.sub(r"--[^\n]*", "", sql.group(1)).replace("renshe_owner", owner)
-                  .replace("renshe_app", app_role).replace("DATABASE renshe", f"DATABASE {name}").split(";") if s.strip()]
+    statements = [
+        s.strip()
+        for s in re.sub(r"--[^\n]*", "", sql.group(1))
+        .replace("renshe_owner", owner)
+        .replace("renshe_app", app_role)
+        .replace("DATABASE renshe", f"DATABASE {name}")
+        .split(";")
+        if s.strip()
+    ]
     superuser = create_engine(base, isolation_level="AUTOCOMMIT")
     with superuser.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
@@ -213,8 +226,13 @@ def test_service_role_of_the_docs_can_append_but_not_change(tmp_path: Path, monk
         _events(2)
         with session() as s:
             assert audit.verify(s).ok
-        for attack in ("UPDATE audit_events SET actor = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events",
-                       "ALTER TABLE audit_events DISABLE TRIGGER USER", "DROP TRIGGER audit_events_no_change ON audit_events"):
+        for attack in (
+            "UPDATE audit_events SET actor = 'x'",
+            "DELETE FROM audit_events",
+            "TRUNCATE audit_events",
+            "ALTER TABLE audit_events DISABLE TRIGGER USER",
+            "DROP TRIGGER audit_events_no_change ON audit_events",
+        ):
             with pytest.raises(DBAPIError, match=r"permission denied|must be owner"), session() as s:
                 s.execute(text(attack))
     finally:

@@ -47,11 +47,13 @@ def count(s: Session) -> int:
 
 
 def test_upload_keeps_good_rows_and_names_bad_ones(s: Session) -> None:
-    data = csv("张三,110105198001011238,北京示例科技有限公司,36.5,无",
-               "李四,110105198001011239,北京示例科技有限公司,36.6,无",
-               "王五,110105199003071239,北京示例科技有限公司,abc,头疼",
-               "赵六,110108199505057890,北京示例科技有限公司,38.2,发热、干咳",
-               ",,,,")
+    data = csv(
+        "张三,110105198001011238,北京示例科技有限公司,36.5,无",
+        "李四,110105198001011239,北京示例科技有限公司,36.6,无",
+        "王五,110105199003071239,北京示例科技有限公司,abc,头疼",
+        "赵六,110108199505057890,北京示例科技有限公司,38.2,发热、干咳",
+        ",,,,",
+    )
     result = daily_reports.check_file("dispatch_temperature", data, "t.csv", DAY)
     assert [r["row"] for r in result.accepted] == [1, 4]
     assert result.empty_rows == [5]
@@ -59,8 +61,9 @@ def test_upload_keeps_good_rows_and_names_bad_ones(s: Session) -> None:
     assert "校验码错误" in problems[(2, "身份证号")]
     assert problems[(3, "体温（℃）")] == "“abc”不是体温读数：应为数字，如 36.5"
     assert "症状“头疼”不可识别" in problems[(3, "症状")]
-    report = daily_reports.submit(s, user(s, "jigou"), "dispatch_temperature", result, day=DAY, at=MORNING,
-                                  filename="t.csv")
+    report = daily_reports.submit(
+        s, user(s, "jigou"), "dispatch_temperature", result, day=DAY, at=MORNING, filename="t.csv"
+    )
     assert (report.accepted_count, report.flagged_count, report.late) == (2, 1, False)
     assert [r.flagged for r in report.rows] == [False, True]
     assert report.district == "110105"
@@ -69,20 +72,41 @@ def test_upload_keeps_good_rows_and_names_bad_ones(s: Session) -> None:
 def test_bad_input_names_field_and_row_and_saves_nothing(s: Session) -> None:
     before = count(s)
     with pytest.raises(daily_reports.ReportFileError, match="缺少列：体温（℃）"):
-        daily_reports.check_file("dispatch_temperature", csv("张三,110105198001011238,单位,无",
-                                                             header="姓名,身份证号,用人单位名称,症状"))
+        daily_reports.check_file(
+            "dispatch_temperature", csv("张三,110105198001011238,单位,无", header="姓名,身份证号,用人单位名称,症状")
+        )
     with pytest.raises(ServiceError) as err:
-        daily_reports.submit_form(s, user(s, "jigou3"), "health_monitoring",
-                                  {"姓名": "张三", "身份证号": "110105198001011238", "人员类别": "临时工",
-                                   "体温（℃）": "50", "症状": "无"}, day=DAY, at=MORNING)
+        daily_reports.submit_form(
+            s,
+            user(s, "jigou3"),
+            "health_monitoring",
+            {"姓名": "张三", "身份证号": "110105198001011238", "人员类别": "临时工", "体温（℃）": "50", "症状": "无"},
+            day=DAY,
+            at=MORNING,
+        )
     assert "人员类别：“临时工”不是可选值" in err.value.message and "体温（℃）：体温 50℃ 不在" in err.value.message
     with pytest.raises(ServiceError, match="尚未到来"):
-        daily_reports.submit_form(s, user(s, "jigou3"), "dispatch_temperature",
-                                  {"姓名": "张三", "身份证号": "110105198001011238", "用人单位名称": "单位",
-                                   "体温（℃）": "36.5", "症状": "无"}, day=DAY + dt.timedelta(days=1), at=MORNING)
+        daily_reports.submit_form(
+            s,
+            user(s, "jigou3"),
+            "dispatch_temperature",
+            {
+                "姓名": "张三",
+                "身份证号": "110105198001011238",
+                "用人单位名称": "单位",
+                "体温（℃）": "36.5",
+                "症状": "无",
+            },
+            day=DAY + dt.timedelta(days=1),
+            at=MORNING,
+        )
     with pytest.raises(Forbidden):
-        daily_reports.submit(s, user(s, "qiye"), "dispatch_temperature",
-                             daily_reports.check_file("dispatch_temperature", csv("张三,110105198001011238,单位,36.5,无")))
+        daily_reports.submit(
+            s,
+            user(s, "qiye"),
+            "dispatch_temperature",
+            daily_reports.check_file("dispatch_temperature", csv("张三,110105198001011238,单位,36.5,无")),
+        )
     s.flush()
     assert count(s) == before
 
@@ -97,10 +121,16 @@ def test_overdue_list_by_district(s: Session) -> None:
     assert status["北京朝阳示例人力资源外包有限公司"] == "missing"
     assert status["北京海淀示例人力资源服务有限公司"] == "missing"
     districts = {d["district_name"]: d for d in view["districts"]}
-    assert (districts["北京市朝阳区"]["on_time"], districts["北京市朝阳区"]["late"],
-            districts["北京市朝阳区"]["missing"]) == (1, 1, 1)
+    assert (
+        districts["北京市朝阳区"]["on_time"],
+        districts["北京市朝阳区"]["late"],
+        districts["北京市朝阳区"]["missing"],
+    ) == (1, 1, 1)
     assert districts["北京市海淀区"]["missing"] == 1
-    assert {f["filer"] for f in view["overdue"]} == {"北京朝阳示例人力资源外包有限公司", "北京海淀示例人力资源服务有限公司"}
+    assert {f["filer"] for f in view["overdue"]} == {
+        "北京朝阳示例人力资源外包有限公司",
+        "北京海淀示例人力资源服务有限公司",
+    }
     assert [a["姓名"] for a in view["alerts"]] == ["赵六"]
     assert view["alerts"][0]["身份证号"] != "110108199505057890"  # the municipal bureau sees it masked
     same_day = daily_reports.day_view(s, user(s, "jingban"), "dispatch_temperature", DAY, at=MORNING)
@@ -108,8 +138,11 @@ def test_overdue_list_by_district(s: Session) -> None:
 
 
 def test_another_districts_caseworker_sees_nothing(s: Session) -> None:
-    report_id = s.execute(select(DailyReport.id).where(DailyReport.kind == "dispatch_temperature")
-                          .order_by(DailyReport.id)).scalars().first()
+    report_id = (
+        s.execute(select(DailyReport.id).where(DailyReport.kind == "dispatch_temperature").order_by(DailyReport.id))
+        .scalars()
+        .first()
+    )
     assert report_id is not None
     xinmi = user(s, "xinmi_jingban")
     view = daily_reports.day_view(s, xinmi, "dispatch_temperature", DAY, at=NEXT_MORNING)
@@ -127,8 +160,12 @@ def test_another_districts_caseworker_sees_nothing(s: Session) -> None:
 
 
 def test_export_round_trip_keeps_text_as_data(s: Session) -> None:
-    tricky = daily_reports.check_file("health_monitoring", csv("=HYPERLINK(\"x\"),110105198001011238,外包派遣员工,37.5,乏力",
-                                                               header="姓名,身份证号,人员类别,体温（℃）,症状"))
+    tricky = daily_reports.check_file(
+        "health_monitoring",
+        csv(
+            '=HYPERLINK("x"),110105198001011238,外包派遣员工,37.5,乏力', header="姓名,身份证号,人员类别,体温（℃）,症状"
+        ),
+    )
     daily_reports.submit(s, user(s, "jigou_hd"), "health_monitoring", tricky, day=DAY, at=MORNING)
     data = daily_reports.export_day(s, user(s, "chaoyang_jingban"), "health_monitoring", DAY)
     ws = load_workbook(io.BytesIO(daily_reports.export_day(s, user(s, "jingban"), "health_monitoring", DAY))).active
@@ -143,22 +180,42 @@ def test_export_round_trip_keeps_text_as_data(s: Session) -> None:
 
 def test_technical_school_owes_each_day_once_it_has_begun(s: Session) -> None:
     header = "姓名,身份证号,人员类别,体温（℃）,症状,返校前两周健康排查"
-    first = daily_reports.check_file("technical_school", csv("周八,110105198001011238,学生,36.5,无,正常",
-                                                             "吴九,110105199003071239,教师,36.7,无,未排查", header=header))
+    first = daily_reports.check_file(
+        "technical_school",
+        csv("周八,110105198001011238,学生,36.5,无,正常", "吴九,110105199003071239,教师,36.7,无,未排查", header=header),
+    )
     school = user(s, "jigou3")
     daily_reports.submit(s, school, "technical_school", first, day=DAY, at=MORNING)
-    view = daily_reports.day_view(s, user(s, "chaoyang_jingban"), "technical_school", DAY + dt.timedelta(days=1),
-                                  at=NEXT_MORNING + dt.timedelta(days=1))
+    view = daily_reports.day_view(
+        s,
+        user(s, "chaoyang_jingban"),
+        "technical_school",
+        DAY + dt.timedelta(days=1),
+        at=NEXT_MORNING + dt.timedelta(days=1),
+    )
     assert [(f["filer"], f["status"]) for f in view["filers"]] == [("北京朝阳示例人力资源外包有限公司", "missing")]
-    assert daily_reports.day_view(s, user(s, "chaoyang_jingban"), "technical_school", DAY,
-                                  at=NEXT_MORNING)["alerts"][0]["返校前两周健康排查"] == "未排查"
+    assert (
+        daily_reports.day_view(s, user(s, "chaoyang_jingban"), "technical_school", DAY, at=NEXT_MORNING)["alerts"][0][
+            "返校前两周健康排查"
+        ]
+        == "未排查"
+    )
 
 
 def test_non_cooperation_is_filed_when_it_happens_and_never_overdue(s: Session) -> None:
     header = "用人单位名称,用人单位统一社会信用代码,未落实的防疫措施,情况说明"
-    result = daily_reports.check_file("non_cooperation", csv("北京示例科技有限公司,91110108MA01C7LM3W,分散就餐,食堂仍集中就餐",
-                                                             "某公司,91110108MA01C7LM3X,消毒,无", header=header))
-    assert [(r["row"], r["field"]) for r in result.rejected] == [(2, "用人单位统一社会信用代码"), (2, "未落实的防疫措施")]
+    result = daily_reports.check_file(
+        "non_cooperation",
+        csv(
+            "北京示例科技有限公司,91110108MA01C7LM3W,分散就餐,食堂仍集中就餐",
+            "某公司,91110108MA01C7LM3X,消毒,无",
+            header=header,
+        ),
+    )
+    assert [(r["row"], r["field"]) for r in result.rejected] == [
+        (2, "用人单位统一社会信用代码"),
+        (2, "未落实的防疫措施"),
+    ]
     daily_reports.submit(s, user(s, "jigou"), "non_cooperation", result, day=DAY, at=MORNING)
     view = daily_reports.day_view(s, user(s, "chaoyang_jingban"), "non_cooperation", DAY, at=NEXT_MORNING)
     assert view["overdue"] == [] and len(view["alerts"]) == 1 and view["daily"] is False

@@ -31,8 +31,11 @@ CHINESE_DAY = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 
 
 def submit(client: TestClient, who: dict[str, str], policy: str, case: str, account: str, key: str) -> str:
-    r = client.post("/api/v1/applications", json={"policy": policy, "case": example(case), "bank_account": account},
-                    headers={**who, "Idempotency-Key": key})
+    r = client.post(
+        "/api/v1/applications",
+        json={"policy": policy, "case": example(case), "bank_account": account},
+        headers={**who, "Idempotency-Key": key},
+    )
     assert r.status_code in (200, 201), r.text
     return str(r.json()["number"])
 
@@ -46,10 +49,16 @@ def expire(number: str) -> None:
     """Move the application's notice window a month into the past."""
     today = dt.date.today()
     with session() as s:
-        batch_id = s.execute(select(NoticeItem.batch_id).join(Application, Application.id == NoticeItem.application_id)
-                             .where(Application.number == number)).scalar_one()
-        s.execute(update(NoticeBatch).where(NoticeBatch.id == batch_id).values(
-            published_on=today - dt.timedelta(days=40), closes_on=today - dt.timedelta(days=30)))
+        batch_id = s.execute(
+            select(NoticeItem.batch_id)
+            .join(Application, Application.id == NoticeItem.application_id)
+            .where(Application.number == number)
+        ).scalar_one()
+        s.execute(
+            update(NoticeBatch)
+            .where(NoticeBatch.id == batch_id)
+            .values(published_on=today - dt.timedelta(days=40), closes_on=today - dt.timedelta(days=30))
+        )
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +68,20 @@ def walk(client: TestClient, tokens: dict[str, dict[str, str]]) -> dict[str, Any
     tokens["chaoyang_jingban"] = login(client, "chaoyang_jingban")
     a = next(x["number"] for x in client.get("/api/v1/applications", headers=tokens["qiye"]).json())
     b = submit(client, tokens["qiye"], "cn.si_feb_refund_2020", "01_beijing_medium_software", ACCOUNT_B, "pages-b")
-    c = submit(client, tokens["geren"], "beijing.frontline_allowance_2020", "06_beijing_frontline_nurse",
-               "6222020200077778888", "pages-c")
+    c = submit(
+        client,
+        tokens["geren"],
+        "beijing.frontline_allowance_2020",
+        "06_beijing_frontline_nurse",
+        "6222020200077778888",
+        "pages-c",
+    )
     return {"a": a, "b": b, "chaoyang": c, "hd": hd}
 
 
-def test_the_district_queue_shows_its_district_only(client: TestClient, tokens: dict[str, dict[str, str]],
-                                                    walk: dict[str, Any]) -> None:
+def test_the_district_queue_shows_its_district_only(
+    client: TestClient, tokens: dict[str, dict[str, str]], walk: dict[str, Any]
+) -> None:
     page = client.get("/desk", headers=walk["hd"]).text
     assert walk["a"] in page and walk["b"] in page and walk["chaoyang"] not in page
     listed = client.get("/api/v1/applications", headers=walk["hd"])
@@ -81,8 +97,9 @@ def test_the_district_queue_shows_its_district_only(client: TestClient, tokens: 
     assert {walk["a"], walk["b"], walk["chaoyang"]} <= city
 
 
-def test_the_list_is_paginated_with_a_total(client: TestClient, tokens: dict[str, dict[str, str]],
-                                            walk: dict[str, Any]) -> None:
+def test_the_list_is_paginated_with_a_total(
+    client: TestClient, tokens: dict[str, dict[str, str]], walk: dict[str, Any]
+) -> None:
     first = client.get("/api/v1/applications?page=1&size=1", headers=walk["hd"])
     second = client.get("/api/v1/applications?page=2&size=1", headers=walk["hd"])
     beyond = client.get("/api/v1/applications?page=3&size=1", headers=walk["hd"])
@@ -106,35 +123,51 @@ def test_comparison_with_the_registration_marks_the_differences(client: TestClie
     page = client.get(f"/my/{walk['a']}", headers=walk["hd"]).text
     assert "2 项与参保登记不一致" in page and page.count('class="diff"') == 2
     assert CHINESE_DAY.search(page) and "T00:00" not in page
-    person = client.get(f"/api/v1/applications/{walk['chaoyang']}/comparison",
-                        headers=login(client, "jingban")).json()
+    person = client.get(f"/api/v1/applications/{walk['chaoyang']}/comparison", headers=login(client, "jingban")).json()
     assert person["registry"]["found"] is False
 
 
 def test_review_form_refuses_a_rejection_without_reason(client: TestClient, walk: dict[str, Any]) -> None:
-    r = client.post(f"/desk/{walk['b']}/review", data={"action": "reject", "reason": "  "}, headers=walk["hd"],
-                    follow_redirects=False)
+    r = client.post(
+        f"/desk/{walk['b']}/review",
+        data={"action": "reject", "reason": "  "},
+        headers=walk["hd"],
+        follow_redirects=False,
+    )
     assert r.status_code == 400 and "理由" in r.text and 'id="review-error"' in r.text
     assert status(walk["b"]) == "submitted"
 
 
 def test_publish_form_needs_items_and_a_title(client: TestClient, walk: dict[str, Any]) -> None:
     for a in (walk["a"], walk["b"]):
-        assert client.post(f"/desk/{a}/review", data={"action": "approve"}, headers=walk["hd"],
-                           follow_redirects=False).status_code == 303
+        assert (
+            client.post(
+                f"/desk/{a}/review", data={"action": "approve"}, headers=walk["hd"], follow_redirects=False
+            ).status_code
+            == 303
+        )
     r = client.post("/desk/notice", data={"title": "公示"}, headers=walk["hd"], follow_redirects=False)
     assert r.status_code == 400 and "勾选" in r.text
-    r = client.post("/desk/notice", data={"numbers": [walk["a"]], "title": " "}, headers=walk["hd"],
-                    follow_redirects=False)
+    r = client.post(
+        "/desk/notice", data={"numbers": [walk["a"]], "title": " "}, headers=walk["hd"], follow_redirects=False
+    )
     assert r.status_code == 400 and "标题" in r.text
     with session() as s:
         assert s.execute(select(NoticeBatch)).first() is None
-    r = client.post("/desk/notice", data={"numbers": [walk["a"], walk["b"]], "title": "拟享受政策单位名单公示"},
-                    headers=walk["hd"], follow_redirects=False)
+    r = client.post(
+        "/desk/notice",
+        data={"numbers": [walk["a"], walk["b"]], "title": "拟享受政策单位名单公示"},
+        headers=walk["hd"],
+        follow_redirects=False,
+    )
     assert r.status_code == 400 and "同一项政策" in r.text  # one batch, one policy
     for n in (walk["a"], walk["b"]):
-        r = client.post("/desk/notice", data={"numbers": [n], "title": "拟享受政策单位名单公示"},
-                        headers=walk["hd"], follow_redirects=False)
+        r = client.post(
+            "/desk/notice",
+            data={"numbers": [n], "title": "拟享受政策单位名单公示"},
+            headers=walk["hd"],
+            follow_redirects=False,
+        )
         assert r.status_code == 303
     assert status(walk["a"]) == status(walk["b"]) == "in_notice"
 
@@ -150,30 +183,43 @@ def test_objections_are_listed_and_answered_one_by_one(client: TestClient, walk:
     page = client.get(f"/my/{a}", headers=walk["hd"]).text
     assert "该单位2020年4月参保人数为118人" in page and "待复核 1 条" in page
     with session() as s:
-        objection = s.execute(select(Objection.id).join(Application, Application.id == Objection.application_id)
-                              .where(Application.number == a)).scalar_one()
-    for data, words in (({"note": "已核实"}, "复核结论"), ({"decision": "dismissed", "note": " "}, "理由"),
-                        ({"decision": "maybe", "note": "x"}, "复核结论")):
+        objection = s.execute(
+            select(Objection.id)
+            .join(Application, Application.id == Objection.application_id)
+            .where(Application.number == a)
+        ).scalar_one()
+    for data, words in (
+        ({"note": "已核实"}, "复核结论"),
+        ({"decision": "dismissed", "note": " "}, "理由"),
+        ({"decision": "maybe", "note": "x"}, "复核结论"),
+    ):
         r = client.post(f"/desk/{a}/objections/{objection}", data=data, headers=walk["hd"], follow_redirects=False)
         assert r.status_code == 400 and words in r.text, (data, r.text[:300])
         assert 'class="field-error objection-error"' in r.text
         if data.get("note", "").strip():
             assert f'value="{data["note"]}"' in r.text  # what was typed is kept
         assert status(a) == "objected"
-    r = client.post(f"/desk/{a}/objections/{objection}", data={"decision": "dismissed",
-                    "note": "经核对，4月新增2人于5月补缴，申报数与登记数差异已说明"}, headers=walk["hd"],
-                    follow_redirects=False)
+    r = client.post(
+        f"/desk/{a}/objections/{objection}",
+        data={"decision": "dismissed", "note": "经核对，4月新增2人于5月补缴，申报数与登记数差异已说明"},
+        headers=walk["hd"],
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert status(a) == "in_notice"  # the window has not passed
-    log = client.get(f"/api/v1/audit?entity_id={a}&action=notice.review_objection",
-                     headers=login(client, "shenji")).json()
+    log = client.get(
+        f"/api/v1/audit?entity_id={a}&action=notice.review_objection", headers=login(client, "shenji")
+    ).json()
     assert log and log[0]["detail"]["upheld"] is False
 
 
 def test_the_notice_closes_by_the_calendar(client: TestClient, walk: dict[str, Any]) -> None:
     with session() as s:
-        batch_id = s.execute(select(NoticeItem.batch_id).join(Application, Application.id == NoticeItem.application_id)
-                             .where(Application.number == walk["a"])).scalar_one()
+        batch_id = s.execute(
+            select(NoticeItem.batch_id)
+            .join(Application, Application.id == NoticeItem.application_id)
+            .where(Application.number == walk["a"])
+        ).scalar_one()
     r = client.post(f"/desk/notices/{batch_id}/close", headers=walk["hd"], follow_redirects=False)
     assert r.status_code == 409 and "期满后方可结束公示" in r.text and CHINESE_DAY.search(r.text)
     assert status(walk["a"]) == "in_notice"
@@ -190,7 +236,9 @@ def test_the_notice_closes_by_the_calendar(client: TestClient, walk: dict[str, A
     assert r.status_code == 409 and "已于" in r.text
 
 
-def return_file(rows: list[list[str]], header: tuple[str, ...] = ("申请编号", "账号", "金额", "结果", "失败原因")) -> bytes:
+def return_file(
+    rows: list[list[str]], header: tuple[str, ...] = ("申请编号", "账号", "金额", "结果", "失败原因")
+) -> bytes:
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(header)
@@ -198,8 +246,9 @@ def return_file(rows: list[list[str]], header: tuple[str, ...] = ("申请编号"
     return out.getvalue().encode("utf-8-sig")
 
 
-def test_disbursement_page_and_the_bank_return_file(client: TestClient, tokens: dict[str, dict[str, str]],
-                                                   walk: dict[str, Any]) -> None:
+def test_disbursement_page_and_the_bank_return_file(
+    client: TestClient, tokens: dict[str, dict[str, str]], walk: dict[str, Any]
+) -> None:
     a, b, fin = walk["a"], walk["b"], tokens["caiwu"]
     r = client.post("/desk/disburse", headers=fin, follow_redirects=False)
     assert r.status_code == 303
@@ -229,16 +278,24 @@ def test_disbursement_page_and_the_bank_return_file(client: TestClient, tokens: 
         assert status(a) == status(b) == "disbursing"
     r = client.post(f"/desk/payouts/{d}/return", headers=fin, follow_redirects=False)
     assert r.status_code == 422 and "请选择" in r.text
-    r = client.post(f"/desk/payouts/{d}/return", files={"file": ("回盘.csv", return_file([ok, failed]))}, headers=fin,
-                    follow_redirects=False)
+    r = client.post(
+        f"/desk/payouts/{d}/return",
+        files={"file": ("回盘.csv", return_file([ok, failed]))},
+        headers=fin,
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert status(a) == "paid" and status(b) == "cleared"  # the failed one can be disbursed again
     page = client.get(f"/desk/payouts/{d}", headers=fin).text
     assert "已回盘（部分失败）" in page and "失败：账户已销户" in page
     with session() as s:
         assert s.get(Disbursement, d).status == "returned"  # type: ignore[union-attr]
-    r = client.post(f"/desk/payouts/{d}/return", files={"file": ("回盘.csv", return_file([ok, failed]))}, headers=fin,
-                    follow_redirects=False)
+    r = client.post(
+        f"/desk/payouts/{d}/return",
+        files={"file": ("回盘.csv", return_file([ok, failed]))},
+        headers=fin,
+        follow_redirects=False,
+    )
     assert r.status_code == 409
     again = client.post("/api/v1/disbursements", json={"applications": [b]}, headers=fin)
     assert again.status_code == 201 and again.json()["count"] == 1
@@ -246,13 +303,21 @@ def test_disbursement_page_and_the_bank_return_file(client: TestClient, tokens: 
 
 def test_clawback_form(client: TestClient, walk: dict[str, Any]) -> None:
     a = walk["a"]
-    for data, words in (({"amount": "abc", "reason": "承诺不实"}, "数字"), ({"amount": "-5", "reason": "承诺不实"}, "大于 0"),
-                        ({"amount": "99999999", "reason": "承诺不实"}, "不超过"), ({"amount": "1.005", "reason": "x"}, "两位小数"),
-                        ({"amount": "1000", "reason": " "}, "理由")):
+    for data, words in (
+        ({"amount": "abc", "reason": "承诺不实"}, "数字"),
+        ({"amount": "-5", "reason": "承诺不实"}, "大于 0"),
+        ({"amount": "99999999", "reason": "承诺不实"}, "不超过"),
+        ({"amount": "1.005", "reason": "x"}, "两位小数"),
+        ({"amount": "1000", "reason": " "}, "理由"),
+    ):
         r = client.post(f"/desk/{a}/clawback", data=data, headers=walk["hd"], follow_redirects=False)
         assert r.status_code == 400 and words in r.text and 'id="clawback-error"' in r.text, (data, r.text[:300])
         assert f'value="{data["amount"]}"' in r.text
         assert status(a) == "paid"
-    r = client.post(f"/desk/{a}/clawback", data={"amount": "1,000.00", "reason": "裁员未如实承诺"}, headers=walk["hd"],
-                    follow_redirects=False)
+    r = client.post(
+        f"/desk/{a}/clawback",
+        data={"amount": "1,000.00", "reason": "裁员未如实承诺"},
+        headers=walk["hd"],
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and status(a) == "clawed_back"

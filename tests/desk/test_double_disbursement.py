@@ -49,8 +49,13 @@ def race(url: str, who: dict[str, str], body: dict[str, Any]) -> list[httpx.Resp
 def items_of(database: str, number: str) -> int:
     engine = create_engine(database)
     with engine.connect() as conn:
-        n = conn.execute(text("SELECT COUNT(*) FROM disbursement_items i JOIN applications a ON a.id = i.application_id "
-                              "WHERE a.number = :n"), {"n": number}).scalar_one()
+        n = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM disbursement_items i JOIN applications a ON a.id = i.application_id "
+                "WHERE a.number = :n"
+            ),
+            {"n": number},
+        ).scalar_one()
     engine.dispose()
     return int(n)
 
@@ -77,6 +82,10 @@ def test_one_wins_the_other_gets_409(served: tuple[str, str], named: bool) -> No
         assert winner["count"] == 1
         assert httpx.post(f"{url}/api/v1/disbursements/{winner['id']}/paid", headers=fin, timeout=60).status_code == 200
         # claw it back so that the same money may be applied for again in the next round
-        r = httpx.post(f"{url}/api/v1/applications/{number}/clawback", json={"amount": 1, "reason": "测试轮次结束"},
-                       headers=cw, timeout=60)
+        r = httpx.post(
+            f"{url}/api/v1/applications/{number}/clawback",
+            json={"amount": 1, "reason": "测试轮次结束"},
+            headers=cw,
+            timeout=60,
+        )
         assert r.status_code == 201, r.text

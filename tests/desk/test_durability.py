@@ -11,8 +11,12 @@ from tests.conftest import ROOT
 
 
 def test_kill_during_load() -> None:
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "desk_durability.py"), "--submissions", "40",
-                           "--concurrency", "20"], capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "desk_durability.py"), "--submissions", "40", "--concurrency", "20"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["restarted"] is True
     assert result["lost"] == 0 and result["duplicates"] == 0

@@ -40,7 +40,9 @@ def _no_formulas(data: bytes) -> None:
 def _cells(data: bytes) -> dict[Any, Any]:
     """Every non-empty cell value → its openpyxl data type ('s' text, 'f' formula, 'n' number)."""
     book = load_workbook(io.BytesIO(data))
-    return {c.value: c.data_type for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    return {
+        c.value: c.data_type for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None
+    }
 
 
 def _assert_text(data: bytes, *values: str) -> None:
@@ -63,17 +65,34 @@ def test_disbursement_file_is_data_and_names_the_account(database: str) -> None:
     with session() as s:
         seed(s)
         qiye, caiwu = _user(s, "qiye"), _user(s, "caiwu")
-        evil = User(username="evil_unit", password_hash="-", role="enterprise", display_name="+1-2=SUM(A1)",
-                    uscc="91110108MA01XXXX00", region="110108")  # a unit the bureau has no registration of
+        evil = User(
+            username="evil_unit",
+            password_hash="-",
+            role="enterprise",
+            display_name="+1-2=SUM(A1)",
+            uscc="91110108MA01XXXX00",
+            region="110108",
+        )  # a unit the bureau has no registration of
         s.add(evil)
         s.flush()
         numbers = []
         for n, (applicant, typed) in enumerate([(qiye, LINK), (evil, "随便填写的名称")]):
-            app = Application(number=f"EXPORT-{n}", applicant_id=applicant.id, idempotency_key=f"export-{n}",
-                              policy_id="cn.si_relief_2020", subject_uscc=applicant.uscc, subject_name=typed,
-                              region="110108", case={}, result={}, amount=Decimal("100.00"),
-                              bank_account="6222021234567890123", status="cleared", submitted_on=dt.date(2020, 3, 2),
-                              review_due=dt.date(2020, 3, 9))
+            app = Application(
+                number=f"EXPORT-{n}",
+                applicant_id=applicant.id,
+                idempotency_key=f"export-{n}",
+                policy_id="cn.si_relief_2020",
+                subject_uscc=applicant.uscc,
+                subject_name=typed,
+                region="110108",
+                case={},
+                result={},
+                amount=Decimal("100.00"),
+                bank_account="6222021234567890123",
+                status="cleared",
+                submitted_on=dt.date(2020, 3, 2),
+                review_due=dt.date(2020, 3, 9),
+            )
             s.add(app)
             numbers.append(app.number)
         s.flush()
@@ -99,10 +118,17 @@ def test_dispatch_export_is_data(database: str) -> None:
         seed(s)
         agency, cw = _user(s, "jigou2"), _user(s, "chaoyang_jingban")
         buf = io.StringIO()
-        csv.writer(buf).writerows([dispatch.columns(),
-                                   ["@王五", "110105199003071239", "13700001111", LINK, "91110108MA01C7LM3W"]])
-        _, result = dispatch.submit(s, agency, buf.getvalue().encode(), "r.csv", cycle=cycle,
-                                    at=dispatch.deadline(cycle) - dt.timedelta(hours=1))
+        csv.writer(buf).writerows(
+            [dispatch.columns(), ["@王五", "110105199003071239", "13700001111", LINK, "91110108MA01C7LM3W"]]
+        )
+        _, result = dispatch.submit(
+            s,
+            agency,
+            buf.getvalue().encode(),
+            "r.csv",
+            cycle=cycle,
+            at=dispatch.deadline(cycle) - dt.timedelta(hours=1),
+        )
         assert len(result.accepted) == 1, result.rejected
         book = dispatch.export_district(s, cw, cycle)
     _assert_text(book, "@王五", LINK)
@@ -114,34 +140,80 @@ def test_transport_export_is_data(database: str) -> None:
     with session() as s:
         seed(s)
         cw = _user(s, "jingban")
-        transport.register_trip(s, cw, origin="110108", destination="-广东省深圳市", employer=LINK, travel_date=day,
-                                name="=1+1", id_number="110105198001011238", phone="13812345678")
+        transport.register_trip(
+            s,
+            cw,
+            origin="110108",
+            destination="-广东省深圳市",
+            employer=LINK,
+            travel_date=day,
+            name="=1+1",
+            id_number="110105198001011238",
+            phone="13812345678",
+        )
         transport.plan(s, cw, day)
         book = transport.export(s, cw, day, "bureau")
     _assert_text(book, "=1+1", LINK)
 
 
 def test_followup311_export_is_data() -> None:
-    data = {"today": "2022-03-01", "citation": {"doc_no": "永人社发〔2022〕3号", "article": "二"},
-            "by_caseworker": [{"key": "@经办", "people": 1, "behind": 1}], "by_area": []}
-    people = [{"name": "=1+1", "id_number": "431102********0020", "region": "431102", "caseworker": "@经办",
-               "registered_on": "2022-02-01", "period": ["2022-02-01", "2022-02-28"], "counts": {}, "employed": False,
-               "behind": True, "missing": ["-岗位推荐"]}]
+    data = {
+        "today": "2022-03-01",
+        "citation": {"doc_no": "永人社发〔2022〕3号", "article": "二"},
+        "by_caseworker": [{"key": "@经办", "people": 1, "behind": 1}],
+        "by_area": [],
+    }
+    people = [
+        {
+            "name": "=1+1",
+            "id_number": "431102********0020",
+            "region": "431102",
+            "caseworker": "@经办",
+            "registered_on": "2022-02-01",
+            "period": ["2022-02-01", "2022-02-28"],
+            "counts": {},
+            "employed": False,
+            "behind": True,
+            "missing": ["-岗位推荐"],
+        }
+    ]
     _assert_text(followup_pages.workbook(data, people), "=1+1", "@经办")
 
 
 def test_targets_export_is_data() -> None:
-    d = {"header": "城镇新增就业", "pct_year": 0.5, "trend": [{"month": "2020-01", "done": 1, "cumulative": 1,
-                                                           "planned": 2}],
-         "rows": [{"unit": LINK, "target": 10, "done": 1, "pct_target": 0.1, "pct_year": 0.5, "gap": 4,
-                   "status_name": "+落后"}],
-         "total": {"target": 10, "done": 1, "pct_target": 0.1, "status_name": "落后"}}
+    d = {
+        "header": "城镇新增就业",
+        "pct_year": 0.5,
+        "trend": [{"month": "2020-01", "done": 1, "cumulative": 1, "planned": 2}],
+        "rows": [
+            {
+                "unit": LINK,
+                "target": 10,
+                "done": 1,
+                "pct_target": 0.1,
+                "pct_year": 0.5,
+                "gap": 4,
+                "status_name": "+落后",
+            }
+        ],
+        "total": {"target": 10, "done": 1, "pct_target": 0.1, "status_name": "落后"},
+    }
     _assert_text(tracking.dashboard_xlsx(d), LINK, "+落后")
 
 
 def test_monitoring_export_is_data() -> None:
-    warning = {"kind_name": "裁员率超线", "uscc": "91110108MA01C7LM3W", "name": LINK, "region": "110108",
-               "headcount": 10, "prev": 20, "base": 20, "value": 0.5, "line": 0.1, "reason": "-裁员过半",
-               "citation": {"doc_no": "人社部发〔2020〕8号", "article": "一"}}
+    warning = {
+        "kind_name": "裁员率超线",
+        "uscc": "91110108MA01C7LM3W",
+        "name": LINK,
+        "region": "110108",
+        "headcount": 10,
+        "prev": 20,
+        "base": 20,
+        "value": 0.5,
+        "line": 0.1,
+        "reason": "-裁员过半",
+        "citation": {"doc_no": "人社部发〔2020〕8号", "article": "一"},
+    }
     report = {"warnings": [warning], "regions": [], "months": [], "parameters": [], "problems": []}
     _assert_text(monitoring.export_xlsx(report), LINK, "-裁员过半")

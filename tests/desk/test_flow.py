@@ -29,7 +29,9 @@ def test_whole_flow(client: TestClient, tokens: dict[str, dict[str, str]]) -> No
     assert comparison["same"] is True
     r = client.post(f"/api/v1/applications/{number}/review", json={"action": "return"}, headers=cw)
     assert r.status_code == 400 and "理由" in r.json()["detail"]
-    r = client.post(f"/api/v1/applications/{number}/review", json={"action": "return", "reason": "请核对2月缴费"}, headers=cw)
+    r = client.post(
+        f"/api/v1/applications/{number}/review", json={"action": "return", "reason": "请核对2月缴费"}, headers=cw
+    )
     assert r.json()["status"] == "returned"
     r = client.post(f"/api/v1/applications/{number}/resubmit", json={"case": case}, headers=ent)
     assert r.json()["status"] == "resubmitted"
@@ -47,8 +49,9 @@ def test_whole_flow(client: TestClient, tokens: dict[str, dict[str, str]]) -> No
     assert r.status_code == 409 and "期满" in r.json()["detail"]
     r = client.post(f"/api/v1/notices/objections/{number}", json={"text": "该企业2月已裁员"})
     assert r.status_code == 201
-    r = client.post(f"/api/v1/applications/{number}/objection-review", json={"upheld": False, "note": "经核实未裁员"},
-                    headers=cw)
+    r = client.post(
+        f"/api/v1/applications/{number}/objection-review", json={"upheld": False, "note": "经核实未裁员"}, headers=cw
+    )
     # dismissed, but the window has not passed: back in the notice, not cleared (see test_notice_window.py)
     assert r.json()["status"] == "in_notice"
     # the window passes: the caseworker closes the notice the working day after it ends
@@ -76,28 +79,41 @@ def test_whole_flow(client: TestClient, tokens: dict[str, dict[str, str]]) -> No
     assert "6222020200099990001" not in csv_masked and "0001" in csv_masked
     assert client.post(f"/api/v1/disbursements/{d['id']}/paid", headers=fin).json()["status"] == "paid"
     # a later finding: claw-back
-    r = client.post(f"/api/v1/applications/{number}/clawback", json={"amount": 34000.0, "reason": "承诺不实"}, headers=cw)
+    r = client.post(
+        f"/api/v1/applications/{number}/clawback", json={"amount": 34000.0, "reason": "承诺不实"}, headers=cw
+    )
     assert r.status_code == 201
     assert client.get(f"/api/v1/applications/{number}", headers=ent).json()["status"] == "clawed_back"
     # every step is in the audit log, and the chain verifies
     log = client.get(f"/api/v1/audit?entity_id={number}", headers=aud).json()
     actions = {e["action"] for e in log}
-    assert {"application.submit", "application.return", "application.approve", "notice.objection",
-            "clawback.open"} <= actions
+    assert {
+        "application.submit",
+        "application.return",
+        "application.approve",
+        "notice.objection",
+        "clawback.open",
+    } <= actions
     assert client.get("/api/v1/audit/verify", headers=aud).json()["ok"] is True
 
 
 def test_ineligible_policy_cannot_be_applied_for(client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
     case = example("01_beijing_medium_software")
-    r = client.post("/api/v1/applications", json={"policy": "beijing.hiring_subsidy_2020", "case": case},
-                    headers={**tokens["qiye"], "Idempotency-Key": "x-1"})
+    r = client.post(
+        "/api/v1/applications",
+        json={"policy": "beijing.hiring_subsidy_2020", "case": case},
+        headers={**tokens["qiye"], "Idempotency-Key": "x-1"},
+    )
     assert r.status_code == 400 and "不符合" in r.json()["detail"]
 
 
 def test_cannot_apply_for_another_unit(client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
     case = example("04_xinmi_small_retailer")
-    r = client.post("/api/v1/applications", json={"policy": "xinmi.stable_job_refund_2020", "case": case},
-                    headers={**tokens["qiye"], "Idempotency-Key": "x-2"})
+    r = client.post(
+        "/api/v1/applications",
+        json={"policy": "xinmi.stable_job_refund_2020", "case": case},
+        headers={**tokens["qiye"], "Idempotency-Key": "x-2"},
+    )
     assert r.status_code == 403
 
 
@@ -105,11 +121,16 @@ def test_accept_with_gaps_blocks_approval_until_supplied(client: TestClient, tok
     apps = client.get("/api/v1/applications", headers=tokens["xinmi_qiye"]).json()
     gap = next(a for a in apps if a["missing_items"])
     assert gap["missing_due"] is not None
-    r = client.post(f"/api/v1/applications/{gap['number']}/review", json={"action": "approve"},
-                    headers=tokens["xinmi_jingban"])
+    r = client.post(
+        f"/api/v1/applications/{gap['number']}/review", json={"action": "approve"}, headers=tokens["xinmi_jingban"]
+    )
     assert r.status_code == 409 and "材料" in r.json()["detail"]
-    client.post(f"/api/v1/applications/{gap['number']}/resubmit", json={"supplied": gap["missing_items"]},
-                headers=tokens["xinmi_qiye"])
-    r = client.post(f"/api/v1/applications/{gap['number']}/review", json={"action": "approve"},
-                    headers=tokens["xinmi_jingban"])
+    client.post(
+        f"/api/v1/applications/{gap['number']}/resubmit",
+        json={"supplied": gap["missing_items"]},
+        headers=tokens["xinmi_qiye"],
+    )
+    r = client.post(
+        f"/api/v1/applications/{gap['number']}/review", json={"action": "approve"}, headers=tokens["xinmi_jingban"]
+    )
     assert r.status_code == 200 and r.json()["status"] == "approved"

@@ -26,8 +26,12 @@ from tests.conftest import RENSHE, ROOT
 PARAM = "henan.ui_benefit_monthly_2019"
 RULE = "henan.stable_job_refund_2020"
 VALUE = 1520
-DOC = {"doc_no": "郑人社〔2019〕12号", "doc_title": "关于调整郑州市失业保险金标准的通知", "article": "二",
-       "quote": "自2019年1月1日起，郑州市失业保险金标准调整为每月1520元。"}
+DOC = {
+    "doc_no": "郑人社〔2019〕12号",
+    "doc_title": "关于调整郑州市失业保险金标准的通知",
+    "article": "二",
+    "quote": "自2019年1月1日起，郑州市失业保险金标准调整为每月1520元。",
+}
 PROPOSAL = {"parameter": PARAM, "value": VALUE, **DOC, "effective_from": "2019-01-01"}
 PASSWORD = "Zhengzhou-bureau-2026!"
 
@@ -51,9 +55,17 @@ def henan_case() -> dict[str, Any]:
 def admins(client: TestClient, tokens: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """The demo admin (no area: every document), a second admin and a Beijing admin."""
     for name, region in (("admin2", None), ("bj_admin", "110000")):
-        r = client.post("/api/v1/users", headers=tokens["admin"], json={
-            "username": name, "password": PASSWORD, "role": "admin", "display_name": f"管理员 {name}",
-            **({"region": region} if region else {})})
+        r = client.post(
+            "/api/v1/users",
+            headers=tokens["admin"],
+            json={
+                "username": name,
+                "password": PASSWORD,
+                "role": "admin",
+                "display_name": f"管理员 {name}",
+                **({"region": region} if region else {}),
+            },
+        )
         assert r.status_code == 201, r.text
     out = {"admin": tokens["admin"]}
     for name in ("admin2", "bj_admin"):
@@ -81,8 +93,9 @@ def expected_amount(case: dict[str, Any], value: float) -> float:
     return round(months * value * case["enterprise"]["insured"]["2019-12"], 2)
 
 
-def test_the_list_shows_the_parameter_and_the_results_waiting_on_it(client: TestClient,
-                                                                   admins: dict[str, dict[str, str]]) -> None:
+def test_the_list_shows_the_parameter_and_the_results_waiting_on_it(
+    client: TestClient, admins: dict[str, dict[str, str]]
+) -> None:
     listed = standards_of(client, admins["admin"])
     assert PARAM in listed
     entry = listed[PARAM]
@@ -98,8 +111,8 @@ def test_the_list_shows_the_parameter_and_the_results_waiting_on_it(client: Test
 
 
 def test_maker_checker_then_the_calculator_cites_the_local_document(
-        client: TestClient, admins: dict[str, dict[str, str]], tokens: dict[str, dict[str, str]],
-        henan_case: dict[str, Any]) -> None:
+    client: TestClient, admins: dict[str, dict[str, str]], tokens: dict[str, dict[str, str]], henan_case: dict[str, Any]
+) -> None:
     before = refund(client, henan_case)
     assert before["amount"] is None and any(PARAM in r for r in before["reasons"])  # pending: 待核定
 
@@ -128,9 +141,15 @@ def test_maker_checker_then_the_calculator_cites_the_local_document(
     assert after["status"] == "eligible"
     assert after["amount"] == expected_amount(henan_case, VALUE)
     assert {"doc_no": DOC["doc_no"], "article": DOC["article"]} in after["citations"]
-    assert after["local_standards"] == [{"parameter": PARAM, "value": VALUE, "unit": "CNY/month",
-                                         "citation": {"doc_no": DOC["doc_no"], "article": DOC["article"]},
-                                         "title": DOC["doc_title"]}]
+    assert after["local_standards"] == [
+        {
+            "parameter": PARAM,
+            "value": VALUE,
+            "unit": "CNY/month",
+            "citation": {"doc_no": DOC["doc_no"], "article": DOC["article"]},
+            "title": DOC["doc_title"],
+        }
+    ]
     assert any(DOC["doc_no"] in reason for reason in after["reasons"])
     # the case's own parameters still win over the bureau's value
     own = refund(client, {**henan_case, "parameters": {PARAM: 1000}})
@@ -148,13 +167,26 @@ def _registry(case: dict[str, Any], folder: Path) -> Path:
     """The case's unit as a registry of CSV files (units, contributions, insured)."""
     e = case["enterprise"]
     folder.mkdir()
-    pl.DataFrame([{"uscc": e["uscc"], "name": e["name"], "region": e["region"], "unit_type": e["unit_type"],
-                   "industry": e["industry"], "employees": e["employees"], "revenue": e["revenue"],
-                   "assets": e["assets"], "flags": ";".join(e["flags"]), "attrition_2019": e["attrition_2019"]}]) \
-        .write_csv(folder / "units.csv")
+    pl.DataFrame(
+        [
+            {
+                "uscc": e["uscc"],
+                "name": e["name"],
+                "region": e["region"],
+                "unit_type": e["unit_type"],
+                "industry": e["industry"],
+                "employees": e["employees"],
+                "revenue": e["revenue"],
+                "assets": e["assets"],
+                "flags": ";".join(e["flags"]),
+                "attrition_2019": e["attrition_2019"],
+            }
+        ]
+    ).write_csv(folder / "units.csv")
     pl.DataFrame([{"uscc": e["uscc"], **row} for row in e["contributions"]]).write_csv(folder / "contributions.csv")
-    pl.DataFrame([{"uscc": e["uscc"], "month": m, "headcount": n} for m, n in e["insured"].items()]) \
-        .write_csv(folder / "insured.csv")
+    pl.DataFrame([{"uscc": e["uscc"], "month": m, "headcount": n} for m, n in e["insured"].items()]).write_csv(
+        folder / "insured.csv"
+    )
     return folder
 
 
@@ -166,8 +198,9 @@ def _paid(out: Path, uscc: str) -> dict[str, Any] | None:
     return rows.row(0, named=True) if rows.height else None
 
 
-def test_the_batch_uses_the_approved_value(client: TestClient, admins: dict[str, dict[str, str]],
-                                           henan_case: dict[str, Any], database: str, tmp_path: Path) -> None:
+def test_the_batch_uses_the_approved_value(
+    client: TestClient, admins: dict[str, dict[str, str]], henan_case: dict[str, Any], database: str, tmp_path: Path
+) -> None:
     assert standards_of(client, admins["admin"])[PARAM]["standards"][0]["status"] == "approved"
     reg = _registry(henan_case, tmp_path / "reg")
     as_of = pl.Series([henan_case["as_of"]]).str.to_date()[0]
@@ -179,33 +212,86 @@ def test_the_batch_uses_the_approved_value(client: TestClient, admins: dict[str,
     exported = client.get("/api/v1/local-standards/export", headers=admins["admin"])
     assert exported.status_code == 200
     (tmp_path / "local.json").write_text(exported.text, encoding="utf-8")
-    run_batch(BatchConfig(reg, as_of, tmp_path / "local", policies=[RULE], workers=1,
-                          local_json=local_standards.load_file(tmp_path / "local.json").to_json()))
+    run_batch(
+        BatchConfig(
+            reg,
+            as_of,
+            tmp_path / "local",
+            policies=[RULE],
+            workers=1,
+            local_json=local_standards.load_file(tmp_path / "local.json").to_json(),
+        )
+    )
     paid = _paid(tmp_path / "local", uscc)
     assert paid is not None and paid["amount"] == expected_amount(henan_case, VALUE)
     assert DOC["doc_no"] in paid["reasons"]
     # renshe evaluate with the same file: the calculator on the command line
     (tmp_path / "case.json").write_text(json.dumps(henan_case), encoding="utf-8")
-    proc = subprocess.run([str(RENSHE), "evaluate", str(tmp_path / "case.json"), "--local-standards",
-                           str(tmp_path / "local.json")], capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [str(RENSHE), "evaluate", str(tmp_path / "case.json"), "--local-standards", str(tmp_path / "local.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     result = next(r for r in json.loads(proc.stdout)["results"] if r["policy"] == RULE)
     assert result["amount"] == expected_amount(henan_case, VALUE) and result["local_standards"][0]["parameter"] == PARAM
     # the command line, reading the approved values from the database
-    proc = subprocess.run([str(RENSHE), "batch", str(reg), "--as-of", henan_case["as_of"], "--out",
-                           str(tmp_path / "cli"), "--policies", RULE, "--workers", "1", "--database-url", database],
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [
+            str(RENSHE),
+            "batch",
+            str(reg),
+            "--as-of",
+            henan_case["as_of"],
+            "--out",
+            str(tmp_path / "cli"),
+            "--policies",
+            RULE,
+            "--workers",
+            "1",
+            "--database-url",
+            database,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert DOC["doc_no"] in proc.stderr  # it says which local standards it uses
     paid = _paid(tmp_path / "cli", uscc)
     assert paid is not None and paid["amount"] == expected_amount(henan_case, VALUE)
     assert DOC["doc_no"] in paid["reasons"]
     # a bad overlay file is refused by name
-    (tmp_path / "bad.json").write_text(json.dumps({"local_standards": [
-        {"parameter": PARAM, "value": "abc", "from": "2019-01-01", "to": None, "citation": DOC}]}), encoding="utf-8")
-    proc = subprocess.run([str(RENSHE), "batch", str(reg), "--as-of", henan_case["as_of"], "--out",
-                           str(tmp_path / "bad"), "--local-standards", str(tmp_path / "bad.json")],
-                          capture_output=True, text=True, timeout=300, check=False)
+    (tmp_path / "bad.json").write_text(
+        json.dumps(
+            {
+                "local_standards": [
+                    {"parameter": PARAM, "value": "abc", "from": "2019-01-01", "to": None, "citation": DOC}
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [
+            str(RENSHE),
+            "batch",
+            str(reg),
+            "--as-of",
+            henan_case["as_of"],
+            "--out",
+            str(tmp_path / "bad"),
+            "--local-standards",
+            str(tmp_path / "bad.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 2 and PARAM in proc.stderr and "Traceback" not in proc.stderr
 
 
@@ -226,8 +312,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("patch", "field", "words"), BAD)
-def test_bad_proposals_are_refused_and_nothing_is_saved(client: TestClient, admins: dict[str, dict[str, str]],
-                                                        patch: dict[str, Any], field: str, words: str) -> None:
+def test_bad_proposals_are_refused_and_nothing_is_saved(
+    client: TestClient, admins: dict[str, dict[str, str]], patch: dict[str, Any], field: str, words: str
+) -> None:
     count = sum(len(p["standards"]) for p in standards_of(client, admins["admin"]).values())
     r = client.post("/api/v1/local-standards", headers=admins["admin"], json={**PROPOSAL, **patch})
     assert r.status_code == 422, r.text
@@ -237,22 +324,36 @@ def test_bad_proposals_are_refused_and_nothing_is_saved(client: TestClient, admi
     assert sum(len(p["standards"]) for p in standards_of(client, admins["admin"]).values()) == count
 
 
-def test_area_and_roles(client: TestClient, admins: dict[str, dict[str, str]], tokens: dict[str, dict[str, str]]) -> None:
+def test_area_and_roles(
+    client: TestClient, admins: dict[str, dict[str, str]], tokens: dict[str, dict[str, str]]
+) -> None:
     r = client.post("/api/v1/local-standards", headers=admins["bj_admin"], json=PROPOSAL)
     assert r.status_code == 403 and "辖区" in r.json()["detail"]
     r = client.post("/api/v1/local-standards", headers=tokens["jingban"], json=PROPOSAL)
     assert r.status_code == 403
     assert client.get("/api/v1/local-standards").status_code == 401
     # a Beijing admin sets a Beijing parameter
-    r = client.post("/api/v1/local-standards", headers=admins["bj_admin"], json={
-        **PROPOSAL, "parameter": "beijing.ui_benefit_monthly_2019", "value": 2000, "doc_no": "京人社就发〔2019〕9号"})
+    r = client.post(
+        "/api/v1/local-standards",
+        headers=admins["bj_admin"],
+        json={
+            **PROPOSAL,
+            "parameter": "beijing.ui_benefit_monthly_2019",
+            "value": 2000,
+            "doc_no": "京人社就发〔2019〕9号",
+        },
+    )
     assert r.status_code == 201, r.text
 
 
-def test_rejection_needs_a_reason_and_changes_nothing(client: TestClient, admins: dict[str, dict[str, str]],
-                                                      henan_case: dict[str, Any]) -> None:
-    r = client.post("/api/v1/local-standards", headers=admins["admin2"],
-                    json={**PROPOSAL, "value": 9999, "effective_from": "2020-01-01"})
+def test_rejection_needs_a_reason_and_changes_nothing(
+    client: TestClient, admins: dict[str, dict[str, str]], henan_case: dict[str, Any]
+) -> None:
+    r = client.post(
+        "/api/v1/local-standards",
+        headers=admins["admin2"],
+        json={**PROPOSAL, "value": 9999, "effective_from": "2020-01-01"},
+    )
     assert r.status_code == 201, r.text
     number = r.json()["id"]
     r = client.post(f"/api/v1/local-standards/{number}/reject", headers=admins["admin"], json={"reason": " "})
@@ -264,8 +365,9 @@ def test_rejection_needs_a_reason_and_changes_nothing(client: TestClient, admins
     assert r.status_code == 409
 
 
-def test_the_page_refuses_others_and_keeps_what_was_typed(client: TestClient, admins: dict[str, dict[str, str]],
-                                                          tokens: dict[str, dict[str, str]]) -> None:
+def test_the_page_refuses_others_and_keeps_what_was_typed(
+    client: TestClient, admins: dict[str, dict[str, str]], tokens: dict[str, dict[str, str]]
+) -> None:
     r = client.get("/admin/standards", headers=tokens["jingban"])
     assert r.status_code == 403 and "只有管理员" in r.text
     r = client.get("/admin/standards", follow_redirects=False)
@@ -273,20 +375,30 @@ def test_the_page_refuses_others_and_keeps_what_was_typed(client: TestClient, ad
     r = client.get("/admin/standards", headers=admins["admin"])
     assert r.status_code == 200 and PARAM in r.text and RULE in r.text
     count = sum(len(p["standards"]) for p in standards_of(client, admins["admin"]).values())
-    r = client.post("/admin/standards", headers=admins["admin"], data={
-        **{k: str(v) for k, v in PROPOSAL.items()}, "value": "一千五", "effective_to": "2019-02-30"})
+    r = client.post(
+        "/admin/standards",
+        headers=admins["admin"],
+        data={**{k: str(v) for k, v in PROPOSAL.items()}, "value": "一千五", "effective_to": "2019-02-30"},
+    )
     assert r.status_code == 422
     assert 'id="error-value"' in r.text and 'id="error-effective_to"' in r.text
     assert 'value="一千五"' in r.text and 'value="2019-02-30"' in r.text and DOC["quote"] in r.text
     assert sum(len(p["standards"]) for p in standards_of(client, admins["admin"]).values()) == count
 
 
-@pytest.mark.parametrize(("name", "value"), [("henan.epidemic_end_date", "2020-06-30"),
-                                             ("yongzhou.stable_job_refund_2022.ratio_sme", 0.6),
-                                             ("henan.hiring_subsidy_2020.per_person", 300)])
-def test_values_of_other_kinds_are_taken_as_typed(client: TestClient, admins: dict[str, dict[str, str]],
-                                                  name: str, value: Any) -> None:
-    r = client.post("/api/v1/local-standards", headers=admins["admin"], json={**PROPOSAL, "parameter": name,
-                                                                              "value": value})
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("henan.epidemic_end_date", "2020-06-30"),
+        ("yongzhou.stable_job_refund_2022.ratio_sme", 0.6),
+        ("henan.hiring_subsidy_2020.per_person", 300),
+    ],
+)
+def test_values_of_other_kinds_are_taken_as_typed(
+    client: TestClient, admins: dict[str, dict[str, str]], name: str, value: Any
+) -> None:
+    r = client.post(
+        "/api/v1/local-standards", headers=admins["admin"], json={**PROPOSAL, "parameter": name, "value": value}
+    )
     assert r.status_code == 201, r.text
     assert r.json()["value"] == value and r.json()["status"] == "pending"

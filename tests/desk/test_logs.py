@@ -37,8 +37,10 @@ def _records(out: io.StringIO) -> list[dict[str, object]]:
 
 
 def test_mask_reuses_the_service_masks() -> None:
-    assert mask(f"身份证{ID_NUMBER}，手机{PHONE}，账号{ACCOUNT}。") == \
-        "身份证110105********1238，手机138****5678，账号***************0123。"
+    assert (
+        mask(f"身份证{ID_NUMBER}，手机{PHONE}，账号{ACCOUNT}。")
+        == "身份证110105********1238，手机138****5678，账号***************0123。"
+    )
     assert mask("申请编号 SQ202003020001") == "申请编号 SQ202003020001"  # not a number on its own
 
 
@@ -49,8 +51,16 @@ def test_sql_error_is_logged_masked(database: str, log_lines: io.StringIO) -> No
 
     def add() -> None:
         with session() as s:
-            s.add(User(username=ID_NUMBER, password_hash="-", role="person", display_name=f"账号 {ACCOUNT}",
-                       id_number=ID_NUMBER, phone=PHONE))
+            s.add(
+                User(
+                    username=ID_NUMBER,
+                    password_hash="-",
+                    role="person",
+                    display_name=f"账号 {ACCOUNT}",
+                    id_number=ID_NUMBER,
+                    phone=PHONE,
+                )
+            )
 
     add()
     with pytest.raises(IntegrityError) as caught:

@@ -24,10 +24,14 @@ from tests.desk.conftest import example
 BJ_ACCOUNT = "6222020200055556666"
 
 
-def apply(client: TestClient, who: dict[str, str], policy: str, case: dict[str, Any], key: str,
-          account: str = BJ_ACCOUNT) -> str:
-    r = client.post("/api/v1/applications", json={"policy": policy, "case": case, "bank_account": account},
-                    headers={**who, "Idempotency-Key": key})
+def apply(
+    client: TestClient, who: dict[str, str], policy: str, case: dict[str, Any], key: str, account: str = BJ_ACCOUNT
+) -> str:
+    r = client.post(
+        "/api/v1/applications",
+        json={"policy": policy, "case": case, "bank_account": account},
+        headers={**who, "Idempotency-Key": key},
+    )
     assert r.status_code in (200, 201), r.text
     return str(r.json()["number"])
 
@@ -64,20 +68,31 @@ def apps(client: TestClient, tokens: dict[str, dict[str, str]]) -> dict[str, Any
     """Beijing: one approved (A), one in notice with an open objection (B), one cleared (C);
     Xinmi: one cleared (X)."""
     bj, xm = tokens["jingban"], tokens["xinmi_jingban"]
-    a = next(x["number"] for x in client.get("/api/v1/applications", headers=tokens["qiye"]).json()
-             if x["policy"] == "beijing.one_time_si_subsidy_2020")  # the demo application
+    a = next(
+        x["number"]
+        for x in client.get("/api/v1/applications", headers=tokens["qiye"]).json()
+        if x["policy"] == "beijing.one_time_si_subsidy_2020"
+    )  # the demo application
     approve(client, bj, a)
-    b = apply(client, tokens["geren"], "beijing.frontline_allowance_2020", example("06_beijing_frontline_nurse"), "mp-b")
+    b = apply(
+        client, tokens["geren"], "beijing.frontline_allowance_2020", example("06_beijing_frontline_nurse"), "mp-b"
+    )
     approve(client, bj, b)
     batch_b = publish(client, bj, b)
     assert client.post(f"/api/v1/notices/objections/{b}", json={"text": "该人员并非一线"}).status_code == 201
     c = apply(client, tokens["qiye"], "cn.si_feb_refund_2020", example("01_beijing_medium_software"), "mp-c")
     approve(client, bj, c)
     close_after_window("jingban", publish(client, bj, c))
-    x = next(x for x in client.get("/api/v1/applications", headers=tokens["xinmi_qiye"]).json()
-             if x["policy"] == "xinmi.stable_job_refund_2020")
-    client.post(f"/api/v1/applications/{x['number']}/resubmit", json={"supplied": x["missing_items"]},
-                headers=tokens["xinmi_qiye"])
+    x = next(
+        x
+        for x in client.get("/api/v1/applications", headers=tokens["xinmi_qiye"]).json()
+        if x["policy"] == "xinmi.stable_job_refund_2020"
+    )
+    client.post(
+        f"/api/v1/applications/{x['number']}/resubmit",
+        json={"supplied": x["missing_items"]},
+        headers=tokens["xinmi_qiye"],
+    )
     approve(client, xm, x["number"])
     close_after_window("xinmi_jingban", publish(client, xm, x["number"]))
     assert [status(n) for n in (a, b, c, x["number"])] == ["approved", "objected", "cleared", "cleared"]
@@ -89,24 +104,28 @@ def refused(r: Any) -> bool:
 
 
 def test_other_area_cannot_publish(client: TestClient, tokens: dict[str, dict[str, str]], apps: dict[str, Any]) -> None:
-    r = client.post("/api/v1/notices", json={"applications": [apps["A"]], "title": "越权公示"},
-                    headers=tokens["xinmi_jingban"])
+    r = client.post(
+        "/api/v1/notices", json={"applications": [apps["A"]], "title": "越权公示"}, headers=tokens["xinmi_jingban"]
+    )
     assert r.status_code == 403 and "不在本辖区" in r.json()["detail"] and apps["A"] in r.json()["detail"]
     assert status(apps["A"]) == "approved"
 
 
-def test_other_area_cannot_close_or_review_objections(client: TestClient, tokens: dict[str, dict[str, str]],
-                                                      apps: dict[str, Any]) -> None:
+def test_other_area_cannot_close_or_review_objections(
+    client: TestClient, tokens: dict[str, dict[str, str]], apps: dict[str, Any]
+) -> None:
     xm = tokens["xinmi_jingban"]
     assert refused(client.post(f"/api/v1/notices/{apps['batch_B']}/close", headers=xm))
-    r = client.post(f"/api/v1/applications/{apps['B']}/objection-review", json={"upheld": True, "note": "越权"},
-                    headers=xm)
+    r = client.post(
+        f"/api/v1/applications/{apps['B']}/objection-review", json={"upheld": True, "note": "越权"}, headers=xm
+    )
     assert r.status_code == 403
     assert status(apps["B"]) == "objected"
 
 
-def test_review_roles_cannot_disburse_and_finance_cannot_approve(client: TestClient, tokens: dict[str, dict[str, str]],
-                                                                 apps: dict[str, Any]) -> None:
+def test_review_roles_cannot_disburse_and_finance_cannot_approve(
+    client: TestClient, tokens: dict[str, dict[str, str]], apps: dict[str, Any]
+) -> None:
     for reviewer in ("jingban", "admin", "shenji"):
         r = client.post("/api/v1/disbursements", json={"applications": [apps["C"]]}, headers=tokens[reviewer])
         assert r.status_code == 403, reviewer
@@ -115,15 +134,17 @@ def test_review_roles_cannot_disburse_and_finance_cannot_approve(client: TestCli
     assert status(apps["C"]) == "cleared"
 
 
-def test_other_area_cannot_disburse_named(client: TestClient, tokens: dict[str, dict[str, str]],
-                                          apps: dict[str, Any]) -> None:
+def test_other_area_cannot_disburse_named(
+    client: TestClient, tokens: dict[str, dict[str, str]], apps: dict[str, Any]
+) -> None:
     r = client.post("/api/v1/disbursements", json={"applications": [apps["C"]]}, headers=tokens["xinmi_caiwu"])
     assert r.status_code == 403 and apps["C"] in r.json()["detail"]
     assert status(apps["C"]) == "cleared"
 
 
-def test_no_list_disbursement_takes_only_the_users_area(client: TestClient, tokens: dict[str, dict[str, str]],
-                                                        apps: dict[str, Any]) -> None:
+def test_no_list_disbursement_takes_only_the_users_area(
+    client: TestClient, tokens: dict[str, dict[str, str]], apps: dict[str, Any]
+) -> None:
     r = client.post("/api/v1/disbursements", json={}, headers=tokens["xinmi_caiwu"])
     assert r.status_code == 201, r.text
     assert r.json()["count"] == 1
@@ -135,15 +156,17 @@ def test_no_list_disbursement_takes_only_the_users_area(client: TestClient, toke
     apps["beijing_disbursement"] = r.json()["id"]
 
 
-def test_bank_file_in_full_only_to_the_areas_finance(client: TestClient, tokens: dict[str, dict[str, str]],
-                                                     apps: dict[str, Any]) -> None:
+def test_bank_file_in_full_only_to_the_areas_finance(
+    client: TestClient, tokens: dict[str, dict[str, str]], apps: dict[str, Any]
+) -> None:
     d = apps["beijing_disbursement"]
     for other in ("xinmi_caiwu", "jingban", "xinmi_jingban", "qiye", "admin"):
         r = client.get(f"/api/v1/disbursements/{d}/export?format=csv", headers=tokens[other])
         assert refused(r), other
         assert BJ_ACCOUNT not in r.text
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/v1/disbursements/{d}/export?format=xlsx",
-                                                         headers=tokens["caiwu"]).content)).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/api/v1/disbursements/{d}/export?format=xlsx", headers=tokens["caiwu"]).content)
+    ).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [row[3] for row in rows if not str(row[0]).startswith("合计")] == [BJ_ACCOUNT]
     assert rows[-1][0] == "合计（现金拨付）"
@@ -151,20 +174,25 @@ def test_bank_file_in_full_only_to_the_areas_finance(client: TestClient, tokens:
     assert BJ_ACCOUNT not in masked and BJ_ACCOUNT[-4:] in masked
 
 
-def test_other_area_cannot_mark_paid_or_claw_back(client: TestClient, tokens: dict[str, dict[str, str]],
-                                                  apps: dict[str, Any]) -> None:
+def test_other_area_cannot_mark_paid_or_claw_back(
+    client: TestClient, tokens: dict[str, dict[str, str]], apps: dict[str, Any]
+) -> None:
     d = apps["beijing_disbursement"]
     for other in ("xinmi_caiwu", "jingban", "xinmi_jingban"):
         assert refused(client.post(f"/api/v1/disbursements/{d}/paid", headers=tokens[other])), other
     assert status(apps["C"]) == "disbursing"
     assert client.post(f"/api/v1/disbursements/{d}/paid", headers=tokens["caiwu"]).json()["status"] == "paid"
     for other in ("xinmi_jingban", "caiwu", "xinmi_caiwu"):
-        r = client.post(f"/api/v1/applications/{apps['C']}/clawback", json={"amount": 1.0, "reason": "越权"},
-                        headers=tokens[other])
+        r = client.post(
+            f"/api/v1/applications/{apps['C']}/clawback", json={"amount": 1.0, "reason": "越权"}, headers=tokens[other]
+        )
         assert refused(r), other
     assert status(apps["C"]) == "paid"
-    r = client.post(f"/api/v1/applications/{apps['C']}/clawback", json={"amount": 1.0, "reason": "承诺不实"},
-                    headers=tokens["jingban"])
+    r = client.post(
+        f"/api/v1/applications/{apps['C']}/clawback",
+        json={"amount": 1.0, "reason": "承诺不实"},
+        headers=tokens["jingban"],
+    )
     assert r.status_code == 201
 
 
@@ -177,8 +205,9 @@ def test_the_approver_cannot_disburse(client: TestClient, tokens: dict[str, dict
     with session() as s:
         create_user(s, "bj_mover", DEMO_PASSWORD, "caseworker", "调岗人员", region="110000")
     mover = login(client, "bj_mover")
-    number = apply(client, tokens["geren"], "beijing.frontline_allowance_2020", example("06_beijing_frontline_nurse"),
-                   "mp-mover")
+    number = apply(
+        client, tokens["geren"], "beijing.frontline_allowance_2020", example("06_beijing_frontline_nurse"), "mp-mover"
+    )
     approve(client, mover, number)
     close_after_window("bj_mover", publish(client, mover, number))
     with session() as s:

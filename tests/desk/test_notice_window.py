@@ -29,13 +29,22 @@ PUBLISHED = dt.date(2020, 4, 30)  # the eve of the 2020 May Day holiday (5/1–5
 def approved(client: TestClient, tokens: dict[str, dict[str, str]]) -> list[str]:
     """Three approved Beijing applications (the demo one, a refund and a frontline allowance)."""
     cw = tokens["jingban"]
-    numbers = [next(x["number"] for x in client.get("/api/v1/applications", headers=tokens["qiye"]).json()
-                    if x["policy"] == "beijing.one_time_si_subsidy_2020")]
-    for who, policy, case in (("qiye", "cn.si_feb_refund_2020", "01_beijing_medium_software"),
-                              ("geren", "beijing.frontline_allowance_2020", "06_beijing_frontline_nurse")):
-        r = client.post("/api/v1/applications", json={"policy": policy, "case": example(case),
-                                                      "bank_account": "6222020200012121212"},
-                        headers={**tokens[who], "Idempotency-Key": f"nw-{policy}"})
+    numbers = [
+        next(
+            x["number"]
+            for x in client.get("/api/v1/applications", headers=tokens["qiye"]).json()
+            if x["policy"] == "beijing.one_time_si_subsidy_2020"
+        )
+    ]
+    for who, policy, case in (
+        ("qiye", "cn.si_feb_refund_2020", "01_beijing_medium_software"),
+        ("geren", "beijing.frontline_allowance_2020", "06_beijing_frontline_nurse"),
+    ):
+        r = client.post(
+            "/api/v1/applications",
+            json={"policy": policy, "case": example(case), "bank_account": "6222020200012121212"},
+            headers={**tokens[who], "Idempotency-Key": f"nw-{policy}"},
+        )
         assert r.status_code == 201, r.text
         numbers.append(r.json()["number"])
     for n in numbers:
@@ -82,8 +91,9 @@ def test_dismissing_an_objection_on_day_one_does_not_clear(s: Session, approved:
     # the dismissal is on the record, with its reason
     o = s.execute(select(Objection).where(Objection.application_id == app(s, number).id)).scalar_one()
     assert o.resolved and o.resolution == "异议不成立：经核实未裁员"
-    event = s.execute(select(AuditEvent).where(AuditEvent.action == "notice.review_objection",
-                                               AuditEvent.entity_id == number)).scalar_one()
+    event = s.execute(
+        select(AuditEvent).where(AuditEvent.action == "notice.review_objection", AuditEvent.entity_id == number)
+    ).scalar_one()
     assert event.detail["upheld"] is False and event.detail["objection"] == o.id and event.actor == "jingban"
 
 
@@ -121,8 +131,9 @@ def test_an_upheld_objection_rejects(s: Session, approved: list[str]) -> None:
     notice.publish(s, cw, [allowance], "成立", today=PUBLISHED)
     first = notice.object_to(s, allowance, "并非一线人员", None, today=PUBLISHED)
     second = notice.object_to(s, allowance, "同上", None, today=PUBLISHED)
-    notice.resolve_objection(s, cw, allowance, upheld=True, note="核实为行政岗位", objection_id=first.id,
-                             today=PUBLISHED)
+    notice.resolve_objection(
+        s, cw, allowance, upheld=True, note="核实为行政岗位", objection_id=first.id, today=PUBLISHED
+    )
     a: Any = app(s, allowance)
     assert a.status == "rejected" and a.decided_reason == "核实为行政岗位"
     s.refresh(second)

@@ -47,8 +47,15 @@ def test_bad_rows_are_named_and_nothing_is_saved(s: Session) -> None:
     assert "第 1 行 紧缺程度：“很缺”应为 急需、紧缺、一般紧缺" in messages
     assert "第 2 行 职业（工种）：必填项为空" in messages
     with pytest.raises(FieldProblems, match="缺少列：紧缺程度"):
-        occupations.publish(s, user(s, "xinmi_jingban"), region="410183", edition="第一期",
-                            data="职业（工种）\n电工\n".encode(), filename="a.csv", at=AT)
+        occupations.publish(
+            s,
+            user(s, "xinmi_jingban"),
+            region="410183",
+            edition="第一期",
+            data="职业（工种）\n电工\n".encode(),
+            filename="a.csv",
+            at=AT,
+        )
     with pytest.raises(Forbidden):
         occupations.publish(s, user(s, "jigou"), region="410183", edition="x", data=GOOD.encode(), at=AT)
     s.flush()
@@ -56,8 +63,16 @@ def test_bad_rows_are_named_and_nothing_is_saved(s: Session) -> None:
 
 
 def test_publish_download_and_job_board(s: Session, client: TestClient) -> None:
-    cat = occupations.publish(s, user(s, "xinmi_jingban"), region="410183", edition="2020年第一期",
-                              data=GOOD.encode(), filename="目录.csv", published_on="2020-05-18", at=AT)
+    cat = occupations.publish(
+        s,
+        user(s, "xinmi_jingban"),
+        region="410183",
+        edition="2020年第一期",
+        data=GOOD.encode(),
+        filename="目录.csv",
+        published_on="2020-05-18",
+        at=AT,
+    )
     s.commit()
     v = occupations.view(cat)
     assert (v["region_name"], v["published_on"], v["count"]) == ("河南省郑州市新密市", "2020-05-18", 2)
@@ -66,8 +81,15 @@ def test_publish_download_and_job_board(s: Session, client: TestClient) -> None:
     assert rows[0] == ("职业（工种）", "职业编码", "紧缺程度", "备注")
     assert rows[1][:3] == ("电工", "6-31-01-03", "急需") and rows[2][0] == "=1+2"
     assert wb.worksheets[0].cell(3, 1).data_type == "s"
-    again = occupations.publish(s, user(s, "xinmi_jingban"), region="410183", edition="2020年第二期",
-                                data=occupations.workbook(cat), filename="目录.xlsx", at=AT)
+    again = occupations.publish(
+        s,
+        user(s, "xinmi_jingban"),
+        region="410183",
+        edition="2020年第二期",
+        data=occupations.workbook(cat),
+        filename="目录.xlsx",
+        at=AT,
+    )
     assert [e.occupation for e in again.entries] == ["电工", "=1+2"]
     s.commit()
     assert occupations.latest(s, "410183").edition == "2020年第二期"

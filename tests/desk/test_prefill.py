@@ -45,6 +45,7 @@ def test_the_case_is_the_units_registry_data(batch: Path) -> None:
     expected = demo_enterprise("01_beijing_medium_software")
     got = case["enterprise"]
     assert case["as_of"] == "2020-07-31"
+
     def key(c: dict) -> tuple:  # type: ignore[type-arg]
         return (c["month"], c["insurance"])
 
@@ -65,7 +66,10 @@ def test_granted_by_flow_never_added(batch: Path) -> None:
     flows = {f["flow"]: f for f in g["flows"]}
     assert flows["cash"]["total"] == 66080.0 and flows["reduction"]["total"] == 176000.0
     assert {e["policy"] for e in flows["cash"]["entries"]} == {
-        "beijing.one_time_si_subsidy_2020", "cn.si_feb_refund_2020", "cn.medical_insurance_halving_feb_refund_2020"}
+        "beijing.one_time_si_subsidy_2020",
+        "cn.si_feb_refund_2020",
+        "cn.medical_insurance_halving_feb_refund_2020",
+    }
     assert "none" not in flows or flows["none"]["total"] is None
     assert prefill.granted(QIYE, out=batch / "nowhere") == {"ready": False, "as_of": None, "flows": []}
 

@@ -50,11 +50,31 @@ def valid_id(prefix: str, birth: str, seq: str) -> str:
 def test_ledger_record_follow_up_and_overdue(s: Session) -> None:
     cw = user(s, "xinmi_jingban")
     a = valid_id("410183", "19800101", "123")
-    worker = es.record(s, cw, "overcapacity", region="410183", name="刘一", id_number=a, served_on="2020-05-11",
-                       enterprise="新密示例耐材有限公司", uscc="91410183MA45CCCC35", service="摸底登记")
+    worker = es.record(
+        s,
+        cw,
+        "overcapacity",
+        region="410183",
+        name="刘一",
+        id_number=a,
+        served_on="2020-05-11",
+        enterprise="新密示例耐材有限公司",
+        uscc="91410183MA45CCCC35",
+        service="摸底登记",
+    )
     assert worker.option == "" and worker.follow_up_due == dt.date(2020, 5, 25)  # 10 working days
-    es.record(s, cw, "overcapacity", region="410183", name="刘二", id_number=valid_id("410183", "19810101", "123"),
-              served_on="2020-05-11", enterprise="新密示例耐材有限公司", uscc="91410183MA45CCCC35", option="内部转岗")
+    es.record(
+        s,
+        cw,
+        "overcapacity",
+        region="410183",
+        name="刘二",
+        id_number=valid_id("410183", "19810101", "123"),
+        served_on="2020-05-11",
+        enterprise="新密示例耐材有限公司",
+        uscc="91410183MA45CCCC35",
+        option="内部转岗",
+    )
     led = es.ledger(s, cw, "overcapacity", today=dt.date(2020, 5, 26))
     firm = next(e for e in led["enterprises"] if e["uscc"] == "91410183MA45CCCC35")
     assert firm["workers"] >= 2 and firm["unplaced"] >= 1
@@ -64,15 +84,41 @@ def test_ledger_record_follow_up_and_overdue(s: Session) -> None:
     assert worker.id not in {r["id"] for r in led["overdue"]}
     row = next(r for r in led["records"] if r["id"] == worker.id)
     assert row["option"] == "公益性岗位托底" and "已安排护林员岗位" in row["service"] and "*" in row["id_number"]
-    flex = es.record(s, cw, "flexible", region="410183", name="周三", id_number=valid_id("410183", "19900101", "223"),
-                     served_on="2020-06-01", option="新就业形态", service="告知职业伤害保障并指导签订协议")
-    ret = es.record(s, cw, "returnee", region="410183", name="吴四", id_number=valid_id("410183", "19850101", "323"),
-                    served_on="2020-06-01", option="推荐“创业之星”")
+    flex = es.record(
+        s,
+        cw,
+        "flexible",
+        region="410183",
+        name="周三",
+        id_number=valid_id("410183", "19900101", "223"),
+        served_on="2020-06-01",
+        option="新就业形态",
+        service="告知职业伤害保障并指导签订协议",
+    )
+    ret = es.record(
+        s,
+        cw,
+        "returnee",
+        region="410183",
+        name="吴四",
+        id_number=valid_id("410183", "19850101", "323"),
+        served_on="2020-06-01",
+        option="推荐“创业之星”",
+    )
     assert {flex.kind, ret.kind} == {"flexible", "returnee"}
     yz = user(s, "yongzhou_jingban")
     expert = es.add_expert(s, yz, region="431102", name="唐老师", institution="湖南科技学院", speciality="就业指导")
-    session_ = es.record(s, yz, "campus", region="431102", name="蒋五", id_number=valid_id("431102", "20000101", "423"),
-                         served_on="2022-04-06", option="简历与面试", expert_id=expert.id)
+    session_ = es.record(
+        s,
+        yz,
+        "campus",
+        region="431102",
+        name="蒋五",
+        id_number=valid_id("431102", "20000101", "423"),
+        served_on="2022-04-06",
+        option="简历与面试",
+        expert_id=expert.id,
+    )
     campus = es.ledger(s, yz, "campus", today=dt.date(2022, 4, 7))
     assert next(r for r in campus["records"] if r["id"] == session_.id)["expert"] == "唐老师"
     sheet = load_workbook(io.BytesIO(es.ledger_xlsx(campus))).worksheets[0]
@@ -83,13 +129,20 @@ def test_ledger_record_follow_up_and_overdue(s: Session) -> None:
 def test_ledger_bad_input_names_the_field(s: Session) -> None:
     cw = user(s, "xinmi_jingban")
     before = count(s, ServiceRecord)
-    good = {"region": "410183", "name": "甲", "id_number": valid_id("410183", "19800101", "523"),
-            "served_on": "2020-05-11", "option": "临时性"}
-    for change, field, words in (({"option": "兼职"}, "option", "就业形式“兼职”应为"),
-                                 ({"id_number": XINMI_ID[:-1] + "X"}, "id_number", "身份证号有误"),
-                                 ({"served_on": "2020/5/11"}, "served_on", "YYYY-MM-DD"),
-                                 ({"name": " "}, "name", "姓名不能为空"),
-                                 ({"region": "41018"}, "region", "不是有效的行政区划代码")):
+    good = {
+        "region": "410183",
+        "name": "甲",
+        "id_number": valid_id("410183", "19800101", "523"),
+        "served_on": "2020-05-11",
+        "option": "临时性",
+    }
+    for change, field, words in (
+        ({"option": "兼职"}, "option", "就业形式“兼职”应为"),
+        ({"id_number": XINMI_ID[:-1] + "X"}, "id_number", "身份证号有误"),
+        ({"served_on": "2020/5/11"}, "served_on", "YYYY-MM-DD"),
+        ({"name": " "}, "name", "姓名不能为空"),
+        ({"region": "41018"}, "region", "不是有效的行政区划代码"),
+    ):
         with pytest.raises(FieldError) as e:
             es.record(s, cw, "flexible", **{**good, **change})
         assert e.value.field == field and words in e.value.message, e.value.message
@@ -106,13 +159,40 @@ def test_ledger_bad_input_names_the_field(s: Session) -> None:
 
 def test_loans_overdue_and_visits_due(s: Session) -> None:
     cw = user(s, "xinmi_jingban")
-    loan = guaranteed_loans.add(s, cw, region="410183", borrower="郑六", id_number=valid_id("410183", "19880101", "623"),
-                                bank="新密农商银行", amount="150000", issued_on="2020-06-01", due_on="2021-05-31")
-    other = guaranteed_loans.add(s, cw, region="410183", borrower="王七", id_number=valid_id("410183", "19870101", "623"),
-                                 bank="新密农商银行", amount="100000", issued_on="2020-06-01", due_on="2020-11-30")
+    loan = guaranteed_loans.add(
+        s,
+        cw,
+        region="410183",
+        borrower="郑六",
+        id_number=valid_id("410183", "19880101", "623"),
+        bank="新密农商银行",
+        amount="150000",
+        issued_on="2020-06-01",
+        due_on="2021-05-31",
+    )
+    other = guaranteed_loans.add(
+        s,
+        cw,
+        region="410183",
+        borrower="王七",
+        id_number=valid_id("410183", "19870101", "623"),
+        bank="新密农商银行",
+        amount="100000",
+        issued_on="2020-06-01",
+        due_on="2020-11-30",
+    )
     with pytest.raises(FieldError) as e:
-        guaranteed_loans.add(s, cw, region="410183", borrower="x", id_number=valid_id("410183", "19870101", "723"),
-                             bank="b", amount="十万", issued_on="2020-06-01", due_on="2021-05-31")
+        guaranteed_loans.add(
+            s,
+            cw,
+            region="410183",
+            borrower="x",
+            id_number=valid_id("410183", "19870101", "723"),
+            bank="b",
+            amount="十万",
+            issued_on="2020-06-01",
+            due_on="2021-05-31",
+        )
     assert e.value.field == "amount"
     book = guaranteed_loans.book(s, cw, today=dt.date(2020, 9, 1))
     due = {i["id"] for i in book["visits_due"]}
@@ -125,7 +205,8 @@ def test_loans_overdue_and_visits_due(s: Session) -> None:
     assert loan.id not in {i["id"] for i in guaranteed_loans.book(s, cw, today=dt.date(2020, 11, 2))["visits_due"]}
     guaranteed_loans.settle(s, cw, other.id, extended_to=dt.date(2021, 5, 31))
     assert {i["id"]: i for i in guaranteed_loans.book(s, cw, today=dt.date(2020, 12, 1))["loans"]}[other.id][
-        "status_name"] == "展期"
+        "status_name"
+    ] == "展期"
     guaranteed_loans.settle(s, cw, loan.id, repaid_on=dt.date(2021, 5, 20))
     with pytest.raises(FieldError):
         guaranteed_loans.settle(s, cw, other.id)
@@ -136,15 +217,18 @@ def test_loans_overdue_and_visits_due(s: Session) -> None:
 
 def test_welfare_posts_queue_review_and_place(s: Session) -> None:
     xm = user(s, "xinmi_jingban")
-    post = welfare_posts.add_post(s, xm, region="410183", title="护林防火员", post_type="护林防火", places=1,
-                                  full_time=False)
+    post = welfare_posts.add_post(
+        s, xm, region="410183", title="护林防火员", post_type="护林防火", places=1, full_time=False
+    )
     with pytest.raises(FieldError) as e:
         welfare_posts.add_post(s, xm, region="410183", title="清洁", post_type="保洁", places=1)
     assert e.value.field == "post_type"
-    hard = welfare_posts.add_candidate(s, xm, region="410183", name="困难甲", id_number=valid_id("410183", "19700101", "823"),
-                                       group="就业困难人员")
-    poor = welfare_posts.add_candidate(s, xm, region="410183", name="贫困乙", id_number=valid_id("410183", "19710101", "823"),
-                                       group="建档立卡贫困人口")
+    hard = welfare_posts.add_candidate(
+        s, xm, region="410183", name="困难甲", id_number=valid_id("410183", "19700101", "823"), group="就业困难人员"
+    )
+    poor = welfare_posts.add_candidate(
+        s, xm, region="410183", name="贫困乙", id_number=valid_id("410183", "19710101", "823"), group="建档立卡贫困人口"
+    )
     board = welfare_posts.board(s, xm, today=dt.date(2020, 6, 1))
     order = [p["id"] for p in board["queue"] if p["id"] in (hard.id, poor.id)]
     assert order == [poor.id, hard.id]  # registered poor persons first
@@ -152,12 +236,15 @@ def test_welfare_posts_queue_review_and_place(s: Session) -> None:
     with pytest.raises(Conflict, match="已满"):
         welfare_posts.place(s, xm, hard.id, post.id, on=dt.date(2020, 6, 2))
     yz = user(s, "yongzhou_jingban")
-    fisher = welfare_posts.add_candidate(s, yz, region="431102", name="渔民丙", id_number=valid_id("431102", "19650101", "823"),
-                                         group="退捕渔民")
-    lifted = welfare_posts.add_candidate(s, yz, region="431102", name="脱贫丁", id_number=valid_id("431102", "19660101", "823"),
-                                         group="脱贫人口")
-    working = welfare_posts.add_candidate(s, yz, region="431102", name="脱贫戊", id_number=valid_id("431102", "19670101", "823"),
-                                          group="脱贫人口")
+    fisher = welfare_posts.add_candidate(
+        s, yz, region="431102", name="渔民丙", id_number=valid_id("431102", "19650101", "823"), group="退捕渔民"
+    )
+    lifted = welfare_posts.add_candidate(
+        s, yz, region="431102", name="脱贫丁", id_number=valid_id("431102", "19660101", "823"), group="脱贫人口"
+    )
+    working = welfare_posts.add_candidate(
+        s, yz, region="431102", name="脱贫戊", id_number=valid_id("431102", "19670101", "823"), group="脱贫人口"
+    )
     review_day = dt.date(2022, 4, 1)
     assert {fisher.id, lifted.id, working.id} <= {p["id"] for p in welfare_posts.board(s, yz, review_day)["to_review"]}
     welfare_posts.review(s, yz, lifted.id, on=review_day, employed=False, market_failed=True)
@@ -177,12 +264,30 @@ def test_welfare_posts_queue_review_and_place(s: Session) -> None:
 
 def test_ledgers_are_scoped_to_the_district(s: Session) -> None:
     xm = user(s, "xinmi_jingban")
-    es.record(s, xm, "flexible", region="410183", name="范围甲", id_number=valid_id("410183", "19920101", "923"),
-              served_on="2020-06-01", option="季节性")
-    guaranteed_loans.add(s, xm, region="410183", borrower="范围乙", id_number=valid_id("410183", "19930101", "923"),
-                         bank="银行", amount=1000, issued_on="2020-06-01", due_on="2021-06-01")
-    welfare_posts.add_candidate(s, xm, region="410183", name="范围丙", id_number=valid_id("410183", "19940101", "923"),
-                                group="脱贫人口")
+    es.record(
+        s,
+        xm,
+        "flexible",
+        region="410183",
+        name="范围甲",
+        id_number=valid_id("410183", "19920101", "923"),
+        served_on="2020-06-01",
+        option="季节性",
+    )
+    guaranteed_loans.add(
+        s,
+        xm,
+        region="410183",
+        borrower="范围乙",
+        id_number=valid_id("410183", "19930101", "923"),
+        bank="银行",
+        amount=1000,
+        issued_on="2020-06-01",
+        due_on="2021-06-01",
+    )
+    welfare_posts.add_candidate(
+        s, xm, region="410183", name="范围丙", id_number=valid_id("410183", "19940101", "923"), group="脱贫人口"
+    )
     other = user(s, "chaoyang_jingban")
     assert all(r["name"] != "范围甲" for r in es.ledger(s, other, "flexible")["records"])
     assert all(i["borrower"] != "范围乙" for i in guaranteed_loans.book(s, other)["loans"])

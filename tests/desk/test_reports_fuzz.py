@@ -10,7 +10,14 @@ from schemathesis.config import SchemathesisConfig
 from tests.labour.conftest import client, database, who  # noqa: F401
 
 CONFIG = Path(__file__).resolve().parents[2] / "schemathesis.toml"
-PATHS = ("daily-reports", "announcements", "agency-filings", "agency-annual-reports", "enforcement-cases", "occupations")
+PATHS = (
+    "daily-reports",
+    "announcements",
+    "agency-filings",
+    "agency-annual-reports",
+    "enforcement-cases",
+    "occupations",
+)
 
 
 def test_fuzz_reports(client, who):
@@ -22,10 +29,12 @@ def test_fuzz_reports(client, who):
             continue
         for user in ("chaoyang_jingban", "jigou", "geren", "admin"):
             headers = who[user]
+
             @given(case=operation.as_strategy())
             @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
             def fuzz(case):
                 case.call_and_validate(headers=headers)  # noqa: B023 (called at once, in this iteration)
+
             try:
                 fuzz()
             except Exception as e:

@@ -33,8 +33,11 @@ def cited(rel: Relation) -> str:
 
 
 def apply(client: TestClient, who: dict[str, str], policy: str, case: dict[str, Any], key: str) -> Any:
-    return client.post("/api/v1/applications", json={"policy": policy, "case": case, "bank_account": "6222020200077778888"},
-                       headers={**who, "Idempotency-Key": key})
+    return client.post(
+        "/api/v1/applications",
+        json={"policy": policy, "case": case, "bank_account": "6222020200077778888"},
+        headers={**who, "Idempotency-Key": key},
+    )
 
 
 def numbers(client: TestClient, who: dict[str, str], policy: str) -> list[str]:
@@ -44,13 +47,15 @@ def numbers(client: TestClient, who: dict[str, str], policy: str) -> list[str]:
 def test_the_service_names_no_policy() -> None:
     """The relations are read from the registry (one place), never written into the service
     (its ``@implements`` lines only say which catalog entries the functions carry out)."""
-    text = "\n".join(line for line in SERVICE.read_text(encoding="utf-8").splitlines()
-                     if not line.startswith("@implements("))
+    text = "\n".join(
+        line for line in SERVICE.read_text(encoding="utf-8").splitlines() if not line.startswith("@implements(")
+    )
     assert not re.findall(r"\b(?:cn|beijing|henan|xinmi|hubei|yongzhou)\.[a-z_0-9]+_20\d\d\b", text)
 
 
-def test_overlapping_measure_is_refused_while_the_other_is_live(client: TestClient,
-                                                                 tokens: dict[str, dict[str, str]]) -> None:
+def test_overlapping_measure_is_refused_while_the_other_is_live(
+    client: TestClient, tokens: dict[str, dict[str, str]]
+) -> None:
     """新密 demo unit already applied for xinmi.stable_job_refund_2020 (demo data): the Henan
     稳岗返还 is the same money and is refused, naming the 新密 measure and the citation."""
     ent, cw = tokens["xinmi_qiye"], tokens["xinmi_jingban"]
@@ -67,8 +72,12 @@ def test_overlapping_measure_is_refused_while_the_other_is_live(client: TestClie
     assert not numbers(client, ent, "henan.stable_job_refund_2020"), "nothing was filed"
     # the 新密 application rejected: the Henan one may be filed (the money is not held any more)
     for number in held:
-        assert client.post(f"/api/v1/applications/{number}/review", json={"action": "reject", "reason": "不符合"},
-                           headers=cw).status_code == 200
+        assert (
+            client.post(
+                f"/api/v1/applications/{number}/review", json={"action": "reject", "reason": "不符合"}, headers=cw
+            ).status_code
+            == 200
+        )
     r = apply(client, ent, "henan.stable_job_refund_2020", case, "same-2")
     assert r.status_code == 201, r.text
     # and now the 新密 one is refused in turn
@@ -91,8 +100,12 @@ def test_february_refund_and_the_relief_it_is_part_of(client: TestClient, tokens
     assert "一部分" in detail and relief in detail and cited(rel) in detail
     assert f"「{registry().rules['cn.si_relief_2020'].title}」" in detail
     # the relief rejected, the refund alone is accepted; then the relief in full is refused
-    assert client.post(f"/api/v1/applications/{relief}/review", json={"action": "reject", "reason": "改为申请退费"},
-                       headers=cw).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/applications/{relief}/review", json={"action": "reject", "reason": "改为申请退费"}, headers=cw
+        ).status_code
+        == 200
+    )
     r = apply(client, ent, "cn.si_feb_refund_2020", case, "part-3")
     assert r.status_code == 201, r.text
     refund = r.json()["number"]
@@ -108,11 +121,15 @@ class StubRegistry:
     rules: dict[str, Any] = field(default_factory=lambda: registry().rules)
 
 
-def test_exclusive_measures_are_refused(client: TestClient, tokens: dict[str, dict[str, str]],
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exclusive_measures_are_refused(
+    client: TestClient, tokens: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``exclusive_with`` (不可同时享受): whichever the unit holds refuses the other."""
-    rel = Relation("exclusive_with", ("beijing.one_time_si_subsidy_2020", "beijing.hiring_subsidy_2020"),
-                   Reference("测试〔2020〕1号", "三", "不得同时享受"))
+    rel = Relation(
+        "exclusive_with",
+        ("beijing.one_time_si_subsidy_2020", "beijing.hiring_subsidy_2020"),
+        Reference("测试〔2020〕1号", "三", "不得同时享受"),
+    )
     stub = StubRegistry([*registry().relations, rel])
     monkeypatch.setattr(applications, "registry", lambda: stub)
     assert isinstance(registry(), Registry)  # the engine's own registry is untouched
@@ -134,19 +151,29 @@ def test_unrelated_measures_are_not_refused(client: TestClient, tokens: dict[str
 
 
 def test_the_page_shows_the_refusal_beside_the_form_keeping_what_was_typed(
-        client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
+    client: TestClient, tokens: dict[str, dict[str, str]]
+) -> None:
     import json
 
     ent = tokens["xinmi_qiye"]
     case = example("04_xinmi_small_retailer")
     # the unit holds the Henan 稳岗返还 after the test above, or the 新密 one from the demo data
-    held = [a for a in client.get("/api/v1/applications", headers=ent).json()
-            if a["policy"] in ("xinmi.stable_job_refund_2020", "henan.stable_job_refund_2020")
-            and a["status"] not in ("rejected", "clawed_back")]
+    held = [
+        a
+        for a in client.get("/api/v1/applications", headers=ent).json()
+        if a["policy"] in ("xinmi.stable_job_refund_2020", "henan.stable_job_refund_2020")
+        and a["status"] not in ("rejected", "clawed_back")
+    ]
     assert held
     other = ({"xinmi.stable_job_refund_2020", "henan.stable_job_refund_2020"} - {held[0]["policy"]}).pop()
-    form = {"policy": other, "case_json": json.dumps(case, ensure_ascii=False), "bank_account": "6222020200011223344",
-            "commitment": "true", "missing_items": "营业执照、2019年12月缴费明细", "idempotency_key": "page-same-1"}
+    form = {
+        "policy": other,
+        "case_json": json.dumps(case, ensure_ascii=False),
+        "bank_account": "6222020200011223344",
+        "commitment": "true",
+        "missing_items": "营业执照、2019年12月缴费明细",
+        "idempotency_key": "page-same-1",
+    }
     r = client.post("/apply", data=form, headers=ent, follow_redirects=False)
     assert r.status_code == 409, r.text[:500]
     html = r.text
@@ -161,8 +188,9 @@ def test_the_page_shows_the_refusal_beside_the_form_keeping_what_was_typed(
     assert 'id="submit-application"' in html  # the form, not a dead-end message page
 
 
-def test_two_applications_for_the_same_money_at_once(client: TestClient, tokens: dict[str, dict[str, str]],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_applications_for_the_same_money_at_once(
+    client: TestClient, tokens: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Submitted together (the check held open a while), one is filed and the other refused."""
     import threading
     import time
@@ -170,8 +198,14 @@ def test_two_applications_for_the_same_money_at_once(client: TestClient, tokens:
     ent, cw = tokens["xinmi_qiye"], tokens["xinmi_jingban"]
     for a in client.get("/api/v1/applications", headers=ent).json():
         if a["status"] not in ("rejected", "clawed_back"):
-            assert client.post(f"/api/v1/applications/{a['number']}/review", json={"action": "reject", "reason": "重来"},
-                               headers=cw).status_code == 200
+            assert (
+                client.post(
+                    f"/api/v1/applications/{a['number']}/review",
+                    json={"action": "reject", "reason": "重来"},
+                    headers=cw,
+                ).status_code
+                == 200
+            )
     check = applications.same_money_refusal
 
     def slow(*args: Any, **kwargs: Any) -> str | None:
@@ -186,8 +220,9 @@ def test_two_applications_for_the_same_money_at_once(client: TestClient, tokens:
     def go(policy: str) -> None:
         codes[policy] = apply(client, ent, policy, case, f"together-{policy}").status_code
 
-    threads = [threading.Thread(target=go, args=(p,)) for p in ("xinmi.stable_job_refund_2020",
-                                                                "henan.stable_job_refund_2020")]
+    threads = [
+        threading.Thread(target=go, args=(p,)) for p in ("xinmi.stable_job_refund_2020", "henan.stable_job_refund_2020")
+    ]
     for t in threads:
         t.start()
     for t in threads:

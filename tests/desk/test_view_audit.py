@@ -21,16 +21,35 @@ ACCOUNT = "6222021234567890123"
 def _application(number: str) -> None:
     with session() as s:
         geren = s.execute(select(User).where(User.username == "geren")).scalar_one()
-        s.add(Application(number=number, applicant_id=geren.id, idempotency_key=number, policy_id="cn.si_relief_2020",
-                          subject_id_number=ID_NUMBER, subject_name="张三", region="110108", case={}, result={},
-                          amount=Decimal("100.00"), bank_account=ACCOUNT, status="submitted",
-                          submitted_on=dt.date(2020, 3, 2), review_due=dt.date(2020, 3, 9)))
+        s.add(
+            Application(
+                number=number,
+                applicant_id=geren.id,
+                idempotency_key=number,
+                policy_id="cn.si_relief_2020",
+                subject_id_number=ID_NUMBER,
+                subject_name="张三",
+                region="110108",
+                case={},
+                result={},
+                amount=Decimal("100.00"),
+                bank_account=ACCOUNT,
+                status="submitted",
+                submitted_on=dt.date(2020, 3, 2),
+                review_due=dt.date(2020, 3, 9),
+            )
+        )
 
 
 def _list_audits(actor: str) -> list[AuditEvent]:
     with session() as s:
-        return list(s.execute(select(AuditEvent).where(AuditEvent.action == "personal_data.list",
-                                                       AuditEvent.actor == actor).order_by(AuditEvent.id)).scalars())
+        return list(
+            s.execute(
+                select(AuditEvent)
+                .where(AuditEvent.action == "personal_data.list", AuditEvent.actor == actor)
+                .order_by(AuditEvent.id)
+            ).scalars()
+        )
 
 
 def test_unmasked_api_list_is_audited(client: TestClient) -> None:
@@ -52,8 +71,9 @@ def test_unmasked_api_list_is_audited(client: TestClient) -> None:
 def test_unmasked_desk_page_is_audited(client: TestClient) -> None:
     _application("VIEW-WEB-1")
     before = len(_list_audits("jingban"))
-    r = client.post("/login", data={"username": "jingban", "password": DEMO_PASSWORD, "next": "/desk"},
-                    follow_redirects=False)
+    r = client.post(
+        "/login", data={"username": "jingban", "password": DEMO_PASSWORD, "next": "/desk"}, follow_redirects=False
+    )
     assert r.status_code == 303, r.text
     page = client.get("/desk")
     client.cookies.clear()

@@ -97,9 +97,7 @@ def test_outside_covered_years_raises(day: str) -> None:
 
 def test_add_working_days() -> None:
     assert add_working_days(D("2020-01-23"), 1) == D("2020-02-03")
-    assert add_working_days(D("2020-01-17"), 1) == D(
-        "2020-01-19"
-    )  # Friday → the Sunday make-up day
+    assert add_working_days(D("2020-01-17"), 1) == D("2020-01-19")  # Friday → the Sunday make-up day
     assert add_working_days(D("2020-09-30"), 1) == D("2020-10-09")
     assert add_working_days(D("2020-09-30"), 2) == D("2020-10-10")
     assert add_working_days(D("2022-04-01"), 1) == D("2022-04-02")
@@ -165,13 +163,30 @@ def test_between_is_antisymmetric(a: date, b: date) -> None:
     assert working_days_between(a, b) == -working_days_between(b, a)
 
 
-@pytest.mark.parametrize(("day", "working"), [
-    ("2023-01-28", True), ("2023-01-27", False), ("2023-04-05", False), ("2023-10-07", True),
-    ("2024-02-18", True), ("2024-02-16", False), ("2024-06-10", False), ("2024-09-14", True),
-    ("2025-01-26", True), ("2025-02-04", False), ("2025-10-08", False), ("2025-10-11", True),
-    ("2026-01-04", True), ("2026-02-14", True), ("2026-02-23", False), ("2026-02-28", True),
-    ("2026-10-07", False), ("2026-10-10", True), ("2026-11-25", True),
-])
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        ("2023-01-28", True),
+        ("2023-01-27", False),
+        ("2023-04-05", False),
+        ("2023-10-07", True),
+        ("2024-02-18", True),
+        ("2024-02-16", False),
+        ("2024-06-10", False),
+        ("2024-09-14", True),
+        ("2025-01-26", True),
+        ("2025-02-04", False),
+        ("2025-10-08", False),
+        ("2025-10-11", True),
+        ("2026-01-04", True),
+        ("2026-02-14", True),
+        ("2026-02-23", False),
+        ("2026-02-28", True),
+        ("2026-10-07", False),
+        ("2026-10-10", True),
+        ("2026-11-25", True),
+    ],
+)
 def test_2023_to_2026_as_the_state_council_notices_set(day: str, working: bool) -> None:
     """The service desk's time limits today (2026) count the published holidays."""
     assert is_working_day(D(day)) is working

@@ -38,19 +38,13 @@ def _items(reference: Any) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: p.name)
 def test_reference_block(path: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert isinstance(data, dict) and "reference" in data, (
-        f"{path.name}: no reference block"
-    )
+    assert isinstance(data, dict) and "reference" in data, f"{path.name}: no reference block"
     for item in _items(data["reference"]):
         doc_no = str(item.get("doc_no") or "").strip()
         title = str(item.get("title") or "").strip()
         assert doc_no or title, f"{path.name}: a reference needs doc_no or title"
-        assert str(item.get("source") or "").strip(), (
-            f"{path.name}: reference {doc_no or title} has no source"
-        )
-        assert not WRONG_BRACKETS & set(doc_no), (
-            f"{path.name}: doc_no {doc_no!r} must use 〔〕"
-        )
+        assert str(item.get("source") or "").strip(), f"{path.name}: reference {doc_no or title} has no source"
+        assert not WRONG_BRACKETS & set(doc_no), f"{path.name}: doc_no {doc_no!r} must use 〔〕"
         if "〔" in doc_no or "〕" in doc_no:
             assert doc_no.count("〔") == doc_no.count("〕") == 1, doc_no
 
@@ -64,9 +58,7 @@ def _numeric_literals(source: str) -> list[tuple[int, object]]:
     return [
         (node.lineno, node.value)
         for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Constant)
-        and type(node.value) in (int, float, complex)
-        and node.value not in (0, 1)
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float, complex) and node.value not in (0, 1)
     ]
 
 

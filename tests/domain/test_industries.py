@@ -24,15 +24,11 @@ SECTIONS = {
 
 def test_sections_match_gb_t_4754_2017() -> None:
     raw = load("industries")["sections"]
-    assert {
-        k: (int(v["divisions"][0]), int(v["divisions"][1])) for k, v in raw.items()
-    } == SECTIONS
+    assert {k: (int(v["divisions"][0]), int(v["divisions"][1])) for k, v in raw.items()} == SECTIONS
 
 
 def test_divisions_01_to_97_belong_to_exactly_one_section() -> None:
-    owners = {
-        d: [s for s, (a, b) in SECTIONS.items() if a <= d <= b] for d in range(1, 98)
-    }
+    owners = {d: [s for s, (a, b) in SECTIONS.items() if a <= d <= b] for d in range(1, 98)}
     assert all(len(v) == 1 for v in owners.values())
 
 

@@ -34,9 +34,7 @@ def test_all_34_provincial_units() -> None:
 
 def test_beijing_has_its_16_districts() -> None:
     counties = load("regions")["counties"]
-    assert {
-        k: v for k, v in counties.items() if k.startswith("11")
-    } == BEIJING_DISTRICTS
+    assert {k: v for k, v in counties.items() if k.startswith("11")} == BEIJING_DISTRICTS
     for code, name in BEIJING_DISTRICTS.items():
         assert region_name(code) == "北京市" + name
 

@@ -171,9 +171,7 @@ def test_invalid_industry_raises_value_error() -> None:
         ("M73", 9, None, None, "micro"),
     ],
 )
-def test_examples(
-    industry: str, employees: float, revenue: float, assets: float, size: str
-) -> None:
+def test_examples(industry: str, employees: float, revenue: float, assets: float, size: str) -> None:
     assert classify(industry, employees, revenue, assets).size == size
 
 
@@ -193,9 +191,7 @@ def test_basis_of_micro_names_the_failed_bound() -> None:
 
 def test_basis_of_large() -> None:
     c = classify("C38", 2000, 500_000_000, None)
-    assert (
-        c.basis == "工业：从业人员2000人≥1000且营业收入50000万元≥40000万元，为大型企业"
-    )
+    assert c.basis == "工业：从业人员2000人≥1000且营业收入50000万元≥40000万元，为大型企业"
 
 
 def test_finance_is_unclassifiable() -> None:
@@ -429,9 +425,7 @@ def _row(
     if draw(st.booleans()):
         key, values = draw(_unit_at_bounds())
         industry = CODE_OF[key]
-        employees, revenue, assets = (
-            values.get(k) for k in ("employees", "revenue", "assets")
-        )
+        employees, revenue, assets = (values.get(k) for k in ("employees", "revenue", "assets"))
     else:
         employees = draw(_numbers(3000))
         revenue = draw(_numbers(3e9))

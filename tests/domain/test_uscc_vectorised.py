@@ -23,7 +23,7 @@ def codes(n: int, seed: int) -> list[str | None]:
             code = body + rng.choice(ALPHABET)
         elif kind == 2:  # a letter outside the alphabet
             i = rng.randrange(17)
-            code = code[:i] + rng.choice("IOSVZ") + code[i + 1:]
+            code = code[:i] + rng.choice("IOSVZ") + code[i + 1 :]
         elif kind == 3:  # too short or too long
             code = code[:-1] if rng.random() < 0.5 else code + "0"
         elif kind == 4:  # a non-ASCII character (same length in characters, more bytes)

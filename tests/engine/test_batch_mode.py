@@ -31,26 +31,44 @@ def enterprises(n: int, seed: int) -> list[Enterprise]:
         region = REGIONS[i % len(REGIONS)] or "110108"
         heads = rng.randint(0, 80)
         insured = {m: max(0, heads + rng.randint(-3, 3)) for m in MONTHS if rng.random() > 0.03}
-        contributions = [Contribution(month=m, insurance=k, employer_due=100.0 * heads, employer_paid=95.0 * heads)
-                         for m in MONTHS[-10:] for k in INSURANCES if rng.random() > 0.05]
-        out.append(Enterprise(
-            region=region, unit_type=rng.choice(["enterprise"] * 6 + ["individual_business", "public_institution"]),
-            industry=rng.choice(["I65", "C38", "F52", None]), employees=heads + rng.randint(0, 300),
-            revenue=rng.choice([5e6, 5e7, 5e8]), assets=rng.choice([1e6, 1e8]),
-            state_owned=rng.random() < 0.1, flags=rng.sample(FLAGS, rng.randint(0, 4)), insured=insured,
-            attrition_2019=rng.randint(0, 3), contributions=contributions,
-            finance=Finance(profit_tax_change_2019=rng.choice([-0.6, 0.1, None]),
-                            quarterly_profit={"2019Q4": rng.choice([-1.0, 1.0]), "2020Q1": rng.choice([-1.0, 1.0])},
-                            ui_contribution_months=rng.choice([6, 24, None])),
-        ))
+        contributions = [
+            Contribution(month=m, insurance=k, employer_due=100.0 * heads, employer_paid=95.0 * heads)
+            for m in MONTHS[-10:]
+            for k in INSURANCES
+            if rng.random() > 0.05
+        ]
+        out.append(
+            Enterprise(
+                region=region,
+                unit_type=rng.choice(["enterprise"] * 6 + ["individual_business", "public_institution"]),
+                industry=rng.choice(["I65", "C38", "F52", None]),
+                employees=heads + rng.randint(0, 300),
+                revenue=rng.choice([5e6, 5e7, 5e8]),
+                assets=rng.choice([1e6, 1e8]),
+                state_owned=rng.random() < 0.1,
+                flags=rng.sample(FLAGS, rng.randint(0, 4)),
+                insured=insured,
+                attrition_2019=rng.randint(0, 3),
+                contributions=contributions,
+                finance=Finance(
+                    profit_tax_change_2019=rng.choice([-0.6, 0.1, None]),
+                    quarterly_profit={"2019Q4": rng.choice([-1.0, 1.0]), "2020Q1": rng.choice([-1.0, 1.0])},
+                    ui_contribution_months=rng.choice([6, 24, None]),
+                ),
+            )
+        )
     return out
 
 
 def population(n: int = 48, seed: int = 5, null_region_rows: bool = True) -> Population:
     frame, tables = entity_frames(Enterprise, enterprises(n, seed))
     if null_region_rows:  # the staged registry may hold units without a region
-        frame = frame.with_columns(pl.when(pl.col(UNIT_KEY) % len(REGIONS) == len(REGIONS) - 1)
-                                   .then(None).otherwise(pl.col("region")).alias("region"))
+        frame = frame.with_columns(
+            pl.when(pl.col(UNIT_KEY) % len(REGIONS) == len(REGIONS) - 1)
+            .then(None)
+            .otherwise(pl.col("region"))
+            .alias("region")
+        )
     return Population(entities={"enterprise": with_classification(frame)}, tables={"enterprise": tables})
 
 
@@ -108,8 +126,10 @@ def test_a_regional_rule_over_part_of_a_multi_chunk_frame() -> None:
 
 
 def test_flag_columns_are_list_contains() -> None:
-    units = pl.DataFrame({"flags": [[], None, [FLAGS[0], FLAGS[0]], [FLAGS[-1], "unknown", None], [None], list(FLAGS)]},
-                         schema={"flags": pl.List(pl.String)})
+    units = pl.DataFrame(
+        {"flags": [[], None, [FLAGS[0], FLAGS[0]], [FLAGS[-1], "unknown", None], [None], list(FLAGS)]},
+        schema={"flags": pl.List(pl.String)},
+    )
     expected = units.select([pl.col("flags").list.contains(f).fill_null(False).alias(f"flag_{f}") for f in FLAGS])
     assert units.select(_flag_columns(units)).equals(expected)
 
@@ -117,14 +137,20 @@ def test_flag_columns_are_list_contains() -> None:
 def calc(frame: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> Calc:
     reg = registry()
     rule = reg.rules["cn.si_relief_2020"]
-    return Calc(rule=rule, frame=frame.lazy(), tables={k: t.lazy() for k, t in tables.items()},
-                params=ParameterView(reg.parameters, AS_OF))
+    return Calc(
+        rule=rule,
+        frame=frame.lazy(),
+        tables={k: t.lazy() for k, t in tables.items()},
+        params=ParameterView(reg.parameters, AS_OF),
+    )
 
 
 def test_identical_aggregations_share_one_group_by() -> None:
     frame = pl.DataFrame({UNIT_KEY: [0, 1, 2]}, schema={UNIT_KEY: pl.UInt32})
-    insured = pl.DataFrame({UNIT_KEY: [0, 0, 1, 2], "month": ["2019-12", "2018-12", "2019-12", "2018-12"],
-                            "headcount": [10, 8, 5, 7]}, schema_overrides={UNIT_KEY: pl.UInt32})
+    insured = pl.DataFrame(
+        {UNIT_KEY: [0, 0, 1, 2], "month": ["2019-12", "2018-12", "2019-12", "2018-12"], "headcount": [10, 8, 5, 7]},
+        schema_overrides={UNIT_KEY: pl.UInt32},
+    )
     c = calc(frame, {"insured": insured})
     a = c.month_value("insured", "2019-12", "headcount")
     b = c.month_value("insured", "2019-12", "headcount")
@@ -134,8 +160,12 @@ def test_identical_aggregations_share_one_group_by() -> None:
     plan = c.frame.explain(optimizations=pl.QueryOptFlags.none())
     assert plan.count("AGGREGATE") == 3  # 2019-12 (twice), 2018-12..2019-12 (mean and count), 2018-12
     got = c.frame.select(a.alias("a"), mean.alias("mean"), count.alias("n"), other.alias("o")).collect()
-    assert got.to_dict(as_series=False) == {"a": [10, 5, None], "mean": [9.0, 5.0, 7.0], "n": [1 + 1, 1, 1],
-                                            "o": [8, None, 7]}
+    assert got.to_dict(as_series=False) == {
+        "a": [10, 5, None],
+        "mean": [9.0, 5.0, 7.0],
+        "n": [1 + 1, 1, 1],
+        "o": [8, None, 7],
+    }
 
 
 def test_aggregations_over_a_redefined_column_are_not_shared() -> None:

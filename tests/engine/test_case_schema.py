@@ -28,7 +28,8 @@ ADDED_SUBJECTS = ("bureau",)
 
 def test_the_published_schema_is_current() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == case_schema_text(), (
-        "docs/case.schema.json is stale: run `renshe case schema --out docs/case.schema.json`")
+        "docs/case.schema.json is stale: run `renshe case schema --out docs/case.schema.json`"
+    )
 
 
 def test_the_command_prints_and_writes_the_schema(tmp_path: Path) -> None:
@@ -102,10 +103,12 @@ def test_the_format_page_and_the_schema_list_the_same_fields() -> None:
 
 def test_the_page_reader_finds_fields_in_each_form() -> None:
     """The reader of the page takes the leading names of an item, not its values."""
-    doc = ("## Contract fields (interface.md)\n\n- `as_of`, `parameters`.\n- `person`: `id_number`,\n  `region`.\n\n"
-           "## Fields added by renshe\n\nPerson:\n- `a` (bool, 说明), `b` (yuan) and `c`: text `not_a_field`.\n"
-           "- `groups` value `epidemic_worker` (a tag)\n\nEnterprise flags:\n- `some_flag` — a flag\n"
-           "- `enterprise.d` (list): `e`, `f`\n")
+    doc = (
+        "## Contract fields (interface.md)\n\n- `as_of`, `parameters`.\n- `person`: `id_number`,\n  `region`.\n\n"
+        "## Fields added by renshe\n\nPerson:\n- `a` (bool, 说明), `b` (yuan) and `c`: text `not_a_field`.\n"
+        "- `groups` value `epidemic_worker` (a tag)\n\nEnterprise flags:\n- `some_flag` — a flag\n"
+        "- `enterprise.d` (list): `e`, `f`\n"
+    )
     top, fields = documented_fields(doc)
     assert top == {"as_of", "parameters", "person"}
     assert fields["person"] == {"id_number", "region", "a", "b", "c", "groups"}
@@ -137,13 +140,16 @@ def test_every_case_the_calculator_reads_is_valid_by_the_schema() -> None:
     assert read > 1000
 
 
-@pytest.mark.parametrize(("patch", "why"), [
-    ({"enterprise": {"region": "110108", "surplus": 1}}, "a field the case has not"),
-    ({"enterprise": {"region": "110108", "employees": "many"}}, "a count that is not a number"),
-    ({"enterprise": {"region": "110108", "employees": -1}}, "a negative count"),
-    ({"as_of": "31/07/2020"}, "a date not written YYYY-MM-DD"),
-    ({"person": {"region": "110108", "groups": "medical_staff"}}, "groups not a list"),
-])
+@pytest.mark.parametrize(
+    ("patch", "why"),
+    [
+        ({"enterprise": {"region": "110108", "surplus": 1}}, "a field the case has not"),
+        ({"enterprise": {"region": "110108", "employees": "many"}}, "a count that is not a number"),
+        ({"enterprise": {"region": "110108", "employees": -1}}, "a negative count"),
+        ({"as_of": "31/07/2020"}, "a date not written YYYY-MM-DD"),
+        ({"person": {"region": "110108", "groups": "medical_staff"}}, "groups not a list"),
+    ],
+)
 def test_the_schema_refuses_what_the_calculator_refuses(patch: dict[str, Any], why: str) -> None:
     raw = {"as_of": "2020-07-31", **patch}
     with pytest.raises(BadCase):

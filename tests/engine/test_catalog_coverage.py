@@ -12,7 +12,6 @@ from tests.conftest import CATALOG
 NOT_COMPUTABLE_KINDS = {"service_rule", "reporting_obligation", "target", "legal_reference"}
 
 
-
 def computable_ids() -> set[str]:
     ids = set()
     for path in sorted(CATALOG.glob("*.yaml")):

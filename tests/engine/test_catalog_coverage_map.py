@@ -77,8 +77,11 @@ def test_information_only_where_no_software_of_renshes_users_does_it(rows: list[
 @cache
 def served_paths() -> list[APIRoute]:
     """The application's routes, through the routers it includes (as test_route_matrix)."""
-    return [c.original_route for c in routing.iter_route_contexts(create_app(migrate=False).routes)
-            if isinstance(c.original_route, APIRoute)]
+    return [
+        c.original_route
+        for c in routing.iter_route_contexts(create_app(migrate=False).routes)
+        if isinstance(c.original_route, APIRoute)
+    ]
 
 
 def served(path: str) -> bool:
@@ -126,7 +129,11 @@ def test_every_named_test_exists(rows: list[dict]) -> None:
         for node in r["tests"]:
             path, _, name = node.partition("::")
             func, _, param = name.partition("[")
-            if not (ROOT / path).is_file() or func not in functions_in(path) or (param and path == "tests/policies/test_policy_cases.py" and param.rstrip("]") not in case_ids):
+            if (
+                not (ROOT / path).is_file()
+                or func not in functions_in(path)
+                or (param and path == "tests/policies/test_policy_cases.py" and param.rstrip("]") not in case_ids)
+            ):
                 bad.append(node)
     assert not bad, bad
 

@@ -104,8 +104,9 @@ def _documents() -> dict[str, str]:
     for path in sorted(Path(renshe.policies.__file__).parent.rglob("*.yaml")):
         doc = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("document") or {}
         if doc.get("doc_no") and doc.get("title"):
-            assert titles.setdefault(doc["doc_no"], doc["title"]) == doc["title"], \
+            assert titles.setdefault(doc["doc_no"], doc["title"]) == doc["title"], (
                 f"{path.name}: {doc['doc_no']} has two titles"
+            )
     return titles
 
 
@@ -167,8 +168,10 @@ def test_settings_citations_carry_their_own_titles() -> None:
     from renshe.engine.settings import load_settings
 
     documents = _documents()
-    files = [Path(renshe.services.__file__).parent / "labour_parameters.yaml",
-             Path(renshe.policies.__file__).parent / "beijing" / "dispatch_settings.yaml"]
+    files = [
+        Path(renshe.services.__file__).parent / "labour_parameters.yaml",
+        Path(renshe.policies.__file__).parent / "beijing" / "dispatch_settings.yaml",
+    ]
     for file in files:
         for name, p in load_settings(file).items():
             ref = p.reference

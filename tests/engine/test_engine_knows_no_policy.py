@@ -30,17 +30,25 @@ def _policy_names() -> dict[str, str]:
     for decl in case._declared:
         module = inspect.getmodule(decl)
         for name, value in vars(module).items():
-            if (inspect.isclass(value) and issubclass(value, pydantic.BaseModel) and value.__module__ == decl.__module__):
+            if inspect.isclass(value) and issubclass(value, pydantic.BaseModel) and value.__module__ == decl.__module__:
                 names[name] = decl.__module__
     return names
 
 
 def test_every_declared_fact_is_in_the_case_model_and_none_is_a_core_field() -> None:
     models = registry().case_models
-    cores = {"enterprise": case.EnterpriseCore, "person": case.PersonCore, "agency": case.AgencyCore,
-             "bureau": case.BureauCore}
-    subjects = {"enterprise": models.Enterprise, "person": models.Person, "agency": models.Agency,
-                "bureau": models.Bureau}
+    cores = {
+        "enterprise": case.EnterpriseCore,
+        "person": case.PersonCore,
+        "agency": case.AgencyCore,
+        "bureau": case.BureauCore,
+    }
+    subjects = {
+        "enterprise": models.Enterprise,
+        "person": models.Person,
+        "agency": models.Agency,
+        "bureau": models.Bureau,
+    }
     facts = [p for p in models.origins if not p.startswith("flag.")]
     assert len(facts) > 200  # the documents' facts, moved out of the engine
     for path in facts:
@@ -54,15 +62,18 @@ def test_every_declared_fact_is_in_the_case_model_and_none_is_a_core_field() -> 
 def test_the_engine_names_no_policy_id_and_no_fact_of_a_document() -> None:
     names = _policy_names()
     assert "cn.si_relief_2020" in names and "rnd_expense_2020" in names and "zgc_tech_enterprise" in names
-    pattern = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
-                         + r")(?![A-Za-z0-9_])")
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![A-Za-z0-9_])"
+    )
     found = []
     for path in sorted(ENGINE.rglob("*")):
         if path.suffix not in (".py", ".yaml") or "__pycache__" in path.parts:
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for match in pattern.finditer(line):
-                found.append(f"{path.relative_to(ROOT)}:{number}: {match.group(1)} (declared in {names[match.group(1)]})")
+                found.append(
+                    f"{path.relative_to(ROOT)}:{number}: {match.group(1)} (declared in {names[match.group(1)]})"
+                )
     assert not found, "the engine names policies:\n" + "\n".join(found)
 
 
@@ -75,8 +86,10 @@ def test_a_fact_declared_twice_or_over_the_core_is_refused() -> None:
 
     try:
         first = [d for d in case._declared if d.__module__.endswith("jrslz_2020_11") and d.entity == "person"]
-        for declarations, message in ((first + [Twice], "person.quarantine_days is already declared"),
-                                      ([OverTheCore], "agency.region is already declared (the core case)")):
+        for declarations, message in (
+            (first + [Twice], "person.quarantine_days is already declared"),
+            ([OverTheCore], "agency.region is already declared (the core case)"),
+        ):
             try:
                 case.assemble(declarations)
             except ValueError as exc:

@@ -13,21 +13,34 @@ from renshe.domain.regions import jurisdiction_prefixes
 from renshe.engine import gates
 from renshe.engine.rules import JURISDICTIONS, Rule
 
-REGIONS = ["110108", "110000", "410183", "410100", "410300", "431102", "430100", "420100", "420600", "440300",
-           "", None]
+REGIONS = ["110108", "110000", "410183", "410100", "410300", "431102", "430100", "420100", "420600", "440300", "", None]
 
 
 def rule(jurisdiction: str, effective_from: dt.date | None = None) -> Rule:
-    return Rule(id=f"{jurisdiction}.example", title="示例", jurisdiction=jurisdiction, entity="enterprise",
-                effective_from=effective_from, effective_to=None, expires=False, citations=(), implements=(),
-                compute=lambda c: None, module="tests")
+    return Rule(
+        id=f"{jurisdiction}.example",
+        title="示例",
+        jurisdiction=jurisdiction,
+        entity="enterprise",
+        effective_from=effective_from,
+        effective_to=None,
+        expires=False,
+        citations=(),
+        implements=(),
+        compute=lambda c: None,
+        module="tests",
+    )
 
 
 @pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
 def test_one_region_and_a_column_give_the_same_answer(jurisdiction: str) -> None:
     r = rule(jurisdiction)
-    column = pl.DataFrame({"region": REGIONS}, schema={"region": pl.String}).select(
-        gates.covers_expr(r, pl.col("region")).fill_null(False)).to_series().to_list()
+    column = (
+        pl.DataFrame({"region": REGIONS}, schema={"region": pl.String})
+        .select(gates.covers_expr(r, pl.col("region")).fill_null(False))
+        .to_series()
+        .to_list()
+    )
     assert column == [gates.covers(r, region) for region in REGIONS]
 
 

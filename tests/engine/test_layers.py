@@ -115,6 +115,8 @@ def test_every_package_has_a_place() -> None:
 
 def test_direction_check_sees_function_level_imports(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
-    module.write_text("import renshe.engine\n\ndef f():\n    from renshe.batch.registry import scan\n"
-                      "    from renshe import store\n", encoding="utf-8")
+    module.write_text(
+        "import renshe.engine\n\ndef f():\n    from renshe.batch.registry import scan\n    from renshe import store\n",
+        encoding="utf-8",
+    )
     assert _imported_layers(module) == [(1, "engine"), (4, "batch"), (5, "store")]

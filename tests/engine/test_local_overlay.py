@@ -18,8 +18,13 @@ REF = Reference("郑人社〔2019〕12号", "二", "郑州市失业保险金标�
 
 
 def overlay(value: float, start: str = "2019-01-01", end: str | None = None) -> Overlay:
-    return Overlay((LocalValue(PARAM, value, dt.date.fromisoformat(start),
-                               None if end is None else dt.date.fromisoformat(end), REF),))
+    return Overlay(
+        (
+            LocalValue(
+                PARAM, value, dt.date.fromisoformat(start), None if end is None else dt.date.fromisoformat(end), REF
+            ),
+        )
+    )
 
 
 def test_the_local_value_in_force_with_its_citation() -> None:
@@ -69,8 +74,15 @@ def test_an_overlay_file_round_trips_and_bad_ones_are_named() -> None:
         Overlay.from_json("{", "f.json")
     with pytest.raises(ValueError, match=r"local_standards\[0\]"):
         Overlay.from_json(json.dumps({"local_standards": [{"parameter": PARAM}]}))
-    bad = Overlay.from_json(json.dumps({"local_standards": [
-        {"parameter": PARAM, "value": -3, "from": "2019-01-01", "citation": REF.full()},
-        {"parameter": "no.such", "value": 1, "from": "2019-01-01", "citation": REF.full()}]}))
+    bad = Overlay.from_json(
+        json.dumps(
+            {
+                "local_standards": [
+                    {"parameter": PARAM, "value": -3, "from": "2019-01-01", "citation": REF.full()},
+                    {"parameter": "no.such", "value": 1, "from": "2019-01-01", "citation": REF.full()},
+                ]
+            }
+        )
+    )
     problems = bad.problems(registry().parameters)
     assert any(PARAM in p and "negative" in p for p in problems) and any("no.such" in p for p in problems)

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from renshe.engine.money import round_fen, round_fen_decimal
 
-amounts = st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=4, allow_nan=False,
-                      allow_infinity=False)
+amounts = st.decimals(
+    min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=4, allow_nan=False, allow_infinity=False
+)
 
 
 @given(st.lists(amounts, min_size=1, max_size=50))
@@ -38,12 +39,20 @@ def test_rounding_happens_once_at_the_end() -> None:
     """Three rows of 0.004 each: summed then rounded gives 0.01, not 3 × 0.00."""
     from renshe.engine.calculator import evaluate_json
 
-    case = {"as_of": "2020-07-31", "enterprise": {
-        "uscc": "91110108MA01C7LM3W", "region": "110108", "industry": "I65", "employees": 50, "revenue": 5000000,
-        "contributions": [
-            {"month": m, "insurance": "pension", "employer_due": 0.004, "employer_paid": 0.004}
-            for m in ("2020-02", "2020-03", "2020-04")
-        ]}}
+    case = {
+        "as_of": "2020-07-31",
+        "enterprise": {
+            "uscc": "91110108MA01C7LM3W",
+            "region": "110108",
+            "industry": "I65",
+            "employees": 50,
+            "revenue": 5000000,
+            "contributions": [
+                {"month": m, "insurance": "pension", "employer_due": 0.004, "employer_paid": 0.004}
+                for m in ("2020-02", "2020-03", "2020-04")
+            ],
+        },
+    }
     out = evaluate_json(case)
     relief = next(r for r in out["results"] if r["policy"] == "cn.si_relief_2020")
     assert relief["amount"] == 0.01

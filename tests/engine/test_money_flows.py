@@ -65,8 +65,10 @@ def test_every_rule_declares_its_flow_in_its_yaml() -> None:
 def test_a_rule_without_a_flow_is_refused(tmp_path: Path) -> None:
     from renshe.engine.rules import load_document
 
-    doc = {"document": {"doc_no": "测试〔2020〕1号", "jurisdiction": "cn"},
-           "rules": {"cn.x": {"title": "x", "entity": "enterprise", "citations": [{"article": "一", "quote": "q"}]}}}
+    doc = {
+        "document": {"doc_no": "测试〔2020〕1号", "jurisdiction": "cn"},
+        "rules": {"cn.x": {"title": "x", "entity": "enterprise", "citations": [{"article": "一", "quote": "q"}]}},
+    }
     path = tmp_path / "x.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ValueError, match="flow"):
@@ -77,8 +79,11 @@ def test_a_relation_without_a_citation_is_refused(tmp_path: Path) -> None:
     from renshe.engine.rules import load_document
 
     rule = {"title": "x", "entity": "enterprise", "flow": "cash", "citations": [{"article": "一", "quote": "q"}]}
-    doc = {"document": {"doc_no": "测试〔2020〕1号", "jurisdiction": "cn"},
-           "rules": {"cn.x": rule, "cn.y": rule}, "same_money": [{"overlaps": ["cn.x", "cn.y"]}]}
+    doc = {
+        "document": {"doc_no": "测试〔2020〕1号", "jurisdiction": "cn"},
+        "rules": {"cn.x": rule, "cn.y": rule},
+        "same_money": [{"overlaps": ["cn.x", "cn.y"]}],
+    }
     path = tmp_path / "x.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ValueError, match="citation"):
@@ -102,8 +107,9 @@ def test_every_result_has_a_status_and_flow_and_eligible_follows_status() -> Non
             assert r["eligible"] is (r["status"] == "eligible"), r
             if r["status"] == "undetermined":
                 assert r["missing"], f"{r['policy']}: undetermined names the facts it needs"
-                assert all(p.split(".")[0] in {"enterprise", "person", "agency", "loan", "parameters"}
-                           for p in r["missing"]), r["missing"]
+                assert all(
+                    p.split(".")[0] in {"enterprise", "person", "agency", "loan", "parameters"} for p in r["missing"]
+                ), r["missing"]
 
 
 def test_out_of_scope_results_are_left_out_unless_asked_for() -> None:
@@ -112,8 +118,9 @@ def test_out_of_scope_results_are_left_out_unless_asked_for() -> None:
     assert all(r["status"] != "out_of_scope" for r in shown["results"])
     hidden = [r for r in everything["results"] if r["status"] == "out_of_scope"]
     assert hidden, "a Beijing nurse is outside Henan's and Hubei's rules"
-    assert {r["policy"] for r in shown["results"]} | {r["policy"] for r in hidden} == \
-        {r["policy"] for r in everything["results"]}
+    assert {r["policy"] for r in shown["results"]} | {r["policy"] for r in hidden} == {
+        r["policy"] for r in everything["results"]
+    }
     assert any(r["policy"].startswith("henan.") for r in hidden)
 
 
@@ -125,8 +132,10 @@ def test_a_2022_case_gets_no_2020_money() -> None:
         r2020 = registry().rules[r["policy"]]
         if r2020.effective_to is not None and r2020.effective_to.year == 2020:
             pytest.fail(f"{r['policy']} in scope for a 2022 case without 2020 facts: {r['reasons']}")
-    assert not any(r["policy"] in ("cn.si_feb_refund_2020", "cn.medical_insurance_halving_feb_refund_2020")
-                   for r in body["results"])
+    assert not any(
+        r["policy"] in ("cn.si_feb_refund_2020", "cn.medical_insurance_halving_feb_refund_2020")
+        for r in body["results"]
+    )
 
 
 def test_a_measure_past_its_window_stays_in_scope_with_facts_inside_it() -> None:
@@ -154,8 +163,9 @@ def test_february_refund_is_part_of_the_relief_and_counted_once() -> None:
     # the relief counts net of its February part, which counts as cash: 170,000 in all, not 204,000
     assert totals["reduction"] - others["reduction"] == pytest.approx(relief["amount"] - refund["amount"])
     assert totals["cash"] - others["cash"] == pytest.approx(refund["amount"])
-    assert (totals["reduction"] - others["reduction"]) + (totals["cash"] - others["cash"]) == \
-        pytest.approx(relief["amount"]), "the February money once"
+    assert (totals["reduction"] - others["reduction"]) + (totals["cash"] - others["cash"]) == pytest.approx(
+        relief["amount"]
+    ), "the February money once"
 
 
 def test_xinmi_exclusion_binds_the_henan_refund() -> None:
@@ -179,8 +189,9 @@ def test_xinmi_exclusion_binds_the_henan_refund() -> None:
 
 
 def test_the_same_refund_under_two_documents_is_paid_once() -> None:
-    body = evaluate_json({**example("04_xinmi_small_retailer.json"),
-                          "parameters": {"henan.ui_benefit_monthly_2019": 1520}})
+    body = evaluate_json(
+        {**example("04_xinmi_small_retailer.json"), "parameters": {"henan.ui_benefit_monthly_2019": 1520}}
+    )
     results = by_policy(body)
     xinmi, henan = results["xinmi.stable_job_refund_2020"], results["henan.stable_job_refund_2020"]
     assert xinmi["status"] == henan["status"] == "eligible"
@@ -193,8 +204,9 @@ def test_the_same_refund_under_two_documents_is_paid_once() -> None:
 
 # ---- totals ------------------------------------------------------------------------------
 @pytest.mark.parametrize(("policy", "quote", "case"), load_cases()[::3])
-def test_totals_equal_the_per_flow_sums_after_the_same_money_rules(policy: str, quote: str | None,
-                                                                    case: dict[str, Any]) -> None:
+def test_totals_equal_the_per_flow_sums_after_the_same_money_rules(
+    policy: str, quote: str | None, case: dict[str, Any]
+) -> None:
     body = evaluate_json(build(case))
     want = expected_totals(body)
     assert set(body["totals"]) == set(MONEY)

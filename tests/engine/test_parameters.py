@@ -35,8 +35,7 @@ def test_view_records_what_was_used() -> None:
 
 
 def person_case(**parameters: Any) -> dict[str, Any]:
-    return {"as_of": "2020-03-31", "parameters": parameters,
-            "person": {"region": "110105", "work_years": 3}}
+    return {"as_of": "2020-03-31", "parameters": parameters, "person": {"region": "110105", "work_years": 3}}
 
 
 def test_case_override_changes_the_result() -> None:

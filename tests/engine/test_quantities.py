@@ -20,21 +20,35 @@ from renshe.engine.quantities import COLUMN, all_quantities, quantity
 from renshe.engine.rules import registry
 
 AS_OF = dt.date(2020, 7, 31)
-RELIEF_RULES = ("cn.si_relief_2020", "cn.si_feb_refund_2020", "cn.si_relief_window_rule_2020",
-                "cn.si_relief_hardship_deferral_2020")
+RELIEF_RULES = (
+    "cn.si_relief_2020",
+    "cn.si_feb_refund_2020",
+    "cn.si_relief_window_rule_2020",
+    "cn.si_relief_hardship_deferral_2020",
+)
 
 
 def _case(region: str, size_facts: dict[str, object]) -> Case:
     months = ["2020-02", "2020-03"]
-    return parse_case({
-        "as_of": AS_OF.isoformat(),
-        "enterprise": {
-            "uscc": "91110105000000000U", "name": "测试", "region": region, "unit_type": "enterprise",
-            "industry": "C3011", **size_facts, "flags": [],
-            "contributions": [{"month": m, "insurance": i, "employer_due": 1000.55, "employer_paid": 1000.55}
-                              for m in months for i in ("pension", "unemployment", "work_injury")],
-        },
-    })
+    return parse_case(
+        {
+            "as_of": AS_OF.isoformat(),
+            "enterprise": {
+                "uscc": "91110105000000000U",
+                "name": "测试",
+                "region": region,
+                "unit_type": "enterprise",
+                "industry": "C3011",
+                **size_facts,
+                "flags": [],
+                "contributions": [
+                    {"month": m, "insurance": i, "employer_due": 1000.55, "employer_paid": 1000.55}
+                    for m in months
+                    for i in ("pension", "unemployment", "work_injury")
+                ],
+            },
+        }
+    )
 
 
 def _plans(case: Case) -> dict[str, Plan]:
@@ -56,8 +70,13 @@ def _defined(plan: Plan) -> list[str]:
 def test_the_relief_terms_are_declared_once_with_their_citation() -> None:
     registry()  # loads the policies, which declare their quantities
     declared = all_quantities()
-    for name in ("cn.si_relief_2020.ratio", "cn.si_relief_2020.window_to", "cn.si_relief_2020.sme_like",
-                 "cn.si_relief_2020.in_hubei", "layoff_rate"):
+    for name in (
+        "cn.si_relief_2020.ratio",
+        "cn.si_relief_2020.window_to",
+        "cn.si_relief_2020.sme_like",
+        "cn.si_relief_2020.in_hubei",
+        "layoff_rate",
+    ):
         assert declared[name].citation and declared[name].label, name
     assert declared["cn.si_relief_2020.ratio"].citation.startswith("人社部发〔2020〕11号")
     with pytest.raises(ValueError, match="citation"):
@@ -77,11 +96,14 @@ def test_each_plan_computes_a_quantity_once_and_reads_the_column_after() -> None
         assert {COLUMN + "cn.si_relief_2020.sme_like", COLUMN + "cn.si_relief_2020.in_hubei"} <= roots
 
 
-@pytest.mark.parametrize(("region", "size", "ratio"), [
-    ("110105", {"employees": 50, "revenue": 5_000_000, "assets": 3_000_000}, 1.0),  # small: exempt
-    ("110105", {"employees": 2000, "revenue": 900_000_000, "assets": 900_000_000}, 0.5),  # large: halved
-    ("420106", {"employees": 2000, "revenue": 900_000_000, "assets": 900_000_000}, 1.0),  # Hubei: exempt
-])
+@pytest.mark.parametrize(
+    ("region", "size", "ratio"),
+    [
+        ("110105", {"employees": 50, "revenue": 5_000_000, "assets": 3_000_000}, 1.0),  # small: exempt
+        ("110105", {"employees": 2000, "revenue": 900_000_000, "assets": 900_000_000}, 0.5),  # large: halved
+        ("420106", {"employees": 2000, "revenue": 900_000_000, "assets": 900_000_000}, 1.0),  # Hubei: exempt
+    ],
+)
 def test_both_paths_give_the_quantity_and_the_amount(region: str, size: dict[str, object], ratio: float) -> None:
     case = _case(region, size)
     polars = run(from_case(case), AS_OF, None, list(RELIEF_RULES))
@@ -105,7 +127,8 @@ def test_a_quantity_reads_the_calcs_parameters() -> None:
     params = ParameterView(reg.parameters, AS_OF, {"cn.si_relief_2020.halving_ratio": 0.25})
     plan = plan_for(reg.rules["cn.si_relief_2020"], params, False, pop)
     assert isinstance(plan, Plan) and isinstance(plan.calc, Calc)
-    frame = plan.calc.replay(pop.entities["enterprise"].lazy(), {n: t.lazy() for n, t in
-                                                                 pop.tables["enterprise"].items()}).collect()
+    frame = plan.calc.replay(
+        pop.entities["enterprise"].lazy(), {n: t.lazy() for n, t in pop.tables["enterprise"].items()}
+    ).collect()
     assert frame[COLUMN + "cn.si_relief_2020.ratio"].to_list() == [0.25]
     assert isinstance(frame, pl.DataFrame)

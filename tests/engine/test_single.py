@@ -54,8 +54,11 @@ def test_every_case_equals_the_polars_path() -> None:
     for i, case in enumerate(cases):
         got = calculator._body(case, True)
         if orjson.dumps(got) != orjson.dumps(expected[i]):  # bytes: 3 and 3.0 differ, as in the JSON
-            wrong = [(a["policy"], a, b) for a, b in zip(expected[i]["results"], got["results"], strict=True)
-                     if orjson.dumps(a) != orjson.dumps(b)]
+            wrong = [
+                (a["policy"], a, b)
+                for a, b in zip(expected[i]["results"], got["results"], strict=True)
+                if orjson.dumps(a) != orjson.dumps(b)
+            ]
             pytest.fail(f"case {i} ({case.as_of}): {wrong[:1] or 'body differs'}")
 
 
@@ -117,37 +120,89 @@ def test_one_case_plans_are_the_populations_plans() -> None:
 
 
 # ---- operations, one by one, against Polars ------------------------------------------------
-SCHEMA = {"a": pl.Float64, "b": pl.Float64, "i": pl.Int64, "j": pl.Int64, "s": pl.String, "t": pl.String,
-          "d": pl.Date, "e": pl.Date, "f": pl.Boolean, "g": pl.Boolean, "l": pl.List(pl.String)}
+SCHEMA = {
+    "a": pl.Float64,
+    "b": pl.Float64,
+    "i": pl.Int64,
+    "j": pl.Int64,
+    "s": pl.String,
+    "t": pl.String,
+    "d": pl.Date,
+    "e": pl.Date,
+    "f": pl.Boolean,
+    "g": pl.Boolean,
+    "l": pl.List(pl.String),
+}
 a, b, i, j, s, t, d, e, f, g, li = (pl.col(n) for n in SCHEMA)
 
 EXPRESSIONS: dict[str, pl.Expr] = {
-    "plus": a + b, "minus": a - i, "times": a * 2.5, "int_times": i * j, "divide": a / b, "int_divide": i / j,
-    "floor_divide": i // j, "float_floor_divide": a // b, "modulo": i % j,
-    "negate": -a, "abs": a.abs(), "sign": a.sign(), "int_sign": i.sign(), "floor": a.floor(),
-    "round0": a.round(0), "round2": a.round(2), "round6": (a / 3).round(6), "round10": (a / b).round(10),
-    "compare": (a > b) | (i <= j), "equal": (s == t) & (d != e), "kleene_and": f & g, "kleene_or": f | g,
-    "not": ~f, "is_null": a.is_null() | s.is_not_null(),
-    "fill_int_into_float": a.fill_null(0), "fill_float": a.fill_null(b), "fill_bool": f.fill_null(False),
-    "when": pl.when(f).then(a).otherwise(0), "when_chain": pl.when(a > 1).then(pl.lit("x")).when(g).then(t)
-    .otherwise(pl.lit(None)),
+    "plus": a + b,
+    "minus": a - i,
+    "times": a * 2.5,
+    "int_times": i * j,
+    "divide": a / b,
+    "int_divide": i / j,
+    "floor_divide": i // j,
+    "float_floor_divide": a // b,
+    "modulo": i % j,
+    "negate": -a,
+    "abs": a.abs(),
+    "sign": a.sign(),
+    "int_sign": i.sign(),
+    "floor": a.floor(),
+    "round0": a.round(0),
+    "round2": a.round(2),
+    "round6": (a / 3).round(6),
+    "round10": (a / b).round(10),
+    "compare": (a > b) | (i <= j),
+    "equal": (s == t) & (d != e),
+    "kleene_and": f & g,
+    "kleene_or": f | g,
+    "not": ~f,
+    "is_null": a.is_null() | s.is_not_null(),
+    "fill_int_into_float": a.fill_null(0),
+    "fill_float": a.fill_null(b),
+    "fill_bool": f.fill_null(False),
+    "when": pl.when(f).then(a).otherwise(0),
+    "when_chain": pl.when(a > 1).then(pl.lit("x")).when(g).then(t).otherwise(pl.lit(None)),
     "when_no_otherwise": pl.when(f).then(i),
-    "all": pl.all_horizontal(f, g, a > 0), "any": pl.any_horizontal(f, g),
-    "min": pl.min_horizontal(a, b, i), "max": pl.max_horizontal(i, j), "coalesce": pl.coalesce(a, i, b),
-    "clip": a.clip(lower_bound=0.0), "clip_both": i.clip(1, 100),
-    "float_text": a.cast(pl.String), "tiny_text": (a / 1e6).cast(pl.String), "int_text": i.cast(pl.String),
-    "bool_text": f.cast(pl.String), "date_text": d.cast(pl.String),
-    "to_float": i.cast(pl.Float64), "to_int": a.clip(-1e9, 1e9).cast(pl.Int64),
-    "format": pl.format("{} 元 × {} 人，{}（{}）", a, i, s, d), "concat": pl.concat_str([s, t], separator="、"),
+    "all": pl.all_horizontal(f, g, a > 0),
+    "any": pl.any_horizontal(f, g),
+    "min": pl.min_horizontal(a, b, i),
+    "max": pl.max_horizontal(i, j),
+    "coalesce": pl.coalesce(a, i, b),
+    "clip": a.clip(lower_bound=0.0),
+    "clip_both": i.clip(1, 100),
+    "float_text": a.cast(pl.String),
+    "tiny_text": (a / 1e6).cast(pl.String),
+    "int_text": i.cast(pl.String),
+    "bool_text": f.cast(pl.String),
+    "date_text": d.cast(pl.String),
+    "to_float": i.cast(pl.Float64),
+    "to_int": a.clip(-1e9, 1e9).cast(pl.Int64),
+    "format": pl.format("{} 元 × {} 人，{}（{}）", a, i, s, d),
+    "concat": pl.concat_str([s, t], separator="、"),
     "concat_skip_nulls": pl.concat_str([s, a, t], separator="；", ignore_nulls=True),
-    "is_in": s.is_in(["甲", "乙", ""]), "int_is_in": i.is_in([1, 2, 3]),
-    "between": a.is_between(0, 100), "starts": s.str.starts_with("甲"), "slice": s.str.slice(1, 2),
-    "strptime": t.str.strptime(pl.Date, "%Y-%m-%d", strict=False), "to_month": d.dt.to_string("%Y-%m"),
-    "offset_month": d.dt.offset_by("1mo"), "offset_back": d.dt.offset_by("-3d"), "offset_year": e.dt.offset_by("2y"),
-    "month_end": d.dt.month_end(), "year_month": d.dt.year() * 100 + d.dt.month(), "day": d.dt.day(),
-    "days": (e - d).dt.total_days(), "plus_days": d + pl.duration(days=i.clip(-1000, 1000)),
-    "date": pl.date(i.clip(1990, 2030), j.clip(1, 12), 1), "month_range": pl.date_ranges(d, e, "1mo").list.len(),
-    "list_len": li.list.len(), "contains": li.list.contains("甲"), "join": li.list.join("、"),
+    "is_in": s.is_in(["甲", "乙", ""]),
+    "int_is_in": i.is_in([1, 2, 3]),
+    "between": a.is_between(0, 100),
+    "starts": s.str.starts_with("甲"),
+    "slice": s.str.slice(1, 2),
+    "strptime": t.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+    "to_month": d.dt.to_string("%Y-%m"),
+    "offset_month": d.dt.offset_by("1mo"),
+    "offset_back": d.dt.offset_by("-3d"),
+    "offset_year": e.dt.offset_by("2y"),
+    "month_end": d.dt.month_end(),
+    "year_month": d.dt.year() * 100 + d.dt.month(),
+    "day": d.dt.day(),
+    "days": (e - d).dt.total_days(),
+    "plus_days": d + pl.duration(days=i.clip(-1000, 1000)),
+    "date": pl.date(i.clip(1990, 2030), j.clip(1, 12), 1),
+    "month_range": pl.date_ranges(d, e, "1mo").list.len(),
+    "list_len": li.list.len(),
+    "contains": li.list.contains("甲"),
+    "join": li.list.join("、"),
     "has_any": li.list.eval(pl.element().is_in(["甲", "丙"])).list.any(),
     "replace_in_list": li.list.eval(pl.element().replace({"甲": "一"})).list.join("/"),
     "intersection": li.list.set_intersection(["甲", "乙"]).list.len(),
@@ -161,13 +216,21 @@ words = st.sampled_from(["甲", "乙", "丙", "", "2020-02-29", "2021-13-01", "a
 floats = st.floats(min_value=-1e7, max_value=1e7, allow_nan=False, allow_infinity=False)
 money = st.decimals(min_value=-100000, max_value=100000, places=3).map(float)
 dates = st.dates(min_value=dt.date(1995, 1, 1), max_value=dt.date(2030, 12, 31))
-row_values = st.fixed_dictionaries({
-    "a": st.none() | floats | money, "b": st.none() | floats | money | st.just(0.0),
-    "i": st.none() | st.integers(-50, 3000), "j": st.none() | st.integers(-12, 12),
-    "s": st.none() | words, "t": st.none() | words, "d": st.none() | dates, "e": st.none() | dates,
-    "f": st.none() | st.booleans(), "g": st.none() | st.booleans(),
-    "l": st.none() | st.lists(st.none() | words, max_size=4),
-})
+row_values = st.fixed_dictionaries(
+    {
+        "a": st.none() | floats | money,
+        "b": st.none() | floats | money | st.just(0.0),
+        "i": st.none() | st.integers(-50, 3000),
+        "j": st.none() | st.integers(-12, 12),
+        "s": st.none() | words,
+        "t": st.none() | words,
+        "d": st.none() | dates,
+        "e": st.none() | dates,
+        "f": st.none() | st.booleans(),
+        "g": st.none() | st.booleans(),
+        "l": st.none() | st.lists(st.none() | words, max_size=4),
+    }
+)
 
 
 def same(x: Any, y: Any) -> bool:
@@ -203,17 +266,31 @@ def test_operation_equals_polars(name: str, row: dict[str, Any]) -> None:
 
 TABLE = {"month": pl.String, "paid": pl.Float64, "n": pl.Int64, "kind": pl.String}
 AGGREGATIONS: dict[str, pl.Expr] = {
-    "sum": pl.col("paid").sum(), "int_sum": pl.col("n").sum(), "mean": pl.col("paid").mean(),
-    "first": pl.col("paid").first(), "min": pl.col("n").min(), "n_unique": pl.col("month").n_unique(),
-    "count": pl.col("paid").count(), "len": pl.len(),
+    "sum": pl.col("paid").sum(),
+    "int_sum": pl.col("n").sum(),
+    "mean": pl.col("paid").mean(),
+    "first": pl.col("paid").first(),
+    "min": pl.col("n").min(),
+    "n_unique": pl.col("month").n_unique(),
+    "count": pl.col("paid").count(),
+    "len": pl.len(),
     "filtered_sum": pl.col("paid").filter(pl.col("kind") == "甲").sum(),
     "joined": pl.col("month").filter(pl.col("n") > 0).str.join("、"),
     "two_in_a_row": ((pl.col("n") < 0) & (pl.col("n").shift(1) < 0)).any(),
     "ratio": pl.col("paid").sum() / pl.col("n").sum(),
 }
-table_rows = st.lists(st.fixed_dictionaries({
-    "month": st.sampled_from(["2020-01", "2020-02", "2020-03"]), "paid": st.none() | money | floats,
-    "n": st.none() | st.integers(-5, 50), "kind": st.sampled_from(["甲", "乙"])}), min_size=1, max_size=40)
+table_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "month": st.sampled_from(["2020-01", "2020-02", "2020-03"]),
+            "paid": st.none() | money | floats,
+            "n": st.none() | st.integers(-5, 50),
+            "kind": st.sampled_from(["甲", "乙"]),
+        }
+    ),
+    min_size=1,
+    max_size=40,
+)
 
 
 @pytest.mark.parametrize("name", list(AGGREGATIONS))

@@ -13,8 +13,16 @@ from renshe.engine.parameters import ParameterView
 from renshe.engine.population import from_case
 from renshe.engine.rules import registry
 
-REGION = {"cn": "110108", "beijing": "110108", "hubei": "420102", "henan": "410105", "zhengzhou": "410105",
-          "xinmi": "410183", "hunan": "430102", "yongzhou": "431102"}
+REGION = {
+    "cn": "110108",
+    "beijing": "110108",
+    "hubei": "420102",
+    "henan": "410105",
+    "zhengzhou": "410105",
+    "xinmi": "410183",
+    "hunan": "430102",
+    "yongzhou": "431102",
+}
 UNITS = {"CNY", "CNY/month", "days", "percent", "permille"}
 
 
@@ -40,4 +48,6 @@ def test_declared_unit_is_the_computed_unit(rule_id: str) -> None:
     params = ParameterView(registry().parameters, as_of)
     outcome = run_rule(rule, pop, params)
     assert outcome is not None
-    assert outcome.unit == rule.unit, f"{rule_id}: computes {outcome.unit}, declares {rule.unit} (add `unit:` to its YAML)"
+    assert outcome.unit == rule.unit, (
+        f"{rule_id}: computes {outcome.unit}, declares {rule.unit} (add `unit:` to its YAML)"
+    )

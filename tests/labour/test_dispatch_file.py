@@ -107,9 +107,14 @@ def test_unreadable_files(data: bytes) -> None:
 
 
 def test_xlsx_with_numeric_cells() -> None:
-    data = xlsx_bytes([HEADER.split(","), ["张三", "110105198001011238", 13912345678, "甲公司", "91110108MA01C7LM3W"],
-                       [None, None, None, None, None],
-                       ["李四", 110105198001011238.0, "139", "乙公司", "91110108MA01C7LM3W"]])
+    data = xlsx_bytes(
+        [
+            HEADER.split(","),
+            ["张三", "110105198001011238", 13912345678, "甲公司", "91110108MA01C7LM3W"],
+            [None, None, None, None, None],
+            ["李四", 110105198001011238.0, "139", "乙公司", "91110108MA01C7LM3W"],
+        ]
+    )
     r = check_file(data, "report.xlsx")
     assert r.summary()["accepted"] == 1
     assert {x["row"] for x in r.rejected} == {3}
@@ -126,8 +131,10 @@ def test_cli_json_and_exit_codes(tmp_path) -> None:  # type: ignore[no-untyped-d
     out = CliRunner().invoke(app, ["dispatch", "check", str(good), "--json"])
     assert out.exit_code == 0, out.output
     body = json.loads(out.stdout)
-    assert body == {"accepted": 1, "rejected": [{"row": 2, "field": "劳动者身份证号",
-                                                 "problem": body["rejected"][0]["problem"]}]}
+    assert body == {
+        "accepted": 1,
+        "rejected": [{"row": 2, "field": "劳动者身份证号", "problem": body["rejected"][0]["problem"]}],
+    }
     bad = tmp_path / "bad.csv"
     bad.write_bytes(("\n".join([HEADER, GOOD[0]])).encode("gbk"))
     out = CliRunner().invoke(app, ["dispatch", "check", str(bad), "--json"])

@@ -14,11 +14,18 @@ from renshe.services.errors import ServiceError
 D = dt.datetime
 
 
-@pytest.mark.parametrize(("at", "cycle"), [
-    (D(2020, 2, 28, 9), "2020-03-02"), (D(2020, 3, 2, 15, 59), "2020-03-02"), (D(2020, 3, 2, 16, 0), "2020-03-02"),
-    (D(2020, 3, 2, 16, 1), "2020-03-05"), (D(2020, 3, 4, 23), "2020-03-05"), (D(2020, 3, 5, 12), "2020-03-05"),
-    (D(2020, 3, 6), "2020-03-08"),
-])
+@pytest.mark.parametrize(
+    ("at", "cycle"),
+    [
+        (D(2020, 2, 28, 9), "2020-03-02"),
+        (D(2020, 3, 2, 15, 59), "2020-03-02"),
+        (D(2020, 3, 2, 16, 0), "2020-03-02"),
+        (D(2020, 3, 2, 16, 1), "2020-03-05"),
+        (D(2020, 3, 4, 23), "2020-03-05"),
+        (D(2020, 3, 5, 12), "2020-03-05"),
+        (D(2020, 3, 6), "2020-03-08"),
+    ],
+)
 def test_current_cycle(at: dt.datetime, cycle: str) -> None:
     assert dispatch.current_cycle(at).isoformat() == cycle
 
@@ -47,10 +54,23 @@ def test_density_bounds_are_inclusive() -> None:
 
 
 def test_screening() -> None:
-    ok = dispatch.screen_worker(has_health_record=True, wuhan_contact=False, close_contact=False, symptoms=[],
-                                returned_on=dt.date(2020, 3, 1), today=dt.date(2020, 3, 15))
+    ok = dispatch.screen_worker(
+        has_health_record=True,
+        wuhan_contact=False,
+        close_contact=False,
+        symptoms=[],
+        returned_on=dt.date(2020, 3, 1),
+        today=dt.date(2020, 3, 15),
+    )
     assert ok["may_dispatch"] is True
-    no = dispatch.screen_worker(has_health_record=False, wuhan_contact=True, close_contact=True, symptoms=["发热"],
-                                in_hubei=True, returned_on=dt.date(2020, 3, 2), today=dt.date(2020, 3, 15))
+    no = dispatch.screen_worker(
+        has_health_record=False,
+        wuhan_contact=True,
+        close_contact=True,
+        symptoms=["发热"],
+        in_hubei=True,
+        returned_on=dt.date(2020, 3, 2),
+        today=dt.date(2020, 3, 15),
+    )
     assert no["may_dispatch"] is False and len(no["reasons"]) == 6
     assert any("2020-03-16" in r for r in no["reasons"])

@@ -21,10 +21,12 @@ def test_fuzz_labour(client, who):
             continue
         for user in ("chaoyang_jingban", "jigou", "geren", "qiye"):
             headers = who[user]
+
             @given(case=operation.as_strategy())
             @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
             def fuzz(case):
                 case.call_and_validate(headers=headers)  # noqa: B023 (called at once, in this iteration)
+
             try:
                 fuzz()
             except Exception as e:

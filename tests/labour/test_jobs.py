@@ -8,11 +8,20 @@ from fastapi.testclient import TestClient
 
 from renshe.services.jobs import screen_text
 
-JOB = {"title": "防护服缝纫工", "description": "熟练缝纫工，包吃住。", "region": "110105", "industry": "制造业",
-       "skills": ["缝纫"], "positions": 10, "epidemic_supply": True}
+JOB = {
+    "title": "防护服缝纫工",
+    "description": "熟练缝纫工，包吃住。",
+    "region": "110105",
+    "industry": "制造业",
+    "skills": ["缝纫"],
+    "positions": 10,
+    "epidemic_supply": True,
+}
 
 
-@pytest.mark.parametrize("text", ["湖北籍勿扰", "不招湖北人", "谢绝武汉来京人员", "限非湖北籍", "疫区人员不要", "湖北、武汉除外"])
+@pytest.mark.parametrize(
+    "text", ["湖北籍勿扰", "不招湖北人", "谢绝武汉来京人员", "限非湖北籍", "疫区人员不要", "湖北、武汉除外"]
+)
 def test_screen_finds_discrimination(text: str) -> None:
     assert screen_text(f"招聘普工，{text}，月薪面议。")
 
@@ -38,11 +47,21 @@ def test_post_review_search_apply_match(client: TestClient, who: dict[str, dict[
     assert job["status"] == "pending" and job["urgent"] is True and job["review_due"]
     assert job["id"] in [j["id"] for j in client.get("/api/v1/jobs/queue", headers=who["chaoyang_jingban"]).json()]
     assert client.post(f"/api/v1/jobs/{job['id']}/apply", headers=who["geren"]).status_code == 403  # not published
-    assert client.post(f"/api/v1/jobs/{job['id']}/review", headers=who["xinmi_jingban"],
-                       json={"approve": True}).status_code == 403  # another area
-    assert client.post(f"/api/v1/jobs/{job['id']}/review", headers=who["qiye"], json={"approve": True}).status_code == 403
-    assert client.post(f"/api/v1/jobs/{job['id']}/review", headers=who["chaoyang_jingban"],
-                       json={"approve": False}).status_code == 400
+    assert (
+        client.post(
+            f"/api/v1/jobs/{job['id']}/review", headers=who["xinmi_jingban"], json={"approve": True}
+        ).status_code
+        == 403
+    )  # another area
+    assert (
+        client.post(f"/api/v1/jobs/{job['id']}/review", headers=who["qiye"], json={"approve": True}).status_code == 403
+    )
+    assert (
+        client.post(
+            f"/api/v1/jobs/{job['id']}/review", headers=who["chaoyang_jingban"], json={"approve": False}
+        ).status_code
+        == 400
+    )
     r = client.post(f"/api/v1/jobs/{job['id']}/review", headers=who["chaoyang_jingban"], json={"approve": True})
     assert r.json()["status"] == "published"
     found = client.get("/api/v1/jobs?q=缝纫&urgent=true").json()
@@ -50,8 +69,9 @@ def test_post_review_search_apply_match(client: TestClient, who: dict[str, dict[
     assert client.post(f"/api/v1/jobs/{job['id']}/apply", headers=who["geren"]).status_code == 201
     assert client.post(f"/api/v1/jobs/{job['id']}/apply", headers=who["geren"]).status_code == 409
     assert client.post(f"/api/v1/jobs/{job['id']}/apply", headers=who["qiye"]).status_code == 403
-    client.put("/api/v1/jobs/seeker", headers=who["geren"], json={"region": "110105", "industry": "制造业",
-                                                                   "skills": ["缝纫"]})
+    client.put(
+        "/api/v1/jobs/seeker", headers=who["geren"], json={"region": "110105", "industry": "制造业", "skills": ["缝纫"]}
+    )
     matches = client.get("/api/v1/jobs/matches", headers=who["geren"]).json()
     assert matches[0]["id"] == job["id"] and "技能匹配：缝纫" in matches[0]["why"]
     people = client.get(f"/api/v1/jobs/{job['id']}/matches", headers=who["qiye"]).json()

@@ -13,8 +13,15 @@ from fastapi.testclient import TestClient
 
 from renshe.services import jobs
 
-JOB = {"title": "仓库管理员", "description": "负责出入库登记，五险一金。", "region": "110105", "industry": "仓储",
-       "skills": ["叉车"], "positions": 2, "epidemic_supply": False}
+JOB = {
+    "title": "仓库管理员",
+    "description": "负责出入库登记，五险一金。",
+    "region": "110105",
+    "industry": "仓储",
+    "skills": ["叉车"],
+    "positions": 2,
+    "epidemic_supply": False,
+}
 SCREENING = Path(jobs.__file__).with_name("jobs_screening.yaml")
 
 #: wording → (kind, the article the refusal must quote, a phrase of its quote)
@@ -37,9 +44,21 @@ DISCRIMINATORY = {
     "乙肝携带者勿扰": ("health", "第三十条", "不得以是传染病病原携带者为由拒绝录用"),
     "感染过新冠的勿扰": ("health", "京人社毕字〔2020〕20号", "不得对被隔离或感染过的毕业生有聘用歧视"),
 }
-LAWFUL = ["性别不限，年满18周岁", "男女不限", "不要求户口", "欢迎河南籍劳动者应聘", "工作地点：湖北省武汉市",
-          "不招聘未成年人", "谢绝中介", "享受婚假、产假等法定假期", "矿山井下作业，限男性",
-          "未达到法定退休年龄", "有叉车证者优先", "少数民族劳动者同等录用", "月薪8000-12000元"]
+LAWFUL = [
+    "性别不限，年满18周岁",
+    "男女不限",
+    "不要求户口",
+    "欢迎河南籍劳动者应聘",
+    "工作地点：湖北省武汉市",
+    "不招聘未成年人",
+    "谢绝中介",
+    "享受婚假、产假等法定假期",
+    "矿山井下作业，限男性",
+    "未达到法定退休年龄",
+    "有叉车证者优先",
+    "少数民族劳动者同等录用",
+    "月薪8000-12000元",
+]
 
 
 @pytest.mark.parametrize("wording", list(DISCRIMINATORY))
@@ -79,8 +98,9 @@ def test_severe_region_wording_is_refused_once_under_its_own_notice() -> None:
 
 
 def test_api_refuses_with_every_kind_quoted(client: TestClient, who: dict[str, dict[str, str]]) -> None:
-    r = client.post("/api/v1/jobs", headers=who["qiye"],
-                    json={**JOB, "description": "限男性，35岁以下，不招河南人，乙肝勿扰。"})
+    r = client.post(
+        "/api/v1/jobs", headers=who["qiye"], json={**JOB, "description": "限男性，35岁以下，不招河南人，乙肝勿扰。"}
+    )
     assert r.status_code == 422
     body = r.json()
     assert body["status"] == "refused"
@@ -93,8 +113,15 @@ def test_api_refuses_with_every_kind_quoted(client: TestClient, who: dict[str, d
 
 
 def test_refused_form_keeps_what_was_typed(client: TestClient, who: dict[str, dict[str, str]]) -> None:
-    form = {"title": "收银员", "description": "限女性，已婚已育优先，包午餐。", "region": "110105", "industry": "零售",
-            "skills": "收银、理货", "positions": "3", "epidemic_supply": "true"}
+    form = {
+        "title": "收银员",
+        "description": "限女性，已婚已育优先，包午餐。",
+        "region": "110105",
+        "industry": "零售",
+        "skills": "收银、理货",
+        "positions": "3",
+        "epidemic_supply": "true",
+    }
     r = client.post("/jobs", headers=who["qiye"], data=form)
     assert r.status_code == 422
     html = r.text

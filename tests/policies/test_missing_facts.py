@@ -31,8 +31,10 @@ def _results(case: dict) -> dict[str, dict]:
 def test_the_nurse_is_undetermined_for_standby_and_sick_pay_and_eligible_only_where_her_facts_say() -> None:
     example = json.loads(NURSE.read_text(encoding="utf-8"))
     results = _results(example["case"])
-    for policy, amount, fact in [("beijing.standby_living_allowance_floor", 1540.0, "person.on_standby"),
-                                 ("beijing.sick_pay_floor", 1760.0, "person.on_sick_leave")]:
+    for policy, amount, fact in [
+        ("beijing.standby_living_allowance_floor", 1540.0, "person.on_standby"),
+        ("beijing.sick_pay_floor", 1760.0, "person.on_sick_leave"),
+    ]:
         r = results[policy]
         assert (r["status"], r["amount"], r["unit"]) == ("undetermined", amount, "CNY/month"), r
         assert r["missing"] == [fact]
@@ -66,8 +68,12 @@ def _presence_only(node: ast.expr) -> bool:
     """``x.is_not_null()`` or several of them joined by ``&``: a bare presence test."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitAnd):
         return _presence_only(node.left) and _presence_only(node.right)
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "is_not_null" and not node.args)
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "is_not_null"
+        and not node.args
+    )
 
 
 def test_no_rule_turns_an_absent_fact_into_a_no() -> None:
@@ -77,8 +83,13 @@ def test_no_rule_turns_an_absent_fact_into_a_no() -> None:
     for path in sorted(Path(renshe.policies.__file__).parent.rglob("*.py")):
         source = path.read_text(encoding="utf-8")
         for node in ast.walk(ast.parse(source)):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "require"
-                    and node.args and _presence_only(node.args[0])
-                    and FACT_WORDS.search(ast.get_source_segment(source, node) or "")):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "require"
+                and node.args
+                and _presence_only(node.args[0])
+                and FACT_WORDS.search(ast.get_source_segment(source, node) or "")
+            ):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert not offenders, offenders

@@ -15,18 +15,36 @@ from tests.desk.conftest import client, database, tokens  # noqa: F401  (fixture
 #: U1 (新密): 100 → 94, a layoff rate of 6 % (6 people); U3 (海淀): 1000 → 948, 5.2 % (52 people);
 #: U4 (新密): 400 → 370 in a year, 7.5 % (30 people), and 420 → 370 in June, a drop of 11.9 % (50 people);
 #: U2 stays
-UNITS = [["uscc", "name", "region", "attrition_2019"],
-         ["U1", "新密甲公司", "410183", 0], ["U2", "新密乙公司", "410183", 0], ["U3", "海淀丙公司", "110108", 0],
-         ["U4", "新密丁公司", "410183", 0]]
-INSURED = [["uscc", "month", "headcount"],
-           ["U1", "2019-05", 100], ["U1", "2019-06", 100], ["U1", "2020-04", 100], ["U1", "2020-05", 100],
-           ["U1", "2020-06", 94],
-           ["U2", "2019-05", 200], ["U2", "2019-06", 200], ["U2", "2020-04", 200], ["U2", "2020-05", 200],
-           ["U2", "2020-06", 200],
-           ["U3", "2019-05", 1000], ["U3", "2019-06", 1000], ["U3", "2020-04", 1000], ["U3", "2020-05", 950],
-           ["U3", "2020-06", 948],
-           ["U4", "2019-05", 400], ["U4", "2019-06", 400], ["U4", "2020-04", 400], ["U4", "2020-05", 420],
-           ["U4", "2020-06", 370]]
+UNITS = [
+    ["uscc", "name", "region", "attrition_2019"],
+    ["U1", "新密甲公司", "410183", 0],
+    ["U2", "新密乙公司", "410183", 0],
+    ["U3", "海淀丙公司", "110108", 0],
+    ["U4", "新密丁公司", "410183", 0],
+]
+INSURED = [
+    ["uscc", "month", "headcount"],
+    ["U1", "2019-05", 100],
+    ["U1", "2019-06", 100],
+    ["U1", "2020-04", 100],
+    ["U1", "2020-05", 100],
+    ["U1", "2020-06", 94],
+    ["U2", "2019-05", 200],
+    ["U2", "2019-06", 200],
+    ["U2", "2020-04", 200],
+    ["U2", "2020-05", 200],
+    ["U2", "2020-06", 200],
+    ["U3", "2019-05", 1000],
+    ["U3", "2019-06", 1000],
+    ["U3", "2020-04", 1000],
+    ["U3", "2020-05", 950],
+    ["U3", "2020-06", 948],
+    ["U4", "2019-05", 400],
+    ["U4", "2019-06", 400],
+    ["U4", "2020-04", 400],
+    ["U4", "2020-05", 420],
+    ["U4", "2020-06", 370],
+]
 
 
 def _registry() -> bytes:
@@ -54,12 +72,21 @@ def test_monitor_page_charts_and_order(client: TestClient) -> None:
 
     web = TestClient(client.app, base_url="http://testserver")
     same_site = {"origin": "http://testserver"}
-    r = web.post("/login", data={"username": "admin", "password": DEMO_PASSWORD, "next": "/monitor"},
-                 headers=same_site, follow_redirects=False)
+    r = web.post(
+        "/login",
+        data={"username": "admin", "password": DEMO_PASSWORD, "next": "/monitor"},
+        headers=same_site,
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     for month in ("2020-05", "2020-06"):
-        r = web.post("/monitor", files={"file": ("reg.xlsx", _registry())}, data={"as_of": month},
-                     headers=same_site, follow_redirects=False)
+        r = web.post(
+            "/monitor",
+            files={"file": ("reg.xlsx", _registry())},
+            data={"as_of": month},
+            headers=same_site,
+            follow_redirects=False,
+        )
         assert r.status_code == 303, r.text[:500]
     page = web.get(r.headers["location"]).text
 
@@ -74,7 +101,10 @@ def test_monitor_page_charts_and_order(client: TestClient) -> None:
     rows = re.findall(r'<tr data-kind="(\w+)" data-region="(\d+)">.*?<td class="affected">(\d+)</td>', page, re.DOTALL)
     assert totals["河南省郑州市新密市"] == sum(1 for _, region, _ in rows if region == "410183")
     assert totals["北京市海淀区"] == sum(1 for _, region, _ in rows if region == "110108")
-    assert [k for k, _, _ in rows].count("layoff_rate") == 3 and {k for k, _, _ in rows} >= {"layoff_rate", "headcount_drop"}
+    assert [k for k, _, _ in rows].count("layoff_rate") == 3 and {k for k, _, _ in rows} >= {
+        "layoff_rate",
+        "headcount_drop",
+    }
 
     # by month: both monitored months, in order, by their Chinese names
     by_month = _chart(page, "warnings-by-month")
@@ -84,14 +114,24 @@ def test_monitor_page_charts_and_order(client: TestClient) -> None:
     assert re.findall(r'data-label="([^"]+)"', _chart(index, "warnings-by-month")) == ["2020年5月", "2020年6月"]
 
     # the list: most people affected first, not the highest rate (U4's drop of 11.9 % would lead)
-    assert [(k, int(a)) for k, _, a in rows] == [("layoff_rate", 52), ("headcount_drop", 50), ("layoff_rate", 30),
-                                                 ("layoff_rate", 6)]
-    assert [monitoring.people_affected(w) for w in sorted(
-        [{"kind": "headcount_drop", "prev": 10, "headcount": 1, "value": 0.9, "region": "x", "uscc": "a"},
-         {"kind": "layoff_rate", "base": 100, "headcount": 80, "value": 0.2, "region": "x", "uscc": "b"}],
-        key=monitoring.severity)] == [20, 9]  # a run kept without the field: its headcounts tell
-    table = page[page.index('id="warnings"'):page.index('id="regions"')]
+    assert [(k, int(a)) for k, _, a in rows] == [
+        ("layoff_rate", 52),
+        ("headcount_drop", 50),
+        ("layoff_rate", 30),
+        ("layoff_rate", 6),
+    ]
+    assert [
+        monitoring.people_affected(w)
+        for w in sorted(
+            [
+                {"kind": "headcount_drop", "prev": 10, "headcount": 1, "value": 0.9, "region": "x", "uscc": "a"},
+                {"kind": "layoff_rate", "base": 100, "headcount": 80, "value": 0.2, "region": "x", "uscc": "b"},
+            ],
+            key=monitoring.severity,
+        )
+    ] == [20, 9]  # a run kept without the field: its headcounts tell
+    table = page[page.index('id="warnings"') : page.index('id="regions"')]
     assert "北京市海淀区" in table and "河南省郑州市新密市" in table
     assert not re.search(r"<td>\d{6}</td>", table)
-    regions = page[page.index('id="regions"'):]
+    regions = page[page.index('id="regions"') :]
     assert "（410183）" not in regions and "河南省郑州市新密市" in regions

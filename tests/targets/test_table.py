@@ -15,7 +15,7 @@ SEED = SHARED / "seeds" / "003_65af231806fc8ace.txt"
 def printed_rows() -> dict[str, list[int]]:
     """Unit → the numbers printed on its line, from the seed text between 合 计 and 备注."""
     text = SEED.read_text(encoding="utf-8")
-    block = text[text.index("合 计 6000"):text.index("备注：创业担保贷款")]
+    block = text[text.index("合 计 6000") : text.index("备注：创业担保贷款")]
     block = " ".join(block.split()).replace("合 计", "合计").replace("尖山风景区 管委", "尖山风景区管委")
     rows: dict[str, list[int]] = {}
     for unit, numbers in re.findall(r"([^\s\d]+)((?: \d+)+)", block):
@@ -57,8 +57,16 @@ def test_rows_add_up_to_the_printed_totals() -> None:
 
 def test_discrepancy_is_stated_exactly() -> None:
     table = tables.load("xinmi-2020")
-    broken = tables.TargetTable(table.name, table.title, table.year, table.doc_no, table.region, table.columns,
-                                ((table.rows[0][0], (101, *table.rows[0][1][1:])), *table.rows[1:]), table.total)
+    broken = tables.TargetTable(
+        table.name,
+        table.title,
+        table.year,
+        table.doc_no,
+        table.region,
+        table.columns,
+        ((table.rows[0][0], (101, *table.rows[0][1][1:])), *table.rows[1:]),
+        table.total,
+    )
     assert broken.discrepancies() == ["新增城镇就业：各单位合计 6001，表中合计 6000，相差 1"]
 
 
@@ -69,11 +77,19 @@ def test_cli_show_json_shape() -> None:
     assert list(data) == ["name", "year", "columns", "rows", "total"]
     assert data["name"] == "xinmi-2020" and data["year"] == 2020
     assert data["columns"][0] == "new_urban_jobs" and len(data["columns"]) == 10
-    assert data["rows"][0] == {"unit": "袁庄乡政府", "new_urban_jobs": 100, "unemployed_reemployed": 15,
-                               "hard_to_employ_employed": 15, "rural_labour_transferred": 220,
-                               "guaranteed_loans_wan": 260, "unemployed_skills_training": 100,
-                               "rural_labour_skills_training": 123, "returnee_startup_coaching": 25,
-                               "return_to_countryside_startups": 40, "sandan_linkage_training": 150}
+    assert data["rows"][0] == {
+        "unit": "袁庄乡政府",
+        "new_urban_jobs": 100,
+        "unemployed_reemployed": 15,
+        "hard_to_employ_employed": 15,
+        "rural_labour_transferred": 220,
+        "guaranteed_loans_wan": 260,
+        "unemployed_skills_training": 100,
+        "rural_labour_skills_training": 123,
+        "returnee_startup_coaching": 25,
+        "return_to_countryside_startups": 40,
+        "sandan_linkage_training": 150,
+    }
     assert data["rows"][-1]["unit"] == "矿区办事处" and data["rows"][-1]["return_to_countryside_startups"] is None
     assert data["total"]["new_urban_jobs"] == 6000
 

@@ -55,27 +55,33 @@ def test_layoff_lines_exactly() -> None:
 
 def test_headcount_drop_exactly() -> None:
     ten = Fraction(1, 10)
-    assert not monitoring.drop_passes(100, 90, ten, 3)   # exactly 10 % is not "more than"
+    assert not monitoring.drop_passes(100, 90, ten, 3)  # exactly 10 % is not "more than"
     assert monitoring.drop_passes(100, 89, ten, 3)
-    assert not monitoring.drop_passes(20, 17, ten, 4)    # 15 % but fewer than the minimum persons
+    assert not monitoring.drop_passes(20, 17, ten, 4)  # 15 % but fewer than the minimum persons
     assert not monitoring.drop_passes(0, 0, ten, 3)
 
 
 def registry() -> tuple[pl.DataFrame, pl.DataFrame]:
     """Units built to sit on and just past each line, 2018-12 → 2019-12 (with 2019 attrition)."""
     units = [  # uscc, region, base (2018-12), end (2019-12), attrition, prev (2019-11)
-        ("B_AT", "110108", 1000, 938, 10, 938),    # Beijing: 1 − 948/1000 = 5.2 % → warn (低于)
+        ("B_AT", "110108", 1000, 938, 10, 938),  # Beijing: 1 − 948/1000 = 5.2 % → warn (低于)
         ("B_UNDER", "110108", 1000, 939, 10, 939),  # 5.1 % → no warning
-        ("H_AT", "410183", 1000, 935, 10, 935),    # Henan: 5.5 % → no warning (不高于)
+        ("H_AT", "410183", 1000, 935, 10, 935),  # Henan: 5.5 % → no warning (不高于)
         ("H_OVER", "410183", 1000, 934, 10, 934),  # 5.6 % → warn
-        ("S_AT", "410183", 30, 24, 0, 24),         # ≤ 30 insured: 20 % → no warning
-        ("S_OVER", "410183", 30, 23, 1, 23),       # 1 − 24/30 = 20 % → no warning (attrition counted)
-        ("S_PAST", "410183", 30, 23, 0, 23),       # 23.3 % → warn
-        ("D_AT", "410183", 100, 100, 0, 111),      # month drop 111 → 100: 9.9 % → no drop warning
-        ("D_OVER", "410183", 100, 100, 0, 112),    # 112 → 100: 10.7 % → drop warning
+        ("S_AT", "410183", 30, 24, 0, 24),  # ≤ 30 insured: 20 % → no warning
+        ("S_OVER", "410183", 30, 23, 1, 23),  # 1 − 24/30 = 20 % → no warning (attrition counted)
+        ("S_PAST", "410183", 30, 23, 0, 23),  # 23.3 % → warn
+        ("D_AT", "410183", 100, 100, 0, 111),  # month drop 111 → 100: 9.9 % → no drop warning
+        ("D_OVER", "410183", 100, 100, 0, 112),  # 112 → 100: 10.7 % → drop warning
     ]
-    u = pl.DataFrame({"uscc": [x[0] for x in units], "name": [x[0] for x in units],
-                      "region": [x[1] for x in units], "attrition_2019": [x[4] for x in units]})
+    u = pl.DataFrame(
+        {
+            "uscc": [x[0] for x in units],
+            "name": [x[0] for x in units],
+            "region": [x[1] for x in units],
+            "attrition_2019": [x[4] for x in units],
+        }
+    )
     rows = []
     for x in units:
         rows += [(x[0], "2018-12", x[2]), (x[0], "2019-11", x[5]), (x[0], "2019-12", x[3])]
@@ -117,8 +123,9 @@ def test_region_figures_and_area_filter() -> None:
 
 def test_attrition_unknown_outside_a_calendar_year() -> None:
     units, insured = registry()
-    shifted = insured.with_columns(pl.col("month").replace({"2018-12": "2018-11", "2019-11": "2019-10",
-                                                            "2019-12": "2019-11"}))
+    shifted = insured.with_columns(
+        pl.col("month").replace({"2018-12": "2018-11", "2019-11": "2019-10", "2019-12": "2019-11"})
+    )
     report = monitoring.compute(units, shifted, "2019-11", on=ON)
     assert report["attrition_known"] is False
     s_over = next(w for w in report["warnings"] if w["uscc"] == "S_OVER")  # 23.3 % once attrition is 0

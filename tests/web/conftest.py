@@ -34,8 +34,12 @@ class Node:
                 yield from c.walk()
 
     def find(self, tag: str | None = None, **attrs: str) -> list[Node]:
-        return [n for n in self.walk() if (tag is None or n.tag == tag)
-                and all(n.attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items())]
+        return [
+            n
+            for n in self.walk()
+            if (tag is None or n.tag == tag)
+            and all(n.attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items())
+        ]
 
     def by_id(self, ident: str) -> Node:
         found = [n for n in self.walk() if n.attrs.get("id") == ident]
@@ -92,8 +96,17 @@ def html(response: httpx.Response) -> Node:
 
 @pytest.fixture(scope="module")
 def who(client: TestClient) -> dict[str, dict[str, str]]:
-    names = ("jingban", "chaoyang_jingban", "xinmi_jingban", "yongzhou_jingban", "shenji", "admin", "qiye",
-             "jigou", "geren")
+    names = (
+        "jingban",
+        "chaoyang_jingban",
+        "xinmi_jingban",
+        "yongzhou_jingban",
+        "shenji",
+        "admin",
+        "qiye",
+        "jigou",
+        "geren",
+    )
     return {u: login(client, u) for u in names}
 
 

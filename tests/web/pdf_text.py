@@ -20,17 +20,17 @@ _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(
 def _literal(raw: bytes) -> bytes:
     out, i = bytearray(), 1
     while i < len(raw) - 1:
-        c = raw[i:i + 1]
+        c = raw[i : i + 1]
         if c != b"\\":
             out += c
             i += 1
             continue
-        nxt = raw[i + 1:i + 2]
+        nxt = raw[i + 1 : i + 2]
         if nxt in _ESCAPES:
             out += _ESCAPES[nxt]
             i += 2
         elif nxt.isdigit():
-            digits = re.match(rb"[0-7]{1,3}", raw[i + 1:i + 4])
+            digits = re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4])
             assert digits is not None
             out.append(int(digits.group(), 8))
             i += 1 + len(digits.group())
@@ -57,16 +57,18 @@ def pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     text = []
     for page in reader.pages:
-        fonts = {name.lstrip("/"): _unicode_map(f.get_object())
-                 for name, f in page["/Resources"]["/Font"].items()}
+        fonts = {name.lstrip("/"): _unicode_map(f.get_object()) for name, f in page["/Resources"]["/Font"].items()}
         content = page.get_contents().get_data()  # type: ignore[union-attr]
         current: dict[int, str] = {}
-        tokens = sorted([(m.start(), "font", m) for m in _FONT.finditer(content)] +
-                        [(m.start(), "text", m) for m in _STRING.finditer(content)], key=lambda t: t[0])
+        tokens = sorted(
+            [(m.start(), "font", m) for m in _FONT.finditer(content)]
+            + [(m.start(), "text", m) for m in _STRING.finditer(content)],
+            key=lambda t: t[0],
+        )
         for _, kind, m in tokens:
             if kind == "font":
                 current = fonts.get(m.group(1).decode(), {})
                 continue
             raw = _literal(m.group())
-            text.extend(current.get(int.from_bytes(raw[i:i + 2], "big"), "") for i in range(0, len(raw) - 1, 2))
+            text.extend(current.get(int.from_bytes(raw[i : i + 2], "big"), "") for i in range(0, len(raw) - 1, 2))
     return re.sub(r"\s+", "", "".join(text))

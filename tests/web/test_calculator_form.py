@@ -33,14 +33,25 @@ def software_form() -> dict[str, Any]:
     """Example 01 as a person fills the form: pickers, the industry picked by name, the flag
     ticked, the grid typed month by month (written out here, not derived from the case)."""
     form: dict[str, Any] = {
-        "subject": "enterprise", "as_of": "2020-07-31", "name": "北京示例科技有限公司",
-        "uscc": "91110108MA01C7LM3W", "province": "110000", "city": "110100", "district": "110108",
-        "unit_type": "enterprise", "industry": "I65 软件和信息技术服务业", "employees": "120",
-        "revenue": "52,000,000", "assets": "30000000", "flags": ["capital_function"],
+        "subject": "enterprise",
+        "as_of": "2020-07-31",
+        "name": "北京示例科技有限公司",
+        "uscc": "91110108MA01C7LM3W",
+        "province": "110000",
+        "city": "110100",
+        "district": "110108",
+        "unit_type": "enterprise",
+        "industry": "I65 软件和信息技术服务业",
+        "employees": "120",
+        "revenue": "52,000,000",
+        "assets": "30000000",
+        "flags": ["capital_function"],
     }
     for month in ["2018-12"] + [f"2019-{m:02d}" for m in range(1, 13)]:
         form[f"insured_{month}"] = "100"
-    form.update({"insured_2020-01": "110", "insured_2020-02": "112", "insured_2020-03": "115", "insured_2020-04": "120"})
+    form.update(
+        {"insured_2020-01": "110", "insured_2020-02": "112", "insured_2020-03": "115", "insured_2020-04": "120"}
+    )
     due = {"pension": "32000", "unemployment": "1600", "work_injury": "400", "medical": "20000"}
     for month in ("2020-02", "2020-03", "2020-04", "2020-05", "2020-06"):
         for ins, amount in due.items():
@@ -117,7 +128,12 @@ BAD = [
     ("as_of", "2020-13-45", "as_of", "测算日期“2020-13-45”应为 YYYY-MM-DD"),
     ("as_of", "", "as_of", "测算日期不能为空"),
     ("as_of", "1900-01-01", "as_of", "超出范围"),
-    ("uscc", FIRST17, "uscc", f"校验码为“{uscc_check_char(FIRST17)}”，完整代码应为 {FIRST17}{uscc_check_char(FIRST17)}"),
+    (
+        "uscc",
+        FIRST17,
+        "uscc",
+        f"校验码为“{uscc_check_char(FIRST17)}”，完整代码应为 {FIRST17}{uscc_check_char(FIRST17)}",
+    ),
     ("uscc", FIRST17 + "E", "uscc", f"第 18 位校验码应为“{uscc_check_char(FIRST17)}”"),
     ("uscc", "91110108MO01C7LM3W", "uscc", "不允许的字符“O”"),
     ("uscc", "9111010", "uscc", "应为 18 位，填写了 7 位"),
@@ -143,8 +159,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("field", "typed", "where", "message"), BAD, ids=[f"{b[0]}={b[1]!r}" for b in BAD])
-def test_a_bad_field_is_named_beside_it_and_kept(client: TestClient, field: str, typed: str, where: str,
-                                                 message: str) -> None:
+def test_a_bad_field_is_named_beside_it_and_kept(
+    client: TestClient, field: str, typed: str, where: str, message: str
+) -> None:
     form = software_form()
     form[field] = typed
     status, doc = post(client, form)
@@ -163,9 +180,11 @@ def test_a_bad_field_is_named_beside_it_and_kept(client: TestClient, field: str,
 
 
 def test_region_problems_are_named_on_the_picker(client: TestClient) -> None:
-    for change, message in ((dict(province="", city="", district=""), "请选择所在地区"),
-                            (dict(district="410183"), "不属于所选的省"),
-                            (dict(province="990000", city="", district=""), "不是有效的行政区划")):
+    for change, message in (
+        (dict(province="", city="", district=""), "请选择所在地区"),
+        (dict(district="410183"), "不属于所选的省"),
+        (dict(province="990000", city="", district=""), "不是有效的行政区划"),
+    ):
         form = {**software_form(), **change}
         status, doc = post(client, form)
         assert status == 422
@@ -174,18 +193,34 @@ def test_region_problems_are_named_on_the_picker(client: TestClient) -> None:
 
 
 def test_person_and_agency_problems(client: TestClient) -> None:
-    person = {"subject": "person", "as_of": "2020-03-31", "province": "110000", "city": "110100", "district": "110105",
-              "id_number": "11010519800101123", "work_years": "十二", "on_standby": "maybe",
-              "direct_contact_days": "10"}
+    person = {
+        "subject": "person",
+        "as_of": "2020-03-31",
+        "province": "110000",
+        "city": "110100",
+        "district": "110105",
+        "id_number": "11010519800101123",
+        "work_years": "十二",
+        "on_standby": "maybe",
+        "direct_contact_days": "10",
+    }
     status, doc = post(client, person)
     assert status == 422
     assert "缺第 18 位校验码" in error_of(doc, "id_number")
     assert "累计工作年限“十二”应为数字" in error_of(doc, "work_years")
     assert "是否待岗" in error_of(doc, "on_standby")
     assert doc.value("id_number") == "11010519800101123" and doc.value("direct_contact_days") == "10"
-    agency = {"subject": "agency", "as_of": "2020-06-30", "province": "110000", "city": "110100", "district": "110105",
-              "placement_uscc_1": "91110108MA01C7LM3W", "placement_count_1": "",
-              "placement_uscc_2": "", "placement_count_2": "50"}
+    agency = {
+        "subject": "agency",
+        "as_of": "2020-06-30",
+        "province": "110000",
+        "city": "110100",
+        "district": "110105",
+        "placement_uscc_1": "91110108MA01C7LM3W",
+        "placement_count_1": "",
+        "placement_uscc_2": "",
+        "placement_count_2": "50",
+    }
     status, doc = post(client, agency)
     assert status == 422
     assert "第 1 行介绍就业人数未填写" in error_of(doc, "placement_count_1")
@@ -197,17 +232,34 @@ def test_person_and_agency_problems(client: TestClient) -> None:
 
 def test_person_and_agency_forms_are_their_examples(client: TestClient) -> None:
     nurse = json.loads((EXAMPLES / "06_beijing_frontline_nurse.json").read_text(encoding="utf-8"))["case"]
-    form = {"subject": "person", "as_of": "2020-03-31", "province": "110000", "city": "110100", "district": "110105",
-            "id_number": "110105198001011238", "work_years": "12", "direct_contact_days": "10",
-            "other_frontline_days": "5"}
+    form = {
+        "subject": "person",
+        "as_of": "2020-03-31",
+        "province": "110000",
+        "city": "110100",
+        "district": "110105",
+        "id_number": "110105198001011238",
+        "work_years": "12",
+        "direct_contact_days": "10",
+        "other_frontline_days": "5",
+    }
     assert cf.build_case(form).case == nurse
     status, doc = post(client, form)
     assert status == 200
     assert doc.find("tr", data_policy="beijing.frontline_allowance_2020")[0].attrs["data-amount"] == "4000.0"
     agency = json.loads((EXAMPLES / "05_beijing_agency_service_subsidy.json").read_text(encoding="utf-8"))["case"]
-    form = {"subject": "agency", "as_of": "2020-06-30", "province": "110000", "city": "110100", "district": "110105",
-            "uscc": "91110105MA00DDDD45", "placement_uscc_1": "91110108MA01C7LM3W", "placement_count_1": "60",
-            "placement_uscc_2": "91110105MA00EEEE5X", "placement_count_2": "50"}
+    form = {
+        "subject": "agency",
+        "as_of": "2020-06-30",
+        "province": "110000",
+        "city": "110100",
+        "district": "110105",
+        "uscc": "91110105MA00DDDD45",
+        "placement_uscc_1": "91110108MA01C7LM3W",
+        "placement_count_1": "60",
+        "placement_uscc_2": "91110105MA00EEEE5X",
+        "placement_count_2": "50",
+    }
     assert cf.build_case(form).case == agency
 
 
@@ -216,12 +268,26 @@ def test_person_and_agency_forms_are_their_examples(client: TestClient) -> None:
 
 def statement_rows() -> list[list[Any]]:
     """Example 01's contributions as the bureau's export writes them: 202002, 企业职工基本养老保险, 1,600.00."""
-    names = {"pension": "企业职工基本养老保险", "unemployment": "失业保险", "work_injury": "工伤保险", "medical": "职工基本医疗保险"}
+    names = {
+        "pension": "企业职工基本养老保险",
+        "unemployment": "失业保险",
+        "work_injury": "工伤保险",
+        "medical": "职工基本医疗保险",
+    }
     rows: list[list[Any]] = [["费款所属期", "险种", "缴费基数", "单位应缴金额", "单位实缴金额", "个人应缴", "参保人数"]]
     for row in EXAMPLE_01["enterprise"]["contributions"]:
         head = {"2020-02": 112, "2020-03": 115, "2020-04": 120}.get(row["month"], "")
-        rows.append([row["month"].replace("-", ""), names[row["insurance"]], 1000000,
-                     f"{row['employer_due']:,.2f}", row["employer_paid"], 0, head])
+        rows.append(
+            [
+                row["month"].replace("-", ""),
+                names[row["insurance"]],
+                1000000,
+                f"{row['employer_due']:,.2f}",
+                row["employer_paid"],
+                0,
+                head,
+            ]
+        )
     return rows
 
 
@@ -266,9 +332,15 @@ def test_a_bad_statement_file_is_named_on_its_field(client: TestClient) -> None:
     rows = statement_rows()
     cases = [
         (as_csv([[c for i, c in enumerate(r) if i != 3] for r in rows]), "缺少列：单位应缴"),
-        (as_csv(rows[:2] + [["2020-13", "失业保险", 0, "1", "1", 0, ""]] + rows[3:]), "第 3 行“费款所属期”：“2020-13”不是月份"),
+        (
+            as_csv(rows[:2] + [["2020-13", "失业保险", 0, "1", "1", 0, ""]] + rows[3:]),
+            "第 3 行“费款所属期”：“2020-13”不是月份",
+        ),
         (as_csv(rows[:3] + [["202002", "住房公积金", 0, "1", "1", 0, ""]]), "第 4 行“险种”：“住房公积金”"),
-        (as_csv(rows[:3] + [["202003", "失业保险", 0, "-5", "1", 0, ""]]), "第 4 行“单位应缴”：“-5”应为不小于 0 的金额"),
+        (
+            as_csv(rows[:3] + [["202003", "失业保险", 0, "-5", "1", 0, ""]]),
+            "第 4 行“单位应缴”：“-5”应为不小于 0 的金额",
+        ),
         (as_csv(rows + [rows[1]]), f"第 {len(rows) + 1} 行：2020年2月养老保险与第 2 行重复"),
         ("费款所属期,险种,单位应缴,单位实缴\n202002,失业保险,1,1\n".encode("gbk"), "GBK"),
         (b"", "文件为空"),
@@ -304,7 +376,9 @@ def test_industry_search_size_and_uscc(client: TestClient) -> None:
     hits = client.get("/calculate/industries", params={"q": "零售"}).json()["industries"]
     assert hits[0] == {"code": "F52", "name": "零售业", "section": "批发和零售业"}
     assert client.get("/calculate/industries", params={"q": "k7020"}).json()["industries"][0]["name"] == "物业管理"
-    size = client.get("/calculate/size", params={"industry": "F52 零售业", "employees": "40", "revenue": "800000"}).json()
+    size = client.get(
+        "/calculate/size", params={"industry": "F52 零售业", "employees": "40", "revenue": "800000"}
+    ).json()
     assert size["size"] == "micro" and size["label"] == "微型" and "营业收入80万元<100万元" in size["basis"]
     assert client.get("/calculate/size", params={"industry": "F52", "employees": "x"}).json()["size"] is None
     bare = client.get("/calculate/size", params={"industry": "F", "employees": "40", "revenue": "1"}).json()
@@ -367,11 +441,17 @@ def test_the_region_picker_offers_gb_t_2260_names(client: TestClient) -> None:
     doc = html(client.get("/?blank=1"))
     provinces = {o.attrs["value"]: o.text() for o in doc.by_id("f-province").find("option") if o.attrs["value"]}
     assert len(provinces) == 34 and provinces["410000"] == "河南省"
-    cities = {o.attrs["value"]: (o.text(), o.attrs["data-parent"]) for o in doc.by_id("f-city").find("option")
-              if o.attrs["value"]}
+    cities = {
+        o.attrs["value"]: (o.text(), o.attrs["data-parent"])
+        for o in doc.by_id("f-city").find("option")
+        if o.attrs["value"]
+    }
     assert cities["410100"] == ("郑州市", "410000") and cities["431100"] == ("永州市", "430000")
-    districts = {o.attrs["value"]: (o.text(), o.attrs["data-parent"]) for o in doc.by_id("f-district").find("option")
-                 if o.attrs["value"]}
+    districts = {
+        o.attrs["value"]: (o.text(), o.attrs["data-parent"])
+        for o in doc.by_id("f-district").find("option")
+        if o.attrs["value"]
+    }
     assert districts["410183"] == ("新密市", "410100") and districts["110105"] == ("朝阳区", "110100")
     assert sum(1 for _, parent in districts.values() if parent == "110100") == 16, "Beijing's 16 districts"
     # the flags: Chinese check boxes, each with a one-line explanation

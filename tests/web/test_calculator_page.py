@@ -54,8 +54,10 @@ def test_missing_facts_by_their_chinese_names() -> None:
     assert field_name("enterprise.attrition_2019") == "2019年自然减员人数"
     assert field_name("person.on_standby") == "是否待岗"
     # a nested path not listed: named by its parent and the rest
-    assert field_name("enterprise.bj_labour_practices_2020.refused_hire_for_origin") == \
-        "招聘信息和招用情况：refused_hire_for_origin"
+    assert (
+        field_name("enterprise.bj_labour_practices_2020.refused_hire_for_origin")
+        == "招聘信息和招用情况：refused_hire_for_origin"
+    )
     assert field_name("enterprise.no_such_fact") is None
 
 

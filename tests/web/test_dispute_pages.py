@@ -12,10 +12,17 @@ from fastapi.testclient import TestClient
 from renshe.services import disputes
 from tests.web.conftest import html, redirected_to_login
 
-FORM = {"kind": "arbitration", "employer_name": "北京示例科技有限公司", "employer_uscc": "91110108MA01C7LM3W",
-        "amount": "", "facts": "拖欠2020年2月工资，请求支付。<script>alert(1)</script>",
-        "infringement_known_on": "2020-02-15", "obstacle_start": "2020-02-15", "obstacle_end": "2020-04-15",
-        "region": "110105"}
+FORM = {
+    "kind": "arbitration",
+    "employer_name": "北京示例科技有限公司",
+    "employer_uscc": "91110108MA01C7LM3W",
+    "amount": "",
+    "facts": "拖欠2020年2月工资，请求支付。<script>alert(1)</script>",
+    "infringement_known_on": "2020-02-15",
+    "obstacle_start": "2020-02-15",
+    "obstacle_end": "2020-04-15",
+    "region": "110105",
+}
 
 
 def test_anonymous_goes_to_login(client: TestClient) -> None:
@@ -35,8 +42,14 @@ def test_enterprises_cannot_file_or_read(client: TestClient, who: dict[str, dict
 
 def test_bad_form_names_fields_and_keeps_values(client: TestClient, who: dict[str, dict[str, str]]) -> None:
     me = who["geren"]
-    form = {**FORM, "kind": "arrears", "employer_name": "", "amount": "三千", "infringement_known_on": "2020/02/15",
-            "region": "11010"}
+    form = {
+        **FORM,
+        "kind": "arrears",
+        "employer_name": "",
+        "amount": "三千",
+        "infringement_known_on": "2020/02/15",
+        "region": "11010",
+    }
     r = client.post("/disputes", headers=me, data=form)
     assert r.status_code == 400
     doc = html(r)
@@ -49,8 +62,11 @@ def test_bad_form_names_fields_and_keeps_values(client: TestClient, who: dict[st
     assert all(form_node.value(k) == v for k, v in form.items())  # kind radio, textarea and inputs as typed
     assert "<script>alert(1)</script>" not in r.text  # typed text comes back escaped
     # the service's own checks: a wrong check character, one of the two epidemic dates, no amount
-    r = client.post("/disputes", headers=me, data={**FORM, "kind": "arrears", "employer_uscc": "91110108MA01C7LM3X",
-                                                   "obstacle_end": ""})
+    r = client.post(
+        "/disputes",
+        headers=me,
+        data={**FORM, "kind": "arrears", "employer_uscc": "91110108MA01C7LM3X", "obstacle_end": ""},
+    )
     assert r.status_code == 400
     doc = html(r)
     errors = {li.attrs.get("data-field"): li.text() for li in doc.by_id("dispute-errors").find("li")}
@@ -66,8 +82,9 @@ def test_file_shows_the_rules_deadline_with_citation(client: TestClient, who: di
     assert r.status_code == 303 and r.headers["location"].endswith("?filed=1")
     page = client.get(r.headers["location"], headers=who["geren"])
     doc = html(page)
-    expected = disputes.limitation(dt.date(2020, 2, 15), dt.date(2020, 2, 15), dt.date(2020, 4, 15), dt.date.today(),
-                                   "110105")
+    expected = disputes.limitation(
+        dt.date(2020, 2, 15), dt.date(2020, 2, 15), dt.date(2020, 4, 15), dt.date.today(), "110105"
+    )
     assert doc.by_id("limitation-deadline").text() == expected["deadline"]
     box = doc.by_id("limitation").text()
     assert expected["reasons"][0] in box
@@ -104,12 +121,23 @@ def test_accept_and_close(client: TestClient, who: dict[str, dict[str, str]]) ->
     number = _number(client, who)
     cw = who["chaoyang_jingban"]
     assert html(client.get(f"/disputes/{number}", headers=cw)).has_id("accept-form")
-    assert client.post(f"/disputes/{number}/accept", headers=who["shenji"],
-                       data={"accepted_on": dt.date.today().isoformat()}).status_code == 403
-    assert client.post(f"/disputes/{number}/accept", headers=who["geren"],
-                       data={"accepted_on": dt.date.today().isoformat()}).status_code == 403
-    r = client.post(f"/disputes/{number}/accept", headers=cw,
-                    data={"accepted_on": "明天", "extended": "1", "epidemic_delay_days": "-3"})
+    assert (
+        client.post(
+            f"/disputes/{number}/accept", headers=who["shenji"], data={"accepted_on": dt.date.today().isoformat()}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/disputes/{number}/accept", headers=who["geren"], data={"accepted_on": dt.date.today().isoformat()}
+        ).status_code
+        == 403
+    )
+    r = client.post(
+        f"/disputes/{number}/accept",
+        headers=cw,
+        data={"accepted_on": "明天", "extended": "1", "epidemic_delay_days": "-3"},
+    )
     assert r.status_code == 400
     doc = html(r)
     text = doc.by_id("accept-errors").text()
@@ -119,8 +147,9 @@ def test_accept_and_close(client: TestClient, who: dict[str, dict[str, str]]) ->
     r = client.post(f"/disputes/{number}/accept", headers=cw, data={"accepted_on": "2000-01-01"})
     assert r.status_code == 400 and "受理日期不能早于申请日期" in html(r).by_id("accept-errors").text()
     today = dt.date.today()
-    r = client.post(f"/disputes/{number}/accept", headers=cw,
-                    data={"accepted_on": today.isoformat(), "epidemic_delay_days": "5"})
+    r = client.post(
+        f"/disputes/{number}/accept", headers=cw, data={"accepted_on": today.isoformat(), "epidemic_delay_days": "5"}
+    )
     assert r.status_code == 200
     doc = html(r)
     assert doc.by_id("award-deadline").text() == disputes.hearing(today, False, 5, "110105")["deadline"]

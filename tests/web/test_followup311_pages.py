@@ -79,8 +79,11 @@ def test_filters(client: TestClient, who: dict[str, dict[str, str]]) -> None:
 def test_record_service_bad_input_keeps_values(client: TestClient, who: dict[str, dict[str, str]]) -> None:
     cw = who["yongzhou_jingban"]
     pid = _person_id(client, cw, "李梅")
-    r = client.post(f"/followup311/persons/{pid}/services", headers=cw,
-                    data={"kind": "career_guidance", "on": "2022-13-01", "note": "电话指导，已约下周面谈", "status": "behind"})
+    r = client.post(
+        f"/followup311/persons/{pid}/services",
+        headers=cw,
+        data={"kind": "career_guidance", "on": "2022-13-01", "note": "电话指导，已约下周面谈", "status": "behind"},
+    )
     assert r.status_code == 400
     doc = html(r)
     row = doc.by_id(f"person-{pid}")
@@ -89,8 +92,11 @@ def test_record_service_bad_input_keeps_values(client: TestClient, who: dict[str
     assert row.value("on") == "2022-13-01"
     assert doc.value("status") == "behind"  # the list keeps its filter too
     # a date before registration: the service's rule, same form kept
-    r = client.post(f"/followup311/persons/{pid}/services", headers=cw,
-                    data={"kind": "visit", "on": "2000-01-01", "note": "早于登记"})
+    r = client.post(
+        f"/followup311/persons/{pid}/services",
+        headers=cw,
+        data={"kind": "visit", "on": "2000-01-01", "note": "早于登记"},
+    )
     assert r.status_code == 400
     row = html(r).by_id(f"person-{pid}")
     assert "服务日期 2000-01-01 应在登记日" in row.text() and row.value("note") == "早于登记"
@@ -101,8 +107,12 @@ def test_record_service_counts(client: TestClient, who: dict[str, dict[str, str]
     pid = _person_id(client, cw, "李梅")
     before = html(client.get("/followup311", headers=cw)).by_id(f"person-{pid}").find("td")
     guidance_before = int(before[5].text())  # 姓名, 地区, 经办人员, 本期, 推荐岗位信息, 职业指导 …
-    r = client.post(f"/followup311/persons/{pid}/services", headers=cw, follow_redirects=False,
-                    data={"kind": "career_guidance", "on": dt.date.today().isoformat(), "status": "behind"})
+    r = client.post(
+        f"/followup311/persons/{pid}/services",
+        headers=cw,
+        follow_redirects=False,
+        data={"kind": "career_guidance", "on": dt.date.today().isoformat(), "status": "behind"},
+    )
     assert r.status_code == 303 and r.headers["location"].startswith("/followup311?")
     assert "status=behind" in r.headers["location"] and f"#person-{pid}" in r.headers["location"]
     after = client.get(r.headers["location"], headers=cw)
@@ -124,23 +134,29 @@ def test_register_bad_input_names_field_and_keeps_values(client: TestClient, who
     assert errors.find("li")[0].attrs.get("data-field") == "id_number"
     assert all(doc.by_id("register-form").value(k) == v for k, v in form.items())
     assert doc.by_id("reg-id-number").attrs.get("aria-invalid") == "true"
-    r = client.post("/followup311/persons", headers=cw, data={**form, "id_number": CHEN_ID,
-                                                              "region": "4311", "registered_on": "昨天"})
+    r = client.post(
+        "/followup311/persons",
+        headers=cw,
+        data={**form, "id_number": CHEN_ID, "region": "4311", "registered_on": "昨天"},
+    )
     assert r.status_code == 400
     text = html(r).by_id("register-errors").text()
     assert "所在地区（行政区划代码）“4311”应为 6 位行政区划代码" in text
     assert "登记日期“昨天”应为 YYYY-MM-DD 格式的日期" in text
     assert html(r).value("registered_on") == "昨天"
-    r = client.post("/followup311/persons", headers=cw, data={**form, "id_number": CHEN_ID,
-                                                              "region": "110105"})
+    r = client.post("/followup311/persons", headers=cw, data={**form, "id_number": CHEN_ID, "region": "110105"})
     assert r.status_code == 403 and "只能登记本辖区的人员" in html(r).by_id("register-errors").text()
     assert html(r).value("name") == "陈十"
 
 
 def test_register_and_find_on_track(client: TestClient, who: dict[str, dict[str, str]]) -> None:
     cw = who["yongzhou_jingban"]
-    r = client.post("/followup311/persons", headers=cw, follow_redirects=False,
-                    data={"name": "陈十", "id_number": CHEN_ID, "region": "431102"})
+    r = client.post(
+        "/followup311/persons",
+        headers=cw,
+        follow_redirects=False,
+        data={"name": "陈十", "id_number": CHEN_ID, "region": "431102"},
+    )
     assert r.status_code == 303 and "registered=" in r.headers["location"]
     on_track = html(client.get("/followup311?status=on_track", headers=cw)).by_id("people").text()
     assert "陈十" in on_track and "431102********0033" in on_track and CHEN_ID not in on_track

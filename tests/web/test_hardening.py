@@ -67,8 +67,13 @@ def test_trusted_origin_behind_a_proxy(client: TestClient, monkeypatch: Any) -> 
 
 
 def test_security_headers_on_every_response(client: TestClient) -> None:
-    for r in (client.get("/"), client.get("/healthz"), client.get("/no-such-page"), client.get("/static/renshe.css"),
-              client.post("/api/v1/dispatch/check", files=REPORT)):
+    for r in (
+        client.get("/"),
+        client.get("/healthz"),
+        client.get("/no-such-page"),
+        client.get("/static/renshe.css"),
+        client.post("/api/v1/dispatch/check", files=REPORT),
+    ):
         assert r.headers["x-frame-options"] == "DENY", r.url
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["referrer-policy"] == "same-origin"
@@ -86,8 +91,11 @@ def test_pages_have_no_inline_scripts(client: TestClient) -> None:
 
     folder = Path(pages.__file__).with_name("templates")
     inline = re.compile(r"\son[a-z]+=|javascript:|<script(?![^>]*\ssrc=)", re.IGNORECASE)
-    found = [f"{p.relative_to(folder)}: {m.group(0)}" for p in folder.rglob("*.html")
-             for m in inline.finditer(p.read_text(encoding="utf-8"))]
+    found = [
+        f"{p.relative_to(folder)}: {m.group(0)}"
+        for p in folder.rglob("*.html")
+        for m in inline.finditer(p.read_text(encoding="utf-8"))
+    ]
     assert found == []
     assert client.get("/static/renshe.js").status_code == 200
 
@@ -114,8 +122,12 @@ def test_download_with_a_chinese_name(client: TestClient) -> None:
         ws.append(row)
     buf = io.BytesIO()
     wb.save(buf)
-    r = client.post("/api/v1/targets/import", headers=who, files={"file": ("t.xlsx", buf.getvalue())},
-                    data={"name": "xinmi-training", "year": "2021"})
+    r = client.post(
+        "/api/v1/targets/import",
+        headers=who,
+        files={"file": ("t.xlsx", buf.getvalue())},
+        data={"name": "xinmi-training", "year": "2021"},
+    )
     assert r.status_code == 201, r.text
     kind = r.json()["set"]["columns"][0]
     assert kind == "技能培训人次"

@@ -14,8 +14,12 @@ from tests.web.conftest import html, redirected_to_login
 
 DAY = (dt.date.today() + dt.timedelta(days=30)).isoformat()  # no demo trips on this date
 HEADER = "姓名,身份证号,手机号,出发地,目的地,用人单位,出行日期"
-PASSENGERS = [("工人甲", "431102199001010033", "13700001111"), ("工人乙", "431102199505051234", "13700002222"),
-              ("工人丙", "410183198801014568", "13700003333"), ("工人丁", "110105199003071247", "13700004444")]
+PASSENGERS = [
+    ("工人甲", "431102199001010033", "13700001111"),
+    ("工人乙", "431102199505051234", "13700002222"),
+    ("工人丙", "410183198801014568", "13700003333"),
+    ("工人丁", "110105199003071247", "13700004444"),
+]
 
 
 def _csv(rows: list[str]) -> bytes:
@@ -44,13 +48,22 @@ def test_enterprises_and_agencies_are_refused(client: TestClient, who: dict[str,
 
 def test_caseworker_bad_entry_names_fields_and_keeps_values(client: TestClient, who: dict[str, dict[str, str]]) -> None:
     cw = who["yongzhou_jingban"]
-    form = {"name": "工人戊", "id_number": "43110219900101003", "phone": "123", "origin": "999999",
-            "destination": "广东省东莞市", "employer": "东莞示例电子厂", "travel_date": DAY}
+    form = {
+        "name": "工人戊",
+        "id_number": "43110219900101003",
+        "phone": "123",
+        "origin": "999999",
+        "destination": "广东省东莞市",
+        "employer": "东莞示例电子厂",
+        "travel_date": DAY,
+    }
     r = client.post("/transport/trips", headers=cw, data=form)
     assert r.status_code == 400
     doc = html(r)
     errors = {li.attrs.get("data-field"): li.text() for li in doc.by_id("trip-errors").find("li")}
-    assert "实际为 17 位" in errors["id_number"] and "手机号" in errors["phone"] and "出发地“999999”" in errors["origin"]
+    assert (
+        "实际为 17 位" in errors["id_number"] and "手机号" in errors["phone"] and "出发地“999999”" in errors["origin"]
+    )
     assert all(doc.by_id("trip-form").value(k) == v for k, v in form.items())
     assert doc.by_id("trip-phone").attrs.get("aria-invalid") == "true"
     r = client.post("/transport/trips", headers=cw, data={**form, "travel_date": "下周一"})
@@ -61,9 +74,20 @@ def test_caseworker_bad_entry_names_fields_and_keeps_values(client: TestClient, 
 def test_caseworker_enters_one_passenger_masked(client: TestClient, who: dict[str, dict[str, str]]) -> None:
     cw = who["yongzhou_jingban"]
     name, idn, phone = PASSENGERS[0]
-    r = client.post("/transport/trips", headers=cw, follow_redirects=False, data={
-        "name": name, "id_number": idn, "phone": phone, "origin": "431102", "destination": "广东省东莞市",
-        "employer": "东莞示例电子厂", "travel_date": DAY})
+    r = client.post(
+        "/transport/trips",
+        headers=cw,
+        follow_redirects=False,
+        data={
+            "name": name,
+            "id_number": idn,
+            "phone": phone,
+            "origin": "431102",
+            "destination": "广东省东莞市",
+            "employer": "东莞示例电子厂",
+            "travel_date": DAY,
+        },
+    )
     assert r.status_code == 303 and f"travel_date={DAY}" in r.headers["location"]
     page = client.get(r.headers["location"], headers=cw)
     pending = html(page).by_id("pending").text()
@@ -75,8 +99,11 @@ def test_upload_is_all_or_nothing(client: TestClient, who: dict[str, dict[str, s
     cw = who["yongzhou_jingban"]
     before = _pending_names(client, cw)
     good = [f"{n},{i},{p},431102,广东省东莞市,东莞示例电子厂,{DAY}" for n, i, p in PASSENGERS[1:]]
-    bad = [*good, f"工人己,431102199001010034,13700005555,431102,广东省东莞市,东莞示例电子厂,{DAY}",
-           "工人庚,431102199001010033,13700006666,431102,广东省东莞市,东莞示例电子厂,2026-02-30"]
+    bad = [
+        *good,
+        f"工人己,431102199001010034,13700005555,431102,广东省东莞市,东莞示例电子厂,{DAY}",
+        "工人庚,431102199001010033,13700006666,431102,广东省东莞市,东莞示例电子厂,2026-02-30",
+    ]
     r = client.post("/transport/upload", headers=cw, files={"file": ("名单.csv", _csv(bad), "text/csv")})
     assert r.status_code == 422
     text = html(r).by_id("upload-errors").text()
@@ -85,8 +112,9 @@ def test_upload_is_all_or_nothing(client: TestClient, who: dict[str, dict[str, s
     assert _pending_names(client, cw) == before  # the three good rows were not kept either
     r = client.post("/transport/upload", headers=cw, files={"file": ("x.csv", b"a,b\n1,2\n", "text/csv")})
     assert r.status_code == 422 and "缺少列：姓名" in html(r).by_id("upload-errors").text()
-    r = client.post("/transport/upload", headers=cw, files={"file": ("名单.csv", _csv(good), "text/csv")},
-                    follow_redirects=False)
+    r = client.post(
+        "/transport/upload", headers=cw, files={"file": ("名单.csv", _csv(good), "text/csv")}, follow_redirects=False
+    )
     assert r.status_code == 303 and "registered=3" in r.headers["location"]
     assert _pending_names(client, cw) == [*before, "工人乙", "工人丙", "工人丁"]
 
@@ -97,12 +125,25 @@ def test_upload_xlsx_with_date_cells(client: TestClient, who: dict[str, dict[str
     wb = Workbook()
     ws = wb.active
     ws.append(HEADER.split(","))
-    ws.append(["工人辛", "431102199001010033", "13700007777", "431102", "广东省深圳市", "深圳示例厂",
-               dt.datetime.combine(day, dt.time())])
+    ws.append(
+        [
+            "工人辛",
+            "431102199001010033",
+            "13700007777",
+            "431102",
+            "广东省深圳市",
+            "深圳示例厂",
+            dt.datetime.combine(day, dt.time()),
+        ]
+    )
     out = io.BytesIO()
     wb.save(out)
-    r = client.post("/transport/upload", headers=cw, follow_redirects=False,
-                    files={"file": ("名单.xlsx", out.getvalue(), "application/octet-stream")})
+    r = client.post(
+        "/transport/upload",
+        headers=cw,
+        follow_redirects=False,
+        files={"file": ("名单.xlsx", out.getvalue(), "application/octet-stream")},
+    )
     assert r.status_code == 303, r.text
     assert _pending_names(client, cw, day.isoformat()) == ["工人辛"]
 
@@ -126,8 +167,14 @@ def test_plan_show_and_export(client: TestClient, who: dict[str, dict[str, str]]
     assert "没有待编排的乘客" in doc.by_id("pending").text()
     op = client.get(doc.by_id("export-operator").attrs["href"], headers=cw)
     bureau = client.get(doc.by_id("export-bureau").attrs["href"], headers=cw)
+
     def cells(data: bytes) -> list:  # type: ignore[type-arg]
-        return [c for ws in load_workbook(io.BytesIO(data)).worksheets for row in ws.iter_rows(values_only=True) for c in row]
+        return [
+            c
+            for ws in load_workbook(io.BytesIO(data)).worksheets
+            for row in ws.iter_rows(values_only=True)
+            for c in row
+        ]
 
     assert op.status_code == bureau.status_code == 200
     assert "431102199001010033" in cells(bureau.content) and "431102199001010033" not in cells(op.content)
@@ -150,13 +197,19 @@ def test_auditor_sees_vehicles_read_only(client: TestClient, who: dict[str, dict
 
 def test_worker_registers_own_trip_and_sees_only_it(client: TestClient, who: dict[str, dict[str, str]]) -> None:
     me = who["geren"]
-    r = client.post("/transport/trips", headers=me, data={"origin": "431102", "destination": "北京市",
-                                                          "employer": "北京示例科技有限公司", "travel_date": ""})
+    r = client.post(
+        "/transport/trips",
+        headers=me,
+        data={"origin": "431102", "destination": "北京市", "employer": "北京示例科技有限公司", "travel_date": ""},
+    )
     assert r.status_code == 400
     doc = html(r)
     assert "出行日期不能为空" in doc.by_id("trip-errors").text() and doc.value("employer") == "北京示例科技有限公司"
-    r = client.post("/transport/trips", headers=me, data={"origin": "431102", "destination": "北京市",
-                                                          "employer": "北京示例科技有限公司", "travel_date": DAY})
+    r = client.post(
+        "/transport/trips",
+        headers=me,
+        data={"origin": "431102", "destination": "北京市", "employer": "北京示例科技有限公司", "travel_date": DAY},
+    )
     assert r.status_code == 200  # followed the redirect
     doc = html(r)
     own = doc.by_id("own-trips").text()
@@ -164,8 +217,9 @@ def test_worker_registers_own_trip_and_sees_only_it(client: TestClient, who: dic
     assert not doc.has_id("pending") and not doc.has_id("vehicles") and "工人甲" not in r.text and "郑八" not in r.text
     assert "110105198001011238" not in r.text  # the worker's own number is shown masked too
     assert client.post("/transport/plan", headers=me, data={"travel_date": DAY}).status_code == 403
-    assert client.post("/transport/upload", headers=me,
-                       files={"file": ("a.csv", _csv([]), "text/csv")}).status_code == 403
+    assert (
+        client.post("/transport/upload", headers=me, files={"file": ("a.csv", _csv([]), "text/csv")}).status_code == 403
+    )
     assert client.get(f"/transport/export?travel_date={DAY}", headers=me).status_code == 403
 
 
@@ -192,9 +246,18 @@ def test_other_area_caseworker_sees_nothing_of_another_area(client: TestClient, 
     assert "郑八" in client.get("/transport", headers=who["yongzhou_jingban"]).text  # the demo trips, 零陵区
 
 
-def test_other_area_caseworker_cannot_enter_a_passenger_there(client: TestClient, who: dict[str, dict[str, str]]) -> None:
-    form = {"name": "工人壬", "id_number": "431102199002020014", "phone": "13700009999", "origin": "431102",
-            "destination": "广东省东莞市", "employer": "东莞示例电子厂", "travel_date": DAY}
+def test_other_area_caseworker_cannot_enter_a_passenger_there(
+    client: TestClient, who: dict[str, dict[str, str]]
+) -> None:
+    form = {
+        "name": "工人壬",
+        "id_number": "431102199002020014",
+        "phone": "13700009999",
+        "origin": "431102",
+        "destination": "广东省东莞市",
+        "employer": "东莞示例电子厂",
+        "travel_date": DAY,
+    }
     r = client.post("/transport/trips", headers=who["xinmi_jingban"], data=form)
     assert r.status_code == 403
     doc = html(r)
@@ -206,8 +269,15 @@ def test_other_area_caseworker_cannot_enter_a_passenger_there(client: TestClient
 def test_same_person_same_date_entry_is_refused(client: TestClient, who: dict[str, dict[str, str]]) -> None:
     cw = who["yongzhou_jingban"]
     name, idn, phone = PASSENGERS[0]  # entered on DAY above
-    form = {"name": name, "id_number": idn, "phone": phone, "origin": "431102", "destination": "广东省深圳市",
-            "employer": "深圳示例厂", "travel_date": DAY}
+    form = {
+        "name": name,
+        "id_number": idn,
+        "phone": phone,
+        "origin": "431102",
+        "destination": "广东省深圳市",
+        "employer": "深圳示例厂",
+        "travel_date": DAY,
+    }
     r = client.post("/transport/trips", headers=cw, data=form)
     assert r.status_code == 409
     doc = html(r)
@@ -222,12 +292,25 @@ def test_upload_row_already_registered_keeps_nothing(client: TestClient, who: di
     day = (dt.date.today() + dt.timedelta(days=33)).isoformat()
     before = _pending_names(client, cw, day)
     _, idn, phone = PASSENGERS[1]
-    first = client.post("/transport/trips", headers=cw, follow_redirects=False, data={
-        "name": "工人乙", "id_number": idn, "phone": phone, "origin": "431102", "destination": "广东省东莞市",
-        "employer": "东莞示例电子厂", "travel_date": day})
+    first = client.post(
+        "/transport/trips",
+        headers=cw,
+        follow_redirects=False,
+        data={
+            "name": "工人乙",
+            "id_number": idn,
+            "phone": phone,
+            "origin": "431102",
+            "destination": "广东省东莞市",
+            "employer": "东莞示例电子厂",
+            "travel_date": day,
+        },
+    )
     assert first.status_code == 303
-    rows = [f"工人癸,431102199103030027,13700001212,431102,广东省东莞市,东莞示例电子厂,{day}",
-            f"工人乙,{idn},{phone},431102,广东省东莞市,东莞示例电子厂,{day}"]
+    rows = [
+        f"工人癸,431102199103030027,13700001212,431102,广东省东莞市,东莞示例电子厂,{day}",
+        f"工人乙,{idn},{phone},431102,广东省东莞市,东莞示例电子厂,{day}",
+    ]
     r = client.post("/transport/upload", headers=cw, files={"file": ("名单.csv", _csv(rows), "text/csv")})
     assert r.status_code == 422
     text = html(r).by_id("upload-errors").text()
@@ -237,11 +320,24 @@ def test_upload_row_already_registered_keeps_nothing(client: TestClient, who: di
 
 def test_each_area_sees_its_own_and_auditor_all(client: TestClient, who: dict[str, dict[str, str]]) -> None:
     day = (dt.date.today() + dt.timedelta(days=34)).isoformat()
-    for user, origin, (name, idn) in (("yongzhou_jingban", "431102", ("工人子", "431102199305050042")),
-                                      ("xinmi_jingban", "410183", ("工人丑", "410183199507070061"))):
-        r = client.post("/transport/trips", headers=who[user], follow_redirects=False, data={
-            "name": name, "id_number": idn, "phone": "13700003434", "origin": origin, "destination": "广东省东莞市",
-            "employer": "东莞示例电子厂", "travel_date": day})
+    for user, origin, (name, idn) in (
+        ("yongzhou_jingban", "431102", ("工人子", "431102199305050042")),
+        ("xinmi_jingban", "410183", ("工人丑", "410183199507070061")),
+    ):
+        r = client.post(
+            "/transport/trips",
+            headers=who[user],
+            follow_redirects=False,
+            data={
+                "name": name,
+                "id_number": idn,
+                "phone": "13700003434",
+                "origin": origin,
+                "destination": "广东省东莞市",
+                "employer": "东莞示例电子厂",
+                "travel_date": day,
+            },
+        )
         assert r.status_code == 303, r.text
     assert _pending_names(client, who["yongzhou_jingban"], day) == ["工人子"]
     assert _pending_names(client, who["xinmi_jingban"], day) == ["工人丑"]
@@ -249,8 +345,14 @@ def test_each_area_sees_its_own_and_auditor_all(client: TestClient, who: dict[st
     r = client.post("/transport/plan", headers=who["xinmi_jingban"], data={"travel_date": day}, follow_redirects=False)
     assert r.status_code == 303 and "planned=1" in r.headers["location"]
     assert _pending_names(client, who["yongzhou_jingban"], day) == ["工人子"]  # not grouped by 新密
-    assert client.post("/transport/plan", headers=who["yongzhou_jingban"], data={"travel_date": day},
-                       follow_redirects=False).headers["location"].count("planned=1") == 1
+    assert (
+        client.post(
+            "/transport/plan", headers=who["yongzhou_jingban"], data={"travel_date": day}, follow_redirects=False
+        )
+        .headers["location"]
+        .count("planned=1")
+        == 1
+    )
     xm = _vehicle_codes(client, who["xinmi_jingban"], day)
     yz = _vehicle_codes(client, who["yongzhou_jingban"], day)
     assert [c.split("-")[1] for c in xm] == ["410183"] and [c.split("-")[1] for c in yz] == ["431102"]

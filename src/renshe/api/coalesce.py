@@ -61,7 +61,7 @@ class Coalescer:
         last = 0
         while self._queue:
             await self._gather(last)
-            batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch:]
+            batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
             self.batches += 1
             self.largest = max(self.largest, len(batch))
             cases, explains = [w.case for w in batch], [w.explain for w in batch]

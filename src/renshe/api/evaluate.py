@@ -24,9 +24,11 @@ def coalescer(app: FastAPI) -> Coalescer:
 
 
 @router.post("/evaluate", summary="Evaluate one case (政策测算)")
-async def evaluate(request: Request, explain: bool = Query(False, description="add each result's trace"),
-                   all: bool = Query(False, description="also list the policies out of the case's scope "
-                                                        "(status out_of_scope)")) -> Any:
+async def evaluate(
+    request: Request,
+    explain: bool = Query(False, description="add each result's trace"),
+    all: bool = Query(False, description="also list the policies out of the case's scope (status out_of_scope)"),
+) -> Any:
     """Body: a case (interface.md). 200 with the results (status, flow, totals by flow);
     422 with the problem list on a bad case."""
     raw = await request.body()
@@ -36,11 +38,14 @@ async def evaluate(request: Request, explain: bool = Query(False, description="a
         body = await coalescer(request.app).evaluate(case, explain, all)
         return Response(orjson.dumps(body), media_type="application/json")
     except BadCase as bad:
-        return JSONResponse(status_code=422, content={
-            "detail": "bad case",
-            "problems": [p.as_dict() for p in bad.problems],
-            "lines": [p.line() for p in bad.problems],
-        })
+        return JSONResponse(
+            status_code=422,
+            content={
+                "detail": "bad case",
+                "problems": [p.as_dict() for p in bad.problems],
+                "lines": [p.line() for p in bad.problems],
+            },
+        )
 
 
 @router.get("/policies", summary="List every policy (政策目录)")
@@ -58,8 +63,13 @@ def policy(policy_id: str) -> dict[str, Any]:
     body = r.summary()
     body["citations"] = [c.full() for c in r.citations]
     body["parameters"] = [
-        {"name": n, "unit": p.unit, "description": p.description,
-         "values": {d.isoformat(): v for d, v in p.values}, "reference": p.reference.full()}
+        {
+            "name": n,
+            "unit": p.unit,
+            "description": p.description,
+            "values": {d.isoformat(): v for d, v in p.values},
+            "reference": p.reference.full(),
+        }
         for n, p in sorted(reg.parameters_of(policy_id).items())
     ]
     return body

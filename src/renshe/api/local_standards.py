@@ -39,36 +39,59 @@ def _typed(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-@router.get("/local-standards", summary="Parameters left to local rules, the results waiting on them, proposals (admin)")
-def parameters(admin: User = Depends(require("admin")), s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
+@router.get(
+    "/local-standards", summary="Parameters left to local rules, the results waiting on them, proposals (admin)"
+)
+def parameters(
+    admin: User = Depends(require("admin")), s: Session = Depends(db, scope="function")
+) -> list[dict[str, Any]]:
     return local_standards.parameters_list(s, admin)
 
 
-@router.post("/local-standards", status_code=201, summary="Propose a local value (admin); in force once another admin approves")
-def propose(body: Proposal, admin: User = Depends(require("admin")), s: Session = Depends(db, scope="function")) -> Response:
+@router.post(
+    "/local-standards", status_code=201, summary="Propose a local value (admin); in force once another admin approves"
+)
+def propose(
+    body: Proposal, admin: User = Depends(require("admin")), s: Session = Depends(db, scope="function")
+) -> Response:
     form = {**body.model_dump(exclude={"value"}), "value": "" if body.value is None else _typed(body.value)}
     try:
         row = local_standards.propose(s, admin, {k: v or "" for k, v in form.items()})
     except local_standards.BadProposal as bad:
         s.rollback()
-        return JSONResponse(status_code=422, content={"detail": bad.message, "problems": [
-            {"field": k, "label": local_standards.FIELD_NAMES[k], "message": v} for k, v in bad.problems.items()]})
+        return JSONResponse(
+            status_code=422,
+            content={
+                "detail": bad.message,
+                "problems": [
+                    {"field": k, "label": local_standards.FIELD_NAMES[k], "message": v} for k, v in bad.problems.items()
+                ],
+            },
+        )
     return JSONResponse(status_code=201, content=local_standards.describe(row))
 
 
 @router.post("/local-standards/{standard_id}/approve", summary="Approve a proposal (another admin than the proposer)")
-def approve(standard_id: int, admin: User = Depends(require("admin")),
-            s: Session = Depends(db, scope="function")) -> dict[str, Any]:
+def approve(
+    standard_id: int, admin: User = Depends(require("admin")), s: Session = Depends(db, scope="function")
+) -> dict[str, Any]:
     return local_standards.describe(local_standards.approve(s, admin, standard_id))
 
 
 @router.post("/local-standards/{standard_id}/reject", summary="Reject a proposal with a reason (another admin)")
-def reject(standard_id: int, body: Rejection, admin: User = Depends(require("admin")),
-           s: Session = Depends(db, scope="function")) -> dict[str, Any]:
+def reject(
+    standard_id: int,
+    body: Rejection,
+    admin: User = Depends(require("admin")),
+    s: Session = Depends(db, scope="function"),
+) -> dict[str, Any]:
     return local_standards.describe(local_standards.reject(s, admin, standard_id, body.reason))
 
 
 @router.get("/local-standards/export", summary="The approved values as an overlay file for renshe batch (admin)")
 def export(admin: User = Depends(require("admin")), s: Session = Depends(db, scope="function")) -> Response:
-    return Response(local_standards.export(s), media_type="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="local-standards.json"'})
+    return Response(
+        local_standards.export(s),
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="local-standards.json"'},
+    )

@@ -45,9 +45,14 @@ CASE_PROBLEMS = {
     "description": "案例有误：每个问题的 JSON 路径与说明（interface.md 的错误格式）",
     "properties": {
         "detail": {"type": "string"},
-        "problems": {"type": "array", "items": {
-            "type": "object", "properties": {"path": {"type": "string"}, "message": {"type": "string"}},
-            "required": ["path", "message"]}},
+        "problems": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"path": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["path", "message"],
+            },
+        },
         "lines": {"type": "array", "items": {"type": "string"}},
     },
     "required": ["detail", "problems"],
@@ -67,8 +72,7 @@ DESCRIPTIONS = {
 }
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILES = {XLSX: {"schema": {"type": "string", "format": "binary"}},
-         "text/csv": {"schema": {"type": "string"}}}
+FILES = {XLSX: {"schema": {"type": "string", "format": "binary"}}, "text/csv": {"schema": {"type": "string"}}}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -96,7 +100,10 @@ def error_statuses(method: str, path: str, route: APIRoute) -> set[str]:
     if route.dependant.body_params or method in WRITES:
         statuses |= {"400", "413", "403", "422"}
         if rule is None or not rule.public:
-            statuses |= {"404", "409"}  # the body names something that may not exist; a state changed  # a state changed under the write (a public route changes no shared state)
+            statuses |= {
+                "404",
+                "409",
+            }  # the body names something that may not exist; a state changed  # a state changed under the write (a public route changes no shared state)
     if route.dependant.query_params:
         statuses |= {"400", "422"}
     if _takes_session(route):
@@ -141,9 +148,14 @@ def document(app: FastAPI) -> dict[str, Any]:
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = PROBLEM
     schemas["CaseProblems"] = CASE_PROBLEMS
-    schemas.setdefault("HTTPValidationError", {
-        "title": "HTTPValidationError", "type": "object",
-        "properties": {"detail": {"type": "array", "items": {"type": "object"}}}})
+    schemas.setdefault(
+        "HTTPValidationError",
+        {
+            "title": "HTTPValidationError",
+            "type": "object",
+            "properties": {"detail": {"type": "array", "items": {"type": "object"}}},
+        },
+    )
     for context in routing.iter_route_contexts(app.routes):  # through the included routers
         route = context.original_route
         if not isinstance(route, APIRoute) or not route.include_in_schema:

@@ -40,8 +40,10 @@ def _xlsx(data: bytes, filename: str) -> Response:
 
 @router.get("/targets", summary="Target sets the user may see")
 def list_sets(user: User = Depends(current_user), s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
-    return [{"name": t.name, "title": t.title, "year": t.year, "region": t.region, "doc_no": t.doc_no}
-            for t in tracking.visible_sets(s, user)]
+    return [
+        {"name": t.name, "title": t.title, "year": t.year, "region": t.region, "doc_no": t.doc_no}
+        for t in tracking.visible_sets(s, user)
+    ]
 
 
 @router.get("/targets/shipped/{name}", summary="A target table shipped with renshe (as transcribed)")
@@ -54,18 +56,31 @@ def shipped(name: str, user: User = Depends(current_user)) -> dict[str, Any]:
 
 
 @router.get("/targets/{name}", summary='The set as {"name","year","columns","rows","total"}')
-def get_set(name: str, user: User = Depends(current_user), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
+def get_set(
+    name: str, user: User = Depends(current_user), s: Session = Depends(db, scope="function")
+) -> dict[str, Any]:
     return tracking.view(tracking.get_set(s, user, name))
 
 
 @router.post("/targets/import", status_code=201, summary="Import a target table from xlsx (单位 + one column per kind)")
-async def import_set(file: UploadFile = File(...), name: str = Form(...), year: int = Form(...),
-                     title: str = Form(""), doc_no: str = Form(""), region: str = Form(""), replace: bool = Form(False),
-                     user: User = Depends(current_user), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
+async def import_set(
+    file: UploadFile = File(...),
+    name: str = Form(...),
+    year: int = Form(...),
+    title: str = Form(""),
+    doc_no: str = Form(""),
+    region: str = Form(""),
+    replace: bool = Form(False),
+    user: User = Depends(current_user),
+    s: Session = Depends(db, scope="function"),
+) -> dict[str, Any]:
     tracking.check_write(user)
     data = await file.read()
-    table, problems = await uploads.off_loop(lambda: tracking.table_from_xlsx(
-        data, name=name, year=year, title=title, doc_no=doc_no, region=region or user.region))
+    table, problems = await uploads.off_loop(
+        lambda: tracking.table_from_xlsx(
+            data, name=name, year=year, title=title, doc_no=doc_no, region=region or user.region
+        )
+    )
     ts = tracking.store_table(s, user, table, replace=replace)
     return {"set": tracking.view(ts), "problems": problems, "discrepancies": table.discrepancies()}
 
@@ -76,34 +91,55 @@ def export_set(name: str, user: User = Depends(current_user), s: Session = Depen
 
 
 @router.post("/targets/{name}/progress", summary="Enter progress per unit, kind and month")
-def enter_progress(name: str, body: ProgressBody, user: User = Depends(current_user),
-                   s: Session = Depends(db, scope="function")) -> dict[str, Any]:
+def enter_progress(
+    name: str, body: ProgressBody, user: User = Depends(current_user), s: Session = Depends(db, scope="function")
+) -> dict[str, Any]:
     return tracking.record_progress(s, user, name, [e.model_dump() for e in body.entries]).as_dict()
 
 
 @router.post("/targets/{name}/progress/upload", summary="Upload progress as xlsx (单位、指标、月份、完成数)")
-async def upload_progress(name: str, file: UploadFile = File(...), user: User = Depends(current_user),
-                          s: Session = Depends(db, scope="function")) -> dict[str, Any]:
+async def upload_progress(
+    name: str,
+    file: UploadFile = File(...),
+    user: User = Depends(current_user),
+    s: Session = Depends(db, scope="function"),
+) -> dict[str, Any]:
     data = await file.read()
     return (await uploads.off_loop(tracking.progress_from_xlsx, s, user, name, data)).as_dict()
 
 
-@router.get("/targets/{name}/dashboard", summary="Per unit: target, done, % of target, % of year; furthest behind first")
-def dashboard(name: str, kind: str | None = None, month: str | None = None, user: User = Depends(current_user),
-              s: Session = Depends(db, scope="function")) -> dict[str, Any]:
+@router.get(
+    "/targets/{name}/dashboard", summary="Per unit: target, done, % of target, % of year; furthest behind first"
+)
+def dashboard(
+    name: str,
+    kind: str | None = None,
+    month: str | None = None,
+    user: User = Depends(current_user),
+    s: Session = Depends(db, scope="function"),
+) -> dict[str, Any]:
     return tracking.dashboard(s, user, name, kind, month)
 
 
 @router.get("/targets/{name}/dashboard.xlsx")
-def dashboard_xlsx(name: str, kind: str | None = None, month: str | None = None, user: User = Depends(current_user),
-                   s: Session = Depends(db, scope="function")) -> Response:
+def dashboard_xlsx(
+    name: str,
+    kind: str | None = None,
+    month: str | None = None,
+    user: User = Depends(current_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     d = tracking.dashboard(s, user, name, kind, month)
     return _xlsx(tracking.dashboard_xlsx(d), f"{name}-{d['kind']}-{d['month']}.xlsx")
 
 
 @router.post("/monitor", status_code=201, summary="Run monitoring over an uploaded registry workbook (units + insured)")
-async def monitor(file: UploadFile = File(...), as_of: str = Form(""), user: User = Depends(current_user),
-                  s: Session = Depends(db, scope="function")) -> dict[str, Any]:
+async def monitor(
+    file: UploadFile = File(...),
+    as_of: str = Form(""),
+    user: User = Depends(current_user),
+    s: Session = Depends(db, scope="function"),
+) -> dict[str, Any]:
     tracking.check_write(user)
     data = await file.read()
     report = await uploads.off_loop(monitoring.run_upload, data, file.filename or "registry.xlsx", as_of or None)
@@ -112,15 +148,21 @@ async def monitor(file: UploadFile = File(...), as_of: str = Form(""), user: Use
 
 
 @router.get("/monitor/runs")
-def monitor_runs(user: User = Depends(current_user), s: Session = Depends(db, scope="function")) -> list[dict[str, Any]]:
+def monitor_runs(
+    user: User = Depends(current_user), s: Session = Depends(db, scope="function")
+) -> list[dict[str, Any]]:
     return monitoring.runs(s, user)
 
 
 @router.get("/monitor/runs/{run_id}")
-def monitor_run(run_id: int, user: User = Depends(current_user), s: Session = Depends(db, scope="function")) -> dict[str, Any]:
+def monitor_run(
+    run_id: int, user: User = Depends(current_user), s: Session = Depends(db, scope="function")
+) -> dict[str, Any]:
     return monitoring.get_run(s, user, run_id)
 
 
 @router.get("/monitor/runs/{run_id}/export", summary="Warnings, regions and parameters as xlsx for follow-up")
-def monitor_export(run_id: int, user: User = Depends(current_user), s: Session = Depends(db, scope="function")) -> Response:
+def monitor_export(
+    run_id: int, user: User = Depends(current_user), s: Session = Depends(db, scope="function")
+) -> Response:
     return _xlsx(monitoring.export_xlsx(monitoring.get_run(s, user, run_id)), f"monitor-{run_id}.xlsx")

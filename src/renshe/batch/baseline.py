@@ -50,8 +50,11 @@ CODE_FILES = ("*.py", "*.yaml", "*.json", "*.csv")
 
 def _code_files() -> list[Path]:
     root = Path(renshe.__file__).parent
-    return sorted({p for folder in CODE for pattern in CODE_FILES for p in (root / folder).rglob(pattern)}
-                  | {root / "batch" / name for name in CODE_BATCH} | set((root / "services").glob("*.yaml")))
+    return sorted(
+        {p for folder in CODE for pattern in CODE_FILES for p in (root / folder).rglob(pattern)}
+        | {root / "batch" / name for name in CODE_BATCH}
+        | set((root / "services").glob("*.yaml"))
+    )
 
 
 @cache
@@ -76,9 +79,16 @@ KEYS = ["_part", "_u"]
 def unit_groups(work: Path) -> pl.DataFrame:
     """Every staged unit (``_part``, ``_u``) with its groups: ``prefecture`` (the region's
     first four digits), ``size`` (class) and ``industry_section`` (the industry's letter)."""
-    return pl.scan_parquet(work / "units.parquet").select(
-        *KEYS, pl.col("region").str.slice(0, 4).alias("prefecture"), pl.col("size_class").alias("size"),
-        pl.col("industry").str.slice(0, 1).alias("industry_section")).collect()
+    return (
+        pl.scan_parquet(work / "units.parquet")
+        .select(
+            *KEYS,
+            pl.col("region").str.slice(0, 4).alias("prefecture"),
+            pl.col("size_class").alias("size"),
+            pl.col("industry").str.slice(0, 1).alias("industry_section"),
+        )
+        .collect()
+    )
 
 
 @dataclass(frozen=True)
@@ -124,9 +134,15 @@ def counted_money(work: Path, key: str, rule_ids: list[str], as_of: dt.date) -> 
 
 
 def baseline_key(config: BatchConfig, rule_ids: list[str], evaluated: list[str]) -> str:
-    payload = {"stage": fingerprint(config), "as_of": config.as_of.isoformat(), "overrides": config.overrides,
-               "rules": sorted(rule_ids), "evaluated": sorted(evaluated), "code": code_version(),
-               "local": config.local_json}  # the approved local standards (地方标准) it used
+    payload = {
+        "stage": fingerprint(config),
+        "as_of": config.as_of.isoformat(),
+        "overrides": config.overrides,
+        "rules": sorted(rule_ids),
+        "evaluated": sorted(evaluated),
+        "code": code_version(),
+        "local": config.local_json,
+    }  # the approved local standards (地方标准) it used
     text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -154,8 +170,9 @@ def evaluate_run(config: BatchConfig, evaluated: list[str], progress: Progress |
     return str(info["key"])
 
 
-def load_or_make(config: BatchConfig, rule_ids: list[str], evaluated: list[str],
-                 progress: Progress | None = None) -> Baseline:
+def load_or_make(
+    config: BatchConfig, rule_ids: list[str], evaluated: list[str], progress: Progress | None = None
+) -> Baseline:
     """The kept baseline of ``config`` for ``rule_ids`` (the ``evaluated`` rules: those and
     their same-money partners), made when missing or out of date."""
     key = baseline_key(config, rule_ids, evaluated)
@@ -167,21 +184,30 @@ def load_or_make(config: BatchConfig, rule_ids: list[str], evaluated: list[str],
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    depends = parameters_read(registry(), empty_population("enterprise", Enterprise), config.as_of,
-                              config.overrides, evaluated)
+    depends = parameters_read(
+        registry(), empty_population("enterprise", Enterprise), config.as_of, config.overrides, evaluated
+    )
     (tmp / "depends.json").write_text(json.dumps(depends, ensure_ascii=False, indent=1), encoding="utf-8")
     rows = counted_money(work, run, rule_ids, config.as_of)
     rows.sort("policy").write_parquet(tmp / "counted.parquet", row_group_size=65_536)
     rows.group_by("policy", "flow").agg(pl.col("fen").sum()).sort("policy", "flow").write_parquet(
-        tmp / "by_policy.parquet")
+        tmp / "by_policy.parquet"
+    )
     units = unit_groups(work)
     units.write_parquet(tmp / "unit_groups.parquet")
     rows = rows.join(units, on=KEYS, how="left")
     for group in GROUPS:
         rows.group_by(group, "flow").agg(pl.col("fen").sum()).write_parquet(tmp / f"by_{group}.parquet")
         units.group_by(group).agg(pl.len().alias("units")).write_parquet(tmp / f"units_{group}.parquet")
-    meta = {"stage": fingerprint(config), "as_of": config.as_of.isoformat(), "overrides": config.overrides,
-            "rules": rule_ids, "evaluated": evaluated, "code": code_version(), "run": run}
+    meta = {
+        "stage": fingerprint(config),
+        "as_of": config.as_of.isoformat(),
+        "overrides": config.overrides,
+        "rules": rule_ids,
+        "evaluated": evaluated,
+        "code": code_version(),
+        "run": run,
+    }
     (tmp / "done.json").write_text(json.dumps(meta, ensure_ascii=False, default=str, indent=1), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     tmp.replace(folder)

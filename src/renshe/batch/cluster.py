@@ -30,8 +30,14 @@ class DaskExecutor:
         #: the tasks the cluster runs at once (its workers' threads)
         self.slots = max(1, sum(client.nthreads().values()))
 
-    def run(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]], weights: list[int],
-            done: Callable[[int], None], parallel: bool = True) -> list[Any]:
+    def run(
+        self,
+        fn: Callable[..., Any],
+        calls: list[tuple[Any, ...]],
+        weights: list[int],
+        done: Callable[[int], None],
+        parallel: bool = True,
+    ) -> list[Any]:
         from distributed import as_completed
 
         futures = [self.client.submit(fn, *args, pure=False) for args in calls]
@@ -50,8 +56,9 @@ def dask_executor(scheduler: str) -> Iterator[DaskExecutor]:
 
     cluster = None
     if scheduler == "local":
-        cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         client = Client(cluster)
     else:
         client = Client(scheduler)

@@ -78,9 +78,14 @@ def units_chunk(rng: np.random.Generator, start: int, n: int) -> tuple[pl.DataFr
     m = mix()
     region_keys, region_i = _pick(rng, m["regions"], n)
     regions = _take(region_keys, region_i, "region")
-    employees = np.maximum(1, np.round(rng.lognormal(m["employees_lognormal"]["mean"], m["employees_lognormal"]["sigma"], n)))
-    revenue = np.round(employees * rng.lognormal(m["revenue_per_employee_lognormal"]["mean"],
-                                                 m["revenue_per_employee_lognormal"]["sigma"], n), -2)
+    employees = np.maximum(
+        1, np.round(rng.lognormal(m["employees_lognormal"]["mean"], m["employees_lognormal"]["sigma"], n))
+    )
+    revenue = np.round(
+        employees
+        * rng.lognormal(m["revenue_per_employee_lognormal"]["mean"], m["revenue_per_employee_lognormal"]["sigma"], n),
+        -2,
+    )
     lo, hi = m["assets_to_revenue"]
     assets = np.round(revenue * rng.uniform(lo, hi, n), -2)
     beijing = np.array([k.startswith("11") for k in region_keys])[region_i]
@@ -94,21 +99,27 @@ def units_chunk(rng: np.random.Generator, start: int, n: int) -> tuple[pl.DataFr
     type_keys, type_i = _pick(rng, m["unit_types"], n)
     industry_keys, industry_i = _pick(rng, m["industries"], n)
     numbers = pl.Series("number", np.arange(start + 1, start + n + 1, dtype=np.int64))
-    frame = pl.DataFrame({
-        "uscc": _uscc(start, region_keys, region_i),
-        "name": pl.select(pl.format("示例单位{}", pl.lit(numbers).cast(pl.String).str.zfill(8))).to_series(),
-        "region": regions,
-        "unit_type": _take(type_keys, type_i),
-        "industry": _take(industry_keys, industry_i),
-        "employees": employees,
-        "revenue": revenue,
-        "assets": assets,
-        "state_owned": rng.random(n) < m["state_owned"],
-        "flags": flags,
-        "work_injury_class": rng.integers(1, m["work_injury_classes"] + 1, n),
-        "finance_ui_contribution_months": rng.integers(m["ui_contribution_months"][0], m["ui_contribution_months"][1], n),
-        "finance_profit_tax_change_2019": np.round(rng.normal(m["profit_tax_change"]["mean"], m["profit_tax_change"]["sd"], n), 3),
-    })
+    frame = pl.DataFrame(
+        {
+            "uscc": _uscc(start, region_keys, region_i),
+            "name": pl.select(pl.format("示例单位{}", pl.lit(numbers).cast(pl.String).str.zfill(8))).to_series(),
+            "region": regions,
+            "unit_type": _take(type_keys, type_i),
+            "industry": _take(industry_keys, industry_i),
+            "employees": employees,
+            "revenue": revenue,
+            "assets": assets,
+            "state_owned": rng.random(n) < m["state_owned"],
+            "flags": flags,
+            "work_injury_class": rng.integers(1, m["work_injury_classes"] + 1, n),
+            "finance_ui_contribution_months": rng.integers(
+                m["ui_contribution_months"][0], m["ui_contribution_months"][1], n
+            ),
+            "finance_profit_tax_change_2019": np.round(
+                rng.normal(m["profit_tax_change"]["mean"], m["profit_tax_change"]["sd"], n), 3
+            ),
+        }
+    )
     return frame, employees
 
 
@@ -146,21 +157,38 @@ def long_tables(rng: np.random.Generator, units: pl.DataFrame, employees: np.nda
     cmonths = month_range(*m["contribution_months"])
     insurances = list(m["employer_rates"])
     rates = np.array([m["employer_rates"][k] for k in insurances])
-    wage = np.where(units["region"].str.starts_with("11").to_numpy(), m["monthly_wage"]["11"], m["monthly_wage"]["other"])
+    wage = np.where(
+        units["region"].str.starts_with("11").to_numpy(), m["monthly_wage"]["11"], m["monthly_wage"]["other"]
+    )
     head_at = heads[:, [months.index(mo) if mo in months else len(months) - 1 for mo in cmonths]]
     due = np.round(head_at[:, :, None] * wage[:, None, None] * rates[None, None, :], 2)
-    share = np.array([1.0 if mo < "2020-02" else m["paid_share_feb_2020"] if mo == "2020-02"
-                      else m["paid_share_after_feb_2020"] for mo in cmonths])
+    share = np.array(
+        [
+            1.0 if mo < "2020-02" else m["paid_share_feb_2020"] if mo == "2020-02" else m["paid_share_after_feb_2020"]
+            for mo in cmonths
+        ]
+    )
     later = share < 1.0
     paid_mask = np.ones(due.shape, dtype=bool)
     paid_mask[:, later, :] = rng.random((n, int(later.sum()), len(insurances))) < share[later][None, :, None]
-    contributions = _long(uscc, {"month": cmonths, "insurance": insurances},
-                          {"employer_due": due, "employer_paid": np.where(paid_mask, due, 0.0)})
+    contributions = _long(
+        uscc,
+        {"month": cmonths, "insurance": insurances},
+        {"employer_due": due, "employer_paid": np.where(paid_mask, due, 0.0)},
+    )
     q = m["quarterly_profit"]
-    quarterly = _long(uscc, {"quarter": list(q["quarters"])},
-                      {"profit": np.round(rng.normal(q["mean"], q["sd"], (n, len(q["quarters"]))), 2)})
-    return {"insured": insured, "si_additions": si_additions, "contributions": contributions,
-            "quarterly_profit": quarterly, "_units_extra": pl.DataFrame({"attrition_2019": attrition})}
+    quarterly = _long(
+        uscc,
+        {"quarter": list(q["quarters"])},
+        {"profit": np.round(rng.normal(q["mean"], q["sd"], (n, len(q["quarters"]))), 2)},
+    )
+    return {
+        "insured": insured,
+        "si_additions": si_additions,
+        "contributions": contributions,
+        "quarterly_profit": quarterly,
+        "_units_extra": pl.DataFrame({"attrition_2019": attrition}),
+    }
 
 
 def chunk_tables(seed: int, index: int, n: int) -> dict[str, pl.DataFrame]:
@@ -172,7 +200,9 @@ def chunk_tables(seed: int, index: int, n: int) -> dict[str, pl.DataFrame]:
     return {"units": units, **tables}
 
 
-def make_registry(units: int, seed: int, out: Path, fmt: str = "parquet", progress: Progress | None = None) -> dict[str, int]:
+def make_registry(
+    units: int, seed: int, out: Path, fmt: str = "parquet", progress: Progress | None = None
+) -> dict[str, int]:
     """Write a registry of ``units`` units to ``out`` (parquet: ``units.parquet`` and the long
     tables as folders of parts; csv: one file per table; xlsx: one workbook ``registry.xlsx``).
     Returns the rows written per table."""
@@ -181,8 +211,7 @@ def make_registry(units: int, seed: int, out: Path, fmt: str = "parquet", progre
     out.mkdir(parents=True, exist_ok=True)
     per_unit = {"units": 1, **{name: _rows_per_unit(name) for name in LONG_TABLES}}
     if fmt == "xlsx" and units * max(per_unit.values()) >= XLSX_MAX_ROWS:
-        raise ValueError(f"an xlsx worksheet holds {XLSX_MAX_ROWS - 1:,} rows: "
-                         f"{units:,} units need parquet or csv")
+        raise ValueError(f"an xlsx worksheet holds {XLSX_MAX_ROWS - 1:,} rows: {units:,} units need parquet or csv")
     tmp_units = out / ".units-parts"
     if fmt == "parquet":
         for name in (*LONG_TABLES, tmp_units.name):

@@ -19,6 +19,7 @@ def ensure(registry: Path, out: Path) -> Path:
         return out
     about = yaml.safe_load((registry / "about.yaml").read_text(encoding="utf-8")) or {}
     as_of = about["as_of"] if isinstance(about["as_of"], dt.date) else dt.date.fromisoformat(str(about["as_of"]))
-    run_batch(BatchConfig(registry=registry, as_of=as_of, out=out, overrides=dict(about.get("overrides") or {}),
-                          workers=1))
+    run_batch(
+        BatchConfig(registry=registry, as_of=as_of, out=out, overrides=dict(about.get("overrides") or {}), workers=1)
+    )
     return out

@@ -45,7 +45,8 @@ def load_results(work: Path, key: str) -> pl.LazyFrame:
     stage = json.loads((work / "stage.json").read_text(encoding="utf-8"))
     files = [result_path(work, key, k) for k in range(stage["partitions"])]
     units = pl.scan_parquet(work / "units.parquet").select(
-        "_part", "_u", "uscc", "name", "region", "industry", pl.col("size_class").alias("size"), "unit_type")
+        "_part", "_u", "uscc", "name", "region", "industry", pl.col("size_class").alias("size"), "unit_type"
+    )
     if not files:
         return pl.LazyFrame()
     return pl.scan_parquet(files).join(units, on=["_part", "_u"], how="left")
@@ -55,10 +56,13 @@ def part_amounts(results: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
     """Per unit (``_part``, ``_u``) and whole (``policy``): the counted amount of its parts
     (``part_of``: the whole's money delivered another way). A part counts in its own flow
     and its whole net of it (``same_money.totals``)."""
-    return (results.filter(pl.col("part_of").is_not_null())
-            .with_columns(pl.lit(as_of.isoformat()).alias("as_of")).filter(counted_expr())
-            .group_by("_part", "_u", pl.col("part_of").alias("policy"))
-            .agg(pl.col("amount").sum().alias("part_amount")))
+    return (
+        results.filter(pl.col("part_of").is_not_null())
+        .with_columns(pl.lit(as_of.isoformat()).alias("as_of"))
+        .filter(counted_expr())
+        .group_by("_part", "_u", pl.col("part_of").alias("policy"))
+        .agg(pl.col("amount").sum().alias("part_amount"))
+    )
 
 
 #: a frame, eager or lazy (both sides of a join are the same kind)
@@ -70,17 +74,24 @@ def with_net(rows: Frame, as_of: dt.date, parts: Frame | None) -> Any:
     ``part_amount`` (what their parts, counted, deliver another way) and ``net`` (what a
     counted row adds to its flow: its amount net of its parts; null when not counted).
     ``parts``: :func:`part_amounts` of these rows' policies (None: no parts)."""
-    rows = rows.with_columns(pl.lit(as_of.isoformat()).alias("as_of")).with_columns(counted_expr().alias("counted")) \
+    rows = (
+        rows.with_columns(pl.lit(as_of.isoformat()).alias("as_of"))
+        .with_columns(counted_expr().alias("counted"))
         .drop("as_of")
+    )
     if parts is not None:
         rows = rows.join(parts, on=["_part", "_u", "policy"], how="left", maintain_order="left")
         part = pl.col("part_amount").fill_null(0.0)
     else:
         part = pl.lit(0.0)
-    net = pl.when(pl.col("part_amount") == 0).then(pl.col("amount")) \
+    net = (
+        pl.when(pl.col("part_amount") == 0)
+        .then(pl.col("amount"))
         .otherwise((pl.col("amount") - pl.col("part_amount")).round(2))
+    )
     return rows.with_columns(pl.when(pl.col("counted")).then(part).otherwise(0.0).alias("part_amount")).with_columns(
-        pl.when(pl.col("counted")).then(net).alias("net"))
+        pl.when(pl.col("counted")).then(net).alias("net")
+    )
 
 
 def _prefecture(region: pl.Expr) -> pl.Expr:
@@ -111,9 +122,19 @@ def as_text(frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     hits = frame.select([pl.col(c).str.contains(FORMULA_START).any().alias(c) for c in texts]).row(0)
     odd = [c for c, hit in zip(texts, hits, strict=True) if hit]  # mostly none: the columns are not copied
-    return frame.with_columns([
-        pl.when(pl.col(c).str.contains(FORMULA_START)).then(pl.concat_str(pl.lit("'"), pl.col(c))).otherwise(pl.col(c))
-        .alias(c) for c in odd]) if odd else frame
+    return (
+        frame.with_columns(
+            [
+                pl.when(pl.col(c).str.contains(FORMULA_START))
+                .then(pl.concat_str(pl.lit("'"), pl.col(c)))
+                .otherwise(pl.col(c))
+                .alias(c)
+                for c in odd
+            ]
+        )
+        if odd
+        else frame
+    )
 
 
 #: the columns of a unit the outputs use, looked up once (:class:`_Units`)
@@ -125,12 +146,33 @@ REDUCTION_COLUMNS = ["uscc", "name", "region", "amount", "mode", "period_from", 
 #: a deferral list's columns (缓缴清单: the money still owed and when it falls due)
 DEFERRAL_COLUMNS = ["uscc", "name", "region", "amount", "deadline", "mode", "period_from", "period_to", "reasons"]
 #: the list of units a rule of another flow applies to (its eligible results)
-ELIGIBLE_COLUMNS = ["uscc", "name", "region", "amount", "unit", "period_from", "period_to", "deadline", "extras",
-                    "overlaps", "part_of", "excluded_by", "reasons"]
+ELIGIBLE_COLUMNS = [
+    "uscc",
+    "name",
+    "region",
+    "amount",
+    "unit",
+    "period_from",
+    "period_to",
+    "deadline",
+    "extras",
+    "overlaps",
+    "part_of",
+    "excluded_by",
+    "reasons",
+]
 #: a rejection list's columns: the units in scope not eligible (ineligible, or undetermined for want of a fact)
 REJECTION_COLUMNS = ["uscc", "name", "region", "status", "missing", "reasons"]
-PAY_HEADERS = {"uscc": "统一社会信用代码", "name": "单位名称", "region": "行政区划", "amount": "金额（元）",
-               "mode": "方式", "period_from": "起", "period_to": "止", "reasons": "理由"}
+PAY_HEADERS = {
+    "uscc": "统一社会信用代码",
+    "name": "单位名称",
+    "region": "行政区划",
+    "amount": "金额（元）",
+    "mode": "方式",
+    "period_from": "起",
+    "period_to": "止",
+    "reasons": "理由",
+}
 REDUCTION_HEADERS = {**PAY_HEADERS, "amount": "减免金额（元）"}
 DEFERRAL_HEADERS = {**PAY_HEADERS, "amount": "缓缴金额（元）", "deadline": "应缴日期（缓缴截止）"}
 
@@ -150,18 +192,37 @@ class ListKind:
 #: the flows whose counted money is listed unit by unit (cash: the bank's; the others: the collection side's)
 LISTS = {
     "cash": ListKind("payments", "payments.xlsx", "免申即享 拨付名单", "拨付", PAY_COLUMNS, PAY_HEADERS),
-    "reduction": ListKind("reductions", "reductions.xlsx", "免申即享 减免清单", "减免", REDUCTION_COLUMNS,
-                          REDUCTION_HEADERS),
-    "deferral": ListKind("deferrals", "deferrals.xlsx", "免申即享 缓缴清单", "缓缴", DEFERRAL_COLUMNS, DEFERRAL_HEADERS),
+    "reduction": ListKind(
+        "reductions", "reductions.xlsx", "免申即享 减免清单", "减免", REDUCTION_COLUMNS, REDUCTION_HEADERS
+    ),
+    "deferral": ListKind(
+        "deferrals", "deferrals.xlsx", "免申即享 缓缴清单", "缓缴", DEFERRAL_COLUMNS, DEFERRAL_HEADERS
+    ),
 }
 #: the summary's groups and sums, per policy
 SUMMARY_KEYS = ["policy", "prefecture", "size", "industry_section"]
-EMPTY_SCOPE = {"prefecture": pl.String, "size": pl.String, "industry_section": pl.String, "status": pl.String,
-               "counted": pl.Boolean, "net": pl.Float64}
+EMPTY_SCOPE = {
+    "prefecture": pl.String,
+    "size": pl.String,
+    "industry_section": pl.String,
+    "status": pl.String,
+    "counted": pl.Boolean,
+    "net": pl.Float64,
+}
 POLICY_SCHEMA = {
-    "policy": pl.String, "title": pl.String, "doc_no": pl.String, "flow": pl.String, "units_in_scope": pl.Int64,
-    "eligible": pl.Int64, "undetermined": pl.Int64, "rejected": pl.Int64, "counted_units": pl.Int64,
-    "amount": pl.Float64, "part_amount": pl.Float64, "pending": pl.Int64}
+    "policy": pl.String,
+    "title": pl.String,
+    "doc_no": pl.String,
+    "flow": pl.String,
+    "units_in_scope": pl.Int64,
+    "eligible": pl.Int64,
+    "undetermined": pl.Int64,
+    "rejected": pl.Int64,
+    "counted_units": pl.Int64,
+    "amount": pl.Float64,
+    "part_amount": pl.Float64,
+    "pending": pl.Int64,
+}
 
 
 def wholes_of(reg: Registry, rule_ids: list[str]) -> dict[str, list[str]]:
@@ -200,11 +261,19 @@ class _Units:
         units = pl.read_parquet(work / "units.parquet", columns=["_part", "_u", *UNIT_COLUMNS])
         self.unique = units["uscc"].n_unique() == units.height and units["uscc"].null_count() == 0
         self.table = units.select(
-            "_part", "_u", "uscc", "name", "region", _prefecture(pl.col("region")).alias("prefecture"),
-            pl.col("size_class").alias("size"), pl.col("industry").str.slice(0, 1).alias("industry_section"),
-            pl.col("uscc").rank("ordinal").alias("order"))
-        positional = units.select(pl.col("_part").is_sorted()
-                                  & (pl.col("_u") == pl.int_range(pl.len(), dtype=pl.UInt32).over("_part")).all()).item()
+            "_part",
+            "_u",
+            "uscc",
+            "name",
+            "region",
+            _prefecture(pl.col("region")).alias("prefecture"),
+            pl.col("size_class").alias("size"),
+            pl.col("industry").str.slice(0, 1).alias("industry_section"),
+            pl.col("uscc").rank("ordinal").alias("order"),
+        )
+        positional = units.select(
+            pl.col("_part").is_sorted() & (pl.col("_u") == pl.int_range(pl.len(), dtype=pl.UInt32).over("_part")).all()
+        ).item()
         self.starts: dict[int, int] | None = None
         self.counts: dict[int, int] = {}
         if positional:
@@ -233,8 +302,15 @@ class _Units:
 BOOKS = "books"
 
 
-def write_outputs(work: Path | str, key: str, out: Path | str, rule_ids: list[str], as_of: dt.date,
-                  executor: Any = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+def write_outputs(
+    work: Path | str,
+    key: str,
+    out: Path | str,
+    rule_ids: list[str],
+    as_of: dt.date,
+    executor: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
     """Every output of run ``key`` for the policies ``rule_ids`` (the partners evaluated
     beside them to decide the same money are not listed). Returns the payments (rows,
     sum) and the totals by flow (``summary.json``).
@@ -276,8 +352,8 @@ def write_outputs(work: Path | str, key: str, out: Path | str, rule_ids: list[st
     groups = _groups(rule_ids, 4 * getattr(executor, "slots", 1) if executor.spread else 1)
     calls, shares, at = [], [], 0
     for group in groups:
-        calls.append((wstore.url, key, ostore.url, group, as_of.isoformat(), weights[at:at + len(group)]))
-        shares.append(sum(weights[at:at + len(group)]))
+        calls.append((wstore.url, key, ostore.url, group, as_of.isoformat(), weights[at : at + len(group)]))
+        shares.append(sum(weights[at : at + len(group)]))
         at += len(group)
     parts = executor.run(policy_outputs, calls, shares, done)
     policy_rows = [row for part in parts for row in part["policies"]]
@@ -313,8 +389,9 @@ def write_outputs(work: Path | str, key: str, out: Path | str, rule_ids: list[st
         policies.write_csv(o / "policies.csv", float_precision=2)
         summary.write_csv(o / "summary.csv", float_precision=2)
         result = _write_summary_json(o, stage["units"], totals, paid_rows, paid_fen)
-        write_report(o / "report.html", policies, summary, result["totals"], as_of, problems.height, stage["units"],
-                     reg)
+        write_report(
+            o / "report.html", policies, summary, result["totals"], as_of, problems.height, stage["units"], reg
+        )
     return result
 
 
@@ -322,11 +399,18 @@ def _groups(rule_ids: list[str], count: int) -> list[list[str]]:
     """``rule_ids`` in ``count`` runs of consecutive policies (each task reads the units once)."""
     count = max(1, min(count, len(rule_ids)))
     size = -(-len(rule_ids) // count) if rule_ids else 1
-    return [rule_ids[i:i + size] for i in range(0, len(rule_ids), size)] or [[]]
+    return [rule_ids[i : i + size] for i in range(0, len(rule_ids), size)] or [[]]
 
 
-def policy_outputs(work: str, key: str, out: str, rule_ids: list[str], as_of_text: str, weights: list[int],
-                   progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def policy_outputs(
+    work: str,
+    key: str,
+    out: str,
+    rule_ids: list[str],
+    as_of_text: str,
+    weights: list[int],
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
     """An outputs task: the lists of a group of policies (one policy at a time: a registry of
     a million units times a hundred policies is far more than memory) — its rows read from
     the result files, the units in scope given their identity, the lists written, its part
@@ -345,8 +429,12 @@ def policy_outputs(work: str, key: str, out: str, rule_ids: list[str], as_of_tex
     books: dict[str, list[tuple[str, int]]] = {flow: [] for flow in LISTS}
     policy_rows = []
     summaries: list[pl.DataFrame] = []
-    with wstore.reading("units.parquet", f"results/{key}") as work_dir, ostore.writing() as o, \
-            wstore.writing() as kept, ThreadPoolExecutor(1) as writer:  # a policy's lists are written while the next one is read
+    with (
+        wstore.reading("units.parquet", f"results/{key}") as work_dir,
+        ostore.writing() as o,
+        wstore.writing() as kept,
+        ThreadPoolExecutor(1) as writer,
+    ):  # a policy's lists are written while the next one is read
         for sub in ("rejections", "eligible", *[kind.folder for kind in LISTS.values()]):
             (o / sub).mkdir(parents=True, exist_ok=True)
         results = pl.scan_parquet([result_path(work_dir, key, k) for k in range(stage["partitions"])])
@@ -360,10 +448,12 @@ def policy_outputs(work: str, key: str, out: str, rule_ids: list[str], as_of_tex
             if pid in wholes:
                 parts = part_amounts(results.filter(pl.col("policy").is_in(wholes[pid])), as_of).collect()
             scope = with_net(units.attach(mine.filter(pl.col("status") != OUT_OF_SCOPE)), as_of, parts).with_columns(
-                pending.alias("pending"))
+                pending.alias("pending")
+            )
             del mine
-            rejected = units.listing(scope.filter(pl.col("status").is_in([INELIGIBLE, UNDETERMINED])),
-                                     REJECTION_COLUMNS)
+            rejected = units.listing(
+                scope.filter(pl.col("status").is_in([INELIGIBLE, UNDETERMINED])), REJECTION_COLUMNS
+            )
             lists: list[tuple[pl.DataFrame, Path, dict[str, Any]]] = [(rejected, o / "rejections" / f"{pid}.csv", {})]
             counted_rows = scope.filter(listed)
             kind = LISTS.get(flow)
@@ -376,8 +466,13 @@ def policy_outputs(work: str, key: str, out: str, rule_ids: list[str], as_of_tex
                     rows.write_parquet(sheet)
                     books[flow].append((pid, rows.height))
             else:  # another flow, or a determination (eligibility, deadline, rate): the units it applies to
-                lists.append((units.listing(scope.filter(pl.col("status") == ELIGIBLE), ELIGIBLE_COLUMNS),
-                              o / "eligible" / f"{pid}.csv", {}))
+                lists.append(
+                    (
+                        units.listing(scope.filter(pl.col("status") == ELIGIBLE), ELIGIBLE_COLUMNS),
+                        o / "eligible" / f"{pid}.csv",
+                        {},
+                    )
+                )
             fen = int(scope.select(pl.when(pl.col("counted")).then(_fen(pl.col("net"))).sum()).item() or 0)
             part_fen = int(scope.select(_fen(pl.col("part_amount")).sum()).item() or 0)
             if flow in totals:
@@ -386,12 +481,22 @@ def policy_outputs(work: str, key: str, out: str, rule_ids: list[str], as_of_tex
                 paid_rows += counted_rows.height
                 paid_fen += int(counted_rows.select(_fen(pl.col("net")).sum()).item() or 0)
             status = scope["status"]
-            policy_rows.append({
-                "policy": pid, "title": rule.title, "doc_no": rule.doc_no, "flow": flow, "units_in_scope": scope.height,
-                "eligible": int((status == ELIGIBLE).sum()), "undetermined": int((status == UNDETERMINED).sum()),
-                "rejected": int((status == INELIGIBLE).sum()), "counted_units": counted_rows.height,
-                "amount": _yuan(fen), "part_amount": _yuan(part_fen), "pending": int(scope["pending"].sum()),
-            })
+            policy_rows.append(
+                {
+                    "policy": pid,
+                    "title": rule.title,
+                    "doc_no": rule.doc_no,
+                    "flow": flow,
+                    "units_in_scope": scope.height,
+                    "eligible": int((status == ELIGIBLE).sum()),
+                    "undetermined": int((status == UNDETERMINED).sum()),
+                    "rejected": int((status == INELIGIBLE).sum()),
+                    "counted_units": counted_rows.height,
+                    "amount": _yuan(fen),
+                    "part_amount": _yuan(part_fen),
+                    "pending": int(scope["pending"].sum()),
+                }
+            )
             summaries.append(_summary_part(scope, pid, flow))
             if written is not None:
                 written.result()  # one policy's lists waiting at most
@@ -400,8 +505,14 @@ def policy_outputs(work: str, key: str, out: str, rule_ids: list[str], as_of_tex
                 progress(weight)
         if written is not None:
             written.result()
-    return {"policies": policy_rows, "summary": pl.concat(summaries) if summaries else None, "totals": totals,
-            "paid_rows": paid_rows, "paid_fen": paid_fen, "books": books}
+    return {
+        "policies": policy_rows,
+        "summary": pl.concat(summaries) if summaries else None,
+        "totals": totals,
+        "paid_rows": paid_rows,
+        "paid_fen": paid_fen,
+        "books": books,
+    }
 
 
 policy_outputs.reports_progress = True  # type: ignore[attr-defined]
@@ -417,8 +528,11 @@ def workbook_task(work: str, key: str, out: str, flow: str, sheets: list[str]) -
 
 def _write_summary_json(out: Path, units: int, totals_fen: dict[str, int], rows: int, fen: int) -> dict[str, Any]:
     """``summary.json``: the units, the totals by flow (each money once) and the payment lists' rows and sum."""
-    body: dict[str, Any] = {"units": units, "totals": {flow: _yuan(v) for flow, v in totals_fen.items()},
-            "payments": {"rows": rows, "sum": _yuan(fen)}}
+    body: dict[str, Any] = {
+        "units": units,
+        "totals": {flow: _yuan(v) for flow, v in totals_fen.items()},
+        "payments": {"rows": rows, "sum": _yuan(fen)},
+    }
     (out / "summary.json").write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     # ``paid_units``/``total_amount``: the payment lists (cash), as the command line reports them
     return {**body, "paid_units": rows, "total_amount": body["payments"]["sum"]}
@@ -432,17 +546,30 @@ def _write_csvs(lists: list[tuple[pl.DataFrame, Path, dict[str, Any]]]) -> None:
 def _summary_part(scope: pl.DataFrame, pid: str, flow: str) -> pl.DataFrame:
     """One policy's in-scope units by prefecture, size and industry section: eligible, the
     units whose money counts, and that money (net of its parts) in fen."""
-    return scope.group_by(SUMMARY_KEYS[1:]).agg(
-        pl.len().alias("units"), (pl.col("status") == ELIGIBLE).sum().alias("eligible"),
-        (pl.col("counted") & (pl.col("net") > 0)).fill_null(False).sum().alias("counted_units"),
-        # in fen (integers): the sum is exact whatever the order of the rows
-        pl.when(pl.col("counted")).then(_fen(pl.col("net"))).otherwise(0).sum().alias("fen"),
-    ).select(pl.lit(pid).alias("policy"), pl.lit(flow).alias("flow"), *SUMMARY_KEYS[1:], "units", "eligible",
-             "counted_units", "fen")
+    return (
+        scope.group_by(SUMMARY_KEYS[1:])
+        .agg(
+            pl.len().alias("units"),
+            (pl.col("status") == ELIGIBLE).sum().alias("eligible"),
+            (pl.col("counted") & (pl.col("net") > 0)).fill_null(False).sum().alias("counted_units"),
+            # in fen (integers): the sum is exact whatever the order of the rows
+            pl.when(pl.col("counted")).then(_fen(pl.col("net"))).otherwise(0).sum().alias("fen"),
+        )
+        .select(
+            pl.lit(pid).alias("policy"),
+            pl.lit(flow).alias("flow"),
+            *SUMMARY_KEYS[1:],
+            "units",
+            "eligible",
+            "counted_units",
+            "fen",
+        )
+    )
 
 
-def write_lists_workbook(path: Path, flow: str, sheets: dict[str, pl.DataFrame], reg: Registry,
-                         plain: bool = False) -> None:
+def write_lists_workbook(
+    path: Path, flow: str, sheets: dict[str, pl.DataFrame], reg: Registry, plain: bool = False
+) -> None:
     """The workbook of one flow's lists (``LISTS``): an index sheet (目录: each sheet's policy
     by title, its document, its units and sum, and a total row) and one sheet per policy
     with rows, named 1, 2, … as sheet names are short. ``plain``: cell by cell (the reference)."""
@@ -456,12 +583,21 @@ def book_index(flow: str, sheets: dict[str, pl.DataFrame], reg: Registry) -> pl.
     """A lists workbook's index: per sheet its policy and what it lists; a total row (one flow)."""
     verb = LISTS[flow].verb
     fen = [int(frame.select(_fen(pl.col("amount")).sum()).item() or 0) for frame in sheets.values()]
-    schema = {"工作表": pl.String, "政策": pl.String, "文号": pl.String, "政策编号": pl.String,
-              f"{verb}单位数": pl.Int64, f"{verb}金额（元）": pl.Float64}
-    rows = [[str(i), reg.rules[pid].title, reg.rules[pid].doc_no, pid, frame.height, _yuan(f)]
-            for i, ((pid, frame), f) in enumerate(zip(sheets.items(), fen, strict=True), start=1)]
-    rows.append(["", f"合计（{FLOW_NAMES[flow]}）", "", "", sum(frame.height for frame in sheets.values()),
-                 _yuan(sum(fen))])
+    schema = {
+        "工作表": pl.String,
+        "政策": pl.String,
+        "文号": pl.String,
+        "政策编号": pl.String,
+        f"{verb}单位数": pl.Int64,
+        f"{verb}金额（元）": pl.Float64,
+    }
+    rows = [
+        [str(i), reg.rules[pid].title, reg.rules[pid].doc_no, pid, frame.height, _yuan(f)]
+        for i, ((pid, frame), f) in enumerate(zip(sheets.items(), fen, strict=True), start=1)
+    ]
+    rows.append(
+        ["", f"合计（{FLOW_NAMES[flow]}）", "", "", sum(frame.height for frame in sheets.values()), _yuan(sum(fen))]
+    )
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -553,14 +689,21 @@ def _shared_strings(book: list[pl.DataFrame]) -> _Strings:
     for b, frame in enumerate(book):
         if frame.width >= 1 << _COL_BITS:
             raise _Unusual("too many columns")
-        parts.append(pl.DataFrame({"value": frame.columns, "key": [row << _COL_BITS | j for j in range(frame.width)]},
-                                  schema={"value": pl.String, "key": pl.Int64}))
+        parts.append(
+            pl.DataFrame(
+                {"value": frame.columns, "key": [row << _COL_BITS | j for j in range(frame.width)]},
+                schema={"value": pl.String, "key": pl.Int64},
+            )
+        )
         offset += frame.width
         for j, (name, dtype) in enumerate(frame.schema.items()):
             if dtype == pl.String:
-                parts.append(frame.select(
-                    pl.when(pl.col(name) != "").then(pl.col(name)).alias("value"),
-                    ((pl.int_range(1, pl.len() + 1, dtype=pl.Int64) + row) * (1 << _COL_BITS) + j).alias("key")))
+                parts.append(
+                    frame.select(
+                        pl.when(pl.col(name) != "").then(pl.col(name)).alias("value"),
+                        ((pl.int_range(1, pl.len() + 1, dtype=pl.Int64) + row) * (1 << _COL_BITS) + j).alias("key"),
+                    )
+                )
                 slices[(b, j)] = (offset, frame.height)
                 offset += frame.height
             elif not dtype.is_numeric():
@@ -569,21 +712,41 @@ def _shared_strings(book: list[pl.DataFrame]) -> _Strings:
     cells = pl.concat(parts)
     if cells.select((pl.col("value").str.len_chars() > _SHORT).any()).item():
         raise _Unusual("a long text")
-    cells = cells.with_columns(pl.when(pl.col("value").is_not_null()).then(pl.col("key").min().over("value"))
-                               .alias("first"))
+    cells = cells.with_columns(
+        pl.when(pl.col("value").is_not_null()).then(pl.col("key").min().over("value")).alias("first")
+    )
     cells = cells.with_columns((pl.col("first").rank("dense") - 1).cast(pl.UInt32).alias("index"))
-    escaped = pl.col("value").str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True) \
+    escaped = (
+        pl.col("value")
+        .str.replace_all("&", "&amp;", literal=True)
+        .str.replace_all("<", "&lt;", literal=True)
         .str.replace_all(">", "&gt;", literal=True)
-    unique = cells.filter(pl.col("key") == pl.col("first")).sort("first").select(
-        "value", pl.when(~pl.col("value").str.contains(_NOT_PLAIN))
-        .then(pl.concat_str(pl.lit("<si><t>"), escaped, pl.lit("</t></si>"))).alias("si"))
+    )
+    unique = (
+        cells.filter(pl.col("key") == pl.col("first"))
+        .sort("first")
+        .select(
+            "value",
+            pl.when(~pl.col("value").str.contains(_NOT_PLAIN))
+            .then(pl.concat_str(pl.lit("<si><t>"), escaped, pl.lit("</t></si>")))
+            .alias("si"),
+        )
+    )
     odd = unique["si"].is_null()
     if odd.any():  # rare: the exact rules, in Python
-        unique = unique.with_columns(pl.when(odd).then(pl.col("value").map_elements(_si, return_dtype=pl.String))
-                                     .otherwise(pl.col("si")).alias("si"))
+        unique = unique.with_columns(
+            pl.when(odd)
+            .then(pl.col("value").map_elements(_si, return_dtype=pl.String))
+            .otherwise(pl.col("si"))
+            .alias("si")
+        )
     index = cells["index"]
-    return _Strings(cells={k: index.slice(o, n) for k, (o, n) in slices.items()}, body=unique["si"].str.join("").item(),
-                    count=int(cells["value"].is_not_null().sum()), unique=unique.height)
+    return _Strings(
+        cells={k: index.slice(o, n) for k, (o, n) in slices.items()},
+        body=unique["si"].str.join("").item(),
+        count=int(cells["value"].is_not_null().sum()),
+        unique=unique.height,
+    )
 
 
 def _sst_xml(strings: _Strings, skeleton: str) -> str:
@@ -621,8 +784,12 @@ class _Sheet:
     def parse(cls, xml: str, width: int) -> _Sheet:
         from xlsxwriter.utility import xl_col_to_name
 
-        m = re.fullmatch(r'(.*?<dimension ref="A1:)([A-Z]+)2("/>.*?<sheetData>)(<row r="1"[^>]*>.*?</row>)'
-                         r'<row r="2" spans="1:(\d+)">(.*?)</row>(</sheetData>.*)', xml, re.S)
+        m = re.fullmatch(
+            r'(.*?<dimension ref="A1:)([A-Z]+)2("/>.*?<sheetData>)(<row r="1"[^>]*>.*?</row>)'
+            r'<row r="2" spans="1:(\d+)">(.*?)</row>(</sheetData>.*)',
+            xml,
+            re.S,
+        )
         if m is None or m[2] != xl_col_to_name(width - 1) or int(m[5]) != width:
             raise _Unusual("sheet layout")
         cells = re.findall(r'<c r="([A-Z]+)2"( s="\d+")[^>]*?(?:/>|>.*?</c>)', m[6])
@@ -637,27 +804,35 @@ class _Sheet:
 
         columns = {}
         for j, (name, dtype) in enumerate(frame.schema.items()):
-            columns[f"c{j}"] = (strings.cells[(b, j)].cast(pl.String) if dtype == pl.String
-                                else _numbers(frame.get_column(name)))
+            columns[f"c{j}"] = (
+                strings.cells[(b, j)].cast(pl.String) if dtype == pl.String else _numbers(frame.get_column(name))
+            )
         row = pl.int_range(2, pl.len() + 2, dtype=pl.Int64).cast(pl.String)
         cells = []
         for j, dtype in enumerate(frame.schema.values()):
             ref = [pl.lit(f'<c r="{xl_col_to_name(j)}'), row, pl.lit(f'"{self.styles[j]}')]
             value = pl.col(f"c{j}")
             full = [pl.lit(' t="s"><v>' if dtype == pl.String else "><v>"), value, pl.lit("</v></c>")]
-            cells.append(pl.when(value.is_null()).then(pl.concat_str(*ref, pl.lit("/>")))
-                         .otherwise(pl.concat_str(*ref, *full)))
+            cells.append(
+                pl.when(value.is_null()).then(pl.concat_str(*ref, pl.lit("/>"))).otherwise(pl.concat_str(*ref, *full))
+            )
         rows = pl.DataFrame(columns, height=frame.height).select(
-            pl.concat_str(pl.lit('<row r="'), row, pl.lit(f'" spans="1:{frame.width}">'), *cells, pl.lit("</row>"))
-            .str.join(""))
+            pl.concat_str(
+                pl.lit('<row r="'), row, pl.lit(f'" spans="1:{frame.width}">'), *cells, pl.lit("</row>")
+            ).str.join("")
+        )
         return f"{self.head}{self.last}{frame.height + 1}{self.middle}{self.header}{rows.item()}{self.tail}"
 
 
 def _sheet_files(skeleton: zipfile.ZipFile) -> dict[str, tuple[str, str | None]]:
     """Sheet name → (its part, its table's part) in the skeleton."""
     book = skeleton.read("xl/workbook.xml").decode()
-    rels = dict(re.findall(r'<Relationship Id="(rId\d+)" Type="[^"]*/worksheet" Target="([^"]+)"/>',
-                           skeleton.read("xl/_rels/workbook.xml.rels").decode()))
+    rels = dict(
+        re.findall(
+            r'<Relationship Id="(rId\d+)" Type="[^"]*/worksheet" Target="([^"]+)"/>',
+            skeleton.read("xl/_rels/workbook.xml.rels").decode(),
+        )
+    )
     files = {}
     for name, rid in re.findall(r'<sheet name="([^"]*)" sheetId="\d+" r:id="(rId\d+)"/>', book):
         part = "xl/" + rels[rid]
@@ -713,8 +888,10 @@ def _fill_skeleton(path: Path, skeleton: io.BytesIO, index: pl.DataFrame, frames
             else:
                 entries.append((entry, partial(bytes, zin.read(info) if new is None else new.encode())))
     # a thread makes the next part (Polars) while this one is deflated (zlib): both let go of the GIL
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=False) as zout, \
-            ThreadPoolExecutor(1) as maker:
+    with (
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=False) as zout,
+        ThreadPoolExecutor(1) as maker,
+    ):
         ahead: Future[bytes] | None = None
         for i, (entry, make) in enumerate(entries):
             data = ahead.result() if ahead is not None else make()
@@ -737,8 +914,12 @@ def _bars(rows: list[tuple[str, float]], unit: str, label: str = "") -> str:
     room = 460 / 2 if signed else 460
     zero = 180 + (room if signed else 0)
     height = 22 * len(rows) + 10
-    parts = [(f'<svg class="chart" width="760" height="{height}" role="img" aria-label="{html.escape(label)}" '
-              'xmlns="http://www.w3.org/2000/svg">')]
+    parts = [
+        (
+            f'<svg class="chart" width="760" height="{height}" role="img" aria-label="{html.escape(label)}" '
+            'xmlns="http://www.w3.org/2000/svg">'
+        )
+    ]
     if signed:
         parts.append(f'<line x1="{zero}" y1="0" x2="{zero}" y2="{height}" stroke="#5b6b7b"/>')
     for i, (name, value) in enumerate(rows):
@@ -747,10 +928,13 @@ def _bars(rows: list[tuple[str, float]], unit: str, label: str = "") -> str:
         x = zero - width if value < 0 else zero
         fill = "#c0392b" if value < 0 else "#0b5cad"
         shown = _short_label(name)
-        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{html.escape(shown)}<title>{html.escape(name)}</title>'
-                     '</text>')
-        parts.append(f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="16" fill="{fill}">'
-                     f'<title>{html.escape(name)}：{value:,.2f} {unit}</title></rect>')
+        parts.append(
+            f'<text x="0" y="{y + 14}" font-size="12">{html.escape(shown)}<title>{html.escape(name)}</title></text>'
+        )
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="16" fill="{fill}">'
+            f"<title>{html.escape(name)}：{value:,.2f} {unit}</title></rect>"
+        )
         at = x + width + 5 if value >= 0 else zero + 5
         parts.append(f'<text x="{at:.1f}" y="{y + 13}" font-size="11">{value:,.2f} {unit}</text>')
     parts.append("</svg>")
@@ -759,7 +943,7 @@ def _bars(rows: list[tuple[str, float]], unit: str, label: str = "") -> str:
 
 def _short_label(text: str, width: int = 14) -> str:
     """A chart label that fits its column (the whole text is the bar's tooltip)."""
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 STYLE = """body{font-family:"Noto Sans CJK SC",sans-serif;margin:2rem;color:#1d2733}table{border-collapse:collapse}
@@ -785,8 +969,16 @@ def _region_label(code: str | None, name: str | None) -> str:
     return name if name and name != code else f"行政区划代码 {code}（未能识别）"
 
 
-def write_report(path: Path, policies: pl.DataFrame, summary: pl.DataFrame, totals: dict[str, float], as_of: dt.date,
-                 problems: int, units: int, reg: Registry) -> None:
+def write_report(
+    path: Path,
+    policies: pl.DataFrame,
+    summary: pl.DataFrame,
+    totals: dict[str, float],
+    as_of: dt.date,
+    problems: int,
+    units: int,
+    reg: Registry,
+) -> None:
     """The HTML report, to look at before reading: the totals by flow side by side, then
     each flow's charts by region (names) and by size, the money by region (a column per
     flow, never added), and only then each flow's policies (by title) with a total row and
@@ -801,49 +993,76 @@ def write_report(path: Path, policies: pl.DataFrame, summary: pl.DataFrame, tota
         for r in mine.iter_rows(named=True):
             note = ""
             if r["part_amount"]:
-                parts = [reg.rules[rel.members[1]].title for rel in reg.relations
-                         if rel.kind == "part_of" and rel.members[0] == r["policy"]]
-                note = (f"<br><small>已扣除另行{'、'.join(html.escape(p) for p in parts)}的部分 "
-                        f"{r['part_amount']:,.2f} 元（同一笔资金只计一次）</small>")
+                parts = [
+                    reg.rules[rel.members[1]].title
+                    for rel in reg.relations
+                    if rel.kind == "part_of" and rel.members[0] == r["policy"]
+                ]
+                note = (
+                    f"<br><small>已扣除另行{'、'.join(html.escape(p) for p in parts)}的部分 "
+                    f"{r['part_amount']:,.2f} 元（同一笔资金只计一次）</small>"
+                )
             rows.append(
                 f"<tr><td>{html.escape(r['title'])}<br><small>{html.escape(r['doc_no'])}</small>{note}</td>"
                 f"<td class='n'>{r['units_in_scope']:,}</td><td class='n'>{r['eligible']:,}</td>"
                 f"<td class='n'>{r['undetermined']:,}</td><td class='n'>{r['rejected']:,}</td>"
                 f"<td class='n'>{r['counted_units']:,}</td><td class='n'>{r['amount']:,.2f}</td>"
-                f"<td class='n'>{r['pending']:,}</td></tr>")
-        rows.append(f"<tr class='total'><td>合计（{name}）</td><td></td><td></td><td></td><td></td>"
-                    f"<td class='n'>{int(mine['counted_units'].sum()):,}</td>"
-                    f"<td class='n'>{totals.get(flow, 0.0):,.2f}</td><td></td></tr>")
+                f"<td class='n'>{r['pending']:,}</td></tr>"
+            )
+        rows.append(
+            f"<tr class='total'><td>合计（{name}）</td><td></td><td></td><td></td><td></td>"
+            f"<td class='n'>{int(mine['counted_units'].sum()):,}</td>"
+            f"<td class='n'>{totals.get(flow, 0.0):,.2f}</td><td></td></tr>"
+        )
         sections.append(
             f"<h3>{name}</h3><table><tr><th>政策</th><th class='n'>范围内单位</th><th class='n'>符合条件</th>"
             f"<th class='n'>待补充信息</th><th class='n'>不符合</th><th class='n'>享受单位</th>"
-            f"<th class='n'>{name}金额（元）</th><th class='n'>金额待核定</th></tr>{''.join(rows)}</table>")
+            f"<th class='n'>{name}金额（元）</th><th class='n'>金额待核定</th></tr>{''.join(rows)}</table>"
+        )
     others = policies.filter(~pl.col("flow").is_in(list(MONEY_FLOWS)))
     if not others.is_empty():
-        rows = [f"<tr><td>{html.escape(r['title'])}<br><small>{html.escape(r['doc_no'])}</small></td>"
-                f"<td class='n'>{r['units_in_scope']:,}</td><td class='n'>{r['eligible']:,}</td>"
-                f"<td class='n'>{r['undetermined']:,}</td><td class='n'>{r['rejected']:,}</td></tr>"
-                for r in others.iter_rows(named=True)]
-        sections.append("<h3>不涉及资金的政策（资格、期限、费率等）</h3><table><tr><th>政策</th><th class='n'>范围内单位</th>"
-                        "<th class='n'>符合条件</th><th class='n'>待补充信息</th><th class='n'>不符合</th></tr>"
-                        f"{''.join(rows)}</table>")
+        rows = [
+            f"<tr><td>{html.escape(r['title'])}<br><small>{html.escape(r['doc_no'])}</small></td>"
+            f"<td class='n'>{r['units_in_scope']:,}</td><td class='n'>{r['eligible']:,}</td>"
+            f"<td class='n'>{r['undetermined']:,}</td><td class='n'>{r['rejected']:,}</td></tr>"
+            for r in others.iter_rows(named=True)
+        ]
+        sections.append(
+            "<h3>不涉及资金的政策（资格、期限、费率等）</h3><table><tr><th>政策</th><th class='n'>范围内单位</th>"
+            "<th class='n'>符合条件</th><th class='n'>待补充信息</th><th class='n'>不符合</th></tr>"
+            f"{''.join(rows)}</table>"
+        )
     charts: list[str] = []
     region_rows: dict[tuple[str, str], dict[str, float]] = {}  # (code, name): amount by flow
     for flow in MONEY_FLOWS:
         if not totals.get(flow):
             continue
         mine = summary.filter(pl.col("flow") == flow)
-        by_region = mine.group_by("prefecture", "prefecture_name").agg(pl.col("amount").sum()) \
+        by_region = (
+            mine.group_by("prefecture", "prefecture_name")
+            .agg(pl.col("amount").sum())
             .sort("amount", "prefecture", descending=[True, False], nulls_last=True)
+        )
         by_size = mine.group_by("size").agg(pl.col("amount").sum())
         by_size = by_size.sort(pl.col("size").replace_strict(SIZE_ORDER, default=len(SIZE_ORDER)), nulls_last=True)
         name = FLOW_NAMES[flow]
         for r in by_region.iter_rows(named=True):
-            region_rows.setdefault((r["prefecture"] or "~", _region_label(r["prefecture"], r["prefecture_name"])), {})[flow] = r["amount"]
-        region_bars = _bars([(_region_label(r["prefecture"], r["prefecture_name"]), float(r["amount"]))
-                             for r in by_region.head(20).iter_rows(named=True)], "元", f"{name}：按地区")
-        size_bars = _bars([(SIZE_NAMES.get(str(r["size"]), "未能划型"), float(r["amount"]))
-                           for r in by_size.iter_rows(named=True)], "元", f"{name}：按企业规模")
+            region_rows.setdefault((r["prefecture"] or "~", _region_label(r["prefecture"], r["prefecture_name"])), {})[
+                flow
+            ] = r["amount"]
+        region_bars = _bars(
+            [
+                (_region_label(r["prefecture"], r["prefecture_name"]), float(r["amount"]))
+                for r in by_region.head(20).iter_rows(named=True)
+            ],
+            "元",
+            f"{name}：按地区",
+        )
+        size_bars = _bars(
+            [(SIZE_NAMES.get(str(r["size"]), "未能划型"), float(r["amount"])) for r in by_size.iter_rows(named=True)],
+            "元",
+            f"{name}：按企业规模",
+        )
         more = "<p><small>（金额最多的 20 个地区；全部地区见下表）</small></p>" if by_region.height > 20 else ""
         charts.append(f"<h3>{name}：按地区（地市）</h3>{region_bars}{more}<h3>{name}：按企业规模</h3>{size_bars}")
     flows = [f for f in MONEY_FLOWS if totals.get(f)]
@@ -852,10 +1071,14 @@ def write_report(path: Path, policies: pl.DataFrame, summary: pl.DataFrame, tota
         heads = "".join(f"<th class='n'>{FLOW_NAMES[f]}（元）</th>" for f in flows)
         body_rows = "".join(
             f"<tr><td>{html.escape(label)}</td>"
-            + "".join(f"<td class='n'>{amounts.get(f, 0.0):,.2f}</td>" for f in flows) + "</tr>"
-            for (_, label), amounts in sorted(region_rows.items()))
-        region_table = (f"<h2>按地区汇总</h2><table id='by-region'><tr><th>地区（地市）</th>{heads}</tr>{body_rows}"
-                        "</table><p><small>各类资金分列，不相加。</small></p>")
+            + "".join(f"<td class='n'>{amounts.get(f, 0.0):,.2f}</td>" for f in flows)
+            + "</tr>"
+            for (_, label), amounts in sorted(region_rows.items())
+        )
+        region_table = (
+            f"<h2>按地区汇总</h2><table id='by-region'><tr><th>地区（地市）</th>{heads}</tr>{body_rows}"
+            "</table><p><small>各类资金分列，不相加。</small></p>"
+        )
     body = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>免申即享批量测算报告</title>
 <style>{STYLE}</style></head><body>
 <h1>免申即享批量测算报告</h1>
@@ -864,9 +1087,9 @@ def write_report(path: Path, policies: pl.DataFrame, summary: pl.DataFrame, tota
 <p><small>现金拨付进入拨付名单（payments.xlsx），减免、缓缴进入征收端清单（reductions.xlsx、deferrals.xlsx）；
 各类资金性质不同，分列而不相加。同一笔资金只计一次：不同文件规定的同一笔资金按一项计，不可同时享受的只计所享受的一项，
 另行拨付的部分计入其自身类别并从整体中扣除。缓缴金额在应缴日期前计入。</small></p>
-<h2 id="charts">分布（按资金性质分别作图）</h2>{''.join(charts) or '<p>（无）</p>'}
+<h2 id="charts">分布（按资金性质分别作图）</h2>{"".join(charts) or "<p>（无）</p>"}
 {region_table}
-<h2 id="policies">各项政策</h2>{''.join(sections)}
+<h2 id="policies">各项政策</h2>{"".join(sections)}
 </body></html>
 """
     path.write_text(body, encoding="utf-8")

@@ -32,11 +32,25 @@ from renshe.engine.series import SERIES
 #: ``overlaps`` / ``part_of`` / ``excluded_by``, and ``deadline`` (an ISO date: when
 #: deferred money falls due) from the rule's outputs when it has one
 RESULT_SCHEMA: dict[str, Any] = {
-    "_part": pl.Int64, "_u": pl.UInt32, "policy": pl.String, "flow": pl.String, "status": pl.String,
-    "eligible": pl.Boolean, "in_scope": pl.Boolean, "amount": pl.Float64, "unit": pl.String,
-    "period_from": pl.String, "period_to": pl.String, "mode": pl.String, "deadline": pl.String,
-    "overlaps": pl.String, "part_of": pl.String, "excluded_by": pl.String, "missing": pl.String,
-    "reasons": pl.String, "extras": pl.String,
+    "_part": pl.Int64,
+    "_u": pl.UInt32,
+    "policy": pl.String,
+    "flow": pl.String,
+    "status": pl.String,
+    "eligible": pl.Boolean,
+    "in_scope": pl.Boolean,
+    "amount": pl.Float64,
+    "unit": pl.String,
+    "period_from": pl.String,
+    "period_to": pl.String,
+    "mode": pl.String,
+    "deadline": pl.String,
+    "overlaps": pl.String,
+    "part_of": pl.String,
+    "excluded_by": pl.String,
+    "missing": pl.String,
+    "reasons": pl.String,
+    "extras": pl.String,
 }
 #: result columns taken from a rule's outputs (null when the rule has none); the other outputs go into ``extras``
 OUTPUT_COLUMNS = ("period_from", "period_to", "mode", "deadline")
@@ -52,8 +66,9 @@ def run_key(as_of: str, overrides_json: str, rule_ids: list[str], local_json: st
     """Results of one (date, parameters, rules, local standards) run live apart, so a
     simulation's baseline and reform share the staged registry."""
     local = [json.loads(local_json)] if local_json else []  # (no local standards: the key of before)
-    payload = json.dumps([as_of, json.loads(overrides_json), sorted(rule_ids), *local], sort_keys=True,
-                         ensure_ascii=False)
+    payload = json.dumps(
+        [as_of, json.loads(overrides_json), sorted(rule_ids), *local], sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -83,8 +98,10 @@ def _flag_columns(units: pl.DataFrame) -> list[pl.Expr]:
         return [pl.col("flags").list.contains(f).fill_null(False).alias(f"flag_{f}") for f in FLAGS]
     bit = {f: 1 << i for i, f in enumerate(FLAGS)}
     mask = units.select(
-        pl.col("flags").list.eval(pl.element().replace_strict(bit, default=0, return_dtype=pl.UInt64).unique())
-        .list.sum().fill_null(0)
+        pl.col("flags")
+        .list.eval(pl.element().replace_strict(bit, default=0, return_dtype=pl.UInt64).unique())
+        .list.sum()
+        .fill_null(0)
     ).to_series()
     return [pl.lit((mask & b) != 0).alias(f"flag_{f}") for f, b in bit.items()]
 
@@ -119,14 +136,20 @@ def _frame(units: pl.DataFrame, wide: list[pl.DataFrame], columns: Collection[st
     lay = layout(Enterprise)
     want = _wanted(columns)
     classify = columns is None or bool(want & {"size", "industry_class"})
-    flags = [f for f in _flag_columns(units) if f.meta.output_name() in want] if any(
-        c.startswith("flag_") and c in want for c in lay.columns) else []
+    flags = (
+        [f for f in _flag_columns(units) if f.meta.output_name() in want]
+        if any(c.startswith("flag_") and c in want for c in lay.columns)
+        else []
+    )
     frame = units.select(
         pl.col("_u").cast(pl.UInt32).alias(UNIT_KEY),
         *flags,
         *([pl.col("size").alias("size_given")] if "size_given" in want else []),
-        *[pl.col(c).cast(t) for c, t in lay.columns.items()
-          if c in want and c not in (UNIT_KEY, "size_given") and not c.startswith("flag_")],
+        *[
+            pl.col(c).cast(t)
+            for c, t in lay.columns.items()
+            if c in want and c not in (UNIT_KEY, "size_given") and not c.startswith("flag_")
+        ],
     ).select([c for c in lay.columns if c in want])
     for series_frame in wide:
         if not series_frame[UNIT_KEY].equals(frame[UNIT_KEY]):
@@ -135,8 +158,9 @@ def _frame(units: pl.DataFrame, wide: list[pl.DataFrame], columns: Collection[st
     return with_classification(frame) if classify else frame
 
 
-def load_population(work: Path, part: int, only: Callable[[Population], Needs] | None = None
-                    ) -> tuple[Population, pl.DataFrame]:
+def load_population(
+    work: Path, part: int, only: Callable[[Population], Needs] | None = None
+) -> tuple[Population, pl.DataFrame]:
     """The staged units of one partition as the enterprise entity, with its monthly series
     (``batch.series``) as columns and its long tables.
 
@@ -152,16 +176,26 @@ def load_population(work: Path, part: int, only: Callable[[Population], Needs] |
     wanted: Collection[str] = lay.tables
     if only is not None:
         empty = {name: pl.DataFrame(schema=schema) for name, schema in lay.tables.items()}
-        shape = Population(entities={"enterprise": _frame(scan.head(0).collect(),
-                                                          [pl.read_parquet(p, n_rows=0) for p in paths], None)},
-                           tables={"enterprise": empty})
+        shape = Population(
+            entities={
+                "enterprise": _frame(scan.head(0).collect(), [pl.read_parquet(p, n_rows=0) for p in paths], None)
+            },
+            tables={"enterprise": empty},
+        )
         need = only(shape)
         columns, wanted = need.columns, need.tables
     read = _unit_columns(columns)
     staged = scan.collect_schema()
     units = (scan if read is None else scan.select([c for c in read if c in staged])).collect()
-    wide = [pl.read_parquet(p, columns=None if columns is None else
-                            [c for c in pl.read_parquet_schema(p) if c == UNIT_KEY or c in columns]) for p in paths]
+    wide = [
+        pl.read_parquet(
+            p,
+            columns=None
+            if columns is None
+            else [c for c in pl.read_parquet_schema(p) if c == UNIT_KEY or c in columns],
+        )
+        for p in paths
+    ]
     tables = {name: pl.DataFrame(schema=schema) for name, schema in lay.tables.items()}
     pop = Population(entities={"enterprise": _frame(units, wide, columns)}, tables={"enterprise": tables})
     if shape is not None:  # the plans of the whole shape (they read only these columns)
@@ -175,8 +209,9 @@ def load_population(work: Path, part: int, only: Callable[[Population], Needs] |
     return pop, units
 
 
-def evaluate_partition(work_dir: str, part: int, as_of: str, overrides_json: str, rule_ids: list[str],
-                       local_json: str = "") -> str:
+def evaluate_partition(
+    work_dir: str, part: int, as_of: str, overrides_json: str, rule_ids: list[str], local_json: str = ""
+) -> str:
     """Evaluate one partition and write its results atomically (``work_dir``: the store of
     ``_work``); returns the file written, relative to it. ``local_json``: the approved local
     standards (地方标准, ``Overlay.to_json``) the run uses."""
@@ -189,8 +224,9 @@ def evaluate_partition(work_dir: str, part: int, as_of: str, overrides_json: str
     return rel
 
 
-def _evaluate(work: Path, part: int, as_of: str, overrides_json: str, rule_ids: list[str], target: Path,
-              local_json: str = "") -> None:
+def _evaluate(
+    work: Path, part: int, as_of: str, overrides_json: str, rule_ids: list[str], target: Path, local_json: str = ""
+) -> None:
     day, overrides = dt.date.fromisoformat(as_of), json.loads(overrides_json)
     with overlay_in_force(Overlay.from_json(local_json)):
         pop, _ = load_population(work, part, only=lambda shape: needs(shape, day, overrides, rule_ids))
@@ -199,20 +235,33 @@ def _evaluate(work: Path, part: int, as_of: str, overrides_json: str, rule_ids: 
     for pid, out in outcomes.items():
         extras = [n for n in out.outputs if n not in (*OUTPUT_COLUMNS, "unit") and not n.startswith("_")]
         res = out.results
-        frames.append(res.select(
-            pl.lit(part, dtype=pl.Int64).alias("_part"),
-            pl.col(UNIT_KEY),
-            pl.lit(pid).alias("policy"),
-            pl.lit(out.rule.flow).alias("flow"),
-            pl.col("status"), pl.col("eligible"), pl.col("in_scope"), pl.col("amount"),
-            (pl.col("unit") if "unit" in res.columns else pl.lit(out.unit)).alias("unit"),
-            *[(pl.col(c).cast(pl.String) if c in res.columns else pl.lit(None, dtype=pl.String)).alias(c)
-              for c in (*OUTPUT_COLUMNS, *MARK_COLUMNS)],
-            (pl.col("reasons") if res.schema["reasons"] == pl.String
-             else pl.col("reasons").list.join(REASON_JOIN)).alias("reasons"),
-            (pl.struct([pl.col(e) for e in extras]).struct.json_encode() if extras
-             else pl.lit(None, dtype=pl.String)).alias("extras"),
-        ))
+        frames.append(
+            res.select(
+                pl.lit(part, dtype=pl.Int64).alias("_part"),
+                pl.col(UNIT_KEY),
+                pl.lit(pid).alias("policy"),
+                pl.lit(out.rule.flow).alias("flow"),
+                pl.col("status"),
+                pl.col("eligible"),
+                pl.col("in_scope"),
+                pl.col("amount"),
+                (pl.col("unit") if "unit" in res.columns else pl.lit(out.unit)).alias("unit"),
+                *[
+                    (pl.col(c).cast(pl.String) if c in res.columns else pl.lit(None, dtype=pl.String)).alias(c)
+                    for c in (*OUTPUT_COLUMNS, *MARK_COLUMNS)
+                ],
+                (
+                    pl.col("reasons")
+                    if res.schema["reasons"] == pl.String
+                    else pl.col("reasons").list.join(REASON_JOIN)
+                ).alias("reasons"),
+                (
+                    pl.struct([pl.col(e) for e in extras]).struct.json_encode()
+                    if extras
+                    else pl.lit(None, dtype=pl.String)
+                ).alias("extras"),
+            )
+        )
     # streamed into the file rule by rule: writing the concatenated frame at once held it
     # again, encoded (a 50 000-unit partition through every rule peaked 1.3 GiB higher: 3.4 GiB, now 2.15)
     result = pl.concat([f.lazy() for f in frames], how="vertical") if frames else pl.LazyFrame(schema=RESULT_SCHEMA)

@@ -69,8 +69,13 @@ def keep_frames(config: BatchConfig, progress: Progress | None = None) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     sizes = [partition_units(stage, config.partition_size, k) for k in range(parts)]
-    LocalExecutor(config.workers or 1).run(keep_frame, [(str(work), k, str(tmp)) for k in range(parts)], sizes,
-                                           Counter(progress, int(stage["units"])), parallel=True)
+    LocalExecutor(config.workers or 1).run(
+        keep_frame,
+        [(str(work), k, str(tmp)) for k in range(parts)],
+        sizes,
+        Counter(progress, int(stage["units"])),
+        parallel=True,
+    )
     (tmp / "done.json").write_text(json.dumps({"partitions": parts, "code": code_version()}), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     tmp.replace(folder)
@@ -83,8 +88,13 @@ def frame_shape(folder: Path) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     return frame, {name: pl.DataFrame(schema=schema) for name, schema in layout(Enterprise).tables.items()}
 
 
-def reads(rule_ids: list[str], as_of: dt.date, overrides: dict[str, object], frame: pl.DataFrame,
-          tables: dict[str, pl.DataFrame]) -> tuple[list[str], set[str]]:
+def reads(
+    rule_ids: list[str],
+    as_of: dt.date,
+    overrides: dict[str, object],
+    frame: pl.DataFrame,
+    tables: dict[str, pl.DataFrame],
+) -> tuple[list[str], set[str]]:
     """The entity columns (in the frame's order) and long tables the rules read on ``as_of``
     with ``overrides``, over a population of the kept frames' shape: what the batch reads
     for them (``evaluate.needs``, the one answer to that question — the series columns of
@@ -118,32 +128,58 @@ def _result_rows(part: int, outcomes: dict) -> pl.LazyFrame:  # type: ignore[typ
     frames = []
     for pid, out in outcomes.items():
         res = out.results
-        frames.append(res.lazy().select(
-            pl.lit(part, dtype=pl.Int64).alias("_part"), pl.col(UNIT_KEY).cast(pl.UInt32),
-            pl.lit(pid, dtype=pl.String).alias("policy"), pl.lit(out.rule.flow, dtype=pl.String).alias("flow"),
-            pl.col("status").cast(pl.String), pl.col("amount").cast(pl.Float64),
-            (pl.col("unit") if "unit" in res.columns else pl.lit(out.unit)).cast(pl.String).alias("unit"),
-            *[(pl.col(c).cast(pl.String) if c in res.columns else pl.lit(None, dtype=pl.String)).alias(c)
-              for c in STRING_MARKS]))
+        frames.append(
+            res.lazy().select(
+                pl.lit(part, dtype=pl.Int64).alias("_part"),
+                pl.col(UNIT_KEY).cast(pl.UInt32),
+                pl.lit(pid, dtype=pl.String).alias("policy"),
+                pl.lit(out.rule.flow, dtype=pl.String).alias("flow"),
+                pl.col("status").cast(pl.String),
+                pl.col("amount").cast(pl.Float64),
+                (pl.col("unit") if "unit" in res.columns else pl.lit(out.unit)).cast(pl.String).alias("unit"),
+                *[
+                    (pl.col(c).cast(pl.String) if c in res.columns else pl.lit(None, dtype=pl.String)).alias(c)
+                    for c in STRING_MARKS
+                ],
+            )
+        )
     return pl.concat(frames, how="vertical")
 
 
-def _partition_money(work: Path, folder: Path, part: int, columns: list[str], used: set[str],
-                     empty: dict[str, pl.DataFrame], shape: str, as_of: dt.date, overrides: dict[str, object],
-                     rule_ids: list[str], listed: list[str]) -> pl.DataFrame:
+def _partition_money(
+    work: Path,
+    folder: Path,
+    part: int,
+    columns: list[str],
+    used: set[str],
+    empty: dict[str, pl.DataFrame],
+    shape: str,
+    as_of: dt.date,
+    overrides: dict[str, object],
+    rule_ids: list[str],
+    listed: list[str],
+) -> pl.DataFrame:
     """One partition: its entity frame (the ``columns``) and long tables (``used``), the
     rules run as the batch runs them — with the plans of the kept frames' whole ``shape``,
     as ``partition.load_population`` keeps it (a plan's form depends on which monthly
     series columns there are) — their money counted."""
-    pop = Population(entities={ENTITY: pl.read_parquet(_frame_path(folder, part), columns=columns)},
-                     tables={ENTITY: _tables(work, part, used, empty)})
+    pop = Population(
+        entities={ENTITY: pl.read_parquet(_frame_path(folder, part), columns=columns)},
+        tables={ENTITY: _tables(work, part, used, empty)},
+    )
     pop._shapes[ENTITY] = shape
     outcomes = run(pop, as_of, overrides, rule_ids, batch=True)
     return counted_rows(_result_rows(part, outcomes), listed, as_of).collect()
 
 
-def reform_money(config: BatchConfig, overrides: dict[str, object], rule_ids: list[str], listed: list[str],
-                 progress: Progress | None = None, threads: int = THREADS) -> pl.DataFrame:
+def reform_money(
+    config: BatchConfig,
+    overrides: dict[str, object],
+    rule_ids: list[str],
+    listed: list[str],
+    progress: Progress | None = None,
+    threads: int = THREADS,
+) -> pl.DataFrame:
     """Evaluate ``rule_ids`` with ``overrides`` over every staged partition, in this process
     (``threads`` partitions at a time), and count the money of ``listed`` among them:
     ``_part``, ``_u``, ``policy``, ``flow``, ``fen``."""
@@ -158,8 +194,9 @@ def reform_money(config: BatchConfig, overrides: dict[str, object], rule_ids: li
         shape = Population(entities={ENTITY: frame}, tables={ENTITY: empty}).shape(ENTITY)
 
         def one(part: int) -> pl.DataFrame:
-            money = _partition_money(work, folder, part, columns, used, empty, shape, config.as_of, overrides,
-                                     rule_ids, listed)
+            money = _partition_money(
+                work, folder, part, columns, used, empty, shape, config.as_of, overrides, rule_ids, listed
+            )
             done(partition_units(stage, config.partition_size, part))
             return money
 
@@ -168,5 +205,10 @@ def reform_money(config: BatchConfig, overrides: dict[str, object], rule_ids: li
                 counted = list(pool.map(one, range(parts)))
         else:
             counted = [one(k) for k in range(parts)]
-    return pl.concat(counted) if counted else pl.DataFrame(
-        schema={"_part": pl.Int64, "_u": pl.UInt32, "policy": pl.String, "flow": pl.String, "fen": pl.Int64})
+    return (
+        pl.concat(counted)
+        if counted
+        else pl.DataFrame(
+            schema={"_part": pl.Int64, "_u": pl.UInt32, "policy": pl.String, "flow": pl.String, "fen": pl.Int64}
+        )
+    )

@@ -100,8 +100,9 @@ def _numeric_as_is(source: Any, dtype: Any) -> bool:
     return dtype == pl.Int64 and any(source == t for t in INT64_SAFE)
 
 
-def _number_checks(col: str, dtype: Any, minimum: float | None = 0.0,
-                   source: Any = pl.String) -> tuple[pl.Expr, list[Check]]:
+def _number_checks(
+    col: str, dtype: Any, minimum: float | None = 0.0, source: Any = pl.String
+) -> tuple[pl.Expr, list[Check]]:
     """The typed value of a number column and its checks. A column already stored as
     numbers (Parquet) is cast directly, without the round trip through text."""
     raw = _text(col)
@@ -110,8 +111,7 @@ def _number_checks(col: str, dtype: Any, minimum: float | None = 0.0,
         checks = []
     else:
         value = raw.cast(dtype, strict=False)
-        checks = [Check(col, raw.is_not_null() & (raw != "") & value.is_null(),
-                        pl.format("“{}”不是数字", raw))]
+        checks = [Check(col, raw.is_not_null() & (raw != "") & value.is_null(), pl.format("“{}”不是数字", raw))]
     if minimum is not None:
         checks.append(Check(col, value < minimum, pl.format("{} 为负数，应不小于 {}", raw, pl.lit(minimum))))
     return value, checks
@@ -130,9 +130,16 @@ def _known(values: pl.Series, problem: Callable[[str], str | None]) -> dict[str,
 def _code_check(col: str, frame_values: pl.Series, problem: Callable[[str], str | None], what: str) -> Check:
     unknown = _known(frame_values, problem)
     keys = list(unknown)
-    return Check(col, _text(col).is_in(keys),
-                 pl.format("“{}”不是有效的{}：{}", _text(col), pl.lit(what),
-                           _text(col).replace_strict(unknown, default="", return_dtype=pl.String)))
+    return Check(
+        col,
+        _text(col).is_in(keys),
+        pl.format(
+            "“{}”不是有效的{}：{}",
+            _text(col),
+            pl.lit(what),
+            _text(col).replace_strict(unknown, default="", return_dtype=pl.String),
+        ),
+    )
 
 
 def _any_failing(checks: list[Check]) -> pl.Expr:
@@ -158,29 +165,42 @@ def describe(bad: pl.DataFrame, checks: list[Check], label: str) -> pl.DataFrame
     if bad.is_empty():
         return pl.DataFrame(schema=PROBLEM_SCHEMA)
     code = pl.col(CODE)
-    return bad.with_columns(_first_failing(checks)).select(
-        pl.lit(label).alias("file"), pl.col("_row").cast(pl.Int64).alias("row"),
-        code.replace_strict({i: c.field for i, c in enumerate(checks)}, return_dtype=pl.String).alias("field"),
-        pl.coalesce([pl.when(code == i).then(c.message) for i, c in enumerate(checks)]).alias("problem"),
-    ).sort("row")
+    return (
+        bad.with_columns(_first_failing(checks))
+        .select(
+            pl.lit(label).alias("file"),
+            pl.col("_row").cast(pl.Int64).alias("row"),
+            code.replace_strict({i: c.field for i, c in enumerate(checks)}, return_dtype=pl.String).alias("field"),
+            pl.coalesce([pl.when(code == i).then(c.message) for i, c in enumerate(checks)]).alias("problem"),
+        )
+        .sort("row")
+    )
 
 
 def _missing_columns(lf: pl.LazyFrame, name: str, label: str) -> list[dict[str, Any]]:
     present = set(lf.collect_schema().names())
-    return [{"file": label, "row": 0, "field": c, "problem": f"缺少必需的列 {c}"}
-            for c in REQUIRED_COLUMNS[name] if c not in present]
+    return [
+        {"file": label, "row": 0, "field": c, "problem": f"缺少必需的列 {c}"}
+        for c in REQUIRED_COLUMNS[name]
+        if c not in present
+    ]
 
 
 def _split_list(col: str) -> pl.Expr:
-    """"a;b、c" → ["a", "b", "c"] (empty parts dropped)."""
+    """ "a;b、c" → ["a", "b", "c"] (empty parts dropped)."""
     parts = pl.col(col).fill_null("").str.replace_all(FLAG_SPLIT, ";").str.split(";")
     return parts.list.eval(pl.element().filter(pl.element() != ""))
 
 
 def _boolean(col: str) -> tuple[pl.Expr, Check]:
     raw = _text(col).str.to_lowercase()
-    value = pl.when(raw.is_in(list(TRUE_WORDS))).then(True).when(raw.is_in(list(FALSE_WORDS)) | raw.is_null()) \
-        .then(False).otherwise(None)
+    value = (
+        pl.when(raw.is_in(list(TRUE_WORDS)))
+        .then(True)
+        .when(raw.is_in(list(FALSE_WORDS)) | raw.is_null())
+        .then(False)
+        .otherwise(None)
+    )
     return value, Check(col, value.is_null(), pl.format("“{}”不是是/否（true/false）", _text(col)))
 
 
@@ -207,8 +227,11 @@ def _typed_units(schema: Any) -> tuple[dict[str, pl.Expr], list[Check]]:
             typed[c] = _split_list(c)
         elif dtype == pl.Date:
             typed[c] = _text(c).str.to_date(strict=False)
-            own.append(Check(c, _text(c).is_not_null() & typed[c].is_null(),
-                             pl.format("“{}”不是日期，应为 YYYY-MM-DD", _text(c))))
+            own.append(
+                Check(
+                    c, _text(c).is_not_null() & typed[c].is_null(), pl.format("“{}”不是日期，应为 YYYY-MM-DD", _text(c))
+                )
+            )
         elif dtype == pl.String:
             typed[c] = _text(c)
         elif dtype in (pl.Int64, pl.Float64):
@@ -219,9 +242,13 @@ def _typed_units(schema: Any) -> tuple[dict[str, pl.Expr], list[Check]]:
         else:  # absent from the file: the value every row gets, no checks
             typed[c] = _constant(c, typed[c], dtype)
     if "work_injury_class" in schema:
-        checks.append(Check("work_injury_class", typed["work_injury_class"].is_not_null()
-                            & ~typed["work_injury_class"].is_between(1, 8),
-                            pl.format("“{}”不是工伤保险行业风险类别（1-8）", pl.col("work_injury_class"))))
+        checks.append(
+            Check(
+                "work_injury_class",
+                typed["work_injury_class"].is_not_null() & ~typed["work_injury_class"].is_between(1, 8),
+                pl.format("“{}”不是工伤保险行业风险类别（1-8）", pl.col("work_injury_class")),
+            )
+        )
 
     return typed, checks
 
@@ -257,32 +284,58 @@ def validate_units(source: Source) -> Validated:
     schema = lf.collect_schema()
     cols = unit_columns()
     present = [c for c in cols if c in schema]
-    distinct = pl.collect_all([
-        lf.select(_text(c).unique().alias(c)) if c in schema else pl.LazyFrame({c: []}, schema={c: pl.String})
-        for c in ("region", "industry")], engine="streaming")
+    distinct = pl.collect_all(
+        [
+            lf.select(_text(c).unique().alias(c)) if c in schema else pl.LazyFrame({c: []}, schema={c: pl.String})
+            for c in ("region", "industry")
+        ],
+        engine="streaming",
+    )
     regions, industries = distinct[0].to_series(), distinct[1].to_series()
 
     text = _unit_text(lf, schema)
     checks: list[Check] = [
-        Check("uscc", ~uscc_valid_expr(pl.col("uscc")), pl.format("“{}”不是有效的统一社会信用代码（GB 32100-2015 校验位不符）",
-                                                               pl.col("uscc").fill_null(""))),
+        Check(
+            "uscc",
+            ~uscc_valid_expr(pl.col("uscc")),
+            pl.format("“{}”不是有效的统一社会信用代码（GB 32100-2015 校验位不符）", pl.col("uscc").fill_null("")),
+        ),
         # found in memory over the USCCs of all rows (pass 2), not streamed
         Check("uscc", pl.col(DUP), pl.format("统一社会信用代码 {} 与前面的行重复", pl.col("uscc")), streamed=False),
         _code_check("region", regions, problem_with_region, "行政区划代码（GB/T 2260）"),
         Check("region", pl.col("region").is_null(), pl.lit("缺少行政区划代码")),
         _code_check("industry", industries, problem_with_industry, "行业代码（GB/T 4754-2017）"),
-        Check("unit_type", pl.col("unit_type").is_not_null() & ~pl.col("unit_type").is_in(list(UNIT_TYPES)),
-              pl.format("“{}”不是有效的单位类型，应为 {}", pl.col("unit_type"), pl.lit(" | ".join(UNIT_TYPES)))),
-        Check("size", pl.col("size").is_not_null() & ~pl.col("size").is_in(list(SIZES)),
-              pl.format("“{}”不是有效的企业规模，应为 {}", pl.col("size"), pl.lit(" | ".join(SIZES)))),
+        Check(
+            "unit_type",
+            pl.col("unit_type").is_not_null() & ~pl.col("unit_type").is_in(list(UNIT_TYPES)),
+            pl.format("“{}”不是有效的单位类型，应为 {}", pl.col("unit_type"), pl.lit(" | ".join(UNIT_TYPES))),
+        ),
+        Check(
+            "size",
+            pl.col("size").is_not_null() & ~pl.col("size").is_in(list(SIZES)),
+            pl.format("“{}”不是有效的企业规模，应为 {}", pl.col("size"), pl.lit(" | ".join(SIZES))),
+        ),
     ]
-    split_codes = [v for v in industries.drop_nulls().to_list()
-                   if not problem_with_industry(v) and industry_class(v) is None and not v.startswith("J")]
-    checks.append(Check("industry", pl.col("industry").is_in(split_codes) & pl.col("size").is_null(),
-                        pl.format("“{}”为划型标准细分的门类，需填写更具体的行业代码或企业规模（size）", pl.col("industry"))))
+    split_codes = [
+        v
+        for v in industries.drop_nulls().to_list()
+        if not problem_with_industry(v) and industry_class(v) is None and not v.startswith("J")
+    ]
+    checks.append(
+        Check(
+            "industry",
+            pl.col("industry").is_in(split_codes) & pl.col("size").is_null(),
+            pl.format("“{}”为划型标准细分的门类，需填写更具体的行业代码或企业规模（size）", pl.col("industry")),
+        )
+    )
     flag_list = _split_list("flags")
-    checks.append(Check("flags", flag_list.list.eval(~pl.element().is_in(list(FLAGS))).list.any(),
-                        pl.format("含未知标志：{}；已知标志为 {}", pl.col("flags"), pl.lit(", ".join(FLAGS)))))
+    checks.append(
+        Check(
+            "flags",
+            flag_list.list.eval(~pl.element().is_in(list(FLAGS))).list.any(),
+            pl.format("含未知标志：{}；已知标志为 {}", pl.col("flags"), pl.lit(", ".join(FLAGS))),
+        )
+    )
     typed, own_checks = _typed_units(schema)
     checks.extend(own_checks)
 
@@ -290,12 +343,16 @@ def validate_units(source: Source) -> Validated:
     # (two queries, not one with two outputs: that keeps the whole shared input in memory)
     rows = text.select("_row", "uscc", _any_failing(checks)).collect(engine="streaming")
     bad_rows = rows.filter(pl.col(BAD))["_row"]
-    bad = text.filter(pl.col("_row").is_in(bad_rows.implode())) \
-        .select("_row", *UNIT_TEXT, *[c for c in present if c not in UNIT_TEXT]).collect(engine="streaming")
+    bad = (
+        text.filter(pl.col("_row").is_in(bad_rows.implode()))
+        .select("_row", *UNIT_TEXT, *[c for c in present if c not in UNIT_TEXT])
+        .collect(engine="streaming")
+    )
     # duplicates: the second and later rows of a USCC (rows whose USCC is not valid have the
     # same invalid code, and that check comes first); by sorting, which the keys need anyway
     rows = rows.sort("uscc", "_row", nulls_last=True).with_columns(
-        (pl.col("uscc").is_not_null() & (pl.col("uscc") == pl.col("uscc").shift(1)).fill_null(False)).alias(DUP))
+        (pl.col("uscc").is_not_null() & (pl.col("uscc") == pl.col("uscc").shift(1)).fill_null(False)).alias(DUP)
+    )
     dup = rows.filter(pl.col(DUP))["_row"]
     bad = bad.with_columns(pl.col("_row").is_in(dup.implode()).alias(DUP))
     if dup.len():
@@ -311,14 +368,21 @@ def validate_units(source: Source) -> Validated:
 def _unit_text(lf: pl.LazyFrame, schema: Any) -> pl.LazyFrame:
     """The text columns as the checks and messages read them."""
     return lf.with_columns([_text(c).alias(c) for c in UNIT_TEXT if c in schema]).with_columns(
-        [pl.lit(None, dtype=pl.String).alias(c) for c in UNIT_TEXT if c not in schema])
+        [pl.lit(None, dtype=pl.String).alias(c) for c in UNIT_TEXT if c not in schema]
+    )
 
 
 def _good_units(text: pl.LazyFrame, typed: dict[str, pl.Expr]) -> pl.LazyFrame:
     return text.select(
-        pl.col("_row"), pl.col("uscc"), pl.col("name"), pl.col("region"),
-        pl.col("unit_type").fill_null("enterprise"), pl.col("industry"), pl.col("size"),
-        _split_list("flags").alias("flags"), *[v.alias(k) for k, v in typed.items()],
+        pl.col("_row"),
+        pl.col("uscc"),
+        pl.col("name"),
+        pl.col("region"),
+        pl.col("unit_type").fill_null("enterprise"),
+        pl.col("industry"),
+        pl.col("size"),
+        _split_list("flags").alias("flags"),
+        *[v.alias(k) for k, v in typed.items()],
     ).with_columns(pl.col("state_owned").fill_null(False), pl.col("construction_project").fill_null(False))
 
 
@@ -405,8 +469,10 @@ def validate_table(source: Source, keys: UnitKeys, rows: tuple[int, int] | None 
     lf = scan(source, rows)
     missing = _missing_columns(lf, name, source.label)
     if missing:
-        return Validated(pl.LazyFrame(schema={k: v for k, v in table_columns(name).items()}),
-                         pl.DataFrame(missing, schema=PROBLEM_SCHEMA))
+        return Validated(
+            pl.LazyFrame(schema={k: v for k, v in table_columns(name).items()}),
+            pl.DataFrame(missing, schema=PROBLEM_SCHEMA),
+        )
     columns = table_columns(name)
     present = lf.collect_schema()
     checks: list[Check] = []
@@ -416,16 +482,31 @@ def validate_table(source: Source, keys: UnitKeys, rows: tuple[int, int] | None 
             continue
         if c == "month":
             typed[c] = _text(c)
-            checks.append(Check(c, ~_text(c).str.contains(MONTH_RE.pattern).fill_null(False),
-                                pl.format("“{}”不是有效月份，应为 YYYY-MM", _text(c).fill_null(""))))
+            checks.append(
+                Check(
+                    c,
+                    ~_text(c).str.contains(MONTH_RE.pattern).fill_null(False),
+                    pl.format("“{}”不是有效月份，应为 YYYY-MM", _text(c).fill_null("")),
+                )
+            )
         elif c == "quarter":
             typed[c] = _text(c)
-            checks.append(Check(c, ~_text(c).str.contains(QUARTER_RE.pattern).fill_null(False),
-                                pl.format("“{}”不是有效季度，应为 YYYYQn", _text(c).fill_null(""))))
+            checks.append(
+                Check(
+                    c,
+                    ~_text(c).str.contains(QUARTER_RE.pattern).fill_null(False),
+                    pl.format("“{}”不是有效季度，应为 YYYYQn", _text(c).fill_null("")),
+                )
+            )
         elif c == "insurance":
             typed[c] = _text(c)
-            checks.append(Check(c, ~_text(c).is_in(list(INSURANCES)).fill_null(False),
-                                pl.format("“{}”不是险种，应为 {}", _text(c).fill_null(""), pl.lit(" | ".join(INSURANCES)))))
+            checks.append(
+                Check(
+                    c,
+                    ~_text(c).is_in(list(INSURANCES)).fill_null(False),
+                    pl.format("“{}”不是险种，应为 {}", _text(c).fill_null(""), pl.lit(" | ".join(INSURANCES))),
+                )
+            )
         elif c in present:
             minimum = None if c == "profit" else 0.0
             value, number_checks = _number_checks(c, dtype, minimum, present[c])
@@ -435,11 +516,16 @@ def validate_table(source: Source, keys: UnitKeys, rows: tuple[int, int] | None 
         else:  # an optional value column the file lacks
             typed[c] = pl.lit(None, dtype=dtype)
     joined = lf.with_columns(keys.by_uscc_expr(_text("uscc")))
-    checks.insert(0, Check("uscc", pl.col("_part").is_null(),
-                           pl.format("统一社会信用代码 {} 不在单位表中（或该单位的行有误）", _text("uscc"))))
+    checks.insert(
+        0,
+        Check(
+            "uscc",
+            pl.col("_part").is_null(),
+            pl.format("统一社会信用代码 {} 不在单位表中（或该单位的行有误）", _text("uscc")),
+        ),
+    )
     checked = joined.with_columns(_any_failing(checks))
     raw = [c for c in present.names() if c in columns or c == "_row"]
     bad = checked.filter(pl.col(BAD)).select(*raw, "_part")
-    good = checked.filter(~pl.col(BAD)).select(
-        pl.col("_part"), pl.col("_u"), *[v.alias(k) for k, v in typed.items()])
+    good = checked.filter(~pl.col(BAD)).select(pl.col("_part"), pl.col("_u"), *[v.alias(k) for k, v in typed.items()])
     return Validated(good, bad=bad, checks=checks)

@@ -156,10 +156,14 @@ def partition_keys(keys: pl.DataFrame, partition_size: int) -> pl.DataFrame:
     ``partition_size`` units in USCC order (so most hold one province: digits 3–8 are the
     region), and ``_u`` numbers a partition's units in file order, the order in which the
     streamed staging writes them. Returns ``_row``, ``uscc``, ``_part``, ``_u`` in USCC order."""
-    return keys.sort("uscc").with_columns(
-        (pl.int_range(pl.len(), dtype=pl.Int64) // partition_size).alias("_part"),
-    ).with_columns(
-        (pl.col("_row").rank("ordinal").over("_part") - 1).cast(pl.UInt32).alias("_u"),
+    return (
+        keys.sort("uscc")
+        .with_columns(
+            (pl.int_range(pl.len(), dtype=pl.Int64) // partition_size).alias("_part"),
+        )
+        .with_columns(
+            (pl.col("_row").rank("ordinal").over("_part") - 1).cast(pl.UInt32).alias("_u"),
+        )
     )
 
 
@@ -176,25 +180,41 @@ def _buckets(parts: int) -> int:
 def _file_namer(key: str, chunk: int) -> Callable[[Any], str]:
     """Files of staging chunk ``chunk`` in ``<key>=k/``: chunks never overwrite each other and
     sort in input order (``c00000-0000.parquet``, …)."""
+
     def name(args: Any) -> str:
         return f"{key}={args.partition_keys[key][0]}/c{chunk:05d}-{args.index_in_partition:04d}.parquet"
+
     return name
 
 
-def _partition_sink(lf: pl.LazyFrame, target: Path, parts: int, include_key: bool, chunk: int = 0,
-                    **parquet: Any) -> pl.LazyFrame:
+def _partition_sink(
+    lf: pl.LazyFrame, target: Path, parts: int, include_key: bool, chunk: int = 0, **parquet: Any
+) -> pl.LazyFrame:
     """The (lazy) sink of ``lf`` into ``target/_part=k/`` — or, with more partitions than
     ``MAX_OPEN_PARTITIONS``, into buckets of consecutive partitions under ``target/_buckets-c<chunk>``
     to split by :func:`_split_buckets` afterwards. Polars' partitioned sink holds a row
     group per open partition, so memory follows the number of partitions written at once."""
     if parts <= MAX_OPEN_PARTITIONS:
-        return lf.sink_parquet(pl.PartitionBy(target, key="_part", include_key=include_key,
-                                              file_path_provider=_file_namer("_part", chunk)),
-                               mkdir=True, lazy=True, **parquet)
+        return lf.sink_parquet(
+            pl.PartitionBy(
+                target, key="_part", include_key=include_key, file_path_provider=_file_namer("_part", chunk)
+            ),
+            mkdir=True,
+            lazy=True,
+            **parquet,
+        )
     bucket = (pl.col("_part") // _buckets(parts)).alias("_bucket")
     return lf.with_columns(bucket).sink_parquet(
-        pl.PartitionBy(target / f"_buckets-c{chunk:05d}", key="_bucket", include_key=False,
-                       file_path_provider=_file_namer("_bucket", chunk)), mkdir=True, lazy=True, **parquet)
+        pl.PartitionBy(
+            target / f"_buckets-c{chunk:05d}",
+            key="_bucket",
+            include_key=False,
+            file_path_provider=_file_namer("_bucket", chunk),
+        ),
+        mkdir=True,
+        lazy=True,
+        **parquet,
+    )
 
 
 def _split_buckets(target: Path, include_key: bool, chunk: int = 0, **parquet: Any) -> None:
@@ -204,8 +224,13 @@ def _split_buckets(target: Path, include_key: bool, chunk: int = 0, **parquet: A
         return
     for folder in sorted(root.glob("_bucket=*"), key=lambda p: int(p.name.split("=")[1])):
         pl.scan_parquet(sorted(folder.glob("*.parquet"))).sink_parquet(
-            pl.PartitionBy(target, key="_part", include_key=include_key, file_path_provider=_file_namer("_part", chunk)),
-            mkdir=True, engine="streaming", **parquet)
+            pl.PartitionBy(
+                target, key="_part", include_key=include_key, file_path_provider=_file_namer("_part", chunk)
+            ),
+            mkdir=True,
+            engine="streaming",
+            **parquet,
+        )
         shutil.rmtree(folder)
     shutil.rmtree(root)
 
@@ -215,14 +240,20 @@ def _partition_files(folder: Path) -> list[Path]:
 
 
 def _size_class_expr() -> pl.Expr:
-    return pl.struct("industry", "employees", "revenue", "assets", "size").map_batches(
-        _size_class, return_dtype=pl.String, is_elementwise=True).alias("size_class")
+    return (
+        pl.struct("industry", "employees", "revenue", "assets", "size")
+        .map_batches(_size_class, return_dtype=pl.String, is_elementwise=True)
+        .alias("size_class")
+    )
 
 
 def _staged_units(units: pl.LazyFrame, keys: UnitKeys) -> pl.LazyFrame:
     """The good units (typed, ``units_rows``), keyed to their partition and classified."""
-    return units.with_columns(keys.by_row_expr(pl.col("_row"))).filter(pl.col("_part").is_not_null()) \
+    return (
+        units.with_columns(keys.by_row_expr(pl.col("_row")))
+        .filter(pl.col("_part").is_not_null())
         .with_columns(_size_class_expr())
+    )
 
 
 # ---- running tasks ------------------------------------------------------------------------
@@ -237,8 +268,14 @@ class Executor(Protocol):
     #: on a cluster: a phase is cut into many tasks (staging chunks, groups of policies)
     spread: bool
 
-    def run(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]], weights: list[int], done: Done,
-            parallel: bool = False) -> list[Any]:
+    def run(
+        self,
+        fn: Callable[..., Any],
+        calls: list[tuple[Any, ...]],
+        weights: list[int],
+        done: Done,
+        parallel: bool = False,
+    ) -> list[Any]:
         """``fn(*args)`` for each of ``calls``, the results in order; ``done(weight)`` as each
         finishes (a task with ``reports_progress`` reports its own share as it goes when run here)."""
         ...
@@ -252,8 +289,14 @@ class LocalExecutor:
     def __init__(self, workers: int) -> None:
         self.workers = workers
 
-    def run(self, fn: Callable[..., Any], calls: list[tuple[Any, ...]], weights: list[int], done: Done,
-            parallel: bool = False) -> list[Any]:
+    def run(
+        self,
+        fn: Callable[..., Any],
+        calls: list[tuple[Any, ...]],
+        weights: list[int],
+        done: Done,
+        parallel: bool = False,
+    ) -> list[Any]:
         if parallel and self.workers > 1 and len(calls) > 1:
             return self._pool(fn, calls, weights, done)
         results = []
@@ -352,15 +395,17 @@ def stage_chunk(work: str, registry_at: str, table: str, rows: tuple[int, int] |
         keys = UnitKeys.of(pl.read_parquet(r / KEYS))
     with store.writing() as w:
         if table == "units":
-            _partition_sink(_staged_units(units_rows(source, rows), keys), w / "units_parts", parts,
-                            include_key=True, chunk=chunk).collect(engine="streaming")
+            _partition_sink(
+                _staged_units(units_rows(source, rows), keys), w / "units_parts", parts, include_key=True, chunk=chunk
+            ).collect(engine="streaming")
             _split_buckets(w / "units_parts", include_key=True, chunk=chunk)
             return
         validated = validate_table(source, keys, rows)
         problems = validated.problems
         if validated.bad is not None:
-            good = _partition_sink(validated.good, w / "tables" / table, parts, include_key=False, chunk=chunk,
-                                   **TABLE_PARQUET)
+            good = _partition_sink(
+                validated.good, w / "tables" / table, parts, include_key=False, chunk=chunk, **TABLE_PARQUET
+            )
             _, bad = pl.collect_all([good, validated.bad], engine="streaming")
             _split_buckets(w / "tables" / table, include_key=False, chunk=chunk, **TABLE_PARQUET)
             problems = describe(bad, validated.checks, source.label)
@@ -410,8 +455,9 @@ def stage(config: BatchConfig, executor: Executor | None = None, progress: Progr
         if files:
             pl.scan_parquet(files).sink_parquet(w / "units.parquet", engine="streaming")
         else:
-            _staged_units(units_rows(sources["units"], (0, 0)), UnitKeys.of(keyed)).collect() \
-                .write_parquet(w / "units.parquet")
+            _staged_units(units_rows(sources["units"], (0, 0)), UnitKeys.of(keyed)).collect().write_parquet(
+                w / "units.parquet"
+            )
         found = sorted((r / "problems").glob("*.parquet"))
         problems = pl.concat([units_v.problems, *[pl.read_parquet(f) for f in found]]) if found else units_v.problems
         problems.select(list(PROBLEM_SCHEMA)).sort("file", "row").write_parquet(w / "problems.parquet")
@@ -440,8 +486,10 @@ def _prepare(config: BatchConfig, executor: Executor | None = None, progress: Pr
 
 # ---- evaluation ---------------------------------------------------------------------------
 
-def evaluate_all(config: BatchConfig, rule_ids: list[str], progress: Progress | None = None,
-                 executor: Executor | None = None) -> dict[str, Any]:
+
+def evaluate_all(
+    config: BatchConfig, rule_ids: list[str], progress: Progress | None = None, executor: Executor | None = None
+) -> dict[str, Any]:
     """Stage (or resume) and evaluate every partition not yet finished; returns the
     stage information with the run's ``key``. ``progress(units done, units)``."""
     if executor is None:
@@ -455,14 +503,23 @@ def evaluate_all(config: BatchConfig, rule_ids: list[str], progress: Progress | 
     todo = [k for k in range(parts) if not store.exists(result_rel(key, k))]
     sizes = [partition_units(info, config.partition_size, k) for k in range(parts)]
     done = Counter(progress, info["units"], start=info["units"] - sum(sizes[k] for k in todo))
-    executor.run(evaluate_partition, [(store.url, k, *args) for k in todo], [sizes[k] for k in todo], done,
-                 parallel=True)
+    executor.run(
+        evaluate_partition, [(store.url, k, *args) for k in todo], [sizes[k] for k in todo], done, parallel=True
+    )
     return {**info, "key": key}
 
 
-@implements("yongzhou.stable_job_refund_no_application_2022", "yongzhou.policy_delivery_service_2022", "cn.si_relief_refund_processing_2020", "cn.si_relief_declaration_procedure_2020", "cn.job_stabilisation_subsidy_pointer_2020", tests=["tests/batch/test_batch.py::test_outputs"])
-def run_batch(config: BatchConfig, progress: Progress | None = None,
-              phases: Callable[[str], Progress | None] | None = None) -> dict[str, Any]:
+@implements(
+    "yongzhou.stable_job_refund_no_application_2022",
+    "yongzhou.policy_delivery_service_2022",
+    "cn.si_relief_refund_processing_2020",
+    "cn.si_relief_declaration_procedure_2020",
+    "cn.job_stabilisation_subsidy_pointer_2020",
+    tests=["tests/batch/test_batch.py::test_outputs"],
+)
+def run_batch(
+    config: BatchConfig, progress: Progress | None = None, phases: Callable[[str], Progress | None] | None = None
+) -> dict[str, Any]:
     """The whole no-application batch: stage, evaluate, then write payment lists and reports.
     ``phases(name)``: the progress of each of ``PHASES`` (``progress``: of the evaluation only)."""
     from renshe.batch.outputs import write_outputs
@@ -476,6 +533,7 @@ def run_batch(config: BatchConfig, progress: Progress | None = None,
     with executor_for(config) as executor:
         _prepare(config, executor, bar("stage"))
         info = evaluate_all(config, with_partners(rule_ids), bar("evaluate"), executor)
-        summary = write_outputs(config.work_url, info["key"], config.out_url, rule_ids, config.as_of, executor,
-                                bar("outputs"))
+        summary = write_outputs(
+            config.work_url, info["key"], config.out_url, rule_ids, config.as_of, executor, bar("outputs")
+        )
     return {**info, **summary}

@@ -37,8 +37,11 @@ def _rows(work: Path, table: str, part: int) -> pl.DataFrame | None:
 
 def _columns(table: str, values: list[str], cells: list[tuple[str, ...]]) -> list[str]:
     months = sorted({cell[series.SERIES[table].index(series.MONTH)] for cell in cells})
-    return [UNIT_KEY, *[series.column(table, v, *cell) for v in values for cell in cells],
-            *[series.column(table, series.ROWS, m) for m in months]]
+    return [
+        UNIT_KEY,
+        *[series.column(table, v, *cell) for v in values for cell in cells],
+        *[series.column(table, series.ROWS, m) for m in months],
+    ]
 
 
 def stage_series(work_url: str, parts: int) -> None:
@@ -56,8 +59,11 @@ def stage_series(work_url: str, parts: int) -> None:
             unique = True
             for part in range(parts):
                 rows = _rows(r, table, part)
-                rows = pl.DataFrame(schema=schema) if rows is None else rows.select(
-                    [pl.col(c).cast(t) for c, t in schema.items()])
+                rows = (
+                    pl.DataFrame(schema=schema)
+                    if rows is None
+                    else rows.select([pl.col(c).cast(t) for c, t in schema.items()])
+                )
                 clean = rows.drop_nulls(list(keys))
                 cells = sorted({tuple(str(v) for v in row) for row in clean.select(keys).unique().iter_rows()})
                 ids = units.filter(pl.col("_part") == part)["_u"].cast(pl.UInt32)
@@ -82,8 +88,10 @@ def stage_series(work_url: str, parts: int) -> None:
                 if frame.columns == names:
                     continue
                 frame.select(
-                    pl.col(n) if n in frame.columns else
-                    pl.lit(0, dtype=pl.UInt32).alias(n) if series.parse(n)[1] == series.ROWS  # type: ignore[index]
+                    pl.col(n)
+                    if n in frame.columns
+                    else pl.lit(0, dtype=pl.UInt32).alias(n)
+                    if series.parse(n)[1] == series.ROWS  # type: ignore[index]
                     else pl.lit(None, dtype=schema[series.parse(n)[1]]).alias(n)  # type: ignore[index]
                     for n in names
                 ).write_parquet(target)
@@ -104,8 +112,11 @@ def stage_bounds(work_url: str, parts: int) -> None:
             for table, _ in dated:
                 rows = _rows(r, table, part)
                 schema = lay.tables[table]
-                tables[table] = pl.DataFrame(schema=schema) if rows is None else rows.select(
-                    [pl.col(c).cast(t) for c, t in schema.items()])
+                tables[table] = (
+                    pl.DataFrame(schema=schema)
+                    if rows is None
+                    else rows.select([pl.col(c).cast(t) for c, t in schema.items()])
+                )
             target = w / series_rel(BOUNDS, part)
             target.parent.mkdir(parents=True, exist_ok=True)
             with_fact_bounds("enterprise", ids, tables).write_parquet(target)

@@ -44,24 +44,18 @@ def _calendar() -> _Calendar:
     years = sorted(int(y) for y in raw["years"])
     covered = range(years[0], years[-1] + 1)
     if list(covered) != years:
-        raise ValueError(
-            f"holidays.yaml: the covered years must be consecutive, got {years}"
-        )
+        raise ValueError(f"holidays.yaml: the covered years must be consecutive, got {years}")
     rest: set[date] = set()
     adjusted: set[date] = set()
     for year, entry in raw["years"].items():
         for name, days in entry["rest_days"].items():
             for d in days:
                 if not isinstance(d, date) or d.year != int(year):
-                    raise ValueError(
-                        f"holidays.yaml: {year} {name}: {d!r} is not a date of {year}"
-                    )
+                    raise ValueError(f"holidays.yaml: {year} {name}: {d!r} is not a date of {year}")
                 rest.add(d)
         for d in entry.get("adjusted_working_days") or []:
             if not isinstance(d, date) or d.year != int(year):
-                raise ValueError(
-                    f"holidays.yaml: {year} adjusted working day {d!r} is not a date of {year}"
-                )
+                raise ValueError(f"holidays.yaml: {year} adjusted working day {d!r} is not a date of {year}")
             adjusted.add(d)
     clash = rest & adjusted
     if clash:
@@ -113,9 +107,7 @@ def add_working_days(d: date, n: int) -> date:
     years.
     """
     if n < 0:
-        raise ValueError(
-            f"n must be ≥ 0, got {n}; use subtract_working_days to count back"
-        )
+        raise ValueError(f"n must be ≥ 0, got {n}; use subtract_working_days to count back")
     d = _as_date(d)
     if n == 0:
         while not is_working_day(d):

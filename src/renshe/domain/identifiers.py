@@ -121,12 +121,8 @@ def uscc_check_char(first17: str) -> str:
     rule = uscc_rule()
     body_length = len(rule.weights)
     if len(first17) != body_length or any(ch not in rule.values for ch in first17):
-        raise ValueError(
-            f"expected {body_length} characters of {rule.alphabet!r}, got {first17!r}"
-        )
-    total = sum(
-        rule.values[ch] * w for ch, w in zip(first17, rule.weights, strict=True)
-    )
+        raise ValueError(f"expected {body_length} characters of {rule.alphabet!r}, got {first17!r}")
+    total = sum(rule.values[ch] * w for ch, w in zip(first17, rule.weights, strict=True))
     return rule.alphabet[(rule.modulus - total % rule.modulus) % rule.modulus]
 
 
@@ -139,9 +135,7 @@ def problem_with_uscc(code: object) -> str | None:
     """
     rule = uscc_rule()
     if not isinstance(code, str):
-        return (
-            f"must be a string of {rule.length} characters, got {type(code).__name__}"
-        )
+        return f"must be a string of {rule.length} characters, got {type(code).__name__}"
     if len(code) != rule.length:
         return f"must be {rule.length} characters, got {len(code)}"
     for position, ch in enumerate(code, start=1):
@@ -199,19 +193,14 @@ def problem_with_id_number(code: object) -> str | None:
     """
     rule = id_rule()
     if not isinstance(code, str):
-        return (
-            f"must be a string of {rule.length} characters, got {type(code).__name__}"
-        )
+        return f"must be a string of {rule.length} characters, got {type(code).__name__}"
     number = normalise_id_number(code)
     if len(number) != rule.length:
         return f"must be {rule.length} characters, got {len(number)}"
     body_length = len(rule.weights)
     for position, ch in enumerate(number[:body_length], start=1):
         if ch not in _DIGITS:
-            return (
-                f'character {position} "{ch}" must be a digit '
-                f"(the first {body_length} characters are digits)"
-            )
+            return f'character {position} "{ch}" must be a digit (the first {body_length} characters are digits)'
     actual = number[body_length:]
     if actual not in rule.check_chars:
         return f'check character "{actual}" must be a digit or X ({rule.standard})'

@@ -101,24 +101,15 @@ def parse_industry(code: str) -> Industry:
     if letter not in s.sections:
         if letter.upper() in s.sections:
             raise ValueError(
-                f'section letter "{letter}" of "{code}" must be upper case '
-                f'("{letter.upper()}{digits}"); {_expected(s)}'
+                f'section letter "{letter}" of "{code}" must be upper case ("{letter.upper()}{digits}"); {_expected(s)}'
             )
         raise ValueError(f'unknown section "{letter}" in "{code}"; {_expected(s)}')
     if digits and not (digits.isascii() and digits.isdigit()):
-        raise ValueError(
-            f'"{digits}" after the section letter of "{code}" is not all digits; '
-            f"{_expected(s)}"
-        )
+        raise ValueError(f'"{digits}" after the section letter of "{code}" is not all digits; {_expected(s)}')
     if digits and not s.division_digits <= len(digits) <= s.class_digits:
-        raise ValueError(
-            f'"{code}" has {len(digits)} digit(s) after the section letter; '
-            f"{_expected(s)}"
-        )
+        raise ValueError(f'"{code}" has {len(digits)} digit(s) after the section letter; {_expected(s)}')
     if not digits:
-        return Industry(
-            section=letter, division=None, group=None, class_code=None, code=code
-        )
+        return Industry(section=letter, division=None, group=None, class_code=None, code=code)
     division = digits[: s.division_digits]
     name, first, last = s.sections[letter]
     if not first <= int(division) <= last:
@@ -174,7 +165,10 @@ def search_industries(query: str, limit: int) -> list[dict[str, str]]:
     if not q:
         return []
     upper = q.upper()
-    hits = [i for i in industry_names() if i["code"] == upper or q in i["name"] or
-            (upper.isascii() and i["code"].startswith(upper))]
+    hits = [
+        i
+        for i in industry_names()
+        if i["code"] == upper or q in i["name"] or (upper.isascii() and i["code"].startswith(upper))
+    ]
     hits.sort(key=lambda i: (i["code"] != upper, len(i["code"]) == 1, i["code"]))
     return hits[:limit]

@@ -62,9 +62,7 @@ def _divisions() -> _Divisions:
         provinces={str(k): str(v) for k, v in raw["provinces"].items()},
         detailed_provinces=frozenset(str(p) for p in raw["detailed_provinces"]),
         prefectures={code: str(entry["name"]) for code, entry in prefectures.items()},
-        complete_prefectures=frozenset(
-            code for code, entry in prefectures.items() if entry.get("complete")
-        ),
+        complete_prefectures=frozenset(code for code, entry in prefectures.items() if entry.get("complete")),
         counties={str(k): str(v) for k, v in raw["counties"].items()},
         placeholders=frozenset(str(n) for n in raw["name_placeholders"]),
         jurisdictions={str(k): str(v) for k, v in raw["jurisdictions"].items()},
@@ -107,17 +105,11 @@ def problem_with_region(code: object) -> str | None:
         return None
     prefecture = code[: d.prefecture_digits]
     if prefecture not in d.prefectures:
-        return (
-            f'unknown prefecture code "{prefecture}" in {d.provinces[province]} '
-            f'"{code}" ({_STANDARD})'
-        )
+        return f'unknown prefecture code "{prefecture}" in {d.provinces[province]} "{code}" ({_STANDARD})'
     if _is_filler(tail, d) or prefecture not in d.complete_prefectures:
         return None
     if code not in d.counties:
-        return (
-            f'unknown county-level code "{code}" in {_place_name(code, d, short=True)} '
-            f"({_STANDARD})"
-        )
+        return f'unknown county-level code "{code}" in {_place_name(code, d, short=True)} ({_STANDARD})'
     return None
 
 
@@ -160,11 +152,7 @@ def jurisdictions(code: str) -> frozenset[str]:
     ``"hunan"`` (43), ``"yongzhou"`` (4311) by code prefix.  The code is not
     validated here; use :func:`problem_with_region` for that.
     """
-    return frozenset(
-        jid
-        for jid, prefix in _divisions().jurisdictions.items()
-        if code.startswith(prefix)
-    )
+    return frozenset(jid for jid, prefix in _divisions().jurisdictions.items() if code.startswith(prefix))
 
 
 def jurisdiction_flags(region: pl.Expr) -> dict[str, pl.Expr]:
@@ -174,10 +162,7 @@ def jurisdiction_flags(region: pl.Expr) -> dict[str, pl.Expr]:
     expression is ``region.str.starts_with(prefix)`` aliased to the
     jurisdiction id (null where the region is null).
     """
-    return {
-        jid: region.str.starts_with(prefix).alias(jid)
-        for jid, prefix in _divisions().jurisdictions.items()
-    }
+    return {jid: region.str.starts_with(prefix).alias(jid) for jid, prefix in _divisions().jurisdictions.items()}
 
 
 def region_tree() -> list[dict[str, object]]:
@@ -193,9 +178,17 @@ def region_tree() -> list[dict[str, object]]:
         for prefecture, city_name in sorted(d.prefectures.items()):
             if not prefecture.startswith(province):
                 continue
-            districts = [{"code": code, "name": county} for code, county in sorted(d.counties.items())
-                         if code.startswith(prefecture)]
-            cities.append({"code": prefecture + fill * (d.length - d.prefecture_digits), "name": city_name,
-                           "districts": districts})
+            districts = [
+                {"code": code, "name": county}
+                for code, county in sorted(d.counties.items())
+                if code.startswith(prefecture)
+            ]
+            cities.append(
+                {
+                    "code": prefecture + fill * (d.length - d.prefecture_digits),
+                    "name": city_name,
+                    "districts": districts,
+                }
+            )
         out.append({"code": province + fill * (d.length - d.province_digits), "name": name, "cities": cities})
     return out

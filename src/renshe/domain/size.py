@@ -131,19 +131,11 @@ def _standard() -> _Standard:
     money = frozenset(k for k, v in indicators.items() if v.get("money"))
     classes: dict[str, SizeClass] = {}
     for key, entry in raw["classes"].items():
-        printed = {
-            lvl: {k: float(v) for k, v in (entry.get(lvl) or {}).items()}
-            for lvl in _LEVELS
-        }
+        printed = {lvl: {k: float(v) for k, v in (entry.get(lvl) or {}).items()} for lvl in _LEVELS}
         used = {tuple(printed[lvl]) for lvl in _LEVELS}
         if len(used) != 1 or any(k not in indicators for k in printed["upper"]):
-            raise ValueError(
-                f"sme_thresholds.yaml: class {key} must use the same known indicators at every level"
-            )
-        converted = {
-            lvl: {k: v * factor if k in money else v for k, v in printed[lvl].items()}
-            for lvl in _LEVELS
-        }
+            raise ValueError(f"sme_thresholds.yaml: class {key} must use the same known indicators at every level")
+        converted = {lvl: {k: v * factor if k in money else v for k, v in printed[lvl].items()} for lvl in _LEVELS}
         classes[str(key)] = SizeClass(
             key=str(key),
             name=str(entry["name"]),
@@ -153,14 +145,10 @@ def _standard() -> _Standard:
             small=converted["small"],
             printed=printed,
         )
-    class_by_code = {
-        str(k): (None if v is None else str(v)) for k, v in raw["class_by_code"].items()
-    }
+    class_by_code = {str(k): (None if v is None else str(v)) for k, v in raw["class_by_code"].items()}
     unknown = {v for v in class_by_code.values() if v is not None} - set(classes)
     if unknown:
-        raise ValueError(
-            f"sme_thresholds.yaml: class_by_code names unknown classes {sorted(unknown)}"
-        )
+        raise ValueError(f"sme_thresholds.yaml: class_by_code names unknown classes {sorted(unknown)}")
     return _Standard(
         doc_no=str(primary["doc_no"]),
         money_factor=factor,
@@ -219,14 +207,10 @@ def _number(value: float | Decimal) -> str:
 def _shown(indicator: str, value: float, std: _Standard) -> str:
     """A value in the unit of the standard: ``"120人"``, ``"5200万元"``."""
     if indicator in std.money_indicators:
-        value_text = _number(
-            Decimal(repr(float(value))) / Decimal(repr(std.money_factor))
-        )
+        value_text = _number(Decimal(repr(float(value))) / Decimal(repr(std.money_factor)))
     else:
         value_text = _number(value)
-    return (
-        f"{std.indicator_names[indicator]}{value_text}{std.indicator_units[indicator]}"
-    )
+    return f"{std.indicator_names[indicator]}{value_text}{std.indicator_units[indicator]}"
 
 
 def _bound(indicator: str, cls: SizeClass, level: str, std: _Standard) -> str:
@@ -234,9 +218,7 @@ def _bound(indicator: str, cls: SizeClass, level: str, std: _Standard) -> str:
     return f"{_number(cls.printed[level][indicator])}{unit}"
 
 
-def _comparisons(
-    values: dict[str, float], cls: SizeClass, level: str, std: _Standard, *, met: bool
-) -> str:
+def _comparisons(values: dict[str, float], cls: SizeClass, level: str, std: _Standard, *, met: bool) -> str:
     bounds = cls.bounds(level)
     parts = [
         f"{_shown(ind, values[ind], std)}{'≥' if met else '<'}{_bound(ind, cls, level, std)}"
@@ -272,12 +254,8 @@ def classify(
     key = industry_class(industry)
     if size is not None:
         if size not in std.assignable_sizes:
-            raise SizeError(
-                f'size must be one of {", ".join(std.assignable_sizes)}, got "{size}"'
-            )
-        return Classification(
-            size=size, industry_class=key, basis=f"经认定为{std.size_names[size]}"
-        )
+            raise SizeError(f'size must be one of {", ".join(std.assignable_sizes)}, got "{size}"')
+        return Classification(size=size, industry_class=key, basis=f"经认定为{std.size_names[size]}")
     if key is None:
         raise SizeError(
             f'industry "{industry}" is a bare section that {std.doc_no} splits into several '
@@ -351,9 +329,7 @@ def classify_frame(df: pl.DataFrame) -> pl.DataFrame:
 
     # The few distinct industry codes are mapped in Python, the rows by one replace.
     mapping: dict[str, int] = {}
-    for code in (
-        df.get_column("industry").cast(pl.String).unique().drop_nulls().to_list()
-    ):
+    for code in df.get_column("industry").cast(pl.String).unique().drop_nulls().to_list():
         try:
             key = industry_class(code)
         except ValueError:
@@ -362,14 +338,10 @@ def classify_frame(df: pl.DataFrame) -> pl.DataFrame:
             mapping[code] = class_index[key]
 
     if "size" in df.columns:
-        given_sizes = set(
-            df.get_column("size").cast(pl.String).unique().drop_nulls().to_list()
-        )
+        given_sizes = set(df.get_column("size").cast(pl.String).unique().drop_nulls().to_list())
         bad = sorted(given_sizes - set(std.assignable_sizes))
         if bad:
-            raise SizeError(
-                f"size must be one of {', '.join(std.assignable_sizes)}, got {', '.join(map(repr, bad))}"
-            )
+            raise SizeError(f"size must be one of {', '.join(std.assignable_sizes)}, got {', '.join(map(repr, bad))}")
         given = pl.col("size").cast(pl.String)
     else:
         given = pl.lit(None, dtype=pl.String)
@@ -380,14 +352,9 @@ def classify_frame(df: pl.DataFrame) -> pl.DataFrame:
         return pl.col(ind).cast(pl.Float64).fill_nan(None)
 
     index = (
-        pl.col("industry")
-        .cast(pl.String)
-        .replace_strict(mapping, default=None, return_dtype=pl.UInt32)
-        .alias("_class")
+        pl.col("industry").cast(pl.String).replace_strict(mapping, default=None, return_dtype=pl.UInt32).alias("_class")
     )
-    stage1 = [index, given.alias("_given")] + [
-        value(ind).alias(f"_v_{ind}") for ind in indicators
-    ]
+    stage1 = [index, given.alias("_given")] + [value(ind).alias(f"_v_{ind}") for ind in indicators]
 
     klass = pl.col("_class")
 
@@ -404,21 +371,15 @@ def classify_frame(df: pl.DataFrame) -> pl.DataFrame:
     def meets(level: str) -> pl.Expr:
         return pl.all_horizontal(
             [
-                pl.col(f"_b_{level}_{ind}").is_null()
-                | (pl.col(f"_v_{ind}") >= pl.col(f"_b_{level}_{ind}"))
+                pl.col(f"_b_{level}_{ind}").is_null() | (pl.col(f"_v_{ind}") >= pl.col(f"_b_{level}_{ind}"))
                 for ind in indicators
             ]
         )
 
     missing = pl.any_horizontal(
-        [
-            pl.col(f"_b_upper_{ind}").is_not_null() & pl.col(f"_v_{ind}").is_null()
-            for ind in indicators
-        ]
+        [pl.col(f"_b_upper_{ind}").is_not_null() & pl.col(f"_v_{ind}").is_null() for ind in indicators]
     )
-    unclassifiable = [
-        class_index[k] for k, c in std.classes.items() if c.unclassifiable
-    ]
+    unclassifiable = [class_index[k] for k, c in std.classes.items() if c.unclassifiable]
     result = (
         pl.when(pl.col("_given").is_not_null())
         .then(pl.col("_given"))

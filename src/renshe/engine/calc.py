@@ -67,8 +67,9 @@ class AggGroup:
     versions: tuple[int, ...]  # of the ``uses`` columns when the group was made
     aggs: list[tuple[str, pl.Expr]] = field(default_factory=list)
 
-    def matches(self, table: str, where: pl.Expr | None, uses: tuple[str, ...], order_by: str | None,
-                versions: tuple[int, ...]) -> bool:
+    def matches(
+        self, table: str, where: pl.Expr | None, uses: tuple[str, ...], order_by: str | None, versions: tuple[int, ...]
+    ) -> bool:
         if (table, uses, order_by, versions) != (self.table, self.uses, self.order_by, self.versions):
             return False
         if where is None or self.where is None:
@@ -174,8 +175,15 @@ class Calc:
         self._with(name, expr)
         return name
 
-    def require(self, holds: pl.Expr, ok: Text | None, fail: Text, missing: Text | None = None,
-                gate: bool = False, facts: tuple[str, ...] = ()) -> None:
+    def require(
+        self,
+        holds: pl.Expr,
+        ok: Text | None,
+        fail: Text,
+        missing: Text | None = None,
+        gate: bool = False,
+        facts: tuple[str, ...] = (),
+    ) -> None:
         """A condition of eligibility. ``holds`` true: met (``ok`` explains it); false: the
         result is ineligible (``fail`` says why); null: the case lacks a fact to judge it,
         and the result is undetermined (``missing`` says what the fact would decide,
@@ -223,15 +231,23 @@ class Calc:
     # Long tables are reached only through ``aggregate`` (and the helpers below): the
     # rule's code runs once over empty frames and its steps are replayed over the rows,
     # so a plan must not hold a table itself.
-    def aggregate(self, table: str, agg: pl.Expr, where: pl.Expr | None = None, uses: tuple[str, ...] = (),
-                  default: Any = None, order_by: str | None = None) -> pl.Expr:
+    def aggregate(
+        self,
+        table: str,
+        agg: pl.Expr,
+        where: pl.Expr | None = None,
+        uses: tuple[str, ...] = (),
+        default: Any = None,
+        order_by: str | None = None,
+    ) -> pl.Expr:
         """Aggregate rows of a long table (keyed by unit) per unit, after joining the
         unit columns named in ``uses`` so that ``where``/``agg`` may refer to them.
         ``order_by`` sorts each unit's rows first (for shifts over quarters)."""
         uses = tuple(uses)
         versions = tuple(self._version.get(u, 0) for u in uses)
-        group = next((g for kind, g in self._steps if kind == "agg" and g.matches(table, where, uses, order_by, versions)),
-                     None)
+        group = next(
+            (g for kind, g in self._steps if kind == "agg" and g.matches(table, where, uses, order_by, versions)), None
+        )
         if group is not None:
             name = group.add(agg, self)
             self._rebuild()
@@ -244,8 +260,9 @@ class Calc:
         col = pl.col(name)
         return col if default is None else col.fill_null(default)
 
-    def sum_contributions(self, insurances: list[str], months: tuple[Text, Text], value: pl.Expr,
-                          uses: tuple[str, ...] = ()) -> pl.Expr:
+    def sum_contributions(
+        self, insurances: list[str], months: tuple[Text, Text], value: pl.Expr, uses: tuple[str, ...] = ()
+    ) -> pl.Expr:
         """Σ ``value`` over contribution rows of the given insurances whose fee month
         (费款所属期) lies in ``months`` (inclusive; bounds may be per-row columns)."""
         start, end = months
@@ -264,8 +281,15 @@ class Calc:
         where = pl.col("insurance").is_in(insurances) & (pl.col("month") >= bounds[0]) & (pl.col("month") <= bounds[1])
         return self.aggregate("contributions", value.sum(), where=where, uses=tuple(extra), default=0.0)
 
-    def _sum_cells(self, table: str, insurances: list[str], months: tuple[Text, Text], bounds: list[pl.Expr],
-                   value: pl.Expr, uses: tuple[str, ...]) -> pl.Expr | None:
+    def _sum_cells(
+        self,
+        table: str,
+        insurances: list[str],
+        months: tuple[Text, Text],
+        bounds: list[pl.Expr],
+        value: pl.Expr,
+        uses: tuple[str, ...],
+    ) -> pl.Expr | None:
         """``sum_contributions`` over the pivoted series: ``value`` on each cell of the
         insurances and months, added (a cell outside per-row bounds counts nothing);
         None when the frame has no such series or ``value`` reads other columns."""
@@ -282,10 +306,12 @@ class Calc:
             fixed = [isinstance(b, str) for b in months]
             if (fixed[0] and month < str(months[0])) or (fixed[1] and month > str(months[1])):
                 continue
-            term = series.on_cell(value, {v: series.column(table, v, *cell) for v in values},
-                                  dict(zip(keys, cell, strict=True)))
-            guards = [g for g, f in ((pl.lit(month) >= bounds[0], fixed[0]), (pl.lit(month) <= bounds[1], fixed[1]))
-                      if not f]
+            term = series.on_cell(
+                value, {v: series.column(table, v, *cell) for v in values}, dict(zip(keys, cell, strict=True))
+            )
+            guards = [
+                g for g, f in ((pl.lit(month) >= bounds[0], fixed[0]), (pl.lit(month) <= bounds[1], fixed[1])) if not f
+            ]
             terms.append(pl.when(pl.all_horizontal(guards)).then(term) if guards else term)
         total = pl.sum_horizontal(terms).cast(pl.Float64) if terms else pl.lit(0.0)
         return pl.col(self._tmp(total))
@@ -322,8 +348,11 @@ class Calc:
         """How many of ``months`` the unit has rows of in ``table`` (0 when none)."""
         cols = self._series(table)
         if series.ROWS in cols:
-            have = [(pl.col(series.column(table, series.ROWS, m)) > 0).cast(pl.UInt32)
-                    for m in months if (m,) in cols[series.ROWS]]
+            have = [
+                (pl.col(series.column(table, series.ROWS, m)) > 0).cast(pl.UInt32)
+                for m in months
+                if (m,) in cols[series.ROWS]
+            ]
             return pl.col(self._tmp(pl.sum_horizontal(have).cast(pl.UInt32) if have else pl.lit(0, dtype=pl.UInt32)))
         return self.aggregate(table, pl.col("month").n_unique(), where=pl.col("month").is_in(months), default=0)
 
@@ -332,7 +361,7 @@ QUARTERS_PER_YEAR = 4
 
 
 def quarter_index(quarter: pl.Expr) -> pl.Expr:
-    """"2020Q1" → a running quarter number, so that consecutive quarters differ by 1."""
+    """ "2020Q1" → a running quarter number, so that consecutive quarters differ by 1."""
     return quarter.str.slice(0, 4).cast(pl.Int32) * QUARTERS_PER_YEAR + quarter.str.slice(5, 1).cast(pl.Int32)
 
 
@@ -340,7 +369,7 @@ MONTHS_PER_YEAR = 12
 
 
 def month_index(month: pl.Expr) -> pl.Expr:
-    """"2020-03" → a running month number (year × 12 + month − 1), so that month
+    """ "2020-03" → a running month number (year × 12 + month − 1), so that month
     differences are subtractions."""
     return month.str.slice(0, 4).cast(pl.Int32) * MONTHS_PER_YEAR + month.str.slice(5, 2).cast(pl.Int32) - 1
 

@@ -38,8 +38,9 @@ def _cited(rule_id: str, articles: tuple[str, ...] | None) -> tuple[list[Any], l
     return cites, [c.brief() for c in cites]
 
 
-def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: list[bool],
-             everything: list[bool]) -> list[dict[str, Any] | None]:
+def _results(
+    out: Outcome, cols: Columns, regions: list[str | None], explains: list[bool], everything: list[bool]
+) -> list[dict[str, Any] | None]:
     """The result of one rule for every row of its entity (``explains[row]``: add the trace;
     None for a row out of the rule's scope unless ``everything[row]``: the caller asked for all)."""
     r = out.rule
@@ -93,8 +94,15 @@ def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: l
                 for name, label in out.traced:
                     trace.append({"quantity": name, "label": label, "value": cols[f"trace.{name}"][row]})
                 for used in out.parameters.values():
-                    trace.append({"parameter": used["name"], "value": plans.jsonable(used["value"]), "unit": used["unit"],
-                                  "overridden": used["overridden"], "citation": used["citation"]})
+                    trace.append(
+                        {
+                            "parameter": used["name"],
+                            "value": plans.jsonable(used["value"]),
+                            "unit": used["unit"],
+                            "overridden": used["overridden"],
+                            "citation": used["citation"],
+                        }
+                    )
             trace.append({"rule": r.id, "citations": [c.full() for c in cites]})
         result["trace"] = trace
         out_list.append(result)
@@ -103,10 +111,17 @@ def _results(out: Outcome, cols: Columns, regions: list[str | None], explains: l
 
 def local_standards(out: Outcome) -> list[dict[str, Any]]:
     """The local standards (地方标准) the rule's plan read: parameter, value and the local document."""
-    return [{"parameter": u["name"], "value": plans.jsonable(u["value"]), "unit": u["unit"],
-             "citation": {k: u["local"][k] for k in ("doc_no", "article") if k in u["local"]},
-             **({"title": u["local"]["title"]} if u["local"].get("title") else {})}
-            for u in (out.parameters or {}).values() if "local" in u]
+    return [
+        {
+            "parameter": u["name"],
+            "value": plans.jsonable(u["value"]),
+            "unit": u["unit"],
+            "citation": {k: u["local"][k] for k in ("doc_no", "article") if k in u["local"]},
+            **({"title": u["local"]["title"]} if u["local"].get("title") else {}),
+        }
+        for u in (out.parameters or {}).values()
+        if "local" in u
+    ]
 
 
 def _with_overlaps(policies: list[str]) -> list[str]:
@@ -122,8 +137,16 @@ def _with_overlaps(policies: list[str]) -> list[str]:
 def _check(case: Case) -> None:
     unknown = check_overrides(registry(), case.parameters)
     if unknown:
-        raise BadCase([Problem(f"parameters.{n}", "unknown parameter; expected a name listed by "
-                               "'renshe policies show' (e.g. beijing.ui_benefit_monthly_2019)") for n in unknown])
+        raise BadCase(
+            [
+                Problem(
+                    f"parameters.{n}",
+                    "unknown parameter; expected a name listed by "
+                    "'renshe policies show' (e.g. beijing.ui_benefit_monthly_2019)",
+                )
+                for n in unknown
+            ]
+        )
     from renshe.engine.parameters import override_problems  # the value's type: the parameter's unit and values
 
     wrong = override_problems(registry().parameters, case.parameters)
@@ -152,24 +175,29 @@ def _body(case: Case, explain: bool, policies: list[str] | None = None, everythi
     if "enterprise" in ents:
         row = ents["enterprise"].row
         body["classification"] = _classification(row["size"], row["industry_class"])
-    results = [_results(a.outcome, a.cols, [ents[a.outcome.rule.entity].row["region"]], [explain], [everything])[0]
-               for a in answers.values()]
+    results = [
+        _results(a.outcome, a.cols, [ents[a.outcome.rule.entity].row["region"]], [explain], [everything])[0]
+        for a in answers.values()
+    ]
     return _finish(body, results, policies)
 
 
-def _bodies(cases: list[Case], explains: list[bool], policies: list[str] | None = None,
-            everything: list[bool] | None = None) -> list[dict[str, Any]]:
+def _bodies(
+    cases: list[Case], explains: list[bool], policies: list[str] | None = None, everything: list[bool] | None = None
+) -> list[dict[str, Any]]:
     """Evaluate cases that share ``as_of`` and parameters as one population
     (one case alone takes the fast path, ``engine.single``)."""
     alls = everything if everything is not None else [False] * len(cases)
     if len(cases) <= SINGLE_CASES:
-        return [_body(case, explain, policies, every)
-                for case, explain, every in zip(cases, explains, alls, strict=True)]
+        return [
+            _body(case, explain, policies, every) for case, explain, every in zip(cases, explains, alls, strict=True)
+        ]
     return _population_bodies(cases, explains, policies, alls)
 
 
-def _population_bodies(cases: list[Case], explains: list[bool], policies: list[str] | None = None,
-                       everything: list[bool] | None = None) -> list[dict[str, Any]]:
+def _population_bodies(
+    cases: list[Case], explains: list[bool], policies: list[str] | None = None, everything: list[bool] | None = None
+) -> list[dict[str, Any]]:
     """Cases that share ``as_of`` and parameters evaluated as one Polars population."""
     first = cases[0]
     pop, rows = from_cases(cases)
@@ -183,8 +211,11 @@ def _population_bodies(cases: list[Case], explains: list[bool], policies: list[s
     results: list[list[dict[str, Any] | None]] = [[] for _ in cases]
     for out in outcomes.values():
         entity = out.rule.entity
-        for case, result in zip(rows[entity], _results(out, _columns(out), regions[entity], explains_of[entity],
-                                                       everything_of[entity]), strict=True):
+        for case, result in zip(
+            rows[entity],
+            _results(out, _columns(out), regions[entity], explains_of[entity], everything_of[entity]),
+            strict=True,
+        ):
             results[case].append(result)
     bodies = []
     for i in range(len(cases)):
@@ -197,8 +228,13 @@ def _population_bodies(cases: list[Case], explains: list[bool], policies: list[s
     return bodies
 
 
-def evaluate_case(case: Case, explain: bool = False, policies: list[str] | None = None,
-                  one_off: bool = False, everything: bool = False) -> dict[str, Any]:
+def evaluate_case(
+    case: Case,
+    explain: bool = False,
+    policies: list[str] | None = None,
+    one_off: bool = False,
+    everything: bool = False,
+) -> dict[str, Any]:
     """Evaluate every policy (or only ``policies``; their same-money partners are evaluated
     too, to count the money once). Results out of scope are left out unless ``everything``.
     ``one_off``: the process evaluates this one case and exits (``renshe evaluate``), so
@@ -213,8 +249,9 @@ def _group_key(case: Case) -> str:
     return json.dumps([case.as_of.isoformat(), case.parameters], sort_keys=True, default=str)
 
 
-def evaluate_cases(cases: list[Case], explains: list[bool], everything: list[bool] | None = None
-                   ) -> list[dict[str, Any] | Exception]:
+def evaluate_cases(
+    cases: list[Case], explains: list[bool], everything: list[bool] | None = None
+) -> list[dict[str, Any] | Exception]:
     """Evaluate many cases at once (the API's concurrent requests): cases judged on
     the same day with the same parameters share one population, so the rules'
     plans are built and run once for all of them. Each case gets its own body,
@@ -231,8 +268,9 @@ def evaluate_cases(cases: list[Case], explains: list[bool], everything: list[boo
         groups.setdefault(_group_key(case), []).append(i)
     for members in groups.values():
         try:
-            bodies = _bodies([cases[i] for i in members], [explains[i] for i in members], None,
-                             [alls[i] for i in members])
+            bodies = _bodies(
+                [cases[i] for i in members], [explains[i] for i in members], None, [alls[i] for i in members]
+            )
         except Exception:
             for i in members:
                 try:
@@ -245,7 +283,12 @@ def evaluate_cases(cases: list[Case], explains: list[bool], everything: list[boo
     return [a if a is not None else RuntimeError("not evaluated") for a in answers]
 
 
-def evaluate_json(raw: str | bytes | dict[str, Any], explain: bool = False,
-                  policies: list[str] | None = None, one_off: bool = False, everything: bool = False) -> dict[str, Any]:
+def evaluate_json(
+    raw: str | bytes | dict[str, Any],
+    explain: bool = False,
+    policies: list[str] | None = None,
+    one_off: bool = False,
+    everything: bool = False,
+) -> dict[str, Any]:
     """Parse and evaluate; raises ``BadCase`` with every problem found."""
     return evaluate_case(parse_case(raw), explain=explain, policies=policies, one_off=one_off, everything=everything)

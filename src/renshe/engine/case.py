@@ -49,8 +49,14 @@ MAX_RATE = 100
 EARLIEST_DATE = dt.date(1950, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 
-UNIT_TYPES = ("enterprise", "individual_business", "private_non_enterprise", "social_group",
-              "public_institution", "government_agency")
+UNIT_TYPES = (
+    "enterprise",
+    "individual_business",
+    "private_non_enterprise",
+    "social_group",
+    "public_institution",
+    "government_agency",
+)
 INSURANCES = ("pension", "unemployment", "work_injury", "medical", "maternity")
 SIZES = ("large", "medium", "small", "micro")
 
@@ -63,8 +69,11 @@ def _month(value: str) -> str:
     if not MONTH_RE.match(value):
         raise _problem("month", f'"{value}" is not a month (YYYY-MM)')
     if not EARLIEST_DATE.year <= int(value[:4]) <= LATEST_DATE.year:
-        raise _problem("month_range", f'"{value}" is outside the months a case can hold (月份超出范围); '
-                       f"expected a month from {EARLIEST_DATE:%Y-%m} to {LATEST_DATE:%Y-%m}")
+        raise _problem(
+            "month_range",
+            f'"{value}" is outside the months a case can hold (月份超出范围); '
+            f"expected a month from {EARLIEST_DATE:%Y-%m} to {LATEST_DATE:%Y-%m}",
+        )
     return value
 
 
@@ -72,15 +81,21 @@ def _quarter(value: str) -> str:
     if not QUARTER_RE.match(value):
         raise _problem("quarter", f'"{value}" is not a quarter (YYYYQn, e.g. 2020Q1)')
     if not EARLIEST_DATE.year <= int(value[:4]) <= LATEST_DATE.year:
-        raise _problem("quarter_range", f'"{value}" is outside the quarters a case can hold (季度超出范围); '
-                       f"expected a quarter from {EARLIEST_DATE.year}Q1 to {LATEST_DATE.year}Q4")
+        raise _problem(
+            "quarter_range",
+            f'"{value}" is outside the quarters a case can hold (季度超出范围); '
+            f"expected a quarter from {EARLIEST_DATE.year}Q1 to {LATEST_DATE.year}Q4",
+        )
     return value
 
 
 def _date(value: dt.date) -> dt.date:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise _problem("date_range", f'"{value.isoformat()}" is outside the dates a case can hold (日期超出范围); '
-                       f"expected a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}")
+        raise _problem(
+            "date_range",
+            f'"{value.isoformat()}" is outside the dates a case can hold (日期超出范围); '
+            f"expected a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}",
+        )
     return value
 
 
@@ -151,8 +166,14 @@ class Strict(BaseModel):
 
 #: the flags of the contract (interface.md); a document adds the ones it reads (``Facts(flags=…)``)
 CORE_FLAGS = (
-    "capital_function", "restricted_list", "serious_dishonesty", "epidemic_affected", "severe_difficulty",
-    "epidemic_supplies_producer", "job_stabilisation_plan", "hard_hit_industry_confirmed",
+    "capital_function",
+    "restricted_list",
+    "serious_dishonesty",
+    "epidemic_affected",
+    "severe_difficulty",
+    "epidemic_supplies_producer",
+    "job_stabilisation_plan",
+    "hard_hit_industry_confirmed",
     "receives_job_stabilisation_subsidy",
 )
 #: the subjects a document may declare facts of
@@ -178,8 +199,12 @@ class EnterpriseCore(Strict):
     name: str | None = None
     region: Region
     unit_type: Literal[
-        "enterprise", "individual_business", "private_non_enterprise", "social_group",
-        "public_institution", "government_agency",
+        "enterprise",
+        "individual_business",
+        "private_non_enterprise",
+        "social_group",
+        "public_institution",
+        "government_agency",
     ] = "enterprise"
     industry: Industry | None = None
     employees: Headcount | None = None
@@ -315,8 +340,12 @@ class CaseModels:
 def assemble(declarations: list[type[Facts]], bureau_rules: tuple[str, ...] = ()) -> CaseModels:
     """The case model: the core subjects with every declared fact (in the order declared) and
     every declared flag. A fact declared twice, or over a core field, is refused."""
-    cores: dict[str, type[Strict]] = {"enterprise": EnterpriseCore, "person": PersonCore, "agency": AgencyCore,
-                                      "bureau": BureauCore}
+    cores: dict[str, type[Strict]] = {
+        "enterprise": EnterpriseCore,
+        "person": PersonCore,
+        "agency": AgencyCore,
+        "bureau": BureauCore,
+    }
     fields: dict[str, dict[str, tuple[Any, Any]]] = {s: {} for s in SUBJECTS}
     origins: dict[str, str] = {}
     flags = list(CORE_FLAGS)
@@ -330,20 +359,30 @@ def assemble(declarations: list[type[Facts]], bureau_rules: tuple[str, ...] = ()
             origins[path] = decl.__module__
         for flag in decl.flags:
             if flag in flags:
-                raise ValueError(f"{here}: flag {flag!r} is already declared ({origins.get('flag.' + flag, 'the core case')})")
+                raise ValueError(
+                    f"{here}: flag {flag!r} is already declared ({origins.get('flag.' + flag, 'the core case')})"
+                )
             flags.append(flag)
             origins["flag." + flag] = decl.__module__
     all_flags = tuple(flags)
     fields["enterprise"]["flags"] = (list[Literal[all_flags]], Field(default_factory=list))  # type: ignore[valid-type]
     notes = {"bureau": f"{BUREAU_NOTE}\n({', '.join(bureau_rules)})." if bureau_rules else f"{BUREAU_NOTE}."}
     made: dict[str, Any] = {
-        subject: create_model(subject.capitalize(), __base__=cores[subject], __module__=__name__,
-                              __doc__=notes.get(subject), **fields[subject])  # type: ignore[call-overload]
+        subject: create_model(
+            subject.capitalize(),
+            __base__=cores[subject],
+            __module__=__name__,
+            __doc__=notes.get(subject),
+            **fields[subject],
+        )  # type: ignore[call-overload]
         for subject in SUBJECTS
     }
     subjects: dict[str, Any] = {  # each subject optional in a case
-        "enterprise": (made["enterprise"] | None, None), "person": (made["person"] | None, None),
-        "agency": (made["agency"] | None, None), "loan": (Loan | None, None), "bureau": (made["bureau"] | None, None),
+        "enterprise": (made["enterprise"] | None, None),
+        "person": (made["person"] | None, None),
+        "agency": (made["agency"] | None, None),
+        "loan": (Loan | None, None),
+        "bureau": (made["bureau"] | None, None),
     }
     case = create_model("Case", __base__=CaseCore, __module__=__name__, **subjects)
     return CaseModels(case, made["enterprise"], made["person"], made["agency"], made["bureau"], all_flags, origins)
@@ -364,6 +403,7 @@ if TYPE_CHECKING:  # the assembled models, as a type checker sees them
     Bureau = BureauCore
     FLAGS: tuple[str, ...]
 else:
+
     def __getattr__(name: str) -> Any:
         """``Enterprise``, ``Person``, ``Agency``, ``Bureau``, ``Case`` and ``FLAGS``: the assembled ones."""
         if name in CaseModels.__dataclass_fields__ and name != "origins":
@@ -372,6 +412,7 @@ else:
 
 
 # ---- problems -------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -398,7 +439,9 @@ def _path(loc: tuple[Any, ...]) -> str:
             out += f"[{part}]"
         elif part in ("[key]",):
             continue
-        elif (isinstance(part, str) and (MONTH_RE.match(part) is None and not part.isidentifier())) or (isinstance(part, str) and MONTH_RE.match(part)):
+        elif (isinstance(part, str) and (MONTH_RE.match(part) is None and not part.isidentifier())) or (
+            isinstance(part, str) and MONTH_RE.match(part)
+        ):
             out += f'["{part}"]'
         else:
             out += ("." if out else "") + str(part)
@@ -509,15 +552,19 @@ def parse_case(raw: str | bytes | dict[str, Any]) -> Case:
     except ValidationError as exc:
         for e in exc.errors():
             loc = tuple(e["loc"])
-            bad = next((b for b in bad_numbers if loc[:len(b)] == b), None)
+            bad = next((b for b in bad_numbers if loc[: len(b)] == b), None)
             if bad is None:
                 problems.append(Problem(_shown_path(loc), _message(e)))
             elif bad not in named:
                 named.add(bad)
-                problems.append(Problem(_path(bad), _not_finite_message(_value_of(data, bad), e if loc == bad else None)))
+                problems.append(
+                    Problem(_path(bad), _not_finite_message(_value_of(data, bad), e if loc == bad else None))
+                )
     except RecursionError as exc:
         raise BadCase([Problem("", "invalid JSON: nested too deeply")]) from exc
-    problems += [Problem(_path(b), _not_finite_message(_value_of(data, b), None)) for b in bad_numbers if b not in named]
+    problems += [
+        Problem(_path(b), _not_finite_message(_value_of(data, b), None)) for b in bad_numbers if b not in named
+    ]
     if problems:
         raise BadCase(problems)
     problems = consistency_problems(case)
@@ -548,13 +595,20 @@ def consistency_problems(case: Case) -> list[Problem]:
     if not any((case.enterprise, case.person, case.agency, case.bureau)):
         out.append(Problem("", "the case names no enterprise, person or agency; expected at least one"))
     e = case.enterprise
-    if e is not None and e.industry and e.size is None and size.industry_class(e.industry) is None \
-            and not e.industry.startswith("J"):
-        out.append(Problem(
-            "enterprise.industry",
-            f'"{e.industry}" is a section that the size standard splits (工信部联企业〔2011〕300号); '
-            "expected a 2–4 digit division code (e.g. F52, G54, H62, I65, K7020) or enterprise.size",
-        ))
+    if (
+        e is not None
+        and e.industry
+        and e.size is None
+        and size.industry_class(e.industry) is None
+        and not e.industry.startswith("J")
+    ):
+        out.append(
+            Problem(
+                "enterprise.industry",
+                f'"{e.industry}" is a section that the size standard splits (工信部联企业〔2011〕300号); '
+                "expected a 2–4 digit division code (e.g. F52, G54, H62, I65, K7020) or enterprise.size",
+            )
+        )
     loan = case.loan
     if loan is not None:
         needs = "enterprise" if loan.applicant == "enterprise" else "person"

@@ -16,10 +16,12 @@ from renshe.engine.case import Case
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 TITLE = "renshe case (案例)"
-DESCRIPTION = ("One enterprise, person, agency or loan applicant judged on a date (as_of), with optional "
-               "parameter overrides: the input of `renshe evaluate` and POST /api/v1/evaluate. Fields are "
-               "described in docs/case-format.md; a region, ID number or parameter override is also checked "
-               "when the case is read.")
+DESCRIPTION = (
+    "One enterprise, person, agency or loan applicant judged on a date (as_of), with optional "
+    "parameter overrides: the input of `renshe evaluate` and POST /api/v1/evaluate. Fields are "
+    "described in docs/case-format.md; a region, ID number or parameter override is also checked "
+    "when the case is read."
+)
 
 
 def case_schema() -> dict[str, Any]:

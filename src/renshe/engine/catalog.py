@@ -24,12 +24,14 @@ _DECLARED: dict[str, list[Declared]] = {}
 def implements(*ids: str, tests: Iterable[str] = ()) -> Callable[[F], F]:
     """Mark a service function or a page as implementing these catalog entries;
     ``tests`` are the pytest node ids that show it working."""
+
     def mark(fn: F) -> F:
         declared = Declared(f"{fn.__module__}:{fn.__qualname__}", tuple(tests))
         for i in ids:
             if declared not in _DECLARED.setdefault(i, []):
                 _DECLARED[i].append(declared)
         return fn
+
     return mark
 
 

@@ -35,8 +35,9 @@ class _Asking(ParameterView):
     """A parameter view that also notes every name asked for — including one whose
     value is not in force (the view records only the values it gave)."""
 
-    def __init__(self, parameters: dict[str, Parameter], as_of: dt.date, overrides: dict[str, Any] | None,
-                 asked: set[str]):
+    def __init__(
+        self, parameters: dict[str, Parameter], as_of: dt.date, overrides: dict[str, Any] | None, asked: set[str]
+    ):
         super().__init__(parameters, as_of, overrides)
         self.asked = asked
 
@@ -48,8 +49,9 @@ class _Asking(ParameterView):
         return _Asking(self._parameters, self.as_of, self.overrides, self.asked)
 
 
-def parameters_read(reg: Registry, pop: Population, as_of: dt.date, overrides: dict[str, Any],
-                    rule_ids: Iterable[str]) -> dict[str, list[str]]:
+def parameters_read(
+    reg: Registry, pop: Population, as_of: dt.date, overrides: dict[str, Any], rule_ids: Iterable[str]
+) -> dict[str, list[str]]:
     """For each rule, the parameters its code reads on ``as_of`` with ``overrides`` (sorted
     names), from its plan built over the (empty) shape of ``pop`` as the batch builds it."""
     out: dict[str, list[str]] = {}
@@ -61,8 +63,13 @@ def parameters_read(reg: Registry, pop: Population, as_of: dt.date, overrides: d
             out[rid] = []
             continue
         asked: set[str] = set()
-        plan = _build_plan(r, _Asking(reg.parameters, as_of, overrides, asked), True, frame.clear(),
-                           {name: t.clear() for name, t in pop.tables.get(r.entity, {}).items()})
+        plan = _build_plan(
+            r,
+            _Asking(reg.parameters, as_of, overrides, asked),
+            True,
+            frame.clear(),
+            {name: t.clear() for name, t in pop.tables.get(r.entity, {}).items()},
+        )
         used = set() if isinstance(plan, str) else set(plan.parameters)
         out[rid] = sorted(asked | used)
     return out

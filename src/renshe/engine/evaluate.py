@@ -83,8 +83,9 @@ def status_of(conditions: list[Condition]) -> pl.Expr:
     unknown = [cond.holds.is_null() for cond in conditions]
     status: Then | ChainedThen | None = pl.when(pl.any_horizontal(fails)).then(pl.lit(INELIGIBLE)) if fails else None
     if unknown:
-        status = (status.when(pl.any_horizontal(unknown)) if status is not None
-                  else pl.when(pl.any_horizontal(unknown))).then(pl.lit(UNDETERMINED))
+        status = (
+            status.when(pl.any_horizontal(unknown)) if status is not None else pl.when(pl.any_horizontal(unknown))
+        ).then(pl.lit(UNDETERMINED))
     final = status.otherwise(pl.lit(ELIGIBLE)) if status is not None else pl.lit(ELIGIBLE)
     if gate_holds:
         final = pl.when(pl.all_horizontal(gate_holds)).then(final).otherwise(pl.lit(OUT_OF_SCOPE))
@@ -137,8 +138,11 @@ def _missing(c: Calc, unset: list[str]) -> pl.Expr:
             sources = sorted(known.get(cond.holds.meta.output_name(), set()))
             fallback = pl.lit(MISSING_JOIN.join(unset or [path for _, path in sources]))
             if sources:
-                empty = pl.concat_str([pl.when(pl.col(col).is_null()).then(pl.lit(path)) for col, path in sources],
-                                      separator=MISSING_JOIN, ignore_nulls=True)
+                empty = pl.concat_str(
+                    [pl.when(pl.col(col).is_null()).then(pl.lit(path)) for col, path in sources],
+                    separator=MISSING_JOIN,
+                    ignore_nulls=True,
+                )
                 paths = pl.when(empty == "").then(fallback).otherwise(empty)
             else:
                 paths = fallback
@@ -155,8 +159,7 @@ def missing_paths(value: str | None) -> list[str]:
     return list(dict.fromkeys(p for p in value.split(MISSING_JOIN) if p))
 
 
-def _regions(r: Rule, frame: pl.DataFrame, present: dict[str, frozenset[str]] | None = None
-             ) -> frozenset[str] | None:
+def _regions(r: Rule, frame: pl.DataFrame, present: dict[str, frozenset[str]] | None = None) -> frozenset[str] | None:
     """The distinct region codes of the rule's entity (``present`` keeps them per entity
     for the rules of one run); None for a national rule, which needs none, or no rows."""
     if not gates.regional(r) or frame.height == 0:
@@ -185,15 +188,15 @@ def _gated(r: Rule, frame: pl.DataFrame, reason: str, batch: bool = False) -> Ou
 Restricted = dict[tuple[str, str], tuple[pl.LazyFrame, int, dict[str, pl.DataFrame], pl.Series]]
 
 
-def _restrict(r: Rule, pop: Population, frame: pl.DataFrame, cache: Restricted) -> tuple[
-        pl.LazyFrame, int, dict[str, pl.DataFrame], pl.Series]:
+def _restrict(
+    r: Rule, pop: Population, frame: pl.DataFrame, cache: Restricted
+) -> tuple[pl.LazyFrame, int, dict[str, pl.DataFrame], pl.Series]:
     """The rows of the rule's entity inside its jurisdiction (lazily: only the columns
     the rule reads are filtered), how many, their long tables, and the mask of those
     rows (one per entity and jurisdiction, shared by the rules)."""
     key = (r.entity, r.jurisdiction)
     if key not in cache:
-        inside = frame.select(
-            gates.covers_expr(r, pl.col("region")).fill_null(False).alias("inside")).to_series()
+        inside = frame.select(gates.covers_expr(r, pl.col("region")).fill_null(False).alias("inside")).to_series()
         # rechunk first: Polars 2.1 panics ("binview … i < self.len()") in pl.format over a
         # string column of several chunks whose filter left the first chunk empty
         sub = frame.rechunk().lazy().filter(pl.lit(inside))
@@ -202,14 +205,20 @@ def _restrict(r: Rule, pop: Population, frame: pl.DataFrame, cache: Restricted) 
         # (the unit key is an integer column; Series.max is typed for a column of any kind)
         size = max(int(cast(int, t[UNIT_KEY].max())) for t in [frame, *tables.values()] if t.height) + 1
         keep = pl.repeat(False, size, dtype=pl.Boolean, eager=True).scatter(frame[UNIT_KEY].filter(inside), True)
-        tables = {name: t.filter(keep.gather(t[UNIT_KEY])).rechunk() if t.height else t
-                  for name, t in tables.items()}
+        tables = {name: t.filter(keep.gather(t[UNIT_KEY])).rechunk() if t.height else t for name, t in tables.items()}
         cache[key] = (sub, int(inside.sum()), tables, inside)
     return cache[key]
 
 
-def run_rule(r: Rule, pop: Population, params: ParameterView, *, batch: bool = False,
-             restricted: Restricted | None = None, present: dict[str, frozenset[str]] | None = None) -> Outcome | None:
+def run_rule(
+    r: Rule,
+    pop: Population,
+    params: ParameterView,
+    *,
+    batch: bool = False,
+    restricted: Restricted | None = None,
+    present: dict[str, frozenset[str]] | None = None,
+) -> Outcome | None:
     """The rule's plan over every row of its entity (a LazyFrame in ``Outcome.results``).
 
     ``batch`` (the no-application batch) makes a leaner result: ``reasons`` as one
@@ -245,10 +254,19 @@ def run_rule(r: Rule, pop: Population, params: ParameterView, *, batch: bool = F
         rest = _gated(r, frame.select(UNIT_KEY).filter(~inside), gates.outside_reason(r), batch).results.lazy()
         if "unit" in outputs:  # a per-row unit: the declared one, as for a rule gated as a whole
             rest = rest.with_columns(pl.lit(r.unit, dtype=pl.String).alias("unit"))
-        results = frame.lazy().select(UNIT_KEY).join(
-            pl.concat([results, rest], how="diagonal"), on=UNIT_KEY, how="left", maintain_order="left")
-    return Outcome(rule=r, unit=plan.unit, results=results, outputs=outputs,  # type: ignore[arg-type]
-                   traced=plan.traced, parameters=plan.parameters)
+        results = (
+            frame.lazy()
+            .select(UNIT_KEY)
+            .join(pl.concat([results, rest], how="diagonal"), on=UNIT_KEY, how="left", maintain_order="left")
+        )
+    return Outcome(
+        rule=r,
+        unit=plan.unit,
+        results=results,  # type: ignore[arg-type]
+        outputs=outputs,
+        traced=plan.traced,
+        parameters=plan.parameters,
+    )
 
 
 @dataclass(frozen=True)
@@ -293,12 +311,18 @@ def plan_for(r: Rule, params: ParameterView, batch: bool, pop: Population) -> Pl
     return plan
 
 
-def _build_plan(r: Rule, params: ParameterView, batch: bool, frame: pl.DataFrame,
-                tables: dict[str, pl.DataFrame]) -> Plan | str:
+def _build_plan(
+    r: Rule, params: ParameterView, batch: bool, frame: pl.DataFrame, tables: dict[str, pl.DataFrame]
+) -> Plan | str:
     view = params.fork()
     # the rule's code runs over empty frames of the population's shape: the plan holds no rows
-    c = Calc(rule=r, frame=frame.clear().lazy(), tables={name: t.clear().lazy() for name, t in tables.items()},
-             params=view, unit=r.unit)
+    c = Calc(
+        rule=r,
+        frame=frame.clear().lazy(),
+        tables={name: t.clear().lazy() for name, t in tables.items()},
+        params=view,
+        unit=r.unit,
+    )
     gates.apply(c)
     try:
         r.compute(c)
@@ -314,8 +338,9 @@ def _build_plan(r: Rule, params: ParameterView, batch: bool, frame: pl.DataFrame
     ok = reasons([cond.ok for cond in c.conditions if cond.ok is not None] + c.notes)
 
     def why_not(conds: list[Condition]) -> pl.Expr:
-        return reasons([pl.when(cond.holds.is_null()).then(cond.missing).when(~cond.holds).then(cond.fail)
-                        for cond in conds])
+        return reasons(
+            [pl.when(cond.holds.is_null()).then(cond.missing).when(~cond.holds).then(cond.fail) for cond in conds]
+        )
 
     gate_conds = [cond for cond in c.conditions if cond.gate]
     failed = why_not(c.conditions)
@@ -341,15 +366,25 @@ def _build_plan(r: Rule, params: ParameterView, batch: bool, frame: pl.DataFrame
         in_scope.alias("in_scope"),
         status.alias("status"),
         # the batch lists no missing facts (its rejection lists give the reasons)
-        (pl.lit(None, dtype=pl.String) if batch else
-         pl.when(status == UNDETERMINED).then(_missing(c, unset)).otherwise(None)).alias("missing"),
+        (
+            pl.lit(None, dtype=pl.String)
+            if batch
+            else pl.when(status == UNDETERMINED).then(_missing(c, unset)).otherwise(None)
+        ).alias("missing"),
         *[pl.col(c.outputs[n]).alias(n) for n in outputs],
         *[pl.col(name).alias(f"trace.{name}") for name, _ in traced],
     ]
     c.frame = c._base = pl.LazyFrame()  # the plan keeps the steps, not the frames they were built on
     c.tables = {}
-    return Plan(calc=c, select=select, unit=c.unit, outputs=outputs, traced=list(traced), parameters=view.used,
-                tables=frozenset(step.table for kind, step in c._steps if kind == "agg"))
+    return Plan(
+        calc=c,
+        select=select,
+        unit=c.unit,
+        outputs=outputs,
+        traced=list(traced),
+        parameters=view.used,
+        tables=frozenset(step.table for kind, step in c._steps if kind == "agg"),
+    )
 
 
 def check_overrides(reg: Registry, overrides: dict[str, Any]) -> list[str]:
@@ -357,8 +392,14 @@ def check_overrides(reg: Registry, overrides: dict[str, Any]) -> list[str]:
     return sorted(n for n in overrides if n not in reg.parameters)
 
 
-def run(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None,
-        rule_ids: list[str] | None = None, *, batch: bool = False) -> dict[str, Outcome]:
+def run(
+    pop: Population,
+    as_of: dt.date,
+    overrides: dict[str, Any] | None = None,
+    rule_ids: list[str] | None = None,
+    *,
+    batch: bool = False,
+) -> dict[str, Outcome]:
     """Every chosen rule over the population. ``batch``: the lean results of the
     no-application batch (see ``run_rule``); the calculator uses the default."""
     reg = registry()
@@ -399,8 +440,14 @@ class Needs:
     columns: frozenset[str]
 
 
-def needs(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = None,
-          rule_ids: list[str] | None = None, *, batch: bool = True) -> Needs:
+def needs(
+    pop: Population,
+    as_of: dt.date,
+    overrides: dict[str, Any] | None = None,
+    rule_ids: list[str] | None = None,
+    *,
+    batch: bool = True,
+) -> Needs:
     """What ``run`` reads for the chosen rules over a population of ``pop``'s shape (its
     rows need not be there): the tables and columns the rules' plans read, the region
     (the jurisdiction gate), the fact bounds, and every dated table when a rule's window
@@ -413,8 +460,11 @@ def needs(pop: Population, as_of: dt.date, overrides: dict[str, Any] | None = No
     for entity, frame in pop.entities.items():
         dated = dated_facts(entity)[1]
         columns |= {name for name in frame.columns if name.startswith((FIRST, LAST))}
-        if dated and FIRST + dated[0][0] not in frame.columns and any(
-                gates.window_passed(reg.rules[rid], as_of) for rid in chosen):
+        if (
+            dated
+            and FIRST + dated[0][0] not in frame.columns
+            and any(gates.window_passed(reg.rules[rid], as_of) for rid in chosen)
+        ):
             tables |= {table for table, _ in dated}
     for rid in chosen:
         r = reg.rules[rid]

@@ -128,8 +128,13 @@ def _time_condition(c: Calc) -> None:
     held = pl.any_horizontal([e.fill_null(False) for e in inside]) if inside else pl.lit(False)
     expired = f"该政策已于 {end.isoformat()} 到期，测算日 {as_of.isoformat()} 不再适用"
     window = f"{r.effective_from.isoformat() if r.effective_from else ''}至{end.isoformat()}"
-    c.require(held, None, expired if r.expires else
-              f"该政策适用期为{window}，测算日 {as_of.isoformat()} 已过，且案例中没有该期间的数据，不在适用范围",
-              gate=True)
+    c.require(
+        held,
+        None,
+        expired
+        if r.expires
+        else f"该政策适用期为{window}，测算日 {as_of.isoformat()} 已过，且案例中没有该期间的数据，不在适用范围",
+        gate=True,
+    )
     if r.expires:
         c.require(pl.lit(False), None, expired)

@@ -49,9 +49,26 @@ from renshe.engine.case import (
 from renshe.engine.references import Reference
 
 UNITS = {
-    "CNY", "CNY/month", "CNY/person", "CNY/day", "CNY/year", "ratio", "percent", "permille",
-    "months", "month", "days", "day", "date", "persons", "count", "years", "code", "insurance",
-    "text", "flag",
+    "CNY",
+    "CNY/month",
+    "CNY/person",
+    "CNY/day",
+    "CNY/year",
+    "ratio",
+    "percent",
+    "permille",
+    "months",
+    "month",
+    "days",
+    "day",
+    "date",
+    "persons",
+    "count",
+    "years",
+    "code",
+    "insurance",
+    "text",
+    "flag",
 }
 
 
@@ -149,8 +166,13 @@ class LocalValue:
         return self.start <= day and (self.end is None or day <= self.end)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"parameter": self.name, "value": self.value, "from": self.start.isoformat(),
-                "to": self.end.isoformat() if self.end else None, "citation": self.reference.full()}
+        return {
+            "parameter": self.name,
+            "value": self.value,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat() if self.end else None,
+            "citation": self.reference.full(),
+        }
 
 
 @dataclass(frozen=True)
@@ -174,8 +196,9 @@ class Overlay:
         return json.dumps([v.as_dict() for v in self.values], sort_keys=True, default=str, ensure_ascii=False)
 
     def to_json(self) -> str:
-        return json.dumps({"local_standards": [v.as_dict() for v in self.values]}, ensure_ascii=False, indent=1,
-                          default=str)
+        return json.dumps(
+            {"local_standards": [v.as_dict() for v in self.values]}, ensure_ascii=False, indent=1, default=str
+        )
 
     @classmethod
     def from_json(cls, text: str, where: str = "local standards") -> Overlay:
@@ -193,9 +216,15 @@ class Overlay:
             if not isinstance(entry, dict) or not isinstance(entry.get("parameter"), str) or "value" not in entry:
                 raise ValueError(f"{here}: needs 'parameter', 'value', 'from' and 'citation'")
             end = entry.get("to")
-            values.append(LocalValue(entry["parameter"], entry["value"], _as_date(entry.get("from"), here),
-                                     None if end is None else _as_date(end, here),
-                                     Reference.from_mapping(entry.get("citation"), here)))
+            values.append(
+                LocalValue(
+                    entry["parameter"],
+                    entry["value"],
+                    _as_date(entry.get("from"), here),
+                    None if end is None else _as_date(end, here),
+                    Reference.from_mapping(entry.get("citation"), here),
+                )
+            )
         return cls(tuple(values))
 
     def problems(self, parameters: dict[str, Parameter]) -> list[str]:
@@ -203,24 +232,42 @@ class Overlay:
         out = [f"{v.name}: unknown parameter" for v in self.values if v.name not in parameters]
         for v in self.values:
             if v.name in parameters:
-                out += [f"{p.path.removeprefix('parameters.')}: {p.message}"
-                        for p in override_problems(parameters, {v.name: v.value})]
+                out += [
+                    f"{p.path.removeprefix('parameters.')}: {p.message}"
+                    for p in override_problems(parameters, {v.name: v.value})
+                ]
         return out
 
 
 #: how a local value's unit is read in a reason
-UNIT_WORDS = {"CNY": "元", "CNY/month": "元/月", "CNY/person": "元/人", "CNY/day": "元/天", "CNY/year": "元/年",
-              "months": "个月", "month": "个月", "days": "天", "day": "天", "persons": "人", "years": "年"}
+UNIT_WORDS = {
+    "CNY": "元",
+    "CNY/month": "元/月",
+    "CNY/person": "元/人",
+    "CNY/day": "元/天",
+    "CNY/year": "元/年",
+    "months": "个月",
+    "month": "个月",
+    "days": "天",
+    "day": "天",
+    "persons": "人",
+    "years": "年",
+}
 
 
 def local_note(used: dict[str, Any]) -> str:
     """The reason a result gives for a local value it used: which local document supplied it."""
     local = used["local"]
-    value = json.dumps(used["value"], ensure_ascii=False, default=str) if isinstance(used["value"], (list, dict)) \
+    value = (
+        json.dumps(used["value"], ensure_ascii=False, default=str)
+        if isinstance(used["value"], (list, dict))
         else str(used["value"])
+    )
     what = re.sub(r"（[^（）]*）$", "", local.get("description") or "") or used["name"]
-    return (f"地方标准：{what}按 {value}{UNIT_WORDS.get(used['unit'], '')}（{used['name']}），"
-            f"依据 {local['doc_no']} {local['article']}")
+    return (
+        f"地方标准：{what}按 {value}{UNIT_WORDS.get(used['unit'], '')}（{used['name']}），"
+        f"依据 {local['doc_no']} {local['article']}"
+    )
 
 
 _overlay = Overlay()
@@ -256,8 +303,13 @@ class ParameterView:
     Records which parameters a rule read, so that ``--explain`` can print them
     with their citations."""
 
-    def __init__(self, parameters: dict[str, Parameter], as_of: dt.date, overrides: dict[str, Any] | None = None,
-                 overlay: Overlay | None = None):
+    def __init__(
+        self,
+        parameters: dict[str, Parameter],
+        as_of: dt.date,
+        overrides: dict[str, Any] | None = None,
+        overlay: Overlay | None = None,
+    ):
         self._parameters = parameters
         self.as_of = as_of
         self.overrides = dict(overrides or {})
@@ -306,7 +358,13 @@ class ParameterView:
 WHOLE_UNITS = frozenset({"months", "month", "days", "day", "years", "persons", "count"})
 #: validation limits, not policy numbers, shared with the case's fields (case.py): a duration of at
 #: most a century keeps the rules' date arithmetic inside the calendar
-DURATION_LIMITS = {"days": MAX_DAYS, "day": MAX_DAYS, "months": MAX_MONTHS, "month": MAX_MONTHS, "years": MAX_MONTHS // 12}
+DURATION_LIMITS = {
+    "days": MAX_DAYS,
+    "day": MAX_DAYS,
+    "months": MAX_MONTHS,
+    "month": MAX_MONTHS,
+    "years": MAX_MONTHS // 12,
+}
 
 
 def _shown(value: Any) -> str:
@@ -404,8 +462,11 @@ class _Flag:
         return "true or false (or 1 or 0)"
 
     def check(self, value: Any, at: str = "") -> Found:
-        return [] if isinstance(value, bool) or (type(value) is int and value in (0, 1)) else [
-            (at, f"{_shown(value)} is not valid; expected {self.expected()}")]
+        return (
+            []
+            if isinstance(value, bool) or (type(value) is int and value in (0, 1))
+            else [(at, f"{_shown(value)} is not valid; expected {self.expected()}")]
+        )
 
 
 @dataclass(frozen=True)
@@ -502,12 +563,17 @@ def override_kinds(param: Parameter) -> list[Any]:
         if items and all(isinstance(x, dict) for x in items):
             fields = tuple(sorted({k for x in items for k in x}))
             tier = [y for x in items for y in x.values()]
-            kinds.append(_List(_Object(_numbers(param.unit, [y for y in tier if _is_number(y)]), fields), nonempty=True))
+            kinds.append(
+                _List(_Object(_numbers(param.unit, [y for y in tier if _is_number(y)]), fields), nonempty=True)
+            )
         elif items and all(_is_number(x) for x in items):
             kinds.append(_List(_numbers(param.unit, items), lengths.pop() if len(lengths) == 1 else None))
         else:
-            item = _Text("date") if (items and all(isinstance(x, dt.date) for x in items)) or param.unit == "date" \
+            item = (
+                _Text("date")
+                if (items and all(isinstance(x, dt.date) for x in items)) or param.unit == "date"
                 else _text(param.unit, [x for x in items if isinstance(x, (str, dt.date))])
+            )
             # two dates or two months are a window, its first and its last (month_range(*window))
             window = lengths == {2} and item.form in ("date", "month", "quarter")
             kinds.append(_List(item, 2 if window else None))

@@ -92,8 +92,7 @@ def check_headers(found: dict[str, Source]) -> None:
     """Every table's headers understood and its required columns there, before anything
     runs: otherwise one RegistryError naming every such column (registry_headers)."""
     try:
-        problems = [p for src in found.values()
-                    for p in registry_headers.problems(src.name, headers(src), src.label)]
+        problems = [p for src in found.values() for p in registry_headers.problems(src.name, headers(src), src.label)]
     except registry_headers.HeaderError as exc:
         raise RegistryError(str(exc)) from None
     if problems:

@@ -141,8 +141,10 @@ def problems(table: str, headers: list[str], label: str) -> list[str]:
     rename, _, unknown = renames(table, headers)
     out = []
     if unknown:
-        out.append(f"{label}: 无法识别的列 {'、'.join(unknown)}（见 docs/registry-headers.md；"
-                   "其他表头可用 --headers 映射文件对应到登记库的列，或列入 ignore）")
+        out.append(
+            f"{label}: 无法识别的列 {'、'.join(unknown)}（见 docs/registry-headers.md；"
+            "其他表头可用 --headers 映射文件对应到登记库的列，或列入 ignore）"
+        )
     targets: dict[str, list[str]] = {}
     for h in headers:
         if h == "_row" or h in unknown:
@@ -168,8 +170,11 @@ def _month(col: pl.Expr) -> pl.Expr:
     six_m = text.str.extract(r"^(\d{4})(\d{2})$", 2)
     year = pl.coalesce(six, digits)
     mm = pl.coalesce(six_m, month)
-    return pl.when(year.is_not_null() & mm.is_not_null()).then(
-        pl.concat_str([year, pl.lit("-"), mm.str.zfill(2)])).otherwise(text)
+    return (
+        pl.when(year.is_not_null() & mm.is_not_null())
+        .then(pl.concat_str([year, pl.lit("-"), mm.str.zfill(2)]))
+        .otherwise(text)
+    )
 
 
 def normalise(lf: pl.LazyFrame, table: str) -> pl.LazyFrame:
@@ -189,6 +194,9 @@ def normalise(lf: pl.LazyFrame, table: str) -> pl.LazyFrame:
         text = pl.col("insurance").cast(pl.String).str.strip_chars()
         fixes.append(text.replace(words).alias("insurance"))
     schema = lf.collect_schema()  # the bureau's number cells: “32,000.00”
-    fixes.extend(pl.col(c).str.replace_all(",", "", literal=True).alias(c)
-                 for c in NUMBER_COLUMNS if c in names and schema[c] == pl.String)
+    fixes.extend(
+        pl.col(c).str.replace_all(",", "", literal=True).alias(c)
+        for c in NUMBER_COLUMNS
+        if c in names and schema[c] == pl.String
+    )
     return lf.with_columns(fixes) if fixes else lf

@@ -35,14 +35,26 @@ ENTITIES = ("enterprise", "person", "agency", "loan", "bureau")
 #: what a result's amount is (interface.md, contract version 2): unlike money is never added up
 FLOWS = ("cash", "reduction", "deferral", "credit", "wage", "none")
 #: each flow's Chinese name, on every page, list and report (the money of two flows is never added)
-FLOW_NAMES = {"cash": "现金拨付", "reduction": "减免", "deferral": "缓缴", "credit": "贷款额度", "wage": "工资待遇",
-              "none": "不涉及资金"}
+FLOW_NAMES = {
+    "cash": "现金拨付",
+    "reduction": "减免",
+    "deferral": "缓缴",
+    "credit": "贷款额度",
+    "wage": "工资待遇",
+    "none": "不涉及资金",
+}
 #: the same-money relations a document may declare between rules (``same_money:``)
 RELATIONS = ("overlaps", "part_of", "exclusive_with")
 JURISDICTIONS = ("cn", "hubei", "beijing", "henan", "zhengzhou", "xinmi", "hunan", "yongzhou")
 JURISDICTION_NAMES = {
-    "cn": "全国", "hubei": "湖北省", "beijing": "北京市", "henan": "河南省", "zhengzhou": "郑州市",
-    "xinmi": "新密市", "hunan": "湖南省", "yongzhou": "永州市",
+    "cn": "全国",
+    "hubei": "湖北省",
+    "beijing": "北京市",
+    "henan": "河南省",
+    "zhengzhou": "郑州市",
+    "xinmi": "新密市",
+    "hunan": "湖南省",
+    "yongzhou": "永州市",
 }
 
 try:  # libyaml is much faster on start-up
@@ -181,9 +193,9 @@ def _relations(entries: list[Any], where: str, doc_defaults: dict[str, Any]) -> 
     return out
 
 
-def load_document(yaml_path: Path, functions: dict[str, Callable[[Calc], None]], module: str) -> tuple[
-    list[Rule], dict[str, Parameter], list[Relation]
-]:
+def load_document(
+    yaml_path: Path, functions: dict[str, Callable[[Calc], None]], module: str
+) -> tuple[list[Rule], dict[str, Parameter], list[Relation]]:
     """Read one policy YAML and pair its rules with their column functions."""
     data = yaml.load(yaml_path.read_text(encoding="utf-8"), Loader=_Loader) or {}
     where = yaml_path.name
@@ -218,8 +230,12 @@ def load_document(yaml_path: Path, functions: dict[str, Callable[[Calc], None]],
                 effective_to=_date(effective.get("to")),
                 expires=bool(spec.get("expires", False)),
                 # the rule's own document first, restating documents after it
-                citations=tuple(sorted((Reference.from_mapping(c, here, doc_defaults) for c in cites),
-                                       key=lambda ref: ref.doc_no != doc_defaults["doc_no"])),
+                citations=tuple(
+                    sorted(
+                        (Reference.from_mapping(c, here, doc_defaults) for c in cites),
+                        key=lambda ref: ref.doc_no != doc_defaults["doc_no"],
+                    )
+                ),
                 implements=tuple(spec.get("implements") or [rule_id]),
                 compute=functions[rule_id],
                 module=module,
@@ -228,8 +244,9 @@ def load_document(yaml_path: Path, functions: dict[str, Callable[[Calc], None]],
                 description=str(spec.get("description", "")),
                 applies_to=tuple(spec.get("applies_to") or [entity]),
                 flow=flow,
-                flow_basis=None if basis is None else Reference.from_mapping(basis, f"{here}: flow_basis",
-                                                                              doc_defaults),
+                flow_basis=None
+                if basis is None
+                else Reference.from_mapping(basis, f"{here}: flow_basis", doc_defaults),
             )
         )
     missing = set(functions) - {r.id for r in rules}
@@ -238,8 +255,10 @@ def load_document(yaml_path: Path, functions: dict[str, Callable[[Calc], None]],
     params = parse_parameters(data.get("parameters") or {}, where, doc_defaults)
     relations = _relations(data.get("same_money") or [], where, doc_defaults)
     # the older form: groups of rule ids, the same money under several documents
-    relations += [Relation("overlaps", tuple(g), Reference(str(doc_defaults["doc_no"]), "—", "同一笔资金"))
-                  for g in data.get("overlaps") or []]
+    relations += [
+        Relation("overlaps", tuple(g), Reference(str(doc_defaults["doc_no"]), "—", "同一笔资金"))
+        for g in data.get("overlaps") or []
+    ]
     return rules, params, relations
 
 

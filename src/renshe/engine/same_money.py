@@ -52,8 +52,9 @@ def _cite(rel: Relation) -> str:
     return f"{rel.citation.doc_no} {rel.citation.article}"
 
 
-def _paid(rel: Relation, rules: dict[str, Rule], status: list[pl.Expr], amount: list[pl.Expr]) -> tuple[
-        list[pl.Expr], list[pl.Expr]]:
+def _paid(
+    rel: Relation, rules: dict[str, Rule], status: list[pl.Expr], amount: list[pl.Expr]
+) -> tuple[list[pl.Expr], list[pl.Expr]]:
     """Which eligible member is taken (the preferred one, else the larger amount, ties to
     the first) and, for the others that are eligible, its id and the reason."""
     n = len(rel.members)
@@ -122,8 +123,9 @@ def decide(rel: Relation, rules: dict[str, Rule]) -> Decision:
                 continue
             cut = refused & status[i].is_in([ELIGIBLE, UNDETERMINED])
             wait = open_ & (status[i] == ELIGIBLE)
-            new_status.append(pl.when(cut).then(pl.lit(INELIGIBLE)).when(wait).then(pl.lit(UNDETERMINED))
-                              .otherwise(status[i]))
+            new_status.append(
+                pl.when(cut).then(pl.lit(INELIGIBLE)).when(wait).then(pl.lit(UNDETERMINED)).otherwise(status[i])
+            )
             new_why.append(pl.when(cut).then(pl.lit(bound)).when(wait).then(pl.lit(pending)))
         status, why = new_status, new_why
     marks, whys = _paid(rel, rules, status, amount)
@@ -173,11 +175,15 @@ def resolve_frames(results: dict[str, pl.DataFrame], reg: Registry, key: str) ->
         wide = pl.DataFrame(columns)
         for i in range(len(d.relation.members)):
             if f"s{i}" not in wide.columns:  # a member not evaluated: never taken, never binding
-                wide = wide.with_columns(pl.lit(None, dtype=pl.String).alias(f"s{i}"),
-                                         pl.lit(None, dtype=pl.Float64).alias(f"a{i}"))
-        decided = wide.select(key, *[e.alias(f"status{i}") for i, e in enumerate(d.status)],
-                              *[e.alias(f"mark{i}") for i, e in enumerate(d.mark)],
-                              *[e.alias(f"why{i}") for i, e in enumerate(d.why)])
+                wide = wide.with_columns(
+                    pl.lit(None, dtype=pl.String).alias(f"s{i}"), pl.lit(None, dtype=pl.Float64).alias(f"a{i}")
+                )
+        decided = wide.select(
+            key,
+            *[e.alias(f"status{i}") for i, e in enumerate(d.status)],
+            *[e.alias(f"mark{i}") for i, e in enumerate(d.mark)],
+            *[e.alias(f"why{i}") for i, e in enumerate(d.why)],
+        )
         field = MARK[d.relation.kind]
         for i, pid in zip(idx, present, strict=True):
             mine = decided.select(key, f"status{i}", f"mark{i}", f"why{i}")
@@ -196,8 +202,9 @@ def _competing(frame: pl.DataFrame, rel: Relation) -> pl.Series:
     taken = [pl.col(m).is_not_null() for m in ("overlaps", "excluded_by") if m in frame.columns]
     if rel.kind == "part_of" or not taken:
         return frame["status"]
-    return frame.select(pl.when(pl.any_horizontal(taken)).then(pl.lit(NOT_TAKEN)).otherwise(pl.col("status"))
-                        ).to_series()
+    return frame.select(
+        pl.when(pl.any_horizontal(taken)).then(pl.lit(NOT_TAKEN)).otherwise(pl.col("status"))
+    ).to_series()
 
 
 def _apply_frame(frame: pl.DataFrame, field: str, i: int) -> pl.DataFrame:
@@ -210,9 +217,13 @@ def _apply_frame(frame: pl.DataFrame, field: str, i: int) -> pl.DataFrame:
     status = pl.coalesce(new_status, pl.col("status"))
     reasons = pl.col("reasons")
     if frame.schema["reasons"] == pl.String:
-        appended = (pl.when(why.is_null()).then(reasons)
-                    .when(reasons.is_null() | (reasons == "")).then(why)
-                    .otherwise(pl.concat_str([reasons, why], separator="；")))
+        appended = (
+            pl.when(why.is_null())
+            .then(reasons)
+            .when(reasons.is_null() | (reasons == ""))
+            .then(why)
+            .otherwise(pl.concat_str([reasons, why], separator="；"))
+        )
         replaced = why
     else:
         appended = pl.when(why.is_null()).then(reasons).otherwise(pl.concat_list([reasons, why]))
@@ -249,8 +260,9 @@ def _compiled(reg: Registry, index: int) -> _Compiled:
         schema[f"s{i}"] = fast.dtype_of(pl.String)
         schema[f"a{i}"] = fast.dtype_of(pl.Float64)
     comp = fast.Compiler(schema)
-    made = _Compiled([comp.row(e)[0] for e in d.status], [comp.row(e)[0] for e in d.mark],
-                     [comp.row(e)[0] for e in d.why])
+    made = _Compiled(
+        [comp.row(e)[0] for e in d.status], [comp.row(e)[0] for e in d.mark], [comp.row(e)[0] for e in d.why]
+    )
     known[2][index] = made
     return made
 
@@ -265,8 +277,11 @@ def resolve_rows(cols: dict[str, Columns], reg: Registry) -> None:
         row: dict[str, Any] = {}
         for i, m in enumerate(members):
             c = cols.get(m)
-            taken = c is not None and d.relation.kind != "part_of" and any(
-                c.get(mark, [None])[0] is not None for mark in ("overlaps", "excluded_by"))
+            taken = (
+                c is not None
+                and d.relation.kind != "part_of"
+                and any(c.get(mark, [None])[0] is not None for mark in ("overlaps", "excluded_by"))
+            )
             row[f"s{i}"] = NOT_TAKEN if taken else (c["status"][0] if c is not None else None)
             row[f"a{i}"] = c["amount"][0] if c is not None else None
         fns = _compiled(reg, index)
@@ -303,9 +318,15 @@ def counted_expr() -> pl.Expr:
     not yet due (its ``deadline``, an ISO date, on or after ``as_of``). The batch runs it
     in Polars; ``counted`` runs it compiled for one result."""
     overdue = ((pl.col("flow") == "deferral") & (pl.col("deadline") < pl.col("as_of"))).fill_null(False)
-    return ((pl.col("status") == ELIGIBLE) & (pl.col("unit") == "CNY") & pl.col("amount").is_not_null()
-            & pl.col("flow").is_in(list(MONEY_FLOWS)) & pl.col("overlaps").is_null()
-            & pl.col("excluded_by").is_null() & ~overdue).fill_null(False)
+    return (
+        (pl.col("status") == ELIGIBLE)
+        & (pl.col("unit") == "CNY")
+        & pl.col("amount").is_not_null()
+        & pl.col("flow").is_in(list(MONEY_FLOWS))
+        & pl.col("overlaps").is_null()
+        & pl.col("excluded_by").is_null()
+        & ~overdue
+    ).fill_null(False)
 
 
 COUNTED_COLUMNS = ("status", "unit", "amount", "flow", "overlaps", "excluded_by", "deadline", "as_of")

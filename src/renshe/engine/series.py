@@ -79,8 +79,11 @@ def pivot(table: str, rows: pl.DataFrame, units: pl.Series, cell_list: list[tupl
     if (at < 0).any():
         raise ValueError(f"{table}: rows of units that are not in the partition")
     rows = rows.with_columns(pl.Series("__at", at))
-    parts = {tuple(str(k) for k in key): part for key, part in
-             rows.partition_by(list(keys), as_dict=True).items()} if rows.height else {}
+    parts = (
+        {tuple(str(k) for k in key): part for key, part in rows.partition_by(list(keys), as_dict=True).items()}
+        if rows.height
+        else {}
+    )
     for part in parts.values():
         if part["__at"].n_unique() != part.height:
             raise NotUnique(table)

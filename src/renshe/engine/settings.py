@@ -34,10 +34,22 @@ def load_settings(file: Path) -> dict[str, Parameter]:
         if not isinstance(spec, dict) or "values" not in spec or "unit" not in spec:
             raise ValueError(f"{where}: needs 'unit' and 'values'")
         reference = Reference.from_mapping(spec.get("reference"), where)
-        values = tuple(sorted(((k if isinstance(k, dt.date) else dt.date.fromisoformat(str(k)), v)
-                               for k, v in spec["values"].items()), key=lambda kv: kv[0]))
-        out[name] = Parameter(name=name, unit=str(spec["unit"]), values=values, reference=reference,
-                              description=str(spec.get("description", "")))
+        values = tuple(
+            sorted(
+                (
+                    (k if isinstance(k, dt.date) else dt.date.fromisoformat(str(k)), v)
+                    for k, v in spec["values"].items()
+                ),
+                key=lambda kv: kv[0],
+            )
+        )
+        out[name] = Parameter(
+            name=name,
+            unit=str(spec["unit"]),
+            values=values,
+            reference=reference,
+            description=str(spec.get("description", "")),
+        )
     return out
 
 

@@ -92,8 +92,9 @@ def entities_of(case: Case) -> dict[str, Entity]:
         table_rows: dict[str, list[Row]] = {}
         fill_row(obj, 0, "", row, table_rows)
         if name == "enterprise":
-            c = classify(row["industry"], row.get("employees"), row.get("revenue"), row.get("assets"),
-                         row.get("size_given"))
+            c = classify(
+                row["industry"], row.get("employees"), row.get("revenue"), row.get("assets"), row.get("size_given")
+            )
             row["size"], row["industry_class"] = c.size, c.industry_class
         tables = {t: [_typed(r, _table_schema(name, t)) for r in table_rows.get(t, [])] for t in layout(model).tables}
         row.update(fact_bounds_row(name, tables))
@@ -111,7 +112,6 @@ def program(plan: Plan, entity: str) -> Program | None:
     return plans.program(plan, shapes.entities[entity], shapes.tables.get(entity, {}))
 
 
-
 # ---- one case ---------------------------------------------------------------------------
 @dataclass
 class Answer:
@@ -123,8 +123,17 @@ class Answer:
 
 def _gated(r: Rule, reason: str) -> Answer:
     out = Outcome(rule=r, unit=r.unit, results=None, outputs=[])  # type: ignore[arg-type]
-    return Answer(out, {"eligible": [False], "amount": [None], "reasons": [[reason]], "in_scope": [False],
-                        "status": [OUT_OF_SCOPE], "missing": [None]})
+    return Answer(
+        out,
+        {
+            "eligible": [False],
+            "amount": [None],
+            "reasons": [[reason]],
+            "in_scope": [False],
+            "status": [OUT_OF_SCOPE],
+            "missing": [None],
+        },
+    )
 
 
 class _Fallback:
@@ -176,8 +185,14 @@ def evaluate(case: Case, rule_ids: list[str] | None = None) -> tuple[dict[str, A
         if cols is None:
             answers[rid] = fallback.run(r, params)
             continue
-        out = Outcome(rule=r, unit=plan.unit, results=None, outputs=plan.outputs,  # type: ignore[arg-type]
-                      traced=plan.traced, parameters=plan.parameters)
+        out = Outcome(
+            rule=r,
+            unit=plan.unit,
+            results=None,  # type: ignore[arg-type]
+            outputs=plan.outputs,
+            traced=plan.traced,
+            parameters=plan.parameters,
+        )
         answers[rid] = Answer(out, cols)
     same_money.resolve_rows({rid: a.cols for rid, a in answers.items()}, reg)
     for answer in answers.values():

@@ -33,15 +33,19 @@ SECURE = re.compile(r";\s*secure\s*(;|$)", re.IGNORECASE)
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TRUSTED_ORIGINS_ENV = "RENSHE_TRUSTED_ORIGINS"
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-       "frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 #: The API documentation pages (/docs, /redoc) load Swagger UI / ReDoc from a CDN
 #: with an inline bootstrap script; they get a policy of their own.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-            "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; font-src 'self' https://fonts.gstatic.com; "
-            "worker-src 'self' blob:; frame-ancestors 'none'")
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; font-src 'self' https://fonts.gstatic.com; "
+    "worker-src 'self' blob:; frame-ancestors 'none'"
+)
 DOCS_PATHS = ("/docs", "/redoc")
 SECURITY_HEADERS = {
     "x-frame-options": "DENY",
@@ -118,8 +122,10 @@ class Hardening:
 
         headers = Headers(scope=scope)
         if scope["method"] in UNSAFE and cookie_authenticated(headers) and not same_site(headers):
-            refused = JSONResponse({"detail": "跨站请求被拒绝：请求来源（Origin/Referer）须为本站页面，请在本站页面上重新操作"},
-                                   status_code=403)
+            refused = JSONResponse(
+                {"detail": "跨站请求被拒绝：请求来源（Origin/Referer）须为本站页面，请在本站页面上重新操作"},
+                status_code=403,
+            )
             await refused(scope, receive, with_headers)
             return
         await self.app(scope, receive, with_headers)

@@ -114,8 +114,7 @@ async def database_session(request: Request) -> AsyncIterator[Session]:
 
 
 def busy_response() -> JSONResponse:
-    return JSONResponse(status_code=503, content={"detail": BUSY_MESSAGE},
-                        headers={"Retry-After": str(RETRY_AFTER_S)})
+    return JSONResponse(status_code=503, content={"detail": BUSY_MESSAGE}, headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
 def install(app: FastAPI) -> None:

@@ -127,8 +127,10 @@ def _size(limit: int) -> str:
 
 def _answer(face: str, status: int, message: str, **headers: str) -> Response:
     if face == "web":
-        body = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{status}</title>'
-                f'<div class="card" id="message"><p>{message}</p><p><a href="/">返回首页</a></p></div></html>')
+        body = (
+            f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{status}</title>'
+            f'<div class="card" id="message"><p>{message}</p><p><a href="/">返回首页</a></p></div></html>'
+        )
         return HTMLResponse(body, status_code=status, headers=headers)
     return JSONResponse({"detail": message}, status_code=status, headers=headers)
 
@@ -245,9 +247,13 @@ async def off_loop(fn: Callable[..., T], *args: Any) -> T:
 
 def capped(rejected: list[dict[str, Any]], download: str, shown: int = REJECTED_SHOWN) -> dict[str, Any]:
     """``rejected_total`` problems, the first ``shown`` of them, and where the full list is."""
-    return {"rejected_total": len(rejected), "rejected_rows": len({r.get("row") for r in rejected}),
-            "rejected": rejected[:shown], "rejected_truncated": len(rejected) > shown,
-            "rejected_file": download}
+    return {
+        "rejected_total": len(rejected),
+        "rejected_rows": len({r.get("row") for r in rejected}),
+        "rejected": rejected[:shown],
+        "rejected_truncated": len(rejected) > shown,
+        "rejected_file": download,
+    }
 
 
 def rejected_table(rejected: list[dict[str, Any]], fmt: Literal["xlsx", "csv"]) -> bytes:

@@ -137,8 +137,11 @@ def layoff_rate(c: Calc, base_month: str, year_end_month: str) -> pl.Expr:
     return c.q("layoff_rate", base_month, year_end_month)
 
 
-@quantity("layoff_rate", "裁员率 = 1 −（年末失业保险参保人数 + 年度自然减员人数）/ 上年末失业保险参保人数",
-          "京人社就字〔2020〕15号 一（二）1（1）")
+@quantity(
+    "layoff_rate",
+    "裁员率 = 1 −（年末失业保险参保人数 + 年度自然减员人数）/ 上年末失业保险参保人数",
+    "京人社就字〔2020〕15号 一（二）1（1）",
+)
 def _layoff_rate(c: Calc, base_month: str, year_end_month: str) -> pl.Expr:
     base = c.month_value("insured", base_month, "headcount")
     end = c.month_value("insured", year_end_month, "headcount")
@@ -173,8 +176,10 @@ def _working_days_back(n: int) -> tuple[list[dt.date], list[dt.date]]:
     """Every date of the calendar's years and the n-th working day before it (dates
     whose count runs out of the calendar are left out)."""
     years = calendar.covered_years()
-    day, last = dt.date(years.start, dt.date.min.month, dt.date.min.day), dt.date(years.stop, dt.date.min.month,
-                                                                                     dt.date.min.day)
+    day, last = (
+        dt.date(years.start, dt.date.min.month, dt.date.min.day),
+        dt.date(years.stop, dt.date.min.month, dt.date.min.day),
+    )
     keys, values = [], []
     while day < last:
         try:
@@ -190,30 +195,37 @@ def working_days_before(expr: pl.Expr, n: int) -> pl.Expr:
     """The n-th working day before each date (State Council calendar); null outside the
     calendar's years. A lookup in the calendar, so the plan stays a plain expression."""
     keys, values = _working_days_back(n)
-    return expr.replace_strict(pl.Series(keys, dtype=pl.Date), pl.Series(values, dtype=pl.Date), default=None,
-                               return_dtype=pl.Date)
+    return expr.replace_strict(
+        pl.Series(keys, dtype=pl.Date), pl.Series(values, dtype=pl.Date), default=None, return_dtype=pl.Date
+    )
 
 
 def sme_like(c: Calc, sizes: list[str], like_unit_types: list[str]) -> pl.Expr:
     """中小微企业, or a unit type that counts as one (以单位方式参保的个体工商户)."""
-    return ((pl.col("unit_type") == "enterprise") & pl.col("size").is_in(sizes)) | \
-        pl.col("unit_type").is_in(like_unit_types)
+    return ((pl.col("unit_type") == "enterprise") & pl.col("size").is_in(sizes)) | pl.col("unit_type").is_in(
+        like_unit_types
+    )
 
 
 def require_sme(c: Calc, sizes: list[str], like_unit_types: list[str]) -> pl.Expr:
     ok = sme_like(c, sizes, like_unit_types)
-    c.require(ok.fill_null(False) | pl.col("unit_type").is_in(like_unit_types),
-              pl.when(pl.col("unit_type") == "enterprise").then(pl.format("中小微企业（{}）", pl.col("size")))
-              .otherwise(pl.lit("以单位方式参保的个体工商户（参照中小微企业）")),
-              pl.when(pl.col("size").is_null() & (pl.col("unit_type") == "enterprise"))
-              .then(pl.lit("未能划型（缺少行业、从业人员、营业收入或资产总额），无法确认中小微企业条件"))
-              .otherwise(pl.format("单位类型 {}、划型 {}，非中小微企业", pl.col("unit_type"), pl.col("size"))))
+    c.require(
+        ok.fill_null(False) | pl.col("unit_type").is_in(like_unit_types),
+        pl.when(pl.col("unit_type") == "enterprise")
+        .then(pl.format("中小微企业（{}）", pl.col("size")))
+        .otherwise(pl.lit("以单位方式参保的个体工商户（参照中小微企业）")),
+        pl.when(pl.col("size").is_null() & (pl.col("unit_type") == "enterprise"))
+        .then(pl.lit("未能划型（缺少行业、从业人员、营业收入或资产总额），无法确认中小微企业条件"))
+        .otherwise(pl.format("单位类型 {}、划型 {}，非中小微企业", pl.col("unit_type"), pl.col("size"))),
+    )
     return ok
 
 
 def null_amount(c: Calc, param: str, unit: str = "CNY") -> None:
     """Eligible with no amount: the standard is a parameter without default."""
-    pending_amount(c, f"参数 {param}（补贴标准，种子文件未载明）未设定，金额待核定；可在案例 parameters 中设定", unit=unit)
+    pending_amount(
+        c, f"参数 {param}（补贴标准，种子文件未载明）未设定，金额待核定；可在案例 parameters 中设定", unit=unit
+    )
 
 
 def per_person_standard(c: Calc, param: str, persons: pl.Expr, note: str | None = None) -> None:

@@ -31,8 +31,12 @@ from renshe.store.models_reports import AgencyAnnualReport, AgencyFiling, Enforc
 FILING_KINDS = {"permit": "人力资源服务许可", "filing": "人力资源服务备案"}
 VERIFICATION = {"remote": "非现场核查（视频、照片）", "onsite": "现场核查"}
 FILING_STATUS = {"submitted": "待审核", "approved": "准予许可/备案", "rejected": "不予许可/备案"}
-CATEGORIES = {"fee": "违规收费", "price_gouging": "哄抬服务价格或劳动力价格", "discrimination": "就业歧视",
-              "false_info": "发布虚假就业信息"}
+CATEGORIES = {
+    "fee": "违规收费",
+    "price_gouging": "哄抬服务价格或劳动力价格",
+    "discrimination": "就业歧视",
+    "false_info": "发布虚假就业信息",
+}
 OUTCOMES = {"corrected": "责令改正，已整改", "penalised": "依法处罚", "unfounded": "查无实据，不予立案处理"}
 OUTCOME_NAMES = {"open": "办理中", **OUTCOMES}
 MAX_ID = 2_147_483_647  # the largest identifier the database's integers hold
@@ -58,10 +62,21 @@ def agencies_for(s: Session, user: User) -> list[User]:
 # --------------------------------------------------------------------------- permits and filings
 
 
-@implements("cn.hr_service_licensing_filing_2020", "beijing.hr_permit_remote_verification_2020",
-            tests=["tests/desk/test_agencies.py::test_filing_with_remote_verification_is_reviewed_in_the_district"])
-def file(s: Session, agency: User, *, kind: str, services: str, verification: str,
-         files: list[tuple[str, bytes]] | None = None, at: dt.datetime | None = None) -> AgencyFiling:
+@implements(
+    "cn.hr_service_licensing_filing_2020",
+    "beijing.hr_permit_remote_verification_2020",
+    tests=["tests/desk/test_agencies.py::test_filing_with_remote_verification_is_reviewed_in_the_district"],
+)
+def file(
+    s: Session,
+    agency: User,
+    *,
+    kind: str,
+    services: str,
+    verification: str,
+    files: list[tuple[str, bytes]] | None = None,
+    at: dt.datetime | None = None,
+) -> AgencyFiling:
     """An agency's permit or filing, on line; a remote site check needs its video stills or photos."""
     if agency.role != "agency":
         raise Forbidden("许可备案由人力资源服务机构申报（以机构账号登录）")
@@ -80,14 +95,29 @@ def file(s: Session, agency: User, *, kind: str, services: str, verification: st
     c.done()
     for x in checked:
         attachments.store(x)  # stored by SHA-256, as an application's materials are
-    f = AgencyFiling(agency_id=agency.id, district=dispatch.agency_district(agency), kind=k, services=text,
-                     verification=v, status="submitted", submitted_at=at, note="",
-                     attachments=[{"filename": x.filename, "kind": x.kind, "size": len(x.data), "sha256": x.sha256}
-                                  for x in checked])
+    f = AgencyFiling(
+        agency_id=agency.id,
+        district=dispatch.agency_district(agency),
+        kind=k,
+        services=text,
+        verification=v,
+        status="submitted",
+        submitted_at=at,
+        note="",
+        attachments=[
+            {"filename": x.filename, "kind": x.kind, "size": len(x.data), "sha256": x.sha256} for x in checked
+        ],
+    )
     s.add(f)
     s.flush()
-    audit.record(s, agency, "agency.filing", "agency_filing", f.id,
-                 {"kind": k, "verification": v, "files": [a["sha256"] for a in f.attachments]})
+    audit.record(
+        s,
+        agency,
+        "agency.filing",
+        "agency_filing",
+        f.id,
+        {"kind": k, "verification": v, "files": [a["sha256"] for a in f.attachments]},
+    )
     return f
 
 
@@ -100,10 +130,14 @@ def get_filing(s: Session, user: User, filing_id: int) -> AgencyFiling:
     return f
 
 
-@implements("cn.hr_service_licensing_filing_2020", "beijing.hr_permit_remote_verification_2020",
-            tests=["tests/desk/test_agencies.py::test_filing_with_remote_verification_is_reviewed_in_the_district"])
-def review(s: Session, user: User, filing_id: int, *, approve: bool, note: str = "",
-           at: dt.datetime | None = None) -> AgencyFiling:
+@implements(
+    "cn.hr_service_licensing_filing_2020",
+    "beijing.hr_permit_remote_verification_2020",
+    tests=["tests/desk/test_agencies.py::test_filing_with_remote_verification_is_reviewed_in_the_district"],
+)
+def review(
+    s: Session, user: User, filing_id: int, *, approve: bool, note: str = "", at: dt.datetime | None = None
+) -> AgencyFiling:
     """The district bureau's decision; a refusal says why."""
     f = get_filing(s, user, filing_id)
     _writer(user, f.district, "许可备案审核")
@@ -121,8 +155,10 @@ def review(s: Session, user: User, filing_id: int, *, approve: bool, note: str =
     return f
 
 
-@implements("beijing.hr_permit_remote_verification_2020",
-            tests=["tests/desk/test_agencies.py::test_filing_with_remote_verification_is_reviewed_in_the_district"])
+@implements(
+    "beijing.hr_permit_remote_verification_2020",
+    tests=["tests/desk/test_agencies.py::test_filing_with_remote_verification_is_reviewed_in_the_district"],
+)
 def material(s: Session, user: User, filing_id: int, index: int) -> tuple[dict[str, Any], bytes]:
     """One verification file of a filing (its record and bytes, checked against the stored
     SHA-256) for the agency itself or the bureau of its area — the remote site check."""
@@ -149,21 +185,36 @@ def filings(s: Session, user: User) -> list[AgencyFiling]:
 
 
 def filing_view(f: AgencyFiling) -> dict[str, Any]:
-    return {"id": f.id, "agency": f.agency.display_name, "uscc": f.agency.uscc, "district": f.district,
-            "district_name": place(f.district), "kind": f.kind, "kind_name": FILING_KINDS[f.kind],
-            "services": f.services, "verification": f.verification, "verification_name": VERIFICATION[f.verification],
-            "attachments": list(f.attachments), "status": f.status, "status_name": FILING_STATUS[f.status],
-            "submitted_at": f.submitted_at.isoformat(timespec="minutes"),
-            "reviewed_at": f.reviewed_at.isoformat(timespec="minutes") if f.reviewed_at else None, "note": f.note}
+    return {
+        "id": f.id,
+        "agency": f.agency.display_name,
+        "uscc": f.agency.uscc,
+        "district": f.district,
+        "district_name": place(f.district),
+        "kind": f.kind,
+        "kind_name": FILING_KINDS[f.kind],
+        "services": f.services,
+        "verification": f.verification,
+        "verification_name": VERIFICATION[f.verification],
+        "attachments": list(f.attachments),
+        "status": f.status,
+        "status_name": FILING_STATUS[f.status],
+        "submitted_at": f.submitted_at.isoformat(timespec="minutes"),
+        "reviewed_at": f.reviewed_at.isoformat(timespec="minutes") if f.reviewed_at else None,
+        "note": f.note,
+    }
 
 
 # --------------------------------------------------------------------------- annual reports
 
 
-@implements("beijing.hr_agency_good_practice_annual_report_2020",
-            tests=["tests/desk/test_agencies.py::test_annual_report_with_good_practice_is_published"])
-def submit_annual(s: Session, agency: User, *, year: int | str, summary: str, good_practice: str,
-                  at: dt.datetime | None = None) -> AgencyAnnualReport:
+@implements(
+    "beijing.hr_agency_good_practice_annual_report_2020",
+    tests=["tests/desk/test_agencies.py::test_annual_report_with_good_practice_is_published"],
+)
+def submit_annual(
+    s: Session, agency: User, *, year: int | str, summary: str, good_practice: str, at: dt.datetime | None = None
+) -> AgencyAnnualReport:
     if agency.role != "agency":
         raise Forbidden("年度报告由人力资源服务机构报送")
     at = at or dispatch.beijing_now()
@@ -178,22 +229,36 @@ def submit_annual(s: Session, agency: User, *, year: int | str, summary: str, go
         c.add("year", f"年度应在 {first} 年至 {at.year} 年之间")
     text = c.text("summary", "年度经营情况", summary, 5000)
     good = c.text("good_practice", "疫情防控期间的积极举措和典型做法", good_practice, 5000, required=False)
-    if not c.problems and s.execute(select(AgencyAnnualReport).where(
-            AgencyAnnualReport.agency_id == agency.id, AgencyAnnualReport.year == y)).first():
+    if (
+        not c.problems
+        and s.execute(
+            select(AgencyAnnualReport).where(AgencyAnnualReport.agency_id == agency.id, AgencyAnnualReport.year == y)
+        ).first()
+    ):
         c.add("year", f"{y} 年度报告已报送")
     c.done()
-    r = AgencyAnnualReport(agency_id=agency.id, district=dispatch.agency_district(agency), year=y, summary=text,
-                           good_practice=good, submitted_at=at, commended=False)
+    r = AgencyAnnualReport(
+        agency_id=agency.id,
+        district=dispatch.agency_district(agency),
+        year=y,
+        summary=text,
+        good_practice=good,
+        submitted_at=at,
+        commended=False,
+    )
     s.add(r)
     s.flush()
     audit.record(s, agency, "agency.annual_report", "agency_annual_report", r.id, {"year": y})
     return r
 
 
-@implements("beijing.hr_agency_good_practice_annual_report_2020",
-            tests=["tests/desk/test_agencies.py::test_annual_report_with_good_practice_is_published"])
-def publish_annual(s: Session, user: User, report_id: int, *, commend: bool = False,
-                   at: dt.datetime | None = None) -> AgencyAnnualReport:
+@implements(
+    "beijing.hr_agency_good_practice_annual_report_2020",
+    tests=["tests/desk/test_agencies.py::test_annual_report_with_good_practice_is_published"],
+)
+def publish_annual(
+    s: Session, user: User, report_id: int, *, commend: bool = False, at: dt.datetime | None = None
+) -> AgencyAnnualReport:
     """年度报告公示: the report is public from now on; ``commend`` marks its good practice for recognition."""
     r = s.get(AgencyAnnualReport, report_id)
     if r is None:
@@ -211,10 +276,15 @@ def publish_annual(s: Session, user: User, report_id: int, *, commend: bool = Fa
     return r
 
 
-def annual_reports(s: Session, user: User | None, *, published_only: bool = False, region: str = "") -> list[AgencyAnnualReport]:
+def annual_reports(
+    s: Session, user: User | None, *, published_only: bool = False, region: str = ""
+) -> list[AgencyAnnualReport]:
     """Published reports for anyone; unpublished too for the agency itself and the bureau of its area."""
-    rows = list(s.execute(select(AgencyAnnualReport).order_by(AgencyAnnualReport.year.desc(),
-                                                              AgencyAnnualReport.id.desc())).scalars())
+    rows = list(
+        s.execute(
+            select(AgencyAnnualReport).order_by(AgencyAnnualReport.year.desc(), AgencyAnnualReport.id.desc())
+        ).scalars()
+    )
     if region:
         rows = [r for r in rows if within(r.district, region)]
 
@@ -224,27 +294,47 @@ def annual_reports(s: Session, user: User | None, *, published_only: bool = Fals
         if published_only or user is None:
             return False
         return (user.role == "agency" and r.agency_id == user.id) or (
-            user.role in ("caseworker", "auditor", "admin") and dispatch.covers(user, r.district))
+            user.role in ("caseworker", "auditor", "admin") and dispatch.covers(user, r.district)
+        )
 
     return [r for r in rows if visible(r)]
 
 
 def annual_view(r: AgencyAnnualReport) -> dict[str, Any]:
-    return {"id": r.id, "agency": r.agency.display_name, "uscc": r.agency.uscc, "district": r.district,
-            "district_name": place(r.district), "year": r.year, "summary": r.summary, "good_practice": r.good_practice,
-            "submitted_at": r.submitted_at.isoformat(timespec="minutes"),
-            "published_at": r.published_at.isoformat(timespec="minutes") if r.published_at else None,
-            "commended": r.commended}
+    return {
+        "id": r.id,
+        "agency": r.agency.display_name,
+        "uscc": r.agency.uscc,
+        "district": r.district,
+        "district_name": place(r.district),
+        "year": r.year,
+        "summary": r.summary,
+        "good_practice": r.good_practice,
+        "submitted_at": r.submitted_at.isoformat(timespec="minutes"),
+        "published_at": r.published_at.isoformat(timespec="minutes") if r.published_at else None,
+        "commended": r.commended,
+    }
 
 
 # --------------------------------------------------------------------------- enforcement
 
 
-@implements("beijing.hr_market_enforcement_2020", "cn.stable_labour_hr_fee_regulation_2020",
-            "beijing.hr_agency_good_practice_annual_report_2020",
-            tests=["tests/desk/test_agencies.py::test_fee_complaint_becomes_a_case_with_an_outcome"])
-def open_case(s: Session, user: User, *, agency_id: int | str, category: str, complaint: str,
-              complainant: str = "", at: dt.datetime | None = None) -> EnforcementCase:
+@implements(
+    "beijing.hr_market_enforcement_2020",
+    "cn.stable_labour_hr_fee_regulation_2020",
+    "beijing.hr_agency_good_practice_annual_report_2020",
+    tests=["tests/desk/test_agencies.py::test_fee_complaint_becomes_a_case_with_an_outcome"],
+)
+def open_case(
+    s: Session,
+    user: User,
+    *,
+    agency_id: int | str,
+    category: str,
+    complaint: str,
+    complainant: str = "",
+    at: dt.datetime | None = None,
+) -> EnforcementCase:
     """A complaint about an agency's fees, price gouging, discrimination or false information becomes a case."""
     if user.role not in ("caseworker", "admin"):
         raise Forbidden("执法案件由人社部门经办人员登记")
@@ -260,19 +350,31 @@ def open_case(s: Session, user: User, *, agency_id: int | str, category: str, co
     who = c.text("complainant", "投诉人", complainant, 64, required=False)
     c.done()
     assert agency is not None
-    case = EnforcementCase(agency_id=agency.id, district=dispatch.agency_district(agency), category=cat,
-                           complaint=text, complainant=who, opened_by=user.id, opened_at=at or dispatch.beijing_now(),
-                           outcome="open", outcome_note="")
+    case = EnforcementCase(
+        agency_id=agency.id,
+        district=dispatch.agency_district(agency),
+        category=cat,
+        complaint=text,
+        complainant=who,
+        opened_by=user.id,
+        opened_at=at or dispatch.beijing_now(),
+        outcome="open",
+        outcome_note="",
+    )
     s.add(case)
     s.flush()
     audit.record(s, user, "agency.case_open", "enforcement_case", case.id, {"category": cat, "agency": agency.id})
     return case
 
 
-@implements("beijing.hr_market_enforcement_2020", "cn.stable_labour_hr_fee_regulation_2020",
-            tests=["tests/desk/test_agencies.py::test_fee_complaint_becomes_a_case_with_an_outcome"])
-def close_case(s: Session, user: User, case_id: int, *, outcome: str, note: str,
-               at: dt.datetime | None = None) -> EnforcementCase:
+@implements(
+    "beijing.hr_market_enforcement_2020",
+    "cn.stable_labour_hr_fee_regulation_2020",
+    tests=["tests/desk/test_agencies.py::test_fee_complaint_becomes_a_case_with_an_outcome"],
+)
+def close_case(
+    s: Session, user: User, case_id: int, *, outcome: str, note: str, at: dt.datetime | None = None
+) -> EnforcementCase:
     case = s.get(EnforcementCase, case_id)
     if case is None:
         raise NotFound(f"未找到执法案件 {case_id}")
@@ -299,9 +401,19 @@ def cases(s: Session, user: User) -> list[EnforcementCase]:
 
 
 def case_view(c: EnforcementCase) -> dict[str, Any]:
-    return {"id": c.id, "agency": c.agency.display_name, "uscc": c.agency.uscc, "district": c.district,
-            "district_name": place(c.district), "category": c.category, "category_name": CATEGORIES[c.category],
-            "complaint": c.complaint, "complainant": c.complainant,
-            "opened_at": c.opened_at.isoformat(timespec="minutes"), "outcome": c.outcome,
-            "outcome_name": OUTCOME_NAMES[c.outcome], "outcome_note": c.outcome_note,
-            "closed_at": c.closed_at.isoformat(timespec="minutes") if c.closed_at else None}
+    return {
+        "id": c.id,
+        "agency": c.agency.display_name,
+        "uscc": c.agency.uscc,
+        "district": c.district,
+        "district_name": place(c.district),
+        "category": c.category,
+        "category_name": CATEGORIES[c.category],
+        "complaint": c.complaint,
+        "complainant": c.complainant,
+        "opened_at": c.opened_at.isoformat(timespec="minutes"),
+        "outcome": c.outcome,
+        "outcome_name": OUTCOME_NAMES[c.outcome],
+        "outcome_note": c.outcome_note,
+        "closed_at": c.closed_at.isoformat(timespec="minutes") if c.closed_at else None,
+    }

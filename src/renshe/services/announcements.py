@@ -28,14 +28,32 @@ def kind_names() -> dict[str, str]:
     return {k: v.name for k, v in announcement_kinds().items()}
 
 
-@implements("cn.reopening_time_publication_2020", "cn.post_holiday_reopening_info_2020",
-            "beijing.migrant_worker_return_guidance_2020", "cn.recruitment_change_notice_2020",
-            "cn.hr_agency_event_change_notice_2020", "henan.return_to_work_info_publication_2020",
-            tests=["tests/desk/test_announcements.py::test_publish_and_read_by_region_and_kind",
-                   "tests/desk/test_announcements.py::test_event_change_is_published_before_the_event"])
-def publish(s: Session, user: User, *, kind: str, region: str, title: str, body: str, subject: str = "",
-            effective_from: dt.date | str | None, effective_to: dt.date | str | None = None,
-            event_date: dt.date | str | None = None, at: dt.datetime | None = None) -> Announcement:
+@implements(
+    "cn.reopening_time_publication_2020",
+    "cn.post_holiday_reopening_info_2020",
+    "beijing.migrant_worker_return_guidance_2020",
+    "cn.recruitment_change_notice_2020",
+    "cn.hr_agency_event_change_notice_2020",
+    "henan.return_to_work_info_publication_2020",
+    tests=[
+        "tests/desk/test_announcements.py::test_publish_and_read_by_region_and_kind",
+        "tests/desk/test_announcements.py::test_event_change_is_published_before_the_event",
+    ],
+)
+def publish(
+    s: Session,
+    user: User,
+    *,
+    kind: str,
+    region: str,
+    title: str,
+    body: str,
+    subject: str = "",
+    effective_from: dt.date | str | None,
+    effective_to: dt.date | str | None = None,
+    event_date: dt.date | str | None = None,
+    at: dt.datetime | None = None,
+) -> Announcement:
     """Publish an announcement in the user's area. A caseworker publishes in its region, an
     agency only the change or cancellation of its own recruitment event (in its district)."""
     if user.role not in PUBLISHERS:
@@ -62,8 +80,18 @@ def publish(s: Session, user: User, *, kind: str, region: str, title: str, body:
     if spec and spec.needs_event_date and event and event <= at.date():
         c.add("event_date", f"原定活动日期 {event.isoformat()} 已到或已过：招聘活动的调整或取消须在活动前发布")
     c.done()
-    a = Announcement(kind=k, region=r, title=t, subject=subj, body=b, effective_from=start, effective_to=end,
-                     event_date=event, published_by=user.id, published_at=at)
+    a = Announcement(
+        kind=k,
+        region=r,
+        title=t,
+        subject=subj,
+        body=b,
+        effective_from=start,
+        effective_to=end,
+        event_date=event,
+        published_by=user.id,
+        published_at=at,
+    )
     s.add(a)
     s.flush()
     audit.record(s, user, "announcement.publish", "announcement", a.id, {"kind": k, "region": r})
@@ -72,13 +100,22 @@ def publish(s: Session, user: User, *, kind: str, region: str, title: str, body:
 
 def view(a: Announcement) -> dict[str, Any]:
     spec = announcement_kinds()[a.kind]
-    return {"id": a.id, "kind": a.kind, "kind_name": spec.name, "region": a.region, "region_name": place(a.region),
-            "title": a.title, "subject": a.subject, "body": a.body,
-            "effective_from": a.effective_from.isoformat(),
-            "effective_to": a.effective_to.isoformat() if a.effective_to else None,
-            "event_date": a.event_date.isoformat() if a.event_date else None,
-            "publisher": a.publisher.display_name, "published_at": a.published_at.isoformat(timespec="minutes"),
-            "citation": spec.reference.full()}
+    return {
+        "id": a.id,
+        "kind": a.kind,
+        "kind_name": spec.name,
+        "region": a.region,
+        "region_name": place(a.region),
+        "title": a.title,
+        "subject": a.subject,
+        "body": a.body,
+        "effective_from": a.effective_from.isoformat(),
+        "effective_to": a.effective_to.isoformat() if a.effective_to else None,
+        "event_date": a.event_date.isoformat() if a.event_date else None,
+        "publisher": a.publisher.display_name,
+        "published_at": a.published_at.isoformat(timespec="minutes"),
+        "citation": spec.reference.full(),
+    }
 
 
 def _touches(a_region: str, wanted: str) -> bool:
@@ -86,10 +123,14 @@ def _touches(a_region: str, wanted: str) -> bool:
     return a_region.startswith(area(wanted)) or wanted.startswith(area(a_region))
 
 
-@implements("cn.reopening_time_publication_2020", "henan.return_to_work_info_publication_2020",
-            tests=["tests/desk/test_announcements.py::test_publish_and_read_by_region_and_kind"])
-def listing(s: Session, *, region: str = "", kind: str = "", on: dt.date | None = None,
-            current_only: bool = False) -> list[Announcement]:
+@implements(
+    "cn.reopening_time_publication_2020",
+    "henan.return_to_work_info_publication_2020",
+    tests=["tests/desk/test_announcements.py::test_publish_and_read_by_region_and_kind"],
+)
+def listing(
+    s: Session, *, region: str = "", kind: str = "", on: dt.date | None = None, current_only: bool = False
+) -> list[Announcement]:
     """Public list, newest first: optionally one region (and the areas around it), one kind, and
     only those in force on ``on`` (today, Beijing time)."""
     q = select(Announcement).order_by(Announcement.published_at.desc(), Announcement.id.desc())

@@ -37,12 +37,27 @@ AREA_ROLES = frozenset({"caseworker", "finance"})
 REVIEWABLE = ("submitted", "resubmitted", "objected")
 #: statuses in which an application no longer gets its money (the others still hold it)
 SPENT = ("rejected", "clawed_back")
-ROLE_NAMES = {"enterprise": "用人单位", "agency": "人力资源服务机构", "person": "个人", "caseworker": "经办人员",
-              "finance": "财务人员", "auditor": "审计人员", "admin": "管理员"}
+ROLE_NAMES = {
+    "enterprise": "用人单位",
+    "agency": "人力资源服务机构",
+    "person": "个人",
+    "caseworker": "经办人员",
+    "finance": "财务人员",
+    "auditor": "审计人员",
+    "admin": "管理员",
+}
 STATUS_NAMES = {
-    "submitted": "已提交待审核", "resubmitted": "补正后待审核", "returned": "退回补正", "approved": "审核通过",
-    "rejected": "不予通过", "in_notice": "公示中", "objected": "公示有异议待复核", "cleared": "公示无异议待拨付",
-    "disbursing": "拨付中", "paid": "已拨付", "clawed_back": "已追回",
+    "submitted": "已提交待审核",
+    "resubmitted": "补正后待审核",
+    "returned": "退回补正",
+    "approved": "审核通过",
+    "rejected": "不予通过",
+    "in_notice": "公示中",
+    "objected": "公示有异议待复核",
+    "cleared": "公示无异议待拨付",
+    "disbursing": "拨付中",
+    "paid": "已拨付",
+    "clawed_back": "已追回",
 }
 
 
@@ -100,17 +115,55 @@ def eligible_result(case: dict[str, Any], policy_id: str) -> tuple[dict[str, Any
     return body, result
 
 
-@implements("beijing.government_services_online_2020", "beijing.si_contactless_service_2020", "beijing.si_benefit_docs_by_email_2020", "beijing.hrss_services_online_2020", "beijing.stable_job_subsidy_online_publicity_2020", "beijing.training_subsidy_procedure_2020", "beijing.guaranteed_loan_green_channel_2020", "beijing.job_intro_subsidy_application_2020", "beijing.commercial_hr_agency_platform_participation_2020", "cn.hrss_no_contact_window_service_2020", "cn.hrss_no_contact_window_service_jan30_2020", "cn.si_online_benefit_claim_2020", "cn.si_no_contact_service_2020", "cn.ui_online_claim_platforms_2020", "cn.ui_remote_claim_phone_mail_2020", "cn.ui_onsite_claim_commitment_2020", "cn.pes_opening_hours_online_2020", "cn.internet_plus_training_online_application_2020", "cn.job_stabilisation_subsidy_pointer_2020", "henan.si_deferral_filing_2020", "henan.guaranteed_loan_priority_2020", "xinmi.job_search_subsidy_procedure_2020", "xinmi.streamlined_service_2020", "yongzhou.contactless_service_2022", "beijing.medical_staff_work_injury_fast_channel_2020", "cn.si_work_injury_fast_track_2020", tests=["tests/desk/test_flow.py::test_whole_flow"])
-def submit(s: Session, user: User, policy_id: str, case: dict[str, Any], idempotency_key: str, *,
-           commitment: bool = False, missing_items: list[str] | None = None, bank_account: str | None = None,
-           today: dt.date | None = None) -> tuple[Application, bool]:
+@implements(
+    "beijing.government_services_online_2020",
+    "beijing.si_contactless_service_2020",
+    "beijing.si_benefit_docs_by_email_2020",
+    "beijing.hrss_services_online_2020",
+    "beijing.stable_job_subsidy_online_publicity_2020",
+    "beijing.training_subsidy_procedure_2020",
+    "beijing.guaranteed_loan_green_channel_2020",
+    "beijing.job_intro_subsidy_application_2020",
+    "beijing.commercial_hr_agency_platform_participation_2020",
+    "cn.hrss_no_contact_window_service_2020",
+    "cn.hrss_no_contact_window_service_jan30_2020",
+    "cn.si_online_benefit_claim_2020",
+    "cn.si_no_contact_service_2020",
+    "cn.ui_online_claim_platforms_2020",
+    "cn.ui_remote_claim_phone_mail_2020",
+    "cn.ui_onsite_claim_commitment_2020",
+    "cn.pes_opening_hours_online_2020",
+    "cn.internet_plus_training_online_application_2020",
+    "cn.job_stabilisation_subsidy_pointer_2020",
+    "henan.si_deferral_filing_2020",
+    "henan.guaranteed_loan_priority_2020",
+    "xinmi.job_search_subsidy_procedure_2020",
+    "xinmi.streamlined_service_2020",
+    "yongzhou.contactless_service_2022",
+    "beijing.medical_staff_work_injury_fast_channel_2020",
+    "cn.si_work_injury_fast_track_2020",
+    tests=["tests/desk/test_flow.py::test_whole_flow"],
+)
+def submit(
+    s: Session,
+    user: User,
+    policy_id: str,
+    case: dict[str, Any],
+    idempotency_key: str,
+    *,
+    commitment: bool = False,
+    missing_items: list[str] | None = None,
+    bank_account: str | None = None,
+    today: dt.date | None = None,
+) -> tuple[Application, bool]:
     """File an application; the same idempotency key returns the first one (created=False)."""
     if user.role not in APPLICANT_ROLES:
         raise Forbidden("只有单位、机构或个人可以提交申请")
     if not idempotency_key or len(idempotency_key) > 64:
         raise ServiceError("缺少幂等键（Idempotency-Key，1-64 个字符）")
-    existing = s.execute(select(Application).where(Application.applicant_id == user.id,
-                                                   Application.idempotency_key == idempotency_key)).scalar_one_or_none()
+    existing = s.execute(
+        select(Application).where(Application.applicant_id == user.id, Application.idempotency_key == idempotency_key)
+    ).scalar_one_or_none()
     if existing is not None:
         return existing, False
     result = eligible_result(case, policy_id)[1]
@@ -122,13 +175,23 @@ def submit(s: Session, user: User, policy_id: str, case: dict[str, Any], idempot
     today = today or dt.date.today()
     missing = [m for m in (missing_items or []) if m.strip()]
     app = Application(
-        number=f"SQ{today:%Y%m%d}{secrets.token_hex(4).upper()}", applicant_id=user.id,
-        idempotency_key=idempotency_key, policy_id=policy_id, subject_uscc=uscc, subject_id_number=id_number,
-        subject_name=name, region=region, case=case, result=result, amount=result.get("amount")
-        if result.get("unit") == "CNY" else None, bank_account=bank_account, commitment=commitment,
+        number=f"SQ{today:%Y%m%d}{secrets.token_hex(4).upper()}",
+        applicant_id=user.id,
+        idempotency_key=idempotency_key,
+        policy_id=policy_id,
+        subject_uscc=uscc,
+        subject_id_number=id_number,
+        subject_name=name,
+        region=region,
+        case=case,
+        result=result,
+        amount=result.get("amount") if result.get("unit") == "CNY" else None,
+        bank_account=bank_account,
+        commitment=commitment,
         missing_items=missing,
         missing_due=working_day_after(today, int(setting("gap_documents_working_days", today))) if missing else None,
-        status="submitted", submitted_on=today,
+        status="submitted",
+        submitted_on=today,
         review_due=working_day_after(today, int(setting("review_working_days", today))),
     )
     s.add(app)
@@ -136,11 +199,20 @@ def submit(s: Session, user: User, policy_id: str, case: dict[str, Any], idempot
         s.flush()
     except IntegrityError:  # a concurrent request with the same key won the race
         s.rollback()
-        again = s.execute(select(Application).where(Application.applicant_id == user.id,
-                                                    Application.idempotency_key == idempotency_key)).scalar_one()
+        again = s.execute(
+            select(Application).where(
+                Application.applicant_id == user.id, Application.idempotency_key == idempotency_key
+            )
+        ).scalar_one()
         return again, False
-    audit.record(s, user, "application.submit", "application", app.number,
-                 {"policy": policy_id, "amount": str(app.amount), "commitment": commitment, "missing": missing})
+    audit.record(
+        s,
+        user,
+        "application.submit",
+        "application",
+        app.number,
+        {"policy": policy_id, "amount": str(app.amount), "commitment": commitment, "missing": missing},
+    )
     return app, True
 
 
@@ -170,8 +242,9 @@ def _title(policy_id: str) -> str:
     return rule.title if rule is not None else policy_id
 
 
-def same_money_refusal(s: Session, user: User, policy_id: str, result: dict[str, Any], uscc: str | None,
-                       id_number: str | None) -> str | None:
+def same_money_refusal(
+    s: Session, user: User, policy_id: str, result: dict[str, Any], uscc: str | None, id_number: str | None
+) -> str | None:
     """Why an application for ``policy_id`` would pay money the subject already gets, or None.
 
     The same-money relations are the engine's (``registry().relations``, interface.md
@@ -200,23 +273,25 @@ def same_money_refusal(s: Session, user: User, policy_id: str, result: dict[str,
         for app in held:
             if app.policy_id not in rel.members:
                 continue
-            other = f"「{_title(app.policy_id)}」（{app.policy_id}，申请编号 {app.number}，" \
-                    f"{STATUS_NAMES.get(app.status, app.status)}）"
+            other = (
+                f"「{_title(app.policy_id)}」（{app.policy_id}，申请编号 {app.number}，"
+                f"{STATUS_NAMES.get(app.status, app.status)}）"
+            )
             basis = f"依据 {relation_citation(rel)}"
             if rel.kind == "overlaps":
-                return (f"不能申请「{title}」：{who}已申请{other}，两者是同一笔资金（{basis}），"
-                        "只能享受一次")
+                return f"不能申请「{title}」：{who}已申请{other}，两者是同一笔资金（{basis}），只能享受一次"
             if rel.kind == "exclusive_with":
-                return (f"不能申请「{title}」：{who}已申请{other}，两者不可同时享受（{basis}）")
+                return f"不能申请「{title}」：{who}已申请{other}，两者不可同时享受（{basis}）"
             # part_of: members = (whole, part); the same money twice only where both carry an amount
             if not (result.get("amount") or 0) or not (app.amount or 0):
                 continue
             whole, part = rel.members
             if policy_id == part:
-                return (f"不能单独申请「{title}」：本项是「{_title(whole)}」的一部分，{who}已申请{other}，"
-                        f"其金额已含本项，再申请将重复享受同一笔资金（{basis}）")
-            return (f"不能申请「{title}」：其中一部分{who}已通过{other}申请，"
-                    f"再按全额申请将重复享受同一笔资金（{basis}）")
+                return (
+                    f"不能单独申请「{title}」：本项是「{_title(whole)}」的一部分，{who}已申请{other}，"
+                    f"其金额已含本项，再申请将重复享受同一笔资金（{basis}）"
+                )
+            return f"不能申请「{title}」：其中一部分{who}已通过{other}申请，再按全额申请将重复享受同一笔资金（{basis}）"
     return None
 
 
@@ -288,8 +363,9 @@ def visible(s: Session, user: User, status: str | None = None) -> list[Applicati
     return [a for a in s.execute(q).scalars() if can_see(user, a)]
 
 
-def visible_page(s: Session, user: User, status: str | None = None, page: int = 1,
-                 size: int = PAGE_SIZE) -> tuple[list[Application], int]:
+def visible_page(
+    s: Session, user: User, status: str | None = None, page: int = 1, size: int = PAGE_SIZE
+) -> tuple[list[Application], int]:
     """One page (from 1) of what ``user`` may see, newest last, and how many there are in all."""
     if page < 1:
         raise ServiceError("页码（page）应为不小于 1 的整数")
@@ -312,15 +388,23 @@ def view(user: User, app: Application, s: Session | None = None) -> dict[str, An
     if full and s is not None and (app.subject_id_number or app.bank_account):
         audit.record(s, user, "personal_data.view", "application", app.number, {"fields": "id_number,bank_account"})
     return {
-        "number": app.number, "policy": app.policy_id, "status": app.status, "status_name": STATUS_NAMES.get(app.status),
-        "subject_name": app.subject_name, "subject_uscc": app.subject_uscc,
+        "number": app.number,
+        "policy": app.policy_id,
+        "status": app.status,
+        "status_name": STATUS_NAMES.get(app.status),
+        "subject_name": app.subject_name,
+        "subject_uscc": app.subject_uscc,
         "subject_id_number": app.subject_id_number if full else mask_id_number(app.subject_id_number),
         "bank_account": app.bank_account if full else mask_account(app.bank_account),
-        "region": app.region, "amount": float(app.amount) if app.amount is not None else None,
-        "commitment": app.commitment, "missing_items": app.missing_items,
+        "region": app.region,
+        "amount": float(app.amount) if app.amount is not None else None,
+        "commitment": app.commitment,
+        "missing_items": app.missing_items,
         "missing_due": app.missing_due.isoformat() if app.missing_due else None,
-        "submitted_on": app.submitted_on.isoformat(), "review_due": app.review_due.isoformat(),
-        "decided_reason": app.decided_reason, "result": app.result,
+        "submitted_on": app.submitted_on.isoformat(),
+        "review_due": app.review_due.isoformat(),
+        "decided_reason": app.decided_reason,
+        "result": app.result,
     }
 
 
@@ -329,8 +413,14 @@ def view_list(s: Session, user: User, apps: list[Application]) -> list[dict[str,
     numbers or accounts unmasked, one audit row names every application shown so."""
     unmasked = [a.number for a in apps if user.role in UNMASKED_ROLES and (a.subject_id_number or a.bank_account)]
     if unmasked:
-        audit.record(s, user, "personal_data.list", "application", f"{len(unmasked)} items",
-                     {"fields": "id_number,bank_account", "numbers": unmasked})
+        audit.record(
+            s,
+            user,
+            "personal_data.list",
+            "application",
+            f"{len(unmasked)} items",
+            {"fields": "id_number,bank_account", "numbers": unmasked},
+        )
     return [view(user, a) for a in apps]
 
 
@@ -341,7 +431,13 @@ def _require_caseworker(user: User, app: Application) -> None:
         raise Forbidden("该申请不在本辖区")
 
 
-@implements("beijing.stable_job_subsidy_online_publicity_2020", "beijing.si_benefit_docs_by_email_2020", "cn.si_online_benefit_claim_2020", "beijing.job_intro_subsidy_review_publicity_2020", tests=["tests/desk/test_flow.py::test_whole_flow"])
+@implements(
+    "beijing.stable_job_subsidy_online_publicity_2020",
+    "beijing.si_benefit_docs_by_email_2020",
+    "cn.si_online_benefit_claim_2020",
+    "beijing.job_intro_subsidy_review_publicity_2020",
+    tests=["tests/desk/test_flow.py::test_whole_flow"],
+)
 def compare(app: Application, s: Session | None = None) -> dict[str, Any]:
     """Review by data comparison (数据比对): the unit's facts as declared against the
     bureau's own registration, field by field (``registry``, services/registry_records);
@@ -349,8 +445,11 @@ def compare(app: Application, s: Session | None = None) -> dict[str, Any]:
     was told (``same``, ``then``, ``now``)."""
     body = evaluate_json(app.case)
     now_result = next((r for r in body["results"] if r["policy"] == app.policy_id), None)
-    same = now_result is not None and now_result["eligible"] == app.result["eligible"] and \
-        now_result.get("amount") == app.result.get("amount")
+    same = (
+        now_result is not None
+        and now_result["eligible"] == app.result["eligible"]
+        and now_result.get("amount") == app.result.get("amount")
+    )
     out: dict[str, Any] = {"same": same, "then": app.result, "now": now_result}
     if s is not None:
         from renshe.services import registry_records
@@ -360,11 +459,23 @@ def compare(app: Application, s: Session | None = None) -> dict[str, Any]:
 
 
 def open_objection_count(s: Session, app: Application) -> int:
-    return int(s.execute(select(func.count()).select_from(Objection).where(
-        Objection.application_id == app.id, Objection.resolved.is_(False))).scalar_one())
+    return int(
+        s.execute(
+            select(func.count())
+            .select_from(Objection)
+            .where(Objection.application_id == app.id, Objection.resolved.is_(False))
+        ).scalar_one()
+    )
 
 
-@implements("beijing.training_subsidy_procedure_2020", "beijing.job_intro_subsidy_review_publicity_2020", "cn.si_online_processing_eseal_2020", "xinmi.job_search_subsidy_procedure_2020", "beijing.stable_job_subsidy_online_publicity_2020", tests=["tests/desk/test_flow.py::test_whole_flow"])
+@implements(
+    "beijing.training_subsidy_procedure_2020",
+    "beijing.job_intro_subsidy_review_publicity_2020",
+    "cn.si_online_processing_eseal_2020",
+    "xinmi.job_search_subsidy_procedure_2020",
+    "beijing.stable_job_subsidy_online_publicity_2020",
+    tests=["tests/desk/test_flow.py::test_whole_flow"],
+)
 def review(s: Session, user: User, number: str, action: str, reason: str | None = None) -> Application:
     """approve | reject (reason required) | return (reason required: what to correct)."""
     app = get(s, user, number)
@@ -391,9 +502,15 @@ def review(s: Session, user: User, number: str, action: str, reason: str | None 
     return app
 
 
-@implements("beijing.si_contactless_service_2020", "yongzhou.deferred_onsite_formalities_2022", "beijing.si_benefit_docs_by_email_2020", tests=["tests/desk/test_flow.py::test_accept_with_gaps_blocks_approval_until_supplied"])
-def resubmit(s: Session, user: User, number: str, case: dict[str, Any] | None = None,
-             supplied: list[str] | None = None) -> Application:
+@implements(
+    "beijing.si_contactless_service_2020",
+    "yongzhou.deferred_onsite_formalities_2022",
+    "beijing.si_benefit_docs_by_email_2020",
+    tests=["tests/desk/test_flow.py::test_accept_with_gaps_blocks_approval_until_supplied"],
+)
+def resubmit(
+    s: Session, user: User, number: str, case: dict[str, Any] | None = None, supplied: list[str] | None = None
+) -> Application:
     """The applicant corrects a returned application or supplies missing documents."""
     app = get(s, user, number)
     if app.applicant_id != user.id:

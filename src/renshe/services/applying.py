@@ -38,11 +38,17 @@ def offer(user: Any, policy_id: str, case: dict[str, Any]) -> dict[str, Any]:
     body, result = applications.eligible_result(case, policy_id)
     rule = registry().rules.get(policy_id)
     flow = result.get("flow") or (rule.flow if rule else "none")
-    return {"policy": policy_id, "title": result.get("title") or (rule.title if rule else policy_id),
-            "amount": result.get("amount") if result.get("unit") == "CNY" else None, "flow": flow,
-            "flow_name": FLOW_NAMES.get(flow, flow), "period_from": result.get("period_from"),
-            "period_to": result.get("period_to"), "citations": result.get("citations") or [],
-            "as_of": body.get("as_of")}
+    return {
+        "policy": policy_id,
+        "title": result.get("title") or (rule.title if rule else policy_id),
+        "amount": result.get("amount") if result.get("unit") == "CNY" else None,
+        "flow": flow,
+        "flow_name": FLOW_NAMES.get(flow, flow),
+        "period_from": result.get("period_from"),
+        "period_to": result.get("period_to"),
+        "citations": result.get("citations") or [],
+        "as_of": body.get("as_of"),
+    }
 
 
 def gap_terms(today: dt.date | None = None) -> dict[str, Any]:

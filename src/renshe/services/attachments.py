@@ -138,21 +138,43 @@ def save(s: Session, user: User, app: Application, files: list[Checked]) -> list
     rows = []
     for c in files:
         _write(c)
-        row = Attachment(application_id=app.id, filename=c.filename, kind=c.kind, size=len(c.data),
-                         sha256=c.sha256, uploaded_by=user.id)
+        row = Attachment(
+            application_id=app.id,
+            filename=c.filename,
+            kind=c.kind,
+            size=len(c.data),
+            sha256=c.sha256,
+            uploaded_by=user.id,
+        )
         s.add(row)
         rows.append(row)
     if rows:
         s.flush()
-        audit.record(s, user, "application.attach", "application", app.number,
-                     {"files": [{"name": r.filename, "kind": r.kind, "size": r.size, "sha256": r.sha256} for r in rows]})
+        audit.record(
+            s,
+            user,
+            "application.attach",
+            "application",
+            app.number,
+            {"files": [{"name": r.filename, "kind": r.kind, "size": r.size, "sha256": r.sha256} for r in rows]},
+        )
     return rows
 
 
 def of(s: Session, app: Application) -> list[dict[str, Any]]:
     rows = s.execute(select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.id)).scalars()
-    return [{"id": r.id, "filename": r.filename, "kind": r.kind, "kind_name": KIND_NAMES.get(r.kind, r.kind),
-             "size": r.size, "size_text": size_text(r.size), "sha256": r.sha256} for r in rows]
+    return [
+        {
+            "id": r.id,
+            "filename": r.filename,
+            "kind": r.kind,
+            "kind_name": KIND_NAMES.get(r.kind, r.kind),
+            "size": r.size,
+            "size_text": size_text(r.size),
+            "sha256": r.sha256,
+        }
+        for r in rows
+    ]
 
 
 def read(s: Session, app: Application, attachment_id: int) -> tuple[Attachment, bytes]:

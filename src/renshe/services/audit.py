@@ -52,21 +52,37 @@ def _digest(prev: str, event: dict[str, Any]) -> str:
 
 
 def _payload(e: AuditEvent) -> dict[str, Any]:
-    return {"at": e.at.isoformat(timespec="microseconds"), "actor": e.actor, "role": e.role, "action": e.action,
-            "entity": e.entity, "entity_id": e.entity_id, "detail": e.detail}
+    return {
+        "at": e.at.isoformat(timespec="microseconds"),
+        "actor": e.actor,
+        "role": e.role,
+        "action": e.action,
+        "entity": e.entity,
+        "entity_id": e.entity_id,
+        "detail": e.detail,
+    }
 
 
-def record(s: Session, actor: User | None, action: str, entity: str, entity_id: object,
-           detail: dict[str, Any] | None = None) -> AuditEvent:
+def record(
+    s: Session, actor: User | None, action: str, entity: str, entity_id: object, detail: dict[str, Any] | None = None
+) -> AuditEvent:
     """Append one event. Free text in ``detail`` is masked (no ID numbers or phones)."""
     if s.bind is not None and s.bind.dialect.name == "postgresql":
         s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK})
     head = s.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
     last_id, last = (head[0], head[1]) if head else (0, None)
     clean = json.loads(mask_text(json.dumps(detail or {}, ensure_ascii=False)))
-    event = AuditEvent(at=now(), actor=actor.username if actor else "anonymous", role=actor.role if actor else "-",
-                       action=action, entity=entity, entity_id=str(entity_id), detail=clean,
-                       prev_hash=last or GENESIS, hash="")
+    event = AuditEvent(
+        at=now(),
+        actor=actor.username if actor else "anonymous",
+        role=actor.role if actor else "-",
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        detail=clean,
+        prev_hash=last or GENESIS,
+        hash="",
+    )
     event.hash = _digest(event.prev_hash, _payload(event))
     s.add(event)
     s.flush()
@@ -81,8 +97,14 @@ def record(s: Session, actor: User | None, action: str, entity: str, entity_id: 
 READERS = frozenset({"auditor", "admin"})
 
 
-def search(s: Session, user: User, action: str | None = None, entity_id: str | None = None,
-           actor: str | None = None, limit: int = 200) -> list[AuditEvent]:
+def search(
+    s: Session,
+    user: User,
+    action: str | None = None,
+    entity_id: str | None = None,
+    actor: str | None = None,
+    limit: int = 200,
+) -> list[AuditEvent]:
     """The newest events first, filtered (the API and the audit page ask the same way)."""
     from renshe.services.errors import Forbidden
 
@@ -146,8 +168,13 @@ def publish(path: Path, seq: int, head_hash: str, events: int) -> dict[str, Any]
         fcntl.flock(fd, fcntl.LOCK_EX)  # worker processes take turns: each line chains to the last
         last = _last_line(path)
         prev = json.loads(last)["line"] if last else GENESIS
-        body = {"seq": seq, "hash": head_hash, "events": events,
-                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "prev": prev}
+        body = {
+            "seq": seq,
+            "hash": head_hash,
+            "events": events,
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "prev": prev,
+        }
         line = {**body, "line": _line_digest(prev, body)}
         os.write(fd, (json.dumps(line, sort_keys=True) + "\n").encode())
         os.fsync(fd)
@@ -207,6 +234,7 @@ def read_checkpoints(path: Path) -> tuple[list[dict[str, Any]], str]:
 
 # --------------------------------------------------------------------------- verification
 
+
 @dataclass
 class ChainCheck:
     ok: bool
@@ -239,14 +267,25 @@ def verify(s: Session, path: Path | None = None) -> ChainCheck:
     for m in sorted(marks, key=lambda m: int(m["seq"])):
         seq = int(m["seq"])
         if seq > last_id:
-            return ChainCheck(False, count, seq, f"检查点记载已有事件 {seq}（共 {m['events']} 条，{m['at']}），"
-                              f"数据库中最后一条是事件 {last_id}（共 {count} 条）：审计日志尾部被删除", len(marks))
+            return ChainCheck(
+                False,
+                count,
+                seq,
+                f"检查点记载已有事件 {seq}（共 {m['events']} 条，{m['at']}），"
+                f"数据库中最后一条是事件 {last_id}（共 {count} 条）：审计日志尾部被删除",
+                len(marks),
+            )
         if seq not in seen:
             return ChainCheck(False, count, seq, f"检查点记载的事件 {seq} 在数据库中不存在：审计日志被删改", len(marks))
         found_hash, position = seen[seq]
         if found_hash != m["hash"] or position != int(m["events"]):
-            return ChainCheck(False, count, seq, f"事件 {seq} 的哈希（或其前的条数）与 {m['at']} 的检查点不符："
-                              "审计日志被改写后重算了哈希", len(marks))
+            return ChainCheck(
+                False,
+                count,
+                seq,
+                f"事件 {seq} 的哈希（或其前的条数）与 {m['at']} 的检查点不符：审计日志被改写后重算了哈希",
+                len(marks),
+            )
     if file_problem:
         return ChainCheck(False, count, None, file_problem, len(marks))
     return ChainCheck(True, count, None, "", len(marks))

@@ -122,8 +122,10 @@ def check_rows(k: Kind, table: Iterable[list[str]], on: dt.date) -> CheckResult:
     header = [str(h).replace("\ufeff", "").strip() for h in first]
     missing = [c for c in names if c not in header]
     if missing:
-        raise ReportFileError(f"缺少列：{'、'.join(missing)}。第一行须为列标题：{'、'.join(names)}"
-                              f"（实际为：{'、'.join(h for h in header if h) or '空'}）")
+        raise ReportFileError(
+            f"缺少列：{'、'.join(missing)}。第一行须为列标题：{'、'.join(names)}"
+            f"（实际为：{'、'.join(h for h in header if h) or '空'}）"
+        )
     where = {c: header.index(c) for c in names}
     result = CheckResult()
     for number, raw in enumerate(rows, start=1):
@@ -167,12 +169,27 @@ def _late(day: dt.date, at: dt.datetime) -> bool:
     return at.date() > day
 
 
-@implements("beijing.technical_school_daily_report_2020", "beijing.dispatch_daily_temperature_reporting_2020",
-            "beijing.dispatch_non_cooperation_reporting_2020", "beijing.hr_agency_daily_health_monitoring_2020",
-            tests=["tests/desk/test_daily_reports.py::test_upload_keeps_good_rows_and_names_bad_ones",
-                   "tests/desk/test_daily_reports.py::test_overdue_list_by_district"])
-def submit(s: Session, filer: User, key: str, result: CheckResult, *, day: dt.date | None = None,
-           at: dt.datetime | None = None, channel: str = "api", filename: str = "") -> DailyReport:
+@implements(
+    "beijing.technical_school_daily_report_2020",
+    "beijing.dispatch_daily_temperature_reporting_2020",
+    "beijing.dispatch_non_cooperation_reporting_2020",
+    "beijing.hr_agency_daily_health_monitoring_2020",
+    tests=[
+        "tests/desk/test_daily_reports.py::test_upload_keeps_good_rows_and_names_bad_ones",
+        "tests/desk/test_daily_reports.py::test_overdue_list_by_district",
+    ],
+)
+def submit(
+    s: Session,
+    filer: User,
+    key: str,
+    result: CheckResult,
+    *,
+    day: dt.date | None = None,
+    at: dt.datetime | None = None,
+    channel: str = "api",
+    filename: str = "",
+) -> DailyReport:
     """Store a school's or agency's report of ``key`` for ``day`` (default today): the accepted
     rows kept, the rejected listed; rows with fever or symptoms flagged for the district."""
     if filer.role != "agency":
@@ -186,9 +203,18 @@ def submit(s: Session, filer: User, key: str, result: CheckResult, *, day: dt.da
         raise ServiceError(f"{k.name}自 {k.first_day.isoformat()} 起报送，{day.isoformat()} 无须报送")
     if not result.accepted and not result.rejected:
         raise ServiceError("报告没有任何数据行")
-    report = DailyReport(kind=key, filer_id=filer.id, district=agency_district(filer), report_date=day,
-                         submitted_at=at, late=_late(day, at), channel=channel, filename=filename[:255],
-                         accepted_count=len(result.accepted), rejected=result.rejected)
+    report = DailyReport(
+        kind=key,
+        filer_id=filer.id,
+        district=agency_district(filer),
+        report_date=day,
+        submitted_at=at,
+        late=_late(day, at),
+        channel=channel,
+        filename=filename[:255],
+        accepted_count=len(result.accepted),
+        rejected=result.rejected,
+    )
     s.add(report)
     s.flush()
     flagged = 0
@@ -199,14 +225,33 @@ def submit(s: Session, filer: User, key: str, result: CheckResult, *, day: dt.da
         s.add(DailyReportRow(report_id=report.id, row_no=row["row"], values=values, flagged=flag))
     report.flagged_count = flagged
     s.flush()
-    audit.record(s, filer, "daily_report.file", "daily_report", report.id,
-                 {"kind": key, "day": day.isoformat(), "accepted": len(result.accepted), "flagged": flagged,
-                  "rejected_rows": len({r["row"] for r in result.rejected}), "late": report.late})
+    audit.record(
+        s,
+        filer,
+        "daily_report.file",
+        "daily_report",
+        report.id,
+        {
+            "kind": key,
+            "day": day.isoformat(),
+            "accepted": len(result.accepted),
+            "flagged": flagged,
+            "rejected_rows": len({r["row"] for r in result.rejected}),
+            "late": report.late,
+        },
+    )
     return report
 
 
-def submit_form(s: Session, filer: User, key: str, values: dict[str, str], *, day: dt.date | None = None,
-                at: dt.datetime | None = None) -> DailyReport:
+def submit_form(
+    s: Session,
+    filer: User,
+    key: str,
+    values: dict[str, str],
+    *,
+    day: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> DailyReport:
     """One row typed in the page's form: every problem is a ServiceError naming its field, nothing saved."""
     k = kind(key)
     on = day or (at or beijing_now()).date()
@@ -220,16 +265,28 @@ def submit_form(s: Session, filer: User, key: str, values: dict[str, str], *, da
 
 def summary(r: DailyReport) -> dict[str, Any]:
     k = kind(r.kind)
-    return {"id": r.id, "kind": r.kind, "kind_name": k.name, "filer": r.filer.display_name, "district": r.district,
-            "district_name": _district_name(r.district), "date": r.report_date.isoformat(),
-            "submitted_at": r.submitted_at.isoformat(timespec="minutes"), "late": r.late,
-            "accepted": r.accepted_count, "flagged": r.flagged_count,
-            "rejected_rows": len({x["row"] for x in r.rejected}), "rejected": r.rejected, "channel": r.channel}
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "kind_name": k.name,
+        "filer": r.filer.display_name,
+        "district": r.district,
+        "district_name": _district_name(r.district),
+        "date": r.report_date.isoformat(),
+        "submitted_at": r.submitted_at.isoformat(timespec="minutes"),
+        "late": r.late,
+        "accepted": r.accepted_count,
+        "flagged": r.flagged_count,
+        "rejected_rows": len({x["row"] for x in r.rejected}),
+        "rejected": r.rejected,
+        "channel": r.channel,
+    }
 
 
 def own_reports(s: Session, filer: User) -> list[DailyReport]:
-    return list(s.execute(select(DailyReport).where(DailyReport.filer_id == filer.id)
-                          .order_by(DailyReport.id.desc())).scalars())
+    return list(
+        s.execute(select(DailyReport).where(DailyReport.filer_id == filer.id).order_by(DailyReport.id.desc())).scalars()
+    )
 
 
 def _sees_full(user: User, r: DailyReport) -> bool:
@@ -248,8 +305,10 @@ def get(s: Session, user: User, report_id: int) -> DailyReport:
 
 
 def _shown(k: Kind, values: dict[str, Any], full: bool) -> dict[str, Any]:
-    return {c.name: (values.get(c.name, "") if full or c.type != "id_number" else mask_id_number(values.get(c.name, "")))
-            for c in k.columns}
+    return {
+        c.name: (values.get(c.name, "") if full or c.type != "id_number" else mask_id_number(values.get(c.name, "")))
+        for c in k.columns
+    }
 
 
 def detail(s: Session, user: User, report_id: int) -> dict[str, Any]:
@@ -259,8 +318,12 @@ def detail(s: Session, user: User, report_id: int) -> dict[str, Any]:
     full = _sees_full(user, r)
     if full and user.role != "agency":
         audit.record(s, user, "personal_data.view", "daily_report", r.id, {"fields": "id_number"})
-    return {**summary(r), "masked": not full, "columns": [c.name for c in k.columns],
-            "rows": [{"row": x.row_no, "flagged": x.flagged, **_shown(k, x.values, full)} for x in r.rows]}
+    return {
+        **summary(r),
+        "masked": not full,
+        "columns": [c.name for c in k.columns],
+        "rows": [{"row": x.row_no, "flagged": x.flagged, **_shown(k, x.values, full)} for x in r.rows],
+    }
 
 
 # --------------------------------------------------------------------------- the bureau's view
@@ -278,18 +341,28 @@ def _owing(s: Session, user: User, k: Kind, day: dt.date) -> list[User]:
     if k.owed_by == "all_agencies":
         return agencies
     if k.owed_by == "registered":
-        began = set(s.execute(select(DailyReport.filer_id).where(DailyReport.kind == k.key,
-                                                                 DailyReport.report_date < day)).scalars())
+        began = set(
+            s.execute(
+                select(DailyReport.filer_id).where(DailyReport.kind == k.key, DailyReport.report_date < day)
+            ).scalars()
+        )
         return [a for a in agencies if a.id in began]
     return []
 
 
-@implements("beijing.technical_school_daily_report_2020", "beijing.dispatch_daily_temperature_reporting_2020",
-            "beijing.hr_agency_daily_health_monitoring_2020", "beijing.dispatch_non_cooperation_reporting_2020",
-            tests=["tests/desk/test_daily_reports.py::test_overdue_list_by_district",
-                   "tests/desk/test_daily_reports.py::test_another_districts_caseworker_sees_nothing"])
-def day_view(s: Session, user: User, key: str, day: dt.date | None = None,
-             at: dt.datetime | None = None) -> dict[str, Any]:
+@implements(
+    "beijing.technical_school_daily_report_2020",
+    "beijing.dispatch_daily_temperature_reporting_2020",
+    "beijing.hr_agency_daily_health_monitoring_2020",
+    "beijing.dispatch_non_cooperation_reporting_2020",
+    tests=[
+        "tests/desk/test_daily_reports.py::test_overdue_list_by_district",
+        "tests/desk/test_daily_reports.py::test_another_districts_caseworker_sees_nothing",
+    ],
+)
+def day_view(
+    s: Session, user: User, key: str, day: dt.date | None = None, at: dt.datetime | None = None
+) -> dict[str, Any]:
     """For one kind and day, in the user's area: who filed (on time or late), who has not
     (overdue once the day has ended), by district; the rows to act on at once (flagged)."""
     if user.role not in STAFF:
@@ -299,9 +372,15 @@ def day_view(s: Session, user: User, key: str, day: dt.date | None = None,
     day = day or at.date()
     if day > at.date():
         raise ServiceError(f"日期 {day.isoformat()} 尚未到来")
-    reports = [r for r in s.execute(select(DailyReport).where(DailyReport.kind == key, DailyReport.report_date == day,
-                                                              DailyReport.submitted_at <= at)
-                                    .order_by(DailyReport.id)).scalars() if covers(user, r.district)]
+    reports = [
+        r
+        for r in s.execute(
+            select(DailyReport)
+            .where(DailyReport.kind == key, DailyReport.report_date == day, DailyReport.submitted_at <= at)
+            .order_by(DailyReport.id)
+        ).scalars()
+        if covers(user, r.district)
+    ]
     by_filer: dict[int, list[DailyReport]] = {}
     for r in reports:
         by_filer.setdefault(r.filer_id, []).append(r)
@@ -315,26 +394,61 @@ def day_view(s: Session, user: User, key: str, day: dt.date | None = None,
         on_time = [r for r in mine if not r.late]
         status = ("on_time" if on_time else "late") if mine else ("pending" if day == at.date() else "missing")
         district = agency_district(a)
-        filers.append({"filer": a.display_name, "uscc": a.uscc, "district": district,
-                       "district_name": _district_name(district), "status": status, "status_name": STATUS_NAMES[status],
-                       "reports": [r.id for r in mine], "accepted": sum(r.accepted_count for r in mine),
-                       "flagged": sum(r.flagged_count for r in mine)})
+        filers.append(
+            {
+                "filer": a.display_name,
+                "uscc": a.uscc,
+                "district": district,
+                "district_name": _district_name(district),
+                "status": status,
+                "status_name": STATUS_NAMES[status],
+                "reports": [r.id for r in mine],
+                "accepted": sum(r.accepted_count for r in mine),
+                "flagged": sum(r.flagged_count for r in mine),
+            }
+        )
     districts: dict[str, dict[str, Any]] = {}
     for f in filers:
-        d = districts.setdefault(f["district"], {"district": f["district"], "district_name": f["district_name"],
-                                                 "on_time": 0, "late": 0, "missing": 0, "pending": 0, "flagged": 0})
+        d = districts.setdefault(
+            f["district"],
+            {
+                "district": f["district"],
+                "district_name": f["district_name"],
+                "on_time": 0,
+                "late": 0,
+                "missing": 0,
+                "pending": 0,
+                "flagged": 0,
+            },
+        )
         d[f["status"]] += 1
         d["flagged"] += f["flagged"]
     alerts = []
     for r in reports:
         full = _sees_full(user, r)
-        alerts += [{"report": r.id, "filer": r.filer.display_name, "district_name": _district_name(r.district),
-                    "row": x.row_no, **_shown(k, x.values, full)} for x in r.rows if x.flagged]
-    return {"kind": key, "kind_name": k.name, "daily": k.daily, "date": day.isoformat(),
-            "filers": sorted(filers, key=lambda f: (f["district"], f["filer"])),
-            "overdue": [f for f in filers if f["status"] == "missing"],
-            "districts": sorted(districts.values(), key=lambda d: d["district"]),
-            "alerts": alerts, "columns": [c.name for c in k.columns], "citation": k.citation()}
+        alerts += [
+            {
+                "report": r.id,
+                "filer": r.filer.display_name,
+                "district_name": _district_name(r.district),
+                "row": x.row_no,
+                **_shown(k, x.values, full),
+            }
+            for x in r.rows
+            if x.flagged
+        ]
+    return {
+        "kind": key,
+        "kind_name": k.name,
+        "daily": k.daily,
+        "date": day.isoformat(),
+        "filers": sorted(filers, key=lambda f: (f["district"], f["filer"])),
+        "overdue": [f for f in filers if f["status"] == "missing"],
+        "districts": sorted(districts.values(), key=lambda d: d["district"]),
+        "alerts": alerts,
+        "columns": [c.name for c in k.columns],
+        "citation": k.citation(),
+    }
 
 
 def export_day(s: Session, user: User, key: str, day: dt.date) -> bytes:
@@ -345,8 +459,13 @@ def export_day(s: Session, user: User, key: str, day: dt.date) -> bytes:
     if user.role not in STAFF:
         raise Forbidden("每日报告导出仅供人社部门人员使用")
     k = kind(key)
-    reports = [r for r in s.execute(select(DailyReport).where(DailyReport.kind == key, DailyReport.report_date == day)
-                                    .order_by(DailyReport.id)).scalars() if covers(user, r.district)]
+    reports = [
+        r
+        for r in s.execute(
+            select(DailyReport).where(DailyReport.kind == key, DailyReport.report_date == day).order_by(DailyReport.id)
+        ).scalars()
+        if covers(user, r.district)
+    ]
     wb = Workbook()
     ws = wb.worksheets[0]
     ws.title = f"{day.isoformat()} {k.name}"[:31]
@@ -355,11 +474,20 @@ def export_day(s: Session, user: User, key: str, day: dt.date) -> bytes:
         full = _sees_full(user, r)
         for x in r.rows:
             shown = _shown(k, x.values, full)
-            exports.append_row(ws, [r.filer.display_name, _district_name(r.district),
-                                    r.submitted_at.strftime("%Y-%m-%d %H:%M"), "逾期" if r.late else "按时",
-                                    "是" if x.flagged else "否", *[shown[c.name] for c in k.columns]])
-    audit.record(s, user, "daily_report.export", "daily_report_day", f"{key}:{day.isoformat()}",
-                 {"reports": len(reports)})
+            exports.append_row(
+                ws,
+                [
+                    r.filer.display_name,
+                    _district_name(r.district),
+                    r.submitted_at.strftime("%Y-%m-%d %H:%M"),
+                    "逾期" if r.late else "按时",
+                    "是" if x.flagged else "否",
+                    *[shown[c.name] for c in k.columns],
+                ],
+            )
+    audit.record(
+        s, user, "daily_report.export", "daily_report_day", f"{key}:{day.isoformat()}", {"reports": len(reports)}
+    )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -17,12 +17,32 @@ from renshe.store.models import User
 
 DEMO_PASSWORD = "renshe-demo-2020"
 DEMO_USERS: list[dict[str, Any]] = [
-    {"username": "qiye", "role": "enterprise", "display_name": "北京示例科技有限公司", "uscc": "91110108MA01C7LM3W",
-     "phone": "13800001234"},
-    {"username": "xinmi_qiye", "role": "enterprise", "display_name": "新密示例商贸有限公司", "uscc": "91410183MA45CCCC35"},
-    {"username": "jigou", "role": "agency", "display_name": "北京示例人力资源服务有限公司", "uscc": "91110105MA00DDDD45"},
-    {"username": "geren", "role": "person", "display_name": "张三", "id_number": "110105198001011238",
-     "phone": "13912345678"},
+    {
+        "username": "qiye",
+        "role": "enterprise",
+        "display_name": "北京示例科技有限公司",
+        "uscc": "91110108MA01C7LM3W",
+        "phone": "13800001234",
+    },
+    {
+        "username": "xinmi_qiye",
+        "role": "enterprise",
+        "display_name": "新密示例商贸有限公司",
+        "uscc": "91410183MA45CCCC35",
+    },
+    {
+        "username": "jigou",
+        "role": "agency",
+        "display_name": "北京示例人力资源服务有限公司",
+        "uscc": "91110105MA00DDDD45",
+    },
+    {
+        "username": "geren",
+        "role": "person",
+        "display_name": "张三",
+        "id_number": "110105198001011238",
+        "phone": "13912345678",
+    },
     {"username": "jingban", "role": "caseworker", "display_name": "北京市人社局经办人员", "region": "110000"},
     # a district caseworker: sees its own district only (朝阳's, chaoyang_jingban, is in labour_demo)
     {"username": "haidian_jingban", "role": "caseworker", "display_name": "海淀区人社局经办人员", "region": "110108"},
@@ -49,8 +69,13 @@ def seed_registry(s: Session) -> None:
         unit = dict(_example(entry["case"])["enterprise"])
         for key, value in entry["changes"].items():
             unit[key] = {**unit[key], **value} if isinstance(value, dict) else value
-        registry_records.register(s, unit, account_name=entry["account_name"], bank_name=entry["bank_name"],
-                                  bank_account=entry["bank_account"])
+        registry_records.register(
+            s,
+            unit,
+            account_name=entry["account_name"],
+            bank_name=entry["bank_name"],
+            bank_account=entry["bank_account"],
+        )
 
 
 def seed(s: Session) -> bool:
@@ -58,10 +83,24 @@ def seed(s: Session) -> bool:
     if s.execute(select(User).where(User.username == "qiye")).scalar_one_or_none():
         return False
     users = {u["username"]: create_user(s, password=DEMO_PASSWORD, **u) for u in DEMO_USERS}
-    applications.submit(s, users["qiye"], "beijing.one_time_si_subsidy_2020", _example("01_beijing_medium_software"),
-                        "demo-1", commitment=True, bank_account="6222020200012345678")
-    applications.submit(s, users["xinmi_qiye"], "xinmi.stable_job_refund_2020", _example("04_xinmi_small_retailer"),
-                        "demo-2", missing_items=["2019年12月失业保险缴费明细"], bank_account="6222020200087654321")
+    applications.submit(
+        s,
+        users["qiye"],
+        "beijing.one_time_si_subsidy_2020",
+        _example("01_beijing_medium_software"),
+        "demo-1",
+        commitment=True,
+        bank_account="6222020200012345678",
+    )
+    applications.submit(
+        s,
+        users["xinmi_qiye"],
+        "xinmi.stable_job_refund_2020",
+        _example("04_xinmi_small_retailer"),
+        "demo-2",
+        missing_items=["2019年12月失业保险缴费明细"],
+        bank_account="6222020200087654321",
+    )
     seed_registry(s)  # the bureau's unit registrations (数据比对, 户名、开户行)
     __import__("renshe.services.targets.demo", fromlist=["seed_targets"]).seed_targets(s)  # targets: demo progress
     __import__("renshe.services.labour_demo", fromlist=["seed_labour"]).seed_labour(s, DEMO_PASSWORD)  # labour market

@@ -54,7 +54,12 @@ def flow_of(app: Application) -> str | None:
     return (app.result or {}).get("flow")
 
 
-@implements("beijing.training_subsidy_procedure_2020", "beijing.job_intro_subsidy_review_publicity_2020", "xinmi.job_search_subsidy_procedure_2020", tests=["tests/desk/test_flow.py::test_whole_flow"])
+@implements(
+    "beijing.training_subsidy_procedure_2020",
+    "beijing.job_intro_subsidy_review_publicity_2020",
+    "xinmi.job_search_subsidy_procedure_2020",
+    tests=["tests/desk/test_flow.py::test_whole_flow"],
+)
 def create(s: Session, user: User, numbers: list[str] | None = None) -> Disbursement:
     """A disbursement batch of the cleared cash applications of the user's area (all of
     them, or the ones named); never applications outside it, never ones the user approved.
@@ -71,26 +76,45 @@ def create(s: Session, user: User, numbers: list[str] | None = None) -> Disburse
         require_area(user, named, DISBURSE_ROLES, "生成拨付批次")
         not_ready = [a.number for a in named if a.status != "cleared"]
         if not_ready:
-            raise Conflict("以下申请不是“公示无异议待拨付”状态（可能已被其他拨付批次占用），不能拨付："
-                           + "、".join(not_ready))
+            raise Conflict(
+                "以下申请不是“公示无异议待拨付”状态（可能已被其他拨付批次占用），不能拨付：" + "、".join(not_ready)
+            )
         q = q.where(Application.number.in_(numbers))
-    apps = [a for a in s.execute(q).scalars()
-            if a.amount is not None and flow_of(a) in (PAID_FLOW, None) and in_area(user, a.region)]
+    apps = [
+        a
+        for a in s.execute(q).scalars()
+        if a.amount is not None and flow_of(a) in (PAID_FLOW, None) and in_area(user, a.region)
+    ]
     if not apps:
         raise Conflict(f"本辖区（{user.region}）没有公示期满、无异议、待拨付的现金类申请")
-    approved_here = [a.number for a in apps if s.execute(select(ReviewAction.id).where(
-        ReviewAction.application_id == a.id, ReviewAction.actor_id == user.id,
-        ReviewAction.action == "approve")).first() is not None]
+    approved_here = [
+        a.number
+        for a in apps
+        if s.execute(
+            select(ReviewAction.id).where(
+                ReviewAction.application_id == a.id, ReviewAction.actor_id == user.id, ReviewAction.action == "approve"
+            )
+        ).first()
+        is not None
+    ]
     if approved_here:
-        raise Forbidden("审核与拨付须由不同人员办理，以下申请由当前用户审核通过，不能由其拨付："
-                        + "、".join(approved_here))
+        raise Forbidden(
+            "审核与拨付须由不同人员办理，以下申请由当前用户审核通过，不能由其拨付：" + "、".join(approved_here)
+        )
     missing_account = [a.number for a in apps if not a.bank_account]
     if missing_account:
         raise ServiceError("以下申请缺少收款账号：" + "、".join(missing_account))
     ids = [a.id for a in apps]
     # (an UPDATE's result is a CursorResult, which counts the rows)
-    taken = cast(CursorResult[Any], s.execute(update(Application).where(Application.id.in_(ids), Application.status == "cleared")
-                                              .values(status="disbursing").execution_options(synchronize_session=False)))
+    taken = cast(
+        CursorResult[Any],
+        s.execute(
+            update(Application)
+            .where(Application.id.in_(ids), Application.status == "cleared")
+            .values(status="disbursing")
+            .execution_options(synchronize_session=False)
+        ),
+    )
     if taken.rowcount != len(ids):  # another batch took some of them first
         s.rollback()
         raise Conflict("部分申请已被另一个拨付批次占用，本批次未生成；请刷新后重试")
@@ -129,8 +153,17 @@ def rows(d: Disbursement, full_accounts: bool, s: Session | None = None) -> list
     for i in d.items:
         a = i.application
         name, bank = payee(s, a) if s is not None else (a.applicant.display_name, "未登记")
-        out.append((a.number, name, bank, a.bank_account if full_accounts else mask_account(a.bank_account),
-                    a.subject_uscc or "", title_of(a.policy_id), float(i.amount)))
+        out.append(
+            (
+                a.number,
+                name,
+                bank,
+                a.bank_account if full_accounts else mask_account(a.bank_account),
+                a.subject_uscc or "",
+                title_of(a.policy_id),
+                float(i.amount),
+            )
+        )
     return out
 
 
@@ -197,9 +230,16 @@ class ReturnFileError(ServiceError):
     status = 422
 
     def __init__(self, problems: list[dict[str, Any]]):
-        super().__init__("银行回盘文件有误，未作任何处理：" + "；".join(
-            (f"第 {p['row']} 行" if p.get("row") else "") + (f"「{p['field']}」" if p.get("field") else "")
-            + p["problem"] for p in problems[:20]) + ("……" if len(problems) > 20 else ""))
+        super().__init__(
+            "银行回盘文件有误，未作任何处理："
+            + "；".join(
+                (f"第 {p['row']} 行" if p.get("row") else "")
+                + (f"「{p['field']}」" if p.get("field") else "")
+                + p["problem"]
+                for p in problems[:20]
+            )
+            + ("……" if len(problems) > 20 else "")
+        )
         self.problems = problems
 
 
@@ -221,8 +261,7 @@ def _table(filename: str, data: bytes, limit: int) -> list[list[str]]:
         for row in sheet.iter_rows(values_only=True):
             if len(out) > limit:
                 break
-            out.append(["" if v is None else str(v)
-                        for v in row])
+            out.append(["" if v is None else str(v) for v in row])
         book.close()
         return out
     if name.endswith(".csv"):
@@ -233,7 +272,9 @@ def _table(filename: str, data: bytes, limit: int) -> list[list[str]]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise ReturnFileError([{"row": None, "field": None, "problem": "文件编码无法识别（应为 UTF-8 或 GB18030）"}])
+            raise ReturnFileError(
+                [{"row": None, "field": None, "problem": "文件编码无法识别（应为 UTF-8 或 GB18030）"}]
+            )
         out = []
         for line in csv.reader(io.StringIO(text)):
             if len(out) > limit:
@@ -250,8 +291,9 @@ def _money(text: str) -> Decimal | None:
         return None
 
 
-def import_return(s: Session, user: User, disbursement_id: int, filename: str, data: bytes,
-                  today: dt.date | None = None) -> Disbursement:
+def import_return(
+    s: Session, user: User, disbursement_id: int, filename: str, data: bytes, today: dt.date | None = None
+) -> Disbursement:
     """Apply the bank's return file (银行回盘): each payment of the batch marked 成功 (paid)
     or 失败 (failed, with the bank's reason; the application goes back to 「公示无异议待拨付」
     so a later batch can pay it again). Every row is checked first — number in this batch,
@@ -271,8 +313,12 @@ def import_return(s: Session, user: User, disbursement_id: int, filename: str, d
     header = [h.strip() for h in table[0]]
     missing = [c for c in RETURN_COLUMNS if c not in header]
     if missing:
-        raise ReturnFileError([{"row": 1, "field": c, "problem": "缺少此列（表头应为 " + "、".join(RETURN_COLUMNS) + "）"}
-                               for c in missing])
+        raise ReturnFileError(
+            [
+                {"row": 1, "field": c, "problem": "缺少此列（表头应为 " + "、".join(RETURN_COLUMNS) + "）"}
+                for c in missing
+            ]
+        )
     if len(table) > len(d.items) + RETURN_EXTRA_ROWS:
         raise ReturnFileError([{"row": None, "field": None, "problem": f"行数超过本批次的 {len(d.items)} 笔"}])
     col = {c: header.index(c) for c in RETURN_COLUMNS}
@@ -294,10 +340,17 @@ def import_return(s: Session, user: User, disbursement_id: int, filename: str, d
             problems.append({"row": r, "field": "账号", "problem": f"与拨付名单中 {number} 的账号不一致"})
         money = _money(amount)
         if money is None or money != Decimal(str(item.amount)):
-            problems.append({"row": r, "field": "金额",
-                             "problem": f"应为 {Decimal(str(item.amount)):,.2f}，文件中为 {amount or '（空）'}"})
+            problems.append(
+                {
+                    "row": r,
+                    "field": "金额",
+                    "problem": f"应为 {Decimal(str(item.amount)):,.2f}，文件中为 {amount or '（空）'}",
+                }
+            )
         if result not in RESULTS:
-            problems.append({"row": r, "field": "结果", "problem": f"应为“成功”或“失败”，文件中为 {result or '（空）'}"})
+            problems.append(
+                {"row": r, "field": "结果", "problem": f"应为“成功”或“失败”，文件中为 {result or '（空）'}"}
+            )
         elif RESULTS[result] == "failed" and not reason:
             problems.append({"row": r, "field": "失败原因", "problem": "结果为失败时须写明失败原因"})
         answers[number] = (RESULTS.get(result, ""), reason or None)
@@ -317,8 +370,14 @@ def import_return(s: Session, user: User, disbursement_id: int, filename: str, d
             item.application.status = "cleared"  # back to 待拨付: a later batch pays it again
             failed.append(number)
     d.status, d.paid_on = ("returned" if failed else "paid"), today
-    audit.record(s, user, "disbursement.return", "disbursement", d.id,
-                 {"file": filename, "paid": len(answers) - len(failed), "failed": failed})
+    audit.record(
+        s,
+        user,
+        "disbursement.return",
+        "disbursement",
+        d.id,
+        {"file": filename, "paid": len(answers) - len(failed), "failed": failed},
+    )
     return d
 
 
@@ -348,15 +407,32 @@ def view(s: Session, user: User, d: Disbursement) -> dict[str, Any]:
     for i in d.items:
         a = i.application
         name, bank = payee(s, a)
-        items.append({"number": a.number, "account_name": name, "bank_name": bank,
-                      "account": mask_account(a.bank_account), "title": title_of(a.policy_id),
-                      "amount": float(i.amount), "result": RESULT_NAMES.get(i.result or "", "待回盘"),
-                      "failure_reason": i.failure_reason})
-    return {"id": d.id, "status": d.status, "status_name": DISBURSEMENT_STATUS_NAMES.get(d.status, d.status),
-            "created_at": d.created_at, "paid_on": d.paid_on, "items": items, "totals": total_rows(d)}
+        items.append(
+            {
+                "number": a.number,
+                "account_name": name,
+                "bank_name": bank,
+                "account": mask_account(a.bank_account),
+                "title": title_of(a.policy_id),
+                "amount": float(i.amount),
+                "result": RESULT_NAMES.get(i.result or "", "待回盘"),
+                "failure_reason": i.failure_reason,
+            }
+        )
+    return {
+        "id": d.id,
+        "status": d.status,
+        "status_name": DISBURSEMENT_STATUS_NAMES.get(d.status, d.status),
+        "created_at": d.created_at,
+        "paid_on": d.paid_on,
+        "items": items,
+        "totals": total_rows(d),
+    }
 
 
-def claw_back(s: Session, user: User, number: str, amount: float, reason: str, today: dt.date | None = None) -> Clawback:
+def claw_back(
+    s: Session, user: User, number: str, amount: float, reason: str, today: dt.date | None = None
+) -> Clawback:
     """A later finding (the unit laid off staff, or lied in its commitment) reclaims money paid."""
     require_area(user, [], CLAWBACK_ROLES, "发起追回")
     app = s.execute(select(Application).where(Application.number == number)).scalar_one_or_none()
@@ -369,8 +445,13 @@ def claw_back(s: Session, user: User, number: str, amount: float, reason: str, t
         raise ServiceError("请写明追回理由")
     if amount <= 0 or app.amount is None or Decimal(str(amount)) > Decimal(str(app.amount)):
         raise ServiceError("追回金额应大于 0 且不超过已拨付金额")
-    c = Clawback(application_id=app.id, amount=amount, reason=reason.strip(), opened_by=user.id,
-                 opened_on=today or dt.date.today())
+    c = Clawback(
+        application_id=app.id,
+        amount=amount,
+        reason=reason.strip(),
+        opened_by=user.id,
+        opened_on=today or dt.date.today(),
+    )
     s.add(c)
     app.status = "clawed_back"
     s.flush()

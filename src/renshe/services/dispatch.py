@@ -40,9 +40,20 @@ from renshe.store.models import User
 from renshe.store.models_labour import DispatchReport, DispatchRow
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-NAME, ID_NUMBER, PHONE, EMPLOYER, USCC = "劳动者姓名", "劳动者身份证号", "劳动者手机号", "用人单位名称", "用人单位统一社会信用代码"
-FIELD_KEYS = {NAME: "worker_name", ID_NUMBER: "id_number", PHONE: "phone", EMPLOYER: "employer_name",
-              USCC: "employer_uscc"}
+NAME, ID_NUMBER, PHONE, EMPLOYER, USCC = (
+    "劳动者姓名",
+    "劳动者身份证号",
+    "劳动者手机号",
+    "用人单位名称",
+    "用人单位统一社会信用代码",
+)
+FIELD_KEYS = {
+    NAME: "worker_name",
+    ID_NUMBER: "id_number",
+    PHONE: "phone",
+    EMPLOYER: "employer_name",
+    USCC: "employer_uscc",
+}
 MAX_TEXT = {NAME: 64, EMPLOYER: 200}
 
 
@@ -94,8 +105,9 @@ PARSE_SECONDS = 30
 _CLOCK_EVERY = 1000
 
 
-def _limited(rows: Iterator[list[str]], max_rows: int = MAX_ROWS,
-             seconds: float = PARSE_SECONDS) -> Iterator[list[str]]:
+def _limited(
+    rows: Iterator[list[str]], max_rows: int = MAX_ROWS, seconds: float = PARSE_SECONDS
+) -> Iterator[list[str]]:
     """The rows, stopping with :class:`ReportFileError` past ``max_rows`` or ``seconds``."""
     deadline = time.monotonic() + seconds
     for number, row in enumerate(rows, start=1):
@@ -116,8 +128,10 @@ def _read_csv(data: bytes) -> Iterator[list[str]]:
             data.decode("gbk")
         except UnicodeDecodeError:
             raise ReportFileError("文件无法读取：既不是 UTF-8 编码的 CSV，也不是 xlsx 表格") from None
-        raise ReportFileError("文件是 GBK（简体中文 Windows）编码的 CSV，本系统只接受 UTF-8 编码：请在 Excel 中“另存为”"
-                              "“CSV UTF-8（逗号分隔）”，或直接上传 xlsx 文件") from None
+        raise ReportFileError(
+            "文件是 GBK（简体中文 Windows）编码的 CSV，本系统只接受 UTF-8 编码：请在 Excel 中“另存为”"
+            "“CSV UTF-8（逗号分隔）”，或直接上传 xlsx 文件"
+        ) from None
     if "\x00" in text:
         raise ReportFileError("文件无法读取：含有二进制内容，不是 CSV 文本（请上传 CSV 或 xlsx）")
     try:
@@ -175,7 +189,7 @@ def id_number_problem(value: str) -> str | None:
     check = value[body:].upper()
     if check not in rule.check_chars:
         return f"末位校验码“{value[body:]}”应为数字或 X"
-    birth = value[rule.birth_start:rule.birth_end]
+    birth = value[rule.birth_start : rule.birth_end]
     try:
         dt.datetime.strptime(birth, rule.birth_format)
     except ValueError:
@@ -225,7 +239,9 @@ def _problems(values: dict[str, str]) -> list[tuple[str, str]]:
         elif col == ID_NUMBER and (p := id_number_problem(v)):
             out.append((col, p))
         elif col == PHONE and not is_mobile(v):
-            out.append((col, f"“{v}”不是中国大陆手机号：应为 11 位数字、以 1 开头且第二位为 3–9（不加 +86、空格或横线）"))
+            out.append(
+                (col, f"“{v}”不是中国大陆手机号：应为 11 位数字、以 1 开头且第二位为 3–9（不加 +86、空格或横线）")
+            )
         elif col == USCC and (p := uscc_problem(v)):
             out.append((col, p))
     return out
@@ -241,8 +257,10 @@ def check_rows(table: Iterable[list[str]]) -> CheckResult:
     header = [str(h).replace("\ufeff", "").strip() for h in first]
     missing = [c for c in columns() if c not in header]
     if missing:
-        raise ReportFileError(f"缺少列：{'、'.join(missing)}。第一行须为列标题，五列分别为 {'、'.join(columns())}"
-                              f"（实际为：{'、'.join(h for h in header if h) or '空'}）")
+        raise ReportFileError(
+            f"缺少列：{'、'.join(missing)}。第一行须为列标题，五列分别为 {'、'.join(columns())}"
+            f"（实际为：{'、'.join(h for h in header if h) or '空'}）"
+        )
     where = {c: header.index(c) for c in columns()}
     result = CheckResult()
     seen: dict[tuple[str, ...], int] = {}
@@ -333,18 +351,32 @@ def can_see(user: User, report: DispatchReport) -> bool:
 
 
 def agencies_in(s: Session, area_user: User) -> list[User]:
-    agencies = s.execute(select(User).where(User.role == "agency", User.active.is_(True))
-                         .order_by(User.id)).scalars().all()
+    agencies = (
+        s.execute(select(User).where(User.role == "agency", User.active.is_(True)).order_by(User.id)).scalars().all()
+    )
     return [a for a in agencies if covers(area_user, agency_district(a))]
 
 
 # --------------------------------------------------------------------------- store
 
 
-@implements("beijing.hr_agency_placement_health_ledger_2020", "beijing.real_name_dynamic_reporting_2020", "beijing.hr_market_monitoring_points_2020", tests=["tests/labour/test_dispatch_api.py::test_district_view_lists_late_and_missing"])
-def submit(s: Session, agency: User, data: bytes, filename: str = "", *, cycle: dt.date | None = None,
-           at: dt.datetime | None = None, channel: str = "api",
-           checked: CheckResult | None = None) -> tuple[DispatchReport, CheckResult]:
+@implements(
+    "beijing.hr_agency_placement_health_ledger_2020",
+    "beijing.real_name_dynamic_reporting_2020",
+    "beijing.hr_market_monitoring_points_2020",
+    tests=["tests/labour/test_dispatch_api.py::test_district_view_lists_late_and_missing"],
+)
+def submit(
+    s: Session,
+    agency: User,
+    data: bytes,
+    filename: str = "",
+    *,
+    cycle: dt.date | None = None,
+    at: dt.datetime | None = None,
+    channel: str = "api",
+    checked: CheckResult | None = None,
+) -> tuple[DispatchReport, CheckResult]:
     """Store an agency's report for a cycle (default: the cycle open at ``at``); the accepted rows
     are kept, the rejected rows listed. A report after the cycle's 16:00 deadline is marked late.
     ``checked``: the file already read and checked (off the event loop, by the web faces)."""
@@ -355,26 +387,44 @@ def submit(s: Session, agency: User, data: bytes, filename: str = "", *, cycle: 
     if cycle is None:
         cycle = open_cycle
     if not is_cycle_date(cycle):
-        raise ServiceError(f"{cycle.isoformat()} 不是报送日：自 {_first().isoformat()} 起每 "
-                           f"{param('dispatch.cycle_days')} 天报送一次")
+        raise ServiceError(
+            f"{cycle.isoformat()} 不是报送日：自 {_first().isoformat()} 起每 {param('dispatch.cycle_days')} 天报送一次"
+        )
     if cycle > open_cycle:
         raise ServiceError(f"{cycle.isoformat()} 的报送尚未开始，当前报送日为 {open_cycle.isoformat()}")
     end = param("dispatch.reporting_end", cycle)
     if end is not None and cycle > end:
         raise ServiceError(f"实名动态信息报送已于 {end} 截止")
     result = checked if checked is not None else check_file(data, filename)
-    report = DispatchReport(agency_id=agency.id, district=agency_district(agency), cycle_date=cycle,
-                            submitted_at=at, late=at > deadline(cycle), channel=channel,
-                            filename=filename[:255], accepted_count=len(result.accepted), rejected=result.rejected)
+    report = DispatchReport(
+        agency_id=agency.id,
+        district=agency_district(agency),
+        cycle_date=cycle,
+        submitted_at=at,
+        late=at > deadline(cycle),
+        channel=channel,
+        filename=filename[:255],
+        accepted_count=len(result.accepted),
+        rejected=result.rejected,
+    )
     s.add(report)
     s.flush()
     for row in result.accepted:
-        s.add(DispatchRow(report_id=report.id, row_no=row["row"],
-                          **{FIELD_KEYS[c]: row[c] for c in columns()}))
+        s.add(DispatchRow(report_id=report.id, row_no=row["row"], **{FIELD_KEYS[c]: row[c] for c in columns()}))
     s.flush()
-    audit.record(s, agency, "dispatch.report", "dispatch_report", report.id,
-                 {"cycle": cycle.isoformat(), "accepted": len(result.accepted), "rejected_rows":
-                  len({r["row"] for r in result.rejected}), "late": report.late})
+    audit.record(
+        s,
+        agency,
+        "dispatch.report",
+        "dispatch_report",
+        report.id,
+        {
+            "cycle": cycle.isoformat(),
+            "accepted": len(result.accepted),
+            "rejected_rows": len({r["row"] for r in result.rejected}),
+            "late": report.late,
+        },
+    )
     return report, result
 
 
@@ -390,20 +440,40 @@ def _status(reports: list[DispatchReport], cycle: dt.date, at: dt.datetime) -> t
 
 
 def report_summary(r: DispatchReport) -> dict[str, Any]:
-    return {"id": r.id, "agency": r.agency.display_name, "agency_uscc": r.agency.uscc, "district": r.district,
-            "cycle": r.cycle_date.isoformat(), "submitted_at": r.submitted_at.isoformat(timespec="minutes"),
-            "late": r.late, "accepted": r.accepted_count, "rejected_rows": len({x["row"] for x in r.rejected}),
-            "rejected": r.rejected, "channel": r.channel, "filename": r.filename}
+    return {
+        "id": r.id,
+        "agency": r.agency.display_name,
+        "agency_uscc": r.agency.uscc,
+        "district": r.district,
+        "cycle": r.cycle_date.isoformat(),
+        "submitted_at": r.submitted_at.isoformat(timespec="minutes"),
+        "late": r.late,
+        "accepted": r.accepted_count,
+        "rejected_rows": len({x["row"] for x in r.rejected}),
+        "rejected": r.rejected,
+        "channel": r.channel,
+        "filename": r.filename,
+    }
 
 
 def agency_reports(s: Session, agency: User) -> list[DispatchReport]:
-    return list(s.execute(select(DispatchReport).where(DispatchReport.agency_id == agency.id)
-                          .order_by(DispatchReport.id.desc())).scalars())
+    return list(
+        s.execute(
+            select(DispatchReport).where(DispatchReport.agency_id == agency.id).order_by(DispatchReport.id.desc())
+        ).scalars()
+    )
 
 
-@implements("beijing.real_name_dynamic_reporting_2020", "beijing.dispatch_agency_inspection_2020", "beijing.hr_service_industry_supervision_2020", "beijing.real_name_sanctions_2020", tests=["tests/labour/test_dispatch_api.py::test_district_view_lists_late_and_missing"])
-def district_view(s: Session, user: User, cycle: dt.date | None = None, at: dt.datetime | None = None,
-                  district: str | None = None) -> dict[str, Any]:
+@implements(
+    "beijing.real_name_dynamic_reporting_2020",
+    "beijing.dispatch_agency_inspection_2020",
+    "beijing.hr_service_industry_supervision_2020",
+    "beijing.real_name_sanctions_2020",
+    tests=["tests/labour/test_dispatch_api.py::test_district_view_lists_late_and_missing"],
+)
+def district_view(
+    s: Session, user: User, cycle: dt.date | None = None, at: dt.datetime | None = None, district: str | None = None
+) -> dict[str, Any]:
     """Per agency in the user's area: the status of its report for ``cycle`` (default the open
     cycle), and the agencies late or missing in the last closed cycle."""
     if user.role not in ("caseworker", "auditor", "admin"):
@@ -415,19 +485,30 @@ def district_view(s: Session, user: User, cycle: dt.date | None = None, at: dt.d
     agencies = [a for a in agencies_in(s, user) if district is None or agency_district(a) == district]
 
     def rows_for(day: dt.date) -> list[dict[str, Any]]:
-        reports = s.execute(select(DispatchReport).where(DispatchReport.cycle_date == day)
-                            .order_by(DispatchReport.id)).scalars().all()
+        reports = (
+            s.execute(select(DispatchReport).where(DispatchReport.cycle_date == day).order_by(DispatchReport.id))
+            .scalars()
+            .all()
+        )
         by_agency: dict[int, list[DispatchReport]] = {}
         for r in reports:
             by_agency.setdefault(r.agency_id, []).append(r)
         out = []
         for a in agencies:
             status, chosen = _status(by_agency.get(a.id, []), day, at)
-            out.append({"agency": a.display_name, "agency_uscc": a.uscc, "district": agency_district(a),
-                        "district_name": _district_name(agency_district(a)), "status": status,
-                        "status_name": STATUS_NAMES[status], "report": chosen.id if chosen else None,
-                        "submitted_at": chosen.submitted_at.isoformat(timespec="minutes") if chosen else None,
-                        "accepted": chosen.accepted_count if chosen else 0})
+            out.append(
+                {
+                    "agency": a.display_name,
+                    "agency_uscc": a.uscc,
+                    "district": agency_district(a),
+                    "district_name": _district_name(agency_district(a)),
+                    "status": status,
+                    "status_name": STATUS_NAMES[status],
+                    "report": chosen.id if chosen else None,
+                    "submitted_at": chosen.submitted_at.isoformat(timespec="minutes") if chosen else None,
+                    "accepted": chosen.accepted_count if chosen else 0,
+                }
+            )
         return out
 
     closed = last_closed_cycle(at) if cycle == current_cycle(at) else None
@@ -436,9 +517,14 @@ def district_view(s: Session, user: User, cycle: dt.date | None = None, at: dt.d
     if cycle < current_cycle(at):
         overdue = [r for r in current if r["status"] in ("late", "missing")]
         closed = cycle
-    return {"cycle": cycle.isoformat(), "deadline": deadline(cycle).isoformat(timespec="minutes"),
-            "agencies": current, "overdue_cycle": closed.isoformat() if closed else None, "overdue": overdue,
-            "citation": citation("dispatch.cutoff_time")}
+    return {
+        "cycle": cycle.isoformat(),
+        "deadline": deadline(cycle).isoformat(timespec="minutes"),
+        "agencies": current,
+        "overdue_cycle": closed.isoformat() if closed else None,
+        "overdue": overdue,
+        "citation": citation("dispatch.cutoff_time"),
+    }
 
 
 def _district_name(code: str) -> str:
@@ -448,21 +534,39 @@ def _district_name(code: str) -> str:
         return code
 
 
-@implements("beijing.real_name_dynamic_reporting_2020", "beijing.hr_service_industry_supervision_2020", tests=["tests/labour/test_dispatch_api.py::test_municipal_rollup"])
-def municipal_view(s: Session, user: User, cycle: dt.date | None = None,
-                   at: dt.datetime | None = None) -> dict[str, Any]:
+@implements(
+    "beijing.real_name_dynamic_reporting_2020",
+    "beijing.hr_service_industry_supervision_2020",
+    tests=["tests/labour/test_dispatch_api.py::test_municipal_rollup"],
+)
+def municipal_view(
+    s: Session, user: User, cycle: dt.date | None = None, at: dt.datetime | None = None
+) -> dict[str, Any]:
     """Roll-up per district (区汇总报市局): agencies, on time, late, missing, workers reported."""
     view = district_view(s, user, cycle, at)
     districts: dict[str, dict[str, Any]] = {}
     for row in view["agencies"]:
-        d = districts.setdefault(row["district"], {"district": row["district"], "district_name": row["district_name"],
-                                                   "agencies": 0, "on_time": 0, "late": 0, "missing": 0,
-                                                   "pending": 0, "workers": 0})
+        d = districts.setdefault(
+            row["district"],
+            {
+                "district": row["district"],
+                "district_name": row["district_name"],
+                "agencies": 0,
+                "on_time": 0,
+                "late": 0,
+                "missing": 0,
+                "pending": 0,
+                "workers": 0,
+            },
+        )
         d["agencies"] += 1
         d[row["status"]] += 1
         d["workers"] += row["accepted"]
-    return {"cycle": view["cycle"], "deadline": view["deadline"], "districts": sorted(districts.values(),
-                                                                                      key=lambda d: d["district"])}
+    return {
+        "cycle": view["cycle"],
+        "deadline": view["deadline"],
+        "districts": sorted(districts.values(), key=lambda d: d["district"]),
+    }
 
 
 def get_report(s: Session, user: User, report_id: int) -> DispatchReport:
@@ -480,10 +584,17 @@ def report_detail(s: Session, user: User, report_id: int) -> dict[str, Any]:
     full = sees_full(user, report)
     if full and user.role != "agency":
         audit.record(s, user, "personal_data.view", "dispatch_report", report.id, {"fields": "id_number,phone"})
-    rows = [{"row": r.row_no, NAME: r.worker_name,
-             ID_NUMBER: r.id_number if full else mask_id_number(r.id_number),
-             PHONE: r.phone if full else mask_phone(r.phone), EMPLOYER: r.employer_name, USCC: r.employer_uscc}
-            for r in report.rows]
+    rows = [
+        {
+            "row": r.row_no,
+            NAME: r.worker_name,
+            ID_NUMBER: r.id_number if full else mask_id_number(r.id_number),
+            PHONE: r.phone if full else mask_phone(r.phone),
+            EMPLOYER: r.employer_name,
+            USCC: r.employer_uscc,
+        }
+        for r in report.rows
+    ]
     return {**report_summary(report), "masked": not full, "rows": rows}
 
 
@@ -494,8 +605,13 @@ def export_district(s: Session, user: User, cycle: dt.date) -> bytes:
 
     if user.role not in ("caseworker", "auditor", "admin"):
         raise Forbidden("汇总导出仅供人社部门人员使用")
-    reports = [r for r in s.execute(select(DispatchReport).where(DispatchReport.cycle_date == cycle)
-                                    .order_by(DispatchReport.id)).scalars() if covers(user, r.district)]
+    reports = [
+        r
+        for r in s.execute(
+            select(DispatchReport).where(DispatchReport.cycle_date == cycle).order_by(DispatchReport.id)
+        ).scalars()
+        if covers(user, r.district)
+    ]
     wb = Workbook()
     ws = wb.worksheets[0]
     ws.title = f"{cycle.isoformat()} 实名动态信息"[:31]
@@ -505,12 +621,29 @@ def export_district(s: Session, user: User, cycle: dt.date) -> bytes:
         full = sees_full(user, r)
         unmasked += full
         for row in r.rows:
-            exports.append_row(ws, [r.agency.display_name, r.agency.uscc, r.district, r.submitted_at.isoformat(timespec="minutes"),
-                       "逾期" if r.late else "按时", row.worker_name,
-                       row.id_number if full else mask_id_number(row.id_number),
-                       row.phone if full else mask_phone(row.phone), row.employer_name, row.employer_uscc])
-    audit.record(s, user, "dispatch.export", "dispatch_cycle", cycle.isoformat(),
-                 {"reports": len(reports), "unmasked_reports": unmasked})
+            exports.append_row(
+                ws,
+                [
+                    r.agency.display_name,
+                    r.agency.uscc,
+                    r.district,
+                    r.submitted_at.isoformat(timespec="minutes"),
+                    "逾期" if r.late else "按时",
+                    row.worker_name,
+                    row.id_number if full else mask_id_number(row.id_number),
+                    row.phone if full else mask_phone(row.phone),
+                    row.employer_name,
+                    row.employer_uscc,
+                ],
+            )
+    audit.record(
+        s,
+        user,
+        "dispatch.export",
+        "dispatch_cycle",
+        cycle.isoformat(),
+        {"reports": len(reports), "unmasked_reports": unmasked},
+    )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -519,26 +652,53 @@ def export_district(s: Session, user: User, cycle: dt.date) -> bytes:
 # --------------------------------------------------------------------------- screening and density
 
 
-@implements("beijing.hr_agency_placement_health_ledger_2020", tests=["tests/labour/test_dispatch_rules.py::test_screening"])
-def screen_worker(*, has_health_record: bool, wuhan_contact: bool, close_contact: bool, symptoms: list[str],
-                  in_hubei: bool = False, returned_on: dt.date | None = None,
-                  today: dt.date | None = None) -> dict[str, Any]:
+@implements(
+    "beijing.hr_agency_placement_health_ledger_2020", tests=["tests/labour/test_dispatch_rules.py::test_screening"]
+)
+def screen_worker(
+    *,
+    has_health_record: bool,
+    wuhan_contact: bool,
+    close_contact: bool,
+    symptoms: list[str],
+    in_hubei: bool = False,
+    returned_on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
     """Pre-dispatch screening (输送前防疫排查): may this worker be supplied to an employer?
     Every failed item is a reason (the rule's, ``jrssc_2020_25.screen``) with its citation."""
-    reasons = dispatch_duties.screen(has_health_record=has_health_record, wuhan_contact=wuhan_contact,
-                                     close_contact=close_contact, symptoms=symptoms, in_hubei=in_hubei,
-                                     returned_on=returned_on, today=today or dt.date.today())
-    return {"may_dispatch": not reasons, "reasons": reasons,
-            "citations": [citation("dispatch.quarantine_days"), citation("dispatch.symptoms")]}
+    reasons = dispatch_duties.screen(
+        has_health_record=has_health_record,
+        wuhan_contact=wuhan_contact,
+        close_contact=close_contact,
+        symptoms=symptoms,
+        in_hubei=in_hubei,
+        returned_on=returned_on,
+        today=today or dt.date.today(),
+    )
+    return {
+        "may_dispatch": not reasons,
+        "reasons": reasons,
+        "citations": [citation("dispatch.quarantine_days"), citation("dispatch.symptoms")],
+    }
 
 
-def check_density(*, office_area_m2: float | None = None, office_headcount: int | None = None,
-                  rooms: list[dict[str, Any]] | None = None, on: dt.date | None = None) -> dict[str, Any]:
+def check_density(
+    *,
+    office_area_m2: float | None = None,
+    office_headcount: int | None = None,
+    rooms: list[dict[str, Any]] | None = None,
+    on: dt.date | None = None,
+) -> dict[str, Any]:
     """Office and dormitory density (降低人员住宿和办公密度), as the rule checks it
     (``jrssc_2020_25.check_site``), with its citation; an incomplete site is a ``ServiceError``."""
     try:
-        result = dispatch_duties.check_site(office_area_m2=office_area_m2, office_headcount=office_headcount,
-                                            rooms=rooms or [], on=on or dt.date.today())
+        result = dispatch_duties.check_site(
+            office_area_m2=office_area_m2,
+            office_headcount=office_headcount,
+            rooms=rooms or [],
+            on=on or dt.date.today(),
+        )
     except dispatch_duties.BadSite as exc:
         raise ServiceError(str(exc)) from None
     return {**result, "citation": citation("dispatch.min_office_area_per_person")}

@@ -39,22 +39,22 @@ def _rule(case: dict[str, Any], policy: str) -> dict[str, Any]:
     return result
 
 
-def limitation(known_on: dt.date, obstacle_start: dt.date | None, obstacle_end: dt.date | None,
-               as_of: dt.date, region: str) -> dict[str, Any]:
+def limitation(
+    known_on: dt.date, obstacle_start: dt.date | None, obstacle_end: dt.date | None, as_of: dt.date, region: str
+) -> dict[str, Any]:
     """The arbitration limitation deadline (仲裁时效届满日) with the epidemic suspension."""
     dispute: dict[str, Any] = {"limitation_start": known_on.isoformat()}
     if obstacle_start and obstacle_end:
         dispute.update(obstacle_start=obstacle_start.isoformat(), obstacle_end=obstacle_end.isoformat())
-    return _rule({"as_of": as_of.isoformat(), "person": {"region": region, "labour_dispute": dispute}},
-                 LIMITATION_RULE)
+    return _rule({"as_of": as_of.isoformat(), "person": {"region": region, "labour_dispute": dispute}}, LIMITATION_RULE)
 
 
 def hearing(accepted_on: dt.date, extended: bool, delay_days: int, region: str) -> dict[str, Any]:
     """The award deadline (审理期限届满日) with the chair's extension and the epidemic delay."""
-    dispute = {"accepted_on": accepted_on.isoformat(), "extended_by_chair": extended,
-               "epidemic_delay_days": delay_days}
-    return _rule({"as_of": accepted_on.isoformat(), "person": {"region": region, "labour_dispute": dispute}},
-                 HEARING_RULE)
+    dispute = {"accepted_on": accepted_on.isoformat(), "extended_by_chair": extended, "epidemic_delay_days": delay_days}
+    return _rule(
+        {"as_of": accepted_on.isoformat(), "person": {"region": region, "labour_dispute": dispute}}, HEARING_RULE
+    )
 
 
 #: dates a dispute may carry: earlier ones are typing slips (a year 999), not disputes the
@@ -64,11 +64,35 @@ EARLIEST_DATE = dt.date(1950, 1, 1)
 LATEST_DAYS_AHEAD = 366
 
 
-@implements("beijing.wage_arrears_enforcement_2020", "beijing.labour_dispute_online_handling_2020", "cn.labour_inspection_guidance_2020", "cn.stable_labour_dispute_mediation_2020", "cn.stable_labour_inspection_complaints_2020", "xinmi.labour_dispute_early_intervention_2020", "yongzhou.labour_relations_guidance_2022", "yongzhou.dispute_remote_mediation_2022", "yongzhou.wage_arrears_complaint_channels_2022", "yongzhou.wage_arrears_remote_handling_2022", "beijing.labour_dispute_remote_mediation_2020", tests=["tests/labour/test_disputes.py::test_file_accept_close"])
-def file(s: Session, user: User, *, kind: str, employer_name: str, facts: str, infringement_known_on: dt.date,
-         region: str | None = None, employer_uscc: str | None = None, amount: float | None = None,
-         obstacle_start: dt.date | None = None, obstacle_end: dt.date | None = None,
-         today: dt.date | None = None) -> DisputeCase:
+@implements(
+    "beijing.wage_arrears_enforcement_2020",
+    "beijing.labour_dispute_online_handling_2020",
+    "cn.labour_inspection_guidance_2020",
+    "cn.stable_labour_dispute_mediation_2020",
+    "cn.stable_labour_inspection_complaints_2020",
+    "xinmi.labour_dispute_early_intervention_2020",
+    "yongzhou.labour_relations_guidance_2022",
+    "yongzhou.dispute_remote_mediation_2022",
+    "yongzhou.wage_arrears_complaint_channels_2022",
+    "yongzhou.wage_arrears_remote_handling_2022",
+    "beijing.labour_dispute_remote_mediation_2020",
+    tests=["tests/labour/test_disputes.py::test_file_accept_close"],
+)
+def file(
+    s: Session,
+    user: User,
+    *,
+    kind: str,
+    employer_name: str,
+    facts: str,
+    infringement_known_on: dt.date,
+    region: str | None = None,
+    employer_uscc: str | None = None,
+    amount: float | None = None,
+    obstacle_start: dt.date | None = None,
+    obstacle_end: dt.date | None = None,
+    today: dt.date | None = None,
+) -> DisputeCase:
     if user.role != "person":
         raise Forbidden("只有劳动者本人可以在线提交欠薪投诉或仲裁申请")
     if kind not in KINDS:
@@ -83,11 +107,15 @@ def file(s: Session, user: User, *, kind: str, employer_name: str, facts: str, i
         problems.append("请写明事实和请求")
     if infringement_known_on > today:
         problems.append("知道权利被侵害之日不能晚于今天")
-    for label, day in (("知道权利被侵害之日", infringement_known_on), ("受疫情影响的开始日", obstacle_start),
-                       ("受疫情影响的结束日", obstacle_end)):
+    for label, day in (
+        ("知道权利被侵害之日", infringement_known_on),
+        ("受疫情影响的开始日", obstacle_start),
+        ("受疫情影响的结束日", obstacle_end),
+    ):
         if day is not None and not EARLIEST_DATE <= day <= today + dt.timedelta(days=LATEST_DAYS_AHEAD):
-            problems.append(f"{label} {day.isoformat()} 不在可受理的日期范围（{EARLIEST_DATE.isoformat()} 至今）内，"
-                            "请核对年份")
+            problems.append(
+                f"{label} {day.isoformat()} 不在可受理的日期范围（{EARLIEST_DATE.isoformat()} 至今）内，请核对年份"
+            )
     if (obstacle_start is None) != (obstacle_end is None):
         problems.append("受疫情影响不能申请仲裁的起止日须同时填写")
     elif obstacle_start and obstacle_end and obstacle_end < obstacle_start:
@@ -100,13 +128,23 @@ def file(s: Session, user: User, *, kind: str, employer_name: str, facts: str, i
     if problems or not region:
         raise ServiceError("；".join(problems))
     lim = limitation(infringement_known_on, obstacle_start, obstacle_end, today, region)
-    case = DisputeCase(number=f"ZY{today:%Y%m%d}{secrets.token_hex(3).upper()}", kind=kind, person_id=user.id,
-                       region=region, employer_name=employer_name.strip(),
-                       employer_uscc=(employer_uscc or "").strip() or None, amount=amount, facts=facts.strip(),
-                       infringement_known_on=infringement_known_on, obstacle_start=obstacle_start,
-                       obstacle_end=obstacle_end, limitation_deadline=dt.date.fromisoformat(lim["deadline"]),
-                       status="filed", filed_on=today,
-                       history=[{"on": today.isoformat(), "action": "filed", "note": lim["reasons"][0]}])
+    case = DisputeCase(
+        number=f"ZY{today:%Y%m%d}{secrets.token_hex(3).upper()}",
+        kind=kind,
+        person_id=user.id,
+        region=region,
+        employer_name=employer_name.strip(),
+        employer_uscc=(employer_uscc or "").strip() or None,
+        amount=amount,
+        facts=facts.strip(),
+        infringement_known_on=infringement_known_on,
+        obstacle_start=obstacle_start,
+        obstacle_end=obstacle_end,
+        limitation_deadline=dt.date.fromisoformat(lim["deadline"]),
+        status="filed",
+        filed_on=today,
+        history=[{"on": today.isoformat(), "action": "filed", "note": lim["reasons"][0]}],
+    )
     s.add(case)
     s.flush()
     audit.record(s, user, "dispute.file", "dispute", case.number, {"kind": kind})
@@ -140,9 +178,18 @@ def visible(s: Session, user: User) -> list[DisputeCase]:
     return [c for c in s.execute(select(DisputeCase).order_by(DisputeCase.id)).scalars() if can_see(user, c)]
 
 
-@implements("beijing.labour_dispute_remote_mediation_2020", "yongzhou.arbitration_remote_hearing_2022", "beijing.labour_dispute_online_handling_2020", tests=["tests/labour/test_disputes.py::test_file_accept_close", "tests/labour/test_disputes.py::test_deadlines_are_the_rules_answers"])
-def accept(s: Session, user: User, number: str, accepted_on: dt.date, extended: bool = False,
-           epidemic_delay_days: int = 0) -> DisputeCase:
+@implements(
+    "beijing.labour_dispute_remote_mediation_2020",
+    "yongzhou.arbitration_remote_hearing_2022",
+    "beijing.labour_dispute_online_handling_2020",
+    tests=[
+        "tests/labour/test_disputes.py::test_file_accept_close",
+        "tests/labour/test_disputes.py::test_deadlines_are_the_rules_answers",
+    ],
+)
+def accept(
+    s: Session, user: User, number: str, accepted_on: dt.date, extended: bool = False, epidemic_delay_days: int = 0
+) -> DisputeCase:
     """Accept an arbitration application and compute the award deadline; may be called again to
     record the chair's extension or more epidemic delay."""
     if user.role != "caseworker":
@@ -165,7 +212,9 @@ def accept(s: Session, user: User, number: str, accepted_on: dt.date, extended: 
         note = "欠薪投诉已受理"
     case.status = "accepted"
     case.history = [*case.history, {"on": accepted_on.isoformat(), "action": "accepted", "note": note}]
-    audit.record(s, user, "dispute.accept", "dispute", case.number, {"delay": epidemic_delay_days, "extended": extended})
+    audit.record(
+        s, user, "dispute.accept", "dispute", case.number, {"delay": epidemic_delay_days, "extended": extended}
+    )
     return case
 
 
@@ -183,14 +232,23 @@ def close(s: Session, user: User, number: str, outcome: str) -> DisputeCase:
 
 def view(case: DisputeCase, today: dt.date | None = None) -> dict[str, Any]:
     today = today or dt.date.today()
-    return {"number": case.number, "kind": case.kind, "kind_name": KINDS[case.kind], "status": case.status,
-            "status_name": STATUS_NAMES[case.status], "employer_name": case.employer_name,
-            "employer_uscc": case.employer_uscc, "amount": float(case.amount) if case.amount is not None else None,
-            "region": case.region, "filed_on": case.filed_on.isoformat(),
-            "infringement_known_on": case.infringement_known_on.isoformat(),
-            "limitation_deadline": case.limitation_deadline.isoformat(),
-            "filed_within_limitation": case.filed_on <= case.limitation_deadline,
-            "accepted_on": case.accepted_on.isoformat() if case.accepted_on else None,
-            "award_deadline": case.award_deadline.isoformat() if case.award_deadline else None,
-            "award_overdue": bool(case.award_deadline and case.status != "closed" and today > case.award_deadline),
-            "history": case.history, "citation": {"doc_no": "人社厅明电〔2020〕5号", "article": "三"}}
+    return {
+        "number": case.number,
+        "kind": case.kind,
+        "kind_name": KINDS[case.kind],
+        "status": case.status,
+        "status_name": STATUS_NAMES[case.status],
+        "employer_name": case.employer_name,
+        "employer_uscc": case.employer_uscc,
+        "amount": float(case.amount) if case.amount is not None else None,
+        "region": case.region,
+        "filed_on": case.filed_on.isoformat(),
+        "infringement_known_on": case.infringement_known_on.isoformat(),
+        "limitation_deadline": case.limitation_deadline.isoformat(),
+        "filed_within_limitation": case.filed_on <= case.limitation_deadline,
+        "accepted_on": case.accepted_on.isoformat() if case.accepted_on else None,
+        "award_deadline": case.award_deadline.isoformat() if case.award_deadline else None,
+        "award_overdue": bool(case.award_deadline and case.status != "closed" and today > case.award_deadline),
+        "history": case.history,
+        "citation": {"doc_no": "人社厅明电〔2020〕5号", "article": "三"},
+    }

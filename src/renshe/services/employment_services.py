@@ -59,13 +59,31 @@ def choices(kind: str, on: dt.date | None = None) -> list[str]:
     return list(param(KINDS[kind][1], on))
 
 
-@implements("xinmi.overcapacity_worker_resettlement_2020", "xinmi.returnee_startup_services_2020",
-            "xinmi.flexible_employment_guidance_2020", "yongzhou.campus_career_guidance_2022",
-            tests=["tests/desk/test_programmes_services.py::test_ledger_record_follow_up_and_overdue",
-                   "tests/desk/test_programmes_services.py::test_ledger_bad_input_names_the_field"])
-def record(s: Session, user: User, kind: str, *, region: str, name: str, id_number: str, served_on: dt.date | str,
-           option: str = "", service: str = "", enterprise: str = "", uscc: str = "",
-           expert_id: int | None = None) -> ServiceRecord:
+@implements(
+    "xinmi.overcapacity_worker_resettlement_2020",
+    "xinmi.returnee_startup_services_2020",
+    "xinmi.flexible_employment_guidance_2020",
+    "yongzhou.campus_career_guidance_2022",
+    tests=[
+        "tests/desk/test_programmes_services.py::test_ledger_record_follow_up_and_overdue",
+        "tests/desk/test_programmes_services.py::test_ledger_bad_input_names_the_field",
+    ],
+)
+def record(
+    s: Session,
+    user: User,
+    kind: str,
+    *,
+    region: str,
+    name: str,
+    id_number: str,
+    served_on: dt.date | str,
+    option: str = "",
+    service: str = "",
+    enterprise: str = "",
+    uscc: str = "",
+    expert_id: int | None = None,
+) -> ServiceRecord:
     """One service to one person, with the follow-up due after the working-day limit.
     Overcapacity workers carry their enterprise (USCC) and may be entered before a channel is
     found (option left blank); campus guidance names the expert of the pool."""
@@ -92,9 +110,20 @@ def record(s: Session, user: User, kind: str, *, region: str, name: str, id_numb
         if expert is None or not covers(user, expert.region):
             raise FieldError("expert_id", "请选择本地职业指导专家库中的专家")
     due = due_after(on, int(param("services.follow_up_working_days", on)))
-    rec = ServiceRecord(kind=kind, region=region, name=name, id_number=id_number, enterprise=(enterprise or "").strip(),
-                        uscc=uscc or "", option=option, service=(service or "").strip(), served_on=on,
-                        follow_up_due=due, expert_id=expert.id if expert else None, caseworker_id=user.id)
+    rec = ServiceRecord(
+        kind=kind,
+        region=region,
+        name=name,
+        id_number=id_number,
+        enterprise=(enterprise or "").strip(),
+        uscc=uscc or "",
+        option=option,
+        service=(service or "").strip(),
+        served_on=on,
+        follow_up_due=due,
+        expert_id=expert.id if expert else None,
+        caseworker_id=user.id,
+    )
     s.add(rec)
     s.flush()
     audit.record(s, user, "services.record", "employment_service_record", rec.id, {"kind": kind, "region": region})
@@ -108,11 +137,16 @@ def _get(s: Session, user: User, record_id: int) -> ServiceRecord:
     return rec
 
 
-@implements("xinmi.overcapacity_worker_resettlement_2020", "xinmi.flexible_employment_guidance_2020",
-            "xinmi.returnee_startup_services_2020", "yongzhou.campus_career_guidance_2022",
-            tests=["tests/desk/test_programmes_services.py::test_ledger_record_follow_up_and_overdue"])
-def follow_up(s: Session, user: User, record_id: int, *, on: dt.date, option: str = "",
-              note: str = "") -> ServiceRecord:
+@implements(
+    "xinmi.overcapacity_worker_resettlement_2020",
+    "xinmi.flexible_employment_guidance_2020",
+    "xinmi.returnee_startup_services_2020",
+    "yongzhou.campus_career_guidance_2022",
+    tests=["tests/desk/test_programmes_services.py::test_ledger_record_follow_up_and_overdue"],
+)
+def follow_up(
+    s: Session, user: User, record_id: int, *, on: dt.date, option: str = "", note: str = ""
+) -> ServiceRecord:
     """The follow-up visit (回访); an overcapacity worker's channel may be set here once found."""
     rec = _get(s, user, record_id)
     require_caseworker_of(user, rec.region, "记录回访")
@@ -136,26 +170,47 @@ def kind_of(s: Session, record_id: int) -> str:
 
 
 def view(rec: ServiceRecord, today: dt.date, expert: CareerExpert | None = None) -> dict[str, Any]:
-    return {"id": rec.id, "kind": rec.kind, "kind_name": KINDS[rec.kind][0], "region": rec.region,
-            "region_name": region_label(rec.region), "name": rec.name, "id_number": mask_id_number(rec.id_number),
-            "enterprise": rec.enterprise, "uscc": rec.uscc, "option": rec.option, "service": rec.service,
-            "served_on": chinese_date(rec.served_on), "follow_up_due": chinese_date(rec.follow_up_due) or "未排期",
-            "followed_up_on": chinese_date(rec.followed_up_on), "expert": expert.name if expert else "",
-            "overdue": rec.followed_up_on is None and rec.follow_up_due is not None and rec.follow_up_due < today}
+    return {
+        "id": rec.id,
+        "kind": rec.kind,
+        "kind_name": KINDS[rec.kind][0],
+        "region": rec.region,
+        "region_name": region_label(rec.region),
+        "name": rec.name,
+        "id_number": mask_id_number(rec.id_number),
+        "enterprise": rec.enterprise,
+        "uscc": rec.uscc,
+        "option": rec.option,
+        "service": rec.service,
+        "served_on": chinese_date(rec.served_on),
+        "follow_up_due": chinese_date(rec.follow_up_due) or "未排期",
+        "followed_up_on": chinese_date(rec.followed_up_on),
+        "expert": expert.name if expert else "",
+        "overdue": rec.followed_up_on is None and rec.follow_up_due is not None and rec.follow_up_due < today,
+    }
 
 
-@implements("xinmi.overcapacity_worker_resettlement_2020", "xinmi.returnee_startup_services_2020",
-            "xinmi.flexible_employment_guidance_2020", "yongzhou.campus_career_guidance_2022",
-            tests=["tests/desk/test_programmes_services.py::test_ledger_record_follow_up_and_overdue",
-                   "tests/desk/test_programmes_services.py::test_ledgers_are_scoped_to_the_district"])
+@implements(
+    "xinmi.overcapacity_worker_resettlement_2020",
+    "xinmi.returnee_startup_services_2020",
+    "xinmi.flexible_employment_guidance_2020",
+    "yongzhou.campus_career_guidance_2022",
+    tests=[
+        "tests/desk/test_programmes_services.py::test_ledger_record_follow_up_and_overdue",
+        "tests/desk/test_programmes_services.py::test_ledgers_are_scoped_to_the_district",
+    ],
+)
 def ledger(s: Session, user: User, kind: str, today: dt.date | None = None) -> dict[str, Any]:
     """The ledger of one kind in the user's area: the records, the overdue follow-ups and, for
     overcapacity, each enterprise's workers with and without a resettlement channel."""
     require(user, STAFF, "就业服务台账仅供人社部门人员查看")
     label = kind_name(kind)
     today = today or dt.date.today()
-    rows = [r for r in s.execute(select(ServiceRecord).where(ServiceRecord.kind == kind)
-                                 .order_by(ServiceRecord.id)).scalars() if covers(user, r.region)]
+    rows = [
+        r
+        for r in s.execute(select(ServiceRecord).where(ServiceRecord.kind == kind).order_by(ServiceRecord.id)).scalars()
+        if covers(user, r.region)
+    ]
     experts = {e.id: e for e in s.execute(select(CareerExpert)).scalars()}
     items = [view(r, today, experts.get(r.expert_id or 0)) for r in rows]
     by_enterprise: dict[str, dict[str, Any]] = defaultdict(lambda: {"workers": 0, "placed": 0, "enterprise": ""})
@@ -163,14 +218,35 @@ def ledger(s: Session, user: User, kind: str, today: dt.date | None = None) -> d
         if kind == "overcapacity":
             e = by_enterprise[r.uscc]
             e["enterprise"], e["workers"], e["placed"] = r.enterprise, e["workers"] + 1, e["placed"] + bool(r.option)
-    return {"kind": kind, "kind_name": label, "records": items, "overdue": [i for i in items if i["overdue"]],
-            "choices": choices(kind, today), "option_label": KINDS[kind][2],
-            "enterprises": [{"uscc": k, **v, "unplaced": v["workers"] - v["placed"]} for k, v in by_enterprise.items()],
-            "citation": citation(KINDS[kind][1]), "follow_up_citation": citation("services.follow_up_working_days")}
+    return {
+        "kind": kind,
+        "kind_name": label,
+        "records": items,
+        "overdue": [i for i in items if i["overdue"]],
+        "choices": choices(kind, today),
+        "option_label": KINDS[kind][2],
+        "enterprises": [{"uscc": k, **v, "unplaced": v["workers"] - v["placed"]} for k, v in by_enterprise.items()],
+        "citation": citation(KINDS[kind][1]),
+        "follow_up_citation": citation("services.follow_up_working_days"),
+    }
 
 
-LEDGER_HEADER = ["编号", "类别", "地区", "姓名", "身份证号", "企业", "统一社会信用代码", "选项", "服务内容", "服务日期",
-                 "回访期限", "回访日期", "专家", "回访超期"]
+LEDGER_HEADER = [
+    "编号",
+    "类别",
+    "地区",
+    "姓名",
+    "身份证号",
+    "企业",
+    "统一社会信用代码",
+    "选项",
+    "服务内容",
+    "服务日期",
+    "回访期限",
+    "回访日期",
+    "专家",
+    "回访超期",
+]
 
 
 def ledger_xlsx(data: dict[str, Any]) -> bytes:
@@ -182,24 +258,46 @@ def ledger_xlsx(data: dict[str, Any]) -> bytes:
     ws.title = data["kind_name"][:31]
     exports.append_row(ws, LEDGER_HEADER)
     for r in data["records"]:
-        exports.append_row(ws, [r["id"], r["kind_name"], r["region_name"], r["name"], r["id_number"], r["enterprise"],
-                                r["uscc"], r["option"], r["service"], r["served_on"], r["follow_up_due"],
-                                r["followed_up_on"], r["expert"], "是" if r["overdue"] else "否"])
+        exports.append_row(
+            ws,
+            [
+                r["id"],
+                r["kind_name"],
+                r["region_name"],
+                r["name"],
+                r["id_number"],
+                r["enterprise"],
+                r["uscc"],
+                r["option"],
+                r["service"],
+                r["served_on"],
+                r["follow_up_due"],
+                r["followed_up_on"],
+                r["expert"],
+                "是" if r["overdue"] else "否",
+            ],
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-@implements("yongzhou.campus_career_guidance_2022",
-            tests=["tests/desk/test_programmes_services.py::test_ledger_record_follow_up_and_overdue"])
-def add_expert(s: Session, user: User, *, region: str, name: str, institution: str,
-               speciality: str = "") -> CareerExpert:
+@implements(
+    "yongzhou.campus_career_guidance_2022",
+    tests=["tests/desk/test_programmes_services.py::test_ledger_record_follow_up_and_overdue"],
+)
+def add_expert(
+    s: Session, user: User, *, region: str, name: str, institution: str, speciality: str = ""
+) -> CareerExpert:
     """An expert joins the pool (将本地优秀高校教师纳入职业指导专家库)."""
     region = check_region(region)
     require_caseworker_of(user, region, "管理职业指导专家库")
-    expert = CareerExpert(region=region, name=check_text(name, "name", "专家姓名"),
-                          institution=check_text(institution, "institution", "所在单位（高校）"),
-                          speciality=(speciality or "").strip())
+    expert = CareerExpert(
+        region=region,
+        name=check_text(name, "name", "专家姓名"),
+        institution=check_text(institution, "institution", "所在单位（高校）"),
+        speciality=(speciality or "").strip(),
+    )
     s.add(expert)
     s.flush()
     audit.record(s, user, "services.expert", "career_expert", expert.id, {"region": region})
@@ -208,9 +306,17 @@ def add_expert(s: Session, user: User, *, region: str, name: str, institution: s
 
 def experts(s: Session, user: User) -> list[dict[str, Any]]:
     require(user, STAFF, "职业指导专家库仅供人社部门人员查看")
-    return [{"id": e.id, "name": e.name, "institution": e.institution, "speciality": e.speciality,
-             "region_name": region_label(e.region)}
-            for e in s.execute(select(CareerExpert).order_by(CareerExpert.id)).scalars() if covers(user, e.region)]
+    return [
+        {
+            "id": e.id,
+            "name": e.name,
+            "institution": e.institution,
+            "speciality": e.speciality,
+            "region_name": region_label(e.region),
+        }
+        for e in s.execute(select(CareerExpert).order_by(CareerExpert.id)).scalars()
+        if covers(user, e.region)
+    ]
 
 
 def check_kind(kind: str) -> str:
@@ -218,4 +324,3 @@ def check_kind(kind: str) -> str:
     if kind not in KINDS:
         raise NotFound(f"没有“{kind}”台账")
     return kind
-

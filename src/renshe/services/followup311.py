@@ -28,10 +28,12 @@ from renshe.services.security import mask_id_number
 from renshe.store.models import User
 from renshe.store.models_labour import DifficultyPerson, FollowUpService
 
-KINDS = {"job_referral": ("推荐岗位信息", "followup311.min_job_referrals"),
-         "career_guidance": ("职业指导", "followup311.min_career_guidance"),
-         "training_offer": ("免费技能培训信息", "followup311.min_training_offers"),
-         "visit": ("回访", "followup311.visits_per_month")}
+KINDS = {
+    "job_referral": ("推荐岗位信息", "followup311.min_job_referrals"),
+    "career_guidance": ("职业指导", "followup311.min_career_guidance"),
+    "training_offer": ("免费技能培训信息", "followup311.min_training_offers"),
+    "visit": ("回访", "followup311.visits_per_month"),
+}
 
 
 def _area(region: str) -> str:
@@ -62,9 +64,24 @@ def period(person: DifficultyPerson, today: dt.date) -> tuple[dt.date, dt.date]:
     return start, add_months(start, months)
 
 
-@implements("yongzhou.hard_to_employ_311_service_2022", "cn.poverty_labour_contact_care_2020", "cn.poverty_labour_dynamic_tracking_2020", "xinmi.poverty_labour_outreach_2020", tests=["tests/labour/test_followup311.py::test_api"])
-def register(s: Session, user: User, *, name: str, id_number: str, region: str, phone: str | None = None,
-             registered_on: dt.date | None = None, caseworker: User | None = None) -> DifficultyPerson:
+@implements(
+    "yongzhou.hard_to_employ_311_service_2022",
+    "cn.poverty_labour_contact_care_2020",
+    "cn.poverty_labour_dynamic_tracking_2020",
+    "xinmi.poverty_labour_outreach_2020",
+    tests=["tests/labour/test_followup311.py::test_api"],
+)
+def register(
+    s: Session,
+    user: User,
+    *,
+    name: str,
+    id_number: str,
+    region: str,
+    phone: str | None = None,
+    registered_on: dt.date | None = None,
+    caseworker: User | None = None,
+) -> DifficultyPerson:
     if user.role != "caseworker":
         raise Forbidden("只有经办人员可以登记就业困难人员")
     id_number = id_number.strip()
@@ -75,8 +92,14 @@ def register(s: Session, user: User, *, name: str, id_number: str, region: str, 
         raise ServiceError("姓名不能为空")
     if not _covers(user, region):
         raise Forbidden("只能登记本辖区的人员")
-    person = DifficultyPerson(name=name.strip(), id_number=id_number, phone=phone, region=region,
-                              caseworker_id=(caseworker or user).id, registered_on=registered_on or dt.date.today())
+    person = DifficultyPerson(
+        name=name.strip(),
+        id_number=id_number,
+        phone=phone,
+        region=region,
+        caseworker_id=(caseworker or user).id,
+        registered_on=registered_on or dt.date.today(),
+    )
     s.add(person)
     s.flush()
     audit.record(s, user, "f311.register", "difficulty_person", person.id, {"region": region})
@@ -92,8 +115,9 @@ def get(s: Session, user: User, person_id: int) -> DifficultyPerson:
     return person
 
 
-def record_service(s: Session, user: User, person_id: int, kind: str, on: dt.date | None = None,
-                   note: str | None = None) -> FollowUpService:
+def record_service(
+    s: Session, user: User, person_id: int, kind: str, on: dt.date | None = None, note: str | None = None
+) -> FollowUpService:
     if user.role != "caseworker":
         raise Forbidden("只有经办人员可以记录帮扶服务")
     if kind not in KINDS:
@@ -143,24 +167,43 @@ def progress(person: DifficultyPerson, today: dt.date) -> dict[str, Any]:
         if n < need:
             missing.append(f"{month:%Y-%m} 未回访")
         month = add_months(month, 1)
-    return {"employed": False, "behind": bool(missing), "missing": missing, "counts": counts,
-            "period": [start.isoformat(), end.isoformat()]}
+    return {
+        "employed": False,
+        "behind": bool(missing),
+        "missing": missing,
+        "counts": counts,
+        "period": [start.isoformat(), end.isoformat()],
+    }
 
 
 def view(user: User, person: DifficultyPerson, today: dt.date) -> dict[str, Any]:
-    return {"id": person.id, "name": person.name, "id_number": mask_id_number(person.id_number),
-            "region": person.region, "caseworker": person.caseworker.display_name,
-            "registered_on": person.registered_on.isoformat(), **progress(person, today)}
+    return {
+        "id": person.id,
+        "name": person.name,
+        "id_number": mask_id_number(person.id_number),
+        "region": person.region,
+        "caseworker": person.caseworker.display_name,
+        "registered_on": person.registered_on.isoformat(),
+        **progress(person, today),
+    }
 
 
-@implements("yongzhou.hard_to_employ_311_service_2022", "cn.poverty_labour_contact_care_2020", "cn.poverty_labour_dynamic_tracking_2020", tests=["tests/labour/test_followup311.py::test_on_schedule_and_behind"])
+@implements(
+    "yongzhou.hard_to_employ_311_service_2022",
+    "cn.poverty_labour_contact_care_2020",
+    "cn.poverty_labour_dynamic_tracking_2020",
+    tests=["tests/labour/test_followup311.py::test_on_schedule_and_behind"],
+)
 def behind_schedule(s: Session, user: User, today: dt.date | None = None) -> dict[str, Any]:
     """Who is behind schedule today, grouped per caseworker and per area."""
     if user.role not in ("caseworker", "auditor", "admin"):
         raise Forbidden("帮扶进度仅供人社部门人员查看")
     today = today or dt.date.today()
-    people = [p for p in s.execute(select(DifficultyPerson).order_by(DifficultyPerson.id)).scalars()
-              if _covers(user, p.region)]
+    people = [
+        p
+        for p in s.execute(select(DifficultyPerson).order_by(DifficultyPerson.id)).scalars()
+        if _covers(user, p.region)
+    ]
     items = [view(user, p, today) for p in people]
     by_cw: dict[str, dict[str, Any]] = {}
     by_area: dict[str, dict[str, Any]] = {}
@@ -169,6 +212,11 @@ def behind_schedule(s: Session, user: User, today: dt.date | None = None) -> dic
             row = table.setdefault(key, {"key": key, "people": 0, "behind": 0})
             row["people"] += 1
             row["behind"] += item["behind"]
-    return {"today": today.isoformat(), "people": items, "behind": [i for i in items if i["behind"]],
-            "by_caseworker": list(by_cw.values()), "by_area": list(by_area.values()),
-            "citation": citation("followup311.min_job_referrals")}
+    return {
+        "today": today.isoformat(),
+        "people": items,
+        "behind": [i for i in items if i["behind"]],
+        "by_caseworker": list(by_cw.values()),
+        "by_area": list(by_area.values()),
+        "citation": citation("followup311.min_job_referrals"),
+    }

@@ -45,10 +45,22 @@ def _day(value: dt.date | str, field: str, label: str) -> dt.date:
         raise FieldError(field, f"{label}“{value}”应为 YYYY-MM-DD 格式的日期") from None
 
 
-@implements("xinmi.guaranteed_loan_post_loan_management_2020",
-            tests=["tests/desk/test_programmes_services.py::test_loans_overdue_and_visits_due"])
-def add(s: Session, user: User, *, region: str, borrower: str, id_number: str, bank: str, amount: str | float,
-        issued_on: dt.date | str, due_on: dt.date | str) -> GuaranteedLoan:
+@implements(
+    "xinmi.guaranteed_loan_post_loan_management_2020",
+    tests=["tests/desk/test_programmes_services.py::test_loans_overdue_and_visits_due"],
+)
+def add(
+    s: Session,
+    user: User,
+    *,
+    region: str,
+    borrower: str,
+    id_number: str,
+    bank: str,
+    amount: str | float,
+    issued_on: dt.date | str,
+    due_on: dt.date | str,
+) -> GuaranteedLoan:
     """A guaranteed loan put under post-loan management, with the bank that manages it."""
     region = check_region(region)
     require_caseworker_of(user, region, "登记创业担保贷款")
@@ -64,8 +76,16 @@ def add(s: Session, user: User, *, region: str, borrower: str, id_number: str, b
     issued, due = _day(issued_on, "issued_on", "放款日期"), _day(due_on, "due_on", "到期日期")
     if due <= issued:
         raise FieldError("due_on", f"到期日期 {chinese_date(due)} 应晚于放款日期 {chinese_date(issued)}")
-    loan = GuaranteedLoan(region=region, borrower=borrower, id_number=id_number, bank=bank,
-                          amount=money.quantize(Decimal("0.01")), issued_on=issued, due_on=due, created_by=user.id)
+    loan = GuaranteedLoan(
+        region=region,
+        borrower=borrower,
+        id_number=id_number,
+        bank=bank,
+        amount=money.quantize(Decimal("0.01")),
+        issued_on=issued,
+        due_on=due,
+        created_by=user.id,
+    )
     s.add(loan)
     s.flush()
     audit.record(s, user, "loans.add", "guaranteed_loan", loan.id, {"region": region})
@@ -80,8 +100,10 @@ def _get(s: Session, user: User, loan_id: int) -> GuaranteedLoan:
     return loan
 
 
-@implements("xinmi.guaranteed_loan_post_loan_management_2020",
-            tests=["tests/desk/test_programmes_services.py::test_loans_overdue_and_visits_due"])
+@implements(
+    "xinmi.guaranteed_loan_post_loan_management_2020",
+    tests=["tests/desk/test_programmes_services.py::test_loans_overdue_and_visits_due"],
+)
 def visit(s: Session, user: User, loan_id: int, *, on: dt.date, note: str = "") -> LoanVisit:
     loan = _get(s, user, loan_id)
     if on < loan.issued_on:
@@ -93,10 +115,13 @@ def visit(s: Session, user: User, loan_id: int, *, on: dt.date, note: str = "") 
     return v
 
 
-@implements("xinmi.guaranteed_loan_post_loan_management_2020",
-            tests=["tests/desk/test_programmes_services.py::test_loans_overdue_and_visits_due"])
-def settle(s: Session, user: User, loan_id: int, *, repaid_on: dt.date | None = None,
-           extended_to: dt.date | None = None) -> GuaranteedLoan:
+@implements(
+    "xinmi.guaranteed_loan_post_loan_management_2020",
+    tests=["tests/desk/test_programmes_services.py::test_loans_overdue_and_visits_due"],
+)
+def settle(
+    s: Session, user: User, loan_id: int, *, repaid_on: dt.date | None = None, extended_to: dt.date | None = None
+) -> GuaranteedLoan:
     """Record the repayment (结清) or an extension (展期) agreed by the bank."""
     loan = _get(s, user, loan_id)
     if loan.repaid_on:
@@ -104,10 +129,18 @@ def settle(s: Session, user: User, loan_id: int, *, repaid_on: dt.date | None = 
     if (repaid_on is None) == (extended_to is None):
         raise FieldError("repaid_on", "请填写结清日期或展期到期日之一")
     if extended_to is not None and extended_to <= loan.due_on:
-        raise FieldError("extended_to", f"展期到期日 {chinese_date(extended_to)} 应晚于原到期日 {chinese_date(loan.due_on)}")
+        raise FieldError(
+            "extended_to", f"展期到期日 {chinese_date(extended_to)} 应晚于原到期日 {chinese_date(loan.due_on)}"
+        )
     loan.repaid_on, loan.extended_to = repaid_on, extended_to or loan.extended_to
-    audit.record(s, user, "loans.settle", "guaranteed_loan", loan.id,
-                 {"repaid_on": str(repaid_on or ""), "extended_to": str(extended_to or "")})
+    audit.record(
+        s,
+        user,
+        "loans.settle",
+        "guaranteed_loan",
+        loan.id,
+        {"repaid_on": str(repaid_on or ""), "extended_to": str(extended_to or "")},
+    )
     return loan
 
 
@@ -124,24 +157,43 @@ def next_visit(loan: GuaranteedLoan, today: dt.date) -> dt.date | None:
     return due_after(last, int(param("loans.visit_working_days", today)))
 
 
-@implements("xinmi.guaranteed_loan_post_loan_management_2020",
-            tests=["tests/desk/test_programmes_services.py::test_loans_overdue_and_visits_due",
-                   "tests/desk/test_programmes_services.py::test_ledgers_are_scoped_to_the_district"])
+@implements(
+    "xinmi.guaranteed_loan_post_loan_management_2020",
+    tests=[
+        "tests/desk/test_programmes_services.py::test_loans_overdue_and_visits_due",
+        "tests/desk/test_programmes_services.py::test_ledgers_are_scoped_to_the_district",
+    ],
+)
 def book(s: Session, user: User, today: dt.date | None = None) -> dict[str, Any]:
     """The loans of the user's area with status, the overdue list and the visits due."""
     require(user, STAFF, "贷后管理仅供人社部门人员查看")
     today = today or dt.date.today()
-    loans = [x for x in s.execute(select(GuaranteedLoan).order_by(GuaranteedLoan.id)).scalars()
-             if covers(user, x.region)]
+    loans = [
+        x for x in s.execute(select(GuaranteedLoan).order_by(GuaranteedLoan.id)).scalars() if covers(user, x.region)
+    ]
     items = []
     for x in loans:
         st, nxt = status(x, today), next_visit(x, today)
-        items.append({"id": x.id, "region_name": region_label(x.region), "borrower": x.borrower,
-                      "id_number": mask_id_number(x.id_number), "bank": x.bank, "amount": str(x.amount),
-                      "issued_on": chinese_date(x.issued_on), "due_on": chinese_date(x.extended_to or x.due_on),
-                      "status": st, "status_name": STATUS_NAMES[st], "visits": len(x.visits),
-                      "next_visit": chinese_date(nxt) or "未排期",
-                      "visit_due": st != "repaid" and nxt is not None and nxt < today})
-    return {"loans": items, "overdue": [i for i in items if i["status"] == "overdue"],
-            "visits_due": [i for i in items if i["visit_due"]],
-            "citation": citation("loans.visit_working_days")}
+        items.append(
+            {
+                "id": x.id,
+                "region_name": region_label(x.region),
+                "borrower": x.borrower,
+                "id_number": mask_id_number(x.id_number),
+                "bank": x.bank,
+                "amount": str(x.amount),
+                "issued_on": chinese_date(x.issued_on),
+                "due_on": chinese_date(x.extended_to or x.due_on),
+                "status": st,
+                "status_name": STATUS_NAMES[st],
+                "visits": len(x.visits),
+                "next_visit": chinese_date(nxt) or "未排期",
+                "visit_due": st != "repaid" and nxt is not None and nxt < today,
+            }
+        )
+    return {
+        "loans": items,
+        "overdue": [i for i in items if i["status"] == "overdue"],
+        "visits_due": [i for i in items if i["visit_due"]],
+        "citation": citation("loans.visit_working_days"),
+    }

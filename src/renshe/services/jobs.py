@@ -36,13 +36,23 @@ from renshe.services.security import mask_phone
 from renshe.store.models import User, now
 from renshe.store.models_labour import JobApplication, JobPosting, JobSeeker
 
-STATUS_NAMES = {"refused": "未通过筛查（含歧视性表述）", "pending": "待经办审核", "published": "已发布",
-                "rejected": "审核未通过", "closed": "已关闭"}
+STATUS_NAMES = {
+    "refused": "未通过筛查（含歧视性表述）",
+    "pending": "待经办审核",
+    "published": "已发布",
+    "rejected": "审核未通过",
+    "closed": "已关闭",
+}
 STAFF = ("caseworker", "auditor", "admin")
 _CLAUSE = re.compile(r"[，,。．.；;！!？?\n\r、/（）()【】\[\]]+")
 
 
-@implements("beijing.graduate_recruitment_supervision_2020", "beijing.hr_agency_good_practice_annual_report_2020", "beijing.hr_market_enforcement_2020", tests=["tests/labour/test_jobs.py::test_refused_posting_says_why"])
+@implements(
+    "beijing.graduate_recruitment_supervision_2020",
+    "beijing.hr_agency_good_practice_annual_report_2020",
+    "beijing.hr_market_enforcement_2020",
+    tests=["tests/labour/test_jobs.py::test_refused_posting_says_why"],
+)
 def screen_text(text: str, on: dt.date | None = None) -> list[str]:
     """Phrases that refuse workers from severely affected regions: a clause (分句) holding both
     a region term and an exclusion term. Returns the offending clauses."""
@@ -60,9 +70,11 @@ def refusal_reason(hits: list[str], found: list[Discrimination] | None = None) -
     parts = []
     if hits:
         ref = citation("jobs.exclusion_terms")
-        parts.append(f"招聘信息含有拒绝招录疫情严重地区劳动者的表述：{'；'.join('“' + h + '”' for h in hits)}。"
-                     f"依据{ref['doc_no']}{ref['article']}：“各类人力资源服务机构和用人单位不得发布拒绝招录疫情严重地区"
-                     "劳动者的招聘信息。”")
+        parts.append(
+            f"招聘信息含有拒绝招录疫情严重地区劳动者的表述：{'；'.join('“' + h + '”' for h in hits)}。"
+            f"依据{ref['doc_no']}{ref['article']}：“各类人力资源服务机构和用人单位不得发布拒绝招录疫情严重地区"
+            "劳动者的招聘信息。”"
+        )
     parts.extend(d.reason() for d in found or [])
     return "".join(parts) + "请删除该表述后重新提交。"
 
@@ -92,8 +104,13 @@ class Discrimination:
         return f"含有{self.category.name}歧视的表述“{self.words}”（“{self.clause}”），依据{quotes}。"
 
     def view(self) -> dict[str, Any]:
-        return {"category": self.category.key, "name": self.category.name, "clause": self.clause,
-                "words": self.words, "references": list(self.category.references)}
+        return {
+            "category": self.category.key,
+            "name": self.category.name,
+            "clause": self.clause,
+            "words": self.words,
+            "references": list(self.category.references),
+        }
 
 
 @cache
@@ -104,8 +121,11 @@ def categories() -> tuple[Category, ...]:
         refs = tuple({k: str(r[k]) for k in ("doc_no", "article", "quote")} for r in c["references"])
         if not refs or not c["patterns"]:
             raise ValueError(f"jobs_screening.yaml: {c['key']} needs patterns and a reference")
-        out.append(Category(c["key"], c["name"], tuple(re.compile(p) for p in c["patterns"]),
-                            tuple(c.get("lawful_if") or ()), refs))
+        out.append(
+            Category(
+                c["key"], c["name"], tuple(re.compile(p) for p in c["patterns"]), tuple(c.get("lawful_if") or ()), refs
+            )
+        )
     return tuple(out)
 
 
@@ -136,10 +156,51 @@ def _skills(values: list[str] | None) -> list[str]:
     return sorted({v.strip() for v in values or [] if v and v.strip()})
 
 
-@implements("beijing.onsite_recruitment_suspension_2020", "beijing.key_enterprise_labour_demand_survey_2020", "beijing.hr_services_online_2020", "beijing.hr_agency_offline_event_suspension_2020", "beijing.urgent_vacancy_posting_review_2020", "beijing.graduate_cloud_job_fair_2020", "beijing.public_hr_service_task_force_2020", "cn.spring_breeze_online_recruitment_2020", "cn.online_recruitment_training_2020", "cn.key_enterprise_staffing_2020", "cn.key_enterprise_cross_region_recruitment_2020", "cn.migrant_local_jobs_public_posts_2020", "cn.graduate_onsite_recruitment_suspension_2020", "cn.graduate_online_hiring_2020", "cn.online_recruitment_aggregation_2020", "cn.hr_agency_online_services_2020", "cn.stable_labour_online_recruitment_2020", "cn.hr_services_key_unit_staffing_2020", "cn.hr_services_online_recruitment_2020", "cn.miit_sme_staffing_support_2020", "henan.local_employment_guidance_2020", "henan.key_enterprise_staffing_2020", "henan.key_enterprise_cross_region_recruitment_2020", "henan.online_recruitment_2020", "xinmi.employment_service_campaigns_2020", "xinmi.job_vacancy_pipeline_2020", "xinmi.resumption_staffing_ledger_2020", "yongzhou.online_recruitment_2022", "cn.poverty_local_employment_priority_2020", tests=["tests/labour/test_jobs.py::test_post_review_search_apply_match"])
-def post(s: Session, user: User, *, title: str, description: str, region: str, industry: str | None = None,
-         skills: list[str] | None = None, positions: int = 1, epidemic_supply: bool = False,
-         at: dt.datetime | None = None) -> JobPosting:
+@implements(
+    "beijing.onsite_recruitment_suspension_2020",
+    "beijing.key_enterprise_labour_demand_survey_2020",
+    "beijing.hr_services_online_2020",
+    "beijing.hr_agency_offline_event_suspension_2020",
+    "beijing.urgent_vacancy_posting_review_2020",
+    "beijing.graduate_cloud_job_fair_2020",
+    "beijing.public_hr_service_task_force_2020",
+    "cn.spring_breeze_online_recruitment_2020",
+    "cn.online_recruitment_training_2020",
+    "cn.key_enterprise_staffing_2020",
+    "cn.key_enterprise_cross_region_recruitment_2020",
+    "cn.migrant_local_jobs_public_posts_2020",
+    "cn.graduate_onsite_recruitment_suspension_2020",
+    "cn.graduate_online_hiring_2020",
+    "cn.online_recruitment_aggregation_2020",
+    "cn.hr_agency_online_services_2020",
+    "cn.stable_labour_online_recruitment_2020",
+    "cn.hr_services_key_unit_staffing_2020",
+    "cn.hr_services_online_recruitment_2020",
+    "cn.miit_sme_staffing_support_2020",
+    "henan.local_employment_guidance_2020",
+    "henan.key_enterprise_staffing_2020",
+    "henan.key_enterprise_cross_region_recruitment_2020",
+    "henan.online_recruitment_2020",
+    "xinmi.employment_service_campaigns_2020",
+    "xinmi.job_vacancy_pipeline_2020",
+    "xinmi.resumption_staffing_ledger_2020",
+    "yongzhou.online_recruitment_2022",
+    "cn.poverty_local_employment_priority_2020",
+    tests=["tests/labour/test_jobs.py::test_post_review_search_apply_match"],
+)
+def post(
+    s: Session,
+    user: User,
+    *,
+    title: str,
+    description: str,
+    region: str,
+    industry: str | None = None,
+    skills: list[str] | None = None,
+    positions: int = 1,
+    epidemic_supply: bool = False,
+    at: dt.datetime | None = None,
+) -> JobPosting:
     """Submit a posting: refused at once for discriminatory wording, otherwise queued for review."""
     if user.role not in ("enterprise", "agency"):
         raise Forbidden("只有用人单位或人力资源服务机构可以发布招聘信息")
@@ -154,9 +215,17 @@ def post(s: Session, user: User, *, title: str, description: str, region: str, i
     text = f"{title}\n{description}\n{' '.join(skills or [])}"
     hits = screen_text(text, at.date())
     found = screen_discrimination(text, skip=hits)
-    job = JobPosting(enterprise_id=user.id, title=title, description=description,
-                     region=_region(region.strip(), "工作地点"), industry=(industry or "").strip() or None,
-                     skills=_skills(skills), positions=positions, urgent=bool(epidemic_supply), submitted_at=at)
+    job = JobPosting(
+        enterprise_id=user.id,
+        title=title,
+        description=description,
+        region=_region(region.strip(), "工作地点"),
+        industry=(industry or "").strip() or None,
+        skills=_skills(skills),
+        positions=positions,
+        urgent=bool(epidemic_supply),
+        submitted_at=at,
+    )
     if hits or found:
         job.status, job.reason = "refused", refusal_reason(hits, found)
     else:
@@ -164,8 +233,14 @@ def post(s: Session, user: User, *, title: str, description: str, region: str, i
         job.review_due = at + dt.timedelta(days=int(param("jobs.review_days", at.date())))
     s.add(job)
     s.flush()
-    audit.record(s, user, f"job.{job.status}", "job_posting", job.id, {"title": title, "hits": hits,
-                                                                         "kinds": [d.category.key for d in found]})
+    audit.record(
+        s,
+        user,
+        f"job.{job.status}",
+        "job_posting",
+        job.id,
+        {"title": title, "hits": hits, "kinds": [d.category.key for d in found]},
+    )
     return job
 
 
@@ -178,9 +253,16 @@ def get(s: Session, user: User | None, job_id: int) -> JobPosting:
     return job
 
 
-@implements("beijing.urgent_vacancy_posting_review_2020", "beijing.graduate_recruitment_supervision_2020", "beijing.hr_agency_offline_event_suspension_2020", "xinmi.job_vacancy_pipeline_2020", tests=["tests/labour/test_jobs.py::test_post_review_search_apply_match"])
-def review(s: Session, user: User, job_id: int, approve: bool, reason: str | None = None,
-           at: dt.datetime | None = None) -> JobPosting:
+@implements(
+    "beijing.urgent_vacancy_posting_review_2020",
+    "beijing.graduate_recruitment_supervision_2020",
+    "beijing.hr_agency_offline_event_suspension_2020",
+    "xinmi.job_vacancy_pipeline_2020",
+    tests=["tests/labour/test_jobs.py::test_post_review_search_apply_match"],
+)
+def review(
+    s: Session, user: User, job_id: int, approve: bool, reason: str | None = None, at: dt.datetime | None = None
+) -> JobPosting:
     if user.role != "caseworker":
         raise Forbidden("只有经办人员可以审核招聘信息")
     job = get(s, user, job_id)
@@ -200,28 +282,45 @@ def review(s: Session, user: User, job_id: int, approve: bool, reason: str | Non
 
 def view(job: JobPosting, at: dt.datetime | None = None) -> dict[str, Any]:
     at = at or now()
-    return {"id": job.id, "title": job.title, "description": job.description, "region": job.region,
-            "industry": job.industry, "skills": job.skills, "positions": job.positions, "urgent": job.urgent,
-            "status": job.status, "status_name": STATUS_NAMES[job.status], "reason": job.reason,
-            "employer": job.enterprise.display_name, "submitted_at": job.submitted_at.isoformat(timespec="minutes"),
-            "review_due": job.review_due.isoformat(timespec="minutes") if job.review_due else None,
-            "review_overdue": bool(job.status == "pending" and job.review_due and at > job.review_due)}
+    return {
+        "id": job.id,
+        "title": job.title,
+        "description": job.description,
+        "region": job.region,
+        "industry": job.industry,
+        "skills": job.skills,
+        "positions": job.positions,
+        "urgent": job.urgent,
+        "status": job.status,
+        "status_name": STATUS_NAMES[job.status],
+        "reason": job.reason,
+        "employer": job.enterprise.display_name,
+        "submitted_at": job.submitted_at.isoformat(timespec="minutes"),
+        "review_due": job.review_due.isoformat(timespec="minutes") if job.review_due else None,
+        "review_overdue": bool(job.status == "pending" and job.review_due and at > job.review_due),
+    }
 
 
 def mine(s: Session, user: User) -> list[JobPosting]:
-    return list(s.execute(select(JobPosting).where(JobPosting.enterprise_id == user.id)
-                          .order_by(JobPosting.id.desc())).scalars())
+    return list(
+        s.execute(
+            select(JobPosting).where(JobPosting.enterprise_id == user.id).order_by(JobPosting.id.desc())
+        ).scalars()
+    )
 
 
 def queue(s: Session, user: User) -> list[JobPosting]:
     """Postings waiting for review, oldest first (overdue ones are flagged by :func:`view`)."""
     if user.role not in STAFF:
         raise Forbidden("审核队列仅供人社部门人员查看")
-    return list(s.execute(select(JobPosting).where(JobPosting.status == "pending")
-                          .order_by(JobPosting.submitted_at)).scalars())
+    return list(
+        s.execute(select(JobPosting).where(JobPosting.status == "pending").order_by(JobPosting.submitted_at)).scalars()
+    )
 
 
-def search(s: Session, q: str = "", region: str = "", industry: str = "", urgent: bool | None = None) -> list[JobPosting]:
+def search(
+    s: Session, q: str = "", region: str = "", industry: str = "", urgent: bool | None = None
+) -> list[JobPosting]:
     stmt = select(JobPosting).where(JobPosting.status == "published")
     if region:
         stmt = stmt.where(JobPosting.region.startswith(_prefix(region)))
@@ -291,7 +390,14 @@ def score(job: JobPosting, seeker: JobSeeker) -> tuple[int, list[str]]:
     return points, why
 
 
-@implements("beijing.district_online_hr_market_2020", "cn.poverty_job_matching_2020", "cn.poverty_online_job_push_2020", "yongzhou.hr_liaison_officers_2022", "cn.poverty_local_employment_priority_2020", tests=["tests/labour/test_jobs.py::test_post_review_search_apply_match"])
+@implements(
+    "beijing.district_online_hr_market_2020",
+    "cn.poverty_job_matching_2020",
+    "cn.poverty_online_job_push_2020",
+    "yongzhou.hr_liaison_officers_2022",
+    "cn.poverty_local_employment_priority_2020",
+    tests=["tests/labour/test_jobs.py::test_post_review_search_apply_match"],
+)
 def matches_for_person(s: Session, user: User, limit: int = 20) -> list[dict[str, Any]]:
     seeker = s.execute(select(JobSeeker).where(JobSeeker.person_id == user.id)).scalar_one_or_none()
     if seeker is None:
@@ -313,13 +419,28 @@ def matches_for_job(s: Session, user: User, job_id: int, limit: int = 50) -> lis
     for seeker in s.execute(select(JobSeeker)).scalars():
         pts, why = score(job, seeker)
         if pts > 0:
-            out.append({"name": seeker.person.display_name, "phone": mask_phone(seeker.person.phone),
-                        "region": seeker.region, "score": pts, "why": why})
+            out.append(
+                {
+                    "name": seeker.person.display_name,
+                    "phone": mask_phone(seeker.person.phone),
+                    "region": seeker.region,
+                    "score": pts,
+                    "why": why,
+                }
+            )
     out.sort(key=lambda r: -r["score"])
     return out[:limit]
 
 
-@implements("beijing.hr_market_monitoring_points_2020", "beijing.graduate_recruitment_month_reporting_2020", "cn.hr_market_monitoring_2020", "cn.hr_services_demand_monitoring_2020", "cn.hrss_situation_monitoring_2020", "xinmi.resumption_staffing_ledger_2020", tests=["tests/labour/test_jobs.py::test_post_review_search_apply_match"])
+@implements(
+    "beijing.hr_market_monitoring_points_2020",
+    "beijing.graduate_recruitment_month_reporting_2020",
+    "cn.hr_market_monitoring_2020",
+    "cn.hr_services_demand_monitoring_2020",
+    "cn.hrss_situation_monitoring_2020",
+    "xinmi.resumption_staffing_ledger_2020",
+    tests=["tests/labour/test_jobs.py::test_post_review_search_apply_match"],
+)
 def weekly_stats(s: Session, user: User, weeks: int = 8, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Per ISO week (Monday start): posts submitted, published, refused by screening, seekers
     registered, applications (matches made)."""
@@ -327,9 +448,18 @@ def weekly_stats(s: Session, user: User, weeks: int = 8, today: dt.date | None =
         raise Forbidden("统计仅供人社部门人员查看")
     today = today or now().date()
     start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
-    rows = {start + dt.timedelta(weeks=i): {"week": (start + dt.timedelta(weeks=i)).isoformat(), "posted": 0,
-                                            "urgent": 0, "published": 0, "refused": 0, "seekers": 0,
-                                            "applications": 0} for i in range(weeks)}
+    rows = {
+        start + dt.timedelta(weeks=i): {
+            "week": (start + dt.timedelta(weeks=i)).isoformat(),
+            "posted": 0,
+            "urgent": 0,
+            "published": 0,
+            "refused": 0,
+            "seekers": 0,
+            "applications": 0,
+        }
+        for i in range(weeks)
+    }
 
     def bucket(t: dt.datetime | None) -> dict[str, Any] | None:
         if t is None:

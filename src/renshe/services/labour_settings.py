@@ -37,8 +37,13 @@ def citation(name: str) -> dict[str, str]:
 
 def described(name: str, on: dt.date | None = None) -> dict[str, Any]:
     p = _parameters()[name]
-    return {"name": name, "description": p.description, "unit": p.unit, "value": param(name, on),
-            "citation": p.reference.full()}
+    return {
+        "name": name,
+        "description": p.description,
+        "unit": p.unit,
+        "value": param(name, on),
+        "citation": p.reference.full(),
+    }
 
 
 def all_parameters() -> dict[str, Parameter]:

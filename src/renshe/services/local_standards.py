@@ -55,8 +55,17 @@ LIMITS = {"doc_no": 128, "doc_title": 200, "article": 64, "quote": 2000, "reason
 #: (another worker of ``renshe serve --workers N``)
 REFRESH_S = 5.0
 
-FIELD_NAMES = {"parameter": "参数", "value": "数值", "doc_no": "文号", "doc_title": "文件标题", "article": "条款",
-               "quote": "原文摘录", "effective_from": "生效日期", "effective_to": "截止日期", "reason": "驳回理由"}
+FIELD_NAMES = {
+    "parameter": "参数",
+    "value": "数值",
+    "doc_no": "文号",
+    "doc_title": "文件标题",
+    "article": "条款",
+    "quote": "原文摘录",
+    "effective_from": "生效日期",
+    "effective_to": "截止日期",
+    "reason": "驳回理由",
+}
 
 
 class BadProposal(ServiceError):
@@ -70,6 +79,7 @@ class BadProposal(ServiceError):
 
 
 # ---- which parameters wait on a local standard, and which results wait on them -------------
+
 
 def is_local(param: Parameter) -> bool:
     """A parameter the seeds leave to local rules: a null value, or a value "not in the seed"."""
@@ -132,14 +142,25 @@ def _require_admin(user: User, doing: str) -> None:
 
 
 def _row(r: LocalStandard) -> dict[str, Any]:
-    return {"id": r.id, "parameter": r.parameter, "value": r.value, "doc_no": r.doc_no, "doc_title": r.doc_title,
-            "article": r.article, "quote": r.quote, "effective_from": r.effective_from.isoformat(),
-            "effective_to": r.effective_to.isoformat() if r.effective_to else None,
-            "jurisdiction": r.jurisdiction, "status": r.status, "status_name": STATUS_NAMES[r.status],
-            "proposed_by": r.proposer.username, "proposed_at": r.proposed_at.isoformat(timespec="seconds"),
-            "decided_by": r.decider.username if r.decider else None,
-            "decided_at": r.decided_at.isoformat(timespec="seconds") if r.decided_at else None,
-            "decision_reason": r.decision_reason}
+    return {
+        "id": r.id,
+        "parameter": r.parameter,
+        "value": r.value,
+        "doc_no": r.doc_no,
+        "doc_title": r.doc_title,
+        "article": r.article,
+        "quote": r.quote,
+        "effective_from": r.effective_from.isoformat(),
+        "effective_to": r.effective_to.isoformat() if r.effective_to else None,
+        "jurisdiction": r.jurisdiction,
+        "status": r.status,
+        "status_name": STATUS_NAMES[r.status],
+        "proposed_by": r.proposer.username,
+        "proposed_at": r.proposed_at.isoformat(timespec="seconds"),
+        "decided_by": r.decider.username if r.decider else None,
+        "decided_at": r.decided_at.isoformat(timespec="seconds") if r.decided_at else None,
+        "decision_reason": r.decision_reason,
+    }
 
 
 def parameters_list(s: Session, user: User) -> list[dict[str, Any]]:
@@ -155,17 +176,25 @@ def parameters_list(s: Session, user: User) -> list[dict[str, Any]]:
     for name in sorted(n for n, p in reg.parameters.items() if is_local(p)):
         p = reg.parameters[name]
         jur = jurisdiction_of(name)
-        out.append({
-            "name": name, "description": p.description, "unit": p.unit, "jurisdiction": jur,
-            "jurisdiction_name": JURISDICTION_NAMES[jur],
-            "seed_values": {d.isoformat(): v for d, v in p.values}, "reference": p.reference.full(),
-            "waiting": [{"id": rid, "title": reg.rules[rid].title} for rid in waiting.get(name, ())],
-            "standards": rows.get(name, []), "editable": _covers(user, jur),
-        })
+        out.append(
+            {
+                "name": name,
+                "description": p.description,
+                "unit": p.unit,
+                "jurisdiction": jur,
+                "jurisdiction_name": JURISDICTION_NAMES[jur],
+                "seed_values": {d.isoformat(): v for d, v in p.values},
+                "reference": p.reference.full(),
+                "waiting": [{"id": rid, "title": reg.rules[rid].title} for rid in waiting.get(name, ())],
+                "standards": rows.get(name, []),
+                "editable": _covers(user, jur),
+            }
+        )
     return out
 
 
 # ---- propose, approve, reject --------------------------------------------------------------
+
 
 def _kind_words(kind: Any) -> str:
     """What a value of one kind looks like, in Chinese (the form's error)."""
@@ -175,9 +204,12 @@ def _kind_words(kind: Any) -> str:
         low = int(kind.low) if float(kind.low).is_integer() else kind.low
         return f"{low} 到 {high} 之间的{what}"
     if hasattr(kind, "form"):
-        return {"date": "日期（YYYY-MM-DD）", "month": "月份（YYYY-MM）", "quarter": "季度（如 2020Q1）",
-                "fraction": '比例（如 0.5 或 "1/2"）'}.get(kind.form, "代码" + (
-                    "（" + "、".join(kind.choices) + " 之一）" if kind.choices else ""))
+        return {
+            "date": "日期（YYYY-MM-DD）",
+            "month": "月份（YYYY-MM）",
+            "quarter": "季度（如 2020Q1）",
+            "fraction": '比例（如 0.5 或 "1/2"）',
+        }.get(kind.form, "代码" + ("（" + "、".join(kind.choices) + " 之一）" if kind.choices else ""))
     if hasattr(kind, "item"):
         return 'JSON 列表或对象（如 ["2020-02", "2020-06"]）'
     return "true 或 false"
@@ -230,8 +262,9 @@ def propose(s: Session, user: User, form: dict[str, str]) -> LocalStandard:
     elif not is_local(param):
         problems["parameter"] = f"{name} 的数值由种子文件规定，不是待地方设定的参数"
     elif not _covers(user, jurisdiction_of(name)):
-        raise Forbidden(f"参数：{name} 属于{JURISDICTION_NAMES[jurisdiction_of(name)]}的文件，"
-                        f"不在本管理员的辖区（{user.region}）内")
+        raise Forbidden(
+            f"参数：{name} 属于{JURISDICTION_NAMES[jurisdiction_of(name)]}的文件，不在本管理员的辖区（{user.region}）内"
+        )
     value = None
     if param is not None and "parameter" not in problems:
         value, problem = _value(name, field["value"])
@@ -244,7 +277,9 @@ def propose(s: Session, user: User, form: dict[str, str]) -> LocalStandard:
         problems["doc_no"] = f"{doc_no} 不是印发的文号：年份用六角括号〔〕，以“号”结尾，如 郑人社〔2019〕12号"
     for key in ("article", "quote"):
         if not field[key].strip():
-            problems[key] = "请填写" + ("规定该数值的条款（如 三、第五条）" if key == "article" else "规定该数值的原文句子")
+            problems[key] = "请填写" + (
+                "规定该数值的条款（如 三、第五条）" if key == "article" else "规定该数值的原文句子"
+            )
         elif len(field[key].strip()) > LIMITS[key]:
             problems[key] = f"最多 {LIMITS[key]} 个字符"
     if len(field["doc_title"].strip()) > LIMITS["doc_title"]:
@@ -260,15 +295,37 @@ def propose(s: Session, user: User, form: dict[str, str]) -> LocalStandard:
     if problems:
         raise BadProposal(problems)
     assert start is not None
-    row = LocalStandard(parameter=name, value=value, doc_no=doc_no, doc_title=field["doc_title"].strip() or None,
-                        article=field["article"].strip(), quote=" ".join(field["quote"].split()),
-                        effective_from=start, effective_to=end, jurisdiction=jurisdiction_of(name), status=PENDING,
-                        proposed_by=user.id, proposed_at=now())
+    row = LocalStandard(
+        parameter=name,
+        value=value,
+        doc_no=doc_no,
+        doc_title=field["doc_title"].strip() or None,
+        article=field["article"].strip(),
+        quote=" ".join(field["quote"].split()),
+        effective_from=start,
+        effective_to=end,
+        jurisdiction=jurisdiction_of(name),
+        status=PENDING,
+        proposed_by=user.id,
+        proposed_at=now(),
+    )
     s.add(row)
     s.flush()
-    audit.record(s, user, "local_standard.propose", "local_standard", row.id,
-                 {"parameter": name, "value": value, "doc_no": doc_no, "article": row.article,
-                  "from": start.isoformat(), "to": end.isoformat() if end else None})
+    audit.record(
+        s,
+        user,
+        "local_standard.propose",
+        "local_standard",
+        row.id,
+        {
+            "parameter": name,
+            "value": value,
+            "doc_no": doc_no,
+            "article": row.article,
+            "from": start.isoformat(),
+            "to": end.isoformat() if end else None,
+        },
+    )
     return row
 
 
@@ -291,9 +348,14 @@ def approve(s: Session, user: User, standard_id: int) -> LocalStandard:
     row = _pending(s, user, standard_id, "审核通过")
     row.status, row.decided_by, row.decided_at = APPROVED, user.id, now()
     s.flush()
-    audit.record(s, user, "local_standard.approve", "local_standard", row.id,
-                 {"parameter": row.parameter, "value": row.value, "doc_no": row.doc_no,
-                  "proposed_by": row.proposer.username})
+    audit.record(
+        s,
+        user,
+        "local_standard.approve",
+        "local_standard",
+        row.id,
+        {"parameter": row.parameter, "value": row.value, "doc_no": row.doc_no, "proposed_by": row.proposer.username},
+    )
     refresh(s)
     return row
 
@@ -306,8 +368,14 @@ def reject(s: Session, user: User, standard_id: int, reason: str) -> LocalStanda
     if len(reason) > LIMITS["reason"]:
         raise BadProposal({"reason": f"最多 {LIMITS['reason']} 个字符"})
     row.status, row.decided_by, row.decided_at, row.decision_reason = REJECTED, user.id, now(), reason
-    audit.record(s, user, "local_standard.reject", "local_standard", row.id,
-                 {"parameter": row.parameter, "reason": reason, "proposed_by": row.proposer.username})
+    audit.record(
+        s,
+        user,
+        "local_standard.reject",
+        "local_standard",
+        row.id,
+        {"parameter": row.parameter, "reason": reason, "proposed_by": row.proposer.username},
+    )
     return row
 
 
@@ -317,14 +385,27 @@ def describe(row: LocalStandard) -> dict[str, Any]:
 
 # ---- the overlay: approved values for the calculator, the batch and the desk ------------------
 
+
 def overlay(s: Session) -> Overlay:
     """The approved values, oldest approval first (a later approval wins where dates overlap)."""
-    rows = s.execute(select(LocalStandard).where(LocalStandard.status == APPROVED)
-                     .order_by(LocalStandard.decided_at, LocalStandard.id)).scalars()
-    return Overlay(tuple(
-        LocalValue(r.parameter, r.value, r.effective_from, r.effective_to,
-                   Reference(r.doc_no, r.article, r.quote, title=r.doc_title, source="地方标准（本局审核生效）"))
-        for r in rows if r.parameter in registry().parameters))
+    rows = s.execute(
+        select(LocalStandard)
+        .where(LocalStandard.status == APPROVED)
+        .order_by(LocalStandard.decided_at, LocalStandard.id)
+    ).scalars()
+    return Overlay(
+        tuple(
+            LocalValue(
+                r.parameter,
+                r.value,
+                r.effective_from,
+                r.effective_to,
+                Reference(r.doc_no, r.article, r.quote, title=r.doc_title, source="地方标准（本局审核生效）"),
+            )
+            for r in rows
+            if r.parameter in registry().parameters
+        )
+    )
 
 
 _loaded_at = 0.0

@@ -47,8 +47,13 @@ TEST = "tests/desk/test_matters.py::"
 FILERS = ("enterprise", "person", "agency")
 STAFF_ALL = frozenset({"auditor", "admin"})  # see every area's matters
 AUDITORS = frozenset({"auditor"})
-STATUS_NAMES = {"filed": "已提交待受理", "accepted": "已受理办理中", "deferred": "暂缓立案（已登记留存材料）",
-                "completed": "已办结", "refused": "不予办理"}
+STATUS_NAMES = {
+    "filed": "已提交待受理",
+    "accepted": "已受理办理中",
+    "deferred": "暂缓立案（已登记留存材料）",
+    "completed": "已办结",
+    "refused": "不予办理",
+}
 OPEN = ("filed", "accepted", "deferred")
 TEXT_MAX = 500
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -107,23 +112,36 @@ def channel_name(code: str) -> str:
 def describe(key: str, on: dt.date | None = None) -> dict[str, Any]:
     """One matter as the forms and the catalog page show it."""
     m = matter(key)
-    return {"key": key, "name": m["name"], "filers": m["filers"],
-            "filer_names": [ROLE_NAMES[r] for r in m["filers"]],
-            "channels": {c: channel_name(c) for c in m["channels"]}, "materials": m.get("materials", []),
-            "fields": m.get("fields", []), "complete_fields": m.get("complete_fields", []),
-            "time_limit_days": int(param(m["time_limit"], on)), "time_limit": citation(m["time_limit"]),
-            "green_channel": [c["reason"] for c in m.get("green_channel", [])],
-            "priority": [c["reason"] for c in m.get("priority", [])], "note": m.get("note"),
-            "may_defer": bool(m.get("may_defer")), "offline_allowed": bool(m.get("offline_allowed")),
-            "advance_allowed": bool(m.get("advance_allowed")), "originals_later": bool(m.get("originals_later")),
-            "implements": m["implements"]}
+    return {
+        "key": key,
+        "name": m["name"],
+        "filers": m["filers"],
+        "filer_names": [ROLE_NAMES[r] for r in m["filers"]],
+        "channels": {c: channel_name(c) for c in m["channels"]},
+        "materials": m.get("materials", []),
+        "fields": m.get("fields", []),
+        "complete_fields": m.get("complete_fields", []),
+        "time_limit_days": int(param(m["time_limit"], on)),
+        "time_limit": citation(m["time_limit"]),
+        "green_channel": [c["reason"] for c in m.get("green_channel", [])],
+        "priority": [c["reason"] for c in m.get("priority", [])],
+        "note": m.get("note"),
+        "may_defer": bool(m.get("may_defer")),
+        "offline_allowed": bool(m.get("offline_allowed")),
+        "advance_allowed": bool(m.get("advance_allowed")),
+        "originals_later": bool(m.get("originals_later")),
+        "implements": m["implements"],
+    }
 
 
 def listing(user: User | None = None, on: dt.date | None = None) -> list[dict[str, Any]]:
     """The matters (for a filer: those they may file)."""
     keys = catalog()["matters"]
-    return [describe(k, on) for k in keys
-            if user is None or user.role not in FILERS or user.role in catalog()["matters"][k]["filers"]]
+    return [
+        describe(k, on)
+        for k in keys
+        if user is None or user.role not in FILERS or user.role in catalog()["matters"][k]["filers"]
+    ]
 
 
 def appointment_slots(on: dt.date | None = None) -> list[str]:
@@ -212,9 +230,14 @@ def _checks(m: dict[str, Any], values: dict[str, Any], today: dt.date) -> tuple[
             months = int(param(c["param"], today))
             first = _month(values[c["field"]])
             if first is not None and not 0 < _months_between(first, this_month) <= months:
-                problems.append((c["field"], f"{_label(m, c['field'])}：可直接办理的只有提交当月之前近 {months} 个月"
-                                 f"（{citation(c['param'])['doc_no']} {citation(c['param'])['article']}），"
-                                 "更早的月份请按补缴程序另行办理"))
+                problems.append(
+                    (
+                        c["field"],
+                        f"{_label(m, c['field'])}：可直接办理的只有提交当月之前近 {months} 个月"
+                        f"（{citation(c['param'])['doc_no']} {citation(c['param'])['article']}），"
+                        "更早的月份请按补缴程序另行办理",
+                    )
+                )
         elif kind == "late_after_month" and c["field"] in values:
             month = _month(values[c["field"]])
             if month is not None and _months_between(month, this_month) < 0:
@@ -228,9 +251,14 @@ def _checks(m: dict[str, Any], values: dict[str, Any], today: dt.date) -> tuple[
             if day < today:
                 problems.append((c["field"], f"{_label(m, c['field'])}已过，不能再办理账户补填"))
             elif _months_between((today.year, today.month), (day.year, day.month)) - (day.day < today.day) >= months:
-                problems.append((c["field"], f"{_label(m, c['field'])}：疫情防控期间账户补填暂停联审，距法定退休年龄不足 "
-                                 f"{months} 个月的方可邮寄复印件和承诺书办理（{citation(c['param'])['doc_no']} "
-                                 f"{citation(c['param'])['article']}）"))
+                problems.append(
+                    (
+                        c["field"],
+                        f"{_label(m, c['field'])}：疫情防控期间账户补填暂停联审，距法定退休年龄不足 "
+                        f"{months} 个月的方可邮寄复印件和承诺书办理（{citation(c['param'])['doc_no']} "
+                        f"{citation(c['param'])['article']}）",
+                    )
+                )
             else:
                 out.originals = True
                 reasons.append(f"距法定退休年龄不足 {months} 个月：以复印件和承诺书办理，原件待疫情结束后补充提供")
@@ -257,7 +285,7 @@ def _area(region: str) -> str:
 def default_region(user: User) -> str:
     """Where the filer belongs: the unit's registration area (USCC characters 3–8), the
     person's (ID number 1–6), else the account's area."""
-    for code in ((user.uscc or "")[REGION_IN_USCC], (user.id_number or "")[:id_rule().birth_start]):
+    for code in ((user.uscc or "")[REGION_IN_USCC], (user.id_number or "")[: id_rule().birth_start]):
         if code and problem_with_region(code) is None:
             return code
     return user.region or ""
@@ -266,25 +294,53 @@ def default_region(user: User) -> str:
 # --------------------------------------------------------------------------- filing
 
 
-@implements("beijing.comprehensive_working_hours_application_2020", "henan.comprehensive_working_hours_2020",
-            "beijing.special_working_hours_green_channel_2020", "beijing.special_working_hours_green_channel_jobs_2020",
-            "beijing.si_direct_online_items_2020", "beijing.si_registration_by_fax_email_2020",
-            "beijing.si_bank_remittance_payment_2020", "beijing.si_medical_account_after_back_pay_2020",
-            "cn.si_relief_individual_rights_2020", "henan.si_deferral_staff_change_report_2020",
-            "henan.si_deferral_retirement_transfer_2020", "henan.online_si_termination_2020",
-            "beijing.pension_transfer_online_2020", "beijing.resident_pension_online_2020",
-            "cn.pension_transfer_online_2020", "yongzhou.unemployment_registration_2022",
-            "beijing.si_card_replacement_by_post_2020", "beijing.work_injury_benefit_fast_channel_2020",
-            "cn.medical_work_injury_green_channel_2020", "cn.hrss_medical_work_injury_green_channel_2020",
-            "yongzhou.work_injury_workgroup_filing_2022", "henan.subsidy_priority_processing_2020",
-            "cn.personnel_archive_no_contact_2020", "cn.personnel_archive_appointment_2020",
-            tests=[TEST + "test_file_accept_complete", TEST + "test_green_channel_and_priority_order_the_queue",
-                   TEST + "test_matter_rules", TEST + "test_bad_input_names_the_field_and_saves_nothing",
-                   TEST + "test_appointment_slots"])
-def file(s: Session, user: User, matter_key: str, *, channel: str, fields: dict[str, Any],
-         region: str | None = None, materials: list[str] | None = None, appointment_on: dt.date | None = None,
-         appointment_slot: str | None = None, files: list[tuple[str, bytes]] | None = None,
-         today: dt.date | None = None) -> ServiceMatter:
+@implements(
+    "beijing.comprehensive_working_hours_application_2020",
+    "henan.comprehensive_working_hours_2020",
+    "beijing.special_working_hours_green_channel_2020",
+    "beijing.special_working_hours_green_channel_jobs_2020",
+    "beijing.si_direct_online_items_2020",
+    "beijing.si_registration_by_fax_email_2020",
+    "beijing.si_bank_remittance_payment_2020",
+    "beijing.si_medical_account_after_back_pay_2020",
+    "cn.si_relief_individual_rights_2020",
+    "henan.si_deferral_staff_change_report_2020",
+    "henan.si_deferral_retirement_transfer_2020",
+    "henan.online_si_termination_2020",
+    "beijing.pension_transfer_online_2020",
+    "beijing.resident_pension_online_2020",
+    "cn.pension_transfer_online_2020",
+    "yongzhou.unemployment_registration_2022",
+    "beijing.si_card_replacement_by_post_2020",
+    "beijing.work_injury_benefit_fast_channel_2020",
+    "cn.medical_work_injury_green_channel_2020",
+    "cn.hrss_medical_work_injury_green_channel_2020",
+    "yongzhou.work_injury_workgroup_filing_2022",
+    "henan.subsidy_priority_processing_2020",
+    "cn.personnel_archive_no_contact_2020",
+    "cn.personnel_archive_appointment_2020",
+    tests=[
+        TEST + "test_file_accept_complete",
+        TEST + "test_green_channel_and_priority_order_the_queue",
+        TEST + "test_matter_rules",
+        TEST + "test_bad_input_names_the_field_and_saves_nothing",
+        TEST + "test_appointment_slots",
+    ],
+)
+def file(
+    s: Session,
+    user: User,
+    matter_key: str,
+    *,
+    channel: str,
+    fields: dict[str, Any],
+    region: str | None = None,
+    materials: list[str] | None = None,
+    appointment_on: dt.date | None = None,
+    appointment_slot: str | None = None,
+    files: list[tuple[str, bytes]] | None = None,
+    today: dt.date | None = None,
+) -> ServiceMatter:
     """File a matter (提交办理): checked field by field — a problem names its field and
     nothing is saved — then stored with its deadline, green channel and priority; ``files``
     (name, bytes) are the materials' scans, checked by content as an application's."""
@@ -325,32 +381,63 @@ def file(s: Session, user: User, matter_key: str, *, channel: str, fields: dict[
         attachments.store(c)
     green = [c for c in m.get("green_channel", []) if _conditions_hold(c, region, values, today)]
     priority = [c for c in m.get("priority", []) if _conditions_hold(c, region, values, today)]
-    reasons = [f"绿色通道：{c['reason']}" + (f"（会同{'、'.join(c['joint'])}共同办理）" if c.get("joint") else "")
-               for c in green]
+    reasons = [
+        f"绿色通道：{c['reason']}" + (f"（会同{'、'.join(c['joint'])}共同办理）" if c.get("joint") else "")
+        for c in green
+    ]
     reasons += [f"优先受理：{c['reason']}" for c in priority] + list(checked.reasons)
     if m.get("originals_later"):
         reasons.append("先以电子资料备案审批，事后补交纸质原件")
     limit = int(param("matters.time_limit.green_channel", today) if green else param(m["time_limit"], today))
     record = ServiceMatter(
-        number=f"BS{today:%Y%m%d}{secrets.token_hex(3).upper()}", matter=matter_key, applicant_id=user.id,
-        applicant_name=user.display_name, region=region, channel=channel, fields=values, materials=materials,
-        files=[{"filename": c.filename, "kind": c.kind, "size": len(c.data), "sha256": c.sha256} for c in checked_files],
-        status="filed", green_channel=bool(green), priority=bool(priority), reasons=reasons, filed_on=today,
-        due_on=working_day_after(today, limit), appointment_on=appointment_on,
-        appointment_slot=appointment_slot if channel == "appointment" else None, late=checked.late,
-        originals_pending=bool(m.get("originals_later") or checked.originals), outcome={},
-        handled_offline=False, advance_paid=False,
-        history=[{"on": today.isoformat(), "action": "filed", "by": user.username, "note": channel_name(channel)}])
+        number=f"BS{today:%Y%m%d}{secrets.token_hex(3).upper()}",
+        matter=matter_key,
+        applicant_id=user.id,
+        applicant_name=user.display_name,
+        region=region,
+        channel=channel,
+        fields=values,
+        materials=materials,
+        files=[
+            {"filename": c.filename, "kind": c.kind, "size": len(c.data), "sha256": c.sha256} for c in checked_files
+        ],
+        status="filed",
+        green_channel=bool(green),
+        priority=bool(priority),
+        reasons=reasons,
+        filed_on=today,
+        due_on=working_day_after(today, limit),
+        appointment_on=appointment_on,
+        appointment_slot=appointment_slot if channel == "appointment" else None,
+        late=checked.late,
+        originals_pending=bool(m.get("originals_later") or checked.originals),
+        outcome={},
+        handled_offline=False,
+        advance_paid=False,
+        history=[{"on": today.isoformat(), "action": "filed", "by": user.username, "note": channel_name(channel)}],
+    )
     s.add(record)
     s.flush()
-    audit.record(s, user, "matter.file", "matter", record.number,
-                 {"matter": matter_key, "channel": channel, "green_channel": bool(green), "priority": bool(priority),
-                  "files": [f["sha256"] for f in record.files]})
+    audit.record(
+        s,
+        user,
+        "matter.file",
+        "matter",
+        record.number,
+        {
+            "matter": matter_key,
+            "channel": channel,
+            "green_channel": bool(green),
+            "priority": bool(priority),
+            "files": [f["sha256"] for f in record.files],
+        },
+    )
     return record
 
 
-def _appointment_problems(s: Session, key: str, region: str, on: dt.date | None, slot: str | None,
-                          today: dt.date) -> list[tuple[str | None, str]]:
+def _appointment_problems(
+    s: Session, key: str, region: str, on: dt.date | None, slot: str | None, today: dt.date
+) -> list[tuple[str | None, str]]:
     if on is None:
         return [("appointment_on", "预约日期不能为空：确需现场办理的业务实行预约办理")]
     problems: list[tuple[str | None, str]] = []
@@ -366,12 +453,20 @@ def _appointment_problems(s: Session, key: str, region: str, on: dt.date | None,
     if slot not in slots:
         problems.append(("appointment_slot", f"预约时段应为：{'、'.join(slots)}"))
     if not problems:
-        taken = s.execute(select(ServiceMatter.id).where(
-            ServiceMatter.matter == key, ServiceMatter.region == region, ServiceMatter.appointment_on == on,
-            ServiceMatter.appointment_slot == slot, ServiceMatter.status != "refused")).all()
+        taken = s.execute(
+            select(ServiceMatter.id).where(
+                ServiceMatter.matter == key,
+                ServiceMatter.region == region,
+                ServiceMatter.appointment_on == on,
+                ServiceMatter.appointment_slot == slot,
+                ServiceMatter.status != "refused",
+            )
+        ).all()
         capacity = int(param("matters.appointment.capacity", today))
         if len(taken) >= capacity:
-            problems.append(("appointment_slot", f"预约时段 {on.isoformat()} {slot} 已约满（每时段 {capacity} 人），请另选时段"))
+            problems.append(
+                ("appointment_slot", f"预约时段 {on.isoformat()} {slot} 已约满（每时段 {capacity} 人），请另选时段")
+            )
     return problems
 
 
@@ -399,10 +494,14 @@ def _order(record: ServiceMatter) -> tuple[Any, ...]:
     return (not record.green_channel, not record.priority, record.due_on or dt.date.max, record.id)
 
 
-@implements("henan.subsidy_priority_processing_2020", "beijing.special_working_hours_green_channel_2020",
-            "beijing.work_injury_benefit_fast_channel_2020", "cn.medical_work_injury_green_channel_2020",
-            "cn.hrss_medical_work_injury_green_channel_2020",
-            tests=[TEST + "test_green_channel_and_priority_order_the_queue", TEST + "test_area_scoping"])
+@implements(
+    "henan.subsidy_priority_processing_2020",
+    "beijing.special_working_hours_green_channel_2020",
+    "beijing.work_injury_benefit_fast_channel_2020",
+    "cn.medical_work_injury_green_channel_2020",
+    "cn.hrss_medical_work_injury_green_channel_2020",
+    tests=[TEST + "test_green_channel_and_priority_order_the_queue", TEST + "test_area_scoping"],
+)
 def queue(s: Session, user: User, status: str | None = None, matter_key: str | None = None) -> list[ServiceMatter]:
     """What ``user`` may see: a filer their own matters (newest first); staff the matters of
     their area, green channel first, then priority, then by deadline."""
@@ -443,7 +542,9 @@ def read_file(s: Session, user: User, number: str, index: int) -> tuple[dict[str
 # --------------------------------------------------------------------------- handling
 
 
-def _handle(s: Session, user: User, number: str, states: tuple[str, ...], doing: str) -> tuple[ServiceMatter, dict[str, Any]]:
+def _handle(
+    s: Session, user: User, number: str, states: tuple[str, ...], doing: str
+) -> tuple[ServiceMatter, dict[str, Any]]:
     if user.role != "caseworker":
         raise Forbidden(f"只有经办人员可以{doing}")
     record = get(s, user, number)
@@ -452,8 +553,16 @@ def _handle(s: Session, user: User, number: str, states: tuple[str, ...], doing:
     return record, matter(record.matter)
 
 
-def _step(s: Session, user: User, record: ServiceMatter, action: str, status: str, note: str,
-          on: dt.date, detail: dict[str, Any] | None = None) -> ServiceMatter:
+def _step(
+    s: Session,
+    user: User,
+    record: ServiceMatter,
+    action: str,
+    status: str,
+    note: str,
+    on: dt.date,
+    detail: dict[str, Any] | None = None,
+) -> ServiceMatter:
     record.status = status
     record.handler_id = user.id
     record.history = [*record.history, {"on": on.isoformat(), "action": action, "by": user.username, "note": note}]
@@ -461,11 +570,16 @@ def _step(s: Session, user: User, record: ServiceMatter, action: str, status: st
     return record
 
 
-@implements("cn.pension_monthly_advance_payment_2020", "cn.si_advance_payment_marking_audit_2020",
-            "beijing.si_benefits_on_time_2020", "yongzhou.pension_payment_continuity_2022",
-            tests=[TEST + "test_advance_and_offline_are_flagged_for_audit"])
-def accept(s: Session, user: User, number: str, *, advance: bool = False, note: str = "",
-           today: dt.date | None = None) -> ServiceMatter:
+@implements(
+    "cn.pension_monthly_advance_payment_2020",
+    "cn.si_advance_payment_marking_audit_2020",
+    "beijing.si_benefits_on_time_2020",
+    "yongzhou.pension_payment_continuity_2022",
+    tests=[TEST + "test_advance_and_offline_are_flagged_for_audit"],
+)
+def accept(
+    s: Session, user: User, number: str, *, advance: bool = False, note: str = "", today: dt.date | None = None
+) -> ServiceMatter:
     """Accept (受理). For a benefit claim that cannot be finally processed yet, ``advance``
     records that the benefit is advanced monthly (按月预发): the matter is flagged for audit."""
     today = today or dt.date.today()
@@ -476,12 +590,15 @@ def accept(s: Session, user: User, number: str, *, advance: bool = False, note: 
         record.advance_paid = True
         record.flag_note = note.strip() or "按月预发待遇，疫情稳定后审核、结算"
         record.reasons = [*record.reasons, "预发待遇：已在系统中标识，待事后审核、结算和稽核"]
-    return _step(s, user, record, "accept", "accepted", "按月预发待遇" if advance else "受理", today,
-                 {"advance": advance})
+    return _step(
+        s, user, record, "accept", "accepted", "按月预发待遇" if advance else "受理", today, {"advance": advance}
+    )
 
 
-@implements("beijing.si_complaint_registration_deferred_2020",
-            tests=[TEST + "test_complaint_deferred_and_resumed", TEST + "test_pages_keep_what_was_typed_and_mark_the_field"])
+@implements(
+    "beijing.si_complaint_registration_deferred_2020",
+    tests=[TEST + "test_complaint_deferred_and_resumed", TEST + "test_pages_keep_what_was_typed_and_mark_the_field"],
+)
 def defer(s: Session, user: User, number: str, reason: str, today: dt.date | None = None) -> ServiceMatter:
     """暂缓立案: the complaint is registered and its materials kept; filed once handling resumes."""
     today = today or dt.date.today()
@@ -495,8 +612,7 @@ def defer(s: Session, user: User, number: str, reason: str, today: dt.date | Non
     return _step(s, user, record, "defer", "deferred", record.deferral_reason, today)
 
 
-@implements("beijing.si_complaint_registration_deferred_2020",
-            tests=[TEST + "test_complaint_deferred_and_resumed"])
+@implements("beijing.si_complaint_registration_deferred_2020", tests=[TEST + "test_complaint_deferred_and_resumed"])
 def resume(s: Session, user: User, number: str, today: dt.date | None = None) -> ServiceMatter:
     """恢复办理后立案: the time limit runs from the day the case is filed."""
     today = today or dt.date.today()
@@ -505,14 +621,30 @@ def resume(s: Session, user: User, number: str, today: dt.date | None = None) ->
     return _step(s, user, record, "resume", "accepted", "恢复办理，立案", today)
 
 
-@implements("beijing.si_offline_operation_flagging_2020", "henan.si_deferral_retirement_transfer_2020",
-            "beijing.si_card_replacement_by_post_2020", "cn.covid_work_injury_joint_handling_2020",
-            "beijing.si_benefits_on_time_2020", "yongzhou.pension_payment_continuity_2022",
-            tests=[TEST + "test_file_accept_complete", TEST + "test_matter_rules",
-                   TEST + "test_advance_and_offline_are_flagged_for_audit",
-                   TEST + "test_joint_handling_and_back_pay_are_recorded"])
-def complete(s: Session, user: User, number: str, outcome: dict[str, Any], *, offline: bool = False,
-             note: str = "", today: dt.date | None = None) -> ServiceMatter:
+@implements(
+    "beijing.si_offline_operation_flagging_2020",
+    "henan.si_deferral_retirement_transfer_2020",
+    "beijing.si_card_replacement_by_post_2020",
+    "cn.covid_work_injury_joint_handling_2020",
+    "beijing.si_benefits_on_time_2020",
+    "yongzhou.pension_payment_continuity_2022",
+    tests=[
+        TEST + "test_file_accept_complete",
+        TEST + "test_matter_rules",
+        TEST + "test_advance_and_offline_are_flagged_for_audit",
+        TEST + "test_joint_handling_and_back_pay_are_recorded",
+    ],
+)
+def complete(
+    s: Session,
+    user: User,
+    number: str,
+    outcome: dict[str, Any],
+    *,
+    offline: bool = False,
+    note: str = "",
+    today: dt.date | None = None,
+) -> ServiceMatter:
     """Complete (办结) with what the matter records (matters.yaml ``complete_fields``);
     ``offline`` says it was handled off-system or manually (系统外经办、手工应急操作): flagged."""
     today = today or dt.date.today()
@@ -526,7 +658,13 @@ def complete(s: Session, user: User, number: str, outcome: dict[str, Any], *, of
         if c["kind"] == "not_before" and today < param(c["param"], today):
             problems.append((None, f"{c['reason']}为 {param(c['param'], today).isoformat()}，此前不能办结"))
     for c in m.get("green_channel", []):
-        if c.get("joint") and record.green_channel and c.get("flag") and record.fields.get(c["flag"]) and not note.strip():
+        if (
+            c.get("joint")
+            and record.green_channel
+            and c.get("flag")
+            and record.fields.get(c["flag"])
+            and not note.strip()
+        ):
             problems.append(("note", f"须写明会同{'、'.join(c['joint'])}共同办理的情况"))
     if problems:
         raise MatterProblems(problems)
@@ -534,8 +672,9 @@ def complete(s: Session, user: User, number: str, outcome: dict[str, Any], *, of
     if offline:
         record.handled_offline = True
         record.flag_note = "；".join(x for x in (record.flag_note, note.strip()[:TEXT_MAX]) if x)
-    return _step(s, user, record, "complete", "completed", note.strip()[:TEXT_MAX] or "办结", today,
-                 {"offline": offline})
+    return _step(
+        s, user, record, "complete", "completed", note.strip()[:TEXT_MAX] or "办结", today, {"offline": offline}
+    )
 
 
 def refuse(s: Session, user: User, number: str, reason: str, today: dt.date | None = None) -> ServiceMatter:
@@ -548,8 +687,11 @@ def refuse(s: Session, user: User, number: str, reason: str, today: dt.date | No
     return _step(s, user, record, "refuse", "refused", record.refusal_reason, today)
 
 
-@implements("yongzhou.work_injury_workgroup_filing_2022", "beijing.pension_transfer_online_2020",
-            tests=[TEST + "test_matter_rules"])
+@implements(
+    "yongzhou.work_injury_workgroup_filing_2022",
+    "beijing.pension_transfer_online_2020",
+    tests=[TEST + "test_matter_rules"],
+)
 def originals_received(s: Session, user: User, number: str, today: dt.date | None = None) -> ServiceMatter:
     """事后补交的纸质原件已收到."""
     today = today or dt.date.today()
@@ -560,8 +702,10 @@ def originals_received(s: Session, user: User, number: str, today: dt.date | Non
         raise Conflict(f"办件 {number} 没有待补交的原件")
     record.originals_pending = False
     record.originals_received_on = today
-    record.history = [*record.history, {"on": today.isoformat(), "action": "originals", "by": user.username,
-                                        "note": "纸质原件已补交"}]
+    record.history = [
+        *record.history,
+        {"on": today.isoformat(), "action": "originals", "by": user.username, "note": "纸质原件已补交"},
+    ]
     audit.record(s, user, "matter.originals", "matter", record.number, {})
     return record
 
@@ -569,8 +713,11 @@ def originals_received(s: Session, user: User, number: str, today: dt.date | Non
 # --------------------------------------------------------------------------- audit afterwards
 
 
-@implements("beijing.si_offline_operation_flagging_2020", "cn.si_advance_payment_marking_audit_2020",
-            tests=[TEST + "test_advance_and_offline_are_flagged_for_audit"])
+@implements(
+    "beijing.si_offline_operation_flagging_2020",
+    "cn.si_advance_payment_marking_audit_2020",
+    tests=[TEST + "test_advance_and_offline_are_flagged_for_audit"],
+)
 def flagged(s: Session, user: User, pending_only: bool = False) -> list[ServiceMatter]:
     """Matters handled off-system or paid in advance, for the auditor (事后稽核)."""
     if user.role not in AUDITORS | {"admin"}:
@@ -594,8 +741,10 @@ def audit_done(s: Session, user: User, number: str, note: str, today: dt.date | 
     if not note.strip():
         raise MatterProblems([("note", "稽核须写明结论")])
     record.audited_on, record.audit_note = today, note.strip()[:TEXT_MAX]
-    record.history = [*record.history, {"on": today.isoformat(), "action": "audit", "by": user.username,
-                                        "note": record.audit_note}]
+    record.history = [
+        *record.history,
+        {"on": today.isoformat(), "action": "audit", "by": user.username, "note": record.audit_note},
+    ]
     audit.record(s, user, "matter.audit", "matter", record.number, {})
     return record
 
@@ -612,34 +761,76 @@ def view(record: ServiceMatter, today: dt.date | None = None) -> dict[str, Any]:
         out = []
         for k, v in values.items():
             spec = specs.get(k, {"label": k, "type": "text"})
-            text = spec["choices"].get(v, v) if spec["type"] == "choice" else ("是" if v is True else "否" if v is False else v)
+            text = (
+                spec["choices"].get(v, v)
+                if spec["type"] == "choice"
+                else ("是" if v is True else "否" if v is False else v)
+            )
             out.append({"name": k, "label": spec["label"], "value": str(text)})
         return out
 
-    return {"number": record.number, "matter": record.matter, "matter_name": m["name"],
-            "applicant": record.applicant_name, "region": record.region, "channel": record.channel,
-            "channel_name": channel_name(record.channel), "status": record.status,
-            "status_name": STATUS_NAMES[record.status], "fields": record.fields, "fields_shown": shown(record.fields),
-            "materials": record.materials,
-            "files": [{**f, "kind_name": attachments.KIND_NAMES.get(f["kind"], f["kind"]),
-                       "size_text": attachments.size_text(int(f["size"]))} for f in record.files],
-            "green_channel": record.green_channel, "priority": record.priority,
-            "reasons": record.reasons, "filed_on": record.filed_on.isoformat(), "filed_at": record.filed_at.isoformat(),
-            "due_on": record.due_on.isoformat() if record.due_on else None,
-            "overdue": bool(record.due_on and record.status in OPEN and today > record.due_on),
-            "appointment_on": record.appointment_on.isoformat() if record.appointment_on else None,
-            "appointment_slot": record.appointment_slot, "late": record.late,
-            "originals_pending": record.originals_pending,
-            "originals_received_on": record.originals_received_on.isoformat() if record.originals_received_on else None,
-            "outcome": record.outcome, "outcome_shown": shown(record.outcome),
-            "refusal_reason": record.refusal_reason, "deferral_reason": record.deferral_reason,
-            "handled_offline": record.handled_offline, "advance_paid": record.advance_paid,
-            "flag_note": record.flag_note, "audited_on": record.audited_on.isoformat() if record.audited_on else None,
-            "audit_note": record.audit_note, "history": record.history, "implements": m["implements"]}
+    return {
+        "number": record.number,
+        "matter": record.matter,
+        "matter_name": m["name"],
+        "applicant": record.applicant_name,
+        "region": record.region,
+        "channel": record.channel,
+        "channel_name": channel_name(record.channel),
+        "status": record.status,
+        "status_name": STATUS_NAMES[record.status],
+        "fields": record.fields,
+        "fields_shown": shown(record.fields),
+        "materials": record.materials,
+        "files": [
+            {
+                **f,
+                "kind_name": attachments.KIND_NAMES.get(f["kind"], f["kind"]),
+                "size_text": attachments.size_text(int(f["size"])),
+            }
+            for f in record.files
+        ],
+        "green_channel": record.green_channel,
+        "priority": record.priority,
+        "reasons": record.reasons,
+        "filed_on": record.filed_on.isoformat(),
+        "filed_at": record.filed_at.isoformat(),
+        "due_on": record.due_on.isoformat() if record.due_on else None,
+        "overdue": bool(record.due_on and record.status in OPEN and today > record.due_on),
+        "appointment_on": record.appointment_on.isoformat() if record.appointment_on else None,
+        "appointment_slot": record.appointment_slot,
+        "late": record.late,
+        "originals_pending": record.originals_pending,
+        "originals_received_on": record.originals_received_on.isoformat() if record.originals_received_on else None,
+        "outcome": record.outcome,
+        "outcome_shown": shown(record.outcome),
+        "refusal_reason": record.refusal_reason,
+        "deferral_reason": record.deferral_reason,
+        "handled_offline": record.handled_offline,
+        "advance_paid": record.advance_paid,
+        "flag_note": record.flag_note,
+        "audited_on": record.audited_on.isoformat() if record.audited_on else None,
+        "audit_note": record.audit_note,
+        "history": record.history,
+        "implements": m["implements"],
+    }
 
 
-QUEUE_HEADER = ["办件编号", "办理事项", "申请人", "办理地区", "办理方式", "状态", "绿色通道", "优先受理", "提交日期",
-                "办理时限", "是否超期", "原件待补交", "说明"]
+QUEUE_HEADER = [
+    "办件编号",
+    "办理事项",
+    "申请人",
+    "办理地区",
+    "办理方式",
+    "状态",
+    "绿色通道",
+    "优先受理",
+    "提交日期",
+    "办理时限",
+    "是否超期",
+    "原件待补交",
+    "说明",
+]
 
 
 def export_queue(s: Session, user: User, today: dt.date | None = None) -> bytes:
@@ -661,10 +852,24 @@ def export_queue(s: Session, user: User, today: dt.date | None = None) -> bytes:
             place = region_name(r.region)
         except (KeyError, ValueError):
             place = r.region
-        exports.append_row(ws, [v["number"], v["matter_name"], v["applicant"], place, v["channel_name"],
-                                v["status_name"], "是" if r.green_channel else "", "是" if r.priority else "",
-                                v["filed_on"], v["due_on"] or "", "超期" if v["overdue"] else "",
-                                "是" if r.originals_pending else "", mask_text("；".join(r.reasons))])
+        exports.append_row(
+            ws,
+            [
+                v["number"],
+                v["matter_name"],
+                v["applicant"],
+                place,
+                v["channel_name"],
+                v["status_name"],
+                "是" if r.green_channel else "",
+                "是" if r.priority else "",
+                v["filed_on"],
+                v["due_on"] or "",
+                "超期" if v["overdue"] else "",
+                "是" if r.originals_pending else "",
+                mask_text("；".join(r.reasons)),
+            ],
+        )
     audit.record(s, user, "matter.export", "matter_queue", user.region or "all", {"rows": len(rows)})
     out = io.BytesIO()
     wb.save(out)

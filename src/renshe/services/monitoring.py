@@ -71,21 +71,30 @@ def read_registry(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, list[dict[str
             raise RegistryError(f"{label}: 缺少必需的列 {col}")
     attrition_cols = [c for c in units_raw.columns if c.startswith("attrition_")]
     keep = ["_row", "uscc", "region", *(["name"] if "name" in units_raw.columns else []), *attrition_cols]
-    units = units_raw.select(keep).with_columns(pl.col("uscc").cast(pl.String).str.strip_chars(),
-                                                pl.col("region").cast(pl.String).str.strip_chars())
+    units = units_raw.select(keep).with_columns(
+        pl.col("uscc").cast(pl.String).str.strip_chars(), pl.col("region").cast(pl.String).str.strip_chars()
+    )
     bad_region = {r: p for r in units["region"].drop_nulls().unique().to_list() if (p := problem_with_region(r))}
     good_rows = []
     for row in units.iter_rows(named=True):
         if not row["uscc"]:
             problems.append({"file": label, "row": row["_row"], "field": "uscc", "problem": "缺少统一社会信用代码"})
         elif not row["region"] or row["region"] in bad_region:
-            problems.append({"file": label, "row": row["_row"], "field": "region",
-                             "problem": f"“{row['region'] or ''}”不是有效的行政区划代码：{bad_region.get(row['region'], '缺少')}"})
+            problems.append(
+                {
+                    "file": label,
+                    "row": row["_row"],
+                    "field": "region",
+                    "problem": f"“{row['region'] or ''}”不是有效的行政区划代码：{bad_region.get(row['region'], '缺少')}",
+                }
+            )
         else:
             good_rows.append(row["_row"])
     units = units.filter(pl.col("_row").is_in(good_rows))
-    casts = [pl.col(c).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False).fill_null(0).cast(pl.Int64)
-             for c in attrition_cols]
+    casts = [
+        pl.col(c).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False).fill_null(0).cast(pl.Int64)
+        for c in attrition_cols
+    ]
     units = units.with_columns(casts) if casts else units
     if "name" not in units.columns:
         units = units.with_columns(pl.col("uscc").alias("name"))
@@ -96,30 +105,47 @@ def read_registry(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, list[dict[str
     for col in ("uscc", "month", "headcount"):
         if col not in raw.columns:
             raise RegistryError(f"{label}: 缺少必需的列 {col}")
-    ins = raw.select(pl.col("_row"), pl.col("uscc").cast(pl.String).str.strip_chars(),
-                     pl.col("month").cast(pl.String).str.strip_chars(),
-                     hc_text=pl.col("headcount").cast(pl.String).str.strip_chars())
+    ins = raw.select(
+        pl.col("_row"),
+        pl.col("uscc").cast(pl.String).str.strip_chars(),
+        pl.col("month").cast(pl.String).str.strip_chars(),
+        hc_text=pl.col("headcount").cast(pl.String).str.strip_chars(),
+    )
     ins = ins.with_columns(headcount=pl.col("hc_text").cast(pl.Float64, strict=False))
     known = set(units["uscc"].to_list())
     checks = [
-        (~pl.col("month").fill_null("").str.contains(MONTH_FORMAT), "month",
-         pl.format("“{}”不是月份（应为 YYYY-MM）", pl.col("month").fill_null(""))),
+        (
+            ~pl.col("month").fill_null("").str.contains(MONTH_FORMAT),
+            "month",
+            pl.format("“{}”不是月份（应为 YYYY-MM）", pl.col("month").fill_null("")),
+        ),
         (pl.col("headcount").is_null(), "headcount", pl.format("“{}”不是人数", pl.col("hc_text").fill_null(""))),
         (pl.col("headcount") < 0, "headcount", pl.format("{} 为负数，参保人数应不小于 0", pl.col("hc_text"))),
-        (pl.col("headcount") != pl.col("headcount").floor(), "headcount",
-         pl.format("{} 不是整数人数", pl.col("hc_text"))),
-        (~pl.col("uscc").is_in(list(known)), "uscc", pl.format("“{}”不在 units 表中（或该单位行有误）",
-                                                              pl.col("uscc").fill_null(""))),
+        (
+            pl.col("headcount") != pl.col("headcount").floor(),
+            "headcount",
+            pl.format("{} 不是整数人数", pl.col("hc_text")),
+        ),
+        (
+            ~pl.col("uscc").is_in(list(known)),
+            "uscc",
+            pl.format("“{}”不在 units 表中（或该单位行有误）", pl.col("uscc").fill_null("")),
+        ),
     ]
-    problem = pl.coalesce([pl.when(bad.fill_null(True)).then(pl.struct(field=pl.lit(f), problem=msg))
-                           for bad, f, msg in checks])
+    problem = pl.coalesce(
+        [pl.when(bad.fill_null(True)).then(pl.struct(field=pl.lit(f), problem=msg)) for bad, f, msg in checks]
+    )
     ins = ins.with_columns(_p=problem)
     bad_rows = ins.filter(pl.col("_p").is_not_null())
-    problems.extend({"file": label, "row": r["_row"], "field": r["_p"]["field"], "problem": r["_p"]["problem"]}
-                    for r in bad_rows.head(10_000).iter_rows(named=True))
-    insured = (ins.filter(pl.col("_p").is_null())
-               .select("uscc", "month", pl.col("headcount").cast(pl.Int64))
-               .unique(["uscc", "month"], keep="last"))
+    problems.extend(
+        {"file": label, "row": r["_row"], "field": r["_p"]["field"], "problem": r["_p"]["problem"]}
+        for r in bad_rows.head(10_000).iter_rows(named=True)
+    )
+    insured = (
+        ins.filter(pl.col("_p").is_null())
+        .select("uscc", "month", pl.col("headcount").cast(pl.Int64))
+        .unique(["uscc", "month"], keep="last")
+    )
     return units.drop("_row"), insured, problems
 
 
@@ -155,9 +181,17 @@ def drop_passes(prev: int, cur: int, threshold: Fraction, min_persons: int) -> b
     return fell >= min_persons and fell * threshold.denominator > threshold.numerator * prev
 
 
-@implements("beijing.wage_arrears_enforcement_2020", "cn.employment_situation_monitoring_jan_2020", "cn.hrss_situation_monitoring_2020", "cn.stable_labour_risk_monitoring_2020", "xinmi.employment_risk_monitoring_2020", tests=["tests/targets/test_thresholds.py::test_warnings_at_their_lines"])
-def compute(units: pl.DataFrame, insured: pl.DataFrame, as_of: str | None = None, *,
-            on: dt.date | None = None, source: str = "") -> dict[str, Any]:
+@implements(
+    "beijing.wage_arrears_enforcement_2020",
+    "cn.employment_situation_monitoring_jan_2020",
+    "cn.hrss_situation_monitoring_2020",
+    "cn.stable_labour_risk_monitoring_2020",
+    "xinmi.employment_risk_monitoring_2020",
+    tests=["tests/targets/test_thresholds.py::test_warnings_at_their_lines"],
+)
+def compute(
+    units: pl.DataFrame, insured: pl.DataFrame, as_of: str | None = None, *, on: dt.date | None = None, source: str = ""
+) -> dict[str, Any]:
     """The monitoring report for the month ``as_of`` (default: the registry's latest month)."""
     months = sorted(insured["month"].unique().to_list())
     if not months:
@@ -174,13 +208,15 @@ def compute(units: pl.DataFrame, insured: pl.DataFrame, as_of: str | None = None
     trend_months = [shift_month(as_of, -i) for i in range(trend_n - 1, -1, -1)]
     attr_col = f"attrition_{as_of[:4]}"
     attrition_known = as_of.endswith("-12") and window == 12 and attr_col in units.columns
-    wide = (insured.filter(pl.col("month").is_in([as_of, prev_m, base_m]))
-            .pivot(on="month", index="uscc", values="headcount"))
+    wide = insured.filter(pl.col("month").is_in([as_of, prev_m, base_m])).pivot(
+        on="month", index="uscc", values="headcount"
+    )
     for m in (as_of, prev_m, base_m):
         if m not in wide.columns:
             wide = wide.with_columns(pl.lit(None, dtype=pl.Int64).alias(m))
-    frame = units.join(wide.select("uscc", cur=pl.col(as_of), prev=pl.col(prev_m), base=pl.col(base_m)),
-                       on="uscc", how="left")
+    frame = units.join(
+        wide.select("uscc", cur=pl.col(as_of), prev=pl.col(prev_m), base=pl.col(base_m)), on="uscc", how="left"
+    )
     frame = frame.with_columns(attr=pl.col(attr_col) if attrition_known else pl.lit(0, dtype=pl.Int64))
     threshold = exact("monitor.headcount_drop_threshold", on)
     min_persons = int(value("monitor.headcount_drop_min_persons", on))
@@ -190,8 +226,7 @@ def compute(units: pl.DataFrame, insured: pl.DataFrame, as_of: str | None = None
     for r in frame.iter_rows(named=True):
         cur, prev, base, attr = r["cur"], r["prev"], r["base"], int(r["attr"] or 0)
         region = r["region"]
-        common = {"uscc": r["uscc"], "name": r["name"], "region": region, "headcount": cur, "prev": prev,
-                  "base": base}
+        common = {"uscc": r["uscc"], "name": r["name"], "region": region, "headcount": cur, "prev": prev, "base": base}
         if cur is not None and base is not None and base > 0:
             laid_off = max(0, base - cur - attr)
             pname, line, at_line = _line(region, base, on)
@@ -199,25 +234,44 @@ def compute(units: pl.DataFrame, insured: pl.DataFrame, as_of: str | None = None
             unit_rows[r["uscc"]] = {"laid_off": laid_off, "base": base, "attr": attr}
             if passes_line(laid_off, base, line, at_line):
                 word = "达到或超过" if at_line else "高于"
-                warnings.append({**common, "kind": "layoff_rate", "kind_name": KIND_NAMES["layoff_rate"],
-                                 "affected": laid_off,
-                                 "value": round(float(rate), 6), "line": float(line), "parameter": pname,
-                                 "citation": citation(pname),
-                                 "reason": f"裁员率 {_pct(rate)}（{base_m} 参保 {base} 人，{as_of} 参保 {cur} 人，"
-                                           f"{attr_text} {attr} 人）{word}预警线 {_pct(line, 1)}（{_line_text(pname)}）"})
+                warnings.append(
+                    {
+                        **common,
+                        "kind": "layoff_rate",
+                        "kind_name": KIND_NAMES["layoff_rate"],
+                        "affected": laid_off,
+                        "value": round(float(rate), 6),
+                        "line": float(line),
+                        "parameter": pname,
+                        "citation": citation(pname),
+                        "reason": f"裁员率 {_pct(rate)}（{base_m} 参保 {base} 人，{as_of} 参保 {cur} 人，"
+                        f"{attr_text} {attr} 人）{word}预警线 {_pct(line, 1)}（{_line_text(pname)}）",
+                    }
+                )
         if cur is not None and prev is not None and drop_passes(prev, cur, threshold, min_persons):
             fall = Fraction(prev - cur, prev)
-            warnings.append({**common, "kind": "headcount_drop", "kind_name": KIND_NAMES["headcount_drop"],
-                             "affected": prev - cur,
-                             "value": round(float(fall), 6), "line": float(threshold),
-                             "parameter": "monitor.headcount_drop_threshold",
-                             "citation": citation("monitor.headcount_drop_threshold"),
-                             "reason": f"参保人数环比下降 {_pct(fall)}（{prev_m} {prev} 人 → {as_of} {cur} 人，减少 "
-                                       f"{prev - cur} 人），超过预警线 {_pct(threshold, 0)}"
-                                       f"（{_line_text('monitor.headcount_drop_threshold')}）"})
+            warnings.append(
+                {
+                    **common,
+                    "kind": "headcount_drop",
+                    "kind_name": KIND_NAMES["headcount_drop"],
+                    "affected": prev - cur,
+                    "value": round(float(fall), 6),
+                    "line": float(threshold),
+                    "parameter": "monitor.headcount_drop_threshold",
+                    "citation": citation("monitor.headcount_drop_threshold"),
+                    "reason": f"参保人数环比下降 {_pct(fall)}（{prev_m} {prev} 人 → {as_of} {cur} 人，减少 "
+                    f"{prev - cur} 人），超过预警线 {_pct(threshold, 0)}"
+                    f"（{_line_text('monitor.headcount_drop_threshold')}）",
+                }
+            )
     # regions
-    series = (insured.filter(pl.col("month").is_in(trend_months)).join(units.select("uscc", "region"), on="uscc")
-              .group_by("region", "month").agg(pl.col("headcount").sum(), pl.len().alias("units")))
+    series = (
+        insured.filter(pl.col("month").is_in(trend_months))
+        .join(units.select("uscc", "region"), on="uscc")
+        .group_by("region", "month")
+        .agg(pl.col("headcount").sum(), pl.len().alias("units"))
+    )
     by_region: dict[str, dict[str, Any]] = {}
     for r in series.sort("region", "month").iter_rows(named=True):
         by_region.setdefault(r["region"], {})[r["month"]] = (int(r["headcount"]), int(r["units"]))
@@ -242,7 +296,12 @@ def compute(units: pl.DataFrame, insured: pl.DataFrame, as_of: str | None = None
         except ValueError:
             name = code
         reg = {
-            "region": code, "name": name, "units": st["units"], "headcount": cur, "prev": prev, "change": change,
+            "region": code,
+            "name": name,
+            "units": st["units"],
+            "headcount": cur,
+            "prev": prev,
+            "change": change,
             "change_rate": round(change / prev, 6) if change is not None and prev else None,
             "layoff_rate": round(st["laid_off"] / st["base"], 6) if st["base"] else None,
             "attrition_rate": round(st["attr"] / st["base"], 6) if st["base"] and attrition_known else None,
@@ -252,25 +311,52 @@ def compute(units: pl.DataFrame, insured: pl.DataFrame, as_of: str | None = None
         regions.append(reg)
         if cur is not None and prev is not None and drop_passes(prev, cur, threshold, min_persons):
             fall = Fraction(prev - cur, prev)
-            warnings.append({"uscc": None, "name": name, "region": code, "headcount": cur, "prev": prev, "base": None,
-                             "kind": "region_drop", "kind_name": KIND_NAMES["region_drop"], "affected": prev - cur,
-                             "value": round(float(fall), 6), "line": float(threshold),
-                             "parameter": "monitor.headcount_drop_threshold",
-                             "citation": citation("monitor.headcount_drop_threshold"),
-                             "reason": f"{name}参保人数环比下降 {_pct(fall)}（{prev_m} {prev} 人 → {as_of} {cur} 人），"
-                                       f"超过预警线 {_pct(threshold, 0)}"})
+            warnings.append(
+                {
+                    "uscc": None,
+                    "name": name,
+                    "region": code,
+                    "headcount": cur,
+                    "prev": prev,
+                    "base": None,
+                    "kind": "region_drop",
+                    "kind_name": KIND_NAMES["region_drop"],
+                    "affected": prev - cur,
+                    "value": round(float(fall), 6),
+                    "line": float(threshold),
+                    "parameter": "monitor.headcount_drop_threshold",
+                    "citation": citation("monitor.headcount_drop_threshold"),
+                    "reason": f"{name}参保人数环比下降 {_pct(fall)}（{prev_m} {prev} 人 → {as_of} {cur} 人），"
+                    f"超过预警线 {_pct(threshold, 0)}",
+                }
+            )
     warnings.sort(key=severity)
-    params = ["monitor.layoff_rate_line_henan", "monitor.small_unit_max_insured", "monitor.layoff_rate_line_small_unit",
-              "monitor.layoff_rate_line_national", "monitor.small_unit_max_insured_national",
-              "monitor.layoff_rate_line_small_unit_national",
-              "monitor.layoff_rate_line_beijing", "monitor.layoff_window_months", "monitor.headcount_drop_threshold",
-              "monitor.headcount_drop_min_persons"]
+    params = [
+        "monitor.layoff_rate_line_henan",
+        "monitor.small_unit_max_insured",
+        "monitor.layoff_rate_line_small_unit",
+        "monitor.layoff_rate_line_national",
+        "monitor.small_unit_max_insured_national",
+        "monitor.layoff_rate_line_small_unit_national",
+        "monitor.layoff_rate_line_beijing",
+        "monitor.layoff_window_months",
+        "monitor.headcount_drop_threshold",
+        "monitor.headcount_drop_min_persons",
+    ]
     return {
-        "as_of": as_of, "prev_month": prev_m, "base_month": base_m, "window_months": window, "source": source,
-        "attrition_known": attrition_known, "months": trend_months,
-        "parameters": [{"name": p, "value": value(p, on), "description": parameter(p).description,
-                        "reference": citation(p)} for p in params],
-        "regions": regions, "warnings": warnings,
+        "as_of": as_of,
+        "prev_month": prev_m,
+        "base_month": base_m,
+        "window_months": window,
+        "source": source,
+        "attrition_known": attrition_known,
+        "months": trend_months,
+        "parameters": [
+            {"name": p, "value": value(p, on), "description": parameter(p).description, "reference": citation(p)}
+            for p in params
+        ],
+        "regions": regions,
+        "warnings": warnings,
         "summary": _summary(regions, warnings),
     }
 
@@ -290,9 +376,13 @@ def severity(w: dict[str, Any]) -> tuple[int, float, str, str]:
 
 
 def _summary(regions: list[dict[str, Any]], warnings: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"regions": len(regions), "units": sum(r["units"] for r in regions),
-            "headcount": sum(r["headcount"] or 0 for r in regions), "warnings": len(warnings),
-            "by_kind": {k: sum(1 for w in warnings if w["kind"] == k) for k in KIND_NAMES}}
+    return {
+        "regions": len(regions),
+        "units": sum(r["units"] for r in regions),
+        "headcount": sum(r["headcount"] or 0 for r in regions),
+        "warnings": len(warnings),
+        "by_kind": {k: sum(1 for w in warnings if w["kind"] == k) for k in KIND_NAMES},
+    }
 
 
 def for_area(report: dict[str, Any], prefix: str | None) -> dict[str, Any]:
@@ -329,26 +419,103 @@ def export_xlsx(report: dict[str, Any]) -> bytes:
         ws.set_column(0, len(header), 14)
         ws.freeze_panes(1, 0)
 
-    sheet("预警清单", ["类型", "统一社会信用代码", "单位名称", "地区代码", "本月参保", "上月参保", "期初参保", "指标值", "预警线",
-                   "原因", "依据", "跟进情况"],
-          [[w["kind_name"], w["uscc"] or "", w["name"], w["region"], w["headcount"], w["prev"], w["base"], w["value"],
-            w["line"], w["reason"], f"{w['citation']['doc_no']} {w['citation']['article']}", ""]
-           for w in report["warnings"]], pct_cols=(7, 8))
-    sheet("地区汇总", ["地区代码", "地区", "单位数", "本月参保", "上月参保", "环比变化", "环比变化率", "裁员率", "自然减员率", "预警数"],
-          [[r["region"], r["name"], r["units"], r["headcount"], r["prev"], r["change"], r["change_rate"],
-            r["layoff_rate"], r["attrition_rate"], r["warnings"]] for r in report["regions"]], pct_cols=(6, 7, 8))
-    sheet("地区月度", ["地区代码", "地区", *report["months"]],
-          [[r["region"], r["name"], *[p["headcount"] for p in r["series"]]] for r in report["regions"]])
-    sheet("预警参数", ["参数", "值", "说明", "文号", "条款", "原文"],
-          [[p["name"], str(p["value"]), p["description"], p["reference"]["doc_no"], p["reference"]["article"],
-            p["reference"]["quote"]] for p in report["parameters"]])
-    sheet("数据问题", ["文件", "行", "字段", "问题"],
-          [[p["file"], p["row"], p["field"], p["problem"]] for p in report.get("problems", [])])
+    sheet(
+        "预警清单",
+        [
+            "类型",
+            "统一社会信用代码",
+            "单位名称",
+            "地区代码",
+            "本月参保",
+            "上月参保",
+            "期初参保",
+            "指标值",
+            "预警线",
+            "原因",
+            "依据",
+            "跟进情况",
+        ],
+        [
+            [
+                w["kind_name"],
+                w["uscc"] or "",
+                w["name"],
+                w["region"],
+                w["headcount"],
+                w["prev"],
+                w["base"],
+                w["value"],
+                w["line"],
+                w["reason"],
+                f"{w['citation']['doc_no']} {w['citation']['article']}",
+                "",
+            ]
+            for w in report["warnings"]
+        ],
+        pct_cols=(7, 8),
+    )
+    sheet(
+        "地区汇总",
+        [
+            "地区代码",
+            "地区",
+            "单位数",
+            "本月参保",
+            "上月参保",
+            "环比变化",
+            "环比变化率",
+            "裁员率",
+            "自然减员率",
+            "预警数",
+        ],
+        [
+            [
+                r["region"],
+                r["name"],
+                r["units"],
+                r["headcount"],
+                r["prev"],
+                r["change"],
+                r["change_rate"],
+                r["layoff_rate"],
+                r["attrition_rate"],
+                r["warnings"],
+            ]
+            for r in report["regions"]
+        ],
+        pct_cols=(6, 7, 8),
+    )
+    sheet(
+        "地区月度",
+        ["地区代码", "地区", *report["months"]],
+        [[r["region"], r["name"], *[p["headcount"] for p in r["series"]]] for r in report["regions"]],
+    )
+    sheet(
+        "预警参数",
+        ["参数", "值", "说明", "文号", "条款", "原文"],
+        [
+            [
+                p["name"],
+                str(p["value"]),
+                p["description"],
+                p["reference"]["doc_no"],
+                p["reference"]["article"],
+                p["reference"]["quote"],
+            ]
+            for p in report["parameters"]
+        ],
+    )
+    sheet(
+        "数据问题",
+        ["文件", "行", "字段", "问题"],
+        [[p["file"], p["row"], p["field"], p["problem"]] for p in report.get("problems", [])],
+    )
     wb.close()
     return out.getvalue()
 
 
 # ----------------------------------------------------------------------------- stored runs
+
 
 def save_run(s: Any, user: Any, report: dict[str, Any]) -> Any:
     """Keep a run (监测批次) for follow-up; caseworkers and admins only."""
@@ -357,12 +524,19 @@ def save_run(s: Any, user: Any, report: dict[str, Any]) -> Any:
     from renshe.store.models_targets import MonitorRun
 
     check_write(user)
-    run_ = MonitorRun(as_of=report["as_of"], source=(report.get("source") or "")[:200], created_by=user.id,
-                      report=report)
+    run_ = MonitorRun(
+        as_of=report["as_of"], source=(report.get("source") or "")[:200], created_by=user.id, report=report
+    )
     s.add(run_)
     s.flush()
-    audit.record(s, user, "monitor.run", "monitor_run", run_.id,
-                 {"as_of": report["as_of"], "warnings": len(report["warnings"]), "source": report.get("source")})
+    audit.record(
+        s,
+        user,
+        "monitor.run",
+        "monitor_run",
+        run_.id,
+        {"as_of": report["as_of"], "warnings": len(report["warnings"]), "source": report.get("source")},
+    )
     return run_
 
 
@@ -376,8 +550,15 @@ def runs(s: Any, user: Any) -> list[dict[str, Any]]:
     out = []
     for r in s.execute(select(MonitorRun).order_by(MonitorRun.id.desc()).limit(200)).scalars():
         mine = for_area(r.report, area_of(user))
-        out.append({"id": r.id, "as_of": r.as_of, "source": r.source, "created_at": r.created_at.isoformat(),
-                    "summary": mine["summary"]})
+        out.append(
+            {
+                "id": r.id,
+                "as_of": r.as_of,
+                "source": r.source,
+                "created_at": r.created_at.isoformat(),
+                "summary": mine["summary"],
+            }
+        )
     return out
 
 

@@ -35,7 +35,12 @@ from renshe.store.models import Application, NoticeBatch, NoticeItem, Objection,
 NOTICE_ROLES = ("caseworker",)
 
 
-@implements("beijing.stable_job_subsidy_online_publicity_2020", "beijing.training_subsidy_procedure_2020", "beijing.job_intro_subsidy_review_publicity_2020", tests=["tests/desk/test_notice_window.py::test_the_window_is_the_settings_working_days"])
+@implements(
+    "beijing.stable_job_subsidy_online_publicity_2020",
+    "beijing.training_subsidy_procedure_2020",
+    "beijing.job_intro_subsidy_review_publicity_2020",
+    tests=["tests/desk/test_notice_window.py::test_the_window_is_the_settings_working_days"],
+)
 def publish(s: Session, user: User, numbers: list[str], title: str, today: dt.date | None = None) -> NoticeBatch:
     require_area(user, [], NOTICE_ROLES, "发布公示")
     if not numbers:
@@ -52,8 +57,14 @@ def publish(s: Session, user: User, numbers: list[str], title: str, today: dt.da
     if len(policies) != 1:
         raise ServiceError("一个公示批次只能包含同一项政策的申请")
     window = int(setting("notice_window_working_days", today))
-    batch = NoticeBatch(policy_id=policies.pop(), title=title, published_on=today, window_days=window,
-                        closes_on=working_day_after(today, window), created_by=user.id)
+    batch = NoticeBatch(
+        policy_id=policies.pop(),
+        title=title,
+        published_on=today,
+        window_days=window,
+        closes_on=working_day_after(today, window),
+        created_by=user.id,
+    )
     s.add(batch)
     s.flush()
     for a in apps:
@@ -69,14 +80,26 @@ def public_view(s: Session, today: dt.date | None = None) -> list[dict[str, Any]
     close_expired(s, today)
     out = []
     for b in s.execute(select(NoticeBatch).order_by(NoticeBatch.id.desc())).scalars():
-        out.append({
-            "id": b.id, "title": b.title, "policy": b.policy_id, "published_on": b.published_on.isoformat(),
-            "closes_on": b.closes_on.isoformat(), "window_days": b.window_days,
-            "closed_on": b.closed_on.isoformat() if b.closed_on else None,
-            "items": [{"number": i.application.number, "name": i.application.subject_name,
-                       "amount": float(i.application.amount) if i.application.amount is not None else None,
-                       "status": STATUS_NAMES.get(i.application.status)} for i in b.items],
-        })
+        out.append(
+            {
+                "id": b.id,
+                "title": b.title,
+                "policy": b.policy_id,
+                "published_on": b.published_on.isoformat(),
+                "closes_on": b.closes_on.isoformat(),
+                "window_days": b.window_days,
+                "closed_on": b.closed_on.isoformat() if b.closed_on else None,
+                "items": [
+                    {
+                        "number": i.application.number,
+                        "name": i.application.subject_name,
+                        "amount": float(i.application.amount) if i.application.amount is not None else None,
+                        "status": STATUS_NAMES.get(i.application.status),
+                    }
+                    for i in b.items
+                ],
+            }
+        )
     return out
 
 
@@ -102,8 +125,13 @@ def object_to(s: Session, number: str, text: str, contact: str | None, today: dt
 
 
 def open_objections(s: Session, app: Application) -> list[Objection]:
-    return list(s.execute(select(Objection).where(Objection.application_id == app.id, Objection.resolved.is_(False))
-                          .order_by(Objection.id)).scalars())
+    return list(
+        s.execute(
+            select(Objection)
+            .where(Objection.application_id == app.id, Objection.resolved.is_(False))
+            .order_by(Objection.id)
+        ).scalars()
+    )
 
 
 def _settle(s: Session, app: Application, batch: NoticeBatch, today: dt.date) -> None:
@@ -125,19 +153,29 @@ def _close(s: Session, user: User | None, batch: NoticeBatch, today: dt.date, ho
     """Close ``batch`` once: a conditional update, so two readers racing past the expiry
     (or a reader and the button) close it one time only; False when another did first."""
     # (an UPDATE's result is a CursorResult, which counts the rows)
-    taken = cast(CursorResult[Any], s.execute(
-        update(NoticeBatch).where(NoticeBatch.id == batch.id, NoticeBatch.closed_on.is_(None))
-        .values(closed_on=today, closed_by=user.id if user is not None else None)
-        .execution_options(synchronize_session=False)))
+    taken = cast(
+        CursorResult[Any],
+        s.execute(
+            update(NoticeBatch)
+            .where(NoticeBatch.id == batch.id, NoticeBatch.closed_on.is_(None))
+            .values(closed_on=today, closed_by=user.id if user is not None else None)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     s.refresh(batch)
     if taken.rowcount != 1:
         return False
     for item in batch.items:
         if item.application.status in ("in_notice", "objected"):
             _settle(s, item.application, batch, today)
-    audit.record(s, user, "notice.close", "notice_batch", batch.id,
-                 {"how": how, "cleared": [i.application.number for i in batch.items
-                                          if i.application.status == "cleared"]})
+    audit.record(
+        s,
+        user,
+        "notice.close",
+        "notice_batch",
+        batch.id,
+        {"how": how, "cleared": [i.application.number for i in batch.items if i.application.status == "cleared"]},
+    )
     return True
 
 
@@ -162,8 +200,13 @@ def close_expired(s: Session, today: dt.date | None = None) -> list[NoticeBatch]
     """Close every batch whose window has passed (公示期满自动结束): run whenever notices are
     read, so that no one has to press a button for the law to take its course."""
     today = today or dt.date.today()
-    due = list(s.execute(select(NoticeBatch).where(NoticeBatch.closed_on.is_(None), NoticeBatch.closes_on < today)
-                         .order_by(NoticeBatch.id)).scalars())
+    due = list(
+        s.execute(
+            select(NoticeBatch)
+            .where(NoticeBatch.closed_on.is_(None), NoticeBatch.closes_on < today)
+            .order_by(NoticeBatch.id)
+        ).scalars()
+    )
     return [batch for batch in due if _close(s, None, batch, today, "expiry")]
 
 
@@ -185,9 +228,20 @@ def batch_of(s: Session, app: Application) -> NoticeBatch | None:
     return item.batch if item is not None else None
 
 
-@implements("beijing.stable_job_subsidy_online_publicity_2020", "beijing.job_intro_subsidy_review_publicity_2020", tests=["tests/desk/test_notice_window.py::test_each_objection_is_reviewed"])
-def resolve_objection(s: Session, user: User, number: str, upheld: bool, note: str,
-                      objection_id: int | None = None, today: dt.date | None = None) -> Application:
+@implements(
+    "beijing.stable_job_subsidy_online_publicity_2020",
+    "beijing.job_intro_subsidy_review_publicity_2020",
+    tests=["tests/desk/test_notice_window.py::test_each_objection_is_reviewed"],
+)
+def resolve_objection(
+    s: Session,
+    user: User,
+    number: str,
+    upheld: bool,
+    note: str,
+    objection_id: int | None = None,
+    today: dt.date | None = None,
+) -> Application:
     """Re-review (复核) of one objection: upheld → the application is rejected; dismissed →
     the objection is closed with its reason and the item waits for the rest of the window
     (it clears only after the window, with no other objection open)."""
@@ -205,8 +259,10 @@ def resolve_objection(s: Session, user: User, number: str, upheld: bool, note: s
     objection: Objection | None
     if objection_id is None:
         if len(pending) > 1:
-            raise ServiceError("该申请有多条待复核的异议，请逐条复核并指明异议编号（objection）："
-                               + "、".join(str(o.id) for o in pending))
+            raise ServiceError(
+                "该申请有多条待复核的异议，请逐条复核并指明异议编号（objection）："
+                + "、".join(str(o.id) for o in pending)
+            )
         objection = pending[0]
     else:
         objection = next((o for o in pending if o.id == objection_id), None)
@@ -225,6 +281,12 @@ def resolve_objection(s: Session, user: User, number: str, upheld: bool, note: s
     else:
         s.flush()
         _settle(s, app, item.batch, today)
-    audit.record(s, user, "notice.review_objection", "application", app.number,
-                 {"objection": objection.id, "upheld": upheld, "note": note, "status": app.status})
+    audit.record(
+        s,
+        user,
+        "notice.review_objection",
+        "application",
+        app.number,
+        {"objection": objection.id, "upheld": upheld, "note": note, "status": app.status},
+    )
     return app

@@ -34,7 +34,9 @@ def check_rows(table: list[list[str]], on: dt.date) -> list[dict[str, Any]]:
     header = [str(h).replace("\ufeff", "").strip() for h in table[0]]
     missing = [c for c in (OCCUPATION, LEVEL) if c not in header]
     if missing:
-        raise ReportFileError(f"缺少列：{'、'.join(missing)}。第一行须为列标题：{'、'.join(COLUMNS)}（职业编码、备注可空）")
+        raise ReportFileError(
+            f"缺少列：{'、'.join(missing)}。第一行须为列标题：{'、'.join(COLUMNS)}（职业编码、备注可空）"
+        )
     where = {c: header.index(c) for c in COLUMNS if c in header}
     c = Checker()
     entries: list[dict[str, Any]] = []
@@ -59,11 +61,22 @@ def check_rows(table: list[list[str]], on: dt.date) -> list[dict[str, Any]]:
     return entries
 
 
-@implements("xinmi.shortage_occupation_catalogue_2020",
-            tests=["tests/desk/test_occupations.py::test_publish_download_and_job_board"])
-def publish(s: Session, user: User, *, region: str, edition: str, data: bytes = b"", filename: str = "",
-            published_on: dt.date | str | None = None, at: dt.datetime | None = None,
-            table: list[list[str]] | str | None = None) -> OccupationCatalogue:
+@implements(
+    "xinmi.shortage_occupation_catalogue_2020",
+    tests=["tests/desk/test_occupations.py::test_publish_download_and_job_board"],
+)
+def publish(
+    s: Session,
+    user: User,
+    *,
+    region: str,
+    edition: str,
+    data: bytes = b"",
+    filename: str = "",
+    published_on: dt.date | str | None = None,
+    at: dt.datetime | None = None,
+    table: list[list[str]] | str | None = None,
+) -> OccupationCatalogue:
     """Publish an edition for a region in the user's area, with its publication date. ``table``:
     the file already read (off the event loop, by the faces), else ``data`` is read here."""
     if user.role not in ("caseworker", "admin"):
@@ -92,8 +105,16 @@ def publish(s: Session, user: User, *, region: str, edition: str, data: bytes = 
     s.add(cat)
     s.flush()
     for e in entries:
-        s.add(OccupationEntry(catalogue_id=cat.id, row_no=e["row"], occupation=e[OCCUPATION], code=e.get(CODE, ""),
-                              level=e[LEVEL], note=e.get(NOTE, "")))
+        s.add(
+            OccupationEntry(
+                catalogue_id=cat.id,
+                row_no=e["row"],
+                occupation=e[OCCUPATION],
+                code=e.get(CODE, ""),
+                level=e[LEVEL],
+                note=e.get(NOTE, ""),
+            )
+        )
     s.flush()
     audit.record(s, user, "catalogue.publish", "occupation_catalogue", cat.id, {"region": r, "entries": len(entries)})
     return cat
@@ -108,8 +129,11 @@ def read(data: bytes, filename: str = "") -> list[list[str]] | str:
 
 
 def editions(s: Session, region: str = "") -> list[OccupationCatalogue]:
-    rows = list(s.execute(select(OccupationCatalogue).order_by(OccupationCatalogue.published_on.desc(),
-                                                               OccupationCatalogue.id.desc())).scalars())
+    rows = list(
+        s.execute(
+            select(OccupationCatalogue).order_by(OccupationCatalogue.published_on.desc(), OccupationCatalogue.id.desc())
+        ).scalars()
+    )
     if region:
         rows = [c for c in rows if c.region.startswith(area(region)) or region.startswith(area(c.region))]
     return rows
@@ -128,16 +152,25 @@ def get(s: Session, catalogue_id: int) -> OccupationCatalogue:
 
 
 def view(cat: OccupationCatalogue, with_entries: bool = True) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": cat.id, "region": cat.region, "region_name": place(cat.region), "edition": cat.edition,
-                           "published_on": cat.published_on.isoformat(), "count": len(cat.entries)}
+    out: dict[str, Any] = {
+        "id": cat.id,
+        "region": cat.region,
+        "region_name": place(cat.region),
+        "edition": cat.edition,
+        "published_on": cat.published_on.isoformat(),
+        "count": len(cat.entries),
+    }
     if with_entries:
-        out["entries"] = [{"occupation": e.occupation, "code": e.code, "level": e.level, "note": e.note}
-                          for e in cat.entries]
+        out["entries"] = [
+            {"occupation": e.occupation, "code": e.code, "level": e.level, "note": e.note} for e in cat.entries
+        ]
     return out
 
 
-@implements("xinmi.shortage_occupation_catalogue_2020",
-            tests=["tests/desk/test_occupations.py::test_publish_download_and_job_board"])
+@implements(
+    "xinmi.shortage_occupation_catalogue_2020",
+    tests=["tests/desk/test_occupations.py::test_publish_download_and_job_board"],
+)
 def workbook(cat: OccupationCatalogue) -> bytes:
     """The edition as xlsx (cells are data, never formulas): the table, then a sheet 说明."""
     from openpyxl import Workbook
@@ -149,8 +182,12 @@ def workbook(cat: OccupationCatalogue) -> bytes:
     for e in cat.entries:
         exports.append_row(ws, [e.occupation, e.code, e.level, e.note])
     about = wb.create_sheet("说明")  # the first sheet stays a table that can be uploaded again
-    for row in (["地区", place(cat.region)], ["目录", cat.edition], ["发布日期", cat.published_on.isoformat()],
-                ["依据", "新密政〔2020〕4号 五（十八）：定期或不定期发布急需紧缺职业（工种）目录"]):
+    for row in (
+        ["地区", place(cat.region)],
+        ["目录", cat.edition],
+        ["发布日期", cat.published_on.isoformat()],
+        ["依据", "新密政〔2020〕4号 五（十八）：定期或不定期发布急需紧缺职业（工种）目录"],
+    ):
         exports.append_row(about, row)
     out = io.BytesIO()
     wb.save(out)

@@ -91,8 +91,13 @@ def _rows(path: Path, table: str, uscc: str) -> list[dict[str, Any]]:
     sources = find_sources(path)
     if table not in sources:
         return []
-    return scan(sources[table]).filter(pl.col("uscc").cast(pl.String).str.strip_chars() == uscc) \
-        .drop("_row").collect().to_dicts()
+    return (
+        scan(sources[table])
+        .filter(pl.col("uscc").cast(pl.String).str.strip_chars() == uscc)
+        .drop("_row")
+        .collect()
+        .to_dicts()
+    )
 
 
 def case_for(uscc: str, as_of: str | None = None, path: Path | None = None) -> dict[str, Any]:
@@ -111,12 +116,22 @@ def case_for(uscc: str, as_of: str | None = None, path: Path | None = None) -> d
         for col, raw in units[0].items():
             if col in types and (value := _value(raw, types[col])) not in (None, []):
                 enterprise[col] = value
-        insured = {r["month"]: int(float(r["headcount"])) for r in _rows(path, "insured", uscc)
-                   if r.get("month") and r.get("headcount") not in (None, "")}
+        insured = {
+            r["month"]: int(float(r["headcount"]))
+            for r in _rows(path, "insured", uscc)
+            if r.get("month") and r.get("headcount") not in (None, "")
+        }
         if insured:
             enterprise["insured"] = dict(sorted(insured.items()))
-        contributions = [{"month": r["month"], "insurance": r["insurance"], "employer_due": float(r["employer_due"]),
-                          "employer_paid": float(r["employer_paid"])} for r in _rows(path, "contributions", uscc)]
+        contributions = [
+            {
+                "month": r["month"],
+                "insurance": r["insurance"],
+                "employer_due": float(r["employer_due"]),
+                "employer_paid": float(r["employer_paid"]),
+            }
+            for r in _rows(path, "contributions", uscc)
+        ]
         if contributions:
             enterprise["contributions"] = sorted(contributions, key=lambda c: (c["month"], c["insurance"]))
     except RegistryError as exc:
@@ -157,16 +172,30 @@ def granted(uscc: str, out: Path | None = None) -> dict[str, Any]:
         for r in rows.iter_rows(named=True):
             rule = rules().rules.get(pid)
             amount = r.get("amount")
-            by_flow.setdefault(flow, []).append({
-                "policy": pid, "title": info["title"] or (rule.title if rule else pid), "doc_no": info["doc_no"],
-                "amount": float(amount) if amount not in (None, "") else None, "unit": r.get("unit") or "CNY",
-                "period_from": r.get("period_from") or None, "period_to": r.get("period_to") or None,
-                "deadline": r.get("deadline") or None, "reasons": r.get("reasons") or ""})
+            by_flow.setdefault(flow, []).append(
+                {
+                    "policy": pid,
+                    "title": info["title"] or (rule.title if rule else pid),
+                    "doc_no": info["doc_no"],
+                    "amount": float(amount) if amount not in (None, "") else None,
+                    "unit": r.get("unit") or "CNY",
+                    "period_from": r.get("period_from") or None,
+                    "period_to": r.get("period_to") or None,
+                    "deadline": r.get("deadline") or None,
+                    "reasons": r.get("reasons") or "",
+                }
+            )
     flows = []
     for flow, items in by_flow.items():
         if not items:
             continue
         money = [i["amount"] for i in items if i["amount"] is not None and i["unit"] == "CNY"]
-        flows.append({"flow": flow, "name": FLOW_NAMES.get(flow, flow), "entries": items,
-                      "total": round(sum(money), 2) if money and flow != "none" else None})
+        flows.append(
+            {
+                "flow": flow,
+                "name": FLOW_NAMES.get(flow, flow),
+                "entries": items,
+                "total": round(sum(money), 2) if money and flow != "none" else None,
+            }
+        )
     return {"ready": True, "as_of": _batch_date(out), "flows": flows}

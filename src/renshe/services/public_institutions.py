@@ -60,11 +60,24 @@ def _announce(s: Session, user: User, r: RecruitmentRound, text: str) -> None:
     s.add(RecruitmentAnnouncement(round=r, text=text, by_id=user.id))
 
 
-@implements("xinmi.rural_grassroots_recruitment_2020", "cn.medical_recruitment_green_channel_2020",
-            tests=["tests/desk/test_programmes_public.py::test_recruitment_rounds_green_channel_and_rescheduling"])
-def open_round(s: Session, user: User, *, region: str, unit: str, kind: str, places: int,
-               written_on: dt.date | str | None = None, interview_on: dt.date | str | None = None,
-               green_channel: bool = False, today: dt.date | None = None) -> RecruitmentRound:
+@implements(
+    "xinmi.rural_grassroots_recruitment_2020",
+    "cn.medical_recruitment_green_channel_2020",
+    tests=["tests/desk/test_programmes_public.py::test_recruitment_rounds_green_channel_and_rescheduling"],
+)
+def open_round(
+    s: Session,
+    user: User,
+    *,
+    region: str,
+    unit: str,
+    kind: str,
+    places: int,
+    written_on: dt.date | str | None = None,
+    interview_on: dt.date | str | None = None,
+    green_channel: bool = False,
+    today: dt.date | None = None,
+) -> RecruitmentRound:
     """Open a recruitment round and publish its announcement. The green channel (简化程序:
     no written test required) only for the kinds the parameter lists."""
     today = today or dt.date.today()
@@ -84,8 +97,16 @@ def open_round(s: Session, user: User, *, region: str, unit: str, kind: str, pla
         raise FieldError("interview_on", "请填写面试日期")
     if written and interview < written:
         raise FieldError("interview_on", f"面试日期 {chinese_date(interview)} 早于笔试日期 {chinese_date(written)}")
-    r = RecruitmentRound(region=region, unit=unit, kind=kind, places=places, written_on=written,
-                         interview_on=interview, green_channel=green_channel, created_by=user.id)
+    r = RecruitmentRound(
+        region=region,
+        unit=unit,
+        kind=kind,
+        places=places,
+        written_on=written,
+        interview_on=interview,
+        green_channel=green_channel,
+        created_by=user.id,
+    )
     s.add(r)
     channel = "（招聘绿色通道，简化程序）" if green_channel else ""
     _announce(s, user, r, f"{unit}公开招聘{kind} {places} 名{channel}：{_exam_text(r)}。")
@@ -102,10 +123,20 @@ def _round(s: Session, user: User, round_id: int, what: str) -> RecruitmentRound
     return r
 
 
-@implements("cn.public_recruitment_exam_rescheduling_2020",
-            tests=["tests/desk/test_programmes_public.py::test_recruitment_rounds_green_channel_and_rescheduling"])
-def reschedule(s: Session, user: User, round_id: int, *, reason: str, written_on: dt.date | str | None = None,
-               interview_on: dt.date | str | None = None, today: dt.date | None = None) -> RecruitmentRound:
+@implements(
+    "cn.public_recruitment_exam_rescheduling_2020",
+    tests=["tests/desk/test_programmes_public.py::test_recruitment_rounds_green_channel_and_rescheduling"],
+)
+def reschedule(
+    s: Session,
+    user: User,
+    round_id: int,
+    *,
+    reason: str,
+    written_on: dt.date | str | None = None,
+    interview_on: dt.date | str | None = None,
+    today: dt.date | None = None,
+) -> RecruitmentRound:
     """Move the exam dates (视情调整笔试面试时间) and announce them to candidates and the public.
     A written test already held cannot move; then only a later interview is accepted."""
     today = today or dt.date.today()
@@ -133,8 +164,10 @@ def reschedule(s: Session, user: User, round_id: int, *, reason: str, written_on
     return r
 
 
-@implements("xinmi.rural_grassroots_recruitment_2020",
-            tests=["tests/desk/test_programmes_public.py::test_recruitment_rounds_green_channel_and_rescheduling"])
+@implements(
+    "xinmi.rural_grassroots_recruitment_2020",
+    tests=["tests/desk/test_programmes_public.py::test_recruitment_rounds_green_channel_and_rescheduling"],
+)
 def record_results(s: Session, user: User, round_id: int, *, applicants: int, hired: int) -> RecruitmentRound:
     r = _round(s, user, round_id, "登记招聘结果")
     if not isinstance(applicants, int) or applicants < 0:
@@ -147,61 +180,117 @@ def record_results(s: Session, user: User, round_id: int, *, applicants: int, hi
 
 
 def round_view(r: RecruitmentRound) -> dict[str, Any]:
-    return {"id": r.id, "unit": r.unit, "kind": r.kind, "region_name": region_label(r.region), "places": r.places,
-            "applicants": r.applicants, "hired": r.hired, "green_channel": r.green_channel,
-            "written_on": chinese_date(r.written_on), "interview_on": chinese_date(r.interview_on),
-            "announcements": [{"text": a.text, "published": beijing_time(a.published_at)} for a in r.announcements]}
+    return {
+        "id": r.id,
+        "unit": r.unit,
+        "kind": r.kind,
+        "region_name": region_label(r.region),
+        "places": r.places,
+        "applicants": r.applicants,
+        "hired": r.hired,
+        "green_channel": r.green_channel,
+        "written_on": chinese_date(r.written_on),
+        "interview_on": chinese_date(r.interview_on),
+        "announcements": [{"text": a.text, "published": beijing_time(a.published_at)} for a in r.announcements],
+    }
 
 
-@implements("xinmi.rural_grassroots_recruitment_2020", "cn.public_recruitment_exam_rescheduling_2020",
-            "cn.medical_recruitment_green_channel_2020",
-            tests=["tests/desk/test_programmes_public.py::test_recruitment_rounds_green_channel_and_rescheduling"])
+@implements(
+    "xinmi.rural_grassroots_recruitment_2020",
+    "cn.public_recruitment_exam_rescheduling_2020",
+    "cn.medical_recruitment_green_channel_2020",
+    tests=["tests/desk/test_programmes_public.py::test_recruitment_rounds_green_channel_and_rescheduling"],
+)
 def announcements(s: Session, region: str = "") -> list[dict[str, Any]]:
     """The public announcements (向社会公告), newest first; anyone may read them."""
     rows = s.execute(select(RecruitmentAnnouncement).order_by(RecruitmentAnnouncement.id.desc())).scalars().all()
-    return [{"unit": a.round.unit, "kind": a.round.kind, "region_name": region_label(a.round.region), "text": a.text,
-             "published": beijing_time(a.published_at)} for a in rows if not region or a.round.region.startswith(region)]
+    return [
+        {
+            "unit": a.round.unit,
+            "kind": a.round.kind,
+            "region_name": region_label(a.round.region),
+            "text": a.text,
+            "published": beijing_time(a.published_at),
+        }
+        for a in rows
+        if not region or a.round.region.startswith(region)
+    ]
 
 
 def rounds(s: Session, user: User) -> list[dict[str, Any]]:
     require(user, STAFF, "招聘计划仅供人社部门人员查看")
-    return [round_view(r) for r in s.execute(select(RecruitmentRound).order_by(RecruitmentRound.id.desc())).scalars()
-            if covers(user, r.region)]
+    return [
+        round_view(r)
+        for r in s.execute(select(RecruitmentRound).order_by(RecruitmentRound.id.desc())).scalars()
+        if covers(user, r.region)
+    ]
 
 
 # ----------------------------------------------------------------------------- titles
 
-@implements("cn.medical_title_priority_2020",
-            tests=["tests/desk/test_programmes_public.py::test_title_queue_puts_frontline_medical_first"])
-def apply_title(s: Session, user: User, *, region: str, name: str, id_number: str, unit: str, title_sought: str,
-                frontline_medical: bool = False) -> TitleApplication:
+
+@implements(
+    "cn.medical_title_priority_2020",
+    tests=["tests/desk/test_programmes_public.py::test_title_queue_puts_frontline_medical_first"],
+)
+def apply_title(
+    s: Session,
+    user: User,
+    *,
+    region: str,
+    name: str,
+    id_number: str,
+    unit: str,
+    title_sought: str,
+    frontline_medical: bool = False,
+) -> TitleApplication:
     """A title application entered at the desk, flagged when the applicant is frontline medical staff."""
     region = check_region(region)
     require_caseworker_of(user, region, "受理职称申报")
-    a = TitleApplication(region=region, name=check_text(name, "name", "姓名"), id_number=check_id_number(id_number),
-                         unit=check_text(unit, "unit", "工作单位"),
-                         title_sought=check_text(title_sought, "title_sought", "申报职称"),
-                         frontline_medical=frontline_medical, created_by=user.id)
+    a = TitleApplication(
+        region=region,
+        name=check_text(name, "name", "姓名"),
+        id_number=check_id_number(id_number),
+        unit=check_text(unit, "unit", "工作单位"),
+        title_sought=check_text(title_sought, "title_sought", "申报职称"),
+        frontline_medical=frontline_medical,
+        created_by=user.id,
+    )
     s.add(a)
     s.flush()
     audit.record(s, user, "titles.apply", "title_application", a.id, {"frontline": frontline_medical})
     return a
 
 
-@implements("cn.medical_title_priority_2020",
-            tests=["tests/desk/test_programmes_public.py::test_title_queue_puts_frontline_medical_first"])
+@implements(
+    "cn.medical_title_priority_2020",
+    tests=["tests/desk/test_programmes_public.py::test_title_queue_puts_frontline_medical_first"],
+)
 def title_queue(s: Session, user: User) -> dict[str, Any]:
     """The evaluation queue: frontline medical staff first (优先申报、优先参评、优先聘任), then by time."""
     require(user, STAFF, "职称评审队列仅供人社部门人员查看")
     rows = [a for a in s.execute(select(TitleApplication)).scalars() if covers(user, a.region)]
     rows.sort(key=lambda a: (not a.frontline_medical, a.submitted_at, a.id))
-    return {"queue": [{"id": a.id, "name": a.name, "id_number": mask_id_number(a.id_number), "unit": a.unit,
-                       "title_sought": a.title_sought, "priority": a.frontline_medical,
-                       "submitted": beijing_time(a.submitted_at)} for a in rows],
-            "priority_label": param("titles.priority_label"), "citation": citation("titles.priority_label")}
+    return {
+        "queue": [
+            {
+                "id": a.id,
+                "name": a.name,
+                "id_number": mask_id_number(a.id_number),
+                "unit": a.unit,
+                "title_sought": a.title_sought,
+                "priority": a.frontline_medical,
+                "submitted": beijing_time(a.submitted_at),
+            }
+            for a in rows
+        ],
+        "priority_label": param("titles.priority_label"),
+        "citation": citation("titles.priority_label"),
+    }
 
 
 # ----------------------------------------------------------------------------- one-off performance pay
+
 
 def _money(value: Any, field: str, label: str) -> Decimal:
     try:
@@ -213,10 +302,13 @@ def _money(value: Any, field: str, label: str) -> Decimal:
     return money.quantize(Decimal("0.01"))
 
 
-@implements("cn.medical_one_off_performance_pay_2020",
-            tests=["tests/desk/test_programmes_public.py::test_one_off_performance_pay_stays_outside_the_total"])
-def grant_one_off(s: Session, user: User, *, region: str, unit: str, year: int, yearly_total: Any,
-                  regular_paid: Any, one_off: Any) -> PerformancePayGrant:
+@implements(
+    "cn.medical_one_off_performance_pay_2020",
+    tests=["tests/desk/test_programmes_public.py::test_one_off_performance_pay_stays_outside_the_total"],
+)
+def grant_one_off(
+    s: Session, user: User, *, region: str, unit: str, year: int, yearly_total: Any, regular_paid: Any, one_off: Any
+) -> PerformancePayGrant:
     """核增一次性绩效工资总量: approved outside the yearly cycle and outside the unit's yearly
     total — the regular pay is checked against the total, the one-off never counts against it."""
     region = check_region(region)
@@ -228,25 +320,52 @@ def grant_one_off(s: Session, user: User, *, region: str, unit: str, year: int, 
     if extra <= 0:
         raise FieldError("one_off", "一次性绩效工资核增额应大于 0")
     if regular > total:
-        raise FieldError("regular_paid", f"已发放常规绩效工资 {regular} 元超过年度总量 {total} 元（一次性核增部分不能用于弥补）")
-    g = PerformancePayGrant(region=region, unit=unit, year=year, yearly_total=total, regular_paid=regular,
-                            one_off=extra, approved_by=user.id)
+        raise FieldError(
+            "regular_paid", f"已发放常规绩效工资 {regular} 元超过年度总量 {total} 元（一次性核增部分不能用于弥补）"
+        )
+    g = PerformancePayGrant(
+        region=region,
+        unit=unit,
+        year=year,
+        yearly_total=total,
+        regular_paid=regular,
+        one_off=extra,
+        approved_by=user.id,
+    )
     s.add(g)
     s.flush()
     audit.record(s, user, "pay.one_off", "performance_pay_grant", g.id, {"unit": unit, "one_off": str(extra)})
     return g
 
 
-@implements("cn.medical_one_off_performance_pay_2020",
-            tests=["tests/desk/test_programmes_public.py::test_one_off_performance_pay_stays_outside_the_total"])
+@implements(
+    "cn.medical_one_off_performance_pay_2020",
+    tests=["tests/desk/test_programmes_public.py::test_one_off_performance_pay_stays_outside_the_total"],
+)
 def pay_grants(s: Session, user: User) -> dict[str, Any]:
     """Each unit's yearly total, regular pay and room left — and the one-off increase beside them,
     never added into the total."""
     require(user, STAFF, "绩效工资核增仅供人社部门人员查看")
-    rows = [g for g in s.execute(select(PerformancePayGrant).order_by(PerformancePayGrant.id)).scalars()
-            if covers(user, g.region)]
-    return {"grants": [{"id": g.id, "unit": g.unit, "year": g.year, "region_name": region_label(g.region),
-                        "yearly_total": str(g.yearly_total), "regular_paid": str(g.regular_paid),
-                        "room_left": str(g.yearly_total - g.regular_paid), "one_off": str(g.one_off),
-                        "approved": beijing_time(g.approved_at)} for g in rows],
-            "rule": param("pay.one_off_outside_total"), "citation": citation("pay.one_off_outside_total")}
+    rows = [
+        g
+        for g in s.execute(select(PerformancePayGrant).order_by(PerformancePayGrant.id)).scalars()
+        if covers(user, g.region)
+    ]
+    return {
+        "grants": [
+            {
+                "id": g.id,
+                "unit": g.unit,
+                "year": g.year,
+                "region_name": region_label(g.region),
+                "yearly_total": str(g.yearly_total),
+                "regular_paid": str(g.regular_paid),
+                "room_left": str(g.yearly_total - g.regular_paid),
+                "one_off": str(g.one_off),
+                "approved": beijing_time(g.approved_at),
+            }
+            for g in rows
+        ],
+        "rule": param("pay.one_off_outside_total"),
+        "citation": citation("pay.one_off_outside_total"),
+    }

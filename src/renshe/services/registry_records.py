@@ -19,10 +19,20 @@ from renshe.domain.regions import problem_with_region, region_name
 from renshe.store.models import Application
 from renshe.store.models_desk import RegisteredUnit
 
-INSURANCE_NAMES = {"pension": "养老保险", "unemployment": "失业保险", "work_injury": "工伤保险",
-                   "medical": "医疗保险", "maternity": "生育保险"}
-UNIT_TYPE_NAMES = {"enterprise": "企业", "individual_business": "个体工商户", "social_org": "社会组织",
-                   "public_institution": "事业单位", "agency": "人力资源服务机构"}
+INSURANCE_NAMES = {
+    "pension": "养老保险",
+    "unemployment": "失业保险",
+    "work_injury": "工伤保险",
+    "medical": "医疗保险",
+    "maternity": "生育保险",
+}
+UNIT_TYPE_NAMES = {
+    "enterprise": "企业",
+    "individual_business": "个体工商户",
+    "social_org": "社会组织",
+    "public_institution": "事业单位",
+    "agency": "人力资源服务机构",
+}
 CONTRIBUTION_FIELDS = (("employer_due", "单位应缴"), ("employer_paid", "单位实缴"))
 
 
@@ -32,8 +42,15 @@ def record(s: Session, uscc: str | None) -> RegisteredUnit | None:
     return s.execute(select(RegisteredUnit).where(RegisteredUnit.uscc == uscc)).scalar_one_or_none()
 
 
-def register(s: Session, unit: dict[str, Any], *, account_name: str | None, bank_name: str | None,
-             bank_account: str | None, on: dt.date | None = None) -> RegisteredUnit:
+def register(
+    s: Session,
+    unit: dict[str, Any],
+    *,
+    account_name: str | None,
+    bank_name: str | None,
+    bank_account: str | None,
+    on: dt.date | None = None,
+) -> RegisteredUnit:
     """Record (or replace) a unit as the bureau holds it; ``unit`` in the case format's
     ``enterprise`` shape (the batch registry's units + insured + contributions of one unit)."""
     row = record(s, unit["uscc"]) or RegisteredUnit(uscc=unit["uscc"])
@@ -90,15 +107,25 @@ def compare(s: Session, app: Application) -> dict[str, Any]:
     declared = (app.case or {}).get("enterprise") or (app.case or {}).get("agency") or {}
     unit = record(s, app.subject_uscc)
     if unit is None:
-        return {"found": False, "rows": [], "differences": 0,
-                "why": "本局参保登记中没有该单位（或申请人为个人），无法比对" if app.subject_uscc else
-                       "申请人为个人，参保单位登记不适用"}
+        return {
+            "found": False,
+            "rows": [],
+            "differences": 0,
+            "why": "本局参保登记中没有该单位（或申请人为个人），无法比对"
+            if app.subject_uscc
+            else "申请人为个人，参保单位登记不适用",
+        }
     rows = [
         _row("单位", "单位名称", declared.get("name") or app.subject_name, unit.name),
         _row("单位", "统一社会信用代码", app.subject_uscc, unit.uscc),
         _row("单位", "所在地区", declared.get("region") or app.region, unit.region, _region),
-        _row("单位", "单位类型", declared.get("unit_type"), unit.unit_type,
-             lambda v: UNIT_TYPE_NAMES.get(v, v) if v else "—"),
+        _row(
+            "单位",
+            "单位类型",
+            declared.get("unit_type"),
+            unit.unit_type,
+            lambda v: UNIT_TYPE_NAMES.get(v, v) if v else "—",
+        ),
         _row("单位", "所属行业", declared.get("industry"), unit.industry, _industry),
         _row("单位", "从业人员数", declared.get("employees"), unit.employees),
     ]
@@ -109,7 +136,13 @@ def compare(s: Session, app: Application) -> dict[str, Any]:
     for key in sorted(set(paid_d) | set(paid_r)):
         month, insurance = key
         for field, label in CONTRIBUTION_FIELDS:
-            rows.append(_row("社会保险缴费", f"{month} {INSURANCE_NAMES.get(insurance, insurance)}{label}（元）",
-                             (paid_d.get(key) or {}).get(field), (paid_r.get(key) or {}).get(field)))
+            rows.append(
+                _row(
+                    "社会保险缴费",
+                    f"{month} {INSURANCE_NAMES.get(insurance, insurance)}{label}（元）",
+                    (paid_d.get(key) or {}).get(field),
+                    (paid_r.get(key) or {}).get(field),
+                )
+            )
     differences = sum(1 for r in rows if not r["same"])
     return {"found": True, "rows": rows, "differences": differences, "updated_on": unit.updated_on, "why": None}

@@ -64,14 +64,25 @@ def kinds() -> dict[str, Kind]:
     data = yaml.safe_load(FILE.read_text(encoding="utf-8"))["daily_reports"]
     out = {}
     for key, spec in data.items():
-        cols = tuple(Column(name=str(c["name"]), type=str(c["type"]), max=c.get("max"),
-                            choices=tuple(str(x) for x in c.get("choices", ())),
-                            flag=(("all",) if c.get("flag") == "all" else tuple(str(x) for x in c.get("flag", ()))))
-                     for c in spec["columns"])
-        out[key] = Kind(key=key, name=str(spec["name"]), owed_by=str(spec["owed_by"]),
-                        first_day=spec["from"], columns=cols,
-                        reference=Reference.from_mapping(spec["reference"], f"{FILE.name}: {key}"),
-                        implements=str(spec["implements"]))
+        cols = tuple(
+            Column(
+                name=str(c["name"]),
+                type=str(c["type"]),
+                max=c.get("max"),
+                choices=tuple(str(x) for x in c.get("choices", ())),
+                flag=(("all",) if c.get("flag") == "all" else tuple(str(x) for x in c.get("flag", ()))),
+            )
+            for c in spec["columns"]
+        )
+        out[key] = Kind(
+            key=key,
+            name=str(spec["name"]),
+            owed_by=str(spec["owed_by"]),
+            first_day=spec["from"],
+            columns=cols,
+            reference=Reference.from_mapping(spec["reference"], f"{FILE.name}: {key}"),
+            implements=str(spec["implements"]),
+        )
     return out
 
 
@@ -87,7 +98,13 @@ class AnnouncementKind:
 @cache
 def announcement_kinds() -> dict[str, AnnouncementKind]:
     data = yaml.safe_load(FILE.read_text(encoding="utf-8"))["announcements"]
-    return {key: AnnouncementKind(key=key, name=str(spec["name"]), subject=str(spec["subject"]),
-                                  needs_event_date=bool(spec.get("needs_event_date", False)),
-                                  reference=Reference.from_mapping(spec["reference"], f"{FILE.name}: {key}"))
-            for key, spec in data.items()}
+    return {
+        key: AnnouncementKind(
+            key=key,
+            name=str(spec["name"]),
+            subject=str(spec["subject"]),
+            needs_event_date=bool(spec.get("needs_event_date", False)),
+            reference=Reference.from_mapping(spec["reference"], f"{FILE.name}: {key}"),
+        )
+        for key, spec in data.items()
+    }

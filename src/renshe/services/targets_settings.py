@@ -18,8 +18,9 @@ HERE = Path(__file__).parent
 @cache
 def _parameters() -> dict[str, Parameter]:
     data = yaml.safe_load((HERE / "targets_parameters.yaml").read_text(encoding="utf-8"))
-    return parse_parameters(data["parameters"], "services/targets_parameters.yaml",
-                            {"doc_no": data["document"]["doc_no"]})
+    return parse_parameters(
+        data["parameters"], "services/targets_parameters.yaml", {"doc_no": data["document"]["doc_no"]}
+    )
 
 
 def parameter(name: str) -> Parameter:
@@ -40,5 +41,13 @@ def citation(name: str) -> dict[str, str]:
 
 
 def all_parameters(on: dt.date | None = None) -> list[dict[str, Any]]:
-    return [{"name": p.name, "value": p.value_at(on or dt.date.today()), "unit": p.unit, "description": p.description,
-             "reference": p.reference.full()} for p in _parameters().values()]
+    return [
+        {
+            "name": p.name,
+            "value": p.value_at(on or dt.date.today()),
+            "unit": p.unit,
+            "description": p.description,
+            "reference": p.reference.full(),
+        }
+        for p in _parameters().values()
+    ]

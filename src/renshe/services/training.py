@@ -44,13 +44,20 @@ NATIONAL = "000000"  # a platform published by the ministry: in every area's cat
 PLATFORM_STATUS = {"proposed": "待遴选", "selected": "已纳入目录", "refused": "未纳入"}
 PROJECT_STATUS = {"filed": "待审批", "approved": "已通过", "refused": "未通过"}
 PROVIDERS = ("agency", "enterprise")
-CATALOGUE_HEADERS = {"name": "平台名称", "url": "网址", "title": "课程名称", "occupation": "职业（工种）",
-                     "hours": "学时", "free": "是否免费"}
+CATALOGUE_HEADERS = {
+    "name": "平台名称",
+    "url": "网址",
+    "title": "课程名称",
+    "occupation": "职业（工种）",
+    "hours": "学时",
+    "free": "是否免费",
+}
 YES = ("是", "免费", "Y", "y", "1", "TRUE", "True", "true")
 NO = ("否", "收费", "N", "n", "0", "FALSE", "False", "false")
 
 
 # ----------------------------------------------------------------------------- catalogue
+
 
 def _platform_region(region: str) -> str:
     return NATIONAL if region == NATIONAL else check_region(region, "目录所属地区")
@@ -75,10 +82,21 @@ def _course(raw: dict[str, Any], row: int | None = None) -> TrainingCourse:
     return TrainingCourse(title=title, occupation=occupation, hours=hours, free=bool(raw.get("free", True)))
 
 
-@implements("cn.internet_plus_training_platform_collection_2020",
-            tests=["tests/desk/test_programmes_training.py::test_platform_call_select_and_refuse"])
-def propose_platform(s: Session, user: User, *, name: str, region: str, url: str = "", batch: str = "",
-                     free: bool = True, courses: list[dict[str, Any]] | None = None) -> TrainingPlatform:
+@implements(
+    "cn.internet_plus_training_platform_collection_2020",
+    tests=["tests/desk/test_programmes_training.py::test_platform_call_select_and_refuse"],
+)
+def propose_platform(
+    s: Session,
+    user: User,
+    *,
+    name: str,
+    region: str,
+    url: str = "",
+    batch: str = "",
+    free: bool = True,
+    courses: list[dict[str, Any]] | None = None,
+) -> TrainingPlatform:
     """A platform answers the call (征集线上培训平台): an agency proposes itself, a caseworker may
     enter one proposed on paper. It waits for selection (遴选)."""
     require(user, ("agency", "caseworker"), "只有人力资源服务机构（培训平台）或经办人员可以申报线上培训平台")
@@ -87,23 +105,36 @@ def propose_platform(s: Session, user: User, *, name: str, region: str, url: str
     if user.role == "caseworker" and not covers(user, region):
         raise FieldError("region", "只能登记本辖区目录的平台")
     built = [_course(c) for c in courses or []]
-    platform = TrainingPlatform(name=name, url=(url or "").strip(), region=region, batch=(batch or "").strip(),
-                                free=free, status="proposed", proposed_by=user.id, courses=built)
+    platform = TrainingPlatform(
+        name=name,
+        url=(url or "").strip(),
+        region=region,
+        batch=(batch or "").strip(),
+        free=free,
+        status="proposed",
+        proposed_by=user.id,
+        courses=built,
+    )
     s.add(platform)
     s.flush()
     audit.record(s, user, "training.platform.propose", "training_platform", platform.id, {"region": region})
     return platform
 
 
-@implements("cn.internet_plus_training_catalogue_2020", "cn.internet_plus_training_platform_collection_2020",
-            tests=["tests/desk/test_programmes_training.py::test_platform_call_select_and_refuse"])
-def decide_platform(s: Session, user: User, platform_id: int, *, select_it: bool, reason: str = "",
-                    recognised_hours: int | None = None) -> TrainingPlatform:
+@implements(
+    "cn.internet_plus_training_catalogue_2020",
+    "cn.internet_plus_training_platform_collection_2020",
+    tests=["tests/desk/test_programmes_training.py::test_platform_call_select_and_refuse"],
+)
+def decide_platform(
+    s: Session, user: User, platform_id: int, *, select_it: bool, reason: str = "", recognised_hours: int | None = None
+) -> TrainingPlatform:
     """Select a proposed platform into the local catalogue (纳入本地补贴性培训机构目录, with the
     recognised class hours) or refuse it with the reason (资质、信誉、服务质量)."""
     platform = _platform(s, platform_id)
-    require_caseworker_of(user, platform.region if platform.region != NATIONAL else (user.region or ""),
-                          "遴选线上培训平台")
+    require_caseworker_of(
+        user, platform.region if platform.region != NATIONAL else (user.region or ""), "遴选线上培训平台"
+    )
     if platform.status != "proposed":
         raise ServiceError(f"该平台{PLATFORM_STATUS[platform.status]}，不能再次遴选")
     reason = (reason or "").strip()
@@ -115,8 +146,14 @@ def decide_platform(s: Session, user: User, platform_id: int, *, select_it: bool
     platform.reason = reason or None
     platform.recognised_hours = recognised_hours if select_it else None
     platform.decided_by, platform.decided_at = user.id, now()
-    audit.record(s, user, "training.platform.decide", "training_platform", platform.id,
-                 {"status": platform.status, "reason": platform.reason})
+    audit.record(
+        s,
+        user,
+        "training.platform.decide",
+        "training_platform",
+        platform.id,
+        {"status": platform.status, "reason": platform.reason},
+    )
     return platform
 
 
@@ -165,10 +202,16 @@ def read_catalogue(data: bytes) -> list[dict[str, Any]]:
     return out
 
 
-@implements("beijing.free_online_training_batch1_2020", "beijing.free_online_training_batch2_2020",
-            "beijing.free_online_training_catalogue_2020", "cn.internet_plus_training_catalogue_2020",
-            tests=["tests/desk/test_programmes_training.py::test_published_batch_from_workbook",
-                   "tests/desk/test_programmes_training.py::test_bad_catalogue_row_saves_nothing"])
+@implements(
+    "beijing.free_online_training_batch1_2020",
+    "beijing.free_online_training_batch2_2020",
+    "beijing.free_online_training_catalogue_2020",
+    "cn.internet_plus_training_catalogue_2020",
+    tests=[
+        "tests/desk/test_programmes_training.py::test_published_batch_from_workbook",
+        "tests/desk/test_programmes_training.py::test_bad_catalogue_row_saves_nothing",
+    ],
+)
 def import_batch(s: Session, user: User, data: bytes, *, region: str, batch: str) -> list[TrainingPlatform]:
     """A published batch (公布的目录清单) entered from a workbook: every platform selected at once,
     with its courses. A bad row stops the whole file (nothing saved), naming the row and field."""
@@ -183,53 +226,90 @@ def import_batch(s: Session, user: User, data: bytes, *, region: str, batch: str
         p = by_name.get(r["name"])
         if p is None:
             p = by_name[r["name"]] = TrainingPlatform(
-                name=r["name"], url=r["url"], region=region, batch=batch, free=True, status="selected",
-                proposed_by=user.id, decided_by=user.id, decided_at=now(), courses=[])
+                name=r["name"],
+                url=r["url"],
+                region=region,
+                batch=batch,
+                free=True,
+                status="selected",
+                proposed_by=user.id,
+                decided_by=user.id,
+                decided_at=now(),
+                courses=[],
+            )
         p.courses.append(r["course"])
         p.free = p.free and r["course"].free
     s.add_all(by_name.values())
     s.flush()
-    audit.record(s, user, "training.catalogue.import", "training_platform", batch,
-                 {"platforms": len(by_name), "courses": len(rows), "region": region})
+    audit.record(
+        s,
+        user,
+        "training.catalogue.import",
+        "training_platform",
+        batch,
+        {"platforms": len(by_name), "courses": len(rows), "region": region},
+    )
     return list(by_name.values())
 
 
 #: the published batches whose size the catalogue checks against (参数: 平台家数)
-PUBLISHED_BATCHES = {"京能指文〔2020〕1号": "training.beijing_batch1_platforms",
-                     "京能指文〔2020〕3号": "training.beijing_batch2_platforms"}
+PUBLISHED_BATCHES = {
+    "京能指文〔2020〕1号": "training.beijing_batch1_platforms",
+    "京能指文〔2020〕3号": "training.beijing_batch2_platforms",
+}
 
 
-@implements("beijing.free_online_training_batch1_2020", "beijing.free_online_training_batch2_2020",
-            tests=["tests/desk/test_programmes_training.py::test_published_batch_from_workbook"])
+@implements(
+    "beijing.free_online_training_batch1_2020",
+    "beijing.free_online_training_batch2_2020",
+    tests=["tests/desk/test_programmes_training.py::test_published_batch_from_workbook"],
+)
 def batch_completeness(s: Session) -> list[dict[str, Any]]:
     """For each published batch: platforms entered against the number the notice published."""
     out = []
     for doc, name in PUBLISHED_BATCHES.items():
-        entered = len(s.execute(select(TrainingPlatform.id).where(
-            TrainingPlatform.batch.startswith(doc), TrainingPlatform.status == "selected")).all())
+        entered = len(
+            s.execute(
+                select(TrainingPlatform.id).where(
+                    TrainingPlatform.batch.startswith(doc), TrainingPlatform.status == "selected"
+                )
+            ).all()
+        )
         out.append({"batch": doc, "published": param(name), "entered": entered, "citation": citation(name)})
     return out
 
 
-@implements("beijing.free_online_training_catalogue_2020", "cn.stable_labour_free_online_training_2020",
-            "cn.internet_plus_training_catalogue_2020", "xinmi.online_skills_training_campaign_2020",
-            tests=["tests/desk/test_programmes_training.py::test_catalogue_search"])
-def search(s: Session, *, q: str = "", occupation: str = "", region: str = "", free_only: bool = False,
-           batch: str = "") -> list[dict[str, Any]]:
+@implements(
+    "beijing.free_online_training_catalogue_2020",
+    "cn.stable_labour_free_online_training_2020",
+    "cn.internet_plus_training_catalogue_2020",
+    "xinmi.online_skills_training_campaign_2020",
+    tests=["tests/desk/test_programmes_training.py::test_catalogue_search"],
+)
+def search(
+    s: Session, *, q: str = "", occupation: str = "", region: str = "", free_only: bool = False, batch: str = ""
+) -> list[dict[str, Any]]:
     """The catalogue anyone may search (公布的免费在线培训目录): selected platforms of the area
     (and the ministry's), matched on platform, course or occupation; each course with its hours."""
     q, occupation, batch = q.strip(), occupation.strip(), batch.strip()
-    platforms = s.execute(select(TrainingPlatform).where(TrainingPlatform.status == "selected")
-                          .order_by(TrainingPlatform.id)).scalars().all()
+    platforms = (
+        s.execute(select(TrainingPlatform).where(TrainingPlatform.status == "selected").order_by(TrainingPlatform.id))
+        .scalars()
+        .all()
+    )
     out = []
     for p in platforms:
         if region and not _in_catalogue_of(p, region):
             continue
         if batch and not p.batch.startswith(batch):
             continue
-        courses = [c for c in p.courses if (not occupation or occupation in c.occupation)
-                   and (not free_only or c.free)
-                   and (not q or q in c.title or q in c.occupation or q in p.name)]
+        courses = [
+            c
+            for c in p.courses
+            if (not occupation or occupation in c.occupation)
+            and (not free_only or c.free)
+            and (not q or q in c.title or q in c.occupation or q in p.name)
+        ]
         if (q or occupation or free_only) and not courses:
             continue
         out.append(platform_view(p, courses))
@@ -237,28 +317,46 @@ def search(s: Session, *, q: str = "", occupation: str = "", region: str = "", f
 
 
 def platform_view(p: TrainingPlatform, courses: list[TrainingCourse] | None = None) -> dict[str, Any]:
-    return {"id": p.id, "name": p.name, "url": p.url, "region": p.region,
-            "region_name": "全国" if p.region == NATIONAL else region_label(p.region), "batch": p.batch,
-            "free": p.free, "status": p.status, "status_name": PLATFORM_STATUS[p.status], "reason": p.reason,
-            "recognised_hours": p.recognised_hours,
-            "courses": [{"id": c.id, "title": c.title, "occupation": c.occupation, "hours": c.hours, "free": c.free}
-                        for c in (p.courses if courses is None else courses)]}
+    return {
+        "id": p.id,
+        "name": p.name,
+        "url": p.url,
+        "region": p.region,
+        "region_name": "全国" if p.region == NATIONAL else region_label(p.region),
+        "batch": p.batch,
+        "free": p.free,
+        "status": p.status,
+        "status_name": PLATFORM_STATUS[p.status],
+        "reason": p.reason,
+        "recognised_hours": p.recognised_hours,
+        "courses": [
+            {"id": c.id, "title": c.title, "occupation": c.occupation, "hours": c.hours, "free": c.free}
+            for c in (p.courses if courses is None else courses)
+        ],
+    }
 
 
 def proposals(s: Session, user: User) -> list[dict[str, Any]]:
     """Platforms waiting for selection in the caseworker's area (and the ministry's)."""
     require(user, ("caseworker", "auditor", "admin"), "线上培训平台遴选仅供人社部门人员查看")
-    rows = s.execute(select(TrainingPlatform).where(TrainingPlatform.status == "proposed")
-                     .order_by(TrainingPlatform.id)).scalars().all()
+    rows = (
+        s.execute(select(TrainingPlatform).where(TrainingPlatform.status == "proposed").order_by(TrainingPlatform.id))
+        .scalars()
+        .all()
+    )
     return [platform_view(p) for p in rows if p.region == NATIONAL or covers(user, p.region)]
 
 
 # ----------------------------------------------------------------------------- projects
 
+
 def options(on: dt.date | None = None) -> dict[str, list[str]]:
     """The pickers of a filing: kinds, training modes and trainee groups (from the parameters)."""
-    return {"kinds": param("training.kinds", on), "modes": param("training.modes", on),
-            "groups": param("training.trainee_groups", on)}
+    return {
+        "kinds": param("training.kinds", on),
+        "modes": param("training.modes", on),
+        "groups": param("training.trainee_groups", on),
+    }
 
 
 def _date(value: dt.date | str | None, field: str, label: str) -> dt.date:
@@ -270,13 +368,32 @@ def _date(value: dt.date | str | None, field: str, label: str) -> dt.date:
         raise FieldError(field, f"{label}“{value or ''}”应为 YYYY-MM-DD 格式的日期") from None
 
 
-@implements("cn.internet_plus_training_online_approval_2020", "henan.internet_plus_startup_training_filing_2020",
-            "xinmi.vocational_training_programmes_2020", "cn.stable_labour_free_online_training_2020",
-            tests=["tests/desk/test_programmes_training.py::test_file_approve_refuse_and_overdue",
-                   "tests/desk/test_programmes_training.py::test_filing_errors_name_the_field"])
-def file_project(s: Session, user: User, *, region: str, kind: str, title: str, mode: str, trainee_group: str,
-                 start_date: dt.date | str, end_date: dt.date | str, planned: int, occupation: str = "",
-                 platform_id: int | None = None, today: dt.date | None = None) -> TrainingProject:
+@implements(
+    "cn.internet_plus_training_online_approval_2020",
+    "henan.internet_plus_startup_training_filing_2020",
+    "xinmi.vocational_training_programmes_2020",
+    "cn.stable_labour_free_online_training_2020",
+    tests=[
+        "tests/desk/test_programmes_training.py::test_file_approve_refuse_and_overdue",
+        "tests/desk/test_programmes_training.py::test_filing_errors_name_the_field",
+    ],
+)
+def file_project(
+    s: Session,
+    user: User,
+    *,
+    region: str,
+    kind: str,
+    title: str,
+    mode: str,
+    trainee_group: str,
+    start_date: dt.date | str,
+    end_date: dt.date | str,
+    planned: int,
+    occupation: str = "",
+    platform_id: int | None = None,
+    today: dt.date | None = None,
+) -> TrainingProject:
     """A provider or enterprise files a training project online (线上备案/审批): kind, mode
     (三单联动、定向、以工代训、订单、送培训下乡 or online), trainee group, dates, headcount and, for
     online training, a platform of the catalogue. A class is filed before it starts (开班前填报).
@@ -304,10 +421,21 @@ def file_project(s: Session, user: User, *, region: str, kind: str, title: str, 
     elif mode == "线上培训":
         raise FieldError("platform_id", "线上培训须选择目录中的线上培训平台")
     due = due_after(today, int(param("training.decision_working_days", today)))
-    project = TrainingProject(provider_id=user.id, region=region, kind=kind, title=title, mode=mode,
-                              trainee_group=trainee_group, occupation=(occupation or "").strip(), start_date=start,
-                              end_date=end, planned=planned, platform=platform, status="filed",
-                              due_on=due or start)
+    project = TrainingProject(
+        provider_id=user.id,
+        region=region,
+        kind=kind,
+        title=title,
+        mode=mode,
+        trainee_group=trainee_group,
+        occupation=(occupation or "").strip(),
+        start_date=start,
+        end_date=end,
+        planned=planned,
+        platform=platform,
+        status="filed",
+        due_on=due or start,
+    )
     s.add(project)
     s.flush()
     audit.record(s, user, "training.project.file", "training_project", project.id, {"region": region, "kind": kind})
@@ -323,8 +451,11 @@ def get_project(s: Session, user: User, project_id: int) -> TrainingProject:
     return project
 
 
-@implements("cn.internet_plus_training_online_approval_2020", "henan.internet_plus_startup_training_filing_2020",
-            tests=["tests/desk/test_programmes_training.py::test_file_approve_refuse_and_overdue"])
+@implements(
+    "cn.internet_plus_training_online_approval_2020",
+    "henan.internet_plus_startup_training_filing_2020",
+    tests=["tests/desk/test_programmes_training.py::test_file_approve_refuse_and_overdue"],
+)
 def decide_project(s: Session, user: User, project_id: int, *, approve: bool, reason: str = "") -> TrainingProject:
     """The district's caseworker approves the filing or refuses it with the reason."""
     project = get_project(s, user, project_id)
@@ -337,24 +468,47 @@ def decide_project(s: Session, user: User, project_id: int, *, approve: bool, re
     project.status = "approved" if approve else "refused"
     project.reason = reason or None
     project.decided_by, project.decided_at = user.id, now()
-    audit.record(s, user, "training.project.decide", "training_project", project.id,
-                 {"status": project.status, "reason": project.reason})
+    audit.record(
+        s,
+        user,
+        "training.project.decide",
+        "training_project",
+        project.id,
+        {"status": project.status, "reason": project.reason},
+    )
     return project
 
 
 def project_view(p: TrainingProject, today: dt.date | None = None) -> dict[str, Any]:
     today = today or dt.date.today()
-    return {"id": p.id, "title": p.title, "kind": p.kind, "mode": p.mode, "trainee_group": p.trainee_group,
-            "occupation": p.occupation, "region": p.region, "region_name": region_label(p.region),
-            "provider": p.provider.display_name, "platform": p.platform.name if p.platform else None,
-            "start_date": p.start_date.isoformat(), "end_date": p.end_date.isoformat(),
-            "start_text": chinese_date(p.start_date), "end_text": chinese_date(p.end_date), "planned": p.planned,
-            "status": p.status, "status_name": PROJECT_STATUS[p.status], "reason": p.reason,
-            "due_on": p.due_on.isoformat(), "due_text": chinese_date(p.due_on),
-            "overdue": p.status == "filed" and p.due_on < today,
-            "submitted": beijing_time(p.submitted_at), "decided": beijing_time(p.decided_at),
-            "enrolled": len(p.enrolments), "completed": sum(1 for e in p.enrolments if e.completed_on),
-            "passed": sum(1 for e in p.enrolments if e.passed)}
+    return {
+        "id": p.id,
+        "title": p.title,
+        "kind": p.kind,
+        "mode": p.mode,
+        "trainee_group": p.trainee_group,
+        "occupation": p.occupation,
+        "region": p.region,
+        "region_name": region_label(p.region),
+        "provider": p.provider.display_name,
+        "platform": p.platform.name if p.platform else None,
+        "start_date": p.start_date.isoformat(),
+        "end_date": p.end_date.isoformat(),
+        "start_text": chinese_date(p.start_date),
+        "end_text": chinese_date(p.end_date),
+        "planned": p.planned,
+        "status": p.status,
+        "status_name": PROJECT_STATUS[p.status],
+        "reason": p.reason,
+        "due_on": p.due_on.isoformat(),
+        "due_text": chinese_date(p.due_on),
+        "overdue": p.status == "filed" and p.due_on < today,
+        "submitted": beijing_time(p.submitted_at),
+        "decided": beijing_time(p.decided_at),
+        "enrolled": len(p.enrolments),
+        "completed": sum(1 for e in p.enrolments if e.completed_on),
+        "passed": sum(1 for e in p.enrolments if e.passed),
+    }
 
 
 def projects(s: Session, user: User, today: dt.date | None = None) -> list[dict[str, Any]]:
@@ -369,8 +523,10 @@ def projects(s: Session, user: User, today: dt.date | None = None) -> list[dict[
     return sorted(views, key=lambda v: (not v["overdue"], v["status"] != "filed", -v["id"]))
 
 
-@implements("cn.internet_plus_training_online_approval_2020",
-            tests=["tests/desk/test_programmes_training.py::test_file_approve_refuse_and_overdue"])
+@implements(
+    "cn.internet_plus_training_online_approval_2020",
+    tests=["tests/desk/test_programmes_training.py::test_file_approve_refuse_and_overdue"],
+)
 def overdue(s: Session, user: User, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Filings still waiting after their working-day limit (超期未办结)."""
     return [v for v in projects(s, user, today) if v["overdue"]]
@@ -378,10 +534,15 @@ def overdue(s: Session, user: User, today: dt.date | None = None) -> list[dict[s
 
 # ----------------------------------------------------------------------------- trainees
 
-@implements("cn.internet_plus_training_statistics_2020", "henan.internet_plus_startup_training_filing_2020",
-            tests=["tests/desk/test_programmes_training.py::test_enrol_assess_and_statistics_round_trip"])
-def enrol(s: Session, user: User, project_id: int, *, name: str, id_number: str,
-          enrolled_on: dt.date | str | None = None) -> TrainingEnrolment:
+
+@implements(
+    "cn.internet_plus_training_statistics_2020",
+    "henan.internet_plus_startup_training_filing_2020",
+    tests=["tests/desk/test_programmes_training.py::test_enrol_assess_and_statistics_round_trip"],
+)
+def enrol(
+    s: Session, user: User, project_id: int, *, name: str, id_number: str, enrolled_on: dt.date | str | None = None
+) -> TrainingEnrolment:
     """A trainee of an approved project (the provider, or the district's caseworker, enters it)."""
     project = get_project(s, user, project_id)
     if user.id != project.provider_id:
@@ -400,10 +561,14 @@ def enrol(s: Session, user: User, project_id: int, *, name: str, id_number: str,
     return e
 
 
-@implements("henan.internet_plus_startup_training_filing_2020", "cn.internet_plus_training_statistics_2020",
-            tests=["tests/desk/test_programmes_training.py::test_enrol_assess_and_statistics_round_trip"])
-def record_result(s: Session, user: User, enrolment_id: int, *, completed_on: dt.date | str,
-                  passed: bool) -> TrainingEnrolment:
+@implements(
+    "henan.internet_plus_startup_training_filing_2020",
+    "cn.internet_plus_training_statistics_2020",
+    tests=["tests/desk/test_programmes_training.py::test_enrol_assess_and_statistics_round_trip"],
+)
+def record_result(
+    s: Session, user: User, enrolment_id: int, *, completed_on: dt.date | str, passed: bool
+) -> TrainingEnrolment:
     """The online completion assessment (线上结业考核) result, recorded against the class."""
     e = s.get(TrainingEnrolment, enrolment_id)
     if e is None:
@@ -422,22 +587,42 @@ def record_result(s: Session, user: User, enrolment_id: int, *, completed_on: dt
 def training_file(s: Session, user: User, id_number: str) -> list[dict[str, Any]]:
     """A worker's electronic training file (职业培训电子档案): every course taken, in the user's area."""
     id_number = check_id_number(id_number)
-    rows = s.execute(select(TrainingEnrolment).where(TrainingEnrolment.id_number == id_number)
-                     .order_by(TrainingEnrolment.enrolled_on)).scalars().all()
-    return [{"project": e.project.title, "mode": e.project.mode, "platform": e.project.platform.name
-             if e.project.platform else None, "enrolled_on": chinese_date(e.enrolled_on),
-             "completed_on": chinese_date(e.completed_on), "passed": e.passed}
-            for e in rows if covers(user, e.project.region) or e.project.provider_id == user.id]
+    rows = (
+        s.execute(
+            select(TrainingEnrolment)
+            .where(TrainingEnrolment.id_number == id_number)
+            .order_by(TrainingEnrolment.enrolled_on)
+        )
+        .scalars()
+        .all()
+    )
+    return [
+        {
+            "project": e.project.title,
+            "mode": e.project.mode,
+            "platform": e.project.platform.name if e.project.platform else None,
+            "enrolled_on": chinese_date(e.enrolled_on),
+            "completed_on": chinese_date(e.completed_on),
+            "passed": e.passed,
+        }
+        for e in rows
+        if covers(user, e.project.region) or e.project.provider_id == user.id
+    ]
 
 
 def _in_campaign(on: dt.date) -> bool:
     return param("training.campaign_from", on) <= on <= param("training.campaign_to", on)
 
 
-@implements("cn.internet_plus_training_statistics_2020", "xinmi.online_skills_training_campaign_2020",
-            "xinmi.vocational_training_programmes_2020",
-            tests=["tests/desk/test_programmes_training.py::test_enrol_assess_and_statistics_round_trip",
-                   "tests/desk/test_programmes_training.py::test_scoping_other_district"])
+@implements(
+    "cn.internet_plus_training_statistics_2020",
+    "xinmi.online_skills_training_campaign_2020",
+    "xinmi.vocational_training_programmes_2020",
+    tests=[
+        "tests/desk/test_programmes_training.py::test_enrol_assess_and_statistics_round_trip",
+        "tests/desk/test_programmes_training.py::test_scoping_other_district",
+    ],
+)
 def statistics(s: Session, user: User, *, year: int | None = None) -> dict[str, Any]:
     """Enrolments, completions and passes by region and month (调度统计), with the same counts by
     training mode and by trainee group, and the “百日免费线上技能培训行动” count (online courses on a
@@ -460,11 +645,24 @@ def statistics(s: Session, user: User, *, year: int | None = None) -> dict[str, 
         by_mode[p.mode] += 1
         by_group[p.trainee_group] += 1
         campaign += p.platform is not None and _in_campaign(e.enrolled_on)
-    table = [{"region": r, "region_name": region_label(r), "month": m, **{k: c[k] for k in
-              ("enrolled", "completed", "passed")}} for (r, m), c in sorted(cells.items())]
-    return {"rows": table, "by_mode": dict(by_mode), "by_group": dict(by_group), "campaign": campaign,
-            "campaign_window": [chinese_date(param("training.campaign_from")), chinese_date(param("training.campaign_to"))],
-            "citation": citation("training.kinds"), "campaign_citation": citation("training.campaign_from")}
+    table = [
+        {
+            "region": r,
+            "region_name": region_label(r),
+            "month": m,
+            **{k: c[k] for k in ("enrolled", "completed", "passed")},
+        }
+        for (r, m), c in sorted(cells.items())
+    ]
+    return {
+        "rows": table,
+        "by_mode": dict(by_mode),
+        "by_group": dict(by_group),
+        "campaign": campaign,
+        "campaign_window": [chinese_date(param("training.campaign_from")), chinese_date(param("training.campaign_to"))],
+        "citation": citation("training.kinds"),
+        "campaign_citation": citation("training.campaign_from"),
+    }
 
 
 STAT_HEADER = ["地区代码", "地区", "月份", "报名人数", "结业人数", "考核合格人数"]
@@ -491,6 +689,14 @@ def statistics_xlsx(stats: dict[str, Any]) -> bytes:
 
 
 def masked_trainees(p: TrainingProject) -> list[dict[str, Any]]:
-    return [{"id": e.id, "name": e.name, "id_number": mask_id_number(e.id_number),
-             "enrolled_on": chinese_date(e.enrolled_on), "completed_on": chinese_date(e.completed_on),
-             "passed": e.passed} for e in p.enrolments]
+    return [
+        {
+            "id": e.id,
+            "name": e.name,
+            "id_number": mask_id_number(e.id_number),
+            "enrolled_on": chinese_date(e.enrolled_on),
+            "completed_on": chinese_date(e.completed_on),
+            "passed": e.passed,
+        }
+        for e in p.enrolments
+    ]

@@ -58,14 +58,31 @@ def group_trips(trips: Sequence[Trip], capacity: int) -> list[list[Trip]]:
         at = 0
         for i in range(n):
             take = size + (1 if i < extra else 0)
-            vehicles.append(members[at:at + take])
+            vehicles.append(members[at : at + take])
             at += take
     return vehicles
 
 
-@implements("cn.migrant_p2p_registration_2020", "cn.migrant_p2p_demand_survey_2020", "cn.migrant_return_monitoring_2020", "henan.migrant_worker_monitoring_2020", "henan.employee_return_coordination_2020", tests=["tests/labour/test_transport.py::test_plan_and_export"])
-def register_trip(s: Session, user: User, *, origin: str, destination: str, employer: str, travel_date: dt.date,
-                  name: str | None = None, id_number: str | None = None, phone: str | None = None) -> TransportTrip:
+@implements(
+    "cn.migrant_p2p_registration_2020",
+    "cn.migrant_p2p_demand_survey_2020",
+    "cn.migrant_return_monitoring_2020",
+    "henan.migrant_worker_monitoring_2020",
+    "henan.employee_return_coordination_2020",
+    tests=["tests/labour/test_transport.py::test_plan_and_export"],
+)
+def register_trip(
+    s: Session,
+    user: User,
+    *,
+    origin: str,
+    destination: str,
+    employer: str,
+    travel_date: dt.date,
+    name: str | None = None,
+    id_number: str | None = None,
+    phone: str | None = None,
+) -> TransportTrip:
     """A person registers their own trip; a caseworker registers one for a worker."""
     if user.role == "person":
         name, id_number, phone = user.display_name, user.id_number or id_number, user.phone or phone
@@ -92,21 +109,33 @@ def register_trip(s: Session, user: User, *, origin: str, destination: str, empl
         raise Forbidden(f"出发地“{_name(origin)}”不在本辖区，只能登记出发地在本辖区的乘客")
     if (existing := registered_on(s, idn, travel_date)) is not None:
         raise Conflict(_duplicate_message(user, existing))
-    trip = TransportTrip(person_id=user.id if user.role == "person" else None, name=name.strip(),  # type: ignore[union-attr]
-                         id_number=idn, phone=(phone or "").strip(), origin=origin, destination=destination.strip(),
-                         employer=employer.strip(), travel_date=travel_date)
+    trip = TransportTrip(
+        person_id=user.id if user.role == "person" else None,
+        name=name.strip(),  # type: ignore[union-attr]
+        id_number=idn,
+        phone=(phone or "").strip(),
+        origin=origin,
+        destination=destination.strip(),
+        employer=employer.strip(),
+        travel_date=travel_date,
+    )
     s.add(trip)
     s.flush()
-    audit.record(s, user, "transport.trip", "transport_trip", trip.id, {"origin": origin, "date": travel_date.isoformat()})
+    audit.record(
+        s, user, "transport.trip", "transport_trip", trip.id, {"origin": origin, "date": travel_date.isoformat()}
+    )
     return trip
 
 
 def registered_on(s: Session, id_number: str, travel_date: dt.date) -> TransportTrip | None:
     """The registration of this ID number on this travel date, if any (X and x are the same)."""
     idn = id_number.strip().upper()
-    return s.execute(select(TransportTrip).where(TransportTrip.id_number.in_({idn, idn.lower()}),
-                                                 TransportTrip.travel_date == travel_date)
-                     .order_by(TransportTrip.id).limit(1)).scalar_one_or_none()
+    return s.execute(
+        select(TransportTrip)
+        .where(TransportTrip.id_number.in_({idn, idn.lower()}), TransportTrip.travel_date == travel_date)
+        .order_by(TransportTrip.id)
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def _duplicate_message(user: User, existing: TransportTrip) -> str:
@@ -114,8 +143,10 @@ def _duplicate_message(user: User, existing: TransportTrip) -> str:
     where = ""
     if (user.role == "person" and existing.person_id == user.id) or covers(user, existing.origin):
         where = f"，{_name(existing.origin)} → {existing.destination}"
-    return (f"身份证号：{mask_id_number(existing.id_number)} 已有 {existing.travel_date.isoformat()} 的出行登记"
-            f"（登记号 {existing.id}{where}），同一人同一出行日期不能重复登记")
+    return (
+        f"身份证号：{mask_id_number(existing.id_number)} 已有 {existing.travel_date.isoformat()} 的出行登记"
+        f"（登记号 {existing.id}{where}），同一人同一出行日期不能重复登记"
+    )
 
 
 def _staff(user: User, message: str = "车辆方案仅供人社部门人员查看") -> None:
@@ -125,41 +156,68 @@ def _staff(user: User, message: str = "车辆方案仅供人社部门人员查�
 
 def trip_view(t: TransportTrip, vehicle: str | None = None) -> dict[str, Any]:
     """A trip with its ID number and phone masked; ``vehicle`` is the code of its vehicle plan."""
-    return {"id": t.id, "name": t.name, "id_number": mask_id_number(t.id_number), "phone": mask_phone(t.phone),
-            "origin": t.origin, "destination": t.destination, "employer": t.employer,
-            "travel_date": t.travel_date.isoformat(), "vehicle": vehicle}
+    return {
+        "id": t.id,
+        "name": t.name,
+        "id_number": mask_id_number(t.id_number),
+        "phone": mask_phone(t.phone),
+        "origin": t.origin,
+        "destination": t.destination,
+        "employer": t.employer,
+        "travel_date": t.travel_date.isoformat(),
+        "vehicle": vehicle,
+    }
 
 
 def own_trips(s: Session, user: User) -> list[dict[str, Any]]:
     """The signed-in worker's own registrations (本人登记的出行), newest date first, with their vehicle."""
     if user.role != "person":
         raise Forbidden("只有务工人员本人可以查看本人登记的出行")
-    rows = s.execute(select(TransportTrip, TransportVehicle.code)
-                     .outerjoin(TransportVehicle, TransportTrip.vehicle_id == TransportVehicle.id)
-                     .where(TransportTrip.person_id == user.id)
-                     .order_by(TransportTrip.travel_date.desc(), TransportTrip.id)).all()
+    rows = s.execute(
+        select(TransportTrip, TransportVehicle.code)
+        .outerjoin(TransportVehicle, TransportTrip.vehicle_id == TransportVehicle.id)
+        .where(TransportTrip.person_id == user.id)
+        .order_by(TransportTrip.travel_date.desc(), TransportTrip.id)
+    ).all()
     return [trip_view(t, code) for t, code in rows]
 
 
 def pending_trips(s: Session, user: User, travel_date: dt.date | None = None) -> list[dict[str, Any]]:
     """Trips of the user's area not yet in a vehicle (待编排), of one date or all, masked."""
     _staff(user, "待编排名单仅供人社部门人员查看")
-    q = select(TransportTrip).where(TransportTrip.vehicle_id.is_(None)).order_by(
-        TransportTrip.travel_date, TransportTrip.origin, TransportTrip.id)
+    q = (
+        select(TransportTrip)
+        .where(TransportTrip.vehicle_id.is_(None))
+        .order_by(TransportTrip.travel_date, TransportTrip.origin, TransportTrip.id)
+    )
     if travel_date:
         q = q.where(TransportTrip.travel_date == travel_date)
     return [trip_view(t) for t in s.execute(q).scalars() if covers(user, t.origin)]
 
 
-@implements("cn.poverty_point_to_point_return_2020", "cn.key_enterprise_group_transport_2020", "cn.migrant_p2p_charter_transport_2020", "cn.stable_labour_online_recruitment_2020", "henan.point_to_point_transport_2020", "henan.key_enterprise_cross_region_recruitment_2020", "xinmi.point_to_point_transport_2020", "henan.employee_return_coordination_2020", tests=["tests/labour/test_transport.py::test_plan_and_export"])
+@implements(
+    "cn.poverty_point_to_point_return_2020",
+    "cn.key_enterprise_group_transport_2020",
+    "cn.migrant_p2p_charter_transport_2020",
+    "cn.stable_labour_online_recruitment_2020",
+    "henan.point_to_point_transport_2020",
+    "henan.key_enterprise_cross_region_recruitment_2020",
+    "xinmi.point_to_point_transport_2020",
+    "henan.employee_return_coordination_2020",
+    tests=["tests/labour/test_transport.py::test_plan_and_export"],
+)
 def plan(s: Session, user: User, travel_date: dt.date, capacity: int | None = None) -> list[TransportVehicle]:
     """Group the unassigned trips of a date into vehicles (one plan each)."""
     if user.role != "caseworker":
         raise Forbidden("只有经办人员可以编排车辆")
     capacity = capacity or int(param("transport.seats_per_vehicle", travel_date))
-    trips = [t for t in s.execute(select(TransportTrip).where(TransportTrip.travel_date == travel_date,
-                                                              TransportTrip.vehicle_id.is_(None))).scalars()
-             if covers(user, t.origin)]  # only the caseworker's own area (本辖区)
+    trips = [
+        t
+        for t in s.execute(
+            select(TransportTrip).where(TransportTrip.travel_date == travel_date, TransportTrip.vehicle_id.is_(None))
+        ).scalars()
+        if covers(user, t.origin)
+    ]  # only the caseworker's own area (本辖区)
     by_id = {t.id: t for t in trips}
     made = []
     existing = s.execute(select(TransportVehicle).where(TransportVehicle.travel_date == travel_date)).scalars().all()
@@ -167,9 +225,14 @@ def plan(s: Session, user: User, travel_date: dt.date, capacity: int | None = No
     for group in group_trips([Trip(t.id, t.origin, t.destination, t.travel_date) for t in trips], capacity):
         seq += 1
         first = group[0]
-        v = TransportVehicle(code=f"DD{travel_date:%Y%m%d}-{first.origin}-{seq:03d}", origin=first.origin,
-                             destination=first.destination, travel_date=travel_date, capacity=capacity,
-                             created_by=user.id)
+        v = TransportVehicle(
+            code=f"DD{travel_date:%Y%m%d}-{first.origin}-{seq:03d}",
+            origin=first.origin,
+            destination=first.destination,
+            travel_date=travel_date,
+            capacity=capacity,
+            created_by=user.id,
+        )
         s.add(v)
         s.flush()
         for t in group:
@@ -178,8 +241,14 @@ def plan(s: Session, user: User, travel_date: dt.date, capacity: int | None = No
     s.flush()
     for v in made:
         s.refresh(v)
-    audit.record(s, user, "transport.plan", "transport_date", travel_date.isoformat(),
-                 {"vehicles": len(made), "trips": len(trips), "capacity": capacity})
+    audit.record(
+        s,
+        user,
+        "transport.plan",
+        "transport_date",
+        travel_date.isoformat(),
+        {"vehicles": len(made), "trips": len(trips), "capacity": capacity},
+    )
     return made
 
 
@@ -208,11 +277,24 @@ def vehicle(s: Session, user: User, vehicle_id: int) -> TransportVehicle:
 
 
 def vehicle_view(v: TransportVehicle, full: bool = False) -> dict[str, Any]:
-    return {"id": v.id, "code": v.code, "origin": v.origin, "origin_name": _name(v.origin),
-            "destination": v.destination, "date": v.travel_date.isoformat(), "capacity": v.capacity,
-            "passengers": [{"name": t.name, "id_number": t.id_number if full else mask_id_number(t.id_number),
-                            "phone": t.phone if full else mask_phone(t.phone), "employer": t.employer}
-                           for t in v.trips]}
+    return {
+        "id": v.id,
+        "code": v.code,
+        "origin": v.origin,
+        "origin_name": _name(v.origin),
+        "destination": v.destination,
+        "date": v.travel_date.isoformat(),
+        "capacity": v.capacity,
+        "passengers": [
+            {
+                "name": t.name,
+                "id_number": t.id_number if full else mask_id_number(t.id_number),
+                "phone": t.phone if full else mask_phone(t.phone),
+                "employer": t.employer,
+            }
+            for t in v.trips
+        ],
+    }
 
 
 def _name(code: str) -> str:
@@ -222,7 +304,12 @@ def _name(code: str) -> str:
         return code
 
 
-@implements("cn.origin_destination_info_docking_2020", "cn.migrant_p2p_cross_province_handover_2020", "cn.migrant_p2p_arrival_handover_2020", tests=["tests/labour/test_transport.py::test_plan_and_export"])
+@implements(
+    "cn.origin_destination_info_docking_2020",
+    "cn.migrant_p2p_cross_province_handover_2020",
+    "cn.migrant_p2p_arrival_handover_2020",
+    tests=["tests/labour/test_transport.py::test_plan_and_export"],
+)
 def export(s: Session, user: User, travel_date: dt.date, audience: str) -> bytes:
     """Passenger lists of a date as xlsx, one sheet per vehicle. ``operator`` (承运单位): names,
     phones, masked ID numbers; ``bureau`` (输入地人社部门): full ID numbers and phones."""
@@ -242,14 +329,35 @@ def export(s: Session, user: User, travel_date: dt.date, audience: str) -> bytes
     wb.remove(wb.worksheets[0])
     for v in found:
         ws = wb.create_sheet(v.code[-20:])
-        exports.append_row(ws, ["车辆方案", v.code, "出发地", _name(v.origin), "目的地", v.destination, "日期",
-                   v.travel_date.isoformat(), "座位", v.capacity])
+        exports.append_row(
+            ws,
+            [
+                "车辆方案",
+                v.code,
+                "出发地",
+                _name(v.origin),
+                "目的地",
+                v.destination,
+                "日期",
+                v.travel_date.isoformat(),
+                "座位",
+                v.capacity,
+            ],
+        )
         exports.append_row(ws, ["序号", "姓名", "身份证号", "手机号", "用人单位"])
         for i, t in enumerate(v.trips, 1):
-            exports.append_row(ws, [i, t.name, t.id_number if audience == "bureau" else mask_id_number(t.id_number),
-                       t.phone, t.employer])
-    audit.record(s, user, "transport.export", "transport_date", travel_date.isoformat(),
-                 {"audience": audience, "vehicles": len(found)})
+            exports.append_row(
+                ws,
+                [i, t.name, t.id_number if audience == "bureau" else mask_id_number(t.id_number), t.phone, t.employer],
+            )
+    audit.record(
+        s,
+        user,
+        "transport.export",
+        "transport_date",
+        travel_date.isoformat(),
+        {"audience": audience, "vehicles": len(found)},
+    )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -48,16 +48,34 @@ def _role_names() -> tuple[str, ...]:
     return tuple(models.ROLES)  # read at call time: the one list of roles the code defines
 
 
-def create_user(s: Session, username: str, password: str, role: str, display_name: str, *,
-                uscc: str | None = None, id_number: str | None = None, phone: str | None = None,
-                region: str | None = None, actor: User | None = None) -> User:
+def create_user(
+    s: Session,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str,
+    *,
+    uscc: str | None = None,
+    id_number: str | None = None,
+    phone: str | None = None,
+    region: str | None = None,
+    actor: User | None = None,
+) -> User:
     """Create a user (no password policy: demo seeds use this; administrators use ``admin_create``)."""
     if role not in _role_names():
         raise ServiceError(f"角色：未知角色 {role}，应为 {' / '.join(_role_names())}")
     if s.execute(select(User).where(User.username == username)).scalar_one_or_none():
         raise ServiceError(f"用户名：{username} 已存在")
-    user = User(username=username, password_hash=hash_password(password), role=role, display_name=display_name,
-                uscc=uscc, id_number=id_number, phone=phone, region=region)
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        display_name=display_name,
+        uscc=uscc,
+        id_number=id_number,
+        phone=phone,
+        region=region,
+    )
     s.add(user)
     s.flush()
     audit.record(s, actor, "user.create", "user", user.id, {"username": username, "role": role})
@@ -66,12 +84,15 @@ def create_user(s: Session, username: str, password: str, role: str, display_nam
 
 # --- sign-in -----------------------------------------------------------------------------
 
-def _failures_since(s: Session, since: dt.datetime, *, username: str | None = None,
-                    address: str | None = None) -> tuple[int, dt.datetime | None]:
+
+def _failures_since(
+    s: Session, since: dt.datetime, *, username: str | None = None, address: str | None = None
+) -> tuple[int, dt.datetime | None]:
     q = select(func.count(), func.max(LoginAttempt.at)).where(LoginAttempt.at >= since, LoginAttempt.ok.is_(False))
     if username is not None:
-        last_ok = s.execute(select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.username == username, LoginAttempt.ok.is_(True))).scalar()
+        last_ok = s.execute(
+            select(func.max(LoginAttempt.at)).where(LoginAttempt.username == username, LoginAttempt.ok.is_(True))
+        ).scalar()
         q = q.where(LoginAttempt.username == username)
         if last_ok is not None:
             q = q.where(LoginAttempt.at > last_ok)
@@ -81,8 +102,9 @@ def _failures_since(s: Session, since: dt.datetime, *, username: str | None = No
     return int(count), last
 
 
-def _refuse(s: Session, username: str, address: str, reason: str, message: str, retry_after_s: int,
-            **detail: Any) -> NoReturn:
+def _refuse(
+    s: Session, username: str, address: str, reason: str, message: str, retry_after_s: int, **detail: Any
+) -> NoReturn:
     s.add(LoginAttempt(at=now(), username=username, address=address, ok=False))
     audit.record(s, None, "login.failed", "user", username, {"address": address, "reason": reason, **detail})
     s.commit()  # the attempt and its audit row outlive the refusal (the request's unit of work rolls back)
@@ -105,14 +127,25 @@ def authenticate(s: Session, username: str, password: str, address: str = "-") -
     prune_attempts(s, t)
     count, _ = _failures_since(s, t - dt.timedelta(minutes=ADDRESS_WINDOW_MINUTES), address=address)
     if count >= ADDRESS_MAX_FAILURES:
-        _refuse(s, username, address, "address_limited",
-                f"登录失败次数过多：本机地址在 {ADDRESS_WINDOW_MINUTES} 分钟内失败 {count} 次，请稍后再试",
-                ADDRESS_WINDOW_MINUTES * SECONDS_PER_MINUTE)
+        _refuse(
+            s,
+            username,
+            address,
+            "address_limited",
+            f"登录失败次数过多：本机地址在 {ADDRESS_WINDOW_MINUTES} 分钟内失败 {count} 次，请稍后再试",
+            ADDRESS_WINDOW_MINUTES * SECONDS_PER_MINUTE,
+        )
     count, last = _failures_since(s, t - dt.timedelta(minutes=LOCKOUT_MINUTES), username=username)
     if count >= LOGIN_MAX_FAILURES and last is not None:
         minutes = max(1, int((last + dt.timedelta(minutes=LOCKOUT_MINUTES) - t).total_seconds() // 60) + 1)
-        _refuse(s, username, address, "locked",
-                f"账户已锁定：连续 {count} 次登录失败，请 {minutes} 分钟后再试或联系管理员", minutes * SECONDS_PER_MINUTE)
+        _refuse(
+            s,
+            username,
+            address,
+            "locked",
+            f"账户已锁定：连续 {count} 次登录失败，请 {minutes} 分钟后再试或联系管理员",
+            minutes * SECONDS_PER_MINUTE,
+        )
     user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
     # one argon2 verification whether or not the user exists (no timing difference)
     ok = verify_password_or_dummy(user.password_hash if user is not None else None, password)
@@ -121,8 +154,14 @@ def authenticate(s: Session, username: str, password: str, address: str = "-") -
         reason = "disabled" if user is not None and ok else "bad_credentials"
         audit.record(s, None, "login.failed", "user", username, {"address": address, "reason": reason})
         if count + 1 >= LOGIN_MAX_FAILURES:
-            audit.record(s, None, "account.locked", "user", username,
-                         {"address": address, "failures": count + 1, "minutes": LOCKOUT_MINUTES})
+            audit.record(
+                s,
+                None,
+                "account.locked",
+                "user",
+                username,
+                {"address": address, "failures": count + 1, "minutes": LOCKOUT_MINUTES},
+            )
         s.commit()  # keep the attempt and the audit rows though the request fails
         raise Unauthorized("用户名或密码错误")
     s.add(LoginAttempt(at=t, username=username, address=address, ok=True))
@@ -132,11 +171,14 @@ def authenticate(s: Session, username: str, password: str, address: str = "-") -
 
 # --- sessions ----------------------------------------------------------------------------
 
+
 def issue_token(s: Session, user: User) -> str:
     """Open a session; the token is both the web cookie and the API bearer token."""
     token, digest = new_token()
     t = now()
-    s.add(UserSession(user_id=user.id, token_hash=digest, created_at=t, expires_at=t + dt.timedelta(hours=SESSION_HOURS)))
+    s.add(
+        UserSession(user_id=user.id, token_hash=digest, created_at=t, expires_at=t + dt.timedelta(hours=SESSION_HOURS))
+    )
     s.flush()
     return token
 
@@ -159,8 +201,11 @@ def revoke_token(s: Session, token: str) -> bool:
 
 
 def _revoke_all(s: Session, user: User) -> None:
-    s.execute(update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-              .values(revoked_at=now()))
+    s.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now())
+    )
 
 
 def user_by_id(s: Session, user_id: int) -> User | None:
@@ -168,6 +213,7 @@ def user_by_id(s: Session, user_id: int) -> User | None:
 
 
 # --- user management (用户管理, administrators only) -------------------------------------
+
 
 def _admin(actor: User) -> None:
     if actor.role != "admin":
@@ -205,9 +251,15 @@ def _region_name(code: str | None) -> str | None:
 
 
 def describe(user: User) -> dict[str, Any]:
-    return {"username": user.username, "display_name": user.display_name, "role": user.role,
-            "region": user.region, "region_name": _region_name(user.region),
-            "active": user.active, "created_at": user.created_at.isoformat(timespec="seconds")}
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "region": user.region,
+        "region_name": _region_name(user.region),
+        "active": user.active,
+        "created_at": user.created_at.isoformat(timespec="seconds"),
+    }
 
 
 def list_users(s: Session, actor: User) -> list[User]:
@@ -215,16 +267,26 @@ def list_users(s: Session, actor: User) -> list[User]:
     return list(s.execute(select(User).order_by(User.id)).scalars())
 
 
-def admin_create(s: Session, actor: User, username: str, password: str, role: str, display_name: str, *,
-                 region: str | None = None, uscc: str | None = None) -> User:
+def admin_create(
+    s: Session,
+    actor: User,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str,
+    *,
+    region: str | None = None,
+    uscc: str | None = None,
+) -> User:
     _admin(actor)
     if not username.strip() or len(username) > 64:
         raise ServiceError("用户名：应为 1–64 个字符")
     _check_password(password, username)
     if role in AREA_ROLES and not region:
         raise ServiceError(f"地区：角色 {role} 须指定所辖地区（6 位行政区划代码）")
-    return create_user(s, username, password, role, display_name, region=_check_region(region), uscc=uscc or None,
-                       actor=actor)
+    return create_user(
+        s, username, password, role, display_name, region=_check_region(region), uscc=uscc or None, actor=actor
+    )
 
 
 def set_active(s: Session, actor: User, username: str, active: bool) -> User:
@@ -250,8 +312,15 @@ def reset_password(s: Session, actor: User, username: str, password: str) -> Use
     return user
 
 
-def assign(s: Session, actor: User, username: str, *, role: str | None = None, region: str | None = None,
-           clear_region: bool = False) -> User:
+def assign(
+    s: Session,
+    actor: User,
+    username: str,
+    *,
+    role: str | None = None,
+    region: str | None = None,
+    clear_region: bool = False,
+) -> User:
     _admin(actor)
     user = _target(s, username)
     before = {"role": user.role, "region": user.region}
@@ -267,6 +336,12 @@ def assign(s: Session, actor: User, username: str, *, role: str | None = None, r
         user.region = _check_region(region)
     if user.role in AREA_ROLES and not user.region:
         raise ServiceError(f"地区：角色 {user.role} 须指定所辖地区（6 位行政区划代码）")
-    audit.record(s, actor, "user.assign", "user", user.id,
-                 {"username": username, "before": before, "after": {"role": user.role, "region": user.region}})
+    audit.record(
+        s,
+        actor,
+        "user.assign",
+        "user",
+        user.id,
+        {"username": username, "before": before, "after": {"role": user.role, "region": user.region}},
+    )
     return user

@@ -54,10 +54,21 @@ def _day(value: dt.date | str, field: str, label: str) -> dt.date:
         raise FieldError(field, f"{label}“{value}”应为 YYYY-MM-DD 格式的日期") from None
 
 
-@implements("xinmi.zero_employment_household_2020",
-            tests=["tests/desk/test_programmes_public.py::test_zero_employment_households_and_target_progress"])
-def identify(s: Session, user: User, *, region: str, unit: str, head_name: str, id_number: str, members: int,
-             identified_on: dt.date | str) -> ZeroEmploymentHousehold:
+@implements(
+    "xinmi.zero_employment_household_2020",
+    tests=["tests/desk/test_programmes_public.py::test_zero_employment_households_and_target_progress"],
+)
+def identify(
+    s: Session,
+    user: User,
+    *,
+    region: str,
+    unit: str,
+    head_name: str,
+    id_number: str,
+    members: int,
+    identified_on: dt.date | str,
+) -> ZeroEmploymentHousehold:
     """Identify (认定) a zero-employment household under its township or street office."""
     region = check_region(region)
     require_caseworker_of(user, region, "认定零就业家庭")
@@ -70,20 +81,34 @@ def identify(s: Session, user: User, *, region: str, unit: str, head_name: str, 
     on = _day(identified_on, "identified_on", "认定日期")
     if on > dt.date.today():
         raise FieldError("identified_on", f"认定日期 {chinese_date(on)} 晚于今天")
-    if s.execute(select(ZeroEmploymentHousehold.id).where(ZeroEmploymentHousehold.id_number == id_number,
-                                                          ZeroEmploymentHousehold.employed_on.is_(None))).first():
+    if s.execute(
+        select(ZeroEmploymentHousehold.id).where(
+            ZeroEmploymentHousehold.id_number == id_number, ZeroEmploymentHousehold.employed_on.is_(None)
+        )
+    ).first():
         raise FieldError("id_number", "该户已认定为零就业家庭且尚未消除")
-    h = ZeroEmploymentHousehold(region=region, unit=unit, head_name=head_name, id_number=id_number, members=members,
-                                identified_on=on, created_by=user.id)
+    h = ZeroEmploymentHousehold(
+        region=region,
+        unit=unit,
+        head_name=head_name,
+        id_number=id_number,
+        members=members,
+        identified_on=on,
+        created_by=user.id,
+    )
     s.add(h)
     s.flush()
     audit.record(s, user, "zero_employment.identify", "zero_employment_household", h.id, {"unit": unit})
     return h
 
 
-@implements("xinmi.zero_employment_household_2020",
-            tests=["tests/desk/test_programmes_public.py::test_zero_employment_households_and_target_progress"])
-def clear(s: Session, user: User, household_id: int, *, employed: list[str], on: dt.date | str) -> ZeroEmploymentHousehold:
+@implements(
+    "xinmi.zero_employment_household_2020",
+    tests=["tests/desk/test_programmes_public.py::test_zero_employment_households_and_target_progress"],
+)
+def clear(
+    s: Session, user: User, household_id: int, *, employed: list[str], on: dt.date | str
+) -> ZeroEmploymentHousehold:
     """消除: at least the required number of members is employed (named), on a day not before
     the identification."""
     h = s.get(ZeroEmploymentHousehold, household_id)
@@ -104,48 +129,83 @@ def clear(s: Session, user: User, household_id: int, *, employed: list[str], on:
     return h
 
 
-@implements("xinmi.zero_employment_household_2020",
-            tests=["tests/desk/test_programmes_public.py::test_zero_employment_households_and_target_progress"])
+@implements(
+    "xinmi.zero_employment_household_2020",
+    tests=["tests/desk/test_programmes_public.py::test_zero_employment_households_and_target_progress"],
+)
 def board(s: Session, user: User, today: dt.date | None = None) -> dict[str, Any]:
     """Open households (target: none) with the days open, longest first; the cleared ones."""
     require(user, STAFF, "零就业家庭仅供人社部门人员查看")
     today = today or dt.date.today()
-    rows = [h for h in s.execute(select(ZeroEmploymentHousehold).order_by(ZeroEmploymentHousehold.id)).scalars()
-            if covers(user, h.region)]
+    rows = [
+        h
+        for h in s.execute(select(ZeroEmploymentHousehold).order_by(ZeroEmploymentHousehold.id)).scalars()
+        if covers(user, h.region)
+    ]
 
     def item(h: ZeroEmploymentHousehold) -> dict[str, Any]:
         end = h.employed_on or today
-        return {"id": h.id, "unit": h.unit, "region_name": region_label(h.region), "head_name": h.head_name,
-                "id_number": mask_id_number(h.id_number), "members": h.members,
-                "identified_on": chinese_date(h.identified_on), "employed": h.employed_name or "",
-                "employed_on": chinese_date(h.employed_on), "days_open": (end - h.identified_on).days}
+        return {
+            "id": h.id,
+            "unit": h.unit,
+            "region_name": region_label(h.region),
+            "head_name": h.head_name,
+            "id_number": mask_id_number(h.id_number),
+            "members": h.members,
+            "identified_on": chinese_date(h.identified_on),
+            "employed": h.employed_name or "",
+            "employed_on": chinese_date(h.employed_on),
+            "days_open": (end - h.identified_on).days,
+        }
 
     open_ = sorted((item(h) for h in rows if h.employed_on is None), key=lambda i: -i["days_open"])
     target = int(param("zero_employment.target_open", today))
-    return {"open": open_, "cleared": [item(h) for h in rows if h.employed_on], "target_open": target,
-            "met": len(open_) <= target, "units": units(), "citation": citation("zero_employment.min_employed")}
+    return {
+        "open": open_,
+        "cleared": [item(h) for h in rows if h.employed_on],
+        "target_open": target,
+        "met": len(open_) <= target,
+        "units": units(),
+        "citation": citation("zero_employment.min_employed"),
+    }
 
 
-@implements("xinmi.zero_employment_household_2020",
-            tests=["tests/desk/test_programmes_public.py::test_zero_employment_households_and_target_progress"])
+@implements(
+    "xinmi.zero_employment_household_2020",
+    tests=["tests/desk/test_programmes_public.py::test_zero_employment_households_and_target_progress"],
+)
 def sync_targets(s: Session, user: User, year: int) -> str:
     """Write the year's households into the target tables: target per unit = households
     identified in the year, monthly progress = households cleared that month. Returns the set's name."""
     tracking.check_write(user)
     name = f"{param('zero_employment.target_set')}-{year}"
-    rows = [h for h in s.execute(select(ZeroEmploymentHousehold)).scalars()
-            if h.identified_on.year == year and covers(user, h.region)]
+    rows = [
+        h
+        for h in s.execute(select(ZeroEmploymentHousehold)).scalars()
+        if h.identified_on.year == year and covers(user, h.region)
+    ]
     identified = Counter(h.unit for h in rows)
     cited = citation("zero_employment.min_employed")
-    table = tables.TargetTable(name=name, title=f"{year}年城镇零就业家庭动态清零", year=year, doc_no=cited["doc_no"],
-                               region=tables.load(UNITS_TABLE).region, columns=(CLEARED,),
-                               rows=tuple((u, (identified[u] if identified[u] else None,)) for u in units()),
-                               total=None)
+    table = tables.TargetTable(
+        name=name,
+        title=f"{year}年城镇零就业家庭动态清零",
+        year=year,
+        doc_no=cited["doc_no"],
+        region=tables.load(UNITS_TABLE).region,
+        columns=(CLEARED,),
+        rows=tuple((u, (identified[u] if identified[u] else None,)) for u in units()),
+        total=None,
+    )
     tracking.store_table(s, user, table, replace=True)
-    cleared = Counter((h.unit, f"{h.employed_on:%Y-%m}") for h in rows
-                      if h.employed_on is not None and h.employed_on.year == year)
+    cleared = Counter(
+        (h.unit, f"{h.employed_on:%Y-%m}") for h in rows if h.employed_on is not None and h.employed_on.year == year
+    )
     months = sorted({m for _, m in cleared})
-    entries = [{"unit": u, "kind": CLEARED.key, "month": m, "value": cleared[(u, m)]}
-               for u in units() if identified[u] for m in months]
+    entries = [
+        {"unit": u, "kind": CLEARED.key, "month": m, "value": cleared[(u, m)]}
+        for u in units()
+        if identified[u]
+        for m in months
+    ]
     tracking.record_progress(s, user, name, entries, source="zero_employment")
     return name

@@ -46,9 +46,11 @@ def _setting(name: str, default: float) -> float:
 def pool_settings() -> dict[str, float]:
     """``RENSHE_DB_POOL_SIZE``, ``RENSHE_DB_POOL_OVERFLOW``, ``RENSHE_DB_POOL_TIMEOUT``
     (seconds) or the defaults above."""
-    return {"pool_size": int(_setting("RENSHE_DB_POOL_SIZE", POOL_SIZE)),
-            "max_overflow": int(_setting("RENSHE_DB_POOL_OVERFLOW", POOL_OVERFLOW)),
-            "pool_timeout": _setting("RENSHE_DB_POOL_TIMEOUT", POOL_TIMEOUT_S)}
+    return {
+        "pool_size": int(_setting("RENSHE_DB_POOL_SIZE", POOL_SIZE)),
+        "max_overflow": int(_setting("RENSHE_DB_POOL_OVERFLOW", POOL_OVERFLOW)),
+        "pool_timeout": _setting("RENSHE_DB_POOL_TIMEOUT", POOL_TIMEOUT_S),
+    }
 
 
 def pool_capacity() -> int:
@@ -61,8 +63,12 @@ def pool_capacity() -> int:
 def engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
-        eng = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-                            hide_parameters=True, **pool_settings())  # no values in SQL errors (logs)
+        eng = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            hide_parameters=True,
+            **pool_settings(),
+        )  # no values in SQL errors (logs)
 
         @event.listens_for(eng, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]

@@ -55,8 +55,13 @@ def _read(out: Path, folders: tuple[str, ...]) -> pl.DataFrame:
             rows = pl.read_csv(f, infer_schema=False)
             if rows.height:
                 frames.append(rows.with_columns(pl.lit(f.stem).alias("policy"), pl.lit(folder).alias("folder")))
-    return pl.concat(frames, how="diagonal") if frames else pl.DataFrame(
-        schema={"uscc": pl.String, "name": pl.String, "region": pl.String, "policy": pl.String, "folder": pl.String})
+    return (
+        pl.concat(frames, how="diagonal")
+        if frames
+        else pl.DataFrame(
+            schema={"uscc": pl.String, "name": pl.String, "region": pl.String, "policy": pl.String, "folder": pl.String}
+        )
+    )
 
 
 def _result(row: dict[str, Any], catalog: dict[str, dict[str, str]]) -> dict[str, Any]:
@@ -67,8 +72,10 @@ def _result(row: dict[str, Any], catalog: dict[str, dict[str, str]]) -> dict[str
     amount = row.get("amount")
     status = row.get("status") or "eligible"
     return {
-        "policy": pid, "title": info.get("title") or (rule.title if rule else pid),
-        "flow": info.get("flow") or (rule.flow if rule else "none"), "status": status,
+        "policy": pid,
+        "title": info.get("title") or (rule.title if rule else pid),
+        "flow": info.get("flow") or (rule.flow if rule else "none"),
+        "status": status,
         "amount": float(amount) if status == "eligible" and amount not in (None, "") else None,
         "unit": row.get("unit") or "CNY",
         "period": {"from": row.get("period_from") or None, "to": row.get("period_to") or None},
@@ -105,8 +112,10 @@ class BatchLetters:
         """(case, body) of unit ``uscc``: who it is and its results with their totals by flow."""
         from renshe.engine.same_money import MONEY_FLOWS
 
-        rows = [*self.eligible.filter(pl.col("uscc") == uscc).iter_rows(named=True),
-                *self.rejected.filter(pl.col("uscc") == uscc).iter_rows(named=True)]
+        rows = [
+            *self.eligible.filter(pl.col("uscc") == uscc).iter_rows(named=True),
+            *self.rejected.filter(pl.col("uscc") == uscc).iter_rows(named=True),
+        ]
         if not rows:
             raise LettersError(f"批量测算结果中没有该单位（统一社会信用代码 {uscc}）")
         results = [_result(r, self.catalog) for r in rows]
@@ -131,8 +140,13 @@ class BatchLetters:
 USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 
-def write_letters(out: Path, target: Path, units: list[str] | None = None, limit: int | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> Iterator[Written]:
+def write_letters(
+    out: Path,
+    target: Path,
+    units: list[str] | None = None,
+    limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Written]:
     """Write the letters of batch output ``out`` into ``target`` (``<USCC>.pdf``): of
     ``units`` if given (each must be in the batch), else of every unit with a policy it may
     enjoy; at most ``limit``. Yields each letter written; LettersError on bad arguments."""
@@ -165,4 +179,3 @@ def write_letters(out: Path, target: Path, units: list[str] | None = None, limit
         if progress:
             progress(n, total)
         yield Written(uscc, name, path)
-

@@ -60,17 +60,37 @@ def labels() -> dict[str, Any]:
 
 #: the Chinese name of each form field, as the error sentences name it
 FIELD_LABELS = {
-    "subject": "测算对象", "as_of": "测算日期", "name": "单位名称", "uscc": "统一社会信用代码",
-    "region": "所在地区", "province": "省（自治区、直辖市）", "city": "市（地区）", "district": "区（县）",
-    "unit_type": "单位类型", "industry": "所属行业", "employees": "从业人员数", "revenue": "上年营业收入",
-    "assets": "资产总额", "size": "经认定的企业规模", "attrition_2019": "2019年自然减员人数",
-    "ui_contribution_months": "失业保险累计缴费月数", "profit_tax_change_2019": "2019年利税同比变化",
-    "eligible_new_hires_12m": "近12个月新招用符合条件人员数", "work_injury_class": "工伤保险行业风险类别",
-    "loan_applicant": "创业担保贷款申请人", "loan_partners": "合伙人数",
-    "id_number": "公民身份号码", "person_name": "姓名", "work_years": "累计工作年限",
-    "direct_contact_days": "直接接触患者的一线工作天数", "other_frontline_days": "其他一线工作天数",
-    "on_standby": "是否待岗", "on_sick_leave": "是否病休（医疗期内）",
-    "grid_from": "表格起始月份", "grid_to": "表格截止月份", "contributions_file": "社保缴费明细文件",
+    "subject": "测算对象",
+    "as_of": "测算日期",
+    "name": "单位名称",
+    "uscc": "统一社会信用代码",
+    "region": "所在地区",
+    "province": "省（自治区、直辖市）",
+    "city": "市（地区）",
+    "district": "区（县）",
+    "unit_type": "单位类型",
+    "industry": "所属行业",
+    "employees": "从业人员数",
+    "revenue": "上年营业收入",
+    "assets": "资产总额",
+    "size": "经认定的企业规模",
+    "attrition_2019": "2019年自然减员人数",
+    "ui_contribution_months": "失业保险累计缴费月数",
+    "profit_tax_change_2019": "2019年利税同比变化",
+    "eligible_new_hires_12m": "近12个月新招用符合条件人员数",
+    "work_injury_class": "工伤保险行业风险类别",
+    "loan_applicant": "创业担保贷款申请人",
+    "loan_partners": "合伙人数",
+    "id_number": "公民身份号码",
+    "person_name": "姓名",
+    "work_years": "累计工作年限",
+    "direct_contact_days": "直接接触患者的一线工作天数",
+    "other_frontline_days": "其他一线工作天数",
+    "on_standby": "是否待岗",
+    "on_sick_leave": "是否病休（医疗期内）",
+    "grid_from": "表格起始月份",
+    "grid_to": "表格截止月份",
+    "contributions_file": "社保缴费明细文件",
 }
 for _q in QUARTERS:
     FIELD_LABELS[f"profit_{_q}"] = f"{_q[:4]}年第{_q[-1]}季度利润"
@@ -145,7 +165,9 @@ def _text(values: Mapping[str, Any], name: str) -> str:
     return v.strip() if isinstance(v, str) else ""
 
 
-def _number(raw: str, label: str, *, whole: bool, upper: float, signed: bool = False) -> tuple[float | int | None, str | None]:
+def _number(
+    raw: str, label: str, *, whole: bool, upper: float, signed: bool = False
+) -> tuple[float | int | None, str | None]:
     """A number typed in a form: thousands separators and a trailing 元/人 allowed."""
     text = raw.replace(",", "").replace("，", "").replace(" ", "").removesuffix("元").removesuffix("人")
     try:
@@ -172,19 +194,24 @@ def uscc_advice(raw: str) -> tuple[str | None, str | None]:
     body = len(rule.weights)
     bad = [ch for ch in code if ch not in rule.values]
     if bad:
-        return (f"统一社会信用代码含有不允许的字符“{bad[0]}”：只能是数字和大写字母"
-                f"（不含 I、O、S、V、Z，{rule.standard}）"), None
+        return (
+            f"统一社会信用代码含有不允许的字符“{bad[0]}”：只能是数字和大写字母（不含 I、O、S、V、Z，{rule.standard}）"
+        ), None
     if len(code) == body:
         fill = code + identifiers.uscc_check_char(code)
-        return (f"统一社会信用代码只填了 {body} 位，缺第 {rule.length} 位校验码；按 {rule.standard} 由前 {body} 位"
-                f"算得校验码为“{fill[-1]}”，完整代码应为 {fill}"), fill
+        return (
+            f"统一社会信用代码只填了 {body} 位，缺第 {rule.length} 位校验码；按 {rule.standard} 由前 {body} 位"
+            f"算得校验码为“{fill[-1]}”，完整代码应为 {fill}"
+        ), fill
     if len(code) != rule.length:
         return f"统一社会信用代码应为 {rule.length} 位，填写了 {len(code)} 位", None
     expected = identifiers.uscc_check_char(code[:body])
     if code[body:] != expected:
         fill = code[:body] + expected
-        return (f"统一社会信用代码第 {rule.length} 位校验码应为“{expected}”，填写的是“{code[body:]}”：请先核对前 {body} 位；"
-                f"前 {body} 位无误时完整代码为 {fill}"), fill
+        return (
+            f"统一社会信用代码第 {rule.length} 位校验码应为“{expected}”，填写的是“{code[body:]}”：请先核对前 {body} 位；"
+            f"前 {body} 位无误时完整代码为 {fill}"
+        ), fill
     return None, None
 
 
@@ -241,8 +268,11 @@ def size_info(industry: str, employees: str, revenue: str, assets: str, given: s
     try:
         c = size.classify(code, numbers["employees"], numbers["revenue"], numbers["assets"], chosen)
     except size.SizeError:
-        return {"size": None, "label": "",
-                "basis": f"“{code}”是门类，划型需要更具体的行业（大类），请在所属行业中选择具体行业，或填写经认定的企业规模"}
+        return {
+            "size": None,
+            "label": "",
+            "basis": f"“{code}”是门类，划型需要更具体的行业（大类），请在所属行业中选择具体行业，或填写经认定的企业规模",
+        }
     except ValueError as exc:
         return {"size": None, "label": "", "basis": str(exc)}
     label = labels()["sizes"].get(c.size or "", "不适用划型" if c.size == "unclassifiable" else "")
@@ -252,8 +282,14 @@ def size_info(industry: str, employees: str, revenue: str, assets: str, given: s
 # ------------------------------------------------------------------ the case
 
 
-def _numbers(values: Values, errors: Errors, spec: Iterable[tuple[str, bool, float]],
-             target: dict[str, Any], *, key: dict[str, str] | None = None) -> None:
+def _numbers(
+    values: Values,
+    errors: Errors,
+    spec: Iterable[tuple[str, bool, float]],
+    target: dict[str, Any],
+    *,
+    key: dict[str, str] | None = None,
+) -> None:
     for name, whole, upper in spec:
         raw = _text(values, name)
         if not raw:
@@ -285,8 +321,10 @@ def _grid(values: Values, errors: Errors, enterprise: dict[str, Any]) -> None:
             if not due_raw and not paid_raw:
                 continue
             row: dict[str, Any] = {"month": month, "insurance": ins}
-            for name, raw, kind, slot in ((due_name, due_raw, "due", "employer_due"),
-                                          (paid_name, paid_raw, "paid", "employer_paid")):
+            for name, raw, kind, slot in (
+                (due_name, due_raw, "due", "employer_due"),
+                (paid_name, paid_raw, "paid", "employer_paid"),
+            ):
                 if not raw:
                     other = "单位实缴" if kind == "due" else "单位应缴"
                     errors[name] = f"{cell_label(kind, month, ins)}未填写：已填{other}，请一并填写（未缴填 0）"
@@ -336,8 +374,12 @@ def _enterprise(values: Values, errors: Errors, region: str | None) -> dict[str,
             errors["industry"] = problem
         else:
             e["industry"] = code
-    _numbers(values, errors, (("employees", False, MAX_PERSONS), ("revenue", False, MAX_MONEY),
-                              ("assets", False, MAX_MONEY)), e)
+    _numbers(
+        values,
+        errors,
+        (("employees", False, MAX_PERSONS), ("revenue", False, MAX_MONEY), ("assets", False, MAX_MONEY)),
+        e,
+    )
     given = _text(values, "size")
     if given:
         if given not in labels()["sizes"]:
@@ -353,8 +395,10 @@ def _enterprise(values: Values, errors: Errors, region: str | None) -> dict[str,
     if e.get("industry") and "size" not in e and "industry" not in errors:
         try:
             if size.industry_class(e["industry"]) is None:
-                errors["industry"] = (f"所属行业“{e['industry']}”是门类，划型需要具体行业：请选择其下的大类"
-                                      "（如批发业、零售业），或填写经认定的企业规模")
+                errors["industry"] = (
+                    f"所属行业“{e['industry']}”是门类，划型需要具体行业：请选择其下的大类"
+                    "（如批发业、零售业），或填写经认定的企业规模"
+                )
         except ValueError:
             pass
     _numbers(values, errors, (("attrition_2019", True, MAX_PERSONS), ("eligible_new_hires_12m", True, MAX_PERSONS)), e)
@@ -368,8 +412,13 @@ def _enterprise(values: Values, errors: Errors, region: str | None) -> dict[str,
     _numbers(values, errors, (("ui_contribution_months", True, MAX_MONTHS),), finance)
     change = _text(values, "profit_tax_change_2019")
     if change:
-        value, err = _number(change.removesuffix("%").removesuffix("％"), FIELD_LABELS["profit_tax_change_2019"],
-                             whole=False, upper=MAX_MONEY, signed=True)
+        value, err = _number(
+            change.removesuffix("%").removesuffix("％"),
+            FIELD_LABELS["profit_tax_change_2019"],
+            whole=False,
+            upper=MAX_MONEY,
+            signed=True,
+        )
         if err:
             errors["profit_tax_change_2019"] = err
         else:
@@ -399,8 +448,10 @@ def _person(values: Values, errors: Errors, region: str | None) -> dict[str, Any
         if problem:
             normal = identifiers.normalise_id_number(number)
             if len(normal) == 17 and normal.isdigit():
-                errors["id_number"] = (f"公民身份号码只填了 17 位，缺第 18 位校验码；按 GB 11643-1999 应为"
-                                       f"“{identifiers.id_check_char(normal)}”")
+                errors["id_number"] = (
+                    f"公民身份号码只填了 17 位，缺第 18 位校验码；按 GB 11643-1999 应为"
+                    f"“{identifiers.id_check_char(normal)}”"
+                )
             elif len(normal) != 18:
                 errors["id_number"] = f"公民身份号码应为 18 位，填写了 {len(normal)} 位"
             else:
@@ -418,8 +469,13 @@ def _person(values: Values, errors: Errors, region: str | None) -> dict[str, Any
     if groups:
         p["groups"] = [g for g in labels()["groups"] if g in groups]
     days: dict[str, Any] = {}
-    _numbers(values, errors, (("direct_contact_days", True, MAX_DAYS), ("other_frontline_days", True, MAX_DAYS)), days,
-             key={"direct_contact_days": "direct_contact", "other_frontline_days": "other_frontline"})
+    _numbers(
+        values,
+        errors,
+        (("direct_contact_days", True, MAX_DAYS), ("other_frontline_days", True, MAX_DAYS)),
+        days,
+        key={"direct_contact_days": "direct_contact", "other_frontline_days": "other_frontline"},
+    )
     if days:
         p["days"] = days
     for name in ("on_standby", "on_sick_leave"):
@@ -486,9 +542,21 @@ def _loan(values: Values, errors: Errors) -> dict[str, Any] | None:
 
 
 #: where an engine problem's path lands on the form (the rest go to the form as a whole)
-_PATH_FIELDS = {"as_of": "as_of", "uscc": "uscc", "name": "name", "region": "region", "unit_type": "unit_type",
-                "industry": "industry", "employees": "employees", "revenue": "revenue", "assets": "assets",
-                "size": "size", "id_number": "id_number", "work_years": "work_years", "loan": "loan_applicant"}
+_PATH_FIELDS = {
+    "as_of": "as_of",
+    "uscc": "uscc",
+    "name": "name",
+    "region": "region",
+    "unit_type": "unit_type",
+    "industry": "industry",
+    "employees": "employees",
+    "revenue": "revenue",
+    "assets": "assets",
+    "size": "size",
+    "id_number": "id_number",
+    "work_years": "work_years",
+    "loan": "loan_applicant",
+}
 
 
 def build_case(values: Values) -> Form:
@@ -507,7 +575,9 @@ def build_case(values: Values) -> Form:
             errors["as_of"] = f"测算日期“{as_of}”超出范围：应在 {EARLIEST_DATE.year} 年至 {LATEST_DATE.year} 年之间"
         case["as_of"] = as_of
     except ValueError:
-        errors["as_of"] = "测算日期不能为空" if not as_of else f"测算日期“{as_of}”应为 YYYY-MM-DD 格式的日期，如 2020-07-31"
+        errors["as_of"] = (
+            "测算日期不能为空" if not as_of else f"测算日期“{as_of}”应为 YYYY-MM-DD 格式的日期，如 2020-07-31"
+        )
     grid_from, grid_to = _text(values, "grid_from"), _text(values, "grid_to")
     for name, raw in (("grid_from", grid_from), ("grid_to", grid_to)):
         if raw and parse_month(raw) is None:
@@ -565,8 +635,20 @@ def values_of_case(case: Mapping[str, Any]) -> Values:
         if value is not None:
             values[name] = f"{value:g}" if isinstance(value, float) else str(value)
 
-    for name in ("uscc", "name", "unit_type", "employees", "revenue", "assets", "size", "attrition_2019",
-                 "eligible_new_hires_12m", "work_injury_class", "id_number", "work_years"):
+    for name in (
+        "uscc",
+        "name",
+        "unit_type",
+        "employees",
+        "revenue",
+        "assets",
+        "size",
+        "attrition_2019",
+        "eligible_new_hires_12m",
+        "work_injury_class",
+        "id_number",
+        "work_years",
+    ):
         put(name, unit.get(name))
     if subject == "person":
         put("person_name", unit.get("name"))
@@ -593,8 +675,13 @@ def values_of_case(case: Mapping[str, Any]) -> Values:
     for i, row in enumerate(unit.get("placements") or [], start=1):
         put(f"placement_uscc_{i}", row.get("enterprise_uscc"))
         put(f"placement_count_{i}", row.get("count"))
-    seen = sorted({*(unit.get("insured") or {}), *(unit.get("si_additions") or {}),
-                   *(r["month"] for r in unit.get("contributions") or [])})
+    seen = sorted(
+        {
+            *(unit.get("insured") or {}),
+            *(unit.get("si_additions") or {}),
+            *(r["month"] for r in unit.get("contributions") or []),
+        }
+    )
     if seen:
         values["grid_from"] = min(seen[0], GRID_FROM)
         values["grid_to"] = max(seen[-1], GRID_TO)

@@ -30,27 +30,65 @@ from renshe.web.pages import demo_cases, shown, templates
 router = APIRouter(include_in_schema=False)
 
 #: the size class's Chinese name on the results, ordered large → micro (contract sizes)
-SIZE_TEXT = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型", "unclassifiable": "不适用划型（金融业）"}
+SIZE_TEXT = {
+    "large": "大型",
+    "medium": "中型",
+    "small": "小型",
+    "micro": "微型",
+    "unclassifiable": "不适用划型（金融业）",
+}
 
 
-def _context(request: Request, user: User | None, *, values: dict[str, Any], errors: dict[str, str] | None = None,
-             case_json: str = "", tab: str = "form", chosen: dict[str, Any] | None = None,
-             everything: bool = False) -> dict[str, Any]:
+def _context(
+    request: Request,
+    user: User | None,
+    *,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    case_json: str = "",
+    tab: str = "form",
+    chosen: dict[str, Any] | None = None,
+    everything: bool = False,
+) -> dict[str, Any]:
     values = dict(values)
     values.setdefault("subject", "enterprise")
     values.setdefault("as_of", "2020-07-31")
     values.setdefault("flags", [])
     values.setdefault("groups", [])
-    return {"cases": demo_cases(), "chosen": chosen, "case_json": case_json, "user": user, "everything": everything,
-            "values": values, "errors": errors or {}, "tab": tab, "labels": cf.labels(), "field_labels": cf.FIELD_LABELS,
-            "grid": cf.grid_months(values), "insurances": list(cf.labels()["insurances"]),
-            "regions": regions.region_tree(), "quarters": cf.QUARTERS,
-            "more_fields": ["attrition_2019", "ui_contribution_months", "profit_tax_change_2019", "eligible_new_hires_12m",
-                            "work_injury_class", *(f"profit_{q}" for q in cf.QUARTERS)],
-            "placements": range(1, cf.PLACEMENT_ROWS + 1), "month_label": cf.month_label, "cell": cf.cell,
-            "size_box": cf.size_info(str(values.get("industry") or ""), str(values.get("employees") or ""),
-                                     str(values.get("revenue") or ""), str(values.get("assets") or ""),
-                                     str(values.get("size") or ""))}
+    return {
+        "cases": demo_cases(),
+        "chosen": chosen,
+        "case_json": case_json,
+        "user": user,
+        "everything": everything,
+        "values": values,
+        "errors": errors or {},
+        "tab": tab,
+        "labels": cf.labels(),
+        "field_labels": cf.FIELD_LABELS,
+        "grid": cf.grid_months(values),
+        "insurances": list(cf.labels()["insurances"]),
+        "regions": regions.region_tree(),
+        "quarters": cf.QUARTERS,
+        "more_fields": [
+            "attrition_2019",
+            "ui_contribution_months",
+            "profit_tax_change_2019",
+            "eligible_new_hires_12m",
+            "work_injury_class",
+            *(f"profit_{q}" for q in cf.QUARTERS),
+        ],
+        "placements": range(1, cf.PLACEMENT_ROWS + 1),
+        "month_label": cf.month_label,
+        "cell": cf.cell,
+        "size_box": cf.size_info(
+            str(values.get("industry") or ""),
+            str(values.get("employees") or ""),
+            str(values.get("revenue") or ""),
+            str(values.get("assets") or ""),
+            str(values.get("size") or ""),
+        ),
+    }
 
 
 def _with_results(context: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
@@ -63,9 +101,22 @@ def _with_results(context: dict[str, Any], body: dict[str, Any]) -> dict[str, An
 
 
 @router.get("/", response_class=HTMLResponse)
-@implements("cn.hrss_temp_work_subsidy_duty_2020", "cn.hrss_temp_subsidy_supervision_2020", "cn.hrss_labour_relations_wage_duty_2020", "cn.labour_relations_guidance_2020", "cn.miit_sme_local_cost_relief_menu_2020", "xinmi.labour_relations_guidance_2020", "xinmi.new_employment_forms_coverage_2020", "cn.si_relief_declaration_procedure_2020", "yongzhou.policy_delivery_service_2022", "cn.hrss_medical_staff_protection_duty_2020", tests=["tests/web/test_calculator_page.py::test_results_grouped_by_status"])
-def calculator(request: Request, example: str | None = None, blank: bool = False,
-               user: User | None = Depends(optional_user)) -> HTMLResponse:
+@implements(
+    "cn.hrss_temp_work_subsidy_duty_2020",
+    "cn.hrss_temp_subsidy_supervision_2020",
+    "cn.hrss_labour_relations_wage_duty_2020",
+    "cn.labour_relations_guidance_2020",
+    "cn.miit_sme_local_cost_relief_menu_2020",
+    "xinmi.labour_relations_guidance_2020",
+    "xinmi.new_employment_forms_coverage_2020",
+    "cn.si_relief_declaration_procedure_2020",
+    "yongzhou.policy_delivery_service_2022",
+    "cn.hrss_medical_staff_protection_duty_2020",
+    tests=["tests/web/test_calculator_page.py::test_results_grouped_by_status"],
+)
+def calculator(
+    request: Request, example: str | None = None, blank: bool = False, user: User | None = Depends(optional_user)
+) -> HTMLResponse:
     """The form, filled with a demo case (the first unless ``example`` names one), or empty (``blank``)."""
     cases = demo_cases()
     if blank:
@@ -73,8 +124,14 @@ def calculator(request: Request, example: str | None = None, blank: bool = False
     chosen = next((c for c in cases if c["key"] == example), cases[0])
     case = json.loads(chosen["json"])
     whole = cf.represents(case)
-    context = _context(request, user, values=cf.values_of_case(case), case_json=chosen["json"], chosen=chosen,
-                       tab="form" if whole else "json")
+    context = _context(
+        request,
+        user,
+        values=cf.values_of_case(case),
+        case_json=chosen["json"],
+        chosen=chosen,
+        tab="form" if whole else "json",
+    )
     context["partial_example"] = not whole
     return templates.TemplateResponse(request, "calculator.html", context)
 
@@ -82,8 +139,13 @@ def calculator(request: Request, example: str | None = None, blank: bool = False
 def filled(request: Request, user: User | None, case: dict[str, Any], **extra: Any) -> HTMLResponse:
     """The form filled with ``case`` (e.g. the bureau's registry data of a signed-in unit) and its results."""
     whole = cf.represents(case)
-    context = _context(request, user, values=cf.values_of_case(case),
-                       case_json=json.dumps(case, ensure_ascii=False, indent=2), tab="form" if whole else "json")
+    context = _context(
+        request,
+        user,
+        values=cf.values_of_case(case),
+        case_json=json.dumps(case, ensure_ascii=False, indent=2),
+        tab="form" if whole else "json",
+    )
     context["partial_example"] = not whole
     context.update(extra)
     refresh_if_stale()  # the approved local standards (地方标准)
@@ -91,8 +153,12 @@ def filled(request: Request, user: User | None, case: dict[str, Any], **extra: A
 
 
 @router.post("/calculate", response_class=HTMLResponse)
-def calculate(request: Request, case_json: str = Form(...), everything: bool = Form(False),
-              user: User | None = Depends(optional_user)) -> HTMLResponse:
+def calculate(
+    request: Request,
+    case_json: str = Form(...),
+    everything: bool = Form(False),
+    user: User | None = Depends(optional_user),
+) -> HTMLResponse:
     """The JSON box (高级): the case as the contract writes it."""
     context = _context(request, user, values={}, case_json=case_json, tab="json", everything=everything)
     try:
@@ -166,8 +232,9 @@ def industry_search(q: str = "") -> JSONResponse:
 
 
 @router.get("/calculate/size")
-def size_class(industry: str = "", employees: str = "", revenue: str = "", assets: str = "",
-               size: str = "") -> JSONResponse:
+def size_class(
+    industry: str = "", employees: str = "", revenue: str = "", assets: str = "", size: str = ""
+) -> JSONResponse:
     """The size class of what the form holds, with its reason (domain.size)."""
     return JSONResponse(cf.size_info(industry[:80], employees[:40], revenue[:40], assets[:40], size[:10]))
 
@@ -183,14 +250,20 @@ def uscc_check(code: str = "") -> JSONResponse:
 def statement_template(request: Request, fmt: str) -> Response:
     """The 社保缴费明细 template: the headers the form understands, as xlsx or csv."""
     if fmt == "csv":
-        return Response(upload.template_csv(), media_type="text/csv; charset=utf-8",
-                        headers=download_headers("社保缴费明细模板.csv"))
+        return Response(
+            upload.template_csv(),
+            media_type="text/csv; charset=utf-8",
+            headers=download_headers("社保缴费明细模板.csv"),
+        )
     if fmt == "xlsx":
-        return Response(upload.template_xlsx(),
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers=download_headers("社保缴费明细模板.xlsx"))
-    return templates.TemplateResponse(request, "message.html", {"message": "模板只有 csv 和 xlsx 两种格式"},
-                                      status_code=404)
+        return Response(
+            upload.template_xlsx(),
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers=download_headers("社保缴费明细模板.xlsx"),
+        )
+    return templates.TemplateResponse(
+        request, "message.html", {"message": "模板只有 csv 和 xlsx 两种格式"}, status_code=404
+    )
 
 
 # ------------------------------------------------------------------ the letter (政策告知书)
@@ -208,26 +281,35 @@ def _letter_data(case_json: str) -> tuple[dict[str, Any], dict[str, Any], dict[s
 
 
 @router.post("/calculate/letter", response_class=HTMLResponse)
-def letter_page(request: Request, case_json: str = Form(...),
-                user: User | None = Depends(optional_user)) -> HTMLResponse:
+def letter_page(
+    request: Request, case_json: str = Form(...), user: User | None = Depends(optional_user)
+) -> HTMLResponse:
     """The letter as a page to print (the print stylesheet leaves out the site's frame)."""
     data = _letter_data(case_json)
     if isinstance(data, list):
-        return templates.TemplateResponse(request, "message.html", {"message": "案例有误，无法出具告知书：" + "；".join(data[:5]),
-                                                                    "user": user}, status_code=422)
+        return templates.TemplateResponse(
+            request,
+            "message.html",
+            {"message": "案例有误，无法出具告知书：" + "；".join(data[:5]), "user": user},
+            status_code=422,
+        )
     case, _, page = data
     from renshe.domain.times import now_beijing
 
-    return templates.TemplateResponse(request, "letter.html", {**page, "user": user, "who": letter.subject_of(case),
-                                                               "issued": now_beijing(), "case_json": case_json})
+    return templates.TemplateResponse(
+        request,
+        "letter.html",
+        {**page, "user": user, "who": letter.subject_of(case), "issued": now_beijing(), "case_json": case_json},
+    )
 
 
 @router.post("/calculate/letter.pdf")
 async def letter_download(request: Request, case_json: str = Form(...)) -> Response:
     data = await run_in_threadpool(_letter_data, case_json)
     if isinstance(data, list):
-        return templates.TemplateResponse(request, "message.html",
-                                          {"message": "案例有误，无法出具告知书：" + "；".join(data[:5])}, status_code=422)
+        return templates.TemplateResponse(
+            request, "message.html", {"message": "案例有误，无法出具告知书：" + "；".join(data[:5])}, status_code=422
+        )
     case, body, page = data
     try:
         pdf = await off_loop(letter.letter_pdf, case, body, page)

@@ -33,8 +33,13 @@ HEADERS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("month", "insurance", "employer_due", "employer_paid")
 #: 险种 as the bureau writes them: the words that name each insurance
-INSURANCE_WORDS = {"pension": ("养老",), "unemployment": ("失业",), "work_injury": ("工伤",),
-                   "medical": ("医疗", "医保"), "maternity": ("生育",)}
+INSURANCE_WORDS = {
+    "pension": ("养老",),
+    "unemployment": ("失业",),
+    "work_injury": ("工伤",),
+    "medical": ("医疗", "医保"),
+    "maternity": ("生育",),
+}
 
 
 @dataclass
@@ -111,8 +116,10 @@ def read_statement(data: bytes, filename: str = "") -> Statement:
                 problems.append(f"第 {number} 行“险种”：“{col('insurance')}”不是养老、失业、工伤、医疗、生育保险之一")
                 continue
             if (month, ins) in seen_cells:
-                problems.append(f"第 {number} 行：{cf.month_label(month)}{cf.labels()['insurances'][ins]}"
-                                f"与第 {seen_cells[month, ins]} 行重复")
+                problems.append(
+                    f"第 {number} 行：{cf.month_label(month)}{cf.labels()['insurances'][ins]}"
+                    f"与第 {seen_cells[month, ins]} 行重复"
+                )
                 continue
             seen_cells[month, ins] = number
             ok = True

@@ -46,8 +46,13 @@ def login_form(request: Request, next: str = "/my", user: User | None = Depends(
 
 
 @router.post("/login")
-def login(request: Request, username: str = Form(...), password: str = Form(...), next: str = Form("/my"),
-          s: Session = Depends(db, scope="function")) -> Response:
+def login(
+    request: Request,
+    username: str = Form(...),
+    password: str = Form(...),
+    next: str = Form("/my"),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     try:
         user = authenticate(s, username, password, client_address(request))
     except ServiceError as exc:  # the attempt and its audit rows are already committed
@@ -71,8 +76,9 @@ def logout(request: Request, s: Session = Depends(db, scope="function")) -> Resp
     return response
 
 
-def _apply_page(request: Request, user: User, policy: str, case_json: str, status_code: int = 200,
-                **typed: Any) -> HTMLResponse:
+def _apply_page(
+    request: Request, user: User, policy: str, case_json: str, status_code: int = 200, **typed: Any
+) -> HTMLResponse:
     """The application form: the policy's title and amount, the 容缺 terms, what was typed."""
     try:
         offer = applying.offer(user, policy, applying.parse_case(case_json))
@@ -81,47 +87,85 @@ def _apply_page(request: Request, user: User, policy: str, case_json: str, statu
             return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
         offer = None  # a filing refused for its case: the form stays, with what was typed
     kinds = "、".join(attachments.KIND_NAMES.get(str(k), str(k)) for k in attachments.param("types"))
-    return page(request, "desk/apply.html", user, status_code=status_code, policy=policy, case_json=case_json,
-                offer=offer, gap=applying.gap_terms(), max_size=attachments.size_text(attachments.max_bytes()),
-                max_files=attachments.param("max_files"), kinds=kinds,
-                **{"key": uuid.uuid4().hex, **typed})
+    return page(
+        request,
+        "desk/apply.html",
+        user,
+        status_code=status_code,
+        policy=policy,
+        case_json=case_json,
+        offer=offer,
+        gap=applying.gap_terms(),
+        max_size=attachments.size_text(attachments.max_bytes()),
+        max_files=attachments.param("max_files"),
+        kinds=kinds,
+        **{"key": uuid.uuid4().hex, **typed},
+    )
 
 
 @router.post("/apply", response_class=HTMLResponse)
-def apply(request: Request, policy: str = Form(...), case_json: str = Form(...), bank_account: str = Form(""),
-          commitment: bool = Form(False), missing_items: str = Form(""), idempotency_key: str = Form(...),
-          files: list[UploadFile] = File(default=[], alias="attachments"),
-          user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def apply(
+    request: Request,
+    policy: str = Form(...),
+    case_json: str = Form(...),
+    bank_account: str = Form(""),
+    commitment: bool = Form(False),
+    missing_items: str = Form(""),
+    idempotency_key: str = Form(...),
+    files: list[UploadFile] = File(default=[], alias="attachments"),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     try:
         case = applying.parse_case(case_json)
         # every file checked before anything is filed: a bad one refuses the application, nothing saved
         checked = attachments.check_all([(f.filename or "", f.file.read(attachments.max_bytes() + 1)) for f in files])
-        app, created = applications.submit(s, user, policy, case, idempotency_key, commitment=commitment,
-                                           missing_items=applying.missing_items(missing_items),
-                                           bank_account=bank_account.strip() or None)
+        app, created = applications.submit(
+            s,
+            user,
+            policy,
+            case,
+            idempotency_key,
+            commitment=commitment,
+            missing_items=applying.missing_items(missing_items),
+            bank_account=bank_account.strip() or None,
+        )
         if created:
             attachments.save(s, user, app, checked)
     except ServiceError as exc:
         s.rollback()
         # shown beside the form, which keeps what was typed (the key too: nothing was filed)
-        return _apply_page(request, user, policy, case_json, status_code=exc.status, error=exc.message,
-                           key=idempotency_key, bank_account=bank_account, commitment=commitment,
-                           missing_items=missing_items, files_dropped=bool(files))
+        return _apply_page(
+            request,
+            user,
+            policy,
+            case_json,
+            status_code=exc.status,
+            error=exc.message,
+            key=idempotency_key,
+            bank_account=bank_account,
+            commitment=commitment,
+            missing_items=missing_items,
+            files_dropped=bool(files),
+        )
     return RedirectResponse(f"/my/{app.number}", status_code=303)
 
 
 @router.post("/apply/form", response_class=HTMLResponse)
-def apply_form(request: Request, policy: str = Form(...), case_json: str = Form(""),
-               user: User | None = Depends(optional_user)) -> Response:
+def apply_form(
+    request: Request, policy: str = Form(...), case_json: str = Form(""), user: User | None = Depends(optional_user)
+) -> Response:
     if user is None:
         return need_login(request)
     return _apply_page(request, user, policy, case_json)
 
 
 @router.get("/my", response_class=HTMLResponse)
-def my_applications(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def my_applications(
+    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
+) -> Response:
     if user is None:
         return need_login(request)
     if user.role in DESK_ROLES:
@@ -135,8 +179,9 @@ def _enterprise(request: Request, user: User | None) -> Response | str:
     if user is None:
         return need_login(request)
     if user.role != "enterprise" or not user.uscc:
-        return page(request, "desk/message.html", user, status_code=403,
-                    message="本页仅供已登录的用人单位查看本单位的信息")
+        return page(
+            request, "desk/message.html", user, status_code=403, message="本页仅供已登录的用人单位查看本单位的信息"
+        )
     return user.uscc
 
 
@@ -170,8 +215,13 @@ def my_calculator(request: Request, user: User | None = Depends(optional_user)) 
 
 
 @router.get("/my/{number}/attachments/{attachment_id}")
-def my_attachment(request: Request, number: str, attachment_id: int, user: User | None = Depends(optional_user),
-                  s: Session = Depends(db, scope="function")) -> Response:
+def my_attachment(
+    request: Request,
+    number: str,
+    attachment_id: int,
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """An attachment, to its applicant and to the staff who may see the application."""
     if user is None:
         return need_login(request)
@@ -182,23 +232,43 @@ def my_attachment(request: Request, number: str, attachment_id: int, user: User 
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
     if app.applicant_id != user.id:
         audit.record(s, user, "attachment.view", "application", app.number, {"sha256": row.sha256})
-    media = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[row.kind]
-    return Response(data, media_type=media, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}",
-        "X-Content-Type-Options": "nosniff"})
+    media = {
+        "pdf": "application/pdf",
+        "jpg": "image/jpeg",
+        "png": "image/png",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }[row.kind]
+    return Response(
+        data,
+        media_type=media,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @router.get("/my/{number}", response_class=HTMLResponse)
-def my_application(request: Request, number: str, user: User | None = Depends(optional_user),
-                   s: Session = Depends(db, scope="function")) -> Response:
+def my_application(
+    request: Request,
+    number: str,
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     return application_page(request, s, user, number)
 
 
-def application_page(request: Request, s: Session, user: User, number: str, status_code: int = 200,
-                     errors: dict[str, str] | None = None, typed: dict[str, str] | None = None) -> Response:
+def application_page(
+    request: Request,
+    s: Session,
+    user: User,
+    number: str,
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+) -> Response:
     """One application; for the caseworker also 数据比对, the notice and its objections,
     and the forms of each step. ``errors`` (by form) and ``typed`` come back from a refused form."""
     try:
@@ -210,21 +280,38 @@ def application_page(request: Request, s: Session, user: User, number: str, stat
     comparison = applications.compare(app, s) if staff else None
     batch = notice.batch_of(s, app) if user.role in DESK_ROLES else None
     objections = notice.objections(s, app) if user.role in DESK_ROLES else []
-    return page(request, "desk/application.html", user, status_code=status_code, item=item, comparison=comparison,
-                batch=batch, objections=objections, errors=errors or {}, typed=typed or {}, attachments=attachments.of(s, app),
-                open_objections=sum(1 for o in objections if not o.resolved))
+    return page(
+        request,
+        "desk/application.html",
+        user,
+        status_code=status_code,
+        item=item,
+        comparison=comparison,
+        batch=batch,
+        objections=objections,
+        errors=errors or {},
+        typed=typed or {},
+        attachments=attachments.of(s, app),
+        open_objections=sum(1 for o in objections if not o.resolved),
+    )
 
 
-def refused(request: Request, s: Session, user: User, number: str, form: str, exc: ServiceError,
-            typed: dict[str, str]) -> Response:
+def refused(
+    request: Request, s: Session, user: User, number: str, form: str, exc: ServiceError, typed: dict[str, str]
+) -> Response:
     """A refused step: nothing of it kept, the page again with the message beside its form."""
     s.rollback()
     return application_page(request, s, user, number, status_code=exc.status, errors={form: exc.message}, typed=typed)
 
 
 @router.post("/my/{number}/supply")
-def supply(request: Request, number: str, supplied: str = Form(...), user: User | None = Depends(optional_user),
-           s: Session = Depends(db, scope="function")) -> Response:
+def supply(
+    request: Request,
+    number: str,
+    supplied: str = Form(...),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -235,13 +322,19 @@ def supply(request: Request, number: str, supplied: str = Form(...), user: User 
 
 
 @router.get("/desk", response_class=HTMLResponse)
-def desk(request: Request, status: str = "", page_no: str = Query("1", alias="page"), user: User | None = Depends(optional_user),
-         s: Session = Depends(db, scope="function")) -> Response:
+def desk(
+    request: Request,
+    status: str = "",
+    page_no: str = Query("1", alias="page"),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     if user.role not in DESK_ROLES:
-        return page(request, "desk/message.html", user, status_code=403,
-                    message="经办工作台仅供经办、财务、审计和管理人员使用")
+        return page(
+            request, "desk/message.html", user, status_code=403, message="经办工作台仅供经办、财务、审计和管理人员使用"
+        )
     try:
         number = int(page_no) if page_no.strip().isdigit() else 0
         apps, total = applications.visible_page(s, user, status or None, number, applications.PAGE_SIZE)
@@ -251,13 +344,30 @@ def desk(request: Request, status: str = "", page_no: str = Query("1", alias="pa
     pages = max(1, -(-total // applications.PAGE_SIZE))
     batches = notice.batches_for(s, user)
     payouts = [disbursement.view(s, user, d) for d in disbursement.payouts_for(s, user)]
-    return page(request, "desk/queue.html", user, items=items, status=status, batches=batches, payouts=payouts,
-                page_no=number, pages=pages, total=total, error=request.query_params.get("error"))
+    return page(
+        request,
+        "desk/queue.html",
+        user,
+        items=items,
+        status=status,
+        batches=batches,
+        payouts=payouts,
+        page_no=number,
+        pages=pages,
+        total=total,
+        error=request.query_params.get("error"),
+    )
 
 
 @router.post("/desk/{number}/review")
-def desk_review(request: Request, number: str, action: str = Form(...), reason: str = Form(""),
-                user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def desk_review(
+    request: Request,
+    number: str,
+    action: str = Form(...),
+    reason: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -268,8 +378,13 @@ def desk_review(request: Request, number: str, action: str = Form(...), reason: 
 
 
 @router.post("/desk/notice")
-def desk_notice(request: Request, numbers: list[str] = Form([]), title: str = Form(""),
-                user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def desk_notice(
+    request: Request,
+    numbers: list[str] = Form([]),
+    title: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -283,7 +398,9 @@ def desk_notice(request: Request, numbers: list[str] = Form([]), title: str = Fo
 
 
 @router.post("/desk/disburse")
-def desk_disburse(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def desk_disburse(
+    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
+) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -295,8 +412,12 @@ def desk_disburse(request: Request, user: User | None = Depends(optional_user), 
 
 
 @router.post("/desk/notices/{batch_id}/close")
-def desk_close_notice(request: Request, batch_id: int, user: User | None = Depends(optional_user),
-                      s: Session = Depends(db, scope="function")) -> Response:
+def desk_close_notice(
+    request: Request,
+    batch_id: int,
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -308,9 +429,15 @@ def desk_close_notice(request: Request, batch_id: int, user: User | None = Depen
 
 
 @router.post("/desk/{number}/objections/{objection_id}")
-def desk_resolve_objection(request: Request, number: str, objection_id: int, decision: str = Form(""),
-                           note: str = Form(""), user: User | None = Depends(optional_user),
-                           s: Session = Depends(db, scope="function")) -> Response:
+def desk_resolve_objection(
+    request: Request,
+    number: str,
+    objection_id: int,
+    decision: str = Form(""),
+    note: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """复核异议: 异议成立 (upheld: the application is rejected) or 不成立 (dismissed), with a reason."""
     if user is None:
         return need_login(request)
@@ -325,8 +452,14 @@ def desk_resolve_objection(request: Request, number: str, objection_id: int, dec
 
 
 @router.post("/desk/{number}/clawback")
-def desk_clawback(request: Request, number: str, amount: str = Form(""), reason: str = Form(""),
-                  user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def desk_clawback(
+    request: Request,
+    number: str,
+    amount: str = Form(""),
+    reason: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """追回 from the application page: the amount (元, up to what was paid) and the finding."""
     if user is None:
         return need_login(request)
@@ -351,26 +484,50 @@ def _amount(text: str) -> float:
 
 
 @router.get("/desk/payouts/{disbursement_id}", response_class=HTMLResponse)
-def desk_payout(request: Request, disbursement_id: int, user: User | None = Depends(optional_user),
-                s: Session = Depends(db, scope="function")) -> Response:
+def desk_payout(
+    request: Request,
+    disbursement_id: int,
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     return payout_page(request, s, user, disbursement_id)
 
 
-def payout_page(request: Request, s: Session, user: User, disbursement_id: int, status_code: int = 200,
-                error: str | None = None, problems: list[dict[str, Any]] | None = None) -> Response:
+def payout_page(
+    request: Request,
+    s: Session,
+    user: User,
+    disbursement_id: int,
+    status_code: int = 200,
+    error: str | None = None,
+    problems: list[dict[str, Any]] | None = None,
+) -> Response:
     try:
         d = disbursement.view(s, user, disbursement.get(s, user, disbursement_id))
     except ServiceError as exc:
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
-    return page(request, "desk/payout.html", user, status_code=status_code, d=d, error=error, problems=problems or [],
-                return_columns=disbursement.RETURN_COLUMNS)
+    return page(
+        request,
+        "desk/payout.html",
+        user,
+        status_code=status_code,
+        d=d,
+        error=error,
+        problems=problems or [],
+        return_columns=disbursement.RETURN_COLUMNS,
+    )
 
 
 @router.post("/desk/payouts/{disbursement_id}/return")
-def desk_payout_return(request: Request, disbursement_id: int, file: UploadFile | None = File(None),
-                       user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def desk_payout_return(
+    request: Request,
+    disbursement_id: int,
+    file: UploadFile | None = File(None),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """The bank's return file (银行回盘文件): each payment paid or failed. A sync endpoint: the
     file is read and parsed in the worker thread, off the event loop (its size is bounded
     by http/uploads.py before the body is read)."""
@@ -382,19 +539,28 @@ def desk_payout_return(request: Request, disbursement_id: int, file: UploadFile 
     except ServiceError as exc:
         s.rollback()
         problems = getattr(exc, "problems", None)
-        return payout_page(request, s, user, disbursement_id, status_code=exc.status, error=exc.message,
-                           problems=problems)
+        return payout_page(
+            request, s, user, disbursement_id, status_code=exc.status, error=exc.message, problems=problems
+        )
     return RedirectResponse(f"/desk/payouts/{disbursement_id}", status_code=303)
 
 
 @router.get("/notice", response_class=HTMLResponse)
-def public_notice(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> HTMLResponse:
+def public_notice(
+    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
+) -> HTMLResponse:
     return page(request, "desk/notice.html", user, batches=notice.public_view(s))
 
 
 @router.post("/notice/{number}/objection")
-def public_objection(request: Request, number: str, text: str = Form(...), contact: str = Form(""),
-                     user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def public_objection(
+    request: Request,
+    number: str,
+    text: str = Form(...),
+    contact: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     try:
         notice.object_to(s, number, text, contact or None)
     except ServiceError as exc:
@@ -403,12 +569,18 @@ def public_objection(request: Request, number: str, text: str = Form(...), conta
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def audit_page(request: Request, action: str = "", entity_id: str = "", user: User | None = Depends(optional_user),
-               s: Session = Depends(db, scope="function")) -> Response:
+def audit_page(
+    request: Request,
+    action: str = "",
+    entity_id: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     if user.role not in audit.READERS:
         return page(request, "desk/message.html", user, status_code=403, message="审计日志仅供审计和管理人员查看")
     events = audit.search(s, user, action, entity_id, limit=500)
-    return page(request, "desk/audit.html", user, events=events, check=audit.verify(s), action=action,
-                entity_id=entity_id)
+    return page(
+        request, "desk/audit.html", user, events=events, check=audit.verify(s), action=action, entity_id=entity_id
+    )

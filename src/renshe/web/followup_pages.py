@@ -32,8 +32,13 @@ page_for("renshe.services.followup311", "/followup311")
 templates.env.filters["region_label"] = region_label
 READ_ROLES = ("caseworker", "auditor", "admin")
 STATUSES = {"": "全部", "behind": "进度滞后", "on_track": "按进度", "employed": "已就业"}
-PERSON_LABELS = {"name": "姓名", "id_number": "身份证号", "region": "所在地区（行政区划代码）", "phone": "手机号",
-                 "registered_on": "登记日期"}
+PERSON_LABELS = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "region": "所在地区（行政区划代码）",
+    "phone": "手机号",
+    "registered_on": "登记日期",
+}
 SERVICE_LABELS = {"kind": "服务类型", "on": "服务日期", "note": "备注"}
 HINTS = {"region": "应为 6 位行政区划代码", "kind": "应为推荐岗位信息、职业指导、免费技能培训信息或回访之一"}
 
@@ -53,21 +58,36 @@ def _keep(item: dict[str, Any], f: dict[str, str]) -> bool:
 
 def _requirements(today: dt.date) -> list[dict[str, Any]]:
     """The yearly minimum of each service (from the parameters, with their citation)."""
-    return [{"kind": kind, "label": label, "required": param(name, today),
-             "per": "每月" if kind == "visit" else "全年"} for kind, (label, name) in followup311.KINDS.items()]
+    return [
+        {"kind": kind, "label": label, "required": param(name, today), "per": "每月" if kind == "visit" else "全年"}
+        for kind, (label, name) in followup311.KINDS.items()
+    ]
 
 
-def _page(request: Request, user: User, s: Session, f: dict[str, str], status_code: int = 200,
-          **extra: Any) -> HTMLResponse:
+def _page(
+    request: Request, user: User, s: Session, f: dict[str, str], status_code: int = 200, **extra: Any
+) -> HTMLResponse:
     try:
         data = followup311.behind_schedule(s, user)
     except ServiceError as exc:
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
     today = dt.date.fromisoformat(data["today"])
-    return page(request, "labour/followup311.html", user, status_code=status_code, data=data, filters=f,
-                people=[i for i in data["people"] if _keep(i, f)], statuses=STATUSES, kinds=followup311.KINDS,
-                requirements=_requirements(today), today=data["today"], query=urlencode(f),
-                can_write=user.role == "caseworker", **{"reg_form": {"region": user.region or ""}, **extra})
+    return page(
+        request,
+        "labour/followup311.html",
+        user,
+        status_code=status_code,
+        data=data,
+        filters=f,
+        people=[i for i in data["people"] if _keep(i, f)],
+        statuses=STATUSES,
+        kinds=followup311.KINDS,
+        requirements=_requirements(today),
+        today=data["today"],
+        query=urlencode(f),
+        can_write=user.role == "caseworker",
+        **{"reg_form": {"region": user.region or ""}, **extra},
+    )
 
 
 def _guard(request: Request, user: User | None) -> Response | None:
@@ -79,9 +99,16 @@ def _guard(request: Request, user: User | None) -> Response | None:
 
 
 @router.get("/followup311", response_class=HTMLResponse)
-def followup_list(request: Request, area: str = "", caseworker: str = "", status: str = "", recorded: str = "",
-                  registered: str = "", user: User | None = Depends(optional_user),
-                  s: Session = Depends(db, scope="function")) -> Response:
+def followup_list(
+    request: Request,
+    area: str = "",
+    caseworker: str = "",
+    status: str = "",
+    recorded: str = "",
+    registered: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if (denied := _guard(request, user)) is not None:
         return denied
     assert user is not None
@@ -89,9 +116,18 @@ def followup_list(request: Request, area: str = "", caseworker: str = "", status
 
 
 @router.post("/followup311/persons/{person_id}/services", response_class=HTMLResponse)
-def followup_record(request: Request, person_id: int, kind: str = Form(""), on: str = Form(""), note: str = Form(""),
-                    area: str = Form(""), caseworker: str = Form(""), status: str = Form(""),
-                    user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def followup_record(
+    request: Request,
+    person_id: int,
+    kind: str = Form(""),
+    on: str = Form(""),
+    note: str = Form(""),
+    area: str = Form(""),
+    caseworker: str = Form(""),
+    status: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """Record one service (记录帮扶服务); a bad entry re-renders the list with the row's values."""
     if (denied := _guard(request, user)) is not None:
         return denied
@@ -110,16 +146,23 @@ def followup_record(request: Request, person_id: int, kind: str = Form(""), on: 
                 return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
             errors, code = service_errors(exc), exc.status
         else:
-            return RedirectResponse(f"/followup311?{urlencode({**f, 'recorded': person_id})}#person-{person_id}",
-                                    status_code=303)
-    return _page(request, user, s, f, status_code=code,
-                 row_error={"person": person_id, "errors": errors, "form": raw})
+            return RedirectResponse(
+                f"/followup311?{urlencode({**f, 'recorded': person_id})}#person-{person_id}", status_code=303
+            )
+    return _page(request, user, s, f, status_code=code, row_error={"person": person_id, "errors": errors, "form": raw})
 
 
 @router.post("/followup311/persons", response_class=HTMLResponse)
-def followup_register(request: Request, name: str = Form(""), id_number: str = Form(""), region: str = Form(""),
-                      phone: str = Form(""), registered_on: str = Form(""), user: User | None = Depends(optional_user),
-                      s: Session = Depends(db, scope="function")) -> Response:
+def followup_register(
+    request: Request,
+    name: str = Form(""),
+    id_number: str = Form(""),
+    region: str = Form(""),
+    phone: str = Form(""),
+    registered_on: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """Register a person with employment difficulties (登记就业困难人员)."""
     if (denied := _guard(request, user)) is not None:
         return denied
@@ -127,8 +170,14 @@ def followup_register(request: Request, name: str = Form(""), id_number: str = F
     if user.role != "caseworker":
         return page(request, "desk/message.html", user, status_code=403, message="只有经办人员可以登记就业困难人员")
     raw = {"name": name, "id_number": id_number, "region": region, "phone": phone, "registered_on": registered_on}
-    p, errors, code = submit(NewDifficultyPerson, raw, PERSON_LABELS, HINTS,
-                             lambda body: followup311.register(s, user, **body.model_dump()), _person_field)
+    p, errors, code = submit(
+        NewDifficultyPerson,
+        raw,
+        PERSON_LABELS,
+        HINTS,
+        lambda body: followup311.register(s, user, **body.model_dump()),
+        _person_field,
+    )
     if p is not None:
         return RedirectResponse(f"/followup311?registered={p.id}#person-{p.id}", status_code=303)
     return _page(request, user, s, _filters("", "", ""), status_code=code, reg_form=raw, reg_errors=errors)
@@ -137,14 +186,27 @@ def followup_register(request: Request, name: str = Form(""), id_number: str = F
 def _person_field(e: FormError) -> FormError:
     """Which field a service sentence is about, to mark it on the form."""
     msg = e["message"] or ""
-    field = "id_number" if msg.startswith("身份证号") else "name" if msg.startswith("姓名") else \
-        "region" if "辖区" in msg else None
+    field = (
+        "id_number"
+        if msg.startswith("身份证号")
+        else "name"
+        if msg.startswith("姓名")
+        else "region"
+        if "辖区" in msg
+        else None
+    )
     return {"field": field, "message": msg}
 
 
 @router.get("/followup311/export")
-def followup_export(request: Request, area: str = "", caseworker: str = "", status: str = "",
-                    user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def followup_export(
+    request: Request,
+    area: str = "",
+    caseworker: str = "",
+    status: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """The (filtered) list as xlsx (帮扶进度表), identity numbers masked as on the page."""
     if (denied := _guard(request, user)) is not None:
         return denied
@@ -155,8 +217,7 @@ def followup_export(request: Request, area: str = "", caseworker: str = "", stat
     except ServiceError as exc:
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
     content = workbook(data, [i for i in data["people"] if _keep(i, f)])
-    return Response(content, media_type=XLSX,
-                    headers=download_headers(f"followup311-{data['today']}.xlsx"))
+    return Response(content, media_type=XLSX, headers=download_headers(f"followup311-{data['today']}.xlsx"))
 
 
 def workbook(data: dict[str, Any], people: list[dict[str, Any]]) -> bytes:
@@ -166,15 +227,44 @@ def workbook(data: dict[str, Any], people: list[dict[str, Any]]) -> bytes:
     wb = Workbook()
     ws = wb.worksheets[0]
     ws.title = "帮扶进度"
-    exports.append_row(ws, ["统计日", data["today"], "依据", f'{data["citation"]["doc_no"]} {data["citation"]["article"]}'])
-    exports.append_row(ws, ["姓名", "身份证号", "地区代码", "地区", "经办人员", "登记日", "本期起", "本期止",
-               *[label for label, _ in followup311.KINDS.values()], "状态", "缺项"])
+    exports.append_row(
+        ws, ["统计日", data["today"], "依据", f"{data['citation']['doc_no']} {data['citation']['article']}"]
+    )
+    exports.append_row(
+        ws,
+        [
+            "姓名",
+            "身份证号",
+            "地区代码",
+            "地区",
+            "经办人员",
+            "登记日",
+            "本期起",
+            "本期止",
+            *[label for label, _ in followup311.KINDS.values()],
+            "状态",
+            "缺项",
+        ],
+    )
     for p in people:
         period = p.get("period") or ["", ""]
         state = "已就业" if p["employed"] else "进度滞后" if p["behind"] else "按进度"
-        exports.append_row(ws, [p["name"], p["id_number"], p["region"], region_label(p["region"]), p["caseworker"],
-                   p["registered_on"], period[0], period[1], *[p["counts"].get(k, "") for k in followup311.KINDS],
-                   state, "；".join(p["missing"])])
+        exports.append_row(
+            ws,
+            [
+                p["name"],
+                p["id_number"],
+                p["region"],
+                region_label(p["region"]),
+                p["caseworker"],
+                p["registered_on"],
+                period[0],
+                period[1],
+                *[p["counts"].get(k, "") for k in followup311.KINDS],
+                state,
+                "；".join(p["missing"]),
+            ],
+        )
     for title, key, rows in (("按经办人员", "经办人员", data["by_caseworker"]), ("按地区", "地区", data["by_area"])):
         sheet = wb.create_sheet(title)
         exports.append_row(sheet, [key, "帮扶人数", "进度滞后人数"])

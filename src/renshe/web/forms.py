@@ -19,8 +19,14 @@ R = TypeVar("R")
 OK, BAD_REQUEST = HTTPStatus.OK.value, HTTPStatus.BAD_REQUEST.value
 FormError = dict[str, str | None]  # {"field": name or None, "message": Chinese sentence}
 
-DATE_TYPES = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type",
-              "datetime_parsing", "datetime_from_date_parsing"}
+DATE_TYPES = {
+    "date_parsing",
+    "date_from_datetime_parsing",
+    "date_from_datetime_inexact",
+    "date_type",
+    "datetime_parsing",
+    "datetime_from_date_parsing",
+}
 NUMBER_TYPES = {"int_parsing", "int_from_float", "int_type", "float_parsing", "float_type", "finite_number"}
 
 
@@ -54,8 +60,9 @@ def _message(err: Mapping[str, Any], labels: Mapping[str, str], hints: Mapping[s
     return {"field": field, "message": text}
 
 
-def check(model: type[M], raw: Mapping[str, Any], labels: Mapping[str, str],
-          hints: Mapping[str, str] | None = None) -> tuple[M | None, list[FormError]]:
+def check(
+    model: type[M], raw: Mapping[str, Any], labels: Mapping[str, str], hints: Mapping[str, str] | None = None
+) -> tuple[M | None, list[FormError]]:
     """Check the form values with ``model``; blank text fields count as not given.
     Returns the model, or None and one Chinese error per problem."""
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
@@ -78,8 +85,14 @@ def service_errors(exc: ServiceError) -> list[FormError]:
     return [{"field": None, "message": part} for part in exc.message.split("；") if part.strip()]
 
 
-def submit(model: type[M], raw: Mapping[str, Any], labels: Mapping[str, str], hints: Mapping[str, str],
-           call: Callable[[M], R], field_of: Callable[[FormError], FormError]) -> tuple[R | None, list[FormError], int]:
+def submit(
+    model: type[M],
+    raw: Mapping[str, Any],
+    labels: Mapping[str, str],
+    hints: Mapping[str, str],
+    call: Callable[[M], R],
+    field_of: Callable[[FormError], FormError],
+) -> tuple[R | None, list[FormError], int]:
     """A form checked with the API's model, then handed to the service: (what the service
     returned, or None with the errors — each service sentence marked on its field by
     ``field_of`` — and the status to show them with)."""

@@ -17,8 +17,15 @@ from renshe.services.users import User
 Guard = Callable[[Request, User | None], Response | None]
 
 
-def act(request: Request, user: User | None, s: Session, guard: Guard, action: Callable[[User], Any],
-        page: Callable[..., Response], done_url: str) -> Response:
+def act(
+    request: Request,
+    user: User | None,
+    s: Session,
+    guard: Guard,
+    action: Callable[[User], Any],
+    page: Callable[..., Response],
+    done_url: str,
+) -> Response:
     """``action(user)`` once ``guard`` lets ``user`` through; a ServiceError rolls back and
     ``page`` shows its message with its status."""
     refused = guard(request, user)

@@ -33,8 +33,13 @@ def cjk_font() -> tuple[str, int]:
         path, _, index = named.partition(":")
         return path, int(index or 0)
     try:
-        out = subprocess.run(["fc-match", "-f", "%{file}:%{index}", f"{FONT_FAMILY}:lang=zh-cn"],
-                             capture_output=True, text=True, timeout=10, check=True).stdout
+        out = subprocess.run(
+            ["fc-match", "-f", "%{file}:%{index}", f"{FONT_FAMILY}:lang=zh-cn"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         raise FontMissing("找不到中文字体（需要 fonts-noto-cjk 与 fontconfig）") from exc
     path, _, index = out.rpartition(":")
@@ -53,8 +58,12 @@ def subject_of(case: dict[str, Any]) -> dict[str, str]:
         if unit:
             # a person's ID number is printed masked (the letter is carried and handed over)
             code = unit.get("uscc") if key != "person" else mask_id_number(unit.get("id_number"))
-            return {"kind": what, "name": str(unit.get("name") or ("（未填写姓名）" if key == "person" else "（未填写名称）")),
-                    "code": str(code or ""), "region": region_label(unit.get("region"))}
+            return {
+                "kind": what,
+                "name": str(unit.get("name") or ("（未填写姓名）" if key == "person" else "（未填写名称）")),
+                "code": str(code or ""),
+                "region": region_label(unit.get("region")),
+            }
     return {"kind": "", "name": "", "code": "", "region": ""}
 
 
@@ -99,8 +108,11 @@ def letter_pdf(case: dict[str, Any], body: dict[str, Any], page: dict[str, Any])
         for h in f["held"]:
             text(f"    {h}", NOTE_PT)
     pdf.ln(2)
-    sections = (("eligible", "二、可享受的政策"), ("undetermined", "三、待补充信息的政策（补充后可重新测算）"),
-                ("ineligible", "四、不符合条件的政策"))
+    sections = (
+        ("eligible", "二、可享受的政策"),
+        ("undetermined", "三、待补充信息的政策（补充后可重新测算）"),
+        ("ineligible", "四、不符合条件的政策"),
+    )
     groups = {g["status"]: g["rows"] for g in page["groups"]}
     for status, heading in sections:
         rows = groups.get(status) or []

@@ -28,8 +28,12 @@ page_for("renshe.services.matters", "/matters", "/matters/new", "/matters/audit"
 WALK = "tests/browser/test_matters_walk.py::test_enterprise_files_and_caseworker_completes"
 #: the form's own fields (the matter's fields are ``f_<name>``)
 FORM_FIELDS = ("channel", "region", "materials", "matter", "appointment_on", "appointment_slot", "files")
-MEDIA = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MEDIA = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 ACTIONS = ("accept", "defer", "resume", "complete", "refuse", "originals", "audit")
 
 
@@ -42,13 +46,21 @@ def _picker(region: str) -> dict[str, str]:
     if not region or problem_with_region(region):
         return {"province": "", "city": "", "district": ""}
     province, city = region[:2] + "0000", region[:4] + "00"
-    return {"province": province, "city": city if city != province else "",
-            "district": region if region not in (province, city) else ""}
+    return {
+        "province": province,
+        "city": city if city != province else "",
+        "district": region if region not in (province, city) else "",
+    }
 
 
 @router.get("/matters", response_class=HTMLResponse)
-def matter_list(request: Request, status: str = "", matter: str = "", user: User | None = Depends(optional_user),
-                s: Session = Depends(db, scope="function")) -> Response:
+def matter_list(
+    request: Request,
+    status: str = "",
+    matter: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """A filer's own matters and the matters to file; staff: the area's queue, by status and matter."""
     if user is None:
         return need_login(request)
@@ -58,17 +70,37 @@ def matter_list(request: Request, status: str = "", matter: str = "", user: User
         rows = [matters.view(m) for m in matters.queue(s, user, status or None, matter or None)]
     except ServiceError as exc:
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
-    return page(request, "matters/list.html", user, rows=rows, catalog=matters.listing(user), status=status,
-                matter=matter, statuses=matters.STATUS_NAMES, filer=user.role in matters.FILERS)
+    return page(
+        request,
+        "matters/list.html",
+        user,
+        rows=rows,
+        catalog=matters.listing(user),
+        status=status,
+        matter=matter,
+        statuses=matters.STATUS_NAMES,
+        filer=user.role in matters.FILERS,
+    )
 
 
-def _form_page(request: Request, user: User, key: str, form: dict[str, Any], errors: list[dict[str, Any]],
-               status_code: int = 200) -> HTMLResponse:
-    return page(request, "matters/form.html", user, status_code=status_code, m=matters.describe(key),
-                form=form, errors=errors, regions=region_tree(), slots=matters.appointment_slots(),
-                today=dt.date.today().isoformat(), max_size=attachments.size_text(attachments.max_bytes()),
-                max_files=attachments.param("max_files"),
-                kinds="、".join(attachments.KIND_NAMES.get(str(k), str(k)) for k in attachments.param("types")))
+def _form_page(
+    request: Request, user: User, key: str, form: dict[str, Any], errors: list[dict[str, Any]], status_code: int = 200
+) -> HTMLResponse:
+    return page(
+        request,
+        "matters/form.html",
+        user,
+        status_code=status_code,
+        m=matters.describe(key),
+        form=form,
+        errors=errors,
+        regions=region_tree(),
+        slots=matters.appointment_slots(),
+        today=dt.date.today().isoformat(),
+        max_size=attachments.size_text(attachments.max_bytes()),
+        max_files=attachments.param("max_files"),
+        kinds="、".join(attachments.KIND_NAMES.get(str(k), str(k)) for k in attachments.param("types")),
+    )
 
 
 @router.get("/matters/new", response_class=HTMLResponse)
@@ -76,7 +108,13 @@ def matter_form(request: Request, matter: str = "", user: User | None = Depends(
     if user is None:
         return need_login(request)
     if user.role not in matters.FILERS:
-        return page(request, "desk/message.html", user, status_code=403, message="办事事项由用人单位、个人或人力资源服务机构提交")
+        return page(
+            request,
+            "desk/message.html",
+            user,
+            status_code=403,
+            message="办事事项由用人单位、个人或人力资源服务机构提交",
+        )
     if matter not in matters.catalog()["matters"]:
         return RedirectResponse("/matters", status_code=303)
     desc = matters.describe(matter)
@@ -84,18 +122,30 @@ def matter_form(request: Request, matter: str = "", user: User | None = Depends(
     return _form_page(request, user, matter, form, [])
 
 
-@implements("beijing.comprehensive_working_hours_application_2020", "henan.comprehensive_working_hours_2020",
-            "henan.online_si_termination_2020", "cn.personnel_archive_no_contact_2020",
-            "cn.personnel_archive_appointment_2020", tests=[WALK])
+@implements(
+    "beijing.comprehensive_working_hours_application_2020",
+    "henan.comprehensive_working_hours_2020",
+    "henan.online_si_termination_2020",
+    "cn.personnel_archive_no_contact_2020",
+    "cn.personnel_archive_appointment_2020",
+    tests=[WALK],
+)
 @router.post("/matters/new", response_class=HTMLResponse)
-async def matter_file(request: Request, user: User | None = Depends(optional_user),
-                      s: Session = Depends(db, scope="function")) -> Response:
+async def matter_file(
+    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
+) -> Response:
     """File the form; a bad form comes back with the values typed and each problem on its field
     (the files must be chosen again). The upload is bounded by the gate (http/uploads.py)."""
     if user is None:
         return need_login(request)
     if user.role not in matters.FILERS:
-        return page(request, "desk/message.html", user, status_code=403, message="办事事项由用人单位、个人或人力资源服务机构提交")
+        return page(
+            request,
+            "desk/message.html",
+            user,
+            status_code=403,
+            message="办事事项由用人单位、个人或人力资源服务机构提交",
+        )
     raw = await request.form()
     form: dict[str, Any] = {k: str(v) for k, v in raw.items() if isinstance(v, str)}
     form["materials"] = [str(v) for v in raw.getlist("materials") if isinstance(v, str)]
@@ -116,13 +166,23 @@ def _file(request: Request, user: User, s: Session, form: dict[str, Any], files:
         try:
             appointment_on = dt.date.fromisoformat(form["appointment_on"].strip())
         except ValueError:
-            errors.append({"field": "appointment_on", "message": f"预约日期“{form['appointment_on']}”应为 YYYY-MM-DD 格式的日期"})
+            errors.append(
+                {"field": "appointment_on", "message": f"预约日期“{form['appointment_on']}”应为 YYYY-MM-DD 格式的日期"}
+            )
     if not errors:
         try:
-            record = matters.file(s, user, key, channel=form.get("channel", ""), fields=fields,
-                                  region=_region_of(form) or None, materials=form["materials"],
-                                  appointment_on=appointment_on, appointment_slot=form.get("appointment_slot") or None,
-                                  files=files)
+            record = matters.file(
+                s,
+                user,
+                key,
+                channel=form.get("channel", ""),
+                fields=fields,
+                region=_region_of(form) or None,
+                materials=form["materials"],
+                appointment_on=appointment_on,
+                appointment_slot=form.get("appointment_slot") or None,
+                files=files,
+            )
         except matters.MatterProblems as exc:
             s.rollback()
             errors = [{"field": f if f in FORM_FIELDS else f"f_{f}", "message": msg} for f, msg in exc.problems]
@@ -135,8 +195,9 @@ def _file(request: Request, user: User, s: Session, form: dict[str, Any], files:
 
 
 @router.get("/matters/audit", response_class=HTMLResponse)
-def matter_audit(request: Request, user: User | None = Depends(optional_user),
-                 s: Session = Depends(db, scope="function")) -> Response:
+def matter_audit(
+    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
+) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -147,8 +208,9 @@ def matter_audit(request: Request, user: User | None = Depends(optional_user),
 
 
 @router.get("/matters/queue.xlsx")
-def matter_export(request: Request, user: User | None = Depends(optional_user),
-                  s: Session = Depends(db, scope="function")) -> Response:
+def matter_export(
+    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
+) -> Response:
     from renshe.http.hardening import download_headers
 
     if user is None:
@@ -157,24 +219,39 @@ def matter_export(request: Request, user: User | None = Depends(optional_user),
         data = matters.export_queue(s, user)
     except ServiceError as exc:
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
-    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers=download_headers(f"matters-{dt.date.today().isoformat()}.xlsx"))
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=download_headers(f"matters-{dt.date.today().isoformat()}.xlsx"),
+    )
 
 
-def _detail(request: Request, user: User, s: Session, number: str, status_code: int = 200,
-            **extra: Any) -> HTMLResponse:
+def _detail(
+    request: Request, user: User, s: Session, number: str, status_code: int = 200, **extra: Any
+) -> HTMLResponse:
     record = matters.get(s, user, number)
     v = matters.view(record)
-    context: dict[str, Any] = {"v": v, "m": matters.describe(record.matter), "errors": [], "form": {},
-                               "region_name": region_label(record.region),
-                               "can_handle": user.role == "caseworker", "can_audit": user.role == "auditor"}
+    context: dict[str, Any] = {
+        "v": v,
+        "m": matters.describe(record.matter),
+        "errors": [],
+        "form": {},
+        "region_name": region_label(record.region),
+        "can_handle": user.role == "caseworker",
+        "can_audit": user.role == "auditor",
+    }
     context.update(extra)
     return page(request, "matters/detail.html", user, status_code=status_code, **context)
 
 
 @router.get("/matters/{number}", response_class=HTMLResponse)
-def matter_detail(request: Request, number: str, filed: str = "", user: User | None = Depends(optional_user),
-                  s: Session = Depends(db, scope="function")) -> Response:
+def matter_detail(
+    request: Request,
+    number: str,
+    filed: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -184,8 +261,13 @@ def matter_detail(request: Request, number: str, filed: str = "", user: User | N
 
 
 @router.post("/matters/{number}/{action}", response_class=HTMLResponse)
-async def matter_act(request: Request, number: str, action: str, user: User | None = Depends(optional_user),
-                     s: Session = Depends(db, scope="function")) -> Response:
+async def matter_act(
+    request: Request,
+    number: str,
+    action: str,
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """One step on a matter: 受理 (预发), 暂缓立案, 立案, 办结 (系统外经办), 不予办理, 原件已收, 稽核."""
     if user is None:
         return need_login(request)
@@ -207,8 +289,9 @@ def _act(request: Request, user: User, s: Session, number: str, action: str, for
         elif action == "complete":
             specs = matters.describe(matters.get(s, user, number).matter)["complete_fields"]
             outcome = {f["name"]: form.get(f"o_{f['name']}", "") for f in specs}
-            matters.complete(s, user, number, outcome, offline=form.get("offline", "") in matters.TRUE,
-                             note=form.get("note", ""))
+            matters.complete(
+                s, user, number, outcome, offline=form.get("offline", "") in matters.TRUE, note=form.get("note", "")
+            )
         elif action == "refuse":
             matters.refuse(s, user, number, form.get("reason", ""))
         elif action == "originals":
@@ -217,7 +300,9 @@ def _act(request: Request, user: User, s: Session, number: str, action: str, for
             matters.audit_done(s, user, number, form.get("note", ""))
     except matters.MatterProblems as exc:
         s.rollback()
-        outcome_names = {"o_" + f["name"] for f in matters.describe(matters.get(s, user, number).matter)["complete_fields"]}
+        outcome_names = {
+            "o_" + f["name"] for f in matters.describe(matters.get(s, user, number).matter)["complete_fields"]
+        }
         errors = [{"field": f"o_{f}" if f"o_{f}" in outcome_names else f, "message": msg} for f, msg in exc.problems]
         return _detail(request, user, s, number, status_code=400, errors=errors, form=form, action=action)
     except ServiceError as exc:
@@ -227,8 +312,13 @@ def _act(request: Request, user: User, s: Session, number: str, action: str, for
 
 
 @router.get("/matters/{number}/files/{index}")
-def matter_file_download(request: Request, number: str, index: int, user: User | None = Depends(optional_user),
-                         s: Session = Depends(db, scope="function")) -> Response:
+def matter_file_download(
+    request: Request,
+    number: str,
+    index: int,
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """A material's file, to the filer and the staff who may see the matter."""
     from urllib.parse import quote
 
@@ -238,5 +328,8 @@ def matter_file_download(request: Request, number: str, index: int, user: User |
         row, data = matters.read_file(s, user, number, index)
     except ServiceError as exc:
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
-    return Response(data, media_type=MEDIA.get(row["kind"], "application/octet-stream"), headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row['filename'])}"})
+    return Response(
+        data,
+        media_type=MEDIA.get(row["kind"], "application/octet-stream"),
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(row['filename'])}"},
+    )

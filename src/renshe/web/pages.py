@@ -24,8 +24,14 @@ templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals["jurisdiction_names"] = JURISDICTION_NAMES
 router = APIRouter(include_in_schema=False)
 
-ENTITY_NAMES = {"enterprise": "企业等用人单位", "individual_business": "个体工商户", "person": "个人", "agency": "人力资源服务机构",
-                "bureau": "人社部门和经办机构", "loan": "贷款"}
+ENTITY_NAMES = {
+    "enterprise": "企业等用人单位",
+    "individual_business": "个体工商户",
+    "person": "个人",
+    "agency": "人力资源服务机构",
+    "bureau": "人社部门和经办机构",
+    "loan": "贷款",
+}
 UNIT_LABELS = {"CNY": "元", "CNY/month": "元/月", "days": "天", "percent": "%", "permille": "‰"}
 templates.env.globals["unit_labels"] = UNIT_LABELS
 templates.env.filters["beijing_time"] = formats.beijing_time  # 2020年3月2日 16:00, on every page
@@ -37,16 +43,21 @@ def demo_cases() -> list[dict[str, Any]]:
     out = []
     for path in sorted((HERE / "demo_cases").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        out.append({"key": path.stem, "title": data["title"],
-                    "json": json.dumps(data["case"], ensure_ascii=False, indent=2)})
+        out.append(
+            {"key": path.stem, "title": data["title"], "json": json.dumps(data["case"], ensure_ascii=False, indent=2)}
+        )
     return out
 
 
 #: what a result's amount is (interface.md, contract version 2: ``flow``)
 FLOW_LABELS = FLOW_NAMES
 #: the result groups of the page, by ``status``, in order
-STATUS_GROUPS = (("eligible", "可享受"), ("ineligible", "不符合"), ("undetermined", "待补充信息"),
-                 ("out_of_scope", "不在适用范围"))
+STATUS_GROUPS = (
+    ("eligible", "可享受"),
+    ("ineligible", "不符合"),
+    ("undetermined", "待补充信息"),
+    ("out_of_scope", "不在适用范围"),
+)
 
 
 def money(value: float | int | None, unit: str = "CNY") -> str:
@@ -110,8 +121,9 @@ def _window(r: dict[str, Any]) -> str | None:
     return "；".join(parts) or None
 
 
-def _notes(r: dict[str, Any], by_id: dict[str, dict[str, Any]], parts: dict[str, list[dict[str, Any]]],
-           as_of: str) -> list[str]:
+def _notes(
+    r: dict[str, Any], by_id: dict[str, dict[str, Any]], parts: dict[str, list[dict[str, Any]]], as_of: str
+) -> list[str]:
     """What the page says about a result's money beside its reasons: a part of another
     result, the whole a part was taken from, or money not counted and under which result."""
     notes = []
@@ -122,11 +134,18 @@ def _notes(r: dict[str, Any], by_id: dict[str, dict[str, Any]], parts: dict[str,
         rel = _relation("part_of", whole_id, r["policy"])
         cite = f"（{relation_citation(rel)}）" if rel is not None else ""
         text = f"属于「{_title(whole_id, by_id)}」的一部分，以{flow}方式兑现，同一笔资金只计一次{cite}：本项计入{flow}"
-        if whole is not None and whole.get("amount") is not None and r.get("amount") is not None and \
-                same_money.counted(whole, as_of) and same_money.counted(r, as_of):
+        if (
+            whole is not None
+            and whole.get("amount") is not None
+            and r.get("amount") is not None
+            and same_money.counted(whole, as_of)
+            and same_money.counted(r, as_of)
+        ):
             net = whole["amount"] - r["amount"]
-            text += (f"；「{_title(whole_id, by_id)}」的{FLOW_LABELS.get(whole['flow'], whole['flow'])}"
-                     f"按扣除本项后的 {money(net)} 计")
+            text += (
+                f"；「{_title(whole_id, by_id)}」的{FLOW_LABELS.get(whole['flow'], whole['flow'])}"
+                f"按扣除本项后的 {money(net)} 计"
+            )
         notes.append(text)
     for part in parts.get(r["policy"], []):
         if part.get("amount") is None:
@@ -142,8 +161,14 @@ def _notes(r: dict[str, Any], by_id: dict[str, dict[str, Any]], parts: dict[str,
             rel = _relation(kind, other, r["policy"])
             cite = f"（{relation_citation(rel)}）" if rel is not None else ""
             notes.append(f"不计入：与「{_title(other, by_id)}」（{other}）{how}{cite}，按「{_title(other, by_id)}」计")
-    if (r["status"] == "eligible" and r["flow"] == "deferral" and r.get("amount") is not None
-            and not r.get("overlaps") and not r.get("excluded_by") and not same_money.counted(r, as_of)):
+    if (
+        r["status"] == "eligible"
+        and r["flow"] == "deferral"
+        and r.get("amount") is not None
+        and not r.get("overlaps")
+        and not r.get("excluded_by")
+        and not same_money.counted(r, as_of)
+    ):
         notes.append("缓缴期限已过，不计入缓缴")
     if r["status"] == "eligible" and r.get("unit") == "CNY/month" and r["flow"] in same_money.MONEY_FLOWS:
         notes.append("按月标准，不计入上方按性质分列的金额")
@@ -158,8 +183,13 @@ def _quoted(r: dict[str, Any]) -> list[dict[str, str]]:
     for c in r.get("citations") or []:
         ref = next((x for x in refs if x.doc_no == c.get("doc_no") and x.article == c.get("article")), None)
         ref = ref or next((x for x in refs if x.doc_no == c.get("doc_no")), None)
-        out.append({"doc_no": str(c.get("doc_no", "")), "article": str(c.get("article", "")),
-                    "quote": str(getattr(ref, "quote", "") or "")})
+        out.append(
+            {
+                "doc_no": str(c.get("doc_no", "")),
+                "article": str(c.get("article", "")),
+                "quote": str(getattr(ref, "quote", "") or ""),
+            }
+        )
     return out
 
 
@@ -191,20 +221,34 @@ def shown(body: dict[str, Any]) -> dict[str, Any]:
         held = []
         for r in results:
             whole = by_id.get(r.get("part_of") or "")
-            if whole is None or r.get("amount") is None or not same_money.counted(r, as_of) or \
-                    not same_money.counted(whole, as_of):
+            if (
+                whole is None
+                or r.get("amount") is None
+                or not same_money.counted(r, as_of)
+                or not same_money.counted(whole, as_of)
+            ):
                 continue
             if r["flow"] == flow:
                 held.append(f"含「{r['title']}」{money(r['amount'])}（属「{whole['title']}」的一部分）")
             if whole["flow"] == flow:
                 held.append(f"已扣除其中以{FLOW_LABELS.get(r['flow'], r['flow'])}方式兑现的 {money(r['amount'])}")
-        flows.append({"flow": flow, "label": FLOW_LABELS[flow], "value": totals.get(flow, 0.0),
-                      "text": money(totals.get(flow, 0.0)), "held": held})
+        flows.append(
+            {
+                "flow": flow,
+                "label": FLOW_LABELS[flow],
+                "value": totals.get(flow, 0.0),
+                "text": money(totals.get(flow, 0.0)),
+                "held": held,
+            }
+        )
     # money first (what the unit gets), then the rest in the catalogue's order
     groups["eligible"].sort(key=lambda r: not (r["flow"] in same_money.MONEY_FLOWS and r.get("amount")))
-    return {"groups": [{"status": status, "label": label, "rows": groups.get(status, [])}
-                       for status, label in STATUS_GROUPS],
-            "flows": flows}
+    return {
+        "groups": [
+            {"status": status, "label": label, "rows": groups.get(status, [])} for status, label in STATUS_GROUPS
+        ],
+        "flows": flows,
+    }
 
 
 # the calculator's routes (/, /calculate, the form and the letter): web/calculator_pages.py
@@ -258,19 +302,38 @@ def _coverage_rows() -> dict[str, dict[str, Any]]:
 
 
 @router.get("/policies", response_class=HTMLResponse)
-@implements("cn.hr_services_policy_publicity_2020", "cn.medical_insurance_halving_policy_disclosure_2020", "xinmi.policy_publicity_2020", "cn.ui_online_claim_provincial_publicity_2020", tests=["tests/browser/test_policy_pages.py::test_three_kinds_lead_to_where_they_are_done"])
+@implements(
+    "cn.hr_services_policy_publicity_2020",
+    "cn.medical_insurance_halving_policy_disclosure_2020",
+    "xinmi.policy_publicity_2020",
+    "cn.ui_online_claim_provincial_publicity_2020",
+    tests=["tests/browser/test_policy_pages.py::test_three_kinds_lead_to_where_they_are_done"],
+)
 def catalogue(request: Request, jurisdiction: str | None = None, kind: str | None = None) -> HTMLResponse:
     from renshe import coverage
 
-    entries = [e for e in coverage.catalog().values()
-               if jurisdiction in (None, "", e["jurisdiction"]) and kind in (None, "", e["kind"])]
+    entries = [
+        e
+        for e in coverage.catalog().values()
+        if jurisdiction in (None, "", e["jurisdiction"]) and kind in (None, "", e["kind"])
+    ]
     rows = _coverage_rows() if entries else {}
     rules = sorted(registry().rules.values(), key=lambda r: (r.jurisdiction, r.id))
     if jurisdiction:
         rules = [r for r in rules if r.jurisdiction == jurisdiction]
-    return templates.TemplateResponse(request, "policies.html", {
-        "entries": entries, "rows": rows, "rules": rules, "jurisdiction": jurisdiction, "kind": kind,
-        "kind_names": coverage.KIND_NAMES, "status_names": coverage.STATUS_NAMES})
+    return templates.TemplateResponse(
+        request,
+        "policies.html",
+        {
+            "entries": entries,
+            "rows": rows,
+            "rules": rules,
+            "jurisdiction": jurisdiction,
+            "kind": kind,
+            "kind_names": coverage.KIND_NAMES,
+            "status_names": coverage.STATUS_NAMES,
+        },
+    )
 
 
 @router.get("/policies/{policy_id}", response_class=HTMLResponse)
@@ -282,14 +345,26 @@ def policy_page(request: Request, policy_id: str) -> HTMLResponse:
     rule = reg.rules.get(policy_id)
     entry = coverage.catalog().get(policy_id)
     if rule is None and entry is None:
-        return templates.TemplateResponse(request, "message.html", {"message": f"未找到政策 {policy_id}"}, status_code=404)
+        return templates.TemplateResponse(
+            request, "message.html", {"message": f"未找到政策 {policy_id}"}, status_code=404
+        )
     row = _coverage_rows().get(policy_id) if entry else None
     catalog = coverage.catalog()
-    return templates.TemplateResponse(request, "policy.html", {
-        "rule": rule, "parameters": reg.parameters_of(policy_id) if rule else {},
-        "entry": entry, "row": row, "uses": _uses(row) if row else [],
-        "kind_names": coverage.KIND_NAMES, "status_names": coverage.STATUS_NAMES,
-        "entity_names": ENTITY_NAMES,
-        "implemented": [(i, catalog.get(i, {}).get("title")) for i in (rule.implements if rule else ()) if i != policy_id],
-        "restated": [(i, catalog.get(i, {}).get("title")) for i in (entry or {}).get("restated_by") or []],
-    })
+    return templates.TemplateResponse(
+        request,
+        "policy.html",
+        {
+            "rule": rule,
+            "parameters": reg.parameters_of(policy_id) if rule else {},
+            "entry": entry,
+            "row": row,
+            "uses": _uses(row) if row else [],
+            "kind_names": coverage.KIND_NAMES,
+            "status_names": coverage.STATUS_NAMES,
+            "entity_names": ENTITY_NAMES,
+            "implemented": [
+                (i, catalog.get(i, {}).get("title")) for i in (rule.implements if rule else ()) if i != policy_id
+            ],
+            "restated": [(i, catalog.get(i, {}).get("title")) for i in (entry or {}).get("restated_by") or []],
+        },
+    )

@@ -71,23 +71,42 @@ def _daily_agency(request: Request, user: User, s: Session, status_code: int = 2
     chosen = extra.pop("kind", "")
     chosen = chosen if chosen in kinds() else next(iter(kinds()))
     fields = ["file", "day", *[f"col{i}" for i in range(len(kinds()[chosen].columns))]]
-    return page(request, "reports/daily_agency.html", user, status_code=status_code, kinds=kinds(), chosen=chosen,
-                fields=fields, lookback=param("daily.health_screening_lookback_days"),
-                today=daily_reports.beijing_now().date().isoformat(),
-                reports=[daily_reports.summary(r) for r in daily_reports.own_reports(s, user)],
-                form=extra.pop("form", {}), errors=extra.pop("errors", []), **extra)
+    return page(
+        request,
+        "reports/daily_agency.html",
+        user,
+        status_code=status_code,
+        kinds=kinds(),
+        chosen=chosen,
+        fields=fields,
+        lookback=param("daily.health_screening_lookback_days"),
+        today=daily_reports.beijing_now().date().isoformat(),
+        reports=[daily_reports.summary(r) for r in daily_reports.own_reports(s, user)],
+        form=extra.pop("form", {}),
+        errors=extra.pop("errors", []),
+        **extra,
+    )
 
 
 @router.get("/daily-reports", response_class=HTMLResponse)
-def daily_home(request: Request, kind: str = "", user: User | None = Depends(optional_user),
-               s: Session = Depends(db, scope="function")) -> Response:
+def daily_home(
+    request: Request,
+    kind: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     if user.role in STAFF:
         return RedirectResponse("/daily-reports/district", status_code=303)
     if user.role != "agency":
-        return page(request, "desk/message.html", user, status_code=403,
-                    message="每日报告由技工院校、劳务派遣机构和人力资源服务机构报送（以机构账号登录）")
+        return page(
+            request,
+            "desk/message.html",
+            user,
+            status_code=403,
+            message="每日报告由技工院校、劳务派遣机构和人力资源服务机构报送（以机构账号登录）",
+        )
     return _daily_agency(request, user, s, kind=kind if kind in kinds() else "")
 
 
@@ -102,8 +121,14 @@ def _day(value: str) -> dt.date | None:
 
 
 @router.post("/daily-reports/upload", response_class=HTMLResponse)
-async def daily_upload(request: Request, file: UploadFile = File(...), kind: str = Form(""), day: str = Form(""),
-                       user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+async def daily_upload(
+    request: Request,
+    file: UploadFile = File(...),
+    kind: str = Form(""),
+    day: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     typed = {"day": day}
@@ -115,19 +140,29 @@ async def daily_upload(request: Request, file: UploadFile = File(...), kind: str
         checked = await uploads.off_loop(daily_reports.check_file, kind, data, file.filename or "", on)
         report = daily_reports.submit(s, user, kind, checked, day=chosen, channel="web", filename=file.filename or "")
     except daily_reports.ReportFileError as exc:
-        return _daily_agency(request, user, s, 422, kind=kind, form=typed,
-                             errors=[{"field": "file", "message": exc.message}])
+        return _daily_agency(
+            request, user, s, 422, kind=kind, form=typed, errors=[{"field": "file", "message": exc.message}]
+        )
     except ServiceError as exc:
         if exc.status == 403:
             return _message(request, user, exc)
         return _daily_agency(request, user, s, exc.status, kind=kind, form=typed, errors=_problems(exc))
-    return _daily_agency(request, user, s, 201, kind=kind, result=checked, report=daily_reports.summary(report),
-                         rejected=uploads.capped(checked.rejected, f"/daily-reports/reports/{report.id}"))
+    return _daily_agency(
+        request,
+        user,
+        s,
+        201,
+        kind=kind,
+        result=checked,
+        report=daily_reports.summary(report),
+        rejected=uploads.capped(checked.rejected, f"/daily-reports/reports/{report.id}"),
+    )
 
 
 @router.post("/daily-reports/form", response_class=HTMLResponse)
-async def daily_form(request: Request, user: User | None = Depends(optional_user),
-                     s: Session = Depends(db, scope="function")) -> Response:
+async def daily_form(
+    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
+) -> Response:
     if user is None:
         return need_login(request)
     raw = {k: str(v) for k, v in (await request.form()).items() if isinstance(v, str)}
@@ -150,8 +185,13 @@ async def daily_form(request: Request, user: User | None = Depends(optional_user
 
 
 @router.get("/daily-reports/district", response_class=HTMLResponse)
-def daily_district(request: Request, kind: str = "", day: str = "", user: User | None = Depends(optional_user),
-                   s: Session = Depends(db, scope="function")) -> Response:
+def daily_district(
+    request: Request,
+    kind: str = "",
+    day: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     kind = kind or next(iter(kinds()))
@@ -165,8 +205,13 @@ def daily_district(request: Request, kind: str = "", day: str = "", user: User |
 
 
 @router.get("/daily-reports/export")
-def daily_export(request: Request, kind: str = "", day: str = "", user: User | None = Depends(optional_user),
-                 s: Session = Depends(db, scope="function")) -> Response:
+def daily_export(
+    request: Request,
+    kind: str = "",
+    day: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -186,8 +231,12 @@ def daily_template(request: Request, kind: str, user: User | None = Depends(opti
 
 
 @router.get("/daily-reports/reports/{report_id}", response_class=HTMLResponse)
-def daily_report(request: Request, report_id: int, user: User | None = Depends(optional_user),
-                 s: Session = Depends(db, scope="function")) -> Response:
+def daily_report(
+    request: Request,
+    report_id: int,
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -200,8 +249,15 @@ def daily_report(request: Request, report_id: int, user: User | None = Depends(o
 # ----------------------------------------------------------------- announcements
 
 
-def _announcements(request: Request, user: User | None, s: Session, region: str = "", kind: str = "",
-                   status_code: int = 200, **extra: Any) -> HTMLResponse:
+def _announcements(
+    request: Request,
+    user: User | None,
+    s: Session,
+    region: str = "",
+    kind: str = "",
+    status_code: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
     found = [announcements.view(a) for a in announcements.listing(s, region=region, kind=kind)]
     home = None
     if user is not None and user.role == "agency":
@@ -210,31 +266,73 @@ def _announcements(request: Request, user: User | None, s: Session, region: str 
         home = agency_district(user)
     elif user is not None and user.role == "caseworker":
         home = user.region
-    return page(request, "reports/announcements.html", user, status_code=status_code, found=found, region=region,
-                kind=kind, kinds=announcement_kinds(), regions=region_options(),
-                publish_regions=region_options(home) if user is not None and user.role != "admin" else region_options(),
-                form=extra.pop("form", {}), errors=extra.pop("errors", []), **extra)
+    return page(
+        request,
+        "reports/announcements.html",
+        user,
+        status_code=status_code,
+        found=found,
+        region=region,
+        kind=kind,
+        kinds=announcement_kinds(),
+        regions=region_options(),
+        publish_regions=region_options(home) if user is not None and user.role != "admin" else region_options(),
+        form=extra.pop("form", {}),
+        errors=extra.pop("errors", []),
+        **extra,
+    )
 
 
 @router.get("/announcements", response_class=HTMLResponse)
-def announcement_list(request: Request, region: str = "", kind: str = "", user: User | None = Depends(optional_user),
-                      s: Session = Depends(db, scope="function")) -> HTMLResponse:
+def announcement_list(
+    request: Request,
+    region: str = "",
+    kind: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> HTMLResponse:
     return _announcements(request, user, s, region.strip(), kind.strip())
 
 
 @router.post("/announcements", response_class=HTMLResponse)
-def announcement_publish(request: Request, kind: str = Form(""), region: str = Form(""), title: str = Form(""),
-                         subject: str = Form(""), body: str = Form(""), effective_from: str = Form(""),
-                         effective_to: str = Form(""), event_date: str = Form(""),
-                         user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def announcement_publish(
+    request: Request,
+    kind: str = Form(""),
+    region: str = Form(""),
+    title: str = Form(""),
+    subject: str = Form(""),
+    body: str = Form(""),
+    effective_from: str = Form(""),
+    effective_to: str = Form(""),
+    event_date: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
-    typed = {"kind": kind, "region": region, "title": title, "subject": subject, "body": body,
-             "effective_from": effective_from, "effective_to": effective_to, "event_date": event_date}
+    typed = {
+        "kind": kind,
+        "region": region,
+        "title": title,
+        "subject": subject,
+        "body": body,
+        "effective_from": effective_from,
+        "effective_to": effective_to,
+        "event_date": event_date,
+    }
     try:
-        a = announcements.publish(s, user, kind=kind, region=region, title=title, subject=subject, body=body,
-                                  effective_from=effective_from, effective_to=effective_to or None,
-                                  event_date=event_date or None)
+        a = announcements.publish(
+            s,
+            user,
+            kind=kind,
+            region=region,
+            title=title,
+            subject=subject,
+            body=body,
+            effective_from=effective_from,
+            effective_to=effective_to or None,
+            event_date=event_date or None,
+        )
     except ServiceError as exc:
         if exc.status == 403:
             return _message(request, user, exc)
@@ -247,29 +345,44 @@ def announcement_publish(request: Request, kind: str = Form(""), region: str = F
 
 def _agencies(request: Request, user: User, s: Session, status_code: int = 200, **extra: Any) -> HTMLResponse:
     staff = user.role in STAFF
-    return page(request, "reports/agencies.html", user, status_code=status_code, staff=staff,
-                filings=[agencies.filing_view(f) for f in agencies.filings(s, user)],
-                annual=[agencies.annual_view(r) for r in agencies.annual_reports(s, user)
-                        if staff or r.agency_id == user.id],
-                cases=[agencies.case_view(c) for c in agencies.cases(s, user)],
-                pickable=[(a.id, a.display_name) for a in agencies.agencies_for(s, user)] if staff else [],
-                filing_kinds=agencies.FILING_KINDS, verification=agencies.VERIFICATION,
-                categories=agencies.CATEGORIES, outcomes=agencies.OUTCOMES,
-                form=extra.pop("form", {}), errors=extra.pop("errors", []), **extra)
+    return page(
+        request,
+        "reports/agencies.html",
+        user,
+        status_code=status_code,
+        staff=staff,
+        filings=[agencies.filing_view(f) for f in agencies.filings(s, user)],
+        annual=[agencies.annual_view(r) for r in agencies.annual_reports(s, user) if staff or r.agency_id == user.id],
+        cases=[agencies.case_view(c) for c in agencies.cases(s, user)],
+        pickable=[(a.id, a.display_name) for a in agencies.agencies_for(s, user)] if staff else [],
+        filing_kinds=agencies.FILING_KINDS,
+        verification=agencies.VERIFICATION,
+        categories=agencies.CATEGORIES,
+        outcomes=agencies.OUTCOMES,
+        form=extra.pop("form", {}),
+        errors=extra.pop("errors", []),
+        **extra,
+    )
 
 
 def _agency_user(request: Request, user: User | None) -> Response | None:
     if user is None:
         return need_login(request)
     if user.role not in ("agency", *STAFF):
-        return page(request, "desk/message.html", user, status_code=403,
-                    message="人力资源服务机构事项仅供机构和人社部门人员使用")
+        return page(
+            request,
+            "desk/message.html",
+            user,
+            status_code=403,
+            message="人力资源服务机构事项仅供机构和人社部门人员使用",
+        )
     return None
 
 
 @router.get("/agencies", response_class=HTMLResponse)
-def agency_home(request: Request, user: User | None = Depends(optional_user),
-                s: Session = Depends(db, scope="function")) -> Response:
+def agency_home(
+    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
+) -> Response:
     refused = _agency_user(request, user)
     if refused is not None:
         return refused
@@ -277,8 +390,9 @@ def agency_home(request: Request, user: User | None = Depends(optional_user),
     return _agencies(request, user, s)
 
 
-def _agency_write(request: Request, user: User | None, s: Session, form_name: str, typed: dict[str, Any],
-                  call: Any) -> Response:
+def _agency_write(
+    request: Request, user: User | None, s: Session, form_name: str, typed: dict[str, Any], call: Any
+) -> Response:
     refused = _agency_user(request, user)
     if refused is not None:
         return refused
@@ -293,108 +407,217 @@ def _agency_write(request: Request, user: User | None, s: Session, form_name: st
 
 
 @router.post("/agencies/filings", response_class=HTMLResponse)
-async def agency_filing(request: Request, kind: str = Form(""), services: str = Form(""), verification: str = Form(""),
-                        files: list[UploadFile] = File(default=[]), user: User | None = Depends(optional_user),
-                        s: Session = Depends(db, scope="function")) -> Response:
+async def agency_filing(
+    request: Request,
+    kind: str = Form(""),
+    services: str = Form(""),
+    verification: str = Form(""),
+    files: list[UploadFile] = File(default=[]),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     read = [(f.filename or "", await f.read()) for f in files]
     typed = {"kind": kind, "services": services, "verification": verification}
-    return _agency_write(request, user, s, "filing", typed, lambda u: agencies.file(
-        s, u, kind=kind, services=services, verification=verification, files=read))
+    return _agency_write(
+        request,
+        user,
+        s,
+        "filing",
+        typed,
+        lambda u: agencies.file(s, u, kind=kind, services=services, verification=verification, files=read),
+    )
 
 
 @router.post("/agencies/filings/{filing_id}/review", response_class=HTMLResponse)
-def agency_review(request: Request, filing_id: int, decision: str = Form(""), note: str = Form(""),
-                  user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
-    return _agency_write(request, user, s, f"review{filing_id}", {"note": note}, lambda u: agencies.review(
-        s, u, filing_id, approve=decision == "approve", note=note))
+def agency_review(
+    request: Request,
+    filing_id: int,
+    decision: str = Form(""),
+    note: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
+    return _agency_write(
+        request,
+        user,
+        s,
+        f"review{filing_id}",
+        {"note": note},
+        lambda u: agencies.review(s, u, filing_id, approve=decision == "approve", note=note),
+    )
 
 
 MEDIA = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "xlsx": XLSX}
 
 
 @router.get("/agencies/filings/{filing_id}/materials/{index}")
-def agency_material(request: Request, filing_id: int, index: int, user: User | None = Depends(optional_user),
-                    s: Session = Depends(db, scope="function")) -> Response:
+def agency_material(
+    request: Request,
+    filing_id: int,
+    index: int,
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     try:
         record, data = agencies.material(s, user, filing_id, index)
     except ServiceError as exc:
         return _message(request, user, exc)
-    return Response(data, media_type=MEDIA.get(record["kind"], "application/octet-stream"),
-                    headers=download_headers(record["filename"]))
+    return Response(
+        data,
+        media_type=MEDIA.get(record["kind"], "application/octet-stream"),
+        headers=download_headers(record["filename"]),
+    )
 
 
 @router.post("/agencies/annual", response_class=HTMLResponse)
-def agency_annual(request: Request, year: str = Form(""), summary: str = Form(""), good_practice: str = Form(""),
-                  user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def agency_annual(
+    request: Request,
+    year: str = Form(""),
+    summary: str = Form(""),
+    good_practice: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     typed = {"year": year, "summary": summary, "good_practice": good_practice}
-    return _agency_write(request, user, s, "annual", typed, lambda u: agencies.submit_annual(
-        s, u, year=year, summary=summary, good_practice=good_practice))
+    return _agency_write(
+        request,
+        user,
+        s,
+        "annual",
+        typed,
+        lambda u: agencies.submit_annual(s, u, year=year, summary=summary, good_practice=good_practice),
+    )
 
 
 @router.post("/agencies/annual/{report_id}/publish", response_class=HTMLResponse)
-def agency_annual_publish(request: Request, report_id: int, commend: str = Form(""),
-                          user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
-    return _agency_write(request, user, s, f"publish{report_id}", {}, lambda u: agencies.publish_annual(
-        s, u, report_id, commend=commend == "1"))
+def agency_annual_publish(
+    request: Request,
+    report_id: int,
+    commend: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
+    return _agency_write(
+        request,
+        user,
+        s,
+        f"publish{report_id}",
+        {},
+        lambda u: agencies.publish_annual(s, u, report_id, commend=commend == "1"),
+    )
 
 
 @router.post("/agencies/cases", response_class=HTMLResponse)
-def agency_case(request: Request, agency_id: str = Form(""), category: str = Form(""), complaint: str = Form(""),
-                complainant: str = Form(""), user: User | None = Depends(optional_user),
-                s: Session = Depends(db, scope="function")) -> Response:
+def agency_case(
+    request: Request,
+    agency_id: str = Form(""),
+    category: str = Form(""),
+    complaint: str = Form(""),
+    complainant: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     typed = {"agency_id": agency_id, "category": category, "complaint": complaint, "complainant": complainant}
-    return _agency_write(request, user, s, "case", typed, lambda u: agencies.open_case(
-        s, u, agency_id=agency_id, category=category, complaint=complaint, complainant=complainant))
+    return _agency_write(
+        request,
+        user,
+        s,
+        "case",
+        typed,
+        lambda u: agencies.open_case(
+            s, u, agency_id=agency_id, category=category, complaint=complaint, complainant=complainant
+        ),
+    )
 
 
 @router.post("/agencies/cases/{case_id}/close", response_class=HTMLResponse)
-def agency_case_close(request: Request, case_id: int, outcome: str = Form(""), note: str = Form(""),
-                      user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
-    return _agency_write(request, user, s, f"close{case_id}", {"outcome": outcome, "note": note},
-                         lambda u: agencies.close_case(s, u, case_id, outcome=outcome, note=note))
+def agency_case_close(
+    request: Request,
+    case_id: int,
+    outcome: str = Form(""),
+    note: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
+    return _agency_write(
+        request,
+        user,
+        s,
+        f"close{case_id}",
+        {"outcome": outcome, "note": note},
+        lambda u: agencies.close_case(s, u, case_id, outcome=outcome, note=note),
+    )
 
 
 @router.get("/agencies/annual-reports", response_class=HTMLResponse)
-def annual_public(request: Request, region: str = "", user: User | None = Depends(optional_user),
-                  s: Session = Depends(db, scope="function")) -> HTMLResponse:
-    found = [agencies.annual_view(r) for r in agencies.annual_reports(s, None, published_only=True, region=region.strip())]
+def annual_public(
+    request: Request,
+    region: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> HTMLResponse:
+    found = [
+        agencies.annual_view(r) for r in agencies.annual_reports(s, None, published_only=True, region=region.strip())
+    ]
     return page(request, "reports/annual_reports.html", user, found=found, region=region, regions=region_options())
 
 
 # ----------------------------------------------------------------- shortage occupation catalogue
 
 
-def _occupations(request: Request, user: User | None, s: Session, region: str = "", status_code: int = 200,
-                 **extra: Any) -> HTMLResponse:
+def _occupations(
+    request: Request, user: User | None, s: Session, region: str = "", status_code: int = 200, **extra: Any
+) -> HTMLResponse:
     found = occupations.editions(s, region)
     latest = occupations.view(found[0]) if found else None
     home = user.region if user is not None and user.role == "caseworker" else None
-    return page(request, "reports/occupations.html", user, status_code=status_code, latest=latest,
-                editions=[occupations.view(c, with_entries=False) for c in found], region=region,
-                regions=region_options(), publish_regions=region_options(home),
-                writer=user is not None and user.role in ("caseworker", "admin"),
-                form=extra.pop("form", {}), errors=extra.pop("errors", []), **extra)
+    return page(
+        request,
+        "reports/occupations.html",
+        user,
+        status_code=status_code,
+        latest=latest,
+        editions=[occupations.view(c, with_entries=False) for c in found],
+        region=region,
+        regions=region_options(),
+        publish_regions=region_options(home),
+        writer=user is not None and user.role in ("caseworker", "admin"),
+        form=extra.pop("form", {}),
+        errors=extra.pop("errors", []),
+        **extra,
+    )
 
 
 @router.get("/occupations", response_class=HTMLResponse)
-def occupation_list(request: Request, region: str = "", user: User | None = Depends(optional_user),
-                    s: Session = Depends(db, scope="function")) -> HTMLResponse:
+def occupation_list(
+    request: Request,
+    region: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> HTMLResponse:
     return _occupations(request, user, s, region.strip())
 
 
 @router.post("/occupations", response_class=HTMLResponse)
-async def occupation_publish(request: Request, file: UploadFile = File(...), region: str = Form(""),
-                             edition: str = Form(""), published_on: str = Form(""),
-                             user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+async def occupation_publish(
+    request: Request,
+    file: UploadFile = File(...),
+    region: str = Form(""),
+    edition: str = Form(""),
+    published_on: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     typed = {"region": region, "edition": edition, "published_on": published_on}
     table = await uploads.off_loop(occupations.read, await file.read(), file.filename or "")
     try:
-        cat = occupations.publish(s, user, region=region, edition=edition, table=table,
-                                  published_on=published_on or None)
+        cat = occupations.publish(
+            s, user, region=region, edition=edition, table=table, published_on=published_on or None
+        )
     except ServiceError as exc:
         if exc.status == 403:
             return _message(request, user, exc)
@@ -403,8 +626,12 @@ async def occupation_publish(request: Request, file: UploadFile = File(...), reg
 
 
 @router.get("/occupations/{catalogue_id}.xlsx")
-def occupation_download(request: Request, catalogue_id: int, user: User | None = Depends(optional_user),
-                        s: Session = Depends(db, scope="function")) -> Response:
+def occupation_download(
+    request: Request,
+    catalogue_id: int,
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     try:
         cat = occupations.get(s, catalogue_id)
     except ServiceError as exc:

@@ -24,8 +24,11 @@ router = APIRouter(include_in_schema=False)
 PATH = "/admin/standards"
 BEIJING = ZoneInfo("Asia/Shanghai")
 FIELDS = ("parameter", "value", "doc_no", "doc_title", "article", "quote", "effective_from", "effective_to")
-DONE = {"proposed": "已提交，待另一名管理员审核；审核通过前不影响测算", "approved": "已审核通过，该地方标准即日起用于测算",
-        "rejected": "已驳回"}
+DONE = {
+    "proposed": "已提交，待另一名管理员审核；审核通过前不影响测算",
+    "approved": "已审核通过，该地方标准即日起用于测算",
+    "rejected": "已驳回",
+}
 
 
 def beijing_time(stamp: str | None) -> str:
@@ -41,23 +44,39 @@ templates.env.filters["beijing_time"] = beijing_time
 
 def _page(request: Request, user: User, s: Session, status_code: int = 200, **context: Any) -> HTMLResponse:
     params = local_standards.parameters_list(s, user)
-    return templates.TemplateResponse(request, "desk/standards.html", {
-        "user": user, "params": params, "editable": [p for p in params if p["editable"]],
-        "form": context.pop("form", {}), "errors": context.pop("errors", {}), **context}, status_code=status_code)
+    return templates.TemplateResponse(
+        request,
+        "desk/standards.html",
+        {
+            "user": user,
+            "params": params,
+            "editable": [p for p in params if p["editable"]],
+            "form": context.pop("form", {}),
+            "errors": context.pop("errors", {}),
+            **context,
+        },
+        status_code=status_code,
+    )
 
 
 def _guard(request: Request, user: User | None) -> Response | None:
     if user is None:
         return RedirectResponse(f"/login?next={PATH}", status_code=303)
     if user.role != "admin":
-        return templates.TemplateResponse(request, "desk/message.html",
-                                          {"user": user, "message": "只有管理员可以管理地方标准"}, status_code=403)
+        return templates.TemplateResponse(
+            request, "desk/message.html", {"user": user, "message": "只有管理员可以管理地方标准"}, status_code=403
+        )
     return None
 
 
 @router.get(PATH, response_class=HTMLResponse)
-def standards_page(request: Request, done: str = "", parameter: str = "", user: User | None = Depends(optional_user),
-                   s: Session = Depends(db, scope="function")) -> Response:
+def standards_page(
+    request: Request,
+    done: str = "",
+    parameter: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     refused = _guard(request, user)
     if refused is not None:
         return refused
@@ -66,8 +85,9 @@ def standards_page(request: Request, done: str = "", parameter: str = "", user: 
 
 
 @router.post(PATH)
-async def propose(request: Request, user: User | None = Depends(optional_user),
-                  s: Session = Depends(db, scope="function")) -> Response:
+async def propose(
+    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
+) -> Response:
     refused = _guard(request, user)
     if refused is not None:
         return refused
@@ -90,15 +110,21 @@ def _decide(request: Request, user: User | None, s: Session, action: Callable[[U
 
 
 @router.post(PATH + "/{standard_id}/approve")
-def approve(request: Request, standard_id: int, user: User | None = Depends(optional_user),
-            s: Session = Depends(db, scope="function")) -> Response:
-    return _decide(request, user, s, lambda u: local_standards.approve(s, u, standard_id),
-                   "approved")
+def approve(
+    request: Request,
+    standard_id: int,
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
+    return _decide(request, user, s, lambda u: local_standards.approve(s, u, standard_id), "approved")
 
 
 @router.post(PATH + "/{standard_id}/reject")
-def reject(request: Request, standard_id: int, reason: str = Form(""), user: User | None = Depends(optional_user),
-           s: Session = Depends(db, scope="function")) -> Response:
-    return _decide(request, user, s,
-                   lambda u: local_standards.reject(s, u, standard_id, reason[:2000]),
-                   "rejected")
+def reject(
+    request: Request,
+    standard_id: int,
+    reason: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
+    return _decide(request, user, s, lambda u: local_standards.reject(s, u, standard_id, reason[:2000]), "rejected")

@@ -46,46 +46,79 @@ def _error(request: Request, user: User | None, exc: ServiceError) -> Response:
 
 
 @router.get("/targets", response_class=HTMLResponse)
-def targets_index(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def targets_index(
+    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
+) -> Response:
     if (denied := _guard(request, user)) is not None:
         return denied
     assert user is not None
-    return page(request, "targets/index.html", user, sets=tracking.visible_sets(s, user),
-                can_write=user.role in tracking.WRITE_ROLES)
+    return page(
+        request,
+        "targets/index.html",
+        user,
+        sets=tracking.visible_sets(s, user),
+        can_write=user.role in tracking.WRITE_ROLES,
+    )
 
 
 @router.post("/targets/import", response_class=HTMLResponse)
-async def targets_import(request: Request, file: UploadFile = File(...), name: str = Form(...), year: int = Form(...),
-                         title: str = Form(""), doc_no: str = Form(""), region: str = Form(""),
-                         replace: bool = Form(False), user: User | None = Depends(optional_user),
-                         s: Session = Depends(db, scope="function")) -> Response:
+async def targets_import(
+    request: Request,
+    file: UploadFile = File(...),
+    name: str = Form(...),
+    year: int = Form(...),
+    title: str = Form(""),
+    doc_no: str = Form(""),
+    region: str = Form(""),
+    replace: bool = Form(False),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if (denied := _guard(request, user)) is not None:
         return denied
     assert user is not None
     try:
         tracking.check_write(user)
         data, area = await file.read(), region or user.region
-        table, problems = await uploads.off_loop(lambda: tracking.table_from_xlsx(
-            data, name=name, year=year, title=title, doc_no=doc_no, region=area))
+        table, problems = await uploads.off_loop(
+            lambda: tracking.table_from_xlsx(data, name=name, year=year, title=title, doc_no=doc_no, region=area)
+        )
         tracking.store_table(s, user, table, replace=replace)
     except ServiceError as exc:
         return _error(request, user, exc)
-    return page(request, "targets/loaded.html", user, target=name, accepted=len(table.rows), problems=problems,
-                discrepancies=table.discrepancies(), what="目标单位")
+    return page(
+        request,
+        "targets/loaded.html",
+        user,
+        target=name,
+        accepted=len(table.rows),
+        problems=problems,
+        discrepancies=table.discrepancies(),
+        what="目标单位",
+    )
 
 
 def _dashboard_context(s: Session, user: User, name: str, kind: str | None, month: str | None) -> dict[str, Any]:
     d = tracking.dashboard(s, user, name, kind or None, month or None)
     months = [t["month"] for t in d["trend"]]
-    trend = line_chart(months, {"累计完成": [t["cumulative"] for t in d["trend"]],
-                                "按时间进度应完成": [t["planned"] for t in d["trend"]]}, "trend-chart")
+    trend = line_chart(
+        months,
+        {"累计完成": [t["cumulative"] for t in d["trend"]], "按时间进度应完成": [t["planned"] for t in d["trend"]]},
+        "trend-chart",
+    )
     ts = tracking.get_set(s, user, name)
-    return {"d": d, "chart": bullet_chart(d["rows"], d["pct_year"]), "trend_chart": trend,
-            "units": tracking.units_of(ts), "all_months": [f"{d['year']}-{m:02d}" for m in range(1, 13)]}
+    return {
+        "d": d,
+        "chart": bullet_chart(d["rows"], d["pct_year"]),
+        "trend_chart": trend,
+        "units": tracking.units_of(ts),
+        "all_months": [f"{d['year']}-{m:02d}" for m in range(1, 13)],
+    }
 
 
-def _dashboard_page(request: Request, user: User | None, s: Session, name: str, kind: str, month: str,
-                    template: str, **extra: Any) -> Response:
+def _dashboard_page(
+    request: Request, user: User | None, s: Session, name: str, kind: str, month: str, template: str, **extra: Any
+) -> Response:
     """The dashboard or its printable report: the same figures, two templates."""
     if (denied := _guard(request, user)) is not None:
         return denied
@@ -98,39 +131,73 @@ def _dashboard_page(request: Request, user: User | None, s: Session, name: str, 
 
 
 @router.get("/targets/{name}", response_class=HTMLResponse)
-def targets_dashboard(request: Request, name: str, kind: str = "", month: str = "",
-                      user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def targets_dashboard(
+    request: Request,
+    name: str,
+    kind: str = "",
+    month: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     can_write = user is not None and user.role in tracking.WRITE_ROLES
     return _dashboard_page(request, user, s, name, kind, month, "targets/dashboard.html", can_write=can_write)
 
 
 @router.get("/targets/{name}/report", response_class=HTMLResponse)
-def targets_report(request: Request, name: str, kind: str = "", month: str = "",
-                   user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def targets_report(
+    request: Request,
+    name: str,
+    kind: str = "",
+    month: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     return _dashboard_page(request, user, s, name, kind, month, "targets/report.html")
 
 
 @router.post("/targets/{name}/progress")
-def targets_progress(request: Request, name: str, unit: str = Form(...), kind: str = Form(...),
-                     month: str = Form(...), value: str = Form(...), user: User | None = Depends(optional_user),
-                     s: Session = Depends(db, scope="function")) -> Response:
+def targets_progress(
+    request: Request,
+    name: str,
+    unit: str = Form(...),
+    kind: str = Form(...),
+    month: str = Form(...),
+    value: str = Form(...),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if (denied := _guard(request, user)) is not None:
         return denied
     assert user is not None
     try:
-        loaded = tracking.record_progress(s, user, name, [{"unit": unit, "kind": kind, "month": month,
-                                                           "value": value}], source="web")
+        loaded = tracking.record_progress(
+            s, user, name, [{"unit": unit, "kind": kind, "month": month, "value": value}], source="web"
+        )
     except ServiceError as exc:
         return _error(request, user, exc)
     if loaded.problems:
-        return page(request, "targets/loaded.html", user, status_code=400, target=name, accepted=0,
-                    problems=loaded.problems, discrepancies=[], what="条进度")
+        return page(
+            request,
+            "targets/loaded.html",
+            user,
+            status_code=400,
+            target=name,
+            accepted=0,
+            problems=loaded.problems,
+            discrepancies=[],
+            what="条进度",
+        )
     return RedirectResponse(f"/targets/{name}?kind={kind}&month={month}", status_code=303)
 
 
 @router.post("/targets/{name}/upload", response_class=HTMLResponse)
-async def targets_upload(request: Request, name: str, file: UploadFile = File(...),
-                         user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+async def targets_upload(
+    request: Request,
+    name: str,
+    file: UploadFile = File(...),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if (denied := _guard(request, user)) is not None:
         return denied
     assert user is not None
@@ -139,30 +206,53 @@ async def targets_upload(request: Request, name: str, file: UploadFile = File(..
         loaded = await uploads.off_loop(tracking.progress_from_xlsx, s, user, name, data)
     except ServiceError as exc:
         return _error(request, user, exc)
-    return page(request, "targets/loaded.html", user, target=name, accepted=loaded.accepted, problems=loaded.problems,
-                discrepancies=[], what="条进度")
+    return page(
+        request,
+        "targets/loaded.html",
+        user,
+        target=name,
+        accepted=loaded.accepted,
+        problems=loaded.problems,
+        discrepancies=[],
+        what="条进度",
+    )
 
 
 @router.get("/monitor", response_class=HTMLResponse)
-def monitor_index(request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def monitor_index(
+    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
+) -> Response:
     if (denied := _guard(request, user)) is not None:
         return denied
     assert user is not None
     runs = monitoring.runs(s, user)
-    return page(request, "targets/monitor_index.html", user, runs=runs, by_month=_warnings_by_month(runs),
-                can_write=user.role in tracking.WRITE_ROLES)
+    return page(
+        request,
+        "targets/monitor_index.html",
+        user,
+        runs=runs,
+        by_month=_warnings_by_month(runs),
+        can_write=user.role in tracking.WRITE_ROLES,
+    )
 
 
 @router.post("/monitor")
-async def monitor_upload(request: Request, file: UploadFile = File(...), as_of: str = Form(""),
-                         user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+async def monitor_upload(
+    request: Request,
+    file: UploadFile = File(...),
+    as_of: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if (denied := _guard(request, user)) is not None:
         return denied
     assert user is not None
     try:
         tracking.check_write(user)
         data = await file.read()
-        report = await uploads.off_loop(monitoring.run_upload, data, file.filename or "registry.xlsx", as_of.strip() or None)
+        report = await uploads.off_loop(
+            monitoring.run_upload, data, file.filename or "registry.xlsx", as_of.strip() or None
+        )
         saved = monitoring.save_run(s, user, report)
     except ServiceError as exc:
         return _error(request, user, exc)
@@ -170,8 +260,12 @@ async def monitor_upload(request: Request, file: UploadFile = File(...), as_of: 
 
 
 @router.post("/monitor/demo")
-def monitor_demo(request: Request, as_of: str = Form(""), user: User | None = Depends(optional_user),
-                 s: Session = Depends(db, scope="function")) -> Response:
+def monitor_demo(
+    request: Request,
+    as_of: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """Run over a generated demo registry (演示参保库)."""
     if (denied := _guard(request, user)) is not None:
         return denied
@@ -191,8 +285,12 @@ def monitor_demo(request: Request, as_of: str = Form(""), user: User | None = De
 
 
 @router.get("/monitor/{run_id}", response_class=HTMLResponse)
-def monitor_run(request: Request, run_id: int, user: User | None = Depends(optional_user),
-                s: Session = Depends(db, scope="function")) -> Response:
+def monitor_run(
+    request: Request,
+    run_id: int,
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if (denied := _guard(request, user)) is not None:
         return denied
     assert user is not None
@@ -200,13 +298,28 @@ def monitor_run(request: Request, run_id: int, user: User | None = Depends(optio
         report = monitoring.get_run(s, user, run_id)
     except ServiceError as exc:
         return _error(request, user, exc)
-    charts = {r["region"]: line_chart(report["months"], {"参保人数": [p["headcount"] for p in r["series"]]},
-                                      f"region-chart-{r['region']}", height=160, width=360)
-              for r in report["regions"]}
+    charts = {
+        r["region"]: line_chart(
+            report["months"],
+            {"参保人数": [p["headcount"] for p in r["series"]]},
+            f"region-chart-{r['region']}",
+            height=160,
+            width=360,
+        )
+        for r in report["regions"]
+    }
     names = _region_names(report)
-    return page(request, "targets/monitor.html", user, report=report, charts=charts, region_names=names,
-                people_affected=monitoring.people_affected,
-                by_region=_warnings_by_region(report, names), by_month=_warnings_by_month(monitoring.runs(s, user)))
+    return page(
+        request,
+        "targets/monitor.html",
+        user,
+        report=report,
+        charts=charts,
+        region_names=names,
+        people_affected=monitoring.people_affected,
+        by_region=_warnings_by_region(report, names),
+        by_month=_warnings_by_month(monitoring.runs(s, user)),
+    )
 
 
 def _region_names(report: dict[str, Any]) -> dict[str, str]:
@@ -231,8 +344,10 @@ def _warnings_by_region(report: dict[str, Any], names: dict[str, str]) -> Any:
     for w in warnings:
         people[w["region"]] = people.get(w["region"], 0) + monitoring.people_affected(w)
     codes = sorted(people, key=lambda c: (-people[c], c))
-    series = {name: [sum(1 for w in warnings if w["region"] == c and w["kind"] == kind) for c in codes]
-              for kind, name in monitoring.KIND_NAMES.items()}
+    series = {
+        name: [sum(1 for w in warnings if w["region"] == c and w["kind"] == kind) for c in codes]
+        for kind, name in monitoring.KIND_NAMES.items()
+    }
     return stacked_bars([names[c] for c in codes], series, "warnings-by-region", "各地区预警数（按类型）")
 
 
@@ -244,6 +359,8 @@ def _warnings_by_month(runs: list[dict[str, Any]]) -> Any:
     months = sorted(latest)
     if not months:
         return None
-    series = {name: [int(latest[m]["summary"].get("by_kind", {}).get(kind, 0)) for m in months]
-              for kind, name in monitoring.KIND_NAMES.items()}
+    series = {
+        name: [int(latest[m]["summary"].get("by_kind", {}).get(kind, 0)) for m in months]
+        for kind, name in monitoring.KIND_NAMES.items()
+    }
     return stacked_bars([chinese_date(m) for m in months], series, "warnings-by-month", "各月预警数（按类型）")

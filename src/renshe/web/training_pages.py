@@ -61,35 +61,70 @@ def _message(request: Request, user: User | None, exc: ServiceError) -> HTMLResp
 
 # ----------------------------------------------------------------------------- catalogue
 
-def _catalogue_page(request: Request, user: User | None, s: Session, form: dict[str, str], status_code: int = 200,
-                    **extra: Any) -> HTMLResponse:
-    found = training.search(s, q=form["q"][:100], occupation=form["occupation"][:100],
-                            region=form["region"] if form["region"].isdigit() else "",
-                            free_only=bool(form["free_only"]), batch=form["batch"][:64])
+
+def _catalogue_page(
+    request: Request, user: User | None, s: Session, form: dict[str, str], status_code: int = 200, **extra: Any
+) -> HTMLResponse:
+    found = training.search(
+        s,
+        q=form["q"][:100],
+        occupation=form["occupation"][:100],
+        region=form["region"] if form["region"].isdigit() else "",
+        free_only=bool(form["free_only"]),
+        batch=form["batch"][:64],
+    )
     every = training.search(s)
     occupations = sorted({c["occupation"] for p in every for c in p["courses"]})
     batches = sorted({p["batch"] for p in every if p["batch"]})
-    return page(request, "training/catalogue.html", user, status_code=status_code, platforms=found,
-                occupations=occupations, batches=batches, regions=district_options(None),
-                completeness=training.batch_completeness(s), form=form, headers=list(training.CATALOGUE_HEADERS.values()),
-                import_regions=[(training.NATIONAL, "全国（人社部公布）"), *district_options(user)],
-                **{"import_form": {}, "import_errors": [], **extra})
+    return page(
+        request,
+        "training/catalogue.html",
+        user,
+        status_code=status_code,
+        platforms=found,
+        occupations=occupations,
+        batches=batches,
+        regions=district_options(None),
+        completeness=training.batch_completeness(s),
+        form=form,
+        headers=list(training.CATALOGUE_HEADERS.values()),
+        import_regions=[(training.NATIONAL, "全国（人社部公布）"), *district_options(user)],
+        **{"import_form": {}, "import_errors": [], **extra},
+    )
 
 
 @router.get("/training", response_class=HTMLResponse)
-def catalogue(request: Request, q: str = "", occupation: str = "", region: str = "", free_only: str = "",
-              batch: str = "", imported: str = "", user: User | None = Depends(optional_user),
-              s: Session = Depends(db, scope="function")) -> HTMLResponse:
+def catalogue(
+    request: Request,
+    q: str = "",
+    occupation: str = "",
+    region: str = "",
+    free_only: str = "",
+    batch: str = "",
+    imported: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> HTMLResponse:
     """The free online training catalogue (免费线上培训目录), searched by platform, course,
     occupation, area and batch."""
-    return _catalogue_page(request, user, s, {"q": q, "occupation": occupation, "region": region,
-                                              "free_only": free_only, "batch": batch}, imported=imported)
+    return _catalogue_page(
+        request,
+        user,
+        s,
+        {"q": q, "occupation": occupation, "region": region, "free_only": free_only, "batch": batch},
+        imported=imported,
+    )
 
 
 @router.post("/training/catalogue/import", response_class=HTMLResponse)
-async def catalogue_import(request: Request, file: UploadFile = File(...), region: str = Form(""),
-                           batch: str = Form(""), user: User | None = Depends(optional_user),
-                           s: Session = Depends(db, scope="function")) -> Response:
+async def catalogue_import(
+    request: Request,
+    file: UploadFile = File(...),
+    region: str = Form(""),
+    batch: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """A published batch (公布的目录清单) from a workbook: a bad row names its row and field, nothing saved."""
     if user is None:
         return need_login(request)
@@ -98,8 +133,15 @@ async def catalogue_import(request: Request, file: UploadFile = File(...), regio
     try:
         made = await uploads.off_loop(lambda: training.import_batch(s, user, data, region=region, batch=batch))
     except FieldError as exc:
-        return _catalogue_page(request, user, s, empty, 400, import_form={"region": region, "batch": batch},
-                               import_errors=field_errors(exc))
+        return _catalogue_page(
+            request,
+            user,
+            s,
+            empty,
+            400,
+            import_form={"region": region, "batch": batch},
+            import_errors=field_errors(exc),
+        )
     except ServiceError as exc:
         return _message(request, user, exc)
     return RedirectResponse(f"/training?imported={len(made)}", status_code=303)
@@ -107,8 +149,18 @@ async def catalogue_import(request: Request, file: UploadFile = File(...), regio
 
 # ----------------------------------------------------------------------------- projects
 
-PROJECT_FIELDS = ("region", "kind", "title", "mode", "trainee_group", "occupation", "start_date", "end_date",
-                  "planned", "platform_id")
+PROJECT_FIELDS = (
+    "region",
+    "kind",
+    "title",
+    "mode",
+    "trainee_group",
+    "occupation",
+    "start_date",
+    "end_date",
+    "planned",
+    "platform_id",
+)
 
 
 def _projects_page(request: Request, user: User, s: Session, status_code: int = 200, **extra: Any) -> HTMLResponse:
@@ -116,41 +168,84 @@ def _projects_page(request: Request, user: User, s: Session, status_code: int = 
         rows = training.projects(s, user)
     except ServiceError as exc:
         return _message(request, user, exc)
-    return page(request, "training/projects.html", user, status_code=status_code, projects=rows,
-                options=training.options(), platforms=training.search(s), regions=district_options(user),
-                can_file=user.role in PROVIDERS, can_decide=user.role == "caseworker",
-                **{"form": {}, "errors": [], "decision": {}, **extra})
+    return page(
+        request,
+        "training/projects.html",
+        user,
+        status_code=status_code,
+        projects=rows,
+        options=training.options(),
+        platforms=training.search(s),
+        regions=district_options(user),
+        can_file=user.role in PROVIDERS,
+        can_decide=user.role == "caseworker",
+        **{"form": {}, "errors": [], "decision": {}, **extra},
+    )
 
 
 @router.get("/training/projects", response_class=HTMLResponse)
-def projects(request: Request, filed: str = "", decided: str = "", user: User | None = Depends(optional_user),
-             s: Session = Depends(db, scope="function")) -> Response:
+def projects(
+    request: Request,
+    filed: str = "",
+    decided: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     return _projects_page(request, user, s, filed=filed, decided=decided)
 
 
 @router.post("/training/projects", response_class=HTMLResponse)
-def file_project(request: Request, region: str = Form(""), kind: str = Form(""), title: str = Form(""),
-                 mode: str = Form(""), trainee_group: str = Form(""), occupation: str = Form(""),
-                 start_date: str = Form(""), end_date: str = Form(""), planned: str = Form(""),
-                 platform_id: str = Form(""), user: User | None = Depends(optional_user),
-                 s: Session = Depends(db, scope="function")) -> Response:
+def file_project(
+    request: Request,
+    region: str = Form(""),
+    kind: str = Form(""),
+    title: str = Form(""),
+    mode: str = Form(""),
+    trainee_group: str = Form(""),
+    occupation: str = Form(""),
+    start_date: str = Form(""),
+    end_date: str = Form(""),
+    planned: str = Form(""),
+    platform_id: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """File a training project (培训项目线上备案); a bad entry comes back with the values typed."""
     if user is None:
         return need_login(request)
-    form = {"region": region, "kind": kind, "title": title, "mode": mode, "trainee_group": trainee_group,
-            "occupation": occupation, "start_date": start_date, "end_date": end_date, "planned": planned,
-            "platform_id": platform_id}
+    form = {
+        "region": region,
+        "kind": kind,
+        "title": title,
+        "mode": mode,
+        "trainee_group": trainee_group,
+        "occupation": occupation,
+        "start_date": start_date,
+        "end_date": end_date,
+        "planned": planned,
+        "platform_id": platform_id,
+    }
     try:
         if not planned.strip().isdigit():
             raise FieldError("planned", f"计划人数“{planned}”应为正整数")
         if platform_id and not platform_id.isdigit():
             raise FieldError("platform_id", "所选线上培训平台不在本地培训目录中")
-        p = training.file_project(s, user, region=region, kind=kind, title=title, mode=mode,
-                                  trainee_group=trainee_group, occupation=occupation, start_date=start_date,
-                                  end_date=end_date, planned=int(planned),
-                                  platform_id=int(platform_id) if platform_id else None)
+        p = training.file_project(
+            s,
+            user,
+            region=region,
+            kind=kind,
+            title=title,
+            mode=mode,
+            trainee_group=trainee_group,
+            occupation=occupation,
+            start_date=start_date,
+            end_date=end_date,
+            planned=int(planned),
+            platform_id=int(platform_id) if platform_id else None,
+        )
     except FieldError as exc:
         return _projects_page(request, user, s, status_code=400, form=form, errors=field_errors(exc))
     except ServiceError as exc:
@@ -161,16 +256,27 @@ def file_project(request: Request, region: str = Form(""), kind: str = Form(""),
 
 
 @router.post("/training/projects/{project_id}/decision", response_class=HTMLResponse)
-def decide(request: Request, project_id: int, decision: str = Form(""), reason: str = Form(""),
-           user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def decide(
+    request: Request,
+    project_id: int,
+    decision: str = Form(""),
+    reason: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """Approve (通过) or refuse (不予通过, with the reason) a filing."""
     if user is None:
         return need_login(request)
     try:
         training.decide_project(s, user, project_id, approve=decision == "approve", reason=reason)
     except FieldError as exc:
-        return _projects_page(request, user, s, status_code=400,
-                              decision={"project": project_id, "reason": reason, "errors": field_errors(exc)})
+        return _projects_page(
+            request,
+            user,
+            s,
+            status_code=400,
+            decision={"project": project_id, "reason": reason, "errors": field_errors(exc)},
+        )
     except ServiceError as exc:
         return _message(request, user, exc)
     return RedirectResponse(f"/training/projects?decided={project_id}#project-{project_id}", status_code=303)
@@ -178,13 +284,18 @@ def decide(request: Request, project_id: int, decision: str = Form(""), reason: 
 
 # ----------------------------------------------------------------------------- statistics
 
+
 def _year(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) == 4 else None
 
 
 @router.get("/training/statistics", response_class=HTMLResponse)
-def statistics(request: Request, year: str = "", user: User | None = Depends(optional_user),
-               s: Session = Depends(db, scope="function")) -> Response:
+def statistics(
+    request: Request,
+    year: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -195,47 +306,82 @@ def statistics(request: Request, year: str = "", user: User | None = Depends(opt
 
 
 @router.get("/training/statistics.xlsx")
-def statistics_xlsx(request: Request, year: str = "", user: User | None = Depends(optional_user),
-                    s: Session = Depends(db, scope="function")) -> Response:
+def statistics_xlsx(
+    request: Request,
+    year: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     try:
         stats = training.statistics(s, user, year=_year(year))
     except ServiceError as exc:
         return _message(request, user, exc)
-    return Response(training.statistics_xlsx(stats), media_type=XLSX,
-                    headers=download_headers(f"training-statistics-{year or 'all'}.xlsx"))
+    return Response(
+        training.statistics_xlsx(stats),
+        media_type=XLSX,
+        headers=download_headers(f"training-statistics-{year or 'all'}.xlsx"),
+    )
 
 
 # ----------------------------------------------------------------------------- park needs ledger
+
 
 def _needs_page(request: Request, user: User, s: Session, status_code: int = 200, **extra: Any) -> HTMLResponse:
     try:
         data = training_needs.ledger(s, user)
     except ServiceError as exc:
         return _message(request, user, exc)
-    return page(request, "training/needs.html", user, status_code=status_code, data=data,
-                regions=district_options(user), can_write=user.role == "caseworker",
-                today=dt.date.today().isoformat(), **{"form": {}, "errors": [], "import_errors": [], **extra})
+    return page(
+        request,
+        "training/needs.html",
+        user,
+        status_code=status_code,
+        data=data,
+        regions=district_options(user),
+        can_write=user.role == "caseworker",
+        today=dt.date.today().isoformat(),
+        **{"form": {}, "errors": [], "import_errors": [], **extra},
+    )
 
 
 @router.get("/training/needs", response_class=HTMLResponse)
-def needs(request: Request, saved: str = "", user: User | None = Depends(optional_user),
-          s: Session = Depends(db, scope="function")) -> Response:
+def needs(
+    request: Request,
+    saved: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
     return _needs_page(request, user, s, saved=saved)
 
 
 @router.post("/training/needs", response_class=HTMLResponse)
-def record_need(request: Request, region: str = Form(""), park: str = Form(""), uscc: str = Form(""),
-                enterprise: str = Form(""), occupation: str = Form(""), headcount: str = Form(""),
-                updated_on: str = Form(""), user: User | None = Depends(optional_user),
-                s: Session = Depends(db, scope="function")) -> Response:
+def record_need(
+    request: Request,
+    region: str = Form(""),
+    park: str = Form(""),
+    uscc: str = Form(""),
+    enterprise: str = Form(""),
+    occupation: str = Form(""),
+    headcount: str = Form(""),
+    updated_on: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if user is None:
         return need_login(request)
-    form = {"region": region, "park": park, "uscc": uscc, "enterprise": enterprise, "occupation": occupation,
-            "headcount": headcount, "updated_on": updated_on}
+    form = {
+        "region": region,
+        "park": park,
+        "uscc": uscc,
+        "enterprise": enterprise,
+        "occupation": occupation,
+        "headcount": headcount,
+        "updated_on": updated_on,
+    }
     try:
         n = training_needs.record(s, user, **form)
     except FieldError as exc:
@@ -246,8 +392,12 @@ def record_need(request: Request, region: str = Form(""), park: str = Form(""), 
 
 
 @router.post("/training/needs/import", response_class=HTMLResponse)
-async def needs_import(request: Request, file: UploadFile = File(...), user: User | None = Depends(optional_user),
-                       s: Session = Depends(db, scope="function")) -> Response:
+async def needs_import(
+    request: Request,
+    file: UploadFile = File(...),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """The ledger from a workbook in the export's layout: a bad row names its row and field, nothing saved."""
     if user is None:
         return need_login(request)
@@ -262,13 +412,15 @@ async def needs_import(request: Request, file: UploadFile = File(...), user: Use
 
 
 @router.get("/training/needs.xlsx")
-def needs_xlsx(request: Request, user: User | None = Depends(optional_user),
-               s: Session = Depends(db, scope="function")) -> Response:
+def needs_xlsx(
+    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
+) -> Response:
     if user is None:
         return need_login(request)
     try:
         data = training_needs.ledger(s, user)
     except ServiceError as exc:
         return _message(request, user, exc)
-    return Response(training_needs.ledger_xlsx(data), media_type=XLSX,
-                    headers=download_headers("park-training-needs.xlsx"))
+    return Response(
+        training_needs.ledger_xlsx(data), media_type=XLSX, headers=download_headers("park-training-needs.xlsx")
+    )

@@ -40,13 +40,27 @@ page_for("renshe.services.transport", "/transport")
 templates.env.filters["region_label"] = region_label
 ROLES = ("person", "caseworker", "auditor", "admin")
 STAFF = ("caseworker", "auditor", "admin")
-TRIP_LABELS = {"name": "姓名", "id_number": "身份证号", "phone": "手机号", "origin": "出发地（县级行政区划代码）",
-               "destination": "目的地", "employer": "用人单位", "travel_date": "出行日期"}
+TRIP_LABELS = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "phone": "手机号",
+    "origin": "出发地（县级行政区划代码）",
+    "destination": "目的地",
+    "employer": "用人单位",
+    "travel_date": "出行日期",
+}
 PLAN_LABELS = {"travel_date": "出行日期", "capacity": "每车乘客数"}
 HINTS = {"origin": "应为 6 位县级行政区划代码"}
 #: the columns of an uploaded passenger list, in order (名单列)
-COLUMNS = {"姓名": "name", "身份证号": "id_number", "手机号": "phone", "出发地": "origin", "目的地": "destination",
-           "用人单位": "employer", "出行日期": "travel_date"}
+COLUMNS = {
+    "姓名": "name",
+    "身份证号": "id_number",
+    "手机号": "phone",
+    "出发地": "origin",
+    "目的地": "destination",
+    "用人单位": "employer",
+    "出行日期": "travel_date",
+}
 AUDIENCES = {"operator": "承运单位（身份证号脱敏）", "bureau": "输入地人社部门（完整信息）"}
 
 
@@ -65,17 +79,25 @@ def _pending_by_date(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(out.values())
 
 
-def _page(request: Request, user: User, s: Session, travel_date: dt.date | None, status_code: int = 200,
-          **extra: Any) -> HTMLResponse:
-    context: dict[str, Any] = {"travel_date": travel_date.isoformat() if travel_date else "",
-                               "labels": TRIP_LABELS, "columns": list(COLUMNS), "audiences": AUDIENCES,
-                               "citation": citation("transport.seats_per_vehicle"),
-                               "default_seats": param("transport.seats_per_vehicle", travel_date or dt.date.today()),
-                               "today": dt.date.today().isoformat()}
+def _page(
+    request: Request, user: User, s: Session, travel_date: dt.date | None, status_code: int = 200, **extra: Any
+) -> HTMLResponse:
+    context: dict[str, Any] = {
+        "travel_date": travel_date.isoformat() if travel_date else "",
+        "labels": TRIP_LABELS,
+        "columns": list(COLUMNS),
+        "audiences": AUDIENCES,
+        "citation": citation("transport.seats_per_vehicle"),
+        "default_seats": param("transport.seats_per_vehicle", travel_date or dt.date.today()),
+        "today": dt.date.today().isoformat(),
+    }
     if user.role == "person":
         context["own"] = transport.own_trips(s, user)
-        context["profile"] = {"name": user.display_name, "id_number": mask_id_number(user.id_number),
-                              "phone": mask_phone(user.phone)}
+        context["profile"] = {
+            "name": user.display_name,
+            "id_number": mask_id_number(user.id_number),
+            "phone": mask_phone(user.phone),
+        }
     else:
         try:
             found = transport.vehicles(s, user, travel_date)
@@ -102,8 +124,14 @@ def _guard(request: Request, user: User | None, roles: tuple[str, ...] = ROLES) 
 
 
 @router.get("/transport", response_class=HTMLResponse)
-def transport_home(request: Request, travel_date: str = "", planned: str = "", registered: str = "",
-                   user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def transport_home(
+    request: Request,
+    travel_date: str = "",
+    planned: str = "",
+    registered: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     if (denied := _guard(request, user)) is not None:
         return denied
     assert user is not None
@@ -114,21 +142,43 @@ def transport_home(request: Request, travel_date: str = "", planned: str = "", r
 
 
 @router.post("/transport/trips", response_class=HTMLResponse)
-def transport_register(request: Request, origin: str = Form(""), destination: str = Form(""),
-                       employer: str = Form(""), travel_date: str = Form(""), name: str = Form(""),
-                       id_number: str = Form(""), phone: str = Form(""), user: User | None = Depends(optional_user),
-                       s: Session = Depends(db, scope="function")) -> Response:
+def transport_register(
+    request: Request,
+    origin: str = Form(""),
+    destination: str = Form(""),
+    employer: str = Form(""),
+    travel_date: str = Form(""),
+    name: str = Form(""),
+    id_number: str = Form(""),
+    phone: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """One trip (出行登记): the worker's own, or one a caseworker enters for a worker."""
     if (denied := _guard(request, user, ("person", "caseworker"))) is not None:
         return denied
     assert user is not None
-    raw = {"origin": origin, "destination": destination, "employer": employer, "travel_date": travel_date,
-           "name": name, "id_number": id_number, "phone": phone}
-    trip, errors, code = submit(NewTrip, raw, TRIP_LABELS, HINTS,
-                                lambda body: transport.register_trip(s, user, **body.model_dump()), _trip_field)
+    raw = {
+        "origin": origin,
+        "destination": destination,
+        "employer": employer,
+        "travel_date": travel_date,
+        "name": name,
+        "id_number": id_number,
+        "phone": phone,
+    }
+    trip, errors, code = submit(
+        NewTrip,
+        raw,
+        TRIP_LABELS,
+        HINTS,
+        lambda body: transport.register_trip(s, user, **body.model_dump()),
+        _trip_field,
+    )
     if trip is not None:
-        return RedirectResponse(f"/transport?{urlencode({'travel_date': trip.travel_date.isoformat(), 'registered': 1})}",
-                                status_code=303)
+        return RedirectResponse(
+            f"/transport?{urlencode({'travel_date': trip.travel_date.isoformat(), 'registered': 1})}", status_code=303
+        )
     day, _ = parse_date(travel_date, "")
     return _page(request, user, s, day, status_code=code, trip_form=raw, trip_errors=errors)
 
@@ -136,8 +186,21 @@ def transport_register(request: Request, origin: str = Form(""), destination: st
 def _trip_field(e: FormError) -> FormError:
     """Which field a sentence of ``transport.register_trip`` is about."""
     msg = e["message"] or ""
-    field = next((f for f, label in (("name", "姓名"), ("id_number", "身份证号"), ("phone", "手机号"), ("origin", "出发地"),
-                                     ("destination", "目的地"), ("employer", "用人单位")) if msg.startswith(label)), None)
+    field = next(
+        (
+            f
+            for f, label in (
+                ("name", "姓名"),
+                ("id_number", "身份证号"),
+                ("phone", "手机号"),
+                ("origin", "出发地"),
+                ("destination", "目的地"),
+                ("employer", "用人单位"),
+            )
+            if msg.startswith(label)
+        ),
+        None,
+    )
     return {"field": field, "message": msg}
 
 
@@ -148,9 +211,12 @@ def _cell_text(value: str) -> str:
 
 
 @router.post("/transport/upload", response_class=HTMLResponse)
-async def transport_upload(request: Request, file: UploadFile | None = File(None),
-                           user: User | None = Depends(optional_user),
-                           s: Session = Depends(db, scope="function")) -> Response:
+async def transport_upload(
+    request: Request,
+    file: UploadFile | None = File(None),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """A passenger list (乘客名单, CSV or xlsx): all rows registered, or — when any row is
     wrong — none, with every problem by row and column, so the corrected file can be sent again."""
     if (denied := _guard(request, user, ("caseworker",))) is not None:
@@ -170,9 +236,22 @@ async def transport_upload(request: Request, file: UploadFile | None = File(None
     header = [str(h).replace("\ufeff", "").strip() for h in (table[0] if table else [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        return _page(request, user, s, None, status_code=422, upload_errors=[{"row": None, "message": (
-            f"缺少列：{'、'.join(missing)}。第一行须为列标题：{'、'.join(COLUMNS)}"
-            f"（实际为：{'、'.join(h for h in header if h) or '空'}）")}])
+        return _page(
+            request,
+            user,
+            s,
+            None,
+            status_code=422,
+            upload_errors=[
+                {
+                    "row": None,
+                    "message": (
+                        f"缺少列：{'、'.join(missing)}。第一行须为列标题：{'、'.join(COLUMNS)}"
+                        f"（实际为：{'、'.join(h for h in header if h) or '空'}）"
+                    ),
+                }
+            ],
+        )
     where = {field: header.index(col) for col, field in COLUMNS.items()}
     labels = {field: col for col, field in COLUMNS.items()}
     seen: dict[tuple[str, str], int] = {}
@@ -185,7 +264,12 @@ async def transport_upload(request: Request, file: UploadFile | None = File(None
         if body is not None:
             key = ((body.id_number or "").upper(), body.travel_date.isoformat())
             if key in seen:
-                errors = [{"field": "id_number", "message": f"身份证号与第 {seen[key]} 行相同（同一出行日期），重复的行不予登记"}]
+                errors = [
+                    {
+                        "field": "id_number",
+                        "message": f"身份证号与第 {seen[key]} 行相同（同一出行日期），重复的行不予登记",
+                    }
+                ]
             else:
                 seen[key] = number
                 try:
@@ -197,16 +281,27 @@ async def transport_upload(request: Request, file: UploadFile | None = File(None
         s.rollback()  # all or nothing: the corrected file is uploaded again without duplicates
         return _page(request, user, s, None, status_code=422, upload_errors=problems, upload_name=filename)
     if not registered:
-        return _page(request, user, s, None, status_code=422,
-                     upload_errors=[{"row": None, "message": "文件中没有乘客（只有表头或空行）"}])
+        return _page(
+            request,
+            user,
+            s,
+            None,
+            status_code=422,
+            upload_errors=[{"row": None, "message": "文件中没有乘客（只有表头或空行）"}],
+        )
     dates = sorted({t.travel_date for t in registered})
     query = {"registered": len(registered), **({"travel_date": dates[0].isoformat()} if len(dates) == 1 else {})}
     return RedirectResponse(f"/transport?{urlencode(query)}", status_code=303)
 
 
 @router.post("/transport/plan", response_class=HTMLResponse)
-def transport_plan(request: Request, travel_date: str = Form(""), capacity: str = Form(""),
-                   user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def transport_plan(
+    request: Request,
+    travel_date: str = Form(""),
+    capacity: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """Group a date's passengers into vehicles (编排车辆，一车一方案)."""
     if (denied := _guard(request, user, ("caseworker",))) is not None:
         return denied
@@ -219,15 +314,21 @@ def transport_plan(request: Request, travel_date: str = Form(""), capacity: str 
     try:
         made = transport.plan(s, user, body.travel_date, body.capacity)
     except ServiceError as exc:
-        return _page(request, user, s, body.travel_date, status_code=exc.status, plan_form=raw,
-                     plan_errors=service_errors(exc))
+        return _page(
+            request, user, s, body.travel_date, status_code=exc.status, plan_form=raw, plan_errors=service_errors(exc)
+        )
     query = {"travel_date": body.travel_date.isoformat(), "planned": len(made)}
     return RedirectResponse(f"/transport?{urlencode(query)}#vehicles", status_code=303)
 
 
 @router.get("/transport/export")
-def transport_export(request: Request, travel_date: str = "", audience: str = "operator",
-                     user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
+def transport_export(
+    request: Request,
+    travel_date: str = "",
+    audience: str = "operator",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     """The passenger lists of a date (乘客名单 xlsx) for the operator or the receiving bureau."""
     if (denied := _guard(request, user, ("caseworker",))) is not None:
         return denied
@@ -240,5 +341,4 @@ def transport_export(request: Request, travel_date: str = "", audience: str = "o
         content = transport.export(s, user, day, audience)
     except ServiceError as exc:
         return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
-    return Response(content, media_type=XLSX, headers=download_headers(
-        f"transport-{day.isoformat()}-{audience}.xlsx"))
+    return Response(content, media_type=XLSX, headers=download_headers(f"transport-{day.isoformat()}-{audience}.xlsx"))

@@ -22,17 +22,27 @@ PATH = "/admin/users"
 
 
 def _page(request: Request, user: User, s: Session, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, "desk/users.html", {
-        "user": user, "people": [users.describe(u) for u in users.list_users(s, user)], "roles": users.ROLES,
-        "min_length": PASSWORD_MIN_LENGTH, **context}, status_code=status_code)
+    return templates.TemplateResponse(
+        request,
+        "desk/users.html",
+        {
+            "user": user,
+            "people": [users.describe(u) for u in users.list_users(s, user)],
+            "roles": users.ROLES,
+            "min_length": PASSWORD_MIN_LENGTH,
+            **context,
+        },
+        status_code=status_code,
+    )
 
 
 def _guard(request: Request, user: User | None) -> Response | None:
     if user is None:
         return RedirectResponse(f"/login?next={PATH}", status_code=303)
     if user.role != "admin":
-        return templates.TemplateResponse(request, "desk/message.html",
-                                          {"user": user, "message": "只有管理员可以管理用户"}, status_code=403)
+        return templates.TemplateResponse(
+            request, "desk/message.html", {"user": user, "message": "只有管理员可以管理用户"}, status_code=403
+        )
     return None
 
 
@@ -41,8 +51,12 @@ def _act(request: Request, user: User | None, s: Session, action: Callable[[User
 
 
 @router.get(PATH, response_class=HTMLResponse)
-def users_page(request: Request, done: str = "", user: User | None = Depends(optional_user),
-               s: Session = Depends(db, scope="function")) -> Response:
+def users_page(
+    request: Request,
+    done: str = "",
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
     refused = _guard(request, user)
     if refused is not None:
         return refused
@@ -51,31 +65,70 @@ def users_page(request: Request, done: str = "", user: User | None = Depends(opt
 
 
 @router.post(PATH)
-def create(request: Request, username: str = Form(...), password: str = Form(...), role: str = Form(...),
-           display_name: str = Form(...), region: str = Form(""), user: User | None = Depends(optional_user),
-           s: Session = Depends(db, scope="function")) -> Response:
-    return _act(request, user, s, lambda u: users.admin_create(s, u, username.strip(), password, role,
-                                                              display_name.strip(), region=region.strip() or None),
-                "created")
+def create(
+    request: Request,
+    username: str = Form(...),
+    password: str = Form(...),
+    role: str = Form(...),
+    display_name: str = Form(...),
+    region: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
+    return _act(
+        request,
+        user,
+        s,
+        lambda u: users.admin_create(
+            s, u, username.strip(), password, role, display_name.strip(), region=region.strip() or None
+        ),
+        "created",
+    )
 
 
 @router.post(PATH + "/{username}/active")
-def set_active(request: Request, username: str, active: str = Form(...), user: User | None = Depends(optional_user),
-               s: Session = Depends(db, scope="function")) -> Response:
-    return _act(request, user, s, lambda u: users.set_active(s, u, username, active == "1"),
-                "enabled" if active == "1" else "disabled")
+def set_active(
+    request: Request,
+    username: str,
+    active: str = Form(...),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
+    return _act(
+        request,
+        user,
+        s,
+        lambda u: users.set_active(s, u, username, active == "1"),
+        "enabled" if active == "1" else "disabled",
+    )
 
 
 @router.post(PATH + "/{username}/password")
-def reset_password(request: Request, username: str, password: str = Form(...),
-                   user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
-    return _act(request, user, s, lambda u: users.reset_password(s, u, username, password),
-                "reset")
+def reset_password(
+    request: Request,
+    username: str,
+    password: str = Form(...),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
+    return _act(request, user, s, lambda u: users.reset_password(s, u, username, password), "reset")
 
 
 @router.post(PATH + "/{username}/assign")
-def assign(request: Request, username: str, role: str = Form(...), region: str = Form(""),
-           user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")) -> Response:
-    return _act(request, user, s, lambda u: users.assign(s, u, username, role=role,
-                                                          region=region.strip() or None,
-                                                          clear_region=not region.strip()), "assigned")
+def assign(
+    request: Request,
+    username: str,
+    role: str = Form(...),
+    region: str = Form(""),
+    user: User | None = Depends(optional_user),
+    s: Session = Depends(db, scope="function"),
+) -> Response:
+    return _act(
+        request,
+        user,
+        s,
+        lambda u: users.assign(
+            s, u, username, role=role, region=region.strip() or None, clear_region=not region.strip()
+        ),
+        "assigned",
+    )

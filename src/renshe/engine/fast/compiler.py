@@ -96,14 +96,18 @@ class Compiler:
             raise Unsupported(body["op"])
         dtype = binary_dtype(body["op"], ltype, rtype)
         if body["op"] in ("And", "LogicalAnd") and dtype == BOOL:
+
             def both(row: Row) -> Any:
                 a = left(row)
                 return False if a is False else and_(a, right(row))
+
             return both, dtype
         if body["op"] in ("Or", "LogicalOr") and dtype == BOOL:
+
             def either(row: Row) -> Any:
                 a = left(row)
                 return True if a is True else or_(a, right(row))
+
             return either, dtype
         return (lambda row: op(left(row), right(row))), dtype
 
@@ -151,6 +155,7 @@ class Compiler:
                     raise Unsupported("list aggregation that is not one value")
                 return out.values
             return [out.values] * len(values) if out.single else out.values
+
         return each, (etype if aggregated else ("l", etype))
 
     # -- many rows --------------------------------------------------------------
@@ -163,14 +168,13 @@ class Compiler:
             if not out.single:
                 raise Unsupported("aggregation that is not one value")
             return out.values
+
         return value, dtype
 
     def predicate(self, expr: pl.Expr, table: dict[str, DType]) -> Callable[[Row], Any]:
         """A filter over a long table's rows, one row at a time."""
         fn, _ = Compiler(table)._row(node_of(expr))
         return fn
-
-
 
 
 class ListCompiler:
@@ -226,8 +230,9 @@ class ListCompiler:
             return self._elementwise(node, children)
         raise Unsupported(kind)
 
-    def _elementwise(self, node: Any, children: list[tuple[Callable[[Any, Row | None], Group], DType]]
-                     ) -> tuple[Callable[[Any, Row | None], Group], DType]:
+    def _elementwise(
+        self, node: Any, children: list[tuple[Callable[[Any, Row | None], Group], DType]]
+    ) -> tuple[Callable[[Any, Row | None], Group], DType]:
         """Apply the one-row function of ``node`` to each position of its inputs' columns."""
         slots = {f"__in{i}": dtype for i, (_, dtype) in enumerate(children)}
         fn, dtype = Compiler(slots)._row(replace_inputs(node, len(children)))
@@ -239,6 +244,7 @@ class ListCompiler:
             columns, single = _zip(groups, len(rows))
             out = [fn(dict(zip(names, values))) for values in zip(*columns)]
             return Group(out[0], True) if single else Group(out, False)
+
         return apply, dtype
 
     def _agg(self, body: Any) -> tuple[Callable[[Any, Row | None], Group], DType]:
@@ -250,8 +256,11 @@ class ListCompiler:
         inner, dtype = self.compile(inner_node)
         if name == "Count":
             include_nulls = options.get("include_nulls", False)
-            return (lambda rows, outer: Group(sum(1 for v in _values(inner(rows, outer))
-                                                  if include_nulls or v is not None), True)), INT
+            return (
+                lambda rows, outer: Group(
+                    sum(1 for v in _values(inner(rows, outer)) if include_nulls or v is not None), True
+                )
+            ), INT
 
         def values_of(rows: Any, outer: Row | None) -> list[Any]:
             g = inner(rows, outer)
@@ -262,11 +271,14 @@ class ListCompiler:
                 raise Unsupported("sum of non-numbers")
             total = kahan_sum if dtype == FLOAT else (lambda vs: sum(vs, 0))
             return (lambda rows, outer: Group(total([v for v in values_of(rows, outer) if v is not None]), True)), (
-                INT if dtype == BOOL else dtype)
+                INT if dtype == BOOL else dtype
+            )
         if name == "First":
+
             def first(rows: Any, outer: Row | None) -> Group:
                 vs = values_of(rows, outer)
                 return Group(vs[0] if vs else None, True)
+
             return first, dtype
         if name == "NUnique":
             return (lambda rows, outer: Group(len(set(values_of(rows, outer))), True)), INT
@@ -276,11 +288,14 @@ class ListCompiler:
             def extreme(rows: Any, outer: Row | None) -> Group:
                 vs = [v for v in values_of(rows, outer) if v is not None]
                 return Group(pick(vs) if vs else None, True)
+
             return extreme, dtype
         if name == "Mean":
+
             def mean(rows: Any, outer: Row | None) -> Group:
                 vs = [v for v in values_of(rows, outer) if v is not None]
                 return Group(kahan_sum([float(v) for v in vs]) / len(vs) if vs else None, True)
+
             return mean, FLOAT
         raise Unsupported(f"aggregation {name}")
 
@@ -292,6 +307,7 @@ class ListCompiler:
             g, mask = values(rows, outer), by(rows, outer)
             columns, _ = _zip([g, mask], len(rows))
             return Group([v for v, m in zip(*columns) if m is True], False)
+
         return keep, dtype
 
     def _shift(self, body: Any, options: Any) -> tuple[Callable[[Any, Row | None], Group], DType]:
@@ -303,10 +319,11 @@ class ListCompiler:
                 raise Unsupported("shift")
             k, vs = n.values, g.values
             if k >= 0:
-                out = [None] * min(k, len(vs)) + vs[:max(len(vs) - k, 0)]
+                out = [None] * min(k, len(vs)) + vs[: max(len(vs) - k, 0)]
             else:
                 out = vs[-k:] + [None] * min(-k, len(vs))
             return Group(out, False)
+
         return shift, dtype
 
     def _unique(self, body: Any, options: Any) -> tuple[Callable[[Any, Row | None], Group], DType]:
@@ -317,6 +334,7 @@ class ListCompiler:
             if g.single:
                 return g
             return Group(list(dict.fromkeys(g.values)), False)
+
         return unique, dtype
 
     def _any(self, body: Any, options: Any) -> tuple[Callable[[Any, Row | None], Group], DType]:
@@ -331,6 +349,7 @@ class ListCompiler:
             if not ignore_nulls and any(v is None for v in vs):
                 return Group(None, True)
             return Group(False, True)
+
         return any_, BOOL
 
     def _str_join(self, body: Any, options: Any) -> tuple[Callable[[Any, Row | None], Group], DType]:
@@ -344,6 +363,7 @@ class ListCompiler:
             if not ignore_nulls and any(t is None for t in texts):
                 return Group(None, True)
             return Group(sep.join(t for t in texts if t is not None), True)
+
         return join, STR
 
 

@@ -54,8 +54,22 @@ def dtype_of(dtype: Any) -> DType:
     return UNKNOWN
 
 
-_NAMED = {"String": STR, "Float64": FLOAT, "Float32": FLOAT, "Int64": INT, "Int32": INT, "Int16": INT, "Int8": INT,
-          "UInt64": INT, "UInt32": INT, "UInt16": INT, "UInt8": INT, "Boolean": BOOL, "Date": DATE, "Null": NULL}
+_NAMED = {
+    "String": STR,
+    "Float64": FLOAT,
+    "Float32": FLOAT,
+    "Int64": INT,
+    "Int32": INT,
+    "Int16": INT,
+    "Int8": INT,
+    "UInt64": INT,
+    "UInt32": INT,
+    "UInt16": INT,
+    "UInt8": INT,
+    "Boolean": BOOL,
+    "Date": DATE,
+    "Null": NULL,
+}
 
 
 def named(dtype: Any) -> DType:

@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 Maker = Callable[["Compiler", list[RowFn], list[DType], Any], tuple[RowFn, DType]]
 
 
-def _elementwise(op: Callable[..., Any], dtype: DType) -> Callable[[Compiler, list[RowFn], list[DType], Any],
-                                                                   tuple[RowFn, DType]]:
+def _elementwise(
+    op: Callable[..., Any], dtype: DType
+) -> Callable[[Compiler, list[RowFn], list[DType], Any], tuple[RowFn, DType]]:
     def make(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
         if len(args) == 1:
             (a,) = args
@@ -50,13 +51,16 @@ def _elementwise(op: Callable[..., Any], dtype: DType) -> Callable[[Compiler, li
             a, b = args
             return (lambda row: op(a(row), b(row))), dtype
         return (lambda row: op(*[f(row) for f in args])), dtype
+
     return make
 
 
 def _same(op: Callable[..., Any]) -> Callable[[Compiler, list[RowFn], list[DType], Any], tuple[RowFn, DType]]:
     """An elementwise function whose result has the type of its first input."""
+
     def make(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
         return _elementwise(op, types[0])(c, args, types, options)
+
     return make
 
 
@@ -68,12 +72,14 @@ def _fill_null(c: Compiler, args: list[RowFn], types: list[DType], options: Any)
     def fill(row: Row) -> Any:
         v = value(row)
         return default(row) if v is None else v
+
     return (fill if fix is None else (lambda row: fix(fill(row)))), dtype
 
 
 def _horizontal(decisive: bool) -> Callable[..., tuple[RowFn, DType]]:
     """``all_horizontal`` (``decisive`` False) or ``any_horizontal`` (True), three-valued:
     the decisive value wins, else null if any input is null."""
+
     def make(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
         def combine(row: Row) -> Any:
             seen_null = False
@@ -84,7 +90,9 @@ def _horizontal(decisive: bool) -> Callable[..., tuple[RowFn, DType]]:
                 if v is None:
                     seen_null = True
             return None if seen_null else not decisive
+
         return combine, BOOL
+
     return make
 
 
@@ -96,7 +104,9 @@ def _extreme(pick: Callable[..., Any]) -> Callable[..., tuple[RowFn, DType]]:
         def f(row: Row) -> Any:
             present = [v for v in (g(row) for g in args) if v is not None]
             return fix(pick(present)) if present else None
+
         return f, dtype
+
     return make
 
 
@@ -110,6 +120,7 @@ def _coalesce(c: Compiler, args: list[RowFn], types: list[DType], options: Any) 
             if v is not None:
                 return fix(v)
         return None
+
     return f, dtype
 
 
@@ -133,6 +144,7 @@ def _clip(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> t
             if hi is not None and v > hi:
                 v = hi
         return fix(v)
+
     return f, dtype
 
 
@@ -171,6 +183,7 @@ def _is_in(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> 
         if v is None:
             return (None in pool) if nulls_equal else None
         return v in pool
+
     return f, BOOL
 
 
@@ -185,6 +198,7 @@ def _is_between(c: Compiler, args: list[RowFn], types: list[DType], options: Any
         left = v >= lo if closed in ("Both", "Left") else v > lo
         right = v <= hi if closed in ("Both", "Right") else v < hi
         return left and right
+
     return f, BOOL
 
 
@@ -204,6 +218,7 @@ def _format(c: Compiler, args: list[RowFn], types: list[DType], options: Any) ->
             out.append(text)
         out.append(tail)
         return "".join(out)
+
     return f, STR
 
 
@@ -217,6 +232,7 @@ def _concat_str(c: Compiler, args: list[RowFn], types: list[DType], options: Any
         if any(t is None for t in texts):
             return None
         return sep.join(texts)
+
     return f, STR
 
 
@@ -239,6 +255,7 @@ def _concat_list(c: Compiler, args: list[RowFn], types: list[DType], options: An
             else:
                 out.append(v)
         return out
+
     return f, ("l", inner)
 
 
@@ -250,7 +267,9 @@ def _list_of(op: Callable[[list[Any]], Any], dtype: Callable[[DType], DType]) ->
         def f(row: Row) -> Any:
             v = values(row)
             return None if v is None else op(v)
+
         return f, dtype(inner)
+
     return make
 
 
@@ -270,6 +289,7 @@ def _list_sum_make(c: Compiler, args: list[RowFn], types: list[DType], options: 
         if v is None:
             return None
         return sum((x for x in v if x is not None), zero)
+
     return f, inner_out
 
 
@@ -281,6 +301,7 @@ def _list_contains(c: Compiler, args: list[RowFn], types: list[DType], options: 
         if v is None:
             return None
         return item(row) in v
+
     return f, BOOL
 
 
@@ -295,6 +316,7 @@ def _list_join(c: Compiler, args: list[RowFn], types: list[DType], options: Any)
         if not ignore_nulls and any(x is None for x in v):
             return None
         return s.join(to_text(x) for x in v if x is not None)
+
     return f, STR
 
 
@@ -313,6 +335,7 @@ def _set_operation(c: Compiler, args: list[RowFn], types: list[DType], options: 
             if x in keep and x not in seen:
                 seen.append(x)
         return seen
+
     return f, types[0]
 
 
@@ -320,12 +343,19 @@ def _replace(strict: bool) -> Callable[..., tuple[RowFn, DType]]:
     def make(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
         value, old, new = args[:3]
         default = args[3] if len(args) > 3 else None
-        last: list[Any] = [None, None, None]  # the old values last seen (kept alive: compared by identity), their mapping
+        last: list[Any] = [
+            None,
+            None,
+            None,
+        ]  # the old values last seen (kept alive: compared by identity), their mapping
         new_type = types[2][1] if isinstance(types[2], tuple) else types[2]
         if strict:
             declared = options.get("return_dtype") if isinstance(options, dict) else None
-            dtype = named(declared) if declared is not None else (
-                supertype(new_type, types[3]) if default is not None else new_type)
+            dtype = (
+                named(declared)
+                if declared is not None
+                else (supertype(new_type, types[3]) if default is not None else new_type)
+            )
         else:
             dtype = supertype(types[0], new_type)
         fix = coercer(dtype) or (lambda v: v)
@@ -334,9 +364,12 @@ def _replace(strict: bool) -> Callable[..., tuple[RowFn, DType]]:
             keys, values = old(row), new(row)
             if last[0] is keys and last[2] is values:  # literal old/new values: built once
                 return last[1]  # type: ignore[no-any-return]
-            table = dict(zip(keys if isinstance(keys, list) else [keys],
-                             values if isinstance(values, list) else [values] * (len(keys) if isinstance(keys, list)
-                                                                                else 1)))
+            table = dict(
+                zip(
+                    keys if isinstance(keys, list) else [keys],
+                    values if isinstance(values, list) else [values] * (len(keys) if isinstance(keys, list) else 1),
+                )
+            )
             last[:] = [keys, table, values]
             return table
 
@@ -352,7 +385,9 @@ def _replace(strict: bool) -> Callable[..., tuple[RowFn, DType]]:
                     raise ValueError(f"replace_strict: {v!r} has no replacement")
                 return fix(default(row))
             return fix(v)
+
         return f, dtype
+
     return make
 
 
@@ -362,6 +397,7 @@ def _starts_with(c: Compiler, args: list[RowFn], types: list[DType], options: An
     def f(row: Row) -> Any:
         v, p = value(row), prefix(row)
         return None if v is None or p is None else v.startswith(p)
+
     return f, BOOL
 
 
@@ -374,7 +410,8 @@ def _slice(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> 
             return None
         if start < 0:
             start = max(len(v) + start, 0)
-        return v[start:] if n is None else v[start:start + n]
+        return v[start:] if n is None else v[start : start + n]
+
     return f, STR
 
 
@@ -397,6 +434,7 @@ def _temporal(c: Compiler, args: list[RowFn], types: list[DType], options: Any) 
         def to_string(row: Row) -> Any:
             v = value(row)
             return None if v is None else v.strftime(fmt)
+
         return to_string, STR
     if name in ("Year", "Month", "Day"):
         attr = name.lower()
@@ -404,6 +442,7 @@ def _temporal(c: Compiler, args: list[RowFn], types: list[DType], options: Any) 
         def part(row: Row) -> Any:
             v = value(row)
             return None if v is None else getattr(v, attr)
+
         return part, INT
     if name == "MonthEnd":
         return (lambda row: month_end(value(row))), types[0]
@@ -419,6 +458,7 @@ def _temporal(c: Compiler, args: list[RowFn], types: list[DType], options: Any) 
             if v is None:
                 return None
             return int(v / dt.timedelta(days=1))
+
         return days, INT
     if name == "DatetimeFunction":
         if detail.get("time_zone") is not None:
@@ -431,6 +471,7 @@ def _temporal(c: Compiler, args: list[RowFn], types: list[DType], options: Any) 
                 return None
             y, mo, d, h, mi, s, us = vs
             return dt.datetime(y, mo, d, h, mi, s, us)
+
         return make_datetime, DATETIME
     if name == "Duration":
         if detail not in MICRO:
@@ -442,8 +483,16 @@ def _temporal(c: Compiler, args: list[RowFn], types: list[DType], options: Any) 
             if any(v is None for v in vs):
                 return None
             weeks, days, hours, minutes, seconds, ms, us, ns = vs
-            return dt.timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds,
-                                milliseconds=ms, microseconds=us + ns / NS_PER_US)
+            return dt.timedelta(
+                weeks=weeks,
+                days=days,
+                hours=hours,
+                minutes=minutes,
+                seconds=seconds,
+                milliseconds=ms,
+                microseconds=us + ns / NS_PER_US,
+            )
+
         return duration, DURATION
     raise Unsupported(f"dt.{name}")
 
@@ -456,6 +505,7 @@ def _not(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tu
         if v is None:
             return None
         return (not v) if type(v) is bool else ~v
+
     return negate, types[0]
 
 
@@ -463,6 +513,7 @@ def _is_null(negated: bool) -> Maker:
     def make(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
         (value,) = args
         return (lambda row: (value(row) is None) is not negated), BOOL
+
     return make
 
 
@@ -493,33 +544,59 @@ def _date_ranges(c: Compiler, args: list[RowFn], types: list[DType], options: An
                 out.append(d)
             k += 1
         return out
+
     return f, ("l", DATE)
 
 
 def _namespace(kind: str, makers: dict[str, Maker]) -> Maker:
     """The functions of one namespace (``str``, ``list``, boolean…), by their serialised name."""
+
     def make(c: Compiler, args: list[RowFn], types: list[DType], options: Any) -> tuple[RowFn, DType]:
         name, detail = (options, None) if isinstance(options, str) else next(iter(options.items()))
         maker = makers.get(name)
         if maker is None:
             raise Unsupported(f"{kind}.{name}")
         return maker(c, args, types, detail)
+
     return make
 
 
 ROW_FUNCTIONS: dict[str, Maker] = {
     "FillNull": _fill_null,
-    "Boolean": _namespace("boolean", {
-        "Not": _not, "IsNull": _is_null(False), "IsNotNull": _is_null(True), "AllHorizontal": _horizontal(False),
-        "AnyHorizontal": _horizontal(True), "IsIn": _is_in, "IsBetween": _is_between}),
-    "ListExpr": _namespace("list", {
-        "Concat": _concat_list,
-        "DropNulls": _list_of(lambda v: [x for x in v if x is not None], lambda inner: ("l", inner)),
-        "Length": _list_of(len, lambda inner: INT), "Sum": _list_sum_make, "Contains": _list_contains,
-        "Join": _list_join, "SetOperation": _set_operation}),
-    "StringExpr": _namespace("str", {
-        "Format": _format, "ConcatHorizontal": _concat_str, "StartsWith": _starts_with, "Slice": _slice,
-        "Strptime": _strptime_make}),
+    "Boolean": _namespace(
+        "boolean",
+        {
+            "Not": _not,
+            "IsNull": _is_null(False),
+            "IsNotNull": _is_null(True),
+            "AllHorizontal": _horizontal(False),
+            "AnyHorizontal": _horizontal(True),
+            "IsIn": _is_in,
+            "IsBetween": _is_between,
+        },
+    ),
+    "ListExpr": _namespace(
+        "list",
+        {
+            "Concat": _concat_list,
+            "DropNulls": _list_of(lambda v: [x for x in v if x is not None], lambda inner: ("l", inner)),
+            "Length": _list_of(len, lambda inner: INT),
+            "Sum": _list_sum_make,
+            "Contains": _list_contains,
+            "Join": _list_join,
+            "SetOperation": _set_operation,
+        },
+    ),
+    "StringExpr": _namespace(
+        "str",
+        {
+            "Format": _format,
+            "ConcatHorizontal": _concat_str,
+            "StartsWith": _starts_with,
+            "Slice": _slice,
+            "Strptime": _strptime_make,
+        },
+    ),
     "TemporalExpr": _temporal,
     "Round": _round,
     "Floor": _same(_floor),

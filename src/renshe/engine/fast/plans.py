@@ -87,8 +87,10 @@ def has_temporal(dtype: Any) -> bool:
 
 def columns_of(frame: pl.DataFrame) -> Columns:
     """A result frame's columns as Python lists, dates as ISO strings."""
-    return {name: [jsonable(v) for v in series.to_list()] if has_temporal(series.dtype) else series.to_list()
-            for name, series in frame.to_dict().items()}
+    return {
+        name: [jsonable(v) for v in series.to_list()] if has_temporal(series.dtype) else series.to_list()
+        for name, series in frame.to_dict().items()
+    }
 
 
 # ---- compiling ----------------------------------------------------------------------------
@@ -118,8 +120,9 @@ def compile_plan(plan: Plan, frame: pl.DataFrame, tables: dict[str, pl.DataFrame
                 steps.append(("col", name, _coerced(fn, dtype, polars_schema.get(name))))
                 schema[name] = dtype
         else:
-            steps.append(("agg", None, _aggregation(step, compiler, schema, _schema(tables[step.table]),
-                                                    polars_schema)))
+            steps.append(
+                ("agg", None, _aggregation(step, compiler, schema, _schema(tables[step.table]), polars_schema))
+            )
     select = []
     for expr in plan.select:
         name = expr.meta.output_name()
@@ -150,8 +153,13 @@ def _coerced(fn: Any, inferred: DType, actual: DType | None) -> Any:
     return fn
 
 
-def _aggregation(group: AggGroup, compiler: Compiler, schema: dict[str, DType], table_schema: dict[str, DType],
-                 polars_schema: dict[str, DType]) -> _Aggregation:
+def _aggregation(
+    group: AggGroup,
+    compiler: Compiler,
+    schema: dict[str, DType],
+    table_schema: dict[str, DType],
+    polars_schema: dict[str, DType],
+) -> _Aggregation:
     table = dict(table_schema)
     table.update({u: schema[u] for u in group.uses})
     where = None if group.where is None else compiler.predicate(group.where, table)

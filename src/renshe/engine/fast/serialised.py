@@ -82,8 +82,6 @@ def literal(node: Any) -> tuple[Any, DType]:
     raise Unsupported(f"literal {name}")
 
 
-
-
 def replace_inputs(node: Any, n: int) -> Any:
     """``node`` with its direct inputs replaced by columns ``__in0``… (to apply its
     one-row function to columns computed elsewhere)."""

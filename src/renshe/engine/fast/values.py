@@ -134,6 +134,7 @@ def or_(a: Any, b: Any) -> Any:
 def nullable(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     def f(a: Any, b: Any) -> Any:
         return None if a is None or b is None else op(a, b)
+
     return f
 
 
@@ -233,6 +234,7 @@ def strptime(fmt: str, strict: bool) -> Callable[[Any], Any]:
             if strict:
                 raise
             return None
+
     return parse
 
 

@@ -19,12 +19,14 @@ def require_sme_scope(c: Calc) -> None:
     """京政办发〔2020〕7号 附则: a Beijing-registered SME under 工信部联企业〔2011〕300号,
     judged up to the end date of the measures (the region is the rule's gate)."""
     sizes = c.p(SCOPE + "sme_sizes")
-    c.require(pl.col("size").is_in(sizes), pl.format("在京注册的中小微企业（{}）", pl.col("size")),
-              pl.format("企业划型为 {}，非中小微企业，不适用京政办发〔2020〕7号", pl.col("size")),
-              "未能划型（缺少行业、从业人员、营业收入或资产总额），无法确认中小微企业条件")
+    c.require(
+        pl.col("size").is_in(sizes),
+        pl.format("在京注册的中小微企业（{}）", pl.col("size")),
+        pl.format("企业划型为 {}，非中小微企业，不适用京政办发〔2020〕7号", pl.col("size")),
+        "未能划型（缺少行业、从业人员、营业收入或资产总额），无法确认中小微企业条件",
+    )
     end = c.p(SCOPE + "valid_to")
-    c.require(pl.lit(as_of(c) <= as_date(end)), None,
-              f"京政办发〔2020〕7号各项措施有效期至 {end}，测算日已过")
+    c.require(pl.lit(as_of(c) <= as_date(end)), None, f"京政办发〔2020〕7号各项措施有效期至 {end}，测算日已过")
 
 
 def hubei_exposure(c: Calc) -> tuple[pl.Expr, pl.Expr]:
@@ -47,9 +49,15 @@ def application_window(c: Calc, start: Any, end: Any, what: str) -> None:
     first, last, today = as_date(start), as_date(end), as_of(c)
     c.output("deadline", pl.lit(last.isoformat()))
     c.output("window_from", pl.lit(first.isoformat()))
-    c.require(pl.lit(today >= first), None,
-              f"{what}申请期为 {first.isoformat()} 至 {last.isoformat()}，测算日 {today.isoformat()} 尚未开始")
-    c.require(pl.lit(today <= last), pl.lit(f"{what}申请期 {first.isoformat()} 至 {last.isoformat()}，现可申请"),
-              f"{what}申请期已于 {last.isoformat()} 截止（测算日 {today.isoformat()}）")
+    c.require(
+        pl.lit(today >= first),
+        None,
+        f"{what}申请期为 {first.isoformat()} 至 {last.isoformat()}，测算日 {today.isoformat()} 尚未开始",
+    )
+    c.require(
+        pl.lit(today <= last),
+        pl.lit(f"{what}申请期 {first.isoformat()} 至 {last.isoformat()}，现可申请"),
+        f"{what}申请期已于 {last.isoformat()} 截止（测算日 {today.isoformat()}）",
+    )
     c.amount(pl.lit(float((last - today).days + 1)), unit="days")
     c.note(f"距申请截止（{last.isoformat()}）尚余 {(last - today).days + 1} 天（含当日）")

@@ -17,8 +17,11 @@ class AgencyFacts(Facts, entity="agency"):
 
 @rule("beijing.free_training_providers_priority_2020")
 def free_training_providers_priority(c: Calc) -> None:
-    c.require(pl.col("bj_free_online_training_provided"), "疫情防控期间免费向本市劳动者提供在线培训",
-              "未在疫情防控期间免费向本市劳动者提供在线培训，不享受优先纳入",
-              "需说明是否免费提供在线培训（agency.bj_free_online_training_provided）")
+    c.require(
+        pl.col("bj_free_online_training_provided"),
+        "疫情防控期间免费向本市劳动者提供在线培训",
+        "未在疫情防控期间免费向本市劳动者提供在线培训，不享受优先纳入",
+        "需说明是否免费提供在线培训（agency.bj_free_online_training_provided）",
+    )
     c.output("priority", pl.lit(True))
     c.note("优先纳入本市线上培训补贴政策体系")

@@ -17,8 +17,10 @@ def hr_annual_report_deadline_extension(c: Calc) -> None:
     c.note(pl.format("原定期限 {}", iso(due)), when=due.is_not_null())
     if new is None:
         c.output("deadline", pl.lit(None, dtype=pl.String))
-        c.note("年度报告公示和年度人力资源市场统计原时限暂停，延长后的具体时间将另行通知"
-               "（参数 beijing.hr_annual_report_deadline_2020 未设定）")
+        c.note(
+            "年度报告公示和年度人力资源市场统计原时限暂停，延长后的具体时间将另行通知"
+            "（参数 beijing.hr_annual_report_deadline_2020 未设定）"
+        )
         return
     end = as_date(new)
     c.output("deadline", pl.lit(end.isoformat()))

@@ -22,8 +22,11 @@ def require_epidemic_period(c: Calc, what: str) -> dt.date | None:
     """The measure runs 疫情防控期间: fail once ``cn.epidemic_end_date`` is set and passed."""
     end = as_date(c.p(EPIDEMIC_END))
     if end is not None:
-        c.require(pl.lit(as_of(c) <= end), f"{what}：测算日在疫情防控期间内（截至 {end.isoformat()}）",
-                  f"{what}：疫情防控期间已于 {end.isoformat()} 结束，测算日 {as_of(c).isoformat()} 不再适用")
+        c.require(
+            pl.lit(as_of(c) <= end),
+            f"{what}：测算日在疫情防控期间内（截至 {end.isoformat()}）",
+            f"{what}：疫情防控期间已于 {end.isoformat()} 结束，测算日 {as_of(c).isoformat()} 不再适用",
+        )
     return end
 
 

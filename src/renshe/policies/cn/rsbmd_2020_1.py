@@ -21,8 +21,15 @@ class PersonFacts(Facts, entity="person"):
 
 @rule("cn.public_institution_timely_award_2020")
 def public_institution_timely_award(c: Calc) -> None:
-    c.require(pl.col("employer_unit_type").is_in(c.p("unit_types")), "事业单位工作人员",
-              "不是事业单位工作人员（person.employer_unit_type）", "未填写所在单位类型（person.employer_unit_type）")
-    c.require(pl.col("epidemic_contribution"), "在疫情防控中做出贡献：按《事业单位工作人员奖励规定》开展及时奖励",
-              "未认定在疫情防控中做出贡献（person.epidemic_contribution）")
+    c.require(
+        pl.col("employer_unit_type").is_in(c.p("unit_types")),
+        "事业单位工作人员",
+        "不是事业单位工作人员（person.employer_unit_type）",
+        "未填写所在单位类型（person.employer_unit_type）",
+    )
+    c.require(
+        pl.col("epidemic_contribution"),
+        "在疫情防控中做出贡献：按《事业单位工作人员奖励规定》开展及时奖励",
+        "未认定在疫情防控中做出贡献（person.epidemic_contribution）",
+    )
     c.note("奋战在疫情防控一线的优先", when=has_group(["frontline_medical", "hubei_aid_medical_team"]))

@@ -15,8 +15,26 @@ from renshe.store.models_targets import TargetProgress, TargetSet
 DEMO_TABLE = "xinmi-2020"
 DEMO_MONTHS = [f"2020-{m:02d}" for m in range(1, 7)]
 #: share of the year's target each unit reaches by June (cycled over the units in table order)
-DEMO_PACES = ["0.62", "0.35", "0.51", "0.44", "0.70", "0.28", "0.55", "0.48", "0.40", "0.58", "0.33", "0.66",
-              "0.45", "0.20", "0.52", "0.47", "0.38", "0.60"]
+DEMO_PACES = [
+    "0.62",
+    "0.35",
+    "0.51",
+    "0.44",
+    "0.70",
+    "0.28",
+    "0.55",
+    "0.48",
+    "0.40",
+    "0.58",
+    "0.33",
+    "0.66",
+    "0.45",
+    "0.20",
+    "0.52",
+    "0.47",
+    "0.38",
+    "0.60",
+]
 #: how the half-year's work is spread over January–June (the spring festival and epidemic slow Feb)
 DEMO_MONTH_WEIGHTS = ["0.12", "0.05", "0.15", "0.20", "0.22", "0.26"]
 

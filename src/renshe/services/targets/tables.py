@@ -78,12 +78,19 @@ def parse(data: dict[str, Any], where: str) -> TargetTable:
     rows = []
     for i, row in enumerate(data["rows"], start=1):
         if len(row) != len(columns) + 1:
-            raise ValueError(f"{where}: 第 {i} 行应有 {len(columns) + 1} 项（单位 + {len(columns)} 列），实有 {len(row)} 项")
+            raise ValueError(
+                f"{where}: 第 {i} 行应有 {len(columns) + 1} 项（单位 + {len(columns)} 列），实有 {len(row)} 项"
+            )
         rows.append((str(row[0]), tuple(_number(v, f"{where} 第 {i} 行") for v in row[1:])))
     total = data.get("total")
     return TargetTable(
-        name=str(data["name"]), title=str(data["title"]), year=int(data["year"]), doc_no=str(data.get("doc_no", "")),
-        region=str(data["region"]) if data.get("region") else None, columns=columns, rows=tuple(rows),
+        name=str(data["name"]),
+        title=str(data["title"]),
+        year=int(data["year"]),
+        doc_no=str(data.get("doc_no", "")),
+        region=str(data["region"]) if data.get("region") else None,
+        columns=columns,
+        rows=tuple(rows),
         total=tuple(_number(v, f"{where} 合计") for v in total) if total is not None else None,
         meta={k: v for k, v in data.items() if k not in ("columns", "rows", "total")},
     )
@@ -94,7 +101,20 @@ def names() -> list[str]:
 
 
 @cache
-@implements("xinmi.employment_targets_2020", "xinmi.target_new_urban_jobs_2020", "xinmi.target_unemployed_reemployed_2020", "xinmi.target_hard_to_employ_employed_2020", "xinmi.target_rural_labour_transferred_2020", "xinmi.target_guaranteed_loans_2020", "xinmi.target_unemployed_skills_training_2020", "xinmi.target_rural_labour_skills_training_2020", "xinmi.target_returnee_startup_coaching_2020", "xinmi.target_return_to_countryside_startups_2020", "xinmi.target_sandan_linkage_training_2020", tests=["tests/targets/test_table.py::test_every_row_matches_the_seed_cell_by_cell"])
+@implements(
+    "xinmi.employment_targets_2020",
+    "xinmi.target_new_urban_jobs_2020",
+    "xinmi.target_unemployed_reemployed_2020",
+    "xinmi.target_hard_to_employ_employed_2020",
+    "xinmi.target_rural_labour_transferred_2020",
+    "xinmi.target_guaranteed_loans_2020",
+    "xinmi.target_unemployed_skills_training_2020",
+    "xinmi.target_rural_labour_skills_training_2020",
+    "xinmi.target_returnee_startup_coaching_2020",
+    "xinmi.target_return_to_countryside_startups_2020",
+    "xinmi.target_sandan_linkage_training_2020",
+    tests=["tests/targets/test_table.py::test_every_row_matches_the_seed_cell_by_cell"],
+)
 def load(name: str) -> TargetTable:
     path = HERE / f"{name}.yaml"
     if "/" in name or "\\" in name or not path.exists():

@@ -37,11 +37,16 @@ WRITE_ROLES = frozenset({"caseworker", "admin"})
 MONTHS_IN_YEAR = 12
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 STATUS_NAMES = {"done": "已完成", "behind": "落后于时间进度", "on_track": "符合时间进度", "no_target": "无目标"}
-PROGRESS_HEADERS: dict[str, tuple[str, ...]] = {"unit": ("单位", "unit"), "kind": ("指标", "kind"), "month": ("月份", "month"),
-                    "value": ("完成数", "value")}
+PROGRESS_HEADERS: dict[str, tuple[str, ...]] = {
+    "unit": ("单位", "unit"),
+    "kind": ("指标", "kind"),
+    "month": ("月份", "month"),
+    "value": ("完成数", "value"),
+}
 
 
 # ----------------------------------------------------------------------------- access
+
 
 def area_of(user: User) -> str | None:
     """The region prefix the user covers, or None for all regions (no region set)."""
@@ -65,6 +70,7 @@ def in_area(user: User, region: str | None) -> bool:
 
 
 # ----------------------------------------------------------------------------- numbers
+
 
 def number(value: Decimal | float | int | None) -> int | float | None:
     """A stored number as JSON: integers without decimals."""
@@ -94,8 +100,9 @@ def year_elapsed(year: int, month: str) -> Fraction:
     return Fraction(m, MONTHS_IN_YEAR)
 
 
-def progress_status(done: Fraction, target: Fraction | None, elapsed: Fraction,
-                    on: dt.date | None = None) -> tuple[str, Fraction | None]:
+def progress_status(
+    done: Fraction, target: Fraction | None, elapsed: Fraction, on: dt.date | None = None
+) -> tuple[str, Fraction | None]:
     """(status, share of target done). Behind when the share done is below the share of
     the year elapsed minus the margin (targets.behind_margin); exactly on it is on track."""
     if target is None or target <= 0:
@@ -110,19 +117,30 @@ def progress_status(done: Fraction, target: Fraction | None, elapsed: Fraction,
 
 # ----------------------------------------------------------------------------- sets
 
+
 def _json(ts: TargetSet) -> dict[str, Any]:
     keys = [c["key"] for c in ts.columns]
     rows: dict[str, dict[str, Any]] = {}
     for t in ts.targets:
         rows.setdefault(t.unit, {"unit": t.unit, **{k: None for k in keys}})[t.kind] = number(t.value)
-    return {"name": ts.name, "year": ts.year, "columns": keys, "rows": list(rows.values()),
-            "total": dict(ts.total) if ts.total is not None else None}
+    return {
+        "name": ts.name,
+        "year": ts.year,
+        "columns": keys,
+        "rows": list(rows.values()),
+        "total": dict(ts.total) if ts.total is not None else None,
+    }
 
 
 def view(ts: TargetSet) -> dict[str, Any]:
     """The set in the ``targets show --json`` shape, with title, document, region and headers."""
-    return {**_json(ts), "title": ts.title, "doc_no": ts.doc_no, "region": ts.region,
-            "headers": {c["key"]: c["header"] for c in ts.columns}}
+    return {
+        **_json(ts),
+        "title": ts.title,
+        "doc_no": ts.doc_no,
+        "region": ts.region,
+        "headers": {c["key"]: c["header"] for c in ts.columns},
+    }
 
 
 def store_table(s: Session, user: User | None, table: TargetTable, *, replace: bool = False) -> TargetSet:
@@ -142,8 +160,15 @@ def store_table(s: Session, user: User | None, table: TargetTable, *, replace: b
         ts = existing
         ts.title, ts.doc_no, ts.year, ts.region = table.title, table.doc_no, table.year, table.region
     else:
-        ts = TargetSet(name=table.name, title=table.title, doc_no=table.doc_no, year=table.year, region=table.region,
-                       columns=[], created_by=user.id if user else None)
+        ts = TargetSet(
+            name=table.name,
+            title=table.title,
+            doc_no=table.doc_no,
+            year=table.year,
+            region=table.region,
+            columns=[],
+            created_by=user.id if user else None,
+        )
         s.add(ts)
     ts.columns = [{"key": c.key, "header": c.header, "unit": c.unit} for c in table.columns]
     keys = [c.key for c in table.columns]
@@ -157,8 +182,14 @@ def store_table(s: Session, user: User | None, table: TargetTable, *, replace: b
                 position += 1
     s.flush()
     s.refresh(ts)
-    audit.record(s, user, "targets.import", "target_set", ts.name,
-                 {"year": ts.year, "units": len(table.rows), "columns": keys, "replace": replace})
+    audit.record(
+        s,
+        user,
+        "targets.import",
+        "target_set",
+        ts.name,
+        {"year": ts.year, "units": len(table.rows), "columns": keys, "replace": replace},
+    )
     return ts
 
 
@@ -187,6 +218,7 @@ def units_of(ts: TargetSet) -> list[str]:
 
 # ----------------------------------------------------------------------------- progress
 
+
 @dataclass
 class Loaded:
     accepted: int
@@ -203,7 +235,9 @@ def _kind_key(ts: TargetSet, raw: str) -> str | None:
     return None
 
 
-def _check_entry(ts: TargetSet, units: set[str], row: int, entry: dict[str, Any]) -> tuple[tuple[str, str, str, Decimal] | None, list[dict[str, Any]]]:
+def _check_entry(
+    ts: TargetSet, units: set[str], row: int, entry: dict[str, Any]
+) -> tuple[tuple[str, str, str, Decimal] | None, list[dict[str, Any]]]:
     problems = []
 
     def bad(field: str, message: str) -> None:
@@ -240,8 +274,7 @@ def _check_entry(ts: TargetSet, units: set[str], row: int, entry: dict[str, Any]
     return (unit, kind, month, value), []
 
 
-def record_progress(s: Session, user: User, name: str, entries: list[dict[str, Any]], *,
-                    source: str = "api") -> Loaded:
+def record_progress(s: Session, user: User, name: str, entries: list[dict[str, Any]], *, source: str = "api") -> Loaded:
     """Enter the month's figure for each {unit, kind, month, value}; the good rows are saved
     (a later entry for the same unit, kind and month replaces the earlier one), the bad are
     reported by row (1 = the first entry), field and what was expected."""
@@ -251,23 +284,31 @@ def record_progress(s: Session, user: User, name: str, entries: list[dict[str, A
     problems: list[dict[str, Any]] = []
     good: dict[tuple[str, str, str], Decimal] = {}
     for i, entry in enumerate(entries, start=1):
-        item, issues = _check_entry(ts, units, entry.get("_row", i) if isinstance(entry, dict) else i,
-                                    entry if isinstance(entry, dict) else {})
+        item, issues = _check_entry(
+            ts, units, entry.get("_row", i) if isinstance(entry, dict) else i, entry if isinstance(entry, dict) else {}
+        )
         problems.extend(issues)
         if item is not None:
             good[item[:3]] = item[3]
-    existing = {(p.unit, p.kind, p.month): p for p in s.execute(
-        select(TargetProgress).where(TargetProgress.set_id == ts.id)).scalars()}
+    existing = {
+        (p.unit, p.kind, p.month): p
+        for p in s.execute(select(TargetProgress).where(TargetProgress.set_id == ts.id)).scalars()
+    }
     for (unit, kind, month), value in good.items():
         row = existing.get((unit, kind, month))
         if row is None:
-            s.add(TargetProgress(set_id=ts.id, unit=unit, kind=kind, month=month, value=value,
-                                 entered_by=user.id))
+            s.add(TargetProgress(set_id=ts.id, unit=unit, kind=kind, month=month, value=value, entered_by=user.id))
         else:
             row.value, row.entered_by = value, user.id
     s.flush()
-    audit.record(s, user, "targets.progress", "target_set", ts.name,
-                 {"accepted": len(good), "rejected_rows": sorted({p["row"] for p in problems}), "source": source})
+    audit.record(
+        s,
+        user,
+        "targets.progress",
+        "target_set",
+        ts.name,
+        {"accepted": len(good), "rejected_rows": sorted({p["row"] for p in problems}), "source": source},
+    )
     return Loaded(len(good), problems)
 
 
@@ -310,8 +351,9 @@ def progress_from_xlsx(s: Session, user: User, name: str, data: bytes) -> Loaded
 
 
 def _progress(s: Session, ts: TargetSet) -> list[TargetProgress]:
-    return list(s.execute(select(TargetProgress).where(TargetProgress.set_id == ts.id)
-                          .order_by(TargetProgress.month)).scalars())
+    return list(
+        s.execute(select(TargetProgress).where(TargetProgress.set_id == ts.id).order_by(TargetProgress.month)).scalars()
+    )
 
 
 def latest_month(s: Session, ts: TargetSet) -> str | None:
@@ -320,6 +362,7 @@ def latest_month(s: Session, ts: TargetSet) -> str | None:
 
 
 # ----------------------------------------------------------------------------- dashboard
+
 
 def default_month(s: Session, ts: TargetSet, today: dt.date | None = None) -> str:
     latest = latest_month(s, ts)
@@ -331,7 +374,25 @@ def default_month(s: Session, ts: TargetSet, today: dt.date | None = None) -> st
     return f"{ts.year}-12" if today.year > ts.year else f"{ts.year}-01"
 
 
-@implements("xinmi.employment_targets_2020", "xinmi.target_new_urban_jobs_2020", "xinmi.target_unemployed_reemployed_2020", "xinmi.target_hard_to_employ_employed_2020", "xinmi.target_rural_labour_transferred_2020", "xinmi.target_guaranteed_loans_2020", "xinmi.target_unemployed_skills_training_2020", "xinmi.target_rural_labour_skills_training_2020", "xinmi.target_returnee_startup_coaching_2020", "xinmi.target_return_to_countryside_startups_2020", "xinmi.target_sandan_linkage_training_2020", "xinmi.employment_work_assessment_2020", "xinmi.subsidised_training_target_2020", "beijing.graduate_online_recruitment_month_2020", "cn.ui_online_claim_rollout_2020", "cn.internet_plus_training_511_target_2020", tests=["tests/targets/test_api.py::test_dashboard_order_and_percentages"])
+@implements(
+    "xinmi.employment_targets_2020",
+    "xinmi.target_new_urban_jobs_2020",
+    "xinmi.target_unemployed_reemployed_2020",
+    "xinmi.target_hard_to_employ_employed_2020",
+    "xinmi.target_rural_labour_transferred_2020",
+    "xinmi.target_guaranteed_loans_2020",
+    "xinmi.target_unemployed_skills_training_2020",
+    "xinmi.target_rural_labour_skills_training_2020",
+    "xinmi.target_returnee_startup_coaching_2020",
+    "xinmi.target_return_to_countryside_startups_2020",
+    "xinmi.target_sandan_linkage_training_2020",
+    "xinmi.employment_work_assessment_2020",
+    "xinmi.subsidised_training_target_2020",
+    "beijing.graduate_online_recruitment_month_2020",
+    "cn.ui_online_claim_rollout_2020",
+    "cn.internet_plus_training_511_target_2020",
+    tests=["tests/targets/test_api.py::test_dashboard_order_and_percentages"],
+)
 def dashboard(s: Session, user: User, name: str, kind: str | None = None, month: str | None = None) -> dict[str, Any]:
     """Per unit: target, done to the end of ``month``, share of target, share of the year
     elapsed, gap and status, sorted by who is furthest behind; the total; the monthly trend."""
@@ -360,10 +421,21 @@ def dashboard(s: Session, user: User, name: str, kind: str | None = None, month:
             continue
         status, share = progress_status(done[unit], target, elapsed)
         gap = share - elapsed if share is not None else None
-        rows.append({"unit": unit, "target": number(Decimal(target.numerator) / target.denominator),
-                     "done": _frac_number(done[unit]), "pct_target": ratio(share), "pct_year": ratio(elapsed),
-                     "gap": ratio(gap), "status": status, "status_name": STATUS_NAMES[status],
-                     "pct_target_text": percent_text(share), "_gap": gap, "_pos": position})
+        rows.append(
+            {
+                "unit": unit,
+                "target": number(Decimal(target.numerator) / target.denominator),
+                "done": _frac_number(done[unit]),
+                "pct_target": ratio(share),
+                "pct_year": ratio(elapsed),
+                "gap": ratio(gap),
+                "status": status,
+                "status_name": STATUS_NAMES[status],
+                "pct_target_text": percent_text(share),
+                "_gap": gap,
+                "_pos": position,
+            }
+        )
     rows.sort(key=lambda r: (r["_gap"], r["_pos"]))
     for r in rows:
         del r["_gap"], r["_pos"]
@@ -375,20 +447,42 @@ def dashboard(s: Session, user: User, name: str, kind: str | None = None, month:
         mo = f"{ts.year}-{m:02d}"
         if mo > month:
             break
-        month_done = sum((Fraction(Decimal(str(p.value))) for p in progress if p.month == mo and p.unit in targets),
-                         Fraction(0))
-        cumulative = sum((Fraction(Decimal(str(p.value))) for p in progress if p.month <= mo and p.unit in targets),
-                         Fraction(0))
-        trend.append({"month": mo, "done": _frac_number(month_done), "cumulative": _frac_number(cumulative),
-                      "planned": _frac_number(total_target * year_elapsed(ts.year, mo))})
+        month_done = sum(
+            (Fraction(Decimal(str(p.value))) for p in progress if p.month == mo and p.unit in targets), Fraction(0)
+        )
+        cumulative = sum(
+            (Fraction(Decimal(str(p.value))) for p in progress if p.month <= mo and p.unit in targets), Fraction(0)
+        )
+        trend.append(
+            {
+                "month": mo,
+                "done": _frac_number(month_done),
+                "cumulative": _frac_number(cumulative),
+                "planned": _frac_number(total_target * year_elapsed(ts.year, mo)),
+            }
+        )
     return {
-        "name": ts.name, "title": ts.title, "doc_no": ts.doc_no, "year": ts.year, "region": ts.region,
-        "kind": key, "header": column["header"], "unit_of_measure": column.get("unit"), "month": month,
-        "pct_year": ratio(elapsed), "pct_year_text": percent_text(elapsed),
+        "name": ts.name,
+        "title": ts.title,
+        "doc_no": ts.doc_no,
+        "year": ts.year,
+        "region": ts.region,
+        "kind": key,
+        "header": column["header"],
+        "unit_of_measure": column.get("unit"),
+        "month": month,
+        "pct_year": ratio(elapsed),
+        "pct_year_text": percent_text(elapsed),
         "kinds": [{"key": c["key"], "header": c["header"]} for c in ts.columns],
         "rows": rows,
-        "total": {"target": _frac_number(total_target), "done": _frac_number(total_done), "pct_target": ratio(share),
-                  "pct_target_text": percent_text(share), "status": status, "status_name": STATUS_NAMES[status]},
+        "total": {
+            "target": _frac_number(total_target),
+            "done": _frac_number(total_done),
+            "pct_target": ratio(share),
+            "pct_target_text": percent_text(share),
+            "status": status,
+            "status_name": STATUS_NAMES[status],
+        },
         "behind": sum(1 for r in rows if r["status"] == "behind"),
         "trend": trend,
     }
@@ -401,6 +495,7 @@ def _frac_number(value: Fraction) -> int | float:
 
 
 # ----------------------------------------------------------------------------- xlsx
+
 
 def _workbook_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
     from renshe.services import exports
@@ -436,20 +531,32 @@ def export_set(s: Session, user: User, name: str) -> bytes:
 
 
 def dashboard_xlsx(d: dict[str, Any]) -> bytes:
-    rows = [[r["unit"], r["target"], r["done"], r["pct_target"], r["pct_year"], r["gap"], r["status_name"]]
-            for r in d["rows"]]
+    rows = [
+        [r["unit"], r["target"], r["done"], r["pct_target"], r["pct_year"], r["gap"], r["status_name"]]
+        for r in d["rows"]
+    ]
     t = d["total"]
     rows.append(["合计", t["target"], t["done"], t["pct_target"], d["pct_year"], None, t["status_name"]])
     trend = [[x["month"], x["done"], x["cumulative"], x["planned"]] for x in d["trend"]]
-    return _workbook_bytes([
-        (f"{d['header'][:20]}进度", ["单位", "目标", "完成", "完成比例", "时间进度", "差距", "状态"], rows),
-        ("月度趋势", ["月份", "当月完成", "累计完成", "按时间进度应完成"], trend),
-    ])
+    return _workbook_bytes(
+        [
+            (f"{d['header'][:20]}进度", ["单位", "目标", "完成", "完成比例", "时间进度", "差距", "状态"], rows),
+            ("月度趋势", ["月份", "当月完成", "累计完成", "按时间进度应完成"], trend),
+        ]
+    )
 
 
-@implements("xinmi.subsidised_training_target_2020", "beijing.graduate_online_recruitment_month_2020", "cn.ui_online_claim_rollout_2020", "cn.internet_plus_training_511_target_2020", "xinmi.employment_work_assessment_2020", tests=["tests/targets/test_api.py::test_export_and_import_round_trip"])
-def table_from_xlsx(data: bytes, *, name: str, year: int, title: str, doc_no: str | None,
-                    region: str | None) -> tuple[TargetTable, list[dict[str, Any]]]:
+@implements(
+    "xinmi.subsidised_training_target_2020",
+    "beijing.graduate_online_recruitment_month_2020",
+    "cn.ui_online_claim_rollout_2020",
+    "cn.internet_plus_training_511_target_2020",
+    "xinmi.employment_work_assessment_2020",
+    tests=["tests/targets/test_api.py::test_export_and_import_round_trip"],
+)
+def table_from_xlsx(
+    data: bytes, *, name: str, year: int, title: str, doc_no: str | None, region: str | None
+) -> tuple[TargetTable, list[dict[str, Any]]]:
     """Read a target table: sheet 目标 (or the first), row 1 = 单位 + one header per kind,
     then one row per unit; a row named 合计 is the printed total. Bad cells are reported
     (row, field, expected) and left blank; the good rows are kept."""
@@ -504,6 +611,14 @@ def table_from_xlsx(data: bytes, *, name: str, year: int, title: str, doc_no: st
             out_rows.append((unit, tuple(values)))
     if not out_rows:
         raise ServiceError("工作表中没有单位行")
-    table = TargetTable(name=name, title=title or name, year=year, doc_no=doc_no or "", region=region or None,
-                        columns=tuple(columns), rows=tuple(out_rows), total=total)
+    table = TargetTable(
+        name=name,
+        title=title or name,
+        year=year,
+        doc_no=doc_no or "",
+        region=region or None,
+        columns=tuple(columns),
+        rows=tuple(out_rows),
+        total=total,
+    )
     return table, problems

@@ -3,6 +3,7 @@
 Revision ID: 0002_targets
 Revises: 0001_service_desk
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

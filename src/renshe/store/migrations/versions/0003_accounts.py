@@ -6,6 +6,7 @@ issued before this migration stop working (users sign in again).
 Revision ID: 0003_accounts
 Revises: 0002_labour, 0002_targets
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -8,6 +8,7 @@ in docs/audit.md.
 Revision ID: 0004_audit_truncate
 Revises: 0003_accounts
 """
+
 from __future__ import annotations
 
 from alembic import op

@@ -5,6 +5,7 @@ Proposed by one administrator, in force once a second approves (maker–checker)
 Revision ID: 0005_local_standards
 Revises: 0004_audit_truncate
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -6,6 +6,7 @@ per-application constraint goes.
 Revision ID: 0006_desk_money
 Revises: 0004_audit_truncate
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -42,12 +43,16 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         # SQLite cannot drop an unnamed constraint: the table is rebuilt without it
-        op.execute("CREATE TABLE disbursement_items_new (id INTEGER NOT NULL PRIMARY KEY, "
-                   "disbursement_id INTEGER NOT NULL REFERENCES disbursements (id), "
-                   "application_id INTEGER NOT NULL REFERENCES applications (id), "
-                   "amount NUMERIC(14, 2) NOT NULL, result VARCHAR(8), failure_reason TEXT)")
-        op.execute("INSERT INTO disbursement_items_new (id, disbursement_id, application_id, amount) "
-                   "SELECT id, disbursement_id, application_id, amount FROM disbursement_items")
+        op.execute(
+            "CREATE TABLE disbursement_items_new (id INTEGER NOT NULL PRIMARY KEY, "
+            "disbursement_id INTEGER NOT NULL REFERENCES disbursements (id), "
+            "application_id INTEGER NOT NULL REFERENCES applications (id), "
+            "amount NUMERIC(14, 2) NOT NULL, result VARCHAR(8), failure_reason TEXT)"
+        )
+        op.execute(
+            "INSERT INTO disbursement_items_new (id, disbursement_id, application_id, amount) "
+            "SELECT id, disbursement_id, application_id, amount FROM disbursement_items"
+        )
         op.execute("DROP TABLE disbursement_items")
         op.execute("ALTER TABLE disbursement_items_new RENAME TO disbursement_items")
         op.create_index("ix_disbursement_items_disbursement_id", "disbursement_items", ["disbursement_id"])

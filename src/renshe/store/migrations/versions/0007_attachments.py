@@ -3,6 +3,7 @@
 Revision ID: 0007_attachments
 Revises: 0004_audit_truncate
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

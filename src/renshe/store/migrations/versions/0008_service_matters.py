@@ -3,6 +3,7 @@
 Revision ID: 0008_service_matters
 Revises: 0007_attachments
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -4,6 +4,7 @@ annual reports and enforcement cases (人力资源服务机构), the shortage oc
 Revision ID: 0009_reports
 Revises: 0008_service_matters
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -25,7 +26,8 @@ def _user(name: str, nullable: bool = False) -> sa.Column:
 
 def upgrade() -> None:
     op.create_table(
-        "daily_reports", _id(),
+        "daily_reports",
+        _id(),
         sa.Column("kind", sa.String(32), nullable=False),
         _user("filer_id"),
         sa.Column("district", sa.String(6), nullable=False),
@@ -41,7 +43,8 @@ def upgrade() -> None:
     for col in ("kind", "filer_id", "district", "report_date"):
         op.create_index(f"ix_daily_reports_{col}", "daily_reports", [col])
     op.create_table(
-        "daily_report_rows", _id(),
+        "daily_report_rows",
+        _id(),
         sa.Column("report_id", sa.Integer(), sa.ForeignKey("daily_reports.id"), nullable=False),
         sa.Column("row_no", sa.Integer(), nullable=False),
         sa.Column("values", sa.JSON(), nullable=False),
@@ -49,7 +52,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_daily_report_rows_report_id", "daily_report_rows", ["report_id"])
     op.create_table(
-        "announcements", _id(),
+        "announcements",
+        _id(),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("region", sa.String(6), nullable=False),
         sa.Column("title", sa.String(120), nullable=False),
@@ -64,7 +68,8 @@ def upgrade() -> None:
     op.create_index("ix_announcements_kind", "announcements", ["kind"])
     op.create_index("ix_announcements_region", "announcements", ["region"])
     op.create_table(
-        "agency_filings", _id(),
+        "agency_filings",
+        _id(),
         _user("agency_id"),
         sa.Column("district", sa.String(6), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
@@ -80,7 +85,8 @@ def upgrade() -> None:
     for col in ("agency_id", "district", "status"):
         op.create_index(f"ix_agency_filings_{col}", "agency_filings", [col])
     op.create_table(
-        "agency_annual_reports", _id(),
+        "agency_annual_reports",
+        _id(),
         _user("agency_id"),
         sa.Column("district", sa.String(6), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
@@ -94,7 +100,8 @@ def upgrade() -> None:
     op.create_index("ix_agency_annual_reports_agency_id", "agency_annual_reports", ["agency_id"])
     op.create_index("ix_agency_annual_reports_district", "agency_annual_reports", ["district"])
     op.create_table(
-        "enforcement_cases", _id(),
+        "enforcement_cases",
+        _id(),
         _user("agency_id"),
         sa.Column("district", sa.String(6), nullable=False),
         sa.Column("category", sa.String(32), nullable=False),
@@ -110,7 +117,8 @@ def upgrade() -> None:
     for col in ("agency_id", "district", "outcome"):
         op.create_index(f"ix_enforcement_cases_{col}", "enforcement_cases", [col])
     op.create_table(
-        "occupation_catalogues", _id(),
+        "occupation_catalogues",
+        _id(),
         sa.Column("region", sa.String(6), nullable=False),
         sa.Column("edition", sa.String(64), nullable=False),
         sa.Column("published_on", sa.Date(), nullable=False),
@@ -119,7 +127,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_occupation_catalogues_region", "occupation_catalogues", ["region"])
     op.create_table(
-        "occupation_entries", _id(),
+        "occupation_entries",
+        _id(),
         sa.Column("catalogue_id", sa.Integer(), sa.ForeignKey("occupation_catalogues.id"), nullable=False),
         sa.Column("row_no", sa.Integer(), nullable=False),
         sa.Column("occupation", sa.String(120), nullable=False),
@@ -131,6 +140,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("occupation_entries", "occupation_catalogues", "enforcement_cases", "agency_annual_reports",
-                  "agency_filings", "announcements", "daily_report_rows", "daily_reports"):
+    for table in (
+        "occupation_entries",
+        "occupation_catalogues",
+        "enforcement_cases",
+        "agency_annual_reports",
+        "agency_filings",
+        "announcements",
+        "daily_report_rows",
+        "daily_reports",
+    ):
         op.drop_table(table)
