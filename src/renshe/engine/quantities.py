@@ -2,13 +2,12 @@
 
 As GETTSIM names each function by the quantity it returns and OpenFisca computes a
 variable once per simulation and caches it, a policy module declares a shared value
-(the relief ratio of 人社部发〔2020〕11号, a layoff rate, a monthly mean) once, with
-the article it rests on::
+(a relief ratio, a layoff rate, a monthly mean) once, with the article it rests on::
 
-    @quantity("cn.si_relief_2020.ratio", "减免比例", "人社部发〔2020〕11号 一、二")
+    @quantity("<measure>.ratio", "减免比例", "<文号> <条款>")
     def relief_ratio(c: Calc) -> pl.Expr: ...
 
-and a rule reads it with ``c.q("cn.si_relief_2020.ratio")``: the first read in a rule's
+and a rule reads it with ``c.q("<measure>.ratio")``: the first read in a rule's
 plan adds it as one column, later reads (by the rule or by other quantities) reuse that
 column. The single-case path compiles the same plans, so both paths compute it the
 same way. The engine keeps only the registry: the quantities live beside the policies
