@@ -74,14 +74,18 @@ def _int(value: str, field: str, label: str) -> int:
     return int(value)
 
 
-def _date(value: str, field: str, label: str, required: bool = True) -> dt.date | None:
+def _date(value: str, field: str, label: str) -> dt.date:
+    """A date the form requires (an empty one is refused on its field)."""
     value = (value or "").strip()
-    if not value and not required:
-        return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise FieldError(field, f"{label}“{value}”应为 YYYY-MM-DD 格式的日期") from None
+
+
+def _optional_date(value: str, field: str, label: str) -> dt.date | None:
+    """A date the form may leave empty."""
+    return _date(value, field, label) if (value or "").strip() else None
 
 
 async def _raw(request: Request) -> dict[str, str]:
@@ -128,14 +132,14 @@ def _submit(
     build: Builder,
     fid: str,
     raw: dict[str, str],
-    action: Callable[[], Any],
+    action: Callable[[User], object],
     ok: str,
 ) -> Response:
     """Run a form's action; a field problem re-renders the page with what was typed."""
     if user is None:
         return need_login(request)
     try:
-        action()
+        action(user)
     except FieldError as exc:
         return build(request, user, s, 400, {fid: field_errors(exc)}, {fid: raw}, "")
     except (Forbidden, NotFound) as exc:
@@ -326,12 +330,11 @@ async def ledger_record(
         return page(request, "desk/message.html", user, status_code=404, message=f"没有“{kind}”台账")
     raw = await _raw(request)
 
-    def act() -> None:
-        assert user is not None
+    def act(u: User) -> None:
         expert = raw.get("expert_id", "")
         employment_services.record(
             s,
-            user,
+            u,
             kind,
             region=raw.get("region", ""),
             name=raw.get("name", ""),
@@ -362,13 +365,12 @@ async def ledger_follow_up(
     except NotFound as exc:
         return page(request, "desk/message.html", user, status_code=404, message=exc.message)
 
-    def act() -> None:
-        assert user is not None
+    def act(u: User) -> None:
         employment_services.follow_up(
             s,
-            user,
+            u,
             record_id,
-            on=_date(raw.get("on", ""), "on", "回访日期"),  # type: ignore[arg-type]
+            on=_date(raw.get("on", ""), "on", "回访日期"),
             option=raw.get("option", ""),
             note=raw.get("note", ""),
         )
@@ -384,11 +386,10 @@ async def add_expert(
 ) -> Response:
     raw = await _raw(request)
 
-    def act() -> None:
-        assert user is not None
+    def act(u: User) -> None:
         employment_services.add_expert(
             s,
-            user,
+            u,
             region=raw.get("region", ""),
             name=raw.get("name", ""),
             institution=raw.get("institution", ""),
@@ -508,7 +509,7 @@ async def loan_add(
         _loans_page,
         "loan-form",
         raw,
-        lambda: guaranteed_loans.add(s, user, **{k: raw.get(k, "") for k in keys}),  # type: ignore[arg-type]
+        lambda u: guaranteed_loans.add(s, u, **{k: raw.get(k, "") for k in keys}),
         "/loans?saved=1",
     )
 
@@ -528,13 +529,13 @@ async def loan_visit(
         _loans_page,
         f"visit-{loan_id}",
         raw,
-        lambda: guaranteed_loans.visit(
+        lambda u: guaranteed_loans.visit(
             s,
-            user,  # type: ignore[arg-type]
+            u,
             loan_id,
-            on=_date(raw.get("on", ""), "on", "回访日期"),  # type: ignore[arg-type]
-            note=raw.get("note", ""),  # type: ignore[arg-type]
-        ),  # type: ignore[arg-type]
+            on=_date(raw.get("on", ""), "on", "回访日期"),
+            note=raw.get("note", ""),
+        ),
         "/loans?saved=1",
     )
 
@@ -554,12 +555,12 @@ async def loan_settle(
         _loans_page,
         f"settle-{loan_id}",
         raw,
-        lambda: guaranteed_loans.settle(
+        lambda u: guaranteed_loans.settle(
             s,
-            user,  # type: ignore[arg-type]
+            u,
             loan_id,
-            repaid_on=_date(raw.get("repaid_on", ""), "repaid_on", "结清日期", False),  # type: ignore[arg-type]
-            extended_to=_date(raw.get("extended_to", ""), "extended_to", "展期到期日", False),
+            repaid_on=_optional_date(raw.get("repaid_on", ""), "repaid_on", "结清日期"),
+            extended_to=_optional_date(raw.get("extended_to", ""), "extended_to", "展期到期日"),
         ),
         "/loans?saved=1",
     )
@@ -717,12 +718,12 @@ async def welfare_post(
         _welfare_page,
         "post-form",
         raw,
-        lambda: welfare_posts.add_post(
+        lambda u: welfare_posts.add_post(
             s,
-            user,  # type: ignore[arg-type]
+            u,
             region=raw.get("region", ""),
             title=raw.get("title", ""),
-            post_type=raw.get("post_type", ""),  # type: ignore[arg-type]
+            post_type=raw.get("post_type", ""),
             places=_int(raw.get("places", ""), "places", "岗位数"),
             full_time=not raw.get("part_time"),
         ),
@@ -742,12 +743,12 @@ async def welfare_candidate(
         _welfare_page,
         "candidate-form",
         raw,
-        lambda: welfare_posts.add_candidate(
+        lambda u: welfare_posts.add_candidate(
             s,
-            user,  # type: ignore[arg-type]
+            u,
             region=raw.get("region", ""),
             name=raw.get("name", ""),
-            id_number=raw.get("id_number", ""),  # type: ignore[arg-type]
+            id_number=raw.get("id_number", ""),
             group=raw.get("group", ""),
         ),
         "/welfare-posts?saved=1",
@@ -769,12 +770,12 @@ async def welfare_review(
         _welfare_page,
         f"review-{candidate_id}",
         raw,
-        lambda: welfare_posts.review(
+        lambda u: welfare_posts.review(
             s,
-            user,  # type: ignore[arg-type]
+            u,
             candidate_id,
-            on=_date(raw.get("on", ""), "on", "回访日期"),  # type: ignore[arg-type]
-            employed=bool(raw.get("employed")),  # type: ignore[arg-type]
+            on=_date(raw.get("on", ""), "on", "回访日期"),
+            employed=bool(raw.get("employed")),
             market_failed=bool(raw.get("market_failed")),
         ),
         "/welfare-posts?saved=1",
@@ -796,15 +797,15 @@ async def welfare_place(
         _welfare_page,
         f"place-{candidate_id}",
         raw,
-        lambda: welfare_posts.place(
+        lambda u: welfare_posts.place(
             s,
-            user,  # type: ignore[arg-type]
+            u,
             candidate_id,
-            _int(raw.get("post_id", ""), "post_id", "岗位"),  # type: ignore[arg-type]
-            on=_date(raw.get("on", ""), "on", "上岗日期"),  # type: ignore[arg-type]
+            _int(raw.get("post_id", ""), "post_id", "岗位"),
+            on=_date(raw.get("on", ""), "on", "上岗日期"),
         ),
         "/welfare-posts?saved=1",
-    )  # type: ignore[arg-type]
+    )
 
 
 # ----------------------------------------------------------------------------- zero-employment households
@@ -916,12 +917,12 @@ async def zero_identify(
         _zero_page,
         "household-form",
         raw,
-        lambda: zero_employment.identify(
+        lambda u: zero_employment.identify(
             s,
-            user,  # type: ignore[arg-type]
+            u,
             region=raw.get("region", ""),
             unit=raw.get("unit", ""),
-            head_name=raw.get("head_name", ""),  # type: ignore[arg-type]
+            head_name=raw.get("head_name", ""),
             id_number=raw.get("id_number", ""),
             members=_int(raw.get("members", ""), "members", "劳动年龄内家庭成员数"),
             identified_on=raw.get("identified_on", ""),
@@ -945,11 +946,11 @@ async def zero_clear(
         _zero_page,
         f"clear-{household_id}",
         raw,
-        lambda: zero_employment.clear(
+        lambda u: zero_employment.clear(
             s,
-            user,  # type: ignore[arg-type]
+            u,
             household_id,
-            employed=raw.get("employed", "").replace("，", "、").split("、"),  # type: ignore[arg-type]
+            employed=raw.get("employed", "").replace("，", "、").split("、"),
             on=raw.get("on", ""),
         ),
         "/zero-employment?saved=1",
@@ -1118,12 +1119,12 @@ async def recruitment_open(
         _recruitment_page,
         "round-form",
         raw,
-        lambda: public_institutions.open_round(
+        lambda u: public_institutions.open_round(
             s,
-            user,  # type: ignore[arg-type]
+            u,
             region=raw.get("region", ""),
             unit=raw.get("unit", ""),
-            kind=raw.get("kind", ""),  # type: ignore[arg-type]
+            kind=raw.get("kind", ""),
             places=_int(raw.get("places", ""), "places", "招聘人数"),
             written_on=raw.get("written_on") or None,
             interview_on=raw.get("interview_on") or None,
@@ -1148,12 +1149,12 @@ async def recruitment_reschedule(
         _recruitment_page,
         f"reschedule-{round_id}",
         raw,
-        lambda: public_institutions.reschedule(
+        lambda u: public_institutions.reschedule(
             s,
-            user,  # type: ignore[arg-type]
+            u,
             round_id,
             reason=raw.get("reason", ""),
-            written_on=raw.get("written_on") or None,  # type: ignore[arg-type]
+            written_on=raw.get("written_on") or None,
             interview_on=raw.get("interview_on") or None,
         ),
         "/recruitment?saved=1",
@@ -1175,11 +1176,11 @@ async def recruitment_results(
         _recruitment_page,
         f"results-{round_id}",
         raw,
-        lambda: public_institutions.record_results(
+        lambda u: public_institutions.record_results(
             s,
-            user,  # type: ignore[arg-type]
+            u,
             round_id,
-            applicants=_int(raw.get("applicants", ""), "applicants", "报名人数"),  # type: ignore[arg-type]
+            applicants=_int(raw.get("applicants", ""), "applicants", "报名人数"),
             hired=_int(raw.get("hired", ""), "hired", "聘用人数"),
         ),
         "/recruitment?saved=1",
@@ -1262,12 +1263,12 @@ async def titles_apply(
         _titles_page,
         "title-form",
         raw,
-        lambda: public_institutions.apply_title(
+        lambda u: public_institutions.apply_title(
             s,
-            user,  # type: ignore[arg-type]
+            u,
             **{k: raw.get(k, "") for k in keys},
-            frontline_medical=bool(raw.get("frontline_medical")),  # type: ignore[arg-type]
-        ),  # type: ignore[arg-type]
+            frontline_medical=bool(raw.get("frontline_medical")),
+        ),
         "/titles?saved=1",
     )
 
@@ -1349,11 +1350,11 @@ async def pay_grant(
         _pay_page,
         "pay-form",
         raw,
-        lambda: public_institutions.grant_one_off(
+        lambda u: public_institutions.grant_one_off(
             s,
-            user,  # type: ignore[arg-type]
+            u,
             **{k: raw.get(k, "") for k in keys},
-            year=_int(raw.get("year", ""), "year", "年度"),  # type: ignore[arg-type]
-        ),  # type: ignore[arg-type]
+            year=_int(raw.get("year", ""), "year", "年度"),
+        ),
         "/performance-pay?saved=1",
     )
