@@ -127,10 +127,17 @@ def counted_money(work: Path, key: str, rule_ids: list[str], as_of: dt.date) -> 
     fen, without the rows of 0 fen: ``_part``, ``_u``, ``policy``, ``flow``, ``fen``."""
     stage = json.loads((work / "stage.json").read_text(encoding="utf-8"))
     results = pl.scan_parquet([result_path(work, key, k) for k in range(stage["partitions"])])
+    return counted_rows(results, rule_ids, as_of).collect()
+
+
+def counted_rows(results: pl.LazyFrame, rule_ids: list[str], as_of: dt.date) -> pl.LazyFrame:
+    """The counted money of ``rule_ids`` among result rows (the rule of :func:`counted_money`,
+    also used by the reform over rows it never writes): ``_part``, ``_u``, ``policy``,
+    ``flow``, ``fen``, no rows of 0 fen."""
     # a part evaluated beside its whole is deducted from it even when only the whole is asked for
     parts = part_amounts(results, as_of)
     rows = with_net(results.filter(pl.col("policy").is_in(rule_ids)), as_of, parts).filter(pl.col("counted"))
-    return rows.select(*KEYS, "policy", "flow", fen("net").alias("fen")).filter(pl.col("fen") != 0).collect()
+    return rows.select(*KEYS, "policy", "flow", fen("net").alias("fen")).filter(pl.col("fen") != 0)
 
 
 def baseline_key(config: BatchConfig, rule_ids: list[str], evaluated: list[str]) -> str:

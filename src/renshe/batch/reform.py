@@ -23,8 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from renshe.batch.baseline import CACHE, KEYS, code_version, fen
-from renshe.batch.outputs import part_amounts, with_net
+from renshe.batch.baseline import CACHE, code_version, counted_rows
 from renshe.batch.partition import load_population, partition_dir, partition_units
 from renshe.batch.runner import BatchConfig, Counter, LocalExecutor, Progress
 from renshe.engine.calc import UNIT_KEY
@@ -113,14 +112,6 @@ def _tables(work: Path, part: int, used: set[str], empty: dict[str, pl.DataFrame
         files = sorted(folder.glob("*.parquet")) if name in used and folder.exists() else []
         out[name] = pl.read_parquet(files).select([pl.col(c).cast(d) for c, d in t.schema.items()]) if files else t
     return out
-
-
-def counted_rows(results: pl.LazyFrame, rule_ids: list[str], as_of: dt.date) -> pl.LazyFrame:
-    """The counted money of ``rule_ids`` among ``results`` (``baseline.counted_money``'s
-    rule over result rows): ``_part``, ``_u``, ``policy``, ``flow``, ``fen``, no rows of 0."""
-    parts = part_amounts(results, as_of)
-    rows = with_net(results.filter(pl.col("policy").is_in(rule_ids)), as_of, parts).filter(pl.col("counted"))
-    return rows.select(*KEYS, "policy", "flow", fen("net").alias("fen")).filter(pl.col("fen") != 0)
 
 
 def _result_rows(part: int, outcomes: dict) -> pl.LazyFrame:  # type: ignore[type-arg]
