@@ -58,6 +58,18 @@ def test_failed_api_login_is_audited(client: TestClient) -> None:
     assert rows and rows[-1].detail["reason"] == "bad_credentials" and rows[-1].detail["address"] == "testclient"
 
 
+def test_a_name_with_control_characters_is_refused_as_bad_credentials(client: TestClient) -> None:
+    """A NUL in the name (PostgreSQL's text cannot hold it; found by the schemathesis fuzz test)
+    is a failed sign-in like any other — 401, stored and audited readable — not a database error."""
+    status, body = api_login(client, "\x00qiye\n", "wrong-password")
+    assert status == 401 and body["detail"] == "用户名或密码错误"
+    assert events("login.failed", "\ufffdqiye\ufffd")
+    r = client.post("/login", data={"username": "qi\x00ye", "password": "x", "next": "/my"})
+    assert r.status_code == 401 and "用户名或密码错误" in r.text
+    with session() as s, pytest.raises(ServiceError, match="控制字符"):
+        users.create_user(s, "bad\tname", "Good-Password-2026!", "enterprise", "名")
+
+
 def test_lockout_after_max_failures_and_its_audit(client: TestClient) -> None:
     make_user("lock_me")
     for _ in range(users.LOGIN_MAX_FAILURES):

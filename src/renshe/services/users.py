@@ -4,6 +4,7 @@ the login rate limit and lockout, and user management for administrators."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, NoReturn, cast
 
 from sqlalchemy import delete, func, select, update
@@ -36,6 +37,8 @@ ATTEMPTS_RETENTION_DAYS: int = setting("login_attempts_retention_days")
 SECONDS_PER_MINUTE = 60
 
 
+#: characters no user name holds: invisible, and PostgreSQL's text cannot store NUL
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 #: roles whose work is bounded by an area (users.region), so an account without one is refused
 AREA_ROLES = frozenset({"caseworker", "finance"})  # http/access.py: their rules have area=True
 
@@ -64,6 +67,8 @@ def create_user(
     """Create a user (no password policy: demo seeds use this; administrators use ``admin_create``)."""
     if role not in _role_names():
         raise ServiceError(f"角色：未知角色 {role}，应为 {' / '.join(_role_names())}")
+    if CONTROL_CHARACTERS.search(username):
+        raise ServiceError("用户名：不能含有控制字符（如换行、制表符、空字符）")
     if s.execute(select(User).where(User.username == username)).scalar_one_or_none():
         raise ServiceError(f"用户名：{username} 已存在")
     user = User(
@@ -123,6 +128,9 @@ def authenticate(s: Session, username: str, password: str, address: str = "-") -
     """Check a sign-in. Every failure is stored and audited; too many failures for one
     account lock it for ``LOCKOUT_MINUTES``, too many from one address refuse that address."""
     username, address = username[:64], (address or "-")[:64]
+    # a name with control characters is no user's; it is stored and audited readable (U+FFFD)
+    unreadable = CONTROL_CHARACTERS.search(username) is not None
+    username = CONTROL_CHARACTERS.sub("\N{REPLACEMENT CHARACTER}", username)
     t = now()
     prune_attempts(s, t)
     count, _ = _failures_since(s, t - dt.timedelta(minutes=ADDRESS_WINDOW_MINUTES), address=address)
@@ -146,7 +154,7 @@ def authenticate(s: Session, username: str, password: str, address: str = "-") -
             f"账户已锁定：连续 {count} 次登录失败，请 {minutes} 分钟后再试或联系管理员",
             minutes * SECONDS_PER_MINUTE,
         )
-    user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    user = None if unreadable else s.execute(select(User).where(User.username == username)).scalar_one_or_none()
     # one argon2 verification whether or not the user exists (no timing difference)
     ok = verify_password_or_dummy(user.password_hash if user is not None else None, password)
     if user is None or not ok or not user.active:
