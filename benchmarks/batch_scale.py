@@ -160,6 +160,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--all-rules", action="store_true", help="every enterprise rule, not the four of _common")
     parser.add_argument("--no-evaluate", action="store_true")
+    parser.add_argument(
+        "--no-outputs", action="store_true", help="stage and evaluate only (seconds = staging + evaluation)"
+    )
+    parser.add_argument(
+        "--outputs-of",
+        type=Path,
+        default=None,
+        help="only the outputs phase, over the evaluated run kept (--keep) in this folder",
+    )
     parser.add_argument("--dir", type=Path, default=None, help="where to make the temporary registry and output")
     parser.add_argument("--keep", action="store_true", help="keep the registry and the output")
     parser.add_argument("--phase", choices=("make", "stage", "evaluate", "outputs"), help=argparse.SUPPRESS)
@@ -171,6 +180,20 @@ def main() -> None:
         return
 
     load_start = [round(x, 2) for x in os.getloadavg()]
+    if args.outputs_of:
+        outputs = run_phase("outputs", args, args.outputs_of / "registry", args.outputs_of / "out")
+        print(
+            json.dumps(
+                {
+                    "units": args.units,
+                    **outputs,
+                    "load_avg_start": load_start,
+                    "load_avg": [round(x, 2) for x in os.getloadavg()],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
     root = Path(tempfile.mkdtemp(prefix=f"renshe-scale-{args.units}-", dir=args.dir))
     registry, out = root / "registry", root / "out"
     try:
@@ -179,13 +202,13 @@ def main() -> None:
         stage = run_phase("stage", args, registry, out)
         staged_mib = _size_mib(out / "_work")
         evaluate = None if args.no_evaluate else run_phase("evaluate", args, registry, out)
-        outputs = None if args.no_evaluate else run_phase("outputs", args, registry, out)
+        outputs = None if args.no_evaluate or args.no_outputs else run_phase("outputs", args, registry, out)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     from importlib import metadata
 
-    phases = [stage, *([evaluate, outputs] if evaluate and outputs else [])]
+    phases = [stage, *[p for p in (evaluate, outputs) if p]]
     result = {
         "units": args.units,
         "seconds": round(sum(p["s"] for p in phases), 2) if evaluate else None,
@@ -208,11 +231,7 @@ def main() -> None:
         "outputs_workers_peak_rss_mib": outputs["children_peak_rss_mib"] if outputs else None,
         "peak_rss_mib": max(
             stage["peak_rss_mib"],
-            *(
-                [p[k] for p in (evaluate, outputs) for k in ("peak_rss_mib", "children_peak_rss_mib")]
-                if evaluate and outputs
-                else []
-            ),
+            *([p[k] for p in (evaluate, outputs) if p for k in ("peak_rss_mib", "children_peak_rss_mib")]),
         ),
         "load_avg_start": load_start,
         "registry_mib": registry_mib,

@@ -34,3 +34,21 @@ def test_outputs_of_two_processes_equal_one(tmp_path: Path) -> None:
     names = set(files)
     assert {"summary.csv", "summary.json", "policies.csv", "report.html", "payments.xlsx"} <= names
     assert any(n.startswith("rejections/") for n in names) and any(n.startswith("payments/") for n in names)
+
+
+def test_outputs_of_many_partitions_equal_one(tmp_path: Path) -> None:
+    """The outputs are written partition after partition (their memory does not grow with
+    the registry): lists of a registry cut into many partitions are, byte for byte, those
+    of the same registry in one partition — each list sorted by USCC as a whole."""
+    reg = tmp_path / "reg"
+    make_registry(500, 11, reg)
+    whole = run_batch(BatchConfig(reg, AS_OF, tmp_path / "whole", partition_size=1000, workers=1))
+    cut = run_batch(BatchConfig(reg, AS_OF, tmp_path / "cut", partition_size=60, workers=1))
+    assert (whole["partitions"], cut["partitions"]) == (1, 9)
+    assert {k: v for k, v in whole.items() if k != "partitions"} == {k: v for k, v in cut.items() if k != "partitions"}
+    files = _files(tmp_path / "whole")
+    assert files == _files(tmp_path / "cut")
+    rejections = sorted((tmp_path / "cut" / "rejections").glob("*.csv"))
+    longest = max(rejections, key=lambda p: p.stat().st_size).read_text(encoding="utf-8").splitlines()
+    usccs = [line.split(",")[0] for line in longest[1:]]
+    assert len(usccs) > 120 and usccs == sorted(usccs)  # more than two partitions' worth, in USCC order

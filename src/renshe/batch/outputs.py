@@ -18,7 +18,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,6 +33,9 @@ from renshe.engine.rules import FLOW_NAMES, Registry, registry
 from renshe.engine.same_money import MONEY_FLOWS, counted_expr
 
 XLSX_MAX_ROWS = 1_000_000
+#: policies whose rows of a partition the outputs read at a time (memory: a partition's
+#: results through every rule are ~1.4 GiB for 50 000 units; a read of this many, ~1/9 of it)
+POLICIES_PER_READ = 16
 FEN_PER_YUAN = 100
 SIZE_NAMES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型", "unclassifiable": "不适用划型"}
 FIXED_CREATED = dt.datetime(2020, 1, 1)
@@ -248,57 +251,72 @@ def _yuan(fen: int) -> float:
 
 class _Units:
     """The units' identity and classes (uscc, name, region, prefecture, size, industry
-    section), read once for all policies instead of joined again for each (one row per
-    unit, a few columns: a small fraction of one policy's results).
+    section), read one partition at a time (a few columns of that partition's units: the
+    outputs' memory does not grow with the registry).
 
-    ``units.parquet`` is ordered by (``_part``, ``_u``), ``_u`` numbering each
-    partition's units from 0, so a result row's unit is found by position; ``order`` is
-    the rank of the USCC, so that sorting by it is sorting by USCC (when USCCs are
-    unique, as staging makes them). Otherwise (or for a key not found) the rows are
-    joined, as before."""
+    Partitions are runs of units in USCC order (``runner.partition_keys``), so a list
+    sorted by USCC within each partition, written partition after partition, is sorted by
+    USCC as a whole. ``units.parquet`` is ordered by (``_part``, ``_u``), ``_u`` numbering
+    a partition's units from 0, so a result row's unit is found by position; ``order`` is
+    the rank of the USCC within the partition (sorting by it is sorting by USCC when USCCs
+    are unique, as staging makes them). Otherwise (or for a key not found) the rows are
+    joined."""
 
     def __init__(self, work: Path) -> None:
-        units = pl.read_parquet(work / "units.parquet", columns=["_part", "_u", *UNIT_COLUMNS])
-        self.unique = units["uscc"].n_unique() == units.height and units["uscc"].null_count() == 0
-        self.table = units.select(
-            "_part",
-            "_u",
-            "uscc",
-            "name",
-            "region",
-            _prefecture(pl.col("region")).alias("prefecture"),
-            pl.col("size_class").alias("size"),
-            pl.col("industry").str.slice(0, 1).alias("industry_section"),
-            pl.col("uscc").rank("ordinal").alias("order"),
+        self.source = pl.scan_parquet(work / "units.parquet")
+        uscc = (
+            self.source.select(
+                pl.col("uscc").n_unique().alias("distinct"), pl.len(), pl.col("uscc").null_count().alias("null")
+            )
+            .collect()
+            .row(0)
         )
-        positional = units.select(
-            pl.col("_part").is_sorted() & (pl.col("_u") == pl.int_range(pl.len(), dtype=pl.UInt32).over("_part")).all()
-        ).item()
-        self.starts: dict[int, int] | None = None
-        self.counts: dict[int, int] = {}
-        if positional:
-            spans = units.with_row_index("row").group_by("_part").agg(pl.col("row").first(), pl.len())
-            self.starts = dict(zip(spans["_part"].to_list(), spans["row"].to_list(), strict=True))
-            self.counts = dict(zip(spans["_part"].to_list(), spans["len"].to_list(), strict=True))
+        self.unique = uscc[0] == uscc[1] and uscc[2] == 0
+
+    def of(self, part: int) -> _PartUnits:
+        """The units of partition ``part``."""
+        units = (
+            self.source.filter(pl.col("_part") == part)
+            .select("_part", "_u", *UNIT_COLUMNS)
+            .collect()
+            .select(
+                "_part",
+                "_u",
+                "uscc",
+                "name",
+                "region",
+                _prefecture(pl.col("region")).alias("prefecture"),
+                pl.col("size_class").alias("size"),
+                pl.col("industry").str.slice(0, 1).alias("industry_section"),
+                pl.col("uscc").rank("ordinal").alias("order"),
+            )
+        )
+        positional = bool(units.select((pl.col("_u") == pl.int_range(pl.len(), dtype=pl.UInt32)).all()).item())
+        return _PartUnits(units, positional, "order" if self.unique else "uscc")
+
+
+@dataclass(frozen=True)
+class _PartUnits:
+    """One partition's units (:meth:`_Units.of`)."""
+
+    table: pl.DataFrame
+    positional: bool
+    key: str
 
     def attach(self, rows: pl.DataFrame) -> pl.DataFrame:
-        """``rows`` (results: ``_part``, ``_u``, …) with their unit's columns."""
-        found = self.table.drop("_part", "_u")
-        if self.starts is not None and rows.height:
-            part = rows["_part"]
-            start = part.replace_strict(self.starts, default=None, return_dtype=pl.Int64)
-            count = part.replace_strict(self.counts, default=None, return_dtype=pl.Int64)
-            if start.null_count() == 0 and (rows["_u"].cast(pl.Int64) < count).all():
-                return rows.hstack(found[start + rows["_u"].cast(pl.Int64)])
+        """``rows`` (results of this partition: ``_part``, ``_u``, …) with their unit's columns."""
+        if self.positional and rows.height:
+            at = rows["_u"].cast(pl.Int64)
+            if (at < self.table.height).all():
+                return rows.hstack(self.table.drop("_part", "_u")[at])
         return rows.join(self.table, on=["_part", "_u"], how="left", maintain_order="left")
 
     def listing(self, rows: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
         """``columns`` of ``rows`` (with :meth:`attach`'s columns), by USCC."""
-        key = "order" if self.unique else "uscc"
-        return rows.select(*columns, *([] if key in columns else [key])).sort(key).select(columns)
+        return rows.select(*columns, *([] if self.key in columns else [self.key])).sort(self.key).select(columns)
 
 
-#: in ``_work``: each policy's listed rows of a run, per flow, for the workbooks (``books/<key>/<flow>/<policy>.parquet``)
+#: in ``_work``: each policy's listed rows of a run, per flow, for the workbooks (``books/<key>/<flow>/<policy>/<partition>.parquet``)
 BOOKS = "books"
 
 
@@ -411,106 +429,82 @@ def policy_outputs(
     weights: list[int],
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """An outputs task: the lists of a group of policies (one policy at a time: a registry of
-    a million units times a hundred policies is far more than memory) — its rows read from
-    the result files, the units in scope given their identity, the lists written, its part
-    of the summary summed (in whole fen: exact in any order) and the rows of its workbook
-    sheets kept in ``_work`` (``BOOKS``). Returns the counts the client merges."""
+    """An outputs task: the lists of a group of policies, partition after partition (a
+    registry of ten million units times a hundred policies is far more than memory; one
+    partition's results are not) — each partition's rows of the group read once, the units
+    in scope given their identity, each policy's lists appended to (partitions are runs in
+    USCC order, so each list stays sorted by USCC), its counts and its part of the summary
+    summed (in whole fen: exact in any order) and the rows of its workbook sheets kept in
+    ``_work`` (``BOOKS``). Returns the counts the client merges."""
+    from renshe.batch.runner import allot
+
     reg = registry()
     as_of = dt.date.fromisoformat(as_of_text)
     wstore, ostore = Store(work), Store(out)
     stage = json.loads(wstore.read_text("stage.json"))
-    # money only: rates, days and dates are results too, but nothing is paid on them
-    pending = ((pl.col("unit") == "CNY") & (pl.col("status") == ELIGIBLE) & pl.col("amount").is_null()).fill_null(False)
-    listed = (pl.col("counted") & (pl.col("net") > 0)).fill_null(False)
     wholes = wholes_of(reg, rule_ids)
-    totals = {flow: 0 for flow in MONEY_FLOWS}  # fen
-    paid_rows = paid_fen = 0
-    books: dict[str, list[tuple[str, int]]] = {flow: [] for flow in LISTS}
-    policy_rows = []
-    summaries: list[pl.DataFrame] = []
+    chunks = [rule_ids[i : i + POLICIES_PER_READ] for i in range(0, len(rule_ids), POLICIES_PER_READ)]
+    tallies = {pid: _Tally(pid, reg.rules[pid].flow) for pid in rule_ids}
+    partitions = stage["partitions"]
+    shares = allot(sum(weights), [1] * partitions) if partitions else []
     with (
         wstore.reading("units.parquet", f"results/{key}") as work_dir,
         ostore.writing() as o,
         wstore.writing() as kept,
         ThreadPoolExecutor(1) as writer,
-    ):  # a policy's lists are written while the next one is read
+    ):  # a partition's lists are written while the next policy is worked out
         for sub in ("rejections", "eligible", *[kind.folder for kind in LISTS.values()]):
             (o / sub).mkdir(parents=True, exist_ok=True)
-        results = pl.scan_parquet([result_path(work_dir, key, k) for k in range(stage["partitions"])])
         units = _Units(work_dir)
         written: Future[None] | None = None
-        for pid, weight in zip(rule_ids, weights, strict=True):
-            rule = reg.rules[pid]
-            flow = rule.flow
-            mine = results.filter(pl.col("policy") == pid).collect()
-            parts = None
-            if pid in wholes:
-                parts = part_amounts(results.filter(pl.col("policy").is_in(wholes[pid])), as_of).collect()
-            scope = with_net(units.attach(mine.filter(pl.col("status") != OUT_OF_SCOPE)), as_of, parts).with_columns(
-                pending.alias("pending")
-            )
-            del mine
-            rejected = units.listing(
-                scope.filter(pl.col("status").is_in([INELIGIBLE, UNDETERMINED])), REJECTION_COLUMNS
-            )
-            lists: list[tuple[pl.DataFrame, Path, dict[str, Any]]] = [(rejected, o / "rejections" / f"{pid}.csv", {})]
-            counted_rows = scope.filter(listed)
-            kind = LISTS.get(flow)
-            if kind is not None:
-                rows = units.listing(counted_rows.with_columns(pl.col("net").alias("amount")), kind.columns)
-                lists.append((rows, o / kind.folder / f"{pid}.csv", {"float_precision": 2}))
-                if rows.height:  # no empty sheets
-                    sheet = kept / BOOKS / key / flow / f"{pid}.parquet"
-                    sheet.parent.mkdir(parents=True, exist_ok=True)
-                    rows.write_parquet(sheet)
-                    books[flow].append((pid, rows.height))
-            else:  # another flow, or a determination (eligibility, deadline, rate): the units it applies to
-                lists.append(
-                    (
-                        units.listing(scope.filter(pl.col("status") == ELIGIBLE), ELIGIBLE_COLUMNS),
-                        o / "eligible" / f"{pid}.csv",
-                        {},
-                    )
+        for part in range(partitions):
+            mine_units = units.of(part)
+            for chunk in chunks:
+                read = sorted({*chunk, *(p for pid in chunk for p in wholes.get(pid, []))})
+                results = (
+                    pl.scan_parquet(result_path(work_dir, key, part)).filter(pl.col("policy").is_in(read)).collect()
                 )
-            fen = int(scope.select(pl.when(pl.col("counted")).then(_fen(pl.col("net"))).sum()).item() or 0)
-            part_fen = int(scope.select(_fen(pl.col("part_amount")).sum()).item() or 0)
-            if flow in totals:
-                totals[flow] += fen
-            if flow == "cash":
-                paid_rows += counted_rows.height
-                paid_fen += int(counted_rows.select(_fen(pl.col("net")).sum()).item() or 0)
-            status = scope["status"]
-            policy_rows.append(
-                {
-                    "policy": pid,
-                    "title": rule.title,
-                    "doc_no": rule.doc_no,
-                    "flow": flow,
-                    "units_in_scope": scope.height,
-                    "eligible": int((status == ELIGIBLE).sum()),
-                    "undetermined": int((status == UNDETERMINED).sum()),
-                    "rejected": int((status == INELIGIBLE).sum()),
-                    "counted_units": counted_rows.height,
-                    "amount": _yuan(fen),
-                    "part_amount": _yuan(part_fen),
-                    "pending": int(scope["pending"].sum()),
-                }
-            )
-            summaries.append(_summary_part(scope, pid, flow))
-            if written is not None:
-                written.result()  # one policy's lists waiting at most
-            written = writer.submit(_write_csvs, lists)
+                spans = _spans(results)
+                for pid in chunk:
+                    tally = tallies[pid]
+                    parts = None
+                    if pid in wholes:
+                        parts = part_amounts(
+                            pl.concat([_rows(results, spans, p) for p in wholes[pid]]).lazy(), as_of
+                        ).collect()
+                    lists = tally.add(
+                        _rows(results, spans, pid),
+                        mine_units,
+                        parts,
+                        as_of,
+                        o,
+                        kept / BOOKS / key,
+                        part,
+                        first=part == 0,
+                    )
+                    if written is not None:
+                        written.result()  # one policy's lists waiting at most
+                    written = writer.submit(_write_csvs, lists)
+                del results
             if progress is not None:
-                progress(weight)
+                progress(shares[part])
         if written is not None:
             written.result()
+    totals = {flow: 0 for flow in MONEY_FLOWS}  # fen
+    books: dict[str, list[tuple[str, int]]] = {flow: [] for flow in LISTS}
+    for tally in tallies.values():
+        if tally.flow in totals:
+            totals[tally.flow] += tally.fen
+        if tally.flow in LISTS and tally.counted_units:  # no empty sheets
+            books[tally.flow].append((tally.pid, tally.counted_units))
+    cash = [t for t in tallies.values() if t.flow == "cash"]
+    summaries = [t.summary() for t in tallies.values()]
     return {
-        "policies": policy_rows,
+        "policies": [t.row(reg) for t in tallies.values()],
         "summary": pl.concat(summaries) if summaries else None,
         "totals": totals,
-        "paid_rows": paid_rows,
-        "paid_fen": paid_fen,
+        "paid_rows": sum(t.counted_units for t in cash),
+        "paid_fen": sum(t.listed_fen for t in cash),
         "books": books,
     }
 
@@ -518,11 +512,134 @@ def policy_outputs(
 policy_outputs.reports_progress = True  # type: ignore[attr-defined]
 
 
+def _spans(results: pl.DataFrame) -> dict[str, tuple[int, int]]:
+    """Each policy's rows in one partition's results (written rule after rule: one run each)
+    as (offset, length); an empty dict when a policy's rows are not one run."""
+    runs = (
+        results.select("policy")
+        .with_row_index("row")
+        .group_by("policy")
+        .agg(pl.col("row").min().alias("first"), pl.col("row").max().alias("last"), pl.len())
+    )
+    if not (runs["last"] - runs["first"] + 1 == runs["len"]).all():
+        return {}
+    return {p: (f, n) for p, f, n in zip(runs["policy"], runs["first"], runs["len"], strict=True)}
+
+
+def _rows(results: pl.DataFrame, spans: dict[str, tuple[int, int]], pid: str) -> pl.DataFrame:
+    """One policy's rows of a partition's results."""
+    if spans:
+        first, length = spans.get(pid, (0, 0))
+        return results.slice(first, length)
+    return results.filter(pl.col("policy") == pid)
+
+
+# money only: rates, days and dates are results too, but nothing is paid on them
+PENDING = (pl.col("unit") == "CNY") & (pl.col("status") == ELIGIBLE) & pl.col("amount").is_null()
+LISTED = pl.col("counted") & (pl.col("net") > 0)
+
+
+@dataclass
+class _Tally:
+    """One policy's outputs summed over the partitions: its counts, its money in fen and
+    its summary (by prefecture, size and industry section)."""
+
+    pid: str
+    flow: str
+    in_scope: int = 0
+    eligible: int = 0
+    undetermined: int = 0
+    rejected: int = 0
+    counted_units: int = 0
+    pending: int = 0
+    fen: int = 0
+    listed_fen: int = 0
+    part_fen: int = 0
+    summaries: list[pl.DataFrame] = field(default_factory=list)
+
+    def add(
+        self,
+        mine: pl.DataFrame,
+        units: _PartUnits,
+        parts: pl.DataFrame | None,
+        as_of: dt.date,
+        out: Path,
+        books: Path,
+        part: int,
+        first: bool,
+    ) -> list[tuple[pl.DataFrame, Path, dict[str, Any]]]:
+        """Count one partition's rows of the policy; returns its lists' rows to append
+        (``first``: the first partition, the files started anew with their header)."""
+        scope = with_net(units.attach(mine.filter(pl.col("status") != OUT_OF_SCOPE)), as_of, parts).with_columns(
+            PENDING.fill_null(False).alias("pending")
+        )
+        head = {"include_header": first, "append": not first}
+        rejected = units.listing(scope.filter(pl.col("status").is_in([INELIGIBLE, UNDETERMINED])), REJECTION_COLUMNS)
+        lists: list[tuple[pl.DataFrame, Path, dict[str, Any]]] = [
+            (rejected, out / "rejections" / f"{self.pid}.csv", head)
+        ]
+        counted_rows = scope.filter(LISTED.fill_null(False))
+        kind = LISTS.get(self.flow)
+        if kind is not None:
+            rows = units.listing(counted_rows.with_columns(pl.col("net").alias("amount")), kind.columns)
+            lists.append((rows, out / kind.folder / f"{self.pid}.csv", {**head, "float_precision": 2}))
+            if rows.height:
+                sheet = books / self.flow / self.pid / f"{part:06d}.parquet"
+                sheet.parent.mkdir(parents=True, exist_ok=True)
+                rows.write_parquet(sheet)
+        else:  # another flow, or a determination (eligibility, deadline, rate): the units it applies to
+            eligible = units.listing(scope.filter(pl.col("status") == ELIGIBLE), ELIGIBLE_COLUMNS)
+            lists.append((eligible, out / "eligible" / f"{self.pid}.csv", head))
+        status = scope["status"]
+        self.in_scope += scope.height
+        self.eligible += int((status == ELIGIBLE).sum())
+        self.undetermined += int((status == UNDETERMINED).sum())
+        self.rejected += int((status == INELIGIBLE).sum())
+        self.counted_units += counted_rows.height
+        self.pending += int(scope["pending"].sum())
+        self.fen += int(scope.select(pl.when(pl.col("counted")).then(_fen(pl.col("net"))).sum()).item() or 0)
+        self.listed_fen += int(counted_rows.select(_fen(pl.col("net")).sum()).item() or 0)
+        self.part_fen += int(scope.select(_fen(pl.col("part_amount")).sum()).item() or 0)
+        self.summaries.append(_summary_part(scope, self.pid, self.flow))
+        return lists
+
+    def summary(self) -> pl.DataFrame:
+        """The policy's summary rows: its partitions' parts summed by group."""
+        keys = ["policy", "flow", *SUMMARY_KEYS[1:]]
+        return (
+            pl.concat(self.summaries)
+            .group_by(keys)
+            .agg(pl.col("units", "eligible", "counted_units", "fen").sum())
+            .select(*keys, "units", "eligible", "counted_units", "fen")
+        )
+
+    def row(self, reg: Registry) -> dict[str, Any]:
+        """The policy's row in ``policies.csv``."""
+        rule = reg.rules[self.pid]
+        return {
+            "policy": self.pid,
+            "title": rule.title,
+            "doc_no": rule.doc_no,
+            "flow": self.flow,
+            "units_in_scope": self.in_scope,
+            "eligible": self.eligible,
+            "undetermined": self.undetermined,
+            "rejected": self.rejected,
+            "counted_units": self.counted_units,
+            "amount": _yuan(self.fen),
+            "part_amount": _yuan(self.part_fen),
+            "pending": self.pending,
+        }
+
+
 def workbook_task(work: str, key: str, out: str, flow: str, sheets: list[str]) -> None:
     """An outputs task: the workbook of one flow's lists from the sheets :func:`policy_outputs` kept."""
     wstore, ostore = Store(work), Store(out)
     with wstore.reading(f"{BOOKS}/{key}/{flow}") as work_dir, ostore.writing() as o:
-        frames = {pid: pl.read_parquet(work_dir / BOOKS / key / flow / f"{pid}.parquet") for pid in sheets}
+        # each policy's sheet: its partitions' rows, in partition order
+        frames = {
+            pid: pl.read_parquet(sorted((work_dir / BOOKS / key / flow / pid).glob("*.parquet"))) for pid in sheets
+        }
         write_lists_workbook(o / LISTS[flow].workbook, flow, frames, registry())
 
 
@@ -539,8 +656,11 @@ def _write_summary_json(out: Path, units: int, totals_fen: dict[str, int], rows:
 
 
 def _write_csvs(lists: list[tuple[pl.DataFrame, Path, dict[str, Any]]]) -> None:
+    """Each frame into its CSV file (``append``: after what the file holds, without a header)."""
     for frame, path, options in lists:
-        as_text(frame).write_csv(path, **options)
+        options = dict(options)
+        with path.open("ab" if options.pop("append", False) else "wb") as f:
+            as_text(frame).write_csv(f, **options)
 
 
 def _summary_part(scope: pl.DataFrame, pid: str, flow: str) -> pl.DataFrame:
