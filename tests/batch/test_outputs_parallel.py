@@ -7,6 +7,8 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+import polars as pl
+
 from renshe.batch.demo import make_registry
 from renshe.batch.runner import BatchConfig, run_batch
 
@@ -52,3 +54,29 @@ def test_outputs_of_many_partitions_equal_one(tmp_path: Path) -> None:
     longest = max(rejections, key=lambda p: p.stat().st_size).read_text(encoding="utf-8").splitlines()
     usccs = [line.split(",")[0] for line in longest[1:]]
     assert len(usccs) > 120 and usccs == sorted(usccs)  # more than two partitions' worth, in USCC order
+
+
+def test_large_runs_write_unit_lists_as_parquet(tmp_path: Path) -> None:
+    """A run of more units than a spreadsheet has rows writes its rejection and eligible
+    lists as Parquet (one file per policy, the rows of the CSV a small run writes, in the
+    same order); payment, reduction and deferral lists stay CSV, and so do the counts."""
+    reg = tmp_path / "reg"
+    make_registry(300, 5, reg)
+    small = run_batch(BatchConfig(reg, AS_OF, tmp_path / "csv", partition_size=70, workers=1))
+    large = run_batch(BatchConfig(reg, AS_OF, tmp_path / "pq", partition_size=70, workers=1, list_csv_max_units=100))
+    assert small == large
+    for sub in ("rejections", "eligible"):
+        csvs = sorted((tmp_path / "csv" / sub).glob("*.csv"))
+        assert csvs and not list((tmp_path / "pq" / sub).glob("*.csv"))
+        for csv in csvs:
+            text = pl.read_csv(csv, infer_schema=False)
+            stored = pl.read_parquet(tmp_path / "pq" / sub / f"{csv.stem}.parquet")
+            assert stored.columns == text.columns and stored.height == text.height
+            assert stored["uscc"].to_list() == text["uscc"].to_list()
+            if sub == "rejections":  # text only: equal cell for cell
+                assert stored.to_dicts() == text.fill_null("").with_columns(pl.all().replace("", None)).to_dicts()
+    for sub in ("payments", "reductions", "deferrals"):
+        assert _files(tmp_path / "csv" / sub) == _files(tmp_path / "pq" / sub)
+    assert not (tmp_path / "pq" / "_work" / "list-parts").exists() or not any(
+        (tmp_path / "pq" / "_work" / "list-parts").rglob("*.parquet")
+    )

@@ -36,6 +36,14 @@ XLSX_MAX_ROWS = 1_000_000
 #: policies whose rows of a partition the outputs read at a time (memory: a partition's
 #: results through every rule are ~1.4 GiB for 50 000 units; a read of this many, ~1/9 of it)
 POLICIES_PER_READ = 16
+#: a run of more units than a spreadsheet has rows writes its rejection and eligible lists
+#: (a row per unit in scope: ~9 KiB of CSV per unit over every policy) as Parquet, ~24×
+#: smaller; payment, reduction and deferral lists stay CSV (the bank's and the collection side's)
+LIST_CSV_MAX_UNITS = XLSX_MAX_ROWS
+#: the lists written as Parquet in a run of more than ``LIST_CSV_MAX_UNITS`` units
+UNIT_LISTS = ("rejections", "eligible")
+#: in ``_work``: a large run's unit lists, a file per partition, before each becomes one Parquet file
+LIST_PARTS = "list-parts"
 FEN_PER_YUAN = 100
 SIZE_NAMES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型", "unclassifiable": "不适用划型"}
 FIXED_CREATED = dt.datetime(2020, 1, 1)
@@ -328,6 +336,7 @@ def write_outputs(
     as_of: dt.date,
     executor: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    csv_max_units: int = LIST_CSV_MAX_UNITS,
 ) -> dict[str, Any]:
     """Every output of run ``key`` for the policies ``rule_ids`` (the partners evaluated
     beside them to decide the same money are not listed). Returns the payments (rows,
@@ -348,11 +357,13 @@ def write_outputs(
     # lists and workbooks of an earlier run into the same folder go first: a policy paid
     # then (another date, other policies, before flows) must not stay in a payment list now
     for sub in ("rejections", "eligible", *[kind.folder for kind in LISTS.values()]):
-        for stale in ostore.files(sub, "*.csv"):
+        for stale in [*ostore.files(sub, "*.csv"), *ostore.files(sub, "*.parquet")]:
             ostore.remove(stale)
     for kind in LISTS.values():
         ostore.remove(kind.workbook)
     wstore.remove(f"{BOOKS}/{key}")
+    wstore.remove(f"{LIST_PARTS}/{key}")
+    parquet_lists = stage["units"] > csv_max_units
     with wstore.reading("problems.parquet") as r:
         problems = pl.read_parquet(r / "problems.parquet")
     totals = {flow: 0 for flow in MONEY_FLOWS}  # fen
@@ -370,7 +381,9 @@ def write_outputs(
     groups = _groups(rule_ids, 4 * getattr(executor, "slots", 1) if executor.spread else 1)
     calls, shares, at = [], [], 0
     for group in groups:
-        calls.append((wstore.url, key, ostore.url, group, as_of.isoformat(), weights[at : at + len(group)]))
+        calls.append(
+            (wstore.url, key, ostore.url, group, as_of.isoformat(), weights[at : at + len(group)], parquet_lists)
+        )
         shares.append(sum(weights[at : at + len(group)]))
         at += len(group)
     parts = executor.run(policy_outputs, calls, shares, done)
@@ -394,6 +407,7 @@ def write_outputs(
             done(weights[len(rule_ids) + i])
     executor.run(workbook_task, book_calls, book_weights, done)
     wstore.remove(f"{BOOKS}/{key}")
+    wstore.remove(f"{LIST_PARTS}/{key}")
     policies = pl.DataFrame(policy_rows, schema=POLICY_SCHEMA)
     summary = (
         pl.concat(summaries or [_summary_part(pl.DataFrame(schema=EMPTY_SCOPE), "", "none")])
@@ -427,6 +441,7 @@ def policy_outputs(
     rule_ids: list[str],
     as_of_text: str,
     weights: list[int],
+    parquet_lists: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """An outputs task: the lists of a group of policies, partition after partition (a
@@ -435,7 +450,9 @@ def policy_outputs(
     in scope given their identity, each policy's lists appended to (partitions are runs in
     USCC order, so each list stays sorted by USCC), its counts and its part of the summary
     summed (in whole fen: exact in any order) and the rows of its workbook sheets kept in
-    ``_work`` (``BOOKS``). Returns the counts the client merges."""
+    ``_work`` (``BOOKS``). ``parquet_lists``: the rejection and eligible lists as Parquet
+    (``LIST_CSV_MAX_UNITS``), each partition's rows kept in ``_work`` and then streamed
+    into one file per policy. Returns the counts the client merges."""
     from renshe.batch.runner import allot
 
     reg = registry()
@@ -481,6 +498,7 @@ def policy_outputs(
                         kept / BOOKS / key,
                         part,
                         first=part == 0,
+                        parts_folder=kept / LIST_PARTS / key if parquet_lists else None,
                     )
                     if written is not None:
                         written.result()  # one policy's lists waiting at most
@@ -490,6 +508,11 @@ def policy_outputs(
                 progress(shares[part])
         if written is not None:
             written.result()
+        if parquet_lists:
+            for pid, tally in tallies.items():
+                for sub in UNIT_LISTS if tally.flow not in LISTS else UNIT_LISTS[:1]:
+                    pieces = sorted((kept / LIST_PARTS / key / sub / pid).glob("*.parquet"))
+                    pl.scan_parquet(pieces).sink_parquet(o / sub / f"{pid}.parquet")
     totals = {flow: 0 for flow in MONEY_FLOWS}  # fen
     books: dict[str, list[tuple[str, int]]] = {flow: [] for flow in LISTS}
     for tally in tallies.values():
@@ -567,17 +590,26 @@ class _Tally:
         books: Path,
         part: int,
         first: bool,
+        parts_folder: Path | None = None,
     ) -> list[tuple[pl.DataFrame, Path, dict[str, Any]]]:
         """Count one partition's rows of the policy; returns its lists' rows to append
-        (``first``: the first partition, the files started anew with their header)."""
+        (``first``: the first partition, the files started anew with their header).
+        ``parts_folder``: the rejection and eligible lists are kept there as Parquet, a file
+        per partition (``UNIT_LISTS``)."""
         scope = with_net(units.attach(mine.filter(pl.col("status") != OUT_OF_SCOPE)), as_of, parts).with_columns(
             PENDING.fill_null(False).alias("pending")
         )
         head = {"include_header": first, "append": not first}
         rejected = units.listing(scope.filter(pl.col("status").is_in([INELIGIBLE, UNDETERMINED])), REJECTION_COLUMNS)
-        lists: list[tuple[pl.DataFrame, Path, dict[str, Any]]] = [
-            (rejected, out / "rejections" / f"{self.pid}.csv", head)
-        ]
+        lists: list[tuple[pl.DataFrame, Path, dict[str, Any]]] = []
+
+        def unit_list(rows: pl.DataFrame, sub: str) -> None:
+            if parts_folder is None:
+                lists.append((rows, out / sub / f"{self.pid}.csv", head))
+            else:
+                lists.append((rows, parts_folder / sub / self.pid / f"{part:06d}.parquet", {}))
+
+        unit_list(rejected, "rejections")
         counted_rows = scope.filter(LISTED.fill_null(False))
         kind = LISTS.get(self.flow)
         if kind is not None:
@@ -588,8 +620,7 @@ class _Tally:
                 sheet.parent.mkdir(parents=True, exist_ok=True)
                 rows.write_parquet(sheet)
         else:  # another flow, or a determination (eligibility, deadline, rate): the units it applies to
-            eligible = units.listing(scope.filter(pl.col("status") == ELIGIBLE), ELIGIBLE_COLUMNS)
-            lists.append((eligible, out / "eligible" / f"{self.pid}.csv", head))
+            unit_list(units.listing(scope.filter(pl.col("status") == ELIGIBLE), ELIGIBLE_COLUMNS), "eligible")
         status = scope["status"]
         self.in_scope += scope.height
         self.eligible += int((status == ELIGIBLE).sum())
@@ -656,8 +687,13 @@ def _write_summary_json(out: Path, units: int, totals_fen: dict[str, int], rows:
 
 
 def _write_csvs(lists: list[tuple[pl.DataFrame, Path, dict[str, Any]]]) -> None:
-    """Each frame into its CSV file (``append``: after what the file holds, without a header)."""
+    """Each frame into its CSV file (``append``: after what the file holds, without a header),
+    or its Parquet file (a large run's unit lists, ``LIST_PARTS``)."""
     for frame, path, options in lists:
+        if path.suffix == ".parquet":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            frame.write_parquet(path)
+            continue
         options = dict(options)
         with path.open("ab" if options.pop("append", False) else "wb") as f:
             as_text(frame).write_csv(f, **options)

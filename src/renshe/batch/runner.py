@@ -82,6 +82,8 @@ class BatchConfig:
     scheduler: str | None = None
     #: approved local standards (地方标准) as ``Overlay.to_json`` ("" for none): ``--local-standards``
     local_json: str = ""
+    #: a run of more units writes its rejection and eligible lists as Parquet (``outputs.LIST_CSV_MAX_UNITS``)
+    list_csv_max_units: int | None = None
 
     @property
     def work(self) -> Path:
@@ -534,6 +536,13 @@ def run_batch(
         _prepare(config, executor, bar("stage"))
         info = evaluate_all(config, with_partners(rule_ids), bar("evaluate"), executor)
         summary = write_outputs(
-            config.work_url, info["key"], config.out_url, rule_ids, config.as_of, executor, bar("outputs")
+            config.work_url,
+            info["key"],
+            config.out_url,
+            rule_ids,
+            config.as_of,
+            executor,
+            bar("outputs"),
+            **({"csv_max_units": config.list_csv_max_units} if config.list_csv_max_units is not None else {}),
         )
     return {**info, **summary}

@@ -51,8 +51,13 @@ def _as_of(out: Path) -> str:
 def _read(out: Path, folders: tuple[str, ...]) -> pl.DataFrame:
     frames = []
     for folder in folders:
-        for f in sorted((out / folder).glob("*.csv")):
-            rows = pl.read_csv(f, infer_schema=False)
+        # a large run's rejection and eligible lists are Parquet (``batch.outputs.UNIT_LISTS``)
+        for f in sorted([*(out / folder).glob("*.csv"), *(out / folder).glob("*.parquet")]):
+            rows = (
+                pl.read_csv(f, infer_schema=False)
+                if f.suffix == ".csv"
+                else pl.read_parquet(f).select(pl.all().cast(pl.String))
+            )
             if rows.height:
                 frames.append(rows.with_columns(pl.lit(f.stem).alias("policy"), pl.lit(folder).alias("folder")))
     return (
