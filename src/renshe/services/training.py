@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from renshe.domain.times import beijing_time, chinese_date
 from renshe.engine.catalog import implements
-from renshe.services import audit, exports
+from renshe.services import audit, exports, workbooks
 from renshe.services.errors import Forbidden, NotFound, ServiceError
 from renshe.services.programmes_common import (
     FieldError,
@@ -164,33 +164,12 @@ def _platform(s: Session, platform_id: int) -> TrainingPlatform:
     return platform
 
 
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def read_catalogue(data: bytes) -> list[dict[str, Any]]:
+def read_catalogue(data: bytes, filename: str = "") -> list[dict[str, Any]]:
     """The rows of a catalogue workbook (平台名称、网址、课程名称、职业（工种）、学时、是否免费),
     each problem naming its row and field; raises FieldError on the first bad row."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise FieldError("file", "无法读取文件：应为 xlsx 工作簿") from None
-    rows = list(wb.worksheets[0].iter_rows(values_only=True))
-    if not rows:
-        raise FieldError("file", "文件为空")
-    header = [_cell(h) for h in rows[0]]
-    index = {}
-    for key, label in CATALOGUE_HEADERS.items():
-        if label not in header:
-            raise FieldError("file", f"缺少“{label}”列（表头应为 {'、'.join(CATALOGUE_HEADERS.values())}）")
-        index[key] = header.index(label)
     out = []
-    for n, row in enumerate(rows[1:], start=2):
-        cells = {k: _cell(row[i]) if i < len(row) else "" for k, i in index.items()}
-        if not any(cells.values()):
-            continue
+    for row in workbooks.field_records(data, filename, CATALOGUE_HEADERS):
+        cells, n = row.texts(), row.number
         name = check_text(cells["name"], "name", "平台名称", n)
         free = cells["free"]
         if free not in YES + NO:

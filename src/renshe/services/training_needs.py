@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from renshe.domain.times import chinese_date
 from renshe.engine.catalog import implements
-from renshe.services import audit, exports
+from renshe.services import audit, exports, workbooks
 from renshe.services.programmes_common import (
     FieldError,
     check_region,
@@ -99,27 +99,8 @@ def record(s: Session, user: User, **raw: Any) -> ParkTrainingNeed:
     return need
 
 
-def read_xlsx(data: bytes) -> list[dict[str, Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise FieldError("file", "无法读取文件：应为 xlsx 工作簿") from None
-    rows = list(wb.worksheets[0].iter_rows(values_only=True))
-    header = [str(h).strip() if h is not None else "" for h in (rows[0] if rows else [])]
-    index = {}
-    for key, label in HEADERS.items():
-        if label not in header:
-            raise FieldError("file", f"缺少“{label}”列（表头应为 {'、'.join(HEADERS.values())}）")
-        index[key] = header.index(label)
-    out = []
-    for n, row in enumerate(rows[1:], start=2):
-        raw = {k: row[i] if i < len(row) else None for k, i in index.items()}
-        if all(v in (None, "") for v in raw.values()):
-            continue
-        out.append(_check(raw, n))
-    return out
+def read_xlsx(data: bytes, filename: str = "") -> list[dict[str, Any]]:
+    return [_check(row.values, row.number) for row in workbooks.field_records(data, filename, HEADERS)]
 
 
 @implements(
