@@ -58,7 +58,9 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _limited(rows: Iterator[list[Any]], max_rows: int = MAX_ROWS, seconds: float = PARSE_SECONDS) -> Iterator[list[Any]]:
+def _limited(
+    rows: Iterator[list[Any]], max_rows: int = MAX_ROWS, seconds: float = PARSE_SECONDS
+) -> Iterator[list[Any]]:
     """The rows, stopping with :class:`FileError` past ``max_rows`` or ``seconds``."""
     deadline = time.monotonic() + seconds
     for number, row in enumerate(rows, start=1):
