@@ -107,10 +107,10 @@ def read_xlsx(data: bytes, filename: str = "") -> list[dict[str, Any]]:
     "yongzhou.park_training_needs_ledger_2022",
     tests=["tests/desk/test_programmes_training.py::test_park_needs_ledger_round_trip"],
 )
-def import_xlsx(s: Session, user: User, data: bytes) -> int:
+def import_xlsx(s: Session, user: User, data: bytes, filename: str = "") -> int:
     """A workbook of needs (the export's own layout): every row checked first, nothing saved on a bad row."""
     require(user, ("caseworker",), "只有经办人员可以导入园区培训需求")
-    items = read_xlsx(data)
+    items = read_xlsx(data, filename)
     for n, item in enumerate(items, start=2):
         if not covers(user, item["region"]):
             raise FieldError("region", f"地区“{item['region']}”不在本辖区", n)

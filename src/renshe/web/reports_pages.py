@@ -26,6 +26,7 @@ from renshe.services.reports_common import FieldProblems, within
 from renshe.services.reports_settings import announcement_kinds, kinds, param
 from renshe.services.users import User
 from renshe.web.desk_pages import need_login, page
+from renshe.web.upload_page import take
 
 router = APIRouter(include_in_schema=False)
 page_for("renshe.services.daily_reports", "/daily-reports", "/daily-reports/district")
@@ -129,34 +130,34 @@ async def daily_upload(
     user: User | None = Depends(optional_user),
     s: Session = Depends(db, scope="function"),
 ) -> Response:
-    if user is None:
-        return need_login(request)
     typed = {"day": day}
-    data = await file.read()
-    try:
+
+    def work(u: User, data: bytes, name: str) -> tuple[daily_reports.CheckResult, Any]:
         chosen = _day(day)
         daily_reports.kind(kind)
-        on = chosen or daily_reports.beijing_now().date()
-        checked = await uploads.off_loop(daily_reports.check_file, kind, data, file.filename or "", on)
-        report = daily_reports.submit(s, user, kind, checked, day=chosen, channel="web", filename=file.filename or "")
-    except daily_reports.ReportFileError as exc:
+        checked = daily_reports.check_file(kind, data, name, chosen or daily_reports.beijing_now().date())
+        return checked, daily_reports.submit(s, u, kind, checked, day=chosen, channel="web", filename=name)
+
+    def again(u: User, exc: ServiceError) -> Response:
+        if isinstance(exc, daily_reports.ReportFileError):
+            errors = [{"field": "file", "message": exc.message}]
+            return _daily_agency(request, u, s, 422, kind=kind, form=typed, errors=errors)
+        return _daily_agency(request, u, s, exc.status, kind=kind, form=typed, errors=_problems(exc))
+
+    def done(u: User, made: tuple[daily_reports.CheckResult, Any]) -> Response:
+        checked, report = made
         return _daily_agency(
-            request, user, s, 422, kind=kind, form=typed, errors=[{"field": "file", "message": exc.message}]
+            request,
+            u,
+            s,
+            201,
+            kind=kind,
+            result=checked,
+            report=daily_reports.summary(report),
+            rejected=uploads.capped(checked.rejected, f"/daily-reports/reports/{report.id}"),
         )
-    except ServiceError as exc:
-        if exc.status == 403:
-            return _message(request, user, exc)
-        return _daily_agency(request, user, s, exc.status, kind=kind, form=typed, errors=_problems(exc))
-    return _daily_agency(
-        request,
-        user,
-        s,
-        201,
-        kind=kind,
-        result=checked,
-        report=daily_reports.summary(report),
-        rejected=uploads.capped(checked.rejected, f"/daily-reports/reports/{report.id}"),
-    )
+
+    return await take(request, user, file, work, done, again)
 
 
 @router.post("/daily-reports/form", response_class=HTMLResponse)
@@ -610,19 +611,17 @@ async def occupation_publish(
     user: User | None = Depends(optional_user),
     s: Session = Depends(db, scope="function"),
 ) -> Response:
-    if user is None:
-        return need_login(request)
     typed = {"region": region, "edition": edition, "published_on": published_on}
-    table = await uploads.off_loop(occupations.read, await file.read(), file.filename or "")
-    try:
-        cat = occupations.publish(
-            s, user, region=region, edition=edition, table=table, published_on=published_on or None
-        )
-    except ServiceError as exc:
-        if exc.status == 403:
-            return _message(request, user, exc)
-        return _occupations(request, user, s, status_code=exc.status, form=typed, errors=_problems(exc))
-    return _occupations(request, user, s, cat.region, status_code=201, published=occupations.view(cat))
+    return await take(
+        request,
+        user,
+        file,
+        lambda u, data, name: occupations.publish(
+            s, u, region=region, edition=edition, table=occupations.read(data, name), published_on=published_on or None
+        ),
+        lambda u, cat: _occupations(request, u, s, cat.region, status_code=201, published=occupations.view(cat)),
+        lambda u, exc: _occupations(request, u, s, status_code=exc.status, form=typed, errors=_problems(exc)),
+    )
 
 
 @router.get("/occupations/{catalogue_id}.xlsx")

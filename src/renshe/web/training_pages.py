@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from renshe.domain.regions import region_tree
 from renshe.engine.catalog import page_for
-from renshe.http import uploads
 from renshe.http.deps import db, optional_user
 from renshe.http.hardening import download_headers
 from renshe.http.labour_forms import XLSX
@@ -27,6 +26,7 @@ from renshe.services.programmes_common import FieldError, area
 from renshe.services.users import User
 from renshe.web.desk_pages import need_login, page
 from renshe.web.forms import FormError
+from renshe.web.upload_page import take
 
 router = APIRouter(include_in_schema=False)
 page_for("renshe.services.training", "/training", "/training/projects", "/training/statistics")
@@ -53,6 +53,11 @@ def district_options(user: User | None) -> list[tuple[str, str]]:
 
 def field_errors(exc: ServiceError) -> list[FormError]:
     return [{"field": getattr(exc, "field", None), "message": exc.message}]
+
+
+def _not_a_field(exc: ServiceError) -> bool:
+    """An upload's problem that is not on one of its fields is a message page."""
+    return not isinstance(exc, FieldError)
 
 
 def _message(request: Request, user: User | None, exc: ServiceError) -> HTMLResponse:
@@ -126,25 +131,24 @@ async def catalogue_import(
     s: Session = Depends(db, scope="function"),
 ) -> Response:
     """A published batch (公布的目录清单) from a workbook: a bad row names its row and field, nothing saved."""
-    if user is None:
-        return need_login(request)
-    data = await file.read()
     empty = {"q": "", "occupation": "", "region": "", "free_only": "", "batch": ""}
-    try:
-        made = await uploads.off_loop(lambda: training.import_batch(s, user, data, region=region, batch=batch))
-    except FieldError as exc:
-        return _catalogue_page(
+    return await take(
+        request,
+        user,
+        file,
+        lambda u, data, name: training.import_batch(s, u, data, region=region, batch=batch),
+        lambda u, made: RedirectResponse(f"/training?imported={len(made)}", status_code=303),
+        lambda u, exc: _catalogue_page(
             request,
-            user,
+            u,
             s,
             empty,
             400,
             import_form={"region": region, "batch": batch},
             import_errors=field_errors(exc),
-        )
-    except ServiceError as exc:
-        return _message(request, user, exc)
-    return RedirectResponse(f"/training?imported={len(made)}", status_code=303)
+        ),
+        _not_a_field,
+    )
 
 
 # ----------------------------------------------------------------------------- projects
@@ -399,16 +403,15 @@ async def needs_import(
     s: Session = Depends(db, scope="function"),
 ) -> Response:
     """The ledger from a workbook in the export's layout: a bad row names its row and field, nothing saved."""
-    if user is None:
-        return need_login(request)
-    data = await file.read()
-    try:
-        count = await uploads.off_loop(training_needs.import_xlsx, s, user, data)
-    except FieldError as exc:
-        return _needs_page(request, user, s, status_code=400, import_errors=field_errors(exc))
-    except ServiceError as exc:
-        return _message(request, user, exc)
-    return RedirectResponse(f"/training/needs?saved={count}", status_code=303)
+    return await take(
+        request,
+        user,
+        file,
+        lambda u, data, name: training_needs.import_xlsx(s, u, data, name),
+        lambda u, count: RedirectResponse(f"/training/needs?saved={count}", status_code=303),
+        lambda u, exc: _needs_page(request, u, s, status_code=400, import_errors=field_errors(exc)),
+        _not_a_field,
+    )
 
 
 @router.get("/training/needs.xlsx")
