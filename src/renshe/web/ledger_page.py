@@ -34,15 +34,19 @@ from renshe.services.errors import Forbidden, NotFound, ServiceError
 from renshe.services.programmes_common import FieldError
 from renshe.services.users import User
 from renshe.web.desk_pages import need_login, page
-from renshe.web.training_pages import field_errors
+from renshe.web.training_pages import district_options, field_errors
 
 Values = dict[str, dict[str, Any]]
 Errors = dict[str, list[Any]]
 Raw = dict[str, str]
 Params = dict[str, Any]
-#: lays out the page: (request, user, session, status, errors by form, values by form, done)
-Builder = Callable[[Request, User, Session, int, Errors, Values, str], HTMLResponse]
+Page = dict[str, Any]
+#: lays a page out for the user (its title, tables, forms with what was typed into them, citations,
+#: notes, links): ``layout(session, user, values by form)``; the helper adds status and errors
+Builder = Callable[[Session, User, Values], Page]
 SAVED = "已保存。"
+#: the role that writes to the programme ledgers (the services decide again, by area)
+WRITER = "caseworker"
 
 
 # ----------------------------------------------------------------------------- fields and forms
@@ -67,6 +71,33 @@ def form(
         "values": values.get(fid, {}),
         **extra,
     }
+
+
+def region_field(user: User) -> dict[str, Any]:
+    """The district picker, within the user's area."""
+    return fld("region", "所在地区", "select", district_options(user), blank=False)
+
+
+def writes(user: User) -> bool:
+    """Whether the page shows the user its forms."""
+    return user.role == WRITER
+
+
+def for_writer(user: User, *forms: dict[str, Any]) -> list[dict[str, Any]]:
+    """The forms, for the role that writes (none for the others)."""
+    return list(forms) if writes(user) else []
+
+
+def table(
+    tid: str, title: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]], forms: bool = False
+) -> dict[str, Any]:
+    """A table of ``rows`` (each with an "id"; "_alert" marks it, "_forms" are its own forms)."""
+    return {"id": tid, "title": title, "columns": columns, "rows": rows, "forms": forms}
+
+
+def parts(title: str, **context: Any) -> Page:
+    """A page's parts (what :func:`render` shows)."""
+    return {"title": title, **context}
 
 
 def whole(raw: Raw, field: str, label: str) -> int:
@@ -135,9 +166,16 @@ def show(request: Request, user: User | None, s: Session, build: Builder, done: 
     if user is None:
         return need_login(request)
     try:
-        return build(request, user, s, 200, {}, {}, done)
+        return render(request, user, **build(s, user, {}), done=done)
     except ServiceError as exc:
         return message(request, user, exc)
+
+
+def again(
+    request: Request, user: User, s: Session, build: Builder, status: int, fid: str, exc: ServiceError, raw: Raw
+) -> HTMLResponse:
+    """The page again with the form ``fid`` as typed and the problem on its field."""
+    return render(request, user, status_code=status, form_errors={fid: field_errors(exc)}, **build(s, user, {fid: raw}))
 
 
 def submit(
@@ -156,11 +194,11 @@ def submit(
     try:
         action(user)
     except FieldError as exc:
-        return build(request, user, s, 400, {fid: field_errors(exc)}, {fid: raw}, "")
+        return again(request, user, s, build, 400, fid, exc, raw)
     except (Forbidden, NotFound) as exc:
         return message(request, user, exc)
     except ServiceError as exc:
-        return build(request, user, s, exc.status, {fid: field_errors(exc)}, {fid: raw}, "")
+        return again(request, user, s, build, exc.status, fid, exc, raw)
     return RedirectResponse(ok, status_code=303)
 
 

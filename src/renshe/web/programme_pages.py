@@ -30,23 +30,28 @@ from renshe.web.desk_pages import need_login
 from renshe.web.ledger_page import (
     SAVED,
     Builder,
-    Errors,
     Ledger,
+    Page,
     Params,
     Raw,
     Values,
+    again,
     day,
     fld,
+    for_writer,
     form,
     message,
     optional_day,
+    parts,
     pick,
+    region_field,
     render,
     show,
+    table,
     typed,
     whole,
+    writes,
 )
-from renshe.web.training_pages import district_options, field_errors
 
 router = APIRouter(include_in_schema=False)
 page_for(
@@ -77,11 +82,9 @@ LEDGER_COLUMNS = [
 
 
 def _ledger_page(kind: str) -> Builder:
-    def build(
-        request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-    ) -> HTMLResponse:
+    def build(s: Session, user: User, values: Values) -> Page:
         data = employment_services.ledger(s, user, kind)
-        write = user.role == "caseworker"
+        write = writes(user)
         opts = [(o, o) for o in data["choices"]]
         columns = list(LEDGER_COLUMNS)
         if kind == "overcapacity":
@@ -115,27 +118,27 @@ def _ledger_page(kind: str) -> Builder:
                 }
             )
         tables = [
-            {"id": "records", "title": f"{data['kind_name']}台账", "columns": columns, "rows": rows, "forms": write},
-            {"id": "overdue", "title": "回访超期", "columns": LEDGER_COLUMNS, "rows": data["overdue"]},
+            table("records", f"{data['kind_name']}台账", columns, rows, write),
+            table("overdue", "回访超期", LEDGER_COLUMNS, data["overdue"]),
         ]
         if kind == "overcapacity":
             tables.insert(
                 0,
-                {
-                    "id": "enterprises",
-                    "title": "企业职工安置进度",
-                    "rows": [{**e, "id": e["uscc"]} for e in data["enterprises"]],
-                    "columns": [
+                table(
+                    "enterprises",
+                    "企业职工安置进度",
+                    [
                         ("enterprise", "企业"),
                         ("uscc", "统一社会信用代码"),
                         ("workers", "分流职工"),
                         ("placed", "已安置"),
                         ("unplaced", "未安置"),
                     ],
-                },
+                    [{**e, "id": e["uscc"]} for e in data["enterprises"]],
+                ),
             )
         fields = [
-            fld("region", "所在地区", "select", district_options(user), blank=False),
+            region_field(user),
             fld("name", "姓名", max=64),
             fld("id_number", "身份证号", max=18),
             fld("served_on", "服务日期", "date"),
@@ -157,17 +160,17 @@ def _ledger_page(kind: str) -> Builder:
             )
             tables.insert(
                 0,
-                {
-                    "id": "experts",
-                    "title": "职业指导专家库",
-                    "rows": experts,
-                    "columns": [
+                table(
+                    "experts",
+                    "职业指导专家库",
+                    [
                         ("name", "姓名"),
                         ("institution", "所在单位"),
                         ("speciality", "专长"),
                         ("region_name", "地区"),
                     ],
-                },
+                    experts,
+                ),
             )
         if write:
             forms.append(
@@ -180,7 +183,7 @@ def _ledger_page(kind: str) -> Builder:
                         "专家入库",
                         "/career-experts",
                         [
-                            fld("region", "所在地区", "select", district_options(user), blank=False),
+                            region_field(user),
                             fld("name", "专家姓名", max=64),
                             fld("institution", "所在单位（高校）"),
                             fld("speciality", "专长"),
@@ -191,17 +194,12 @@ def _ledger_page(kind: str) -> Builder:
                 )
         links = [(f"/employment-services/{k}", v[0], f"nav-{k}") for k, v in employment_services.KINDS.items()]
         links.append((f"/employment-services/{kind}.xlsx", "下载 xlsx", "ledger-xlsx"))
-        return render(
-            request,
-            user,
+        return parts(
             data["kind_name"],
-            code,
             citations=[data["citation"], data["follow_up_citation"]],
             tables=tables,
             forms=forms,
             links=links,
-            form_errors=errors,
-            done=done,
         )
 
     return build
@@ -256,11 +254,9 @@ Ledger(router, "/employment-services/campus", _ledger_page("campus")).post(
 # ----------------------------------------------------------------------------- guaranteed loans
 
 
-def _loans_page(
-    request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-) -> HTMLResponse:
+def _loans_page(s: Session, user: User, values: Values) -> Page:
     data = guaranteed_loans.book(s, user)
-    write = user.role == "caseworker"
+    write = writes(user)
     columns = [
         ("borrower", "借款人"),
         ("id_number", "身份证号"),
@@ -299,40 +295,32 @@ def _loans_page(
         }
         for x in data["loans"]
     ]
-    forms = (
-        [
-            form(
-                "loan-form",
-                "登记创业担保贷款",
-                "/loans",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("borrower", "借款人", max=64),
-                    fld("id_number", "身份证号", max=18),
-                    fld("bank", "经办银行"),
-                    fld("amount", "贷款金额（元）", "number", max=20),
-                    fld("issued_on", "放款日期", "date"),
-                    fld("due_on", "到期日期", "date"),
-                ],
-                "登记",
-                values,
-            )
-        ]
-        if write
-        else []
-    )
-    return render(
-        request,
+    forms = for_writer(
         user,
+        form(
+            "loan-form",
+            "登记创业担保贷款",
+            "/loans",
+            [
+                region_field(user),
+                fld("borrower", "借款人", max=64),
+                fld("id_number", "身份证号", max=18),
+                fld("bank", "经办银行"),
+                fld("amount", "贷款金额（元）", "number", max=20),
+                fld("issued_on", "放款日期", "date"),
+                fld("due_on", "到期日期", "date"),
+            ],
+            "登记",
+            values,
+        ),
+    )
+    return parts(
         "创业担保贷款贷后管理",
-        code,
         citations=[data["citation"]],
-        form_errors=errors,
-        done=done,
         tables=[
-            {"id": "loans", "title": "贷款", "columns": columns, "rows": rows, "forms": write},
-            {"id": "overdue", "title": "逾期贷款", "columns": columns, "rows": data["overdue"]},
-            {"id": "visits-due", "title": "应回访", "columns": columns, "rows": data["visits_due"]},
+            table("loans", "贷款", columns, rows, write),
+            table("overdue", "逾期贷款", columns, data["overdue"]),
+            table("visits-due", "应回访", columns, data["visits_due"]),
         ],
         forms=forms,
     )
@@ -365,11 +353,9 @@ Ledger(router, "/loans", _loans_page).get().post(
 # ----------------------------------------------------------------------------- public-welfare posts
 
 
-def _welfare_page(
-    request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-) -> HTMLResponse:
+def _welfare_page(s: Session, user: User, values: Values) -> Page:
     data = welfare_posts.board(s, user)
-    write = user.role == "caseworker"
+    write = writes(user)
     posts = [(p["id"], f"{p['title']}（{p['post_type']}，余 {p['free']} 个）") for p in data["posts"] if p["free"] > 0]
     person = [
         ("name", "姓名"),
@@ -424,70 +410,62 @@ def _welfare_page(
         }
         for p in data["to_review"]
     ]
-    forms = (
-        [
-            form(
-                "post-form",
-                "开发公益性岗位",
-                "/welfare-posts",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("title", "岗位名称"),
-                    fld("post_type", "岗位类型", "select", param("welfare.post_types")),
-                    fld("places", "岗位数", "number", max=7),
-                    fld("part_time", "兼职岗位", "checkbox"),
-                ],
-                "保存",
-                values,
-            ),
-            form(
-                "candidate-form",
-                "登记待安置人员",
-                "/welfare-posts/candidates",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("name", "姓名", max=64),
-                    fld("id_number", "身份证号", max=18),
-                    fld("group", "人员类别", "select", param("welfare.groups")),
-                ],
-                "登记",
-                values,
-            ),
-        ]
-        if write
-        else []
-    )
-    return render(
-        request,
+    forms = for_writer(
         user,
+        form(
+            "post-form",
+            "开发公益性岗位",
+            "/welfare-posts",
+            [
+                region_field(user),
+                fld("title", "岗位名称"),
+                fld("post_type", "岗位类型", "select", param("welfare.post_types")),
+                fld("places", "岗位数", "number", max=7),
+                fld("part_time", "兼职岗位", "checkbox"),
+            ],
+            "保存",
+            values,
+        ),
+        form(
+            "candidate-form",
+            "登记待安置人员",
+            "/welfare-posts/candidates",
+            [
+                region_field(user),
+                fld("name", "姓名", max=64),
+                fld("id_number", "身份证号", max=18),
+                fld("group", "人员类别", "select", param("welfare.groups")),
+            ],
+            "登记",
+            values,
+        ),
+    )
+    return parts(
         "公益性岗位与安置“回头看”",
-        code,
-        form_errors=errors,
-        done=done,
         forms=forms,
         citations=[citation("welfare.post_types"), citation("welfare.priority_groups")],
         notes=[f"优先顺序：市场化渠道难以就业的，其次 {'、'.join(data['priority_groups'])}。"],
         tables=[
-            {
-                "id": "posts",
-                "title": "岗位",
-                "rows": data["posts"],
-                "columns": [
+            table(
+                "posts",
+                "岗位",
+                [
                     ("title", "岗位"),
                     ("post_type", "类型"),
                     ("places", "岗位数"),
                     ("free", "空余"),
                     ("region_name", "地区"),
                 ],
-            },
-            {"id": "queue", "title": "待安置（按优先顺序）", "columns": person, "rows": queue, "forms": write},
-            {"id": "to-review", "title": "待“回头看”", "columns": person[:4], "rows": review, "forms": write},
-            {
-                "id": "placed",
-                "title": "已安置",
-                "rows": data["placed"],
-                "columns": [("name", "姓名"), ("group", "人员类别"), ("post", "岗位"), ("placed_on", "上岗日期")],
-            },
+                data["posts"],
+            ),
+            table("queue", "待安置（按优先顺序）", person, queue, write),
+            table("to-review", "待“回头看”", person[:4], review, write),
+            table(
+                "placed",
+                "已安置",
+                [("name", "姓名"), ("group", "人员类别"), ("post", "岗位"), ("placed_on", "上岗日期")],
+                data["placed"],
+            ),
         ],
     )
 
@@ -528,11 +506,9 @@ Ledger(router, "/welfare-posts", _welfare_page).get().post(
 # ----------------------------------------------------------------------------- zero-employment households
 
 
-def _zero_page(
-    request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-) -> HTMLResponse:
+def _zero_page(s: Session, user: User, values: Values) -> Page:
     data = zero_employment.board(s, user)
-    write = user.role == "caseworker"
+    write = writes(user)
     columns = [
         ("head_name", "户主"),
         ("id_number", "身份证号"),
@@ -560,54 +536,46 @@ def _zero_page(
         }
         for h in data["open"]
     ]
-    forms = (
-        [
-            form(
-                "household-form",
-                "认定零就业家庭",
-                "/zero-employment",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("unit", "乡镇（街道）", "select", data["units"]),
-                    fld("head_name", "户主姓名", max=64),
-                    fld("id_number", "户主身份证号", max=18),
-                    fld("members", "劳动年龄内家庭成员数", "number", max=3),
-                    fld("identified_on", "认定日期", "date"),
-                ],
-                "认定",
-                values,
-            ),
-            form(
-                "targets-form",
-                "记入目标任务进度",
-                "/zero-employment/targets",
-                [fld("year", "年度", "number", max=4, value=str(dt.date.today().year))],
-                "记入并查看进度",
-                values,
-            ),
-        ]
-        if write
-        else []
+    forms = for_writer(
+        user,
+        form(
+            "household-form",
+            "认定零就业家庭",
+            "/zero-employment",
+            [
+                region_field(user),
+                fld("unit", "乡镇（街道）", "select", data["units"]),
+                fld("head_name", "户主姓名", max=64),
+                fld("id_number", "户主身份证号", max=18),
+                fld("members", "劳动年龄内家庭成员数", "number", max=3),
+                fld("identified_on", "认定日期", "date"),
+            ],
+            "认定",
+            values,
+        ),
+        form(
+            "targets-form",
+            "记入目标任务进度",
+            "/zero-employment/targets",
+            [fld("year", "年度", "number", max=4, value=str(dt.date.today().year))],
+            "记入并查看进度",
+            values,
+        ),
     )
     state = "已实现动态为零" if data["met"] else f"尚有 {len(data['open'])} 户未消除（目标 {data['target_open']} 户）"
-    return render(
-        request,
-        user,
+    return parts(
         "城镇零就业家庭动态清零",
-        code,
         citations=[data["citation"]],
         notes=[state],
-        form_errors=errors,
-        done=done,
         forms=forms,
         tables=[
-            {"id": "open", "title": "未消除", "columns": columns, "rows": rows, "forms": write},
-            {
-                "id": "cleared",
-                "title": "已消除",
-                "columns": [*columns[:5], ("employed", "就业成员"), ("employed_on", "就业日期")],
-                "rows": data["cleared"],
-            },
+            table("open", "未消除", columns, rows, write),
+            table(
+                "cleared",
+                "已消除",
+                [*columns[:5], ("employed", "就业成员"), ("employed_on", "就业日期")],
+                data["cleared"],
+            ),
         ],
     )
 
@@ -641,7 +609,7 @@ async def zero_targets(
     try:
         name = zero_employment.sync_targets(s, user, whole(raw, "year", "年度"))
     except FieldError as exc:
-        return _zero_page(request, user, s, 400, {"targets-form": field_errors(exc)}, {"targets-form": raw}, "")
+        return again(request, user, s, _zero_page, 400, "targets-form", exc, raw)
     except ServiceError as exc:
         return message(request, user, exc)
     return RedirectResponse(f"/targets/{name}", status_code=303)
@@ -653,19 +621,17 @@ async def zero_targets(
 def _announcements(s: Session) -> dict[str, Any]:
     """The recruitment announcements (招聘公告), public."""
     rows = [{**a, "id": i} for i, a in enumerate(public_institutions.announcements(s), start=1)]
-    return {
-        "id": "announcements",
-        "title": "招聘公告",
-        "rows": rows,
-        "columns": [("published", "发布时间"), ("region_name", "地区"), ("text", "公告")],
-    }
+    return table(
+        "announcements",
+        "招聘公告",
+        [("published", "发布时间"), ("region_name", "地区"), ("text", "公告")],
+        rows,
+    )
 
 
-def _recruitment_page(
-    request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-) -> HTMLResponse:
+def _recruitment_page(s: Session, user: User, values: Values) -> Page:
     staff = user.role in ("caseworker", "auditor", "admin")
-    write = user.role == "caseworker"
+    write = writes(user)
     rounds = public_institutions.rounds(s, user) if staff else []
     columns = [
         ("unit", "招聘单位"),
@@ -707,47 +673,34 @@ def _recruitment_page(
         }
         for r in rounds
     ]
-    forms = (
-        [
-            form(
-                "round-form",
-                "发布招聘计划",
-                "/recruitment/rounds",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("unit", "招聘单位"),
-                    fld("kind", "招聘类别", "select", param("recruitment.kinds")),
-                    fld("places", "招聘人数", "number", max=7),
-                    fld("written_on", "笔试日期", "date"),
-                    fld("interview_on", "面试日期", "date"),
-                    fld("green_channel", "招聘绿色通道（简化程序，可免笔试）", "checkbox"),
-                ],
-                "发布并公告",
-                values,
-            )
-        ]
-        if write
-        else []
-    )
-    return render(
-        request,
+    forms = for_writer(
         user,
+        form(
+            "round-form",
+            "发布招聘计划",
+            "/recruitment/rounds",
+            [
+                region_field(user),
+                fld("unit", "招聘单位"),
+                fld("kind", "招聘类别", "select", param("recruitment.kinds")),
+                fld("places", "招聘人数", "number", max=7),
+                fld("written_on", "笔试日期", "date"),
+                fld("interview_on", "面试日期", "date"),
+                fld("green_channel", "招聘绿色通道（简化程序，可免笔试）", "checkbox"),
+            ],
+            "发布并公告",
+            values,
+        ),
+    )
+    return parts(
         "事业单位公开招聘",
-        code,
-        form_errors=errors,
-        done=done,
         forms=forms,
         citations=[
             citation("recruitment.green_channel_kinds"),
             citation("recruitment.rescheduling_rule"),
             citation("recruitment.kinds"),
         ],
-        tables=(
-            [{"id": "rounds", "title": "本辖区招聘计划", "columns": columns, "rows": rows, "forms": write}]
-            if staff
-            else []
-        )
-        + [_announcements(s)],
+        tables=([table("rounds", "本辖区招聘计划", columns, rows, write)] if staff else []) + [_announcements(s)],
     )
 
 
@@ -793,56 +746,30 @@ Ledger(router, "/recruitment", _recruitment_page).post(
 )
 
 
-def _titles_page(
-    request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-) -> HTMLResponse:
+def _titles_page(s: Session, user: User, values: Values) -> Page:
     data = public_institutions.title_queue(s, user)
     rows = [{**q, "priority": data["priority_label"] if q["priority"] else ""} for q in data["queue"]]
-    forms = (
-        [
-            form(
-                "title-form",
-                "受理职称申报",
-                "/titles",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("name", "姓名", max=64),
-                    fld("id_number", "身份证号", max=18),
-                    fld("unit", "工作单位"),
-                    fld("title_sought", "申报职称", max=100),
-                    fld("frontline_medical", data["priority_label"], "checkbox"),
-                ],
-                "受理",
-                values,
-            )
-        ]
-        if user.role == "caseworker"
-        else []
-    )
-    return render(
-        request,
-        user,
+    fields = [
+        region_field(user),
+        fld("name", "姓名", max=64),
+        fld("id_number", "身份证号", max=18),
+        fld("unit", "工作单位"),
+        fld("title_sought", "申报职称", max=100),
+        fld("frontline_medical", data["priority_label"], "checkbox"),
+    ]
+    columns = [
+        ("name", "姓名"),
+        ("id_number", "身份证号"),
+        ("unit", "单位"),
+        ("title_sought", "申报职称"),
+        ("priority", "优先"),
+        ("submitted", "受理时间"),
+    ]
+    return parts(
         "职称评审队列",
-        code,
         citations=[data["citation"]],
-        form_errors=errors,
-        done=done,
-        forms=forms,
-        tables=[
-            {
-                "id": "queue",
-                "title": "评审顺序",
-                "rows": rows,
-                "columns": [
-                    ("name", "姓名"),
-                    ("id_number", "身份证号"),
-                    ("unit", "单位"),
-                    ("title_sought", "申报职称"),
-                    ("priority", "优先"),
-                    ("submitted", "受理时间"),
-                ],
-            }
-        ],
+        forms=for_writer(user, form("title-form", "受理职称申报", "/titles", fields, "受理", values)),
+        tables=[table("queue", "评审顺序", columns, rows)],
     )
 
 
@@ -858,57 +785,31 @@ Ledger(router, "/titles", _titles_page).get().post(
 )
 
 
-def _pay_page(
-    request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-) -> HTMLResponse:
+def _pay_page(s: Session, user: User, values: Values) -> Page:
     data = public_institutions.pay_grants(s, user)
-    forms = (
-        [
-            form(
-                "pay-form",
-                "核增一次性绩效工资",
-                "/performance-pay",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("unit", "医疗卫生机构"),
-                    fld("year", "年度", "number", max=4),
-                    fld("yearly_total", "年度绩效工资总量（元）", "number", max=20),
-                    fld("regular_paid", "已发放常规绩效工资（元）", "number", max=20),
-                    fld("one_off", "一次性核增额（元）", "number", max=20),
-                ],
-                "核增",
-                values,
-            )
-        ]
-        if user.role == "caseworker"
-        else []
-    )
-    return render(
-        request,
-        user,
+    fields = [
+        region_field(user),
+        fld("unit", "医疗卫生机构"),
+        fld("year", "年度", "number", max=4),
+        fld("yearly_total", "年度绩效工资总量（元）", "number", max=20),
+        fld("regular_paid", "已发放常规绩效工资（元）", "number", max=20),
+        fld("one_off", "一次性核增额（元）", "number", max=20),
+    ]
+    columns = [
+        ("unit", "单位"),
+        ("year", "年度"),
+        ("yearly_total", "年度总量（元）"),
+        ("regular_paid", "常规已发（元）"),
+        ("room_left", "总量余额（元）"),
+        ("one_off", "一次性核增（元，另列）"),
+        ("approved", "核增时间"),
+    ]
+    return parts(
         "一次性绩效工资总量核增",
-        code,
         citations=[data["citation"]],
-        form_errors=errors,
-        done=done,
-        forms=forms,
+        forms=for_writer(user, form("pay-form", "核增一次性绩效工资", "/performance-pay", fields, "核增", values)),
         notes=[f"一次性核增部分{data['rule']}，与年度总量分列，不相加。"],
-        tables=[
-            {
-                "id": "grants",
-                "title": "核增记录",
-                "rows": data["grants"],
-                "columns": [
-                    ("unit", "单位"),
-                    ("year", "年度"),
-                    ("yearly_total", "年度总量（元）"),
-                    ("regular_paid", "常规已发（元）"),
-                    ("room_left", "总量余额（元）"),
-                    ("one_off", "一次性核增（元，另列）"),
-                    ("approved", "核增时间"),
-                ],
-            }
-        ],
+        tables=[table("grants", "核增记录", columns, data["grants"])],
     )
 
 
