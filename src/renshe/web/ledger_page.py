@@ -95,6 +95,11 @@ def table(
     return {"id": tid, "title": title, "columns": columns, "rows": rows, "forms": forms}
 
 
+def import_link(user: User, name: str) -> list[tuple[str, str, str]]:
+    """The link to the ledger's bulk import (web/ledger_imports_pages.py), for the role that writes."""
+    return [(f"/ledger-imports/{name}", "批量导入（Excel）", f"import-{name}")] if writes(user) else []
+
+
 def parts(title: str, **context: Any) -> Page:
     """A page's parts (what :func:`render` shows)."""
     return {"title": title, **context}

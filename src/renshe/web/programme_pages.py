@@ -40,6 +40,7 @@ from renshe.web.ledger_page import (
     fld,
     for_writer,
     form,
+    import_link,
     message,
     optional_day,
     parts,
@@ -316,6 +317,7 @@ def _loans_page(s: Session, user: User, values: Values) -> Page:
     )
     return parts(
         "创业担保贷款贷后管理",
+        links=import_link(user, "loans"),
         citations=[data["citation"]],
         tables=[
             table("loans", "贷款", columns, rows, write),
@@ -442,6 +444,7 @@ def _welfare_page(s: Session, user: User, values: Values) -> Page:
     )
     return parts(
         "公益性岗位与安置“回头看”",
+        links=import_link(user, "welfare"),
         forms=forms,
         citations=[citation("welfare.post_types"), citation("welfare.priority_groups")],
         notes=[f"优先顺序：市场化渠道难以就业的，其次 {'、'.join(data['priority_groups'])}。"],
@@ -565,6 +568,7 @@ def _zero_page(s: Session, user: User, values: Values) -> Page:
     state = "已实现动态为零" if data["met"] else f"尚有 {len(data['open'])} 户未消除（目标 {data['target_open']} 户）"
     return parts(
         "城镇零就业家庭动态清零",
+        links=import_link(user, "zero-employment"),
         citations=[data["citation"]],
         notes=[state],
         forms=forms,
