@@ -239,3 +239,30 @@ def test_import_page_template_and_upload(client: TestClient) -> None:
     assert client.get("/ledger-imports/welfare", headers=login(client, "qiye")).status_code == 403
     assert client.get("/ledger-imports/nothing", headers=xm).status_code == 404
     assert client.get("/ledger-imports/welfare", follow_redirects=False).status_code == 303
+
+
+def test_import_through_the_api(client: TestClient) -> None:
+    xm = login(client, "xinmi_jingban")
+    template = client.get("/api/v1/ledger-imports/zero-employment/template", headers=xm)
+    assert template.status_code == 200
+    header = [c.value for c in load_workbook(io.BytesIO(template.content)).worksheets[0][1]]
+    assert header == [c.label for c in ledger_imports.ZERO.columns]
+    head = valid_id("410183", "19720606", "415")
+    data = filled(
+        "zero-employment",
+        [
+            ["410183", "曲梁镇政府", "户主壬", head, 2, "2020-07-01", None, None],
+            ["410183", "曲梁镇政府", "户主癸", "410183", 2, "2020-07-01", None, None],
+        ],
+    )
+    files = {"file": ("zero.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+    r = client.post("/api/v1/ledger-imports/zero-employment", headers=xm, files=files)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["saved"], body["unchanged"], body["rejected_rows"]) == (1, 0, 1)
+    assert body["rejected"][0]["row"] == 3 and body["rejected"][0]["field"] == "户主身份证号"
+    again = client.post("/api/v1/ledger-imports/zero-employment", headers=xm, files=files).json()
+    assert (again["saved"], again["unchanged"]) == (0, 1)
+    refused = client.post("/api/v1/ledger-imports/zero-employment", headers=login(client, "shenji"), files=files)
+    assert refused.status_code == 403
+    assert client.post("/api/v1/ledger-imports/other", headers=xm, files=files).status_code == 422

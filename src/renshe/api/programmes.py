@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, File, Path, Query, Response, UploadFile
 from sqlalchemy.orm import Session
 
+from renshe.http import uploads
 from renshe.http.deps import db, require
 from renshe.http.hardening import download_headers
 from renshe.http.labour_forms import XLSX
@@ -18,6 +19,7 @@ from renshe.http.programme_forms import (
     ClearHousehold,
     Decision,
     FollowUp,
+    ImportKind,
     LedgerKind,
     LoanSettle,
     LoanVisitBody,
@@ -43,6 +45,7 @@ from renshe.http.programme_forms import (
 from renshe.services import (
     employment_services,
     guaranteed_loans,
+    ledger_imports,
     public_institutions,
     training,
     training_needs,
@@ -305,3 +308,22 @@ def pay(user: Staff, s: Db) -> dict[str, Any]:
 def grant(body: NewPayGrant, user: Caseworker, s: Db) -> dict[str, Any]:
     g = public_institutions.grant_one_off(s, user, **body.model_dump())
     return {"id": g.id, "one_off": str(g.one_off), "yearly_total": str(g.yearly_total)}
+
+
+# ----------------------------------------------------------------- bulk imports of the ledgers
+
+
+@router.get("/ledger-imports/{kind}/template", summary="The bulk-import template of a ledger (台账批量导入模板)")
+def import_template(kind: ImportKind, user: Caseworker) -> Response:
+    return Response(ledger_imports.template(kind), media_type=XLSX, headers=download_headers(f"import-{kind}.xlsx"))
+
+
+@router.post(
+    "/ledger-imports/{kind}",
+    summary="Import a ledger workbook: rows saved, rows already in the ledger, rows refused with row and column",
+)
+async def import_ledger(kind: ImportKind, user: Caseworker, s: Db, file: UploadFile = File(...)) -> dict[str, Any]:
+    data = await file.read()
+    name = file.filename or ""
+    result = await uploads.off_loop(ledger_imports.run, s, user, kind, data, name)
+    return result.summary()
