@@ -9,10 +9,9 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Path, Query, Response, UploadFile
-from sqlalchemy.orm import Session
 
 from renshe.http import uploads
-from renshe.http.deps import db, require
+from renshe.http.deps import Db, require
 from renshe.http.hardening import download_headers
 from renshe.http.labour_forms import XLSX
 from renshe.http.programme_forms import (
@@ -57,7 +56,6 @@ from renshe.services.users import User
 router = APIRouter(prefix="/api/v1", tags=["training and employment programmes"])
 PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 STAFF = ("caseworker", "auditor", "admin")
-Db = Annotated[Session, Depends(db, scope="function")]
 Caseworker = Annotated[User, Depends(require("caseworker"))]  # writes; the services bound the area
 Staff = Annotated[User, Depends(require(*STAFF))]  # reads the area's ledgers
 

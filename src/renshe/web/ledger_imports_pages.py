@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from renshe.engine.catalog import page_for
-from renshe.http.deps import db, optional_user
+from renshe.http.deps import Db, Viewer
 from renshe.http.hardening import download_headers
 from renshe.http.labour_forms import XLSX
 from renshe.services import ledger_imports
@@ -39,7 +38,9 @@ def _page(
 ) -> HTMLResponse:
     guide = [{"id": i, "label": c.label, "expected": c.expected()} for i, c in enumerate(kind.columns, start=1)]
     tables = [table("guide", "各列应填写", [("label", "列"), ("expected", "应填写")], guide)]
-    notes = ["每行按台账页面上的规则逐行核对：合格的行保存，有问题的行列出行号、列和应填写的内容，不保存；已在台账中的行不重复保存。"]
+    notes = [
+        "每行按台账页面上的规则逐行核对：合格的行保存，有问题的行列出行号、列和应填写的内容，不保存；已在台账中的行不重复保存。"
+    ]
     if result is not None:
         done = result.summary()
         notes.insert(
@@ -87,7 +88,7 @@ def _writer(request: Request, user: User | None, name: str) -> Response | ledger
 
 
 @router.get("/ledger-imports/{name}.xlsx")
-def template(request: Request, name: str, user: User | None = Depends(optional_user)) -> Response:
+def template(request: Request, name: str, user: Viewer) -> Response:
     kind = _writer(request, user, name)
     if isinstance(kind, Response):
         return kind
@@ -97,7 +98,7 @@ def template(request: Request, name: str, user: User | None = Depends(optional_u
 
 
 @router.get("/ledger-imports/{name}", response_class=HTMLResponse)
-def import_page(request: Request, name: str, user: User | None = Depends(optional_user)) -> Response:
+def import_page(request: Request, name: str, user: Viewer) -> Response:
     kind = _writer(request, user, name)
     if isinstance(kind, Response):
         return kind
@@ -106,13 +107,7 @@ def import_page(request: Request, name: str, user: User | None = Depends(optiona
 
 
 @router.post("/ledger-imports/{name}", response_class=HTMLResponse)
-async def run_import(
-    request: Request,
-    name: str,
-    file: UploadFile = File(...),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+async def run_import(request: Request, name: str, user: Viewer, s: Db, file: UploadFile = File(...)) -> Response:
     kind = _writer(request, user, name)
     if isinstance(kind, Response):
         return kind

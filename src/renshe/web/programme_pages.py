@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from renshe.engine.catalog import page_for
-from renshe.http.deps import db, optional_user
+from renshe.http.deps import Db, Viewer
 from renshe.services import (
     employment_services,
     guaranteed_loans,
@@ -603,9 +603,7 @@ Ledger(router, "/zero-employment", _zero_page).get().post(
 
 
 @router.post("/zero-employment/targets", response_class=HTMLResponse)
-async def zero_targets(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
+async def zero_targets(request: Request, user: Viewer, s: Db) -> Response:
     """Count the households into the year's target (目标任务进度) and show it there."""
     raw = await typed(request)
     if user is None:
@@ -709,12 +707,7 @@ def _recruitment_page(s: Session, user: User, values: Values) -> Page:
 
 
 @router.get("/recruitment", response_class=HTMLResponse)
-def recruitment(
-    request: Request,
-    saved: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def recruitment(request: Request, user: Viewer, s: Db, saved: str = "") -> Response:
     if user is None:  # the announcements are public (向社会公告)
         return render(request, None, "事业单位公开招聘", tables=[_announcements(s)])
     return show(request, user, s, _recruitment_page, SAVED if saved else "")

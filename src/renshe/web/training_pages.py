@@ -11,13 +11,13 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from renshe.domain.regions import region_tree
 from renshe.engine.catalog import page_for
-from renshe.http.deps import db, optional_user
+from renshe.http.deps import Db, Viewer
 from renshe.http.hardening import download_headers
 from renshe.http.labour_forms import XLSX
 from renshe.services import training, training_needs
@@ -101,14 +101,14 @@ def _catalogue_page(
 @router.get("/training", response_class=HTMLResponse)
 def catalogue(
     request: Request,
+    user: Viewer,
+    s: Db,
     q: str = "",
     occupation: str = "",
     region: str = "",
     free_only: str = "",
     batch: str = "",
     imported: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
 ) -> HTMLResponse:
     """The free online training catalogue (免费线上培训目录), searched by platform, course,
     occupation, area and batch."""
@@ -123,12 +123,7 @@ def catalogue(
 
 @router.post("/training/catalogue/import", response_class=HTMLResponse)
 async def catalogue_import(
-    request: Request,
-    file: UploadFile = File(...),
-    region: str = Form(""),
-    batch: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
+    request: Request, user: Viewer, s: Db, file: UploadFile = File(...), region: str = Form(""), batch: str = Form("")
 ) -> Response:
     """A published batch (公布的目录清单) from a workbook: a bad row names its row and field, nothing saved."""
     empty = {"q": "", "occupation": "", "region": "", "free_only": "", "batch": ""}
@@ -188,13 +183,7 @@ def _projects_page(request: Request, user: User, s: Session, status_code: int = 
 
 
 @router.get("/training/projects", response_class=HTMLResponse)
-def projects(
-    request: Request,
-    filed: str = "",
-    decided: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def projects(request: Request, user: Viewer, s: Db, filed: str = "", decided: str = "") -> Response:
     if user is None:
         return need_login(request)
     return _projects_page(request, user, s, filed=filed, decided=decided)
@@ -203,6 +192,8 @@ def projects(
 @router.post("/training/projects", response_class=HTMLResponse)
 def file_project(
     request: Request,
+    user: Viewer,
+    s: Db,
     region: str = Form(""),
     kind: str = Form(""),
     title: str = Form(""),
@@ -213,8 +204,6 @@ def file_project(
     end_date: str = Form(""),
     planned: str = Form(""),
     platform_id: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
 ) -> Response:
     """File a training project (培训项目线上备案); a bad entry comes back with the values typed."""
     if user is None:
@@ -261,12 +250,7 @@ def file_project(
 
 @router.post("/training/projects/{project_id}/decision", response_class=HTMLResponse)
 def decide(
-    request: Request,
-    project_id: int,
-    decision: str = Form(""),
-    reason: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
+    request: Request, project_id: int, user: Viewer, s: Db, decision: str = Form(""), reason: str = Form("")
 ) -> Response:
     """Approve (通过) or refuse (不予通过, with the reason) a filing."""
     if user is None:
@@ -294,12 +278,7 @@ def _year(value: str) -> int | None:
 
 
 @router.get("/training/statistics", response_class=HTMLResponse)
-def statistics(
-    request: Request,
-    year: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def statistics(request: Request, user: Viewer, s: Db, year: str = "") -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -310,12 +289,7 @@ def statistics(
 
 
 @router.get("/training/statistics.xlsx")
-def statistics_xlsx(
-    request: Request,
-    year: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def statistics_xlsx(request: Request, user: Viewer, s: Db, year: str = "") -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -351,12 +325,7 @@ def _needs_page(request: Request, user: User, s: Session, status_code: int = 200
 
 
 @router.get("/training/needs", response_class=HTMLResponse)
-def needs(
-    request: Request,
-    saved: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def needs(request: Request, user: Viewer, s: Db, saved: str = "") -> Response:
     if user is None:
         return need_login(request)
     return _needs_page(request, user, s, saved=saved)
@@ -365,6 +334,8 @@ def needs(
 @router.post("/training/needs", response_class=HTMLResponse)
 def record_need(
     request: Request,
+    user: Viewer,
+    s: Db,
     region: str = Form(""),
     park: str = Form(""),
     uscc: str = Form(""),
@@ -372,8 +343,6 @@ def record_need(
     occupation: str = Form(""),
     headcount: str = Form(""),
     updated_on: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
 ) -> Response:
     if user is None:
         return need_login(request)
@@ -396,12 +365,7 @@ def record_need(
 
 
 @router.post("/training/needs/import", response_class=HTMLResponse)
-async def needs_import(
-    request: Request,
-    file: UploadFile = File(...),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+async def needs_import(request: Request, user: Viewer, s: Db, file: UploadFile = File(...)) -> Response:
     """The ledger from a workbook in the export's layout: a bad row names its row and field, nothing saved."""
     return await take(
         request,
@@ -415,9 +379,7 @@ async def needs_import(
 
 
 @router.get("/training/needs.xlsx")
-def needs_xlsx(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
+def needs_xlsx(request: Request, user: Viewer, s: Db) -> Response:
     if user is None:
         return need_login(request)
     try:
