@@ -12,8 +12,8 @@ its form and the service call it makes. The helper does the rest the same way ev
 - a refusal (403) or a record that is not there (404) is a message page;
 - success redirects to the page with "已保存。".
 
-Path parameters ending in ``_id`` are whole numbers (a non-number is refused by FastAPI as before),
-the others text."""
+Path parameters ending in ``_id`` are whole numbers (FastAPI refuses anything else), the others
+text."""
 
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from renshe.http.deps import db, optional_user
+from renshe.http.deps import Db, Viewer
 from renshe.http.hardening import download_headers
 from renshe.http.labour_forms import XLSX
 from renshe.services.errors import Forbidden, NotFound, ServiceError
@@ -226,8 +226,8 @@ def _signature(path: str) -> inspect.Signature:
                 inspect.Parameter(n, kw, annotation=int if n.endswith("_id") else str)
                 for n in re.findall(r"{(\w+)}", path)
             ),
-            inspect.Parameter("user", kw, default=Depends(optional_user), annotation=User | None),
-            inspect.Parameter("s", kw, default=Depends(db, scope="function"), annotation=Session),
+            inspect.Parameter("user", kw, annotation=Viewer),
+            inspect.Parameter("s", kw, annotation=Db),
         ],
         return_annotation=Response,
     )
@@ -287,10 +287,9 @@ class Ledger:
         _route(self.router, "GET", self.path, handle)
         return self
 
-    def post(self, path: str, fid: str, action: Action, *, ok: str | None = None) -> Ledger:
+    def post(self, path: str, fid: str, action: Action) -> Ledger:
         """A form posted to ``path``: ``action(s, user, raw, **params)`` does the work; ``fid``
-        (the form's id) and ``ok`` (where to go after; the page by default) are formatted with
-        the path's parameters."""
+        (the form's id) and the page to go back to are formatted with the path's parameters."""
 
         def handle(request: Request, user: User | None, s: Session, params: Params) -> Response:
             raw: Raw = request.state.typed
@@ -299,7 +298,7 @@ class Ledger:
                 build = self.resolve(s, params)
             except NotFound as exc:
                 return message(request, user, exc)
-            done = (ok or self.path + "?saved=1").format(**params)
+            done = f"{self.path}?saved=1".format(**params)
             return submit(
                 request, user, s, build, fid.format(**params), raw, lambda u: action(s, u, raw, **given), done
             )

@@ -235,7 +235,6 @@ def _record(s: Session, user: User, raw: Raw, kind: str) -> object:
     )
 
 
-SERVICES_DONE = "/employment-services/{kind}?saved=1"
 Ledger(router, "/employment-services/{kind}", resolve=_kind_page).download(
     "/employment-services/{kind}.xlsx", _ledger_workbook
 ).get().post("/employment-services/{kind}", "record-form", _record)
