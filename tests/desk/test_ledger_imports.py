@@ -7,48 +7,26 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from renshe.domain.identifiers import id_check_char
 from renshe.services import guaranteed_loans, ledger_imports, welfare_posts
 from renshe.services.errors import Forbidden
 from renshe.services.programmes_common import FieldError
 from renshe.store.db import session
-from renshe.store.models import User
 from renshe.store.models_programmes import (
     LoanVisit,
     TrainingEnrolment,
     WelfareCandidate,
     ZeroEmploymentHousehold,
 )
-from tests.desk.conftest import login
+from tests.desk.conftest import count, login, user, valid_id
 from tests.desk.test_programmes_training import approved
-
-
-@pytest.fixture
-def s(client: TestClient) -> Iterator[Session]:
-    with session() as db:
-        yield db
-
-
-def user(s: Session, name: str) -> User:
-    return s.execute(select(User).where(User.username == name)).scalar_one()
-
-
-def count(s: Session, model: Any) -> int:
-    return s.execute(select(func.count()).select_from(model)).scalar_one()
-
-
-def valid_id(prefix: str, birth: str, seq: str) -> str:
-    body = prefix + birth + seq
-    return body + id_check_char(body)
 
 
 def filled(name: str, rows: list[list[Any]]) -> bytes:
