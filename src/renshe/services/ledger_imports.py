@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from renshe.engine.catalog import implements
@@ -153,6 +153,11 @@ def _both(row: Row, a: str, b: str, sheet: Sheet) -> None:
         raise FieldError(missing, f"{sheet.labels[a]}与{sheet.labels[b]}应同时填写")
 
 
+def _in_area(s: Session, user: User, query: Select[Any]) -> list[Any]:
+    """The records the query finds in the user's area."""
+    return [x for x in s.execute(query).scalars() if covers(user, x.region)]
+
+
 # ----------------------------------------------------------------------------- trainees
 
 
@@ -199,18 +204,10 @@ TRAINEES = Sheet(
 
 def _loans(s: Session, user: User, row: Row) -> bool:
     id_number = check_id_number(row["id_number"], "借款人身份证号")
-    loan = next(
-        (
-            x
-            for x in s.execute(
-                select(GuaranteedLoan).where(
-                    GuaranteedLoan.id_number == id_number, GuaranteedLoan.issued_on == row["issued_on"]
-                )
-            ).scalars()
-            if covers(user, x.region)
-        ),
-        None,
+    issued = select(GuaranteedLoan).where(
+        GuaranteedLoan.id_number == id_number, GuaranteedLoan.issued_on == row["issued_on"]
     )
+    loan = next(iter(_in_area(s, user, issued)), None)
     if loan is None:
         raise FieldError("issued_on", "本辖区没有该借款人在该放款日期的创业担保贷款（请核对身份证号与放款日期）")
     if row["on"] is None and row["repaid_on"] is None and row["extended_to"] is None:
@@ -251,18 +248,8 @@ LOANS = Sheet(
 
 def _welfare(s: Session, user: User, row: Row) -> bool:
     id_number = check_id_number(row["id_number"])
-    c = next(
-        (
-            x
-            for x in s.execute(
-                select(WelfareCandidate)
-                .where(WelfareCandidate.id_number == id_number)
-                .order_by(WelfareCandidate.id.desc())
-            ).scalars()
-            if covers(user, x.region)
-        ),
-        None,
-    )
+    newest_first = select(WelfareCandidate).where(WelfareCandidate.id_number == id_number)
+    c = next(iter(_in_area(s, user, newest_first.order_by(WelfareCandidate.id.desc()))), None)
     if c is None:
         raise FieldError("id_number", "本辖区待安置人员中没有该身份证号（请先登记待安置人员）")
     _both(row, "reviewed_on", "employed", WELFARE)
@@ -278,11 +265,7 @@ def _welfare(s: Session, user: User, row: Row) -> bool:
             )
             changed = True
     if row["post"] is not None:
-        posts = [
-            p
-            for p in s.execute(select(WelfarePost).where(WelfarePost.title == row["post"])).scalars()
-            if covers(user, p.region)
-        ]
+        posts = _in_area(s, user, select(WelfarePost).where(WelfarePost.title == row["post"]))
         if len(posts) != 1:
             found = "没有" if not posts else f"有 {len(posts)} 个"
             raise FieldError("post", f"本辖区{found}名为“{row['post']}”的公益性岗位，应为一个岗位的名称")
