@@ -126,6 +126,9 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
     from renshe.web import programme_pages
 
     app.include_router(programme_pages.router)
+    from renshe.web import ledger_imports_pages  # bulk imports of the programme ledgers
+
+    app.include_router(ledger_imports_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     from renshe.api import openapi  # every status code and error shape in /openapi.json
     from renshe.http.hardening import Hardening  # CSRF origin check, security headers, Secure cookies

@@ -11,9 +11,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session
 
+from renshe.domain.identifiers import id_check_char
 from renshe.services.demo import DEMO_PASSWORD
+from renshe.store.db import session
+from renshe.store.models import User
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("RENSHE_TEST_DATABASE_URL") else [])
 
@@ -100,3 +104,27 @@ def example(name: str) -> dict[str, Any]:
     from tests.conftest import EXAMPLES
 
     return dict(json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))["case"])
+
+
+# ----------------------------------------------------------------- helpers of the programme desks' tests
+
+
+@pytest.fixture
+def s(client: TestClient) -> Iterator[Session]:
+    """A unit of work on the module's database, committed at the end of the test."""
+    with session() as db:
+        yield db
+
+
+def user(s: Session, name: str) -> User:
+    return s.execute(select(User).where(User.username == name)).scalar_one()
+
+
+def count(s: Session, model: Any) -> int:
+    return s.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def valid_id(prefix: str, birth: str, seq: str) -> str:
+    """A resident ID number with its check character (GB 11643-1999)."""
+    body = prefix + birth + seq
+    return body + id_check_char(body)

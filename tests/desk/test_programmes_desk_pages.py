@@ -10,13 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from renshe.domain.identifiers import id_check_char
-from tests.desk.conftest import login
-
-
-def valid_id(prefix: str, birth: str, seq: str) -> str:
-    body = prefix + birth + seq
-    return body + id_check_char(body)
+from tests.desk.conftest import login, valid_id
 
 
 def post(client: TestClient, who: dict[str, str], url: str, data: dict[str, str]):  # type: ignore[no-untyped-def]

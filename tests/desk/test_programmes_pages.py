@@ -11,13 +11,7 @@ import re
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from renshe.domain.identifiers import id_check_char
-from tests.desk.conftest import login
-
-
-def valid_id(prefix: str, birth: str, seq: str) -> str:
-    body = prefix + birth + seq
-    return body + id_check_char(body)
+from tests.desk.conftest import login, valid_id
 
 
 def platform(client: TestClient, agency: dict[str, str], cw: dict[str, str], name: str) -> int:

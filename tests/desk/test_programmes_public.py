@@ -5,37 +5,18 @@ with frontline medical staff first, the one-off performance pay outside the year
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from renshe.domain.identifiers import id_check_char
 from renshe.services import public_institutions as pi
 from renshe.services import zero_employment
 from renshe.services.errors import Conflict, Forbidden
 from renshe.services.programmes_common import FieldError
 from renshe.services.targets import tracking
-from renshe.store.db import session
-from renshe.store.models import User
 from renshe.store.models_programmes import PerformancePayGrant, RecruitmentRound
-
-
-@pytest.fixture
-def s(client: TestClient) -> Iterator[Session]:
-    with session() as db:
-        yield db
-
-
-def user(s: Session, name: str) -> User:
-    return s.execute(select(User).where(User.username == name)).scalar_one()
-
-
-def valid_id(prefix: str, birth: str, seq: str) -> str:
-    body = prefix + birth + seq
-    return body + id_check_char(body)
+from tests.desk.conftest import user, valid_id
 
 
 def test_zero_employment_households_and_target_progress(s: Session) -> None:

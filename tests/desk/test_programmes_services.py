@@ -6,45 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from renshe.services import employment_services as es
 from renshe.services import guaranteed_loans, welfare_posts
 from renshe.services.errors import Conflict, Forbidden
 from renshe.services.programmes_common import FieldError
-from renshe.store.db import session
-from renshe.store.models import User
 from renshe.store.models_programmes import GuaranteedLoan, ServiceRecord, WelfareCandidate
+from tests.desk.conftest import count, user, valid_id
 
 XINMI_ID = "410183199001011234"
-
-
-@pytest.fixture
-def s(client: TestClient) -> Iterator[Session]:
-    with session() as db:
-        yield db
-
-
-def user(s: Session, name: str) -> User:
-    return s.execute(select(User).where(User.username == name)).scalar_one()
-
-
-def count(s: Session, model: Any) -> int:
-    return s.execute(select(func.count()).select_from(model)).scalar_one()
-
-
-def valid_id(prefix: str, birth: str, seq: str) -> str:
-    from renshe.domain.identifiers import id_check_char
-
-    body = prefix + birth + seq
-    return body + id_check_char(body)
 
 
 def test_ledger_record_follow_up_and_overdue(s: Session) -> None:

@@ -7,37 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from renshe.services import training, training_needs
 from renshe.services.errors import Forbidden, ServiceError
 from renshe.services.programmes_common import FieldError
-from renshe.store.db import session
-from renshe.store.models import User
 from renshe.store.models_programmes import ParkTrainingNeed, TrainingPlatform, TrainingProject
+from tests.desk.conftest import count, user
 
 DAY = dt.date(2020, 3, 2)  # a Monday
-
-
-@pytest.fixture
-def s(client: TestClient) -> Iterator[Session]:
-    with session() as db:
-        yield db
-
-
-def user(s: Session, name: str) -> User:
-    return s.execute(select(User).where(User.username == name)).scalar_one()
-
-
-def count(s: Session, model: Any) -> int:
-    return s.execute(select(func.count()).select_from(model)).scalar_one()
 
 
 def workbook(header: list[str], rows: list[list[Any]]) -> bytes:

@@ -206,6 +206,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/titles"): only("caseworker", area=True),
     ("GET", "/api/v1/performance-pay"): Rule(STAFF_READ, area=True),
     ("POST", "/api/v1/performance-pay"): only("caseworker", area=True),
+    ("GET", "/api/v1/ledger-imports/{kind}/template"): only("caseworker"),
+    ("POST", "/api/v1/ledger-imports/{kind}"): only("caseworker", area=True),  # each row's record in the area
     # desk pages that write (web/desk_pages.py)
     ("POST", "/login"): Rule(PUBLIC),
     ("POST", "/logout"): Rule(PUBLIC),

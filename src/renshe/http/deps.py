@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
@@ -61,3 +63,8 @@ class Strict(BaseModel):
     """A request body that refuses fields it does not know (every API body)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+#: a route's unit of work, and its signed-in user if any (the page then sends the others to sign in)
+Db = Annotated[Session, Depends(db, scope="function")]
+Viewer = Annotated[User | None, Depends(optional_user)]

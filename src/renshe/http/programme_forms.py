@@ -15,6 +15,8 @@ Region = Field(pattern=r"^\d{6}$")
 Note = Field(default="", max_length=2000)
 Count = Field(ge=1, le=1_000_000)
 LedgerKind = Literal["overcapacity", "returnee", "flexible", "campus"]
+#: the ledgers with a bulk import (services/ledger_imports.py)
+ImportKind = Literal["trainees", "loans", "welfare", "zero-employment"]
 
 
 class NewCourse(Strict):

@@ -110,6 +110,8 @@ ROUTES: tuple[UploadRoute, ...] = (
     _route("/matters/new", _application_files_limit(), ("enterprise", "agency", "person"), "web", "办事材料"),
     _route("/training/catalogue/import", TARGET_TABLE_LIMIT, ("caseworker",), "web", "培训平台目录"),
     _route("/training/needs/import", TARGET_TABLE_LIMIT, ("caseworker",), "web", "培训需求台账"),
+    _route("/ledger-imports/[a-z-]+", TARGET_TABLE_LIMIT, ("caseworker",), "web", "台账导入表"),
+    _route("/api/v1/ledger-imports/[a-z-]+", TARGET_TABLE_LIMIT, ("caseworker",), "api", "台账导入表"),
 )
 
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from renshe.domain.regions import region_name
 from renshe.engine.catalog import implements
-from renshe.services import audit, dispatch, exports
-from renshe.services.dispatch import CheckResult, ReportFileError, agency_district, covers
+from renshe.services import audit, dispatch, exports, workbooks
+from renshe.services.dispatch import CheckResult, agency_district, covers
+from renshe.services.dispatch import ReportFileError as ReportFileError
 from renshe.services.errors import Forbidden, NotFound, ServiceError
 from renshe.services.reports_settings import Column, Kind, kinds, param
 from renshe.services.security import mask_id_number
@@ -114,37 +115,30 @@ def is_flagged(k: Kind, values: dict[str, str], on: dt.date) -> bool:
 
 def check_rows(k: Kind, table: Iterable[list[str]], on: dt.date) -> CheckResult:
     """Check a table whose first row is the header; data rows count from 1."""
-    rows = iter(table)
-    first = next(rows, None)
-    if first is None:
-        raise ReportFileError("文件为空，没有表头和数据")
-    names = [c.name for c in k.columns]
-    header = [str(h).replace("\ufeff", "").strip() for h in first]
-    missing = [c for c in names if c not in header]
-    if missing:
-        raise ReportFileError(
-            f"缺少列：{'、'.join(missing)}。第一行须为列标题：{'、'.join(names)}"
+
+    def missing(absent: list[str], names: list[str], header: list[str]) -> str:
+        return (
+            f"缺少列：{'、'.join(absent)}。第一行须为列标题：{'、'.join(names)}"
             f"（实际为：{'、'.join(h for h in header if h) or '空'}）"
         )
-    where = {c: header.index(c) for c in names}
+
     result = CheckResult()
-    for number, raw in enumerate(rows, start=1):
-        values = {c: (str(raw[i]).strip() if i < len(raw) and raw[i] is not None else "") for c, i in where.items()}
-        if not any(values.values()):
-            result.empty_rows.append(number)
+    for row in workbooks.records(table, {c.name: c.name for c in k.columns}, first=1, missing=missing):
+        if row.blank:
+            result.empty_rows.append(row.number)
             continue
-        values = {c.name: _normalise(c, values[c.name]) for c in k.columns}
+        values = {c.name: _normalise(c, row.text(c.name)) for c in k.columns}
         problems = [(c.name, p) for c in k.columns if (p := _problem(c, values[c.name], on))]
         if problems:
-            result.rejected.extend({"row": number, "field": f, "problem": p} for f, p in problems)
+            result.rejected.extend({"row": row.number, "field": f, "problem": p} for f, p in problems)
         else:
-            result.accepted.append({"row": number, **values})
+            result.accepted.append({"row": row.number, **values})
     return result
 
 
 def check_file(key: str, data: bytes, filename: str = "", on: dt.date | None = None) -> CheckResult:
     """Read (as the real-name report is read: CSV UTF-8 or xlsx, bounded) and check a file."""
-    return check_rows(kind(key), dispatch.iter_table(data, filename), on or beijing_now().date())
+    return check_rows(kind(key), workbooks.iter_table(data, filename), on or beijing_now().date())
 
 
 def template(key: str) -> bytes:

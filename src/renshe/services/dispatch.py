@@ -15,11 +15,9 @@ supply and report them to the district bureau every 3 days from 2020-03-02, befo
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,6 +34,8 @@ from renshe.services import audit, exports
 from renshe.services.errors import Forbidden, NotFound, ServiceError
 from renshe.services.labour_settings import citation, param
 from renshe.services.security import mask_id_number, mask_phone
+from renshe.services.workbooks import MAX_ROWS as MAX_ROWS
+from renshe.services.workbooks import FileError, iter_table, records
 from renshe.store.models import User
 from renshe.store.models_labour import DispatchReport, DispatchRow
 
@@ -55,6 +55,8 @@ FIELD_KEYS = {
     USCC: "employer_uscc",
 }
 MAX_TEXT = {NAME: 64, EMPLOYER: 200}
+#: a report file that cannot be used as a whole (read by services/workbooks.py)
+ReportFileError = FileError
 
 
 def columns() -> list[str]:
@@ -62,10 +64,6 @@ def columns() -> list[str]:
     cols = [str(c) for c in param("dispatch.report_columns")]
     assert set(cols) == set(FIELD_KEYS), "labour_parameters.yaml: dispatch.report_columns changed"
     return cols
-
-
-class ReportFileError(ServiceError):
-    """The file as a whole cannot be read (wrong encoding, not CSV/xlsx, a column missing)."""
 
 
 @dataclass
@@ -80,97 +78,6 @@ class CheckResult:
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    return str(value)
-
-
-#: Rows read from one file, header and empty rows included. A large agency's real-name
-#: roll is tens of thousands of workers; a bigger file is split. Reading stops here, so a
-#: small compressed xlsx that expands to millions of rows costs no more than this.
-MAX_ROWS = 100_000
-#: Cells read from a row: the report has five columns. Without this a workbook with one
-#: cell in column XFD expands every row to 16 384 cells.
-MAX_COLUMNS = 64
-#: Seconds one file may take to read and check; the worker thread stops after this.
-PARSE_SECONDS = 30
-#: Rows between two looks at the clock.
-_CLOCK_EVERY = 1000
-
-
-def _limited(
-    rows: Iterator[list[str]], max_rows: int = MAX_ROWS, seconds: float = PARSE_SECONDS
-) -> Iterator[list[str]]:
-    """The rows, stopping with :class:`ReportFileError` past ``max_rows`` or ``seconds``."""
-    deadline = time.monotonic() + seconds
-    for number, row in enumerate(rows, start=1):
-        if number > max_rows:
-            raise ReportFileError(f"文件行数过多：每个文件最多 {max_rows} 行（含表头），请拆分为多个文件分别上传")
-        if number % _CLOCK_EVERY == 0 and time.monotonic() > deadline:
-            raise ReportFileError(f"文件处理超时：{seconds} 秒内未能读完（已读 {number} 行），请拆分为较小的文件后上传")
-        yield row
-
-
-def _read_csv(data: bytes) -> Iterator[list[str]]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            data.decode("gbk")
-        except UnicodeDecodeError:
-            raise ReportFileError("文件无法读取：既不是 UTF-8 编码的 CSV，也不是 xlsx 表格") from None
-        raise ReportFileError(
-            "文件是 GBK（简体中文 Windows）编码的 CSV，本系统只接受 UTF-8 编码：请在 Excel 中“另存为”"
-            "“CSV UTF-8（逗号分隔）”，或直接上传 xlsx 文件"
-        ) from None
-    if "\x00" in text:
-        raise ReportFileError("文件无法读取：含有二进制内容，不是 CSV 文本（请上传 CSV 或 xlsx）")
-    try:
-        for r in csv.reader(io.StringIO(text, newline="")):
-            yield list(r[:MAX_COLUMNS])
-    except csv.Error as exc:
-        raise ReportFileError(f"CSV 格式有误，无法读取：{exc}") from None
-
-
-def _read_xlsx(data: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise ReportFileError("xlsx 文件已损坏或不是有效的 Excel 工作簿，无法读取") from None
-    try:
-        ws = wb.worksheets[0]
-        for row in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            yield [_cell(v) for v in row]
-    finally:
-        wb.close()
-
-
-def iter_table(data: bytes, filename: str = "") -> Iterator[list[str]]:
-    """Rows of the file (header first) as strings, read lazily and within :data:`MAX_ROWS`
-    and :data:`PARSE_SECONDS`; xlsx by name or by its ZIP signature."""
-    if not data:
-        raise ReportFileError("文件为空，没有表头和数据")
-    if filename.lower().endswith(".xls") and not data.startswith(b"PK"):
-        raise ReportFileError("不支持旧版 Excel（.xls）文件，请另存为 xlsx 或 UTF-8 编码的 CSV")
-    if data.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
-        return _limited(_read_xlsx(data))
-    return _limited(_read_csv(data))
-
-
-def read_table(data: bytes, filename: str = "") -> list[list[str]]:
-    """Rows of the file (header first) as strings; xlsx by name or by its ZIP signature."""
-    return list(iter_table(data, filename))
 
 
 # --------------------------------------------------------------------------- checks
@@ -247,46 +154,40 @@ def _problems(values: dict[str, str]) -> list[tuple[str, str]]:
     return out
 
 
+def _missing(missing: list[str], labels: list[str], header: list[str]) -> str:
+    return (
+        f"缺少列：{'、'.join(missing)}。第一行须为列标题，五列分别为 {'、'.join(labels)}"
+        f"（实际为：{'、'.join(h for h in header if h) or '空'}）"
+    )
+
+
 def check_rows(table: Iterable[list[str]]) -> CheckResult:
     """Check a table whose first row is the header. Data rows count from 1. The header is
     checked before any further row is read: a file with a wrong header is not read on."""
-    rows = iter(table)
-    first = next(rows, None)
-    if first is None:
-        raise ReportFileError("文件为空，没有表头和数据")
-    header = [str(h).replace("\ufeff", "").strip() for h in first]
-    missing = [c for c in columns() if c not in header]
-    if missing:
-        raise ReportFileError(
-            f"缺少列：{'、'.join(missing)}。第一行须为列标题，五列分别为 {'、'.join(columns())}"
-            f"（实际为：{'、'.join(h for h in header if h) or '空'}）"
-        )
-    where = {c: header.index(c) for c in columns()}
     result = CheckResult()
     seen: dict[tuple[str, ...], int] = {}
-    for number, raw in enumerate(rows, start=1):
-        values = {c: (raw[i].strip() if i < len(raw) and raw[i] is not None else "") for c, i in where.items()}
-        if not any(values.values()) and not any(str(x).strip() for x in raw):
-            result.empty_rows.append(number)
+    for row in records(table, {c: c for c in columns()}, first=1, missing=_missing):
+        if row.blank and not any(str(x).strip() for x in row.cells):
+            result.empty_rows.append(row.number)
             continue
-        values = {c: _normalise(c, v) for c, v in values.items()}
+        values = {c: _normalise(c, v) for c, v in row.texts().items()}
         problems = _problems(values)
         if not problems:
             key = tuple(values[c] for c in columns())
             if key in seen:
                 problems = [(ID_NUMBER, f"与第 {seen[key]} 行完全相同，重复的行不予接收")]
             else:
-                seen[key] = number
+                seen[key] = row.number
         if problems:
-            result.rejected.extend({"row": number, "field": f, "problem": p} for f, p in problems)
+            result.rejected.extend({"row": row.number, "field": f, "problem": p} for f, p in problems)
         else:
-            result.accepted.append({"row": number, **values})
+            result.accepted.append({"row": row.number, **values})
     return result
 
 
 def check_file(data: bytes, filename: str = "") -> CheckResult:
     """Read and check a report file; :class:`ReportFileError` when the file as a whole is unusable
-    (unreadable, a wrong header, more than :data:`MAX_ROWS` rows, more than :data:`PARSE_SECONDS`)."""
+    (unreadable, a wrong header, more than :data:`MAX_ROWS` rows, more than ``workbooks.PARSE_SECONDS``)."""
     return check_rows(iter_table(data, filename))
 
 

@@ -23,6 +23,7 @@ from renshe.services.errors import NotFound
 from renshe.services.programmes_common import (
     STAFF,
     FieldError,
+    added,
     check_choice,
     check_id_number,
     check_region,
@@ -124,10 +125,7 @@ def record(
         expert_id=expert.id if expert else None,
         caseworker_id=user.id,
     )
-    s.add(rec)
-    s.flush()
-    audit.record(s, user, "services.record", "employment_service_record", rec.id, {"kind": kind, "region": region})
-    return rec
+    return added(s, user, rec, "services.record", "employment_service_record", {"kind": kind, "region": region})
 
 
 def _get(s: Session, user: User, record_id: int) -> ServiceRecord:
@@ -298,10 +296,7 @@ def add_expert(
         institution=check_text(institution, "institution", "所在单位（高校）"),
         speciality=(speciality or "").strip(),
     )
-    s.add(expert)
-    s.flush()
-    audit.record(s, user, "services.expert", "career_expert", expert.id, {"region": region})
-    return expert
+    return added(s, user, expert, "services.expert", "career_expert", {"region": region})
 
 
 def experts(s: Session, user: User) -> list[dict[str, Any]]:

@@ -19,6 +19,8 @@ from renshe.services.errors import NotFound, ServiceError
 from renshe.services.programmes_common import (
     STAFF,
     FieldError,
+    added,
+    check_date,
     check_id_number,
     check_region,
     check_text,
@@ -34,15 +36,6 @@ from renshe.store.models import User
 from renshe.store.models_programmes import GuaranteedLoan, LoanVisit
 
 STATUS_NAMES = {"current": "正常", "overdue": "逾期", "extended": "展期", "repaid": "已结清"}
-
-
-def _day(value: dt.date | str, field: str, label: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise FieldError(field, f"{label}“{value}”应为 YYYY-MM-DD 格式的日期") from None
 
 
 @implements(
@@ -73,7 +66,7 @@ def add(
         raise FieldError("amount", f"贷款金额“{amount}”应为数字（元）") from None
     if not money.is_finite() or money <= 0:
         raise FieldError("amount", f"贷款金额“{amount}”应大于 0")
-    issued, due = _day(issued_on, "issued_on", "放款日期"), _day(due_on, "due_on", "到期日期")
+    issued, due = check_date(issued_on, "issued_on", "放款日期"), check_date(due_on, "due_on", "到期日期")
     if due <= issued:
         raise FieldError("due_on", f"到期日期 {chinese_date(due)} 应晚于放款日期 {chinese_date(issued)}")
     loan = GuaranteedLoan(
@@ -86,10 +79,7 @@ def add(
         due_on=due,
         created_by=user.id,
     )
-    s.add(loan)
-    s.flush()
-    audit.record(s, user, "loans.add", "guaranteed_loan", loan.id, {"region": region})
-    return loan
+    return added(s, user, loan, "loans.add", "guaranteed_loan", {"region": region})
 
 
 def _get(s: Session, user: User, loan_id: int) -> GuaranteedLoan:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from renshe.engine.catalog import implements
-from renshe.services import audit, dispatch, exports
+from renshe.services import audit, dispatch, exports, workbooks
 from renshe.services.dispatch import ReportFileError
 from renshe.services.errors import Forbidden, NotFound
 from renshe.services.reports_common import Checker, FieldProblems, area, place, within
@@ -123,7 +123,7 @@ def publish(
 def read(data: bytes, filename: str = "") -> list[list[str]] | str:
     """The file's rows, or the Chinese reason it cannot be read (for the faces, off the event loop)."""
     try:
-        return dispatch.read_table(data, filename)
+        return workbooks.read_table(data, filename)
     except ReportFileError as exc:
         return exc.message
 

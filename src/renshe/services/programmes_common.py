@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.orm import Session
 
 from renshe.domain.calendar import add_working_days
 from renshe.domain.regions import problem_with_region, region_name
+from renshe.services import audit
 from renshe.services.dispatch import id_number_problem, uscc_problem
 from renshe.services.errors import Forbidden, ServiceError
 from renshe.store.models import User
@@ -22,6 +26,32 @@ class FieldError(ServiceError):
     def __init__(self, field: str, message: str, row: int | None = None):
         super().__init__(f"第 {row} 行：{message}" if row else message)
         self.field, self.row = field, row
+
+
+class _Record(Protocol):
+    @property
+    def id(self) -> Any: ...
+
+
+R = TypeVar("R", bound=_Record)
+
+
+def added(s: Session, user: User, record: R, action: str, entity: str, detail: dict[str, Any]) -> R:
+    """A new record stored (its id given) and its creation audited."""
+    s.add(record)
+    s.flush()
+    audit.record(s, user, action, entity, record.id, detail)
+    return record
+
+
+def check_date(value: dt.date | str | None, field: str, label: str) -> dt.date:
+    """A date given, or typed as YYYY-MM-DD (a FieldError on the field otherwise)."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise FieldError(field, f"{label}“{value or ''}”应为 YYYY-MM-DD 格式的日期") from None
 
 
 def area(region: str) -> str:

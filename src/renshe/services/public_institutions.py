@@ -23,6 +23,7 @@ from renshe.services.errors import NotFound
 from renshe.services.programmes_common import (
     STAFF,
     FieldError,
+    added,
     check_choice,
     check_id_number,
     check_region,
@@ -256,10 +257,7 @@ def apply_title(
         frontline_medical=frontline_medical,
         created_by=user.id,
     )
-    s.add(a)
-    s.flush()
-    audit.record(s, user, "titles.apply", "title_application", a.id, {"frontline": frontline_medical})
-    return a
+    return added(s, user, a, "titles.apply", "title_application", {"frontline": frontline_medical})
 
 
 @implements(
@@ -332,10 +330,7 @@ def grant_one_off(
         one_off=extra,
         approved_by=user.id,
     )
-    s.add(g)
-    s.flush()
-    audit.record(s, user, "pay.one_off", "performance_pay_grant", g.id, {"unit": unit, "one_off": str(extra)})
-    return g
+    return added(s, user, g, "pay.one_off", "performance_pay_grant", {"unit": unit, "one_off": str(extra)})
 
 
 @implements(

@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 
 from renshe.domain.times import beijing_time, chinese_date
 from renshe.engine.catalog import implements
-from renshe.services import audit, exports
+from renshe.services import audit, exports, workbooks
 from renshe.services.errors import Forbidden, NotFound, ServiceError
 from renshe.services.programmes_common import (
     FieldError,
+    added,
     area,
     check_choice,
+    check_date,
     check_id_number,
     check_region,
     check_text,
@@ -115,10 +117,7 @@ def propose_platform(
         proposed_by=user.id,
         courses=built,
     )
-    s.add(platform)
-    s.flush()
-    audit.record(s, user, "training.platform.propose", "training_platform", platform.id, {"region": region})
-    return platform
+    return added(s, user, platform, "training.platform.propose", "training_platform", {"region": region})
 
 
 @implements(
@@ -164,33 +163,12 @@ def _platform(s: Session, platform_id: int) -> TrainingPlatform:
     return platform
 
 
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def read_catalogue(data: bytes) -> list[dict[str, Any]]:
+def read_catalogue(data: bytes, filename: str = "") -> list[dict[str, Any]]:
     """The rows of a catalogue workbook (平台名称、网址、课程名称、职业（工种）、学时、是否免费),
     each problem naming its row and field; raises FieldError on the first bad row."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise FieldError("file", "无法读取文件：应为 xlsx 工作簿") from None
-    rows = list(wb.worksheets[0].iter_rows(values_only=True))
-    if not rows:
-        raise FieldError("file", "文件为空")
-    header = [_cell(h) for h in rows[0]]
-    index = {}
-    for key, label in CATALOGUE_HEADERS.items():
-        if label not in header:
-            raise FieldError("file", f"缺少“{label}”列（表头应为 {'、'.join(CATALOGUE_HEADERS.values())}）")
-        index[key] = header.index(label)
     out = []
-    for n, row in enumerate(rows[1:], start=2):
-        cells = {k: _cell(row[i]) if i < len(row) else "" for k, i in index.items()}
-        if not any(cells.values()):
-            continue
+    for row in workbooks.field_records(data, filename, CATALOGUE_HEADERS):
+        cells, n = row.texts(), row.number
         name = check_text(cells["name"], "name", "平台名称", n)
         free = cells["free"]
         if free not in YES + NO:
@@ -359,15 +337,6 @@ def options(on: dt.date | None = None) -> dict[str, list[str]]:
     }
 
 
-def _date(value: dt.date | str | None, field: str, label: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise FieldError(field, f"{label}“{value or ''}”应为 YYYY-MM-DD 格式的日期") from None
-
-
 @implements(
     "cn.internet_plus_training_online_approval_2020",
     "henan.internet_plus_startup_training_filing_2020",
@@ -406,7 +375,7 @@ def file_project(
     title = check_text(title, "title", "项目名称")
     mode = check_choice(mode, opts["modes"], "mode", "培训方式")
     trainee_group = check_choice(trainee_group, opts["groups"], "trainee_group", "参训人员类别")
-    start, end = _date(start_date, "start_date", "开班日期"), _date(end_date, "end_date", "结业日期")
+    start, end = check_date(start_date, "start_date", "开班日期"), check_date(end_date, "end_date", "结业日期")
     if end < start:
         raise FieldError("end_date", f"结业日期 {chinese_date(end)} 早于开班日期 {chinese_date(start)}")
     if start < today:
@@ -436,10 +405,7 @@ def file_project(
         status="filed",
         due_on=due or start,
     )
-    s.add(project)
-    s.flush()
-    audit.record(s, user, "training.project.file", "training_project", project.id, {"region": region, "kind": kind})
-    return project
+    return added(s, user, project, "training.project.file", "training_project", {"region": region, "kind": kind})
 
 
 def get_project(s: Session, user: User, project_id: int) -> TrainingProject:
@@ -551,7 +517,7 @@ def enrol(
         raise ServiceError("培训项目通过审批后才能登记参训人员")
     name = check_text(name, "name", "姓名")
     id_number = check_id_number(id_number)
-    on = _date(enrolled_on or dt.date.today(), "enrolled_on", "报名日期")
+    on = check_date(enrolled_on or dt.date.today(), "enrolled_on", "报名日期")
     if any(e.id_number == id_number for e in project.enrolments):
         raise FieldError("id_number", "该人员已在本项目登记")
     e = TrainingEnrolment(project=project, name=name, id_number=id_number, enrolled_on=on)
@@ -576,7 +542,7 @@ def record_result(
     project = get_project(s, user, e.project_id)
     if user.id != project.provider_id:
         require_caseworker_of(user, project.region, "记录结业考核")
-    on = _date(completed_on, "completed_on", "结业日期")
+    on = check_date(completed_on, "completed_on", "结业日期")
     if on < e.enrolled_on:
         raise FieldError("completed_on", f"结业日期 {chinese_date(on)} 早于报名日期 {chinese_date(e.enrolled_on)}")
     e.completed_on, e.passed = on, passed

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from renshe.domain.times import chinese_date
 from renshe.engine.catalog import implements
-from renshe.services import audit, exports
+from renshe.services import audit, exports, workbooks
 from renshe.services.programmes_common import (
     FieldError,
     check_region,
@@ -99,37 +99,18 @@ def record(s: Session, user: User, **raw: Any) -> ParkTrainingNeed:
     return need
 
 
-def read_xlsx(data: bytes) -> list[dict[str, Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise FieldError("file", "无法读取文件：应为 xlsx 工作簿") from None
-    rows = list(wb.worksheets[0].iter_rows(values_only=True))
-    header = [str(h).strip() if h is not None else "" for h in (rows[0] if rows else [])]
-    index = {}
-    for key, label in HEADERS.items():
-        if label not in header:
-            raise FieldError("file", f"缺少“{label}”列（表头应为 {'、'.join(HEADERS.values())}）")
-        index[key] = header.index(label)
-    out = []
-    for n, row in enumerate(rows[1:], start=2):
-        raw = {k: row[i] if i < len(row) else None for k, i in index.items()}
-        if all(v in (None, "") for v in raw.values()):
-            continue
-        out.append(_check(raw, n))
-    return out
+def read_xlsx(data: bytes, filename: str = "") -> list[dict[str, Any]]:
+    return [_check(row.values, row.number) for row in workbooks.field_records(data, filename, HEADERS)]
 
 
 @implements(
     "yongzhou.park_training_needs_ledger_2022",
     tests=["tests/desk/test_programmes_training.py::test_park_needs_ledger_round_trip"],
 )
-def import_xlsx(s: Session, user: User, data: bytes) -> int:
+def import_xlsx(s: Session, user: User, data: bytes, filename: str = "") -> int:
     """A workbook of needs (the export's own layout): every row checked first, nothing saved on a bad row."""
     require(user, ("caseworker",), "只有经办人员可以导入园区培训需求")
-    items = read_xlsx(data)
+    items = read_xlsx(data, filename)
     for n, item in enumerate(items, start=2):
         if not covers(user, item["region"]):
             raise FieldError("region", f"地区“{item['region']}”不在本辖区", n)

@@ -19,6 +19,7 @@ from renshe.services.errors import Conflict, NotFound
 from renshe.services.programmes_common import (
     STAFF,
     FieldError,
+    added,
     check_choice,
     check_id_number,
     check_region,
@@ -50,10 +51,7 @@ def add_post(
     post = WelfarePost(
         region=region, title=title, post_type=post_type, places=places, full_time=full_time, created_by=user.id
     )
-    s.add(post)
-    s.flush()
-    audit.record(s, user, "welfare.post", "welfare_post", post.id, {"region": region, "type": post_type})
-    return post
+    return added(s, user, post, "welfare.post", "welfare_post", {"region": region, "type": post_type})
 
 
 @implements(
@@ -71,10 +69,7 @@ def add_candidate(s: Session, user: User, *, region: str, name: str, id_number: 
         group=check_choice(group, param("welfare.groups"), "group", "人员类别"),
         created_by=user.id,
     )
-    s.add(c)
-    s.flush()
-    audit.record(s, user, "welfare.candidate", "welfare_candidate", c.id, {"group": c.group})
-    return c
+    return added(s, user, c, "welfare.candidate", "welfare_candidate", {"group": c.group})
 
 
 def _candidate(s: Session, user: User, candidate_id: int, what: str) -> WelfareCandidate:

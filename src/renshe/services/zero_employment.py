@@ -22,6 +22,8 @@ from renshe.services.errors import Conflict, NotFound
 from renshe.services.programmes_common import (
     STAFF,
     FieldError,
+    added,
+    check_date,
     check_id_number,
     check_region,
     check_text,
@@ -43,15 +45,6 @@ CLEARED = tables.Column("zero_employment_cleared", "零就业家庭消除户数"
 
 def units() -> list[str]:
     return [unit for unit, _ in tables.load(UNITS_TABLE).rows]
-
-
-def _day(value: dt.date | str, field: str, label: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise FieldError(field, f"{label}“{value}”应为 YYYY-MM-DD 格式的日期") from None
 
 
 @implements(
@@ -78,7 +71,7 @@ def identify(
     id_number = check_id_number(id_number, "户主身份证号")
     if not isinstance(members, int) or members < int(param("zero_employment.min_employed")):
         raise FieldError("members", f"劳动年龄内家庭成员数“{members}”应为正整数")
-    on = _day(identified_on, "identified_on", "认定日期")
+    on = check_date(identified_on, "identified_on", "认定日期")
     if on > dt.date.today():
         raise FieldError("identified_on", f"认定日期 {chinese_date(on)} 晚于今天")
     if s.execute(
@@ -96,10 +89,7 @@ def identify(
         identified_on=on,
         created_by=user.id,
     )
-    s.add(h)
-    s.flush()
-    audit.record(s, user, "zero_employment.identify", "zero_employment_household", h.id, {"unit": unit})
-    return h
+    return added(s, user, h, "zero_employment.identify", "zero_employment_household", {"unit": unit})
 
 
 @implements(
@@ -121,7 +111,7 @@ def clear(
     need = int(param("zero_employment.min_employed"))
     if len(names) < need:
         raise FieldError("employed", f"至少登记 {need} 名已就业的家庭成员")
-    day = _day(on, "on", "就业日期")
+    day = check_date(on, "on", "就业日期")
     if day < h.identified_on or day > dt.date.today():
         raise FieldError("on", f"就业日期 {chinese_date(day)} 应在认定日期 {chinese_date(h.identified_on)} 与今天之间")
     h.employed_name, h.employed_on = "、".join(names), day

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from renshe.engine.case import INSURANCES, MAX_MONEY, MAX_PERSONS
-from renshe.services.dispatch import ReportFileError, iter_table
+from renshe.services.dispatch import ReportFileError
+from renshe.services.workbooks import iter_table
 from renshe.web import calculator_form as cf
 
 #: a statement is one row per month and insurance: five years of five insurances is 300

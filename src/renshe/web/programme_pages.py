@@ -1,23 +1,20 @@
 """Employment-programme and public-institution pages (就业服务台账、贷后管理、公益性岗位、零就业家庭、
-事业单位招聘、职称、绩效工资): each a list with its forms, built from one template
-(programmes/desk.html). Pickers for every choice; a bad entry re-renders the page with what was
-typed and the problem on its field; another district's records are not shown. Thin: the
-services do the work and decide who may do what."""
+事业单位招聘、职称、绩效工资): each a ledger page (web/ledger_page.py) with its forms, built from one
+template (programmes/desk.html). Pickers for every choice; a bad entry re-renders the page with what
+was typed and the problem on its field; another district's records are not shown. Thin: the
+services do the work and decide who may do what; each form below is one declaration."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from renshe.engine.catalog import page_for
-from renshe.http.deps import db, optional_user
-from renshe.http.hardening import download_headers
-from renshe.http.labour_forms import XLSX
+from renshe.http.deps import Db, Viewer
 from renshe.services import (
     employment_services,
     guaranteed_loans,
@@ -25,12 +22,37 @@ from renshe.services import (
     welfare_posts,
     zero_employment,
 )
-from renshe.services.errors import Forbidden, NotFound, ServiceError
+from renshe.services.errors import NotFound, ServiceError
 from renshe.services.programmes_common import FieldError
 from renshe.services.programmes_settings import citation, param
 from renshe.services.users import User
-from renshe.web.desk_pages import need_login, page
-from renshe.web.training_pages import district_options, field_errors
+from renshe.web.desk_pages import need_login
+from renshe.web.ledger_page import (
+    SAVED,
+    Builder,
+    Ledger,
+    Page,
+    Params,
+    Raw,
+    Values,
+    again,
+    day,
+    fld,
+    for_writer,
+    form,
+    import_link,
+    message,
+    optional_day,
+    parts,
+    pick,
+    region_field,
+    render,
+    show,
+    table,
+    typed,
+    whole,
+    writes,
+)
 
 router = APIRouter(include_in_schema=False)
 page_for(
@@ -44,109 +66,6 @@ page_for("renshe.services.guaranteed_loans", "/loans")
 page_for("renshe.services.welfare_posts", "/welfare-posts")
 page_for("renshe.services.zero_employment", "/zero-employment")
 page_for("renshe.services.public_institutions", "/recruitment", "/titles", "/performance-pay")
-Values = dict[str, dict[str, Any]]
-Errors = dict[str, list[Any]]
-
-
-def fld(name: str, label: str, kind: str = "text", options: list[Any] | None = None, **extra: Any) -> dict[str, Any]:
-    opts = [(o, o) if isinstance(o, str) else o for o in options or []]
-    return {"name": name, "label": label, "type": kind, "options": opts, **extra}
-
-
-def form(
-    fid: str, title: str, action: str, fields: list[dict[str, Any]], button: str, values: Values, **extra: Any
-) -> dict[str, Any]:
-    return {
-        "id": fid,
-        "title": title,
-        "action": action,
-        "fields": fields,
-        "button": button,
-        "values": values.get(fid, {}),
-        **extra,
-    }
-
-
-def _int(value: str, field: str, label: str) -> int:
-    value = (value or "").strip()
-    if not value.lstrip("-").isdigit():
-        raise FieldError(field, f"{label}“{value}”应为整数")
-    return int(value)
-
-
-def _date(value: str, field: str, label: str) -> dt.date:
-    """A date the form requires (an empty one is refused on its field)."""
-    value = (value or "").strip()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise FieldError(field, f"{label}“{value}”应为 YYYY-MM-DD 格式的日期") from None
-
-
-def _optional_date(value: str, field: str, label: str) -> dt.date | None:
-    """A date the form may leave empty."""
-    return _date(value, field, label) if (value or "").strip() else None
-
-
-async def _raw(request: Request) -> dict[str, str]:
-    data = await request.form()
-    return {k: str(v) for k, v in data.items() if isinstance(v, str)}
-
-
-def _render(request: Request, user: User, title: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return page(
-        request,
-        "programmes/desk.html",
-        user,
-        status_code=status_code,
-        title=title,
-        **{
-            "citations": [],
-            "notes": [],
-            "tables": [],
-            "forms": [],
-            "links": [],
-            "form_errors": {},
-            "done": "",
-            **context,
-        },
-    )
-
-
-Builder = Callable[[Request, User, Session, int, Errors, Values, str], HTMLResponse]
-
-
-def _show(request: Request, user: User | None, s: Session, build: Builder, done: str = "") -> Response:
-    if user is None:
-        return need_login(request)
-    try:
-        return build(request, user, s, 200, {}, {}, done)
-    except ServiceError as exc:
-        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
-
-
-def _submit(
-    request: Request,
-    user: User | None,
-    s: Session,
-    build: Builder,
-    fid: str,
-    raw: dict[str, str],
-    action: Callable[[User], object],
-    ok: str,
-) -> Response:
-    """Run a form's action; a field problem re-renders the page with what was typed."""
-    if user is None:
-        return need_login(request)
-    try:
-        action(user)
-    except FieldError as exc:
-        return build(request, user, s, 400, {fid: field_errors(exc)}, {fid: raw}, "")
-    except (Forbidden, NotFound) as exc:
-        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
-    except ServiceError as exc:
-        return build(request, user, s, exc.status, {fid: field_errors(exc)}, {fid: raw}, "")
-    return RedirectResponse(ok, status_code=303)
 
 
 # ----------------------------------------------------------------------------- service ledgers
@@ -164,11 +83,9 @@ LEDGER_COLUMNS = [
 
 
 def _ledger_page(kind: str) -> Builder:
-    def build(
-        request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-    ) -> HTMLResponse:
+    def build(s: Session, user: User, values: Values) -> Page:
         data = employment_services.ledger(s, user, kind)
-        write = user.role == "caseworker"
+        write = writes(user)
         opts = [(o, o) for o in data["choices"]]
         columns = list(LEDGER_COLUMNS)
         if kind == "overcapacity":
@@ -202,27 +119,27 @@ def _ledger_page(kind: str) -> Builder:
                 }
             )
         tables = [
-            {"id": "records", "title": f"{data['kind_name']}台账", "columns": columns, "rows": rows, "forms": write},
-            {"id": "overdue", "title": "回访超期", "columns": LEDGER_COLUMNS, "rows": data["overdue"]},
+            table("records", f"{data['kind_name']}台账", columns, rows, write),
+            table("overdue", "回访超期", LEDGER_COLUMNS, data["overdue"]),
         ]
         if kind == "overcapacity":
             tables.insert(
                 0,
-                {
-                    "id": "enterprises",
-                    "title": "企业职工安置进度",
-                    "rows": [{**e, "id": e["uscc"]} for e in data["enterprises"]],
-                    "columns": [
+                table(
+                    "enterprises",
+                    "企业职工安置进度",
+                    [
                         ("enterprise", "企业"),
                         ("uscc", "统一社会信用代码"),
                         ("workers", "分流职工"),
                         ("placed", "已安置"),
                         ("unplaced", "未安置"),
                     ],
-                },
+                    [{**e, "id": e["uscc"]} for e in data["enterprises"]],
+                ),
             )
         fields = [
-            fld("region", "所在地区", "select", district_options(user), blank=False),
+            region_field(user),
             fld("name", "姓名", max=64),
             fld("id_number", "身份证号", max=18),
             fld("served_on", "服务日期", "date"),
@@ -244,17 +161,17 @@ def _ledger_page(kind: str) -> Builder:
             )
             tables.insert(
                 0,
-                {
-                    "id": "experts",
-                    "title": "职业指导专家库",
-                    "rows": experts,
-                    "columns": [
+                table(
+                    "experts",
+                    "职业指导专家库",
+                    [
                         ("name", "姓名"),
                         ("institution", "所在单位"),
                         ("speciality", "专长"),
                         ("region_name", "地区"),
                     ],
-                },
+                    experts,
+                ),
             )
         if write:
             forms.append(
@@ -267,7 +184,7 @@ def _ledger_page(kind: str) -> Builder:
                         "专家入库",
                         "/career-experts",
                         [
-                            fld("region", "所在地区", "select", district_options(user), blank=False),
+                            region_field(user),
                             fld("name", "专家姓名", max=64),
                             fld("institution", "所在单位（高校）"),
                             fld("speciality", "专长"),
@@ -278,137 +195,68 @@ def _ledger_page(kind: str) -> Builder:
                 )
         links = [(f"/employment-services/{k}", v[0], f"nav-{k}") for k, v in employment_services.KINDS.items()]
         links.append((f"/employment-services/{kind}.xlsx", "下载 xlsx", "ledger-xlsx"))
-        return _render(
-            request,
-            user,
+        return parts(
             data["kind_name"],
-            code,
             citations=[data["citation"], data["follow_up_citation"]],
             tables=tables,
             forms=forms,
             links=links,
-            form_errors=errors,
-            done=done,
         )
 
     return build
 
 
-@router.get("/employment-services/{kind}.xlsx")
-def ledger_xlsx(
-    request: Request, kind: str, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
-    if user is None:
-        return need_login(request)
-    try:
-        data = employment_services.ledger(s, user, employment_services.check_kind(kind))
-    except ServiceError as exc:
-        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
-    return Response(
-        employment_services.ledger_xlsx(data), media_type=XLSX, headers=download_headers(f"ledger-{kind}.xlsx")
-    )
-
-
-@router.get("/employment-services/{kind}", response_class=HTMLResponse)
-def ledger(
-    request: Request,
-    kind: str,
-    saved: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def _kind_page(s: Session, params: Params) -> Builder:
+    kind = params["kind"]
     if kind not in employment_services.KINDS:
-        return page(request, "desk/message.html", user, status_code=404, message=f"没有“{kind}”台账")
-    return _show(request, user, s, _ledger_page(kind), "已保存。" if saved else "")
+        raise NotFound(f"没有“{kind}”台账")
+    return _ledger_page(kind)
 
 
-@router.post("/employment-services/{kind}", response_class=HTMLResponse)
-async def ledger_record(
-    request: Request, kind: str, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
-    if kind not in employment_services.KINDS:
-        return page(request, "desk/message.html", user, status_code=404, message=f"没有“{kind}”台账")
-    raw = await _raw(request)
+def _record_page(s: Session, params: Params) -> Builder:
+    """The ledger of the record's kind (which the page's address then names)."""
+    params["kind"] = employment_services.kind_of(s, params["record_id"])
+    return _ledger_page(params["kind"])
 
-    def act(u: User) -> None:
-        expert = raw.get("expert_id", "")
-        employment_services.record(
-            s,
-            u,
-            kind,
-            region=raw.get("region", ""),
-            name=raw.get("name", ""),
-            id_number=raw.get("id_number", ""),
-            served_on=raw.get("served_on", ""),
-            option=raw.get("option", ""),
-            service=raw.get("service", ""),
-            enterprise=raw.get("enterprise", ""),
-            uscc=raw.get("uscc", ""),
-            expert_id=int(expert) if expert.isdigit() else None,
-        )
 
-    return _submit(
-        request, user, s, _ledger_page(kind), "record-form", raw, act, f"/employment-services/{kind}?saved=1"
+def _ledger_workbook(s: Session, user: User, kind: str) -> tuple[bytes, str]:
+    data = employment_services.ledger(s, user, employment_services.check_kind(kind))
+    return employment_services.ledger_xlsx(data), f"ledger-{kind}.xlsx"
+
+
+def _record(s: Session, user: User, raw: Raw, kind: str) -> object:
+    expert = raw.get("expert_id", "")
+    return employment_services.record(
+        s,
+        user,
+        kind,
+        **pick(raw, "region", "name", "id_number", "served_on", "option", "service", "enterprise", "uscc"),
+        expert_id=int(expert) if expert.isdigit() else None,
     )
 
 
-@router.post("/employment-services/records/{record_id}/follow-up", response_class=HTMLResponse)
-async def ledger_follow_up(
-    request: Request,
-    record_id: int,
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
-    raw = await _raw(request)
-    try:
-        kind = employment_services.kind_of(s, record_id)
-    except NotFound as exc:
-        return page(request, "desk/message.html", user, status_code=404, message=exc.message)
-
-    def act(u: User) -> None:
-        employment_services.follow_up(
-            s,
-            u,
-            record_id,
-            on=_date(raw.get("on", ""), "on", "回访日期"),
-            option=raw.get("option", ""),
-            note=raw.get("note", ""),
-        )
-
-    return _submit(
-        request, user, s, _ledger_page(kind), f"follow-up-{record_id}", raw, act, f"/employment-services/{kind}?saved=1"
-    )
-
-
-@router.post("/career-experts", response_class=HTMLResponse)
-async def add_expert(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
-    raw = await _raw(request)
-
-    def act(u: User) -> None:
-        employment_services.add_expert(
-            s,
-            u,
-            region=raw.get("region", ""),
-            name=raw.get("name", ""),
-            institution=raw.get("institution", ""),
-            speciality=raw.get("speciality", ""),
-        )
-
-    return _submit(
-        request, user, s, _ledger_page("campus"), "expert-form", raw, act, "/employment-services/campus?saved=1"
-    )
-
+Ledger(router, "/employment-services/{kind}", resolve=_kind_page).download(
+    "/employment-services/{kind}.xlsx", _ledger_workbook
+).get().post("/employment-services/{kind}", "record-form", _record)
+Ledger(router, "/employment-services/{kind}", resolve=_record_page).post(
+    "/employment-services/records/{record_id}/follow-up",
+    "follow-up-{record_id}",
+    lambda s, u, raw, record_id: employment_services.follow_up(
+        s, u, record_id, on=day(raw, "on", "回访日期"), **pick(raw, "option", "note")
+    ),
+)
+Ledger(router, "/employment-services/campus", _ledger_page("campus")).post(
+    "/career-experts",
+    "expert-form",
+    lambda s, u, raw: employment_services.add_expert(s, u, **pick(raw, "region", "name", "institution", "speciality")),
+)
 
 # ----------------------------------------------------------------------------- guaranteed loans
 
 
-def _loans_page(
-    request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-) -> HTMLResponse:
+def _loans_page(s: Session, user: User, values: Values) -> Page:
     data = guaranteed_loans.book(s, user)
-    write = user.role == "caseworker"
+    write = writes(user)
     columns = [
         ("borrower", "借款人"),
         ("id_number", "身份证号"),
@@ -447,133 +295,68 @@ def _loans_page(
         }
         for x in data["loans"]
     ]
-    forms = (
-        [
-            form(
-                "loan-form",
-                "登记创业担保贷款",
-                "/loans",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("borrower", "借款人", max=64),
-                    fld("id_number", "身份证号", max=18),
-                    fld("bank", "经办银行"),
-                    fld("amount", "贷款金额（元）", "number", max=20),
-                    fld("issued_on", "放款日期", "date"),
-                    fld("due_on", "到期日期", "date"),
-                ],
-                "登记",
-                values,
-            )
-        ]
-        if write
-        else []
-    )
-    return _render(
-        request,
+    forms = for_writer(
         user,
+        form(
+            "loan-form",
+            "登记创业担保贷款",
+            "/loans",
+            [
+                region_field(user),
+                fld("borrower", "借款人", max=64),
+                fld("id_number", "身份证号", max=18),
+                fld("bank", "经办银行"),
+                fld("amount", "贷款金额（元）", "number", max=20),
+                fld("issued_on", "放款日期", "date"),
+                fld("due_on", "到期日期", "date"),
+            ],
+            "登记",
+            values,
+        ),
+    )
+    return parts(
         "创业担保贷款贷后管理",
-        code,
+        links=import_link(user, "loans"),
         citations=[data["citation"]],
-        form_errors=errors,
-        done=done,
         tables=[
-            {"id": "loans", "title": "贷款", "columns": columns, "rows": rows, "forms": write},
-            {"id": "overdue", "title": "逾期贷款", "columns": columns, "rows": data["overdue"]},
-            {"id": "visits-due", "title": "应回访", "columns": columns, "rows": data["visits_due"]},
+            table("loans", "贷款", columns, rows, write),
+            table("overdue", "逾期贷款", columns, data["overdue"]),
+            table("visits-due", "应回访", columns, data["visits_due"]),
         ],
         forms=forms,
     )
 
 
-@router.get("/loans", response_class=HTMLResponse)
-def loans(
-    request: Request,
-    saved: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
-    return _show(request, user, s, _loans_page, "已保存。" if saved else "")
-
-
-@router.post("/loans", response_class=HTMLResponse)
-async def loan_add(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
-    raw = await _raw(request)
-    keys = ("region", "borrower", "id_number", "bank", "amount", "issued_on", "due_on")
-    return _submit(
-        request,
-        user,
+Ledger(router, "/loans", _loans_page).get().post(
+    "/loans",
+    "loan-form",
+    lambda s, u, raw: guaranteed_loans.add(
+        s, u, **pick(raw, "region", "borrower", "id_number", "bank", "amount", "issued_on", "due_on")
+    ),
+).post(
+    "/loans/{loan_id}/visits",
+    "visit-{loan_id}",
+    lambda s, u, raw, loan_id: guaranteed_loans.visit(
+        s, u, loan_id, on=day(raw, "on", "回访日期"), note=raw.get("note", "")
+    ),
+).post(
+    "/loans/{loan_id}/settle",
+    "settle-{loan_id}",
+    lambda s, u, raw, loan_id: guaranteed_loans.settle(
         s,
-        _loans_page,
-        "loan-form",
-        raw,
-        lambda u: guaranteed_loans.add(s, u, **{k: raw.get(k, "") for k in keys}),
-        "/loans?saved=1",
-    )
-
-
-@router.post("/loans/{loan_id}/visits", response_class=HTMLResponse)
-async def loan_visit(
-    request: Request,
-    loan_id: int,
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
-    raw = await _raw(request)
-    return _submit(
-        request,
-        user,
-        s,
-        _loans_page,
-        f"visit-{loan_id}",
-        raw,
-        lambda u: guaranteed_loans.visit(
-            s,
-            u,
-            loan_id,
-            on=_date(raw.get("on", ""), "on", "回访日期"),
-            note=raw.get("note", ""),
-        ),
-        "/loans?saved=1",
-    )
-
-
-@router.post("/loans/{loan_id}/settle", response_class=HTMLResponse)
-async def loan_settle(
-    request: Request,
-    loan_id: int,
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
-    raw = await _raw(request)
-    return _submit(
-        request,
-        user,
-        s,
-        _loans_page,
-        f"settle-{loan_id}",
-        raw,
-        lambda u: guaranteed_loans.settle(
-            s,
-            u,
-            loan_id,
-            repaid_on=_optional_date(raw.get("repaid_on", ""), "repaid_on", "结清日期"),
-            extended_to=_optional_date(raw.get("extended_to", ""), "extended_to", "展期到期日"),
-        ),
-        "/loans?saved=1",
-    )
-
+        u,
+        loan_id,
+        repaid_on=optional_day(raw, "repaid_on", "结清日期"),
+        extended_to=optional_day(raw, "extended_to", "展期到期日"),
+    ),
+)
 
 # ----------------------------------------------------------------------------- public-welfare posts
 
 
-def _welfare_page(
-    request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-) -> HTMLResponse:
+def _welfare_page(s: Session, user: User, values: Values) -> Page:
     data = welfare_posts.board(s, user)
-    write = user.role == "caseworker"
+    write = writes(user)
     posts = [(p["id"], f"{p['title']}（{p['post_type']}，余 {p['free']} 个）") for p in data["posts"] if p["free"] > 0]
     person = [
         ("name", "姓名"),
@@ -628,194 +411,106 @@ def _welfare_page(
         }
         for p in data["to_review"]
     ]
-    forms = (
-        [
-            form(
-                "post-form",
-                "开发公益性岗位",
-                "/welfare-posts",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("title", "岗位名称"),
-                    fld("post_type", "岗位类型", "select", param("welfare.post_types")),
-                    fld("places", "岗位数", "number", max=7),
-                    fld("part_time", "兼职岗位", "checkbox"),
-                ],
-                "保存",
-                values,
-            ),
-            form(
-                "candidate-form",
-                "登记待安置人员",
-                "/welfare-posts/candidates",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("name", "姓名", max=64),
-                    fld("id_number", "身份证号", max=18),
-                    fld("group", "人员类别", "select", param("welfare.groups")),
-                ],
-                "登记",
-                values,
-            ),
-        ]
-        if write
-        else []
-    )
-    return _render(
-        request,
+    forms = for_writer(
         user,
+        form(
+            "post-form",
+            "开发公益性岗位",
+            "/welfare-posts",
+            [
+                region_field(user),
+                fld("title", "岗位名称"),
+                fld("post_type", "岗位类型", "select", param("welfare.post_types")),
+                fld("places", "岗位数", "number", max=7),
+                fld("part_time", "兼职岗位", "checkbox"),
+            ],
+            "保存",
+            values,
+        ),
+        form(
+            "candidate-form",
+            "登记待安置人员",
+            "/welfare-posts/candidates",
+            [
+                region_field(user),
+                fld("name", "姓名", max=64),
+                fld("id_number", "身份证号", max=18),
+                fld("group", "人员类别", "select", param("welfare.groups")),
+            ],
+            "登记",
+            values,
+        ),
+    )
+    return parts(
         "公益性岗位与安置“回头看”",
-        code,
-        form_errors=errors,
-        done=done,
+        links=import_link(user, "welfare"),
         forms=forms,
         citations=[citation("welfare.post_types"), citation("welfare.priority_groups")],
         notes=[f"优先顺序：市场化渠道难以就业的，其次 {'、'.join(data['priority_groups'])}。"],
         tables=[
-            {
-                "id": "posts",
-                "title": "岗位",
-                "rows": data["posts"],
-                "columns": [
+            table(
+                "posts",
+                "岗位",
+                [
                     ("title", "岗位"),
                     ("post_type", "类型"),
                     ("places", "岗位数"),
                     ("free", "空余"),
                     ("region_name", "地区"),
                 ],
-            },
-            {"id": "queue", "title": "待安置（按优先顺序）", "columns": person, "rows": queue, "forms": write},
-            {"id": "to-review", "title": "待“回头看”", "columns": person[:4], "rows": review, "forms": write},
-            {
-                "id": "placed",
-                "title": "已安置",
-                "rows": data["placed"],
-                "columns": [("name", "姓名"), ("group", "人员类别"), ("post", "岗位"), ("placed_on", "上岗日期")],
-            },
+                data["posts"],
+            ),
+            table("queue", "待安置（按优先顺序）", person, queue, write),
+            table("to-review", "待“回头看”", person[:4], review, write),
+            table(
+                "placed",
+                "已安置",
+                [("name", "姓名"), ("group", "人员类别"), ("post", "岗位"), ("placed_on", "上岗日期")],
+                data["placed"],
+            ),
         ],
     )
 
 
-@router.get("/welfare-posts", response_class=HTMLResponse)
-def welfare(
-    request: Request,
-    saved: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
-    return _show(request, user, s, _welfare_page, "已保存。" if saved else "")
-
-
-@router.post("/welfare-posts", response_class=HTMLResponse)
-async def welfare_post(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
-    raw = await _raw(request)
-    return _submit(
-        request,
-        user,
+Ledger(router, "/welfare-posts", _welfare_page).get().post(
+    "/welfare-posts",
+    "post-form",
+    lambda s, u, raw: welfare_posts.add_post(
         s,
-        _welfare_page,
-        "post-form",
-        raw,
-        lambda u: welfare_posts.add_post(
-            s,
-            u,
-            region=raw.get("region", ""),
-            title=raw.get("title", ""),
-            post_type=raw.get("post_type", ""),
-            places=_int(raw.get("places", ""), "places", "岗位数"),
-            full_time=not raw.get("part_time"),
-        ),
-        "/welfare-posts?saved=1",
-    )
-
-
-@router.post("/welfare-posts/candidates", response_class=HTMLResponse)
-async def welfare_candidate(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
-    raw = await _raw(request)
-    return _submit(
-        request,
-        user,
+        u,
+        **pick(raw, "region", "title", "post_type"),
+        places=whole(raw, "places", "岗位数"),
+        full_time=not raw.get("part_time"),
+    ),
+).post(
+    "/welfare-posts/candidates",
+    "candidate-form",
+    lambda s, u, raw: welfare_posts.add_candidate(s, u, **pick(raw, "region", "name", "id_number", "group")),
+).post(
+    "/welfare-posts/candidates/{candidate_id}/review",
+    "review-{candidate_id}",
+    lambda s, u, raw, candidate_id: welfare_posts.review(
         s,
-        _welfare_page,
-        "candidate-form",
-        raw,
-        lambda u: welfare_posts.add_candidate(
-            s,
-            u,
-            region=raw.get("region", ""),
-            name=raw.get("name", ""),
-            id_number=raw.get("id_number", ""),
-            group=raw.get("group", ""),
-        ),
-        "/welfare-posts?saved=1",
-    )
-
-
-@router.post("/welfare-posts/candidates/{candidate_id}/review", response_class=HTMLResponse)
-async def welfare_review(
-    request: Request,
-    candidate_id: int,
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
-    raw = await _raw(request)
-    return _submit(
-        request,
-        user,
-        s,
-        _welfare_page,
-        f"review-{candidate_id}",
-        raw,
-        lambda u: welfare_posts.review(
-            s,
-            u,
-            candidate_id,
-            on=_date(raw.get("on", ""), "on", "回访日期"),
-            employed=bool(raw.get("employed")),
-            market_failed=bool(raw.get("market_failed")),
-        ),
-        "/welfare-posts?saved=1",
-    )
-
-
-@router.post("/welfare-posts/candidates/{candidate_id}/place", response_class=HTMLResponse)
-async def welfare_place(
-    request: Request,
-    candidate_id: int,
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
-    raw = await _raw(request)
-    return _submit(
-        request,
-        user,
-        s,
-        _welfare_page,
-        f"place-{candidate_id}",
-        raw,
-        lambda u: welfare_posts.place(
-            s,
-            u,
-            candidate_id,
-            _int(raw.get("post_id", ""), "post_id", "岗位"),
-            on=_date(raw.get("on", ""), "on", "上岗日期"),
-        ),
-        "/welfare-posts?saved=1",
-    )
-
+        u,
+        candidate_id,
+        on=day(raw, "on", "回访日期"),
+        employed=bool(raw.get("employed")),
+        market_failed=bool(raw.get("market_failed")),
+    ),
+).post(
+    "/welfare-posts/candidates/{candidate_id}/place",
+    "place-{candidate_id}",
+    lambda s, u, raw, candidate_id: welfare_posts.place(
+        s, u, candidate_id, whole(raw, "post_id", "岗位"), on=day(raw, "on", "上岗日期")
+    ),
+)
 
 # ----------------------------------------------------------------------------- zero-employment households
 
 
-def _zero_page(
-    request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-) -> HTMLResponse:
+def _zero_page(s: Session, user: User, values: Values) -> Page:
     data = zero_employment.board(s, user)
-    write = user.role == "caseworker"
+    write = writes(user)
     columns = [
         ("head_name", "户主"),
         ("id_number", "身份证号"),
@@ -843,145 +538,101 @@ def _zero_page(
         }
         for h in data["open"]
     ]
-    forms = (
-        [
-            form(
-                "household-form",
-                "认定零就业家庭",
-                "/zero-employment",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("unit", "乡镇（街道）", "select", data["units"]),
-                    fld("head_name", "户主姓名", max=64),
-                    fld("id_number", "户主身份证号", max=18),
-                    fld("members", "劳动年龄内家庭成员数", "number", max=3),
-                    fld("identified_on", "认定日期", "date"),
-                ],
-                "认定",
-                values,
-            ),
-            form(
-                "targets-form",
-                "记入目标任务进度",
-                "/zero-employment/targets",
-                [fld("year", "年度", "number", max=4, value=str(dt.date.today().year))],
-                "记入并查看进度",
-                values,
-            ),
-        ]
-        if write
-        else []
+    forms = for_writer(
+        user,
+        form(
+            "household-form",
+            "认定零就业家庭",
+            "/zero-employment",
+            [
+                region_field(user),
+                fld("unit", "乡镇（街道）", "select", data["units"]),
+                fld("head_name", "户主姓名", max=64),
+                fld("id_number", "户主身份证号", max=18),
+                fld("members", "劳动年龄内家庭成员数", "number", max=3),
+                fld("identified_on", "认定日期", "date"),
+            ],
+            "认定",
+            values,
+        ),
+        form(
+            "targets-form",
+            "记入目标任务进度",
+            "/zero-employment/targets",
+            [fld("year", "年度", "number", max=4, value=str(dt.date.today().year))],
+            "记入并查看进度",
+            values,
+        ),
     )
     state = "已实现动态为零" if data["met"] else f"尚有 {len(data['open'])} 户未消除（目标 {data['target_open']} 户）"
-    return _render(
-        request,
-        user,
+    return parts(
         "城镇零就业家庭动态清零",
-        code,
+        links=import_link(user, "zero-employment"),
         citations=[data["citation"]],
         notes=[state],
-        form_errors=errors,
-        done=done,
         forms=forms,
         tables=[
-            {"id": "open", "title": "未消除", "columns": columns, "rows": rows, "forms": write},
-            {
-                "id": "cleared",
-                "title": "已消除",
-                "columns": [*columns[:5], ("employed", "就业成员"), ("employed_on", "就业日期")],
-                "rows": data["cleared"],
-            },
+            table("open", "未消除", columns, rows, write),
+            table(
+                "cleared",
+                "已消除",
+                [*columns[:5], ("employed", "就业成员"), ("employed_on", "就业日期")],
+                data["cleared"],
+            ),
         ],
     )
 
 
-@router.get("/zero-employment", response_class=HTMLResponse)
-def zero(
-    request: Request,
-    saved: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
-    return _show(request, user, s, _zero_page, "已保存。" if saved else "")
-
-
-@router.post("/zero-employment", response_class=HTMLResponse)
-async def zero_identify(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
-    raw = await _raw(request)
-    return _submit(
-        request,
-        user,
+Ledger(router, "/zero-employment", _zero_page).get().post(
+    "/zero-employment",
+    "household-form",
+    lambda s, u, raw: zero_employment.identify(
         s,
-        _zero_page,
-        "household-form",
-        raw,
-        lambda u: zero_employment.identify(
-            s,
-            u,
-            region=raw.get("region", ""),
-            unit=raw.get("unit", ""),
-            head_name=raw.get("head_name", ""),
-            id_number=raw.get("id_number", ""),
-            members=_int(raw.get("members", ""), "members", "劳动年龄内家庭成员数"),
-            identified_on=raw.get("identified_on", ""),
-        ),
-        "/zero-employment?saved=1",
-    )
-
-
-@router.post("/zero-employment/{household_id}/clear", response_class=HTMLResponse)
-async def zero_clear(
-    request: Request,
-    household_id: int,
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
-    raw = await _raw(request)
-    return _submit(
-        request,
-        user,
-        s,
-        _zero_page,
-        f"clear-{household_id}",
-        raw,
-        lambda u: zero_employment.clear(
-            s,
-            u,
-            household_id,
-            employed=raw.get("employed", "").replace("，", "、").split("、"),
-            on=raw.get("on", ""),
-        ),
-        "/zero-employment?saved=1",
-    )
+        u,
+        **pick(raw, "region", "unit", "head_name", "id_number", "identified_on"),
+        members=whole(raw, "members", "劳动年龄内家庭成员数"),
+    ),
+).post(
+    "/zero-employment/{household_id}/clear",
+    "clear-{household_id}",
+    lambda s, u, raw, household_id: zero_employment.clear(
+        s, u, household_id, employed=raw.get("employed", "").replace("，", "、").split("、"), on=raw.get("on", "")
+    ),
+)
 
 
 @router.post("/zero-employment/targets", response_class=HTMLResponse)
-async def zero_targets(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
-    raw = await _raw(request)
+async def zero_targets(request: Request, user: Viewer, s: Db) -> Response:
+    """Count the households into the year's target (目标任务进度) and show it there."""
+    raw = await typed(request)
     if user is None:
         return need_login(request)
     try:
-        year = _int(raw.get("year", ""), "year", "年度")
-        name = zero_employment.sync_targets(s, user, year)
+        name = zero_employment.sync_targets(s, user, whole(raw, "year", "年度"))
     except FieldError as exc:
-        return _zero_page(request, user, s, 400, {"targets-form": field_errors(exc)}, {"targets-form": raw}, "")
+        return again(request, user, s, _zero_page, 400, "targets-form", exc, raw)
     except ServiceError as exc:
-        return page(request, "desk/message.html", user, status_code=exc.status, message=exc.message)
+        return message(request, user, exc)
     return RedirectResponse(f"/targets/{name}", status_code=303)
 
 
 # ----------------------------------------------------------------------------- public institutions
 
 
-def _recruitment_page(
-    request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-) -> HTMLResponse:
+def _announcements(s: Session) -> dict[str, Any]:
+    """The recruitment announcements (招聘公告), public."""
+    rows = [{**a, "id": i} for i, a in enumerate(public_institutions.announcements(s), start=1)]
+    return table(
+        "announcements",
+        "招聘公告",
+        [("published", "发布时间"), ("region_name", "地区"), ("text", "公告")],
+        rows,
+    )
+
+
+def _recruitment_page(s: Session, user: User, values: Values) -> Page:
     staff = user.role in ("caseworker", "auditor", "admin")
-    write = user.role == "caseworker"
+    write = writes(user)
     rounds = public_institutions.rounds(s, user) if staff else []
     columns = [
         ("unit", "招聘单位"),
@@ -1023,338 +674,148 @@ def _recruitment_page(
         }
         for r in rounds
     ]
-    forms = (
-        [
-            form(
-                "round-form",
-                "发布招聘计划",
-                "/recruitment/rounds",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("unit", "招聘单位"),
-                    fld("kind", "招聘类别", "select", param("recruitment.kinds")),
-                    fld("places", "招聘人数", "number", max=7),
-                    fld("written_on", "笔试日期", "date"),
-                    fld("interview_on", "面试日期", "date"),
-                    fld("green_channel", "招聘绿色通道（简化程序，可免笔试）", "checkbox"),
-                ],
-                "发布并公告",
-                values,
-            )
-        ]
-        if write
-        else []
-    )
-    announcements = [{**a, "id": i} for i, a in enumerate(public_institutions.announcements(s), start=1)]
-    return _render(
-        request,
+    forms = for_writer(
         user,
+        form(
+            "round-form",
+            "发布招聘计划",
+            "/recruitment/rounds",
+            [
+                region_field(user),
+                fld("unit", "招聘单位"),
+                fld("kind", "招聘类别", "select", param("recruitment.kinds")),
+                fld("places", "招聘人数", "number", max=7),
+                fld("written_on", "笔试日期", "date"),
+                fld("interview_on", "面试日期", "date"),
+                fld("green_channel", "招聘绿色通道（简化程序，可免笔试）", "checkbox"),
+            ],
+            "发布并公告",
+            values,
+        ),
+    )
+    return parts(
         "事业单位公开招聘",
-        code,
-        form_errors=errors,
-        done=done,
         forms=forms,
         citations=[
             citation("recruitment.green_channel_kinds"),
             citation("recruitment.rescheduling_rule"),
             citation("recruitment.kinds"),
         ],
-        tables=(
-            [{"id": "rounds", "title": "本辖区招聘计划", "columns": columns, "rows": rows, "forms": write}]
-            if staff
-            else []
-        )
-        + [
-            {
-                "id": "announcements",
-                "title": "招聘公告",
-                "rows": announcements,
-                "columns": [("published", "发布时间"), ("region_name", "地区"), ("text", "公告")],
-            }
-        ],
+        tables=([table("rounds", "本辖区招聘计划", columns, rows, write)] if staff else []) + [_announcements(s)],
     )
 
 
 @router.get("/recruitment", response_class=HTMLResponse)
-def recruitment(
-    request: Request,
-    saved: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def recruitment(request: Request, user: Viewer, s: Db, saved: str = "") -> Response:
     if user is None:  # the announcements are public (向社会公告)
-        rows = [{**a, "id": i} for i, a in enumerate(public_institutions.announcements(s), start=1)]
-        return page(
-            request,
-            "programmes/desk.html",
-            None,
-            title="事业单位公开招聘",
-            citations=[],
-            notes=[],
-            forms=[],
-            links=[],
-            form_errors={},
-            done="",
-            tables=[
-                {
-                    "id": "announcements",
-                    "title": "招聘公告",
-                    "rows": rows,
-                    "columns": [("published", "发布时间"), ("region_name", "地区"), ("text", "公告")],
-                }
-            ],
-        )
-    return _show(request, user, s, _recruitment_page, "已保存。" if saved else "")
+        return render(request, None, "事业单位公开招聘", tables=[_announcements(s)])
+    return show(request, user, s, _recruitment_page, SAVED if saved else "")
 
 
-@router.post("/recruitment/rounds", response_class=HTMLResponse)
-async def recruitment_open(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
-    raw = await _raw(request)
-    return _submit(
-        request,
-        user,
+def _dates(raw: Raw) -> dict[str, Any]:
+    return {"written_on": raw.get("written_on") or None, "interview_on": raw.get("interview_on") or None}
+
+
+Ledger(router, "/recruitment", _recruitment_page).post(
+    "/recruitment/rounds",
+    "round-form",
+    lambda s, u, raw: public_institutions.open_round(
         s,
-        _recruitment_page,
-        "round-form",
-        raw,
-        lambda u: public_institutions.open_round(
-            s,
-            u,
-            region=raw.get("region", ""),
-            unit=raw.get("unit", ""),
-            kind=raw.get("kind", ""),
-            places=_int(raw.get("places", ""), "places", "招聘人数"),
-            written_on=raw.get("written_on") or None,
-            interview_on=raw.get("interview_on") or None,
-            green_channel=bool(raw.get("green_channel")),
-        ),
-        "/recruitment?saved=1",
-    )
+        u,
+        **pick(raw, "region", "unit", "kind"),
+        places=whole(raw, "places", "招聘人数"),
+        **_dates(raw),
+        green_channel=bool(raw.get("green_channel")),
+    ),
+).post(
+    "/recruitment/rounds/{round_id}/reschedule",
+    "reschedule-{round_id}",
+    lambda s, u, raw, round_id: public_institutions.reschedule(
+        s, u, round_id, reason=raw.get("reason", ""), **_dates(raw)
+    ),
+).post(
+    "/recruitment/rounds/{round_id}/results",
+    "results-{round_id}",
+    lambda s, u, raw, round_id: public_institutions.record_results(
+        s, u, round_id, applicants=whole(raw, "applicants", "报名人数"), hired=whole(raw, "hired", "聘用人数")
+    ),
+)
 
 
-@router.post("/recruitment/rounds/{round_id}/reschedule", response_class=HTMLResponse)
-async def recruitment_reschedule(
-    request: Request,
-    round_id: int,
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
-    raw = await _raw(request)
-    return _submit(
-        request,
-        user,
-        s,
-        _recruitment_page,
-        f"reschedule-{round_id}",
-        raw,
-        lambda u: public_institutions.reschedule(
-            s,
-            u,
-            round_id,
-            reason=raw.get("reason", ""),
-            written_on=raw.get("written_on") or None,
-            interview_on=raw.get("interview_on") or None,
-        ),
-        "/recruitment?saved=1",
-    )
-
-
-@router.post("/recruitment/rounds/{round_id}/results", response_class=HTMLResponse)
-async def recruitment_results(
-    request: Request,
-    round_id: int,
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
-    raw = await _raw(request)
-    return _submit(
-        request,
-        user,
-        s,
-        _recruitment_page,
-        f"results-{round_id}",
-        raw,
-        lambda u: public_institutions.record_results(
-            s,
-            u,
-            round_id,
-            applicants=_int(raw.get("applicants", ""), "applicants", "报名人数"),
-            hired=_int(raw.get("hired", ""), "hired", "聘用人数"),
-        ),
-        "/recruitment?saved=1",
-    )
-
-
-def _titles_page(
-    request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-) -> HTMLResponse:
+def _titles_page(s: Session, user: User, values: Values) -> Page:
     data = public_institutions.title_queue(s, user)
     rows = [{**q, "priority": data["priority_label"] if q["priority"] else ""} for q in data["queue"]]
-    forms = (
-        [
-            form(
-                "title-form",
-                "受理职称申报",
-                "/titles",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("name", "姓名", max=64),
-                    fld("id_number", "身份证号", max=18),
-                    fld("unit", "工作单位"),
-                    fld("title_sought", "申报职称", max=100),
-                    fld("frontline_medical", data["priority_label"], "checkbox"),
-                ],
-                "受理",
-                values,
-            )
-        ]
-        if user.role == "caseworker"
-        else []
-    )
-    return _render(
-        request,
-        user,
+    fields = [
+        region_field(user),
+        fld("name", "姓名", max=64),
+        fld("id_number", "身份证号", max=18),
+        fld("unit", "工作单位"),
+        fld("title_sought", "申报职称", max=100),
+        fld("frontline_medical", data["priority_label"], "checkbox"),
+    ]
+    columns = [
+        ("name", "姓名"),
+        ("id_number", "身份证号"),
+        ("unit", "单位"),
+        ("title_sought", "申报职称"),
+        ("priority", "优先"),
+        ("submitted", "受理时间"),
+    ]
+    return parts(
         "职称评审队列",
-        code,
         citations=[data["citation"]],
-        form_errors=errors,
-        done=done,
-        forms=forms,
-        tables=[
-            {
-                "id": "queue",
-                "title": "评审顺序",
-                "rows": rows,
-                "columns": [
-                    ("name", "姓名"),
-                    ("id_number", "身份证号"),
-                    ("unit", "单位"),
-                    ("title_sought", "申报职称"),
-                    ("priority", "优先"),
-                    ("submitted", "受理时间"),
-                ],
-            }
-        ],
+        forms=for_writer(user, form("title-form", "受理职称申报", "/titles", fields, "受理", values)),
+        tables=[table("queue", "评审顺序", columns, rows)],
     )
 
 
-@router.get("/titles", response_class=HTMLResponse)
-def titles(
-    request: Request,
-    saved: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
-    return _show(request, user, s, _titles_page, "已保存。" if saved else "")
-
-
-@router.post("/titles", response_class=HTMLResponse)
-async def titles_apply(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
-    raw = await _raw(request)
-    keys = ("region", "name", "id_number", "unit", "title_sought")
-    return _submit(
-        request,
-        user,
+Ledger(router, "/titles", _titles_page).get().post(
+    "/titles",
+    "title-form",
+    lambda s, u, raw: public_institutions.apply_title(
         s,
-        _titles_page,
-        "title-form",
-        raw,
-        lambda u: public_institutions.apply_title(
-            s,
-            u,
-            **{k: raw.get(k, "") for k in keys},
-            frontline_medical=bool(raw.get("frontline_medical")),
-        ),
-        "/titles?saved=1",
-    )
+        u,
+        **pick(raw, "region", "name", "id_number", "unit", "title_sought"),
+        frontline_medical=bool(raw.get("frontline_medical")),
+    ),
+)
 
 
-def _pay_page(
-    request: Request, user: User, s: Session, code: int, errors: Errors, values: Values, done: str
-) -> HTMLResponse:
+def _pay_page(s: Session, user: User, values: Values) -> Page:
     data = public_institutions.pay_grants(s, user)
-    forms = (
-        [
-            form(
-                "pay-form",
-                "核增一次性绩效工资",
-                "/performance-pay",
-                [
-                    fld("region", "所在地区", "select", district_options(user), blank=False),
-                    fld("unit", "医疗卫生机构"),
-                    fld("year", "年度", "number", max=4),
-                    fld("yearly_total", "年度绩效工资总量（元）", "number", max=20),
-                    fld("regular_paid", "已发放常规绩效工资（元）", "number", max=20),
-                    fld("one_off", "一次性核增额（元）", "number", max=20),
-                ],
-                "核增",
-                values,
-            )
-        ]
-        if user.role == "caseworker"
-        else []
-    )
-    return _render(
-        request,
-        user,
+    fields = [
+        region_field(user),
+        fld("unit", "医疗卫生机构"),
+        fld("year", "年度", "number", max=4),
+        fld("yearly_total", "年度绩效工资总量（元）", "number", max=20),
+        fld("regular_paid", "已发放常规绩效工资（元）", "number", max=20),
+        fld("one_off", "一次性核增额（元）", "number", max=20),
+    ]
+    columns = [
+        ("unit", "单位"),
+        ("year", "年度"),
+        ("yearly_total", "年度总量（元）"),
+        ("regular_paid", "常规已发（元）"),
+        ("room_left", "总量余额（元）"),
+        ("one_off", "一次性核增（元，另列）"),
+        ("approved", "核增时间"),
+    ]
+    return parts(
         "一次性绩效工资总量核增",
-        code,
         citations=[data["citation"]],
-        form_errors=errors,
-        done=done,
-        forms=forms,
+        forms=for_writer(user, form("pay-form", "核增一次性绩效工资", "/performance-pay", fields, "核增", values)),
         notes=[f"一次性核增部分{data['rule']}，与年度总量分列，不相加。"],
-        tables=[
-            {
-                "id": "grants",
-                "title": "核增记录",
-                "rows": data["grants"],
-                "columns": [
-                    ("unit", "单位"),
-                    ("year", "年度"),
-                    ("yearly_total", "年度总量（元）"),
-                    ("regular_paid", "常规已发（元）"),
-                    ("room_left", "总量余额（元）"),
-                    ("one_off", "一次性核增（元，另列）"),
-                    ("approved", "核增时间"),
-                ],
-            }
-        ],
+        tables=[table("grants", "核增记录", columns, data["grants"])],
     )
 
 
-@router.get("/performance-pay", response_class=HTMLResponse)
-def pay(
-    request: Request,
-    saved: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
-    return _show(request, user, s, _pay_page, "已保存。" if saved else "")
-
-
-@router.post("/performance-pay", response_class=HTMLResponse)
-async def pay_grant(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
-    raw = await _raw(request)
-    keys = ("region", "unit", "yearly_total", "regular_paid", "one_off")
-    return _submit(
-        request,
-        user,
+Ledger(router, "/performance-pay", _pay_page).get().post(
+    "/performance-pay",
+    "pay-form",
+    lambda s, u, raw: public_institutions.grant_one_off(
         s,
-        _pay_page,
-        "pay-form",
-        raw,
-        lambda u: public_institutions.grant_one_off(
-            s,
-            u,
-            **{k: raw.get(k, "") for k in keys},
-            year=_int(raw.get("year", ""), "year", "年度"),
-        ),
-        "/performance-pay?saved=1",
-    )
+        u,
+        **pick(raw, "region", "unit", "yearly_total", "regular_paid", "one_off"),
+        year=whole(raw, "year", "年度"),
+    ),
+)

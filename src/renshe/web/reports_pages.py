@@ -10,14 +10,14 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from renshe.domain.regions import region_tree
 from renshe.engine.catalog import page_for
 from renshe.http import uploads
-from renshe.http.deps import db, optional_user
+from renshe.http.deps import Db, Viewer
 from renshe.http.hardening import download_headers
 from renshe.http.labour_forms import XLSX
 from renshe.services import agencies, announcements, daily_reports, occupations
@@ -26,6 +26,7 @@ from renshe.services.reports_common import FieldProblems, within
 from renshe.services.reports_settings import announcement_kinds, kinds, param
 from renshe.services.users import User
 from renshe.web.desk_pages import need_login, page
+from renshe.web.upload_page import take
 
 router = APIRouter(include_in_schema=False)
 page_for("renshe.services.daily_reports", "/daily-reports", "/daily-reports/district")
@@ -89,12 +90,7 @@ def _daily_agency(request: Request, user: User, s: Session, status_code: int = 2
 
 
 @router.get("/daily-reports", response_class=HTMLResponse)
-def daily_home(
-    request: Request,
-    kind: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def daily_home(request: Request, user: Viewer, s: Db, kind: str = "") -> Response:
     if user is None:
         return need_login(request)
     if user.role in STAFF:
@@ -122,47 +118,40 @@ def _day(value: str) -> dt.date | None:
 
 @router.post("/daily-reports/upload", response_class=HTMLResponse)
 async def daily_upload(
-    request: Request,
-    file: UploadFile = File(...),
-    kind: str = Form(""),
-    day: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
+    request: Request, user: Viewer, s: Db, file: UploadFile = File(...), kind: str = Form(""), day: str = Form("")
 ) -> Response:
-    if user is None:
-        return need_login(request)
     typed = {"day": day}
-    data = await file.read()
-    try:
+
+    def work(u: User, data: bytes, name: str) -> tuple[daily_reports.CheckResult, Any]:
         chosen = _day(day)
         daily_reports.kind(kind)
-        on = chosen or daily_reports.beijing_now().date()
-        checked = await uploads.off_loop(daily_reports.check_file, kind, data, file.filename or "", on)
-        report = daily_reports.submit(s, user, kind, checked, day=chosen, channel="web", filename=file.filename or "")
-    except daily_reports.ReportFileError as exc:
+        checked = daily_reports.check_file(kind, data, name, chosen or daily_reports.beijing_now().date())
+        return checked, daily_reports.submit(s, u, kind, checked, day=chosen, channel="web", filename=name)
+
+    def again(u: User, exc: ServiceError) -> Response:
+        if isinstance(exc, daily_reports.ReportFileError):
+            errors = [{"field": "file", "message": exc.message}]
+            return _daily_agency(request, u, s, 422, kind=kind, form=typed, errors=errors)
+        return _daily_agency(request, u, s, exc.status, kind=kind, form=typed, errors=_problems(exc))
+
+    def done(u: User, made: tuple[daily_reports.CheckResult, Any]) -> Response:
+        checked, report = made
         return _daily_agency(
-            request, user, s, 422, kind=kind, form=typed, errors=[{"field": "file", "message": exc.message}]
+            request,
+            u,
+            s,
+            201,
+            kind=kind,
+            result=checked,
+            report=daily_reports.summary(report),
+            rejected=uploads.capped(checked.rejected, f"/daily-reports/reports/{report.id}"),
         )
-    except ServiceError as exc:
-        if exc.status == 403:
-            return _message(request, user, exc)
-        return _daily_agency(request, user, s, exc.status, kind=kind, form=typed, errors=_problems(exc))
-    return _daily_agency(
-        request,
-        user,
-        s,
-        201,
-        kind=kind,
-        result=checked,
-        report=daily_reports.summary(report),
-        rejected=uploads.capped(checked.rejected, f"/daily-reports/reports/{report.id}"),
-    )
+
+    return await take(request, user, file, work, done, again)
 
 
 @router.post("/daily-reports/form", response_class=HTMLResponse)
-async def daily_form(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
+async def daily_form(request: Request, user: Viewer, s: Db) -> Response:
     if user is None:
         return need_login(request)
     raw = {k: str(v) for k, v in (await request.form()).items() if isinstance(v, str)}
@@ -185,13 +174,7 @@ async def daily_form(
 
 
 @router.get("/daily-reports/district", response_class=HTMLResponse)
-def daily_district(
-    request: Request,
-    kind: str = "",
-    day: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def daily_district(request: Request, user: Viewer, s: Db, kind: str = "", day: str = "") -> Response:
     if user is None:
         return need_login(request)
     kind = kind or next(iter(kinds()))
@@ -205,13 +188,7 @@ def daily_district(
 
 
 @router.get("/daily-reports/export")
-def daily_export(
-    request: Request,
-    kind: str = "",
-    day: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def daily_export(request: Request, user: Viewer, s: Db, kind: str = "", day: str = "") -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -223,7 +200,7 @@ def daily_export(
 
 
 @router.get("/daily-reports/template/{kind}")
-def daily_template(request: Request, kind: str, user: User | None = Depends(optional_user)) -> Response:
+def daily_template(request: Request, kind: str, user: Viewer) -> Response:
     try:
         return Response(daily_reports.template(kind), media_type=XLSX, headers=download_headers(f"daily-{kind}.xlsx"))
     except ServiceError as exc:
@@ -231,12 +208,7 @@ def daily_template(request: Request, kind: str, user: User | None = Depends(opti
 
 
 @router.get("/daily-reports/reports/{report_id}", response_class=HTMLResponse)
-def daily_report(
-    request: Request,
-    report_id: int,
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def daily_report(request: Request, report_id: int, user: Viewer, s: Db) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -284,19 +256,15 @@ def _announcements(
 
 
 @router.get("/announcements", response_class=HTMLResponse)
-def announcement_list(
-    request: Request,
-    region: str = "",
-    kind: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> HTMLResponse:
+def announcement_list(request: Request, user: Viewer, s: Db, region: str = "", kind: str = "") -> HTMLResponse:
     return _announcements(request, user, s, region.strip(), kind.strip())
 
 
 @router.post("/announcements", response_class=HTMLResponse)
 def announcement_publish(
     request: Request,
+    user: Viewer,
+    s: Db,
     kind: str = Form(""),
     region: str = Form(""),
     title: str = Form(""),
@@ -305,8 +273,6 @@ def announcement_publish(
     effective_from: str = Form(""),
     effective_to: str = Form(""),
     event_date: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
 ) -> Response:
     if user is None:
         return need_login(request)
@@ -380,9 +346,7 @@ def _agency_user(request: Request, user: User | None) -> Response | None:
 
 
 @router.get("/agencies", response_class=HTMLResponse)
-def agency_home(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
+def agency_home(request: Request, user: Viewer, s: Db) -> Response:
     refused = _agency_user(request, user)
     if refused is not None:
         return refused
@@ -409,12 +373,12 @@ def _agency_write(
 @router.post("/agencies/filings", response_class=HTMLResponse)
 async def agency_filing(
     request: Request,
+    user: Viewer,
+    s: Db,
     kind: str = Form(""),
     services: str = Form(""),
     verification: str = Form(""),
     files: list[UploadFile] = File(default=[]),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
 ) -> Response:
     read = [(f.filename or "", await f.read()) for f in files]
     typed = {"kind": kind, "services": services, "verification": verification}
@@ -430,12 +394,7 @@ async def agency_filing(
 
 @router.post("/agencies/filings/{filing_id}/review", response_class=HTMLResponse)
 def agency_review(
-    request: Request,
-    filing_id: int,
-    decision: str = Form(""),
-    note: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
+    request: Request, filing_id: int, user: Viewer, s: Db, decision: str = Form(""), note: str = Form("")
 ) -> Response:
     return _agency_write(
         request,
@@ -451,13 +410,7 @@ MEDIA = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "xls
 
 
 @router.get("/agencies/filings/{filing_id}/materials/{index}")
-def agency_material(
-    request: Request,
-    filing_id: int,
-    index: int,
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def agency_material(request: Request, filing_id: int, index: int, user: Viewer, s: Db) -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -473,12 +426,7 @@ def agency_material(
 
 @router.post("/agencies/annual", response_class=HTMLResponse)
 def agency_annual(
-    request: Request,
-    year: str = Form(""),
-    summary: str = Form(""),
-    good_practice: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
+    request: Request, user: Viewer, s: Db, year: str = Form(""), summary: str = Form(""), good_practice: str = Form("")
 ) -> Response:
     typed = {"year": year, "summary": summary, "good_practice": good_practice}
     return _agency_write(
@@ -492,13 +440,7 @@ def agency_annual(
 
 
 @router.post("/agencies/annual/{report_id}/publish", response_class=HTMLResponse)
-def agency_annual_publish(
-    request: Request,
-    report_id: int,
-    commend: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def agency_annual_publish(request: Request, report_id: int, user: Viewer, s: Db, commend: str = Form("")) -> Response:
     return _agency_write(
         request,
         user,
@@ -512,12 +454,12 @@ def agency_annual_publish(
 @router.post("/agencies/cases", response_class=HTMLResponse)
 def agency_case(
     request: Request,
+    user: Viewer,
+    s: Db,
     agency_id: str = Form(""),
     category: str = Form(""),
     complaint: str = Form(""),
     complainant: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
 ) -> Response:
     typed = {"agency_id": agency_id, "category": category, "complaint": complaint, "complainant": complainant}
     return _agency_write(
@@ -534,12 +476,7 @@ def agency_case(
 
 @router.post("/agencies/cases/{case_id}/close", response_class=HTMLResponse)
 def agency_case_close(
-    request: Request,
-    case_id: int,
-    outcome: str = Form(""),
-    note: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
+    request: Request, case_id: int, user: Viewer, s: Db, outcome: str = Form(""), note: str = Form("")
 ) -> Response:
     return _agency_write(
         request,
@@ -552,12 +489,7 @@ def agency_case_close(
 
 
 @router.get("/agencies/annual-reports", response_class=HTMLResponse)
-def annual_public(
-    request: Request,
-    region: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> HTMLResponse:
+def annual_public(request: Request, user: Viewer, s: Db, region: str = "") -> HTMLResponse:
     found = [
         agencies.annual_view(r) for r in agencies.annual_reports(s, None, published_only=True, region=region.strip())
     ]
@@ -591,47 +523,35 @@ def _occupations(
 
 
 @router.get("/occupations", response_class=HTMLResponse)
-def occupation_list(
-    request: Request,
-    region: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> HTMLResponse:
+def occupation_list(request: Request, user: Viewer, s: Db, region: str = "") -> HTMLResponse:
     return _occupations(request, user, s, region.strip())
 
 
 @router.post("/occupations", response_class=HTMLResponse)
 async def occupation_publish(
     request: Request,
+    user: Viewer,
+    s: Db,
     file: UploadFile = File(...),
     region: str = Form(""),
     edition: str = Form(""),
     published_on: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
 ) -> Response:
-    if user is None:
-        return need_login(request)
     typed = {"region": region, "edition": edition, "published_on": published_on}
-    table = await uploads.off_loop(occupations.read, await file.read(), file.filename or "")
-    try:
-        cat = occupations.publish(
-            s, user, region=region, edition=edition, table=table, published_on=published_on or None
-        )
-    except ServiceError as exc:
-        if exc.status == 403:
-            return _message(request, user, exc)
-        return _occupations(request, user, s, status_code=exc.status, form=typed, errors=_problems(exc))
-    return _occupations(request, user, s, cat.region, status_code=201, published=occupations.view(cat))
+    return await take(
+        request,
+        user,
+        file,
+        lambda u, data, name: occupations.publish(
+            s, u, region=region, edition=edition, table=occupations.read(data, name), published_on=published_on or None
+        ),
+        lambda u, cat: _occupations(request, u, s, cat.region, status_code=201, published=occupations.view(cat)),
+        lambda u, exc: _occupations(request, u, s, status_code=exc.status, form=typed, errors=_problems(exc)),
+    )
 
 
 @router.get("/occupations/{catalogue_id}.xlsx")
-def occupation_download(
-    request: Request,
-    catalogue_id: int,
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def occupation_download(request: Request, catalogue_id: int, user: Viewer, s: Db) -> Response:
     try:
         cat = occupations.get(s, catalogue_id)
     except ServiceError as exc:

@@ -11,14 +11,13 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from renshe.domain.regions import region_tree
 from renshe.engine.catalog import page_for
-from renshe.http import uploads
-from renshe.http.deps import db, optional_user
+from renshe.http.deps import Db, Viewer
 from renshe.http.hardening import download_headers
 from renshe.http.labour_forms import XLSX
 from renshe.services import training, training_needs
@@ -27,6 +26,7 @@ from renshe.services.programmes_common import FieldError, area
 from renshe.services.users import User
 from renshe.web.desk_pages import need_login, page
 from renshe.web.forms import FormError
+from renshe.web.upload_page import take
 
 router = APIRouter(include_in_schema=False)
 page_for("renshe.services.training", "/training", "/training/projects", "/training/statistics")
@@ -53,6 +53,11 @@ def district_options(user: User | None) -> list[tuple[str, str]]:
 
 def field_errors(exc: ServiceError) -> list[FormError]:
     return [{"field": getattr(exc, "field", None), "message": exc.message}]
+
+
+def _not_a_field(exc: ServiceError) -> bool:
+    """An upload's problem that is not on one of its fields is a message page."""
+    return not isinstance(exc, FieldError)
 
 
 def _message(request: Request, user: User | None, exc: ServiceError) -> HTMLResponse:
@@ -96,14 +101,14 @@ def _catalogue_page(
 @router.get("/training", response_class=HTMLResponse)
 def catalogue(
     request: Request,
+    user: Viewer,
+    s: Db,
     q: str = "",
     occupation: str = "",
     region: str = "",
     free_only: str = "",
     batch: str = "",
     imported: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
 ) -> HTMLResponse:
     """The free online training catalogue (免费线上培训目录), searched by platform, course,
     occupation, area and batch."""
@@ -118,33 +123,27 @@ def catalogue(
 
 @router.post("/training/catalogue/import", response_class=HTMLResponse)
 async def catalogue_import(
-    request: Request,
-    file: UploadFile = File(...),
-    region: str = Form(""),
-    batch: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
+    request: Request, user: Viewer, s: Db, file: UploadFile = File(...), region: str = Form(""), batch: str = Form("")
 ) -> Response:
     """A published batch (公布的目录清单) from a workbook: a bad row names its row and field, nothing saved."""
-    if user is None:
-        return need_login(request)
-    data = await file.read()
     empty = {"q": "", "occupation": "", "region": "", "free_only": "", "batch": ""}
-    try:
-        made = await uploads.off_loop(lambda: training.import_batch(s, user, data, region=region, batch=batch))
-    except FieldError as exc:
-        return _catalogue_page(
+    return await take(
+        request,
+        user,
+        file,
+        lambda u, data, name: training.import_batch(s, u, data, region=region, batch=batch),
+        lambda u, made: RedirectResponse(f"/training?imported={len(made)}", status_code=303),
+        lambda u, exc: _catalogue_page(
             request,
-            user,
+            u,
             s,
             empty,
             400,
             import_form={"region": region, "batch": batch},
             import_errors=field_errors(exc),
-        )
-    except ServiceError as exc:
-        return _message(request, user, exc)
-    return RedirectResponse(f"/training?imported={len(made)}", status_code=303)
+        ),
+        _not_a_field,
+    )
 
 
 # ----------------------------------------------------------------------------- projects
@@ -184,13 +183,7 @@ def _projects_page(request: Request, user: User, s: Session, status_code: int = 
 
 
 @router.get("/training/projects", response_class=HTMLResponse)
-def projects(
-    request: Request,
-    filed: str = "",
-    decided: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def projects(request: Request, user: Viewer, s: Db, filed: str = "", decided: str = "") -> Response:
     if user is None:
         return need_login(request)
     return _projects_page(request, user, s, filed=filed, decided=decided)
@@ -199,6 +192,8 @@ def projects(
 @router.post("/training/projects", response_class=HTMLResponse)
 def file_project(
     request: Request,
+    user: Viewer,
+    s: Db,
     region: str = Form(""),
     kind: str = Form(""),
     title: str = Form(""),
@@ -209,8 +204,6 @@ def file_project(
     end_date: str = Form(""),
     planned: str = Form(""),
     platform_id: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
 ) -> Response:
     """File a training project (培训项目线上备案); a bad entry comes back with the values typed."""
     if user is None:
@@ -257,12 +250,7 @@ def file_project(
 
 @router.post("/training/projects/{project_id}/decision", response_class=HTMLResponse)
 def decide(
-    request: Request,
-    project_id: int,
-    decision: str = Form(""),
-    reason: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
+    request: Request, project_id: int, user: Viewer, s: Db, decision: str = Form(""), reason: str = Form("")
 ) -> Response:
     """Approve (通过) or refuse (不予通过, with the reason) a filing."""
     if user is None:
@@ -290,12 +278,7 @@ def _year(value: str) -> int | None:
 
 
 @router.get("/training/statistics", response_class=HTMLResponse)
-def statistics(
-    request: Request,
-    year: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def statistics(request: Request, user: Viewer, s: Db, year: str = "") -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -306,12 +289,7 @@ def statistics(
 
 
 @router.get("/training/statistics.xlsx")
-def statistics_xlsx(
-    request: Request,
-    year: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def statistics_xlsx(request: Request, user: Viewer, s: Db, year: str = "") -> Response:
     if user is None:
         return need_login(request)
     try:
@@ -347,12 +325,7 @@ def _needs_page(request: Request, user: User, s: Session, status_code: int = 200
 
 
 @router.get("/training/needs", response_class=HTMLResponse)
-def needs(
-    request: Request,
-    saved: str = "",
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+def needs(request: Request, user: Viewer, s: Db, saved: str = "") -> Response:
     if user is None:
         return need_login(request)
     return _needs_page(request, user, s, saved=saved)
@@ -361,6 +334,8 @@ def needs(
 @router.post("/training/needs", response_class=HTMLResponse)
 def record_need(
     request: Request,
+    user: Viewer,
+    s: Db,
     region: str = Form(""),
     park: str = Form(""),
     uscc: str = Form(""),
@@ -368,8 +343,6 @@ def record_need(
     occupation: str = Form(""),
     headcount: str = Form(""),
     updated_on: str = Form(""),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
 ) -> Response:
     if user is None:
         return need_login(request)
@@ -392,29 +365,21 @@ def record_need(
 
 
 @router.post("/training/needs/import", response_class=HTMLResponse)
-async def needs_import(
-    request: Request,
-    file: UploadFile = File(...),
-    user: User | None = Depends(optional_user),
-    s: Session = Depends(db, scope="function"),
-) -> Response:
+async def needs_import(request: Request, user: Viewer, s: Db, file: UploadFile = File(...)) -> Response:
     """The ledger from a workbook in the export's layout: a bad row names its row and field, nothing saved."""
-    if user is None:
-        return need_login(request)
-    data = await file.read()
-    try:
-        count = await uploads.off_loop(training_needs.import_xlsx, s, user, data)
-    except FieldError as exc:
-        return _needs_page(request, user, s, status_code=400, import_errors=field_errors(exc))
-    except ServiceError as exc:
-        return _message(request, user, exc)
-    return RedirectResponse(f"/training/needs?saved={count}", status_code=303)
+    return await take(
+        request,
+        user,
+        file,
+        lambda u, data, name: training_needs.import_xlsx(s, u, data, name),
+        lambda u, count: RedirectResponse(f"/training/needs?saved={count}", status_code=303),
+        lambda u, exc: _needs_page(request, u, s, status_code=400, import_errors=field_errors(exc)),
+        _not_a_field,
+    )
 
 
 @router.get("/training/needs.xlsx")
-def needs_xlsx(
-    request: Request, user: User | None = Depends(optional_user), s: Session = Depends(db, scope="function")
-) -> Response:
+def needs_xlsx(request: Request, user: Viewer, s: Db) -> Response:
     if user is None:
         return need_login(request)
     try:

@@ -25,7 +25,7 @@ from renshe.http import uploads
 from renshe.http.deps import db, optional_user
 from renshe.http.hardening import download_headers
 from renshe.http.labour_forms import MAX_UPLOAD, XLSX, NewTrip
-from renshe.services import dispatch, transport
+from renshe.services import dispatch, transport, workbooks
 from renshe.services.errors import ServiceError
 from renshe.services.labour_settings import citation, param
 from renshe.services.security import mask_id_number, mask_phone
@@ -230,7 +230,7 @@ async def transport_upload(
             raise dispatch.ReportFileError("文件过大（上限 20 MB）")
         if not data:
             raise dispatch.ReportFileError("请选择要上传的乘客名单文件（CSV 或 xlsx）")
-        table = await uploads.off_loop(dispatch.read_table, data, filename)
+        table = await uploads.off_loop(workbooks.read_table, data, filename)
     except dispatch.ReportFileError as exc:
         return _page(request, user, s, None, status_code=422, upload_errors=[{"row": None, "message": exc.message}])
     header = [str(h).replace("\ufeff", "").strip() for h in (table[0] if table else [])]
