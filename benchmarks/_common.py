@@ -144,8 +144,9 @@ class RensheRun:
     amounts: dict[str, np.ndarray]  # rule id → amount per unit (global row order), ineligible = 0
 
 
-def run_renshe(staged: Staged) -> RensheRun:
+def run_renshe(staged: Staged, reasons: bool = True) -> RensheRun:
     """load_population + run of the four rules for every partition, in one process.
+    ``reasons=False``: money and status only, no reason texts (what a simulation runs).
 
     The results' amounts are picked (a cheap select of two columns) inside the
     loop; turning them into per-unit arrays happens after the clock stops."""
@@ -165,7 +166,7 @@ def run_renshe(staged: Staged) -> RensheRun:
             only=lambda shape: needs(shape, AS_OF, OVERRIDES, RULE_IDS),
         )
         t1 = time.perf_counter()
-        outcomes = run(pop, AS_OF, OVERRIDES, RULE_IDS, batch=True)  # as evaluate_partition does
+        outcomes = run(pop, AS_OF, OVERRIDES, RULE_IDS, batch=True, reasons=reasons)  # as evaluate_partition does
         run_s += time.perf_counter() - t1
         load_s += t1 - t0
         kept.append((part, {rid: o.results.select("_u", "eligible", "amount") for rid, o in outcomes.items()}))

@@ -108,6 +108,30 @@ def test_batch_results_are_the_calculators(as_of: dt.date) -> None:
                     assert rest.null_count() == rest.len(), (rid, name)
 
 
+def test_money_only_runs_give_the_batchs_money_without_texts() -> None:
+    """``run(..., batch=True, reasons=False)`` (a simulation counts money, it shows no
+    texts): every column the batch gives, equal, except the reasons — null where the rule
+    was computed (the gated rows keep their one constant text)."""
+    pop = population(seed=9)
+    rules = enterprise_rules()
+    lean = run(pop, AS_OF, OVERRIDES, rules, batch=True)
+    money = run(pop, AS_OF, OVERRIDES, rules, batch=True, reasons=False)
+    assert list(lean) == list(money)
+    computed = 0
+    for rid, out in lean.items():
+        a, b = out.results, money[rid].results
+        assert a.columns == b.columns, rid
+        for col in a.columns:
+            if col != "reasons":
+                assert b[col].equals(a[col]), (rid, col)
+        if b["reasons"].null_count():
+            computed += 1
+        # a text left is the row's whole text (a gate's) or its end (the note same money adds)
+        both = pl.DataFrame({"a": a["reasons"], "b": b["reasons"]}).drop_nulls("b")
+        assert both.select(pl.col("a").str.ends_with(pl.col("b")).all()).item(), rid
+    assert computed > len(rules) // 2  # most rules computed over the population, their texts not built
+
+
 def test_a_regional_rule_over_part_of_a_multi_chunk_frame() -> None:
     """Polars 2.1 panicked in pl.format over a filtered string column whose first chunk
     was emptied; the rows of one jurisdiction are rechunked before the rule runs."""

@@ -159,7 +159,7 @@ def _partition_money(
         tables={ENTITY: _tables(work, part, used, empty)},
     )
     pop._shapes[ENTITY] = shape
-    outcomes = run(pop, as_of, overrides, rule_ids, batch=True)
+    outcomes = run(pop, as_of, overrides, rule_ids, batch=True, reasons=False)  # money only: no reason texts
     return counted_rows(_result_rows(part, outcomes), listed, as_of).collect()
 
 

@@ -218,6 +218,7 @@ def run_rule(
     batch: bool = False,
     restricted: Restricted | None = None,
     present: dict[str, frozenset[str]] | None = None,
+    reasons: bool = True,
 ) -> Outcome | None:
     """The rule's plan over every row of its entity (a LazyFrame in ``Outcome.results``).
 
@@ -226,7 +227,8 @@ def run_rule(
     no private outputs (``_citations``), and a regional rule computed only over the
     rows in its jurisdiction — the others get the gate result (not eligible, not in
     scope, the jurisdiction reason, null outputs), as when no row of the entity lies
-    in the jurisdiction."""
+    in the jurisdiction. ``reasons=False`` (batch only: money and status, what a simulation
+    counts) leaves ``reasons`` null, so that Polars never builds the texts."""
     frame = pop.entities.get(r.entity)
     if frame is None:
         return None
@@ -249,6 +251,8 @@ def run_rule(
         return _gated(r, frame, plan, batch)
     lazy_tables = {name: t.lazy() for name, t in tables.items() if name in plan.tables}
     results = plan.calc.replay(rows, lazy_tables).select(plan.select)
+    if not reasons and batch:
+        results = results.with_columns(pl.lit(None, dtype=pl.String).alias("reasons"))
     outputs = plan.outputs
     if inside is not None:  # the rows outside the jurisdiction: the gate result, in the entity's row order
         rest = _gated(r, frame.select(UNIT_KEY).filter(~inside), gates.outside_reason(r), batch).results.lazy()
@@ -399,9 +403,11 @@ def run(
     rule_ids: list[str] | None = None,
     *,
     batch: bool = False,
+    reasons: bool = True,
 ) -> dict[str, Outcome]:
     """Every chosen rule over the population. ``batch``: the lean results of the
-    no-application batch (see ``run_rule``); the calculator uses the default."""
+    no-application batch (see ``run_rule``); the calculator uses the default.
+    ``reasons=False`` (with ``batch``): no reason texts, for a run that only counts money."""
     reg = registry()
     params = ParameterView(reg.parameters, as_of, overrides)
     chosen = rule_ids if rule_ids is not None else list(reg.rules)
@@ -411,7 +417,9 @@ def run(
     restricted: Restricted = {}
     present: dict[str, frozenset[str]] = {}
     for rid in chosen:
-        outcome = run_rule(reg.rules[rid], pop, params, batch=batch, restricted=restricted, present=present)
+        outcome = run_rule(
+            reg.rules[rid], pop, params, batch=batch, restricted=restricted, present=present, reasons=reasons
+        )
         if outcome is not None:
             outcomes[rid] = outcome
     planned = [o for o in outcomes.values() if isinstance(o.results, pl.LazyFrame)]
