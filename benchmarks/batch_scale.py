@@ -3,8 +3,14 @@ outputs of a demo registry of N units (``renshe demo registry`` → ``renshe bat
 staging → partition evaluation → lists, workbooks, summary and report).
 
     .venv/bin/python benchmarks/batch_scale.py --units 1000000 [--seed 1]
-        [--dir DIR] [--keep] [--no-evaluate] [--all-rules] [--workers W]
+        [--dir DIR] [--keep] [--no-evaluate | --no-outputs] [--all-rules] [--workers W]
         [--partition-size P] [--format parquet|csv]
+    .venv/bin/python benchmarks/batch_scale.py --units N --all-rules --outputs-of DIR
+
+``--no-outputs`` stops after the evaluation (``seconds``: staging + evaluation);
+``--outputs-of DIR`` times only the outputs phase over a run kept with ``--keep``
+in ``DIR`` (e.g. to compare two versions of the outputs code on the same results:
+its JSON line is that phase's ``s``, ``cpu_s`` and ``peak_rss_mib``).
 
 Each phase runs in its own child process (the same script with ``--phase``),
 so each phase's peak RSS is its own: ``make`` = ``make_registry``; ``stage`` =
