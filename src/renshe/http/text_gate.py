@@ -13,7 +13,7 @@ The answer is 422: the API's error shape (``{"detail": [{"loc", "msg", "type"}]}
 from __future__ import annotations
 
 import html
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -58,7 +58,7 @@ class TextGate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if UNSAVEABLE.search(unquote(scope.get("path", ""))):
+        if UNSAVEABLE.search(scope.get("path", "")):  # the server decoded it
             await JSONResponse({"detail": NOT_FOUND}, status_code=404)(scope, receive, send)
             return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
