@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DataError, StatementError
+from sqlalchemy.exc import StatementError
 
 from renshe.api import desk, evaluate
 from renshe.services.errors import ServiceError
@@ -67,11 +67,12 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
         return JSONResponse(status_code=exc.status, content={"detail": exc.message}, headers=exc.headers)
 
     @app.exception_handler(StatementError)
-    async def out_of_range(request: Request, exc: StatementError) -> JSONResponse:
-        """An identifier too large for the database's integers names nothing that exists."""
-        if isinstance(exc, DataError) or isinstance(getattr(exc, "orig", None), OverflowError):
-            return JSONResponse(status_code=404, content={"detail": "编号超出范围，未找到"})
-        raise exc
+    async def data_error(request: Request, exc: StatementError) -> JSONResponse:
+        """An identifier too large for the database's integers names nothing that exists (404);
+        any other value the database refuses (too long, not its type) was not saved (422)."""
+        from renshe.http.database_errors import answer
+
+        return answer(request, exc)
 
     @app.exception_handler(OverflowError)
     async def overflow(request: Request, exc: OverflowError) -> JSONResponse:
@@ -132,9 +133,11 @@ def create_app(migrate: bool = True, demo: bool = False, warm: bool = False, see
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     from renshe.api import openapi  # every status code and error shape in /openapi.json
     from renshe.http.hardening import Hardening  # CSRF origin check, security headers, Secure cookies
+    from renshe.http.text_gate import TextGate  # control characters in query strings and forms refused
     from renshe.http.uploads import UploadGate  # upload sender and size checked before the body is read
 
     openapi.install(app)
+    app.add_middleware(TextGate)  # inside the gate: the forms it reads are already bounded
     app.add_middleware(UploadGate)
     app.add_middleware(Hardening, demo=demo)  # outermost: its headers are on the gate's answers too
     return app

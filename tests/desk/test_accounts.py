@@ -60,11 +60,17 @@ def test_failed_api_login_is_audited(client: TestClient) -> None:
 
 def test_a_name_with_control_characters_is_refused_as_bad_credentials(client: TestClient) -> None:
     """A NUL in the name (PostgreSQL's text cannot hold it; found by the schemathesis fuzz test)
-    is a failed sign-in like any other — 401, stored and audited readable — not a database error."""
+    is refused like any text that cannot be saved (422 naming the field, no password checked);
+    a name with a newline, which text may hold but no user name does, is a failed sign-in like
+    any other — 401, stored and audited readable — not a database error."""
     status, body = api_login(client, "\x00qiye\n", "wrong-password")
+    assert status == 422 and body["detail"][0]["loc"] == ["body", "username"], body
+    status, body = api_login(client, "\tqiye\n", "wrong-password")
     assert status == 401 and body["detail"] == "用户名或密码错误"
     assert events("login.failed", "\ufffdqiye\ufffd")
     r = client.post("/login", data={"username": "qi\x00ye", "password": "x", "next": "/my"})
+    assert r.status_code == 422 and "username" in r.json()["detail"][0]["msg"]
+    r = client.post("/login", data={"username": "qi\nye", "password": "x", "next": "/my"})
     assert r.status_code == 401 and "用户名或密码错误" in r.text
     with session() as s, pytest.raises(ServiceError, match="控制字符"):
         users.create_user(s, "bad\tname", "Good-Password-2026!", "enterprise", "名")

@@ -171,6 +171,7 @@ def test_settings_citations_carry_their_own_titles() -> None:
     files = [
         Path(renshe.services.__file__).parent / "labour_parameters.yaml",
         Path(renshe.policies.__file__).parent / "beijing" / "dispatch_settings.yaml",
+        Path(renshe.services.__file__).parent / "subsidy_priority.yaml",
     ]
     for file in files:
         for name, p in load_settings(file).items():

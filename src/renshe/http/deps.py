@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
+from renshe.domain.text import control_problem
 from renshe.http.limits import database_session
 from renshe.services.errors import Forbidden, Unauthorized
 from renshe.services.users import User, user_for_token
@@ -59,10 +61,30 @@ def require(*roles: str):  # type: ignore[no-untyped-def]
     return check
 
 
+def _control_problem(label: str, value: Any) -> str | None:
+    """The first unsaveable control character in a value's text (its keys and items too)."""
+    if isinstance(value, str):
+        return control_problem(label, value)
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return next((p for item in value if (p := _control_problem(label, item)) is not None), None)
+    return None  # a nested Strict model checked its own fields
+
+
 class Strict(BaseModel):
-    """A request body that refuses fields it does not know (every API body)."""
+    """A request body that refuses fields it does not know (every API body), and text with
+    control characters that cannot be saved (renshe.domain.text) in any field."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _saveable_text(cls, value: Any, info: ValidationInfo) -> Any:
+        problem = _control_problem(f"字段 {info.field_name} ", value)
+        if problem is not None:
+            raise PydanticCustomError("control_character", problem)
+        return value
 
 
 #: a route's unit of work, and its signed-in user if any (the page then sends the others to sign in)

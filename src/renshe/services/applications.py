@@ -15,6 +15,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from sqlalchemy import case as sql_case
 from sqlalchemy import false, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -24,7 +25,7 @@ from renshe.engine.calculator import evaluate_json
 from renshe.engine.case import BadCase
 from renshe.engine.catalog import implements
 from renshe.engine.rules import Relation, registry
-from renshe.services import audit
+from renshe.services import audit, subsidy_priority
 from renshe.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from renshe.services.security import UNMASKED_ROLES, mask_account, mask_id_number
 from renshe.services.settings import setting
@@ -366,7 +367,8 @@ def visible(s: Session, user: User, status: str | None = None) -> list[Applicati
 def visible_page(
     s: Session, user: User, status: str | None = None, page: int = 1, size: int = PAGE_SIZE
 ) -> tuple[list[Application], int]:
-    """One page (from 1) of what ``user`` may see, newest last, and how many there are in all."""
+    """One page (from 1) of what ``user`` may see, newest last (a caseworker's priorities first:
+    :func:`_queue_order`), and how many there are in all."""
     if page < 1:
         raise ServiceError("页码（page）应为不小于 1 的整数")
     if not 1 <= size <= PAGE_SIZE_MAX:
@@ -377,8 +379,18 @@ def visible_page(
             raise ServiceError(f"未知的状态（status）：{status}")
         q = q.where(Application.status == status)
     total = s.execute(select(func.count()).select_from(q.subquery())).scalar_one()
-    items = list(s.execute(q.order_by(Application.id).offset((page - 1) * size).limit(size)).scalars())
+    items = list(s.execute(q.order_by(*_queue_order(s, user, q)).offset((page - 1) * size).limit(size)).scalars())
     return [a for a in items if can_see(user, a)], int(total)
+
+
+def _queue_order(s: Session, user: User, q: Any) -> list[Any]:
+    """A caseworker's review queue: the applications a rule puts first (优先受理, Henan's SMEs:
+    services/subsidy_priority.py) ahead, by their review deadline; then the rest as filed."""
+    first = subsidy_priority.prioritised(s, q) if user.role == "caseworker" else []
+    if not first:
+        return [Application.id]
+    ahead = Application.id.in_(first)
+    return [sql_case((ahead, 0), else_=1), sql_case((ahead, Application.review_due), else_=None), Application.id]
 
 
 def view(user: User, app: Application, s: Session | None = None) -> dict[str, Any]:

@@ -4,7 +4,6 @@ the login rate limit and lockout, and user management for administrators."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, NoReturn, cast
 
 from sqlalchemy import delete, func, select, update
@@ -12,6 +11,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from renshe.domain.regions import problem_with_region, region_name
+from renshe.domain.text import CONTROL_CHARACTERS as CONTROL_CHARACTERS  # no user name holds one
 from renshe.services import audit
 from renshe.services.errors import Forbidden, NotFound, ServiceError, Unauthorized
 from renshe.services.security import (
@@ -37,8 +37,6 @@ ATTEMPTS_RETENTION_DAYS: int = setting("login_attempts_retention_days")
 SECONDS_PER_MINUTE = 60
 
 
-#: characters no user name holds: invisible, and PostgreSQL's text cannot store NUL
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 #: roles whose work is bounded by an area (users.region), so an account without one is refused
 AREA_ROLES = frozenset({"caseworker", "finance"})  # http/access.py: their rules have area=True
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from renshe.domain.regions import region_name
+from renshe.domain.text import control_problem
 from renshe.services.errors import ServiceError
 
 M = TypeVar("M", bound=BaseModel)
@@ -55,6 +56,8 @@ def _message(err: Mapping[str, Any], labels: Mapping[str, str], hints: Mapping[s
         text = f"{label}不能大于 {ctx.get('le')}"
     elif kind == "less_than":
         text = f"{label}应小于 {ctx.get('lt')}"
+    elif kind == "control_character":  # http.deps.Strict: the sentence again, with the field's label
+        text = (control_problem(label, value) if isinstance(value, str) else None) or str(err["msg"])
     else:
         text = f"{label}{shown}有误"
     return {"field": field, "message": text}
