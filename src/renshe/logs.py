@@ -16,20 +16,11 @@ import json
 import logging
 import logging.config
 import os
-import re
 import sys
 import traceback
 from typing import IO, Any
 
-from renshe.services.security import mask_account, mask_id_number, mask_phone
-
-#: a resident ID number (居民身份证号码): 17 digits and a check digit or X, not part of a longer code
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-#: a bank account (银行账号): 12 to 19 digits (the lengths of Chinese bank card and account numbers),
-#: standing alone (an application number such as SQ202003020001 is not one)
-_ACCOUNT_RE = re.compile(r"(?<![0-9A-Za-z])\d{12,19}(?![0-9A-Za-z])")
-#: a mobile phone number: 11 digits starting with 1
-_PHONE_RE = re.compile(r"(?<![0-9A-Za-z])1\d{10}(?![0-9A-Za-z])")
+from renshe.services.security import mask_personal_data as mask
 
 #: the attributes every LogRecord has; anything else on a record is an ``extra`` field
 _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
@@ -39,14 +30,6 @@ _SKIPPED = frozenset({"color_message"})
 
 #: ``RENSHE_LOG_LEVEL`` selects the level (INFO unless set)
 LEVEL_VARIABLE = "RENSHE_LOG_LEVEL"
-
-
-def mask(text: str) -> str:
-    """``text`` with every ID number, bank account and mobile phone masked by the same functions
-    the services use for their views (ID first: an 18-digit ID is also 12–19 digits)."""
-    text = _ID_RE.sub(lambda m: mask_id_number(m.group()) or "", text)
-    text = _ACCOUNT_RE.sub(lambda m: mask_account(m.group()) or "", text)
-    return _PHONE_RE.sub(lambda m: mask_phone(m.group()) or "", text)
 
 
 def _mask_value(value: Any) -> Any:

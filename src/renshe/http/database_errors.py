@@ -4,7 +4,8 @@
   SQLSTATE 22003 numeric_value_out_of_range) names nothing that exists: 404.
 * Any other data error (a text too long for its column, 22001; a character the database cannot
   hold; a value not of the column's type) means nothing was saved: 422 with a Chinese sentence,
-  and a warning in the log with the statement's parameters masked (renshe.logs.mask).
+  and a warning in the log with the statement's parameters masked
+  (``services.security.mask_personal_data``, as the log filter masks every record).
 * Any other statement error is not a data error: raised on, as before.
 """
 
@@ -16,7 +17,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, StatementError
 
-from renshe.logs import mask
+from renshe.services.security import mask_personal_data as mask
 
 log = logging.getLogger(__name__)
 

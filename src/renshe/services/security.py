@@ -115,3 +115,20 @@ def mask_text(text: str) -> str:
     """Mask any resident ID or mobile number inside free text (for logs)."""
     text = _ID_RE.sub(lambda m: m.group(1) + "********" + m.group(2), text)
     return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+
+
+#: a resident ID number (居民身份证号码): 17 digits and a check digit or X, not part of a longer code
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+#: a bank account (银行账号): 12 to 19 digits (the lengths of Chinese bank card and account numbers),
+#: standing alone (an application number such as SQ202003020001 is not one)
+_ACCOUNT = re.compile(r"(?<![0-9A-Za-z])\d{12,19}(?![0-9A-Za-z])")
+#: a mobile phone number: 11 digits starting with 1
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])1\d{10}(?![0-9A-Za-z])")
+
+
+def mask_personal_data(text: str) -> str:
+    """``text`` with every ID number, bank account and mobile phone masked by the same functions
+    the services use for their views (ID first: an 18-digit ID is also 12–19 digits)."""
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()) or "", text)
+    text = _ACCOUNT.sub(lambda m: mask_account(m.group()) or "", text)
+    return _MOBILE.sub(lambda m: mask_phone(m.group()) or "", text)
